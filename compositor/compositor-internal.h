@@ -1,0 +1,47 @@
+/*
+ * What the compositor's files share: the root context of the process.
+ *
+ * Threading: libweston is touched only on the compositor thread, the one that
+ * runs the Wayland event loop. Nothing in this folder starts another thread.
+ */
+#ifndef PORTHOLE_COMPOSITOR_INTERNAL_H
+#define PORTHOLE_COMPOSITOR_INTERNAL_H
+
+#include <wayland-server-core.h>
+
+#include "options.h"
+
+struct weston_compositor;
+struct weston_log_context;
+struct weston_log_scope;
+struct output_manager;
+struct rail_shell;
+struct pc_xwayland;
+struct pc_seat;
+struct control_server;
+
+struct pc_scopes {
+	struct weston_log_scope *rail;
+	struct weston_log_scope *xwayland;
+	struct weston_log_scope *control;
+	struct weston_log_scope *output;
+};
+
+struct pc_context {
+	struct wl_display *display;
+	struct weston_compositor *compositor;
+	struct weston_log_context *log_ctx;
+	struct pc_options options;
+	struct pc_scopes scopes;
+	char runtime_dir[256];
+
+	struct output_manager *outputs;
+	struct pc_seat *seat;
+	struct rail_shell *shell;
+	struct pc_xwayland *xwayland;	/* NULL unless --xwayland */
+	struct control_server *control;
+
+	int exit_code;
+};
+
+#endif

@@ -1,0 +1,445 @@
+#include "control.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <libweston/libweston.h>
+
+#include "compositor-internal.h"
+#include "config.h"
+#include "control-protocol.h"
+#include "log.h"
+#include "output.h"
+#include "rail-shell.h"
+#include "screenshot.h"
+#include "seat.h"
+#include "strbuf.h"
+#include "xwayland.h"
+
+struct control_server {
+	struct pc_context *ctx;
+	int fd;
+	char path[108];
+	struct wl_event_source *source;
+	struct wl_list connections; /* control_connection::link */
+};
+
+struct control_connection {
+	struct control_server *server;
+	struct wl_list link; /* control_server::connections */
+	int fd;
+	struct wl_event_source *source;
+	char request[CONTROL_REQUEST_MAX];
+	size_t request_len;
+	struct strbuf reply;
+	size_t reply_sent;
+	struct screenshot *pending_shot;
+};
+
+/* --- connections ------------------------------------------------------------- */
+
+static void
+control_connection_destroy(struct control_connection *conn)
+{
+	if (!conn)
+		return;
+	screenshot_cancel(conn->pending_shot);
+	if (conn->source)
+		wl_event_source_remove(conn->source);
+	close(conn->fd);
+	strbuf_release(&conn->reply);
+	wl_list_remove(&conn->link);
+	free(conn);
+}
+
+static int
+control_connection_handle_writable(int fd, uint32_t mask, void *data)
+{
+	struct control_connection *conn = data;
+
+	while (conn->reply_sent < conn->reply.len) {
+		ssize_t n = send(fd, conn->reply.data + conn->reply_sent,
+				 conn->reply.len - conn->reply_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			break; /* the client went away; nothing to tell it */
+		}
+		conn->reply_sent += (size_t)n;
+	}
+	control_connection_destroy(conn);
+	return 0;
+}
+
+static void
+control_connection_send(struct control_connection *conn, const char *error,
+			const struct strbuf *payload)
+{
+	strbuf_release(&conn->reply);
+	if (error) {
+		strbuf_appendf(&conn->reply, "error %s\n", error);
+	} else {
+		size_t len = payload ? payload->len : 0;
+		strbuf_appendf(&conn->reply, "ok %zu\n", len);
+		if (len)
+			strbuf_append(&conn->reply, payload->data, len);
+	}
+	if (conn->reply.failed) {
+		control_connection_destroy(conn);
+		return;
+	}
+	conn->reply_sent = 0;
+	if (conn->source)
+		wl_event_source_fd_update(conn->source, WL_EVENT_WRITABLE);
+}
+
+static void
+control_connection_handle_shot(void *data, struct strbuf *png, const char *error)
+{
+	struct control_connection *conn = data;
+
+	conn->pending_shot = NULL;
+	control_connection_send(conn, error, png);
+}
+
+/* --- commands ---------------------------------------------------------------- */
+
+static void
+control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
+{
+	struct pc_context *ctx = conn->server->ctx;
+	char *end;
+
+	if (n_args == 2 && strcmp(args[0], "window") == 0) {
+		unsigned long id = strtoul(args[1], &end, 10);
+		struct rail_window *window = *end ? NULL : rail_shell_find_window(ctx->shell, id);
+		struct weston_surface *surface;
+		struct strbuf png;
+		int x, y, w, h;
+
+		if (!window) {
+			control_connection_send(conn, "no such window (see `porthole windows`)",
+						NULL);
+			return;
+		}
+		surface = rail_window_get_content(window, &x, &y, &w, &h);
+		strbuf_init(&png);
+		if (screenshot_surface(surface, x, y, w, h, &png) < 0)
+			control_connection_send(conn, "cannot read the window's content", NULL);
+		else
+			control_connection_send(conn, NULL, &png);
+		strbuf_release(&png);
+		return;
+	}
+	if (n_args == 0 || (n_args == 2 && strcmp(args[0], "output") == 0)) {
+		int index = n_args ? (int)strtol(args[1], &end, 10) : 0;
+		struct weston_output *output =
+			(n_args && *end) ? NULL : output_manager_get(ctx->outputs, index);
+
+		if (!output) {
+			control_connection_send(conn, "no such output", NULL);
+			return;
+		}
+		conn->pending_shot =
+			screenshot_output(output, control_connection_handle_shot, conn);
+		if (!conn->pending_shot)
+			control_connection_send(conn, "out of memory", NULL);
+		return;
+	}
+	control_connection_send(conn, "usage: screenshot [window ID | output N]", NULL);
+}
+
+static void
+control_cmd_window(struct control_connection *conn, char **args, int n_args)
+{
+	struct rail_window *window;
+	struct strbuf command;
+	char err[256], *end;
+	unsigned long id;
+
+	if (n_args < 2) {
+		control_connection_send(conn, "usage: window ID COMMAND [ARGS]", NULL);
+		return;
+	}
+	id = strtoul(args[0], &end, 10);
+	window = *end ? NULL : rail_shell_find_window(conn->server->ctx->shell, id);
+	if (!window) {
+		control_connection_send(conn, "no such window (see `porthole windows`)", NULL);
+		return;
+	}
+	strbuf_init(&command);
+	for (int i = 1; i < n_args; i++)
+		strbuf_appendf(&command, "%s%s", i > 1 ? " " : "", args[i]);
+	if (command.failed || rail_window_command(window, command.data, err, sizeof err) < 0)
+		control_connection_send(conn, command.failed ? "out of memory" : err, NULL);
+	else
+		control_connection_send(conn, NULL, NULL);
+	strbuf_release(&command);
+}
+
+static void
+control_cmd_input(struct control_connection *conn, char **args, int n_args)
+{
+	struct pc_seat *seat = conn->server->ctx->seat;
+	double x, y;
+	unsigned code;
+
+	if (n_args == 3 && strcmp(args[0], "move") == 0 && sscanf(args[1], "%lf", &x) == 1 &&
+	    sscanf(args[2], "%lf", &y) == 1) {
+		pc_seat_pointer_move(seat, x, y);
+	} else if (n_args == 3 && strcmp(args[0], "button") == 0 &&
+		   sscanf(args[1], "%u", &code) == 1 &&
+		   (strcmp(args[2], "press") == 0 || strcmp(args[2], "release") == 0)) {
+		pc_seat_pointer_button(seat, code, strcmp(args[2], "press") == 0);
+	} else if (n_args == 3 && strcmp(args[0], "key") == 0 && sscanf(args[1], "%u", &code) == 1 &&
+		   (strcmp(args[2], "press") == 0 || strcmp(args[2], "release") == 0)) {
+		pc_seat_key(seat, code, strcmp(args[2], "press") == 0);
+	} else {
+		control_connection_send(conn,
+					"usage: input move X Y | input button CODE press|release "
+					"| input key CODE press|release",
+					NULL);
+		return;
+	}
+	control_connection_send(conn, NULL, NULL);
+}
+
+static void
+control_cmd_output(struct control_connection *conn, char **args, int n_args)
+{
+	struct output_manager *outputs = conn->server->ctx->outputs;
+	int a, b, c;
+
+	if (n_args == 3 && strcmp(args[0], "add") == 0 && sscanf(args[1], "%d", &a) == 1 &&
+	    sscanf(args[2], "%d", &b) == 1) {
+		if (output_manager_add(outputs, a, b) < 0) {
+			control_connection_send(conn, "cannot add the output", NULL);
+			return;
+		}
+	} else if (n_args == 4 && strcmp(args[0], "resize") == 0 &&
+		   sscanf(args[1], "%d", &a) == 1 && sscanf(args[2], "%d", &b) == 1 &&
+		   sscanf(args[3], "%d", &c) == 1) {
+		if (output_manager_resize(outputs, a, b, c) < 0) {
+			control_connection_send(conn, "cannot resize: no such output or bad size",
+						NULL);
+			return;
+		}
+	} else {
+		control_connection_send(conn, "usage: output add W H | output resize N W H", NULL);
+		return;
+	}
+	control_connection_send(conn, NULL, NULL);
+}
+
+static void
+control_cmd_env(struct control_connection *conn)
+{
+	struct pc_context *ctx = conn->server->ctx;
+	struct strbuf out;
+
+	strbuf_init(&out);
+	strbuf_appendf(&out, "XDG_RUNTIME_DIR=%s\n", ctx->runtime_dir);
+	strbuf_appendf(&out, "WAYLAND_DISPLAY=%s\n", ctx->options.socket_name);
+	if (ctx->xwayland)
+		strbuf_appendf(&out, "DISPLAY=%s\n", pc_xwayland_get_display(ctx->xwayland));
+	control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
+	strbuf_release(&out);
+}
+
+static void
+control_connection_dispatch(struct control_connection *conn)
+{
+	struct pc_context *ctx = conn->server->ctx;
+	char *args[16], *save = NULL, *cmd;
+	int n_args = 0;
+	struct strbuf out;
+
+	log_scope(ctx->scopes.control, "request: %s\n", conn->request);
+	cmd = strtok_r(conn->request, " ", &save);
+	for (char *a; n_args < 16 && (a = strtok_r(NULL, " ", &save));)
+		args[n_args++] = a;
+	if (!cmd) {
+		control_connection_send(conn, "empty request", NULL);
+		return;
+	}
+
+	strbuf_init(&out);
+	if (strcmp(cmd, "ping") == 0) {
+		strbuf_appendf(&out, "porthole-compositor %s\n", PORTHOLE_VERSION);
+		control_connection_send(conn, NULL, &out);
+	} else if (strcmp(cmd, "windows") == 0) {
+		rail_shell_describe_windows(ctx->shell, &out,
+					    n_args == 1 && strcmp(args[0], "json") == 0);
+		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
+	} else if (strcmp(cmd, "outputs") == 0) {
+		output_manager_describe(ctx->outputs, &out);
+		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
+	} else if (strcmp(cmd, "screenshot") == 0) {
+		control_cmd_screenshot(conn, args, n_args);
+	} else if (strcmp(cmd, "window") == 0) {
+		control_cmd_window(conn, args, n_args);
+	} else if (strcmp(cmd, "input") == 0) {
+		control_cmd_input(conn, args, n_args);
+	} else if (strcmp(cmd, "output") == 0) {
+		control_cmd_output(conn, args, n_args);
+	} else if (strcmp(cmd, "env") == 0) {
+		control_cmd_env(conn);
+	} else if (strcmp(cmd, "quit") == 0) {
+		weston_log("quit requested on the control socket\n");
+		control_connection_send(conn, NULL, NULL);
+		ctx->exit_code = 0;
+		wl_display_terminate(ctx->display);
+	} else {
+		control_connection_send(conn, "unknown command (see `porthole --help`)", NULL);
+	}
+	strbuf_release(&out);
+}
+
+static int
+control_connection_handle_readable(int fd, uint32_t mask, void *data)
+{
+	struct control_connection *conn = data;
+	char *newline;
+	ssize_t n;
+
+	if (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)) {
+		control_connection_destroy(conn);
+		return 0;
+	}
+	n = recv(fd, conn->request + conn->request_len,
+		 sizeof conn->request - 1 - conn->request_len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		control_connection_destroy(conn);
+		return 0;
+	}
+	conn->request_len += (size_t)n;
+	conn->request[conn->request_len] = '\0';
+	newline = strchr(conn->request, '\n');
+	if (!newline) {
+		if (conn->request_len == sizeof conn->request - 1)
+			control_connection_send(conn, "request too long", NULL);
+		return 0;
+	}
+	*newline = '\0';
+	/* One request per connection: stop reading, then answer. */
+	wl_event_source_fd_update(conn->source, 0);
+	control_connection_dispatch(conn);
+	return 0;
+}
+
+static int
+control_connection_handle_event(int fd, uint32_t mask, void *data)
+{
+	struct control_connection *conn = data;
+
+	if (mask & WL_EVENT_WRITABLE)
+		return control_connection_handle_writable(fd, mask, data);
+	if (conn->reply.len == 0 && !conn->pending_shot)
+		return control_connection_handle_readable(fd, mask, data);
+	if (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR))
+		control_connection_destroy(conn);
+	return 0;
+}
+
+/* --- the listening socket ---------------------------------------------------- */
+
+static int
+control_server_handle_accept(int fd, uint32_t mask, void *data)
+{
+	struct control_server *server = data;
+	struct wl_event_loop *loop = wl_display_get_event_loop(server->ctx->display);
+	struct control_connection *conn;
+	int client = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (client < 0)
+		return 0;
+	conn = calloc(1, sizeof *conn);
+	if (!conn) {
+		close(client);
+		return 0;
+	}
+	conn->server = server;
+	conn->fd = client;
+	strbuf_init(&conn->reply);
+	wl_list_insert(&server->connections, &conn->link);
+	conn->source = wl_event_loop_add_fd(loop, client, WL_EVENT_READABLE,
+					    control_connection_handle_event, conn);
+	if (!conn->source)
+		control_connection_destroy(conn);
+	return 0;
+}
+
+struct control_server *
+control_server_create(struct pc_context *ctx)
+{
+	struct wl_event_loop *loop = wl_display_get_event_loop(ctx->display);
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct control_server *server = calloc(1, sizeof *server);
+	mode_t old_umask;
+
+	if (!server)
+		return NULL;
+	server->ctx = ctx;
+	server->fd = -1;
+	wl_list_init(&server->connections);
+	if (control_socket_path(server->path, sizeof server->path, ctx->runtime_dir,
+				ctx->options.socket_name) < 0) {
+		weston_log("control socket path too long in %s\n", ctx->runtime_dir);
+		goto err;
+	}
+	memcpy(addr.sun_path, server->path, sizeof server->path);
+	/* The Wayland socket's lock is ours, so a socket file left here is stale. */
+	unlink(server->path);
+	server->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (server->fd < 0)
+		goto err;
+	/* 0600 from the start: no window in which another user could connect. */
+	old_umask = umask(0177);
+	if (bind(server->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+		umask(old_umask);
+		weston_log("cannot bind the control socket %s: %s\n", server->path,
+			   strerror(errno));
+		goto err;
+	}
+	umask(old_umask);
+	if (listen(server->fd, 16) < 0)
+		goto err;
+	server->source = wl_event_loop_add_fd(loop, server->fd, WL_EVENT_READABLE,
+					      control_server_handle_accept, server);
+	if (!server->source)
+		goto err;
+	weston_log("control socket: %s\n", server->path);
+	return server;
+
+err:
+	control_server_destroy(server);
+	return NULL;
+}
+
+void
+control_server_destroy(struct control_server *server)
+{
+	struct control_connection *conn, *tmp;
+
+	if (!server)
+		return;
+	wl_list_for_each_safe(conn, tmp, &server->connections, link)
+		control_connection_destroy(conn);
+	if (server->source)
+		wl_event_source_remove(server->source);
+	if (server->fd >= 0) {
+		close(server->fd);
+		unlink(server->path);
+	}
+	free(server);
+}

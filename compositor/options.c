@@ -1,0 +1,398 @@
+#include "options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libweston/config-parser.h>
+
+#include "ini-check.h"
+
+void
+options_init_defaults(struct pc_options *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->renderer = PC_RENDERER_PIXMAN;
+	opts->shell_mode = PC_SHELL_RAIL;
+	opts->socket_name = strdup(PC_DEFAULT_SOCKET);
+	opts->width = PC_DEFAULT_WIDTH;
+	opts->height = PC_DEFAULT_HEIGHT;
+	opts->x11_dir = strdup(PC_DEFAULT_X11_DIR);
+	opts->background_color = 0xff000000;
+	opts->cascade_step = 32;
+}
+
+static void
+options_free_strings(struct pc_options *opts)
+{
+	free(opts->socket_name);
+	free(opts->x11_dir);
+	free(opts->log_path);
+	free(opts->config_path);
+	free(opts->debug_scopes);
+	free(opts->keymap_rules);
+	free(opts->keymap_model);
+	free(opts->keymap_layout);
+	free(opts->keymap_variant);
+	free(opts->keymap_options);
+}
+
+void
+options_release(struct pc_options *opts)
+{
+	options_free_strings(opts);
+	memset(opts, 0, sizeof *opts);
+}
+
+/* Deep copy, so a config load can work on a scratch copy and commit or drop it. */
+static void
+options_copy(struct pc_options *dst, const struct pc_options *src)
+{
+	*dst = *src;
+#define DUP(field) dst->field = src->field ? strdup(src->field) : NULL
+	DUP(socket_name);
+	DUP(x11_dir);
+	DUP(log_path);
+	DUP(config_path);
+	DUP(debug_scopes);
+	DUP(keymap_rules);
+	DUP(keymap_model);
+	DUP(keymap_layout);
+	DUP(keymap_variant);
+	DUP(keymap_options);
+#undef DUP
+}
+
+static void
+options_set_string(char **field, const char *value)
+{
+	free(*field);
+	*field = value ? strdup(value) : NULL;
+}
+
+const char *
+options_renderer_name(enum pc_renderer renderer)
+{
+	switch (renderer) {
+	case PC_RENDERER_PIXMAN:
+		return "pixman";
+	case PC_RENDERER_GL:
+		return "gl";
+	case PC_RENDERER_AUTO:
+		return "auto";
+	}
+	return "?";
+}
+
+static int
+options_parse_renderer(const char *s, enum pc_renderer *out)
+{
+	if (strcmp(s, "pixman") == 0)
+		*out = PC_RENDERER_PIXMAN;
+	else if (strcmp(s, "gl") == 0)
+		*out = PC_RENDERER_GL;
+	else if (strcmp(s, "auto") == 0)
+		*out = PC_RENDERER_AUTO;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+options_parse_shell(const char *s, enum pc_shell_mode *out)
+{
+	if (strcmp(s, "rail") == 0)
+		*out = PC_SHELL_RAIL;
+	else if (strcmp(s, "desktop") == 0)
+		*out = PC_SHELL_DESKTOP;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+options_parse_size(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > PC_MAX_OUTPUT_SIZE)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* A Wayland socket name is a file name inside the runtime dir, never a path. */
+static int
+options_check_socket_name(const char *s)
+{
+	if (!*s || strchr(s, '/') || strlen(s) > 64 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return -1;
+	return 0;
+}
+
+void
+options_print_help(const char *argv0)
+{
+	printf("Usage: %s [OPTIONS]\n"
+	       "\n"
+	       "Porthole's compositor: libweston on a headless output, the RAIL shell,\n"
+	       "Xwayland on demand, and a control socket for the `porthole` command.\n"
+	       "\n"
+	       "  --renderer=pixman|gl|auto  renderer (default pixman; auto picks GL when a\n"
+	       "                             render node or /dev/dxg exists)\n"
+	       "  --shell=rail|desktop       window policy: rail (each window remoted on its\n"
+	       "                             own) or desktop (plain background, whole desktop)\n"
+	       "  --socket=NAME              Wayland socket name in $XDG_RUNTIME_DIR (default %s)\n"
+	       "  --width=N --height=N       size of the first output (default %dx%d)\n"
+	       "  --xwayland                 start Xwayland on the first X11 connection\n"
+	       "  --x11-dir=DIR              directory of the X11 socket (default %s)\n"
+	       "  --log=FILE                 write the log to FILE instead of stderr\n"
+	       "  --debug=SCOPES             also log these scopes (rail,xwayland,control,output)\n"
+	       "  --config=FILE              weston-style ini: [core] [output] [shell] [keyboard]\n"
+	       "  -h, --help                 show this help\n"
+	       "\n"
+	       "Exit status: 0 after `porthole quit`, 1 on a start-up failure, 2 on a usage error.\n",
+	       argv0, PC_DEFAULT_SOCKET, PC_DEFAULT_WIDTH, PC_DEFAULT_HEIGHT, PC_DEFAULT_X11_DIR);
+}
+
+enum option_kind { OPT_FLAG, OPT_VALUE };
+
+struct option_desc {
+	const char *name;
+	enum option_kind kind;
+};
+
+static const struct option_desc option_table[] = {
+	{"renderer", OPT_VALUE}, {"shell", OPT_VALUE},	 {"socket", OPT_VALUE},
+	{"width", OPT_VALUE},	 {"height", OPT_VALUE},	 {"xwayland", OPT_FLAG},
+	{"x11-dir", OPT_VALUE},	 {"log", OPT_VALUE},	 {"debug", OPT_VALUE},
+	{"config", OPT_VALUE},	 {"help", OPT_FLAG},
+};
+
+static int
+options_apply_one(struct pc_options *opts, const char *name, const char *value, char *err,
+		  size_t err_size)
+{
+	if (strcmp(name, "renderer") == 0) {
+		if (options_parse_renderer(value, &opts->renderer) < 0)
+			goto bad_value;
+	} else if (strcmp(name, "shell") == 0) {
+		if (options_parse_shell(value, &opts->shell_mode) < 0)
+			goto bad_value;
+	} else if (strcmp(name, "socket") == 0) {
+		if (options_check_socket_name(value) < 0)
+			goto bad_value;
+		options_set_string(&opts->socket_name, value);
+	} else if (strcmp(name, "width") == 0) {
+		if (options_parse_size(value, &opts->width) < 0)
+			goto bad_value;
+	} else if (strcmp(name, "height") == 0) {
+		if (options_parse_size(value, &opts->height) < 0)
+			goto bad_value;
+	} else if (strcmp(name, "xwayland") == 0) {
+		opts->xwayland = true;
+	} else if (strcmp(name, "x11-dir") == 0) {
+		if (value[0] != '/')
+			goto bad_value;
+		options_set_string(&opts->x11_dir, value);
+	} else if (strcmp(name, "log") == 0) {
+		options_set_string(&opts->log_path, value);
+	} else if (strcmp(name, "debug") == 0) {
+		options_set_string(&opts->debug_scopes, value);
+	} else if (strcmp(name, "config") == 0) {
+		options_set_string(&opts->config_path, value);
+	} else if (strcmp(name, "help") == 0) {
+		opts->help = true;
+	}
+	return 0;
+
+bad_value:
+	snprintf(err, err_size, "invalid value \"%s\" for --%s (see --help)", value, name);
+	return -1;
+}
+
+int
+options_parse_argv(struct pc_options *opts, int argc, char *argv[], bool config_only, char *err,
+		   size_t err_size)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const struct option_desc *desc = NULL;
+		const char *value = NULL;
+		size_t name_len;
+
+		if (strcmp(arg, "-h") == 0)
+			arg = "--help";
+		if (strncmp(arg, "--", 2) != 0) {
+			snprintf(err, err_size, "unexpected argument \"%s\" (see --help)", arg);
+			return -1;
+		}
+		arg += 2;
+		name_len = strcspn(arg, "=");
+		for (size_t k = 0; k < sizeof option_table / sizeof option_table[0]; k++) {
+			if (strlen(option_table[k].name) == name_len &&
+			    strncmp(option_table[k].name, arg, name_len) == 0)
+				desc = &option_table[k];
+		}
+		if (!desc) {
+			snprintf(err, err_size, "unknown option \"--%.*s\" (see --help)",
+				 (int)name_len, arg);
+			return -1;
+		}
+		if (desc->kind == OPT_VALUE) {
+			if (arg[name_len] == '=')
+				value = arg + name_len + 1;
+			else if (i + 1 < argc)
+				value = argv[++i];
+			else {
+				snprintf(err, err_size, "--%s needs a value", desc->name);
+				return -1;
+			}
+		} else if (arg[name_len] == '=') {
+			snprintf(err, err_size, "--%s takes no value", desc->name);
+			return -1;
+		}
+		if (config_only && strcmp(desc->name, "config") != 0 &&
+		    strcmp(desc->name, "help") != 0)
+			continue;
+		if (options_apply_one(opts, desc->name, value, err, err_size) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct config_key_map {
+	const char *section;
+	const char *key;
+	const char *option; /* the command-line option it mirrors */
+};
+
+static const struct config_key_map config_keys[] = {
+	{"core", "renderer", "renderer"}, {"core", "shell", "shell"},
+	{"core", "socket", "socket"},	  {"core", "x11-dir", "x11-dir"},
+	{"core", "log", "log"},		  {"core", "debug", "debug"},
+	{"output", "width", "width"},	  {"output", "height", "height"},
+};
+
+static int
+options_load_keyboard(struct pc_options *opts, struct weston_config *config)
+{
+	struct weston_config_section *s = weston_config_get_section(config, "keyboard", NULL, NULL);
+
+	if (!s)
+		return 0;
+	free(opts->keymap_rules);
+	free(opts->keymap_model);
+	free(opts->keymap_layout);
+	free(opts->keymap_variant);
+	free(opts->keymap_options);
+	weston_config_section_get_string(s, "keymap_rules", &opts->keymap_rules, NULL);
+	weston_config_section_get_string(s, "keymap_model", &opts->keymap_model, NULL);
+	weston_config_section_get_string(s, "keymap_layout", &opts->keymap_layout, NULL);
+	weston_config_section_get_string(s, "keymap_variant", &opts->keymap_variant, NULL);
+	weston_config_section_get_string(s, "keymap_options", &opts->keymap_options, NULL);
+	return 0;
+}
+
+static int
+options_load_sections(struct pc_options *opts, struct weston_config *config, const char *path,
+		      char *err, size_t err_size)
+{
+	struct weston_config_section *s;
+	char inner[256];
+	bool flag;
+
+	for (size_t k = 0; k < sizeof config_keys / sizeof config_keys[0]; k++) {
+		const struct config_key_map *ck = &config_keys[k];
+		char *value = NULL;
+
+		s = weston_config_get_section(config, ck->section, NULL, NULL);
+		if (!s || weston_config_section_get_string(s, ck->key, &value, NULL) < 0)
+			continue;
+		if (options_apply_one(opts, ck->option, value, inner, sizeof inner) < 0) {
+			snprintf(err, err_size, "%s: [%s] %s=\"%s\" is not valid", path,
+				 ck->section, ck->key, value);
+			free(value);
+			return -1;
+		}
+		free(value);
+	}
+
+	s = weston_config_get_section(config, "core", NULL, NULL);
+	if (s && weston_config_section_get_bool(s, "xwayland", &flag, false) == 0)
+		opts->xwayland = flag;
+
+	s = weston_config_get_section(config, "shell", NULL, NULL);
+	if (s) {
+		uint32_t color;
+		int step;
+
+		if (weston_config_section_get_color(s, "background-color", &color, 0) == 0)
+			opts->background_color = color;
+		else if (errno == EINVAL) {
+			snprintf(err, err_size, "%s: [shell] background-color must be 0xAARRGGBB",
+				 path);
+			return -1;
+		}
+		if (weston_config_section_get_int(s, "cascade-step", &step, 0) == 0) {
+			if (step < 0 || step > 512) {
+				snprintf(err, err_size, "%s: [shell] cascade-step must be 0..512",
+					 path);
+				return -1;
+			}
+			opts->cascade_step = step;
+		} else if (errno == EINVAL) {
+			snprintf(err, err_size, "%s: [shell] cascade-step must be a number", path);
+			return -1;
+		}
+	}
+	return options_load_keyboard(opts, config);
+}
+
+int
+options_load_config(struct pc_options *opts, const char *path, char *err, size_t err_size)
+{
+	struct pc_options scratch;
+	struct weston_config *config;
+	char why[256], full[PATH_MAX];
+	FILE *file;
+	int line, ret;
+
+	file = fopen(path, "r");
+	if (!file) {
+		snprintf(err, err_size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	line = ini_check(file, why, sizeof why);
+	fclose(file);
+	if (line > 0) {
+		snprintf(err, err_size, "%s:%d: %s", path, line, why);
+		return -1;
+	}
+
+	/* libweston looks a relative name up in its own config dirs; ours is a path. */
+	if (!realpath(path, full)) {
+		snprintf(err, err_size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	config = weston_config_parse(full);
+	if (!config) {
+		snprintf(err, err_size, "%s: not a valid weston-style ini file", path);
+		return -1;
+	}
+	options_copy(&scratch, opts);
+	ret = options_load_sections(&scratch, config, path, err, err_size);
+	weston_config_destroy(config);
+	if (ret < 0) {
+		options_release(&scratch);
+		return -1;
+	}
+	options_free_strings(opts);
+	*opts = scratch;
+	return 0;
+}

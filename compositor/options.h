@@ -1,0 +1,79 @@
+/*
+ * porthole-compositor's settings: built-in defaults, then the weston-style ini
+ * named by --config, then the command line, each overriding the one before.
+ */
+#ifndef PORTHOLE_OPTIONS_H
+#define PORTHOLE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum pc_renderer {
+	PC_RENDERER_PIXMAN,
+	PC_RENDERER_GL,
+	PC_RENDERER_AUTO,
+};
+
+enum pc_shell_mode {
+	PC_SHELL_RAIL,
+	PC_SHELL_DESKTOP,
+};
+
+struct pc_options {
+	enum pc_renderer renderer;
+	enum pc_shell_mode shell_mode;
+	char *socket_name;
+	int width;
+	int height;
+	bool xwayland;
+	char *x11_dir;
+	char *log_path;
+	char *config_path;
+	char *debug_scopes;	/* comma-separated log scopes written to the log */
+	uint32_t background_color; /* 0xAARRGGBB */
+	int cascade_step;
+	char *keymap_rules;
+	char *keymap_model;
+	char *keymap_layout;
+	char *keymap_variant;
+	char *keymap_options;
+	bool help;
+};
+
+#define PC_DEFAULT_SOCKET "wayland-0"
+#define PC_DEFAULT_X11_DIR "/tmp/.X11-unix"
+#define PC_DEFAULT_WIDTH 1280
+#define PC_DEFAULT_HEIGHT 800
+#define PC_MAX_OUTPUT_SIZE 16384
+
+void
+options_init_defaults(struct pc_options *opts);
+
+void
+options_release(struct pc_options *opts);
+
+/**
+ * Applies the command line to @opts. With @config_only set only --config and
+ * --help are taken, so the ini can be loaded before the rest overrides it.
+ * Returns 0, or -1 with a message for the user in @err.
+ */
+int
+options_parse_argv(struct pc_options *opts, int argc, char *argv[], bool config_only, char *err,
+		   size_t err_size);
+
+/**
+ * Applies the ini file at @path. A malformed file is reported in @err (file and
+ * line) and leaves @opts untouched: the caller logs it and goes on with defaults.
+ * Returns 0, or -1 on a missing, unreadable or malformed file.
+ */
+int
+options_load_config(struct pc_options *opts, const char *path, char *err, size_t err_size);
+
+void
+options_print_help(const char *argv0);
+
+const char *
+options_renderer_name(enum pc_renderer renderer);
+
+#endif

@@ -1,0 +1,274 @@
+#include "output.h"
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libweston/backend-headless.h>
+#include <libweston/libweston.h>
+#include <libweston/windowed-output-api.h>
+
+#include "compositor-internal.h"
+#include "log.h"
+#include "strbuf.h"
+
+struct pc_output {
+	struct output_manager *mgr;
+	struct wl_list link; /* output_manager::outputs */
+	char name[32];
+	int width;
+	int height;
+	struct weston_head *head;
+	struct weston_output *output; /* NULL while being re-created */
+};
+
+struct output_manager {
+	struct pc_context *ctx;
+	const struct weston_windowed_output_api *api;
+	struct wl_list outputs; /* pc_output::link, in creation order */
+	int next_number;
+	struct wl_listener heads_changed_listener;
+};
+
+static struct pc_output *
+output_find_by_head(struct output_manager *mgr, struct weston_head *head)
+{
+	struct pc_output *out;
+
+	wl_list_for_each(out, &mgr->outputs, link) {
+		if (out->head == head)
+			return out;
+	}
+	return NULL;
+}
+
+static int
+output_enable(struct pc_output *out)
+{
+	struct output_manager *mgr = out->mgr;
+	struct weston_output *output;
+
+	output = weston_compositor_create_output_with_head(mgr->ctx->compositor, out->head);
+	if (!output) {
+		weston_log("output %s: cannot create\n", out->name);
+		return -1;
+	}
+	weston_output_set_scale(output, 1);
+	weston_output_set_transform(output, WL_OUTPUT_TRANSFORM_NORMAL);
+	if (mgr->api->output_set_size(output, out->width, out->height) < 0 ||
+	    weston_output_enable(output) < 0) {
+		weston_log("output %s: cannot enable at %dx%d\n", out->name, out->width,
+			   out->height);
+		weston_output_destroy(output);
+		return -1;
+	}
+	out->output = output;
+	log_scope(mgr->ctx->scopes.output, "%s enabled at %d,%d %dx%d\n", out->name,
+		  output->x, output->y, out->width, out->height);
+	return 0;
+}
+
+/* libweston reports new or detached heads here; every head of ours gets an output. */
+static void
+output_manager_handle_heads_changed(struct wl_listener *listener, void *data)
+{
+	struct output_manager *mgr = wl_container_of(listener, mgr, heads_changed_listener);
+	struct weston_compositor *compositor = data;
+	struct weston_head *head = NULL;
+
+	while ((head = weston_compositor_iterate_heads(compositor, head))) {
+		struct pc_output *out = output_find_by_head(mgr, head);
+
+		if (out && !weston_head_is_enabled(head))
+			output_enable(out);
+		weston_head_reset_device_changed(head);
+	}
+}
+
+static bool
+output_gl_is_plausible(void)
+{
+	glob_t g;
+	bool found;
+
+	if (access("/dev/dxg", R_OK | W_OK) == 0)
+		return true;
+	found = glob("/dev/dri/renderD*", 0, NULL, &g) == 0 && g.gl_pathc > 0;
+	globfree(&g);
+	return found;
+}
+
+static int
+output_load_backend(struct pc_context *ctx, enum pc_renderer renderer)
+{
+	struct weston_headless_backend_config config = {0};
+
+	config.base.struct_version = WESTON_HEADLESS_BACKEND_CONFIG_VERSION;
+	config.base.struct_size = sizeof config;
+	config.use_pixman = renderer == PC_RENDERER_PIXMAN;
+	config.use_gl = renderer == PC_RENDERER_GL;
+	return weston_compositor_load_backend(ctx->compositor, WESTON_BACKEND_HEADLESS,
+					      &config.base);
+}
+
+struct output_manager *
+output_manager_create(struct pc_context *ctx, enum pc_renderer renderer, int width, int height,
+		      enum pc_renderer *used)
+{
+	struct output_manager *mgr;
+
+	if (renderer == PC_RENDERER_AUTO)
+		renderer = output_gl_is_plausible() ? PC_RENDERER_GL : PC_RENDERER_PIXMAN;
+
+	if (output_load_backend(ctx, renderer) < 0) {
+		if (renderer != PC_RENDERER_GL || ctx->options.renderer != PC_RENDERER_AUTO) {
+			weston_log("cannot start the headless backend with the %s renderer\n",
+				   options_renderer_name(renderer));
+			return NULL;
+		}
+		weston_log("GL renderer failed; falling back to pixman\n");
+		renderer = PC_RENDERER_PIXMAN;
+		if (output_load_backend(ctx, renderer) < 0)
+			return NULL;
+	}
+	*used = renderer;
+	weston_log("renderer: %s\n", options_renderer_name(renderer));
+
+	mgr = calloc(1, sizeof *mgr);
+	if (!mgr)
+		return NULL;
+	mgr->ctx = ctx;
+	wl_list_init(&mgr->outputs);
+	mgr->api = weston_windowed_output_get_api(ctx->compositor);
+	if (!mgr->api) {
+		weston_log("the headless backend offers no windowed-output API\n");
+		free(mgr);
+		return NULL;
+	}
+	mgr->heads_changed_listener.notify = output_manager_handle_heads_changed;
+	weston_compositor_add_heads_changed_listener(ctx->compositor,
+						     &mgr->heads_changed_listener);
+
+	if (output_manager_add(mgr, width, height) < 0) {
+		output_manager_destroy(mgr);
+		return NULL;
+	}
+	return mgr;
+}
+
+void
+output_manager_destroy(struct output_manager *mgr)
+{
+	struct pc_output *out, *tmp;
+
+	if (!mgr)
+		return;
+	wl_list_remove(&mgr->heads_changed_listener.link);
+	/* Heads and outputs belong to the backend, which frees them at compositor destroy. */
+	wl_list_for_each_safe(out, tmp, &mgr->outputs, link) {
+		wl_list_remove(&out->link);
+		free(out);
+	}
+	free(mgr);
+}
+
+int
+output_manager_add(struct output_manager *mgr, int width, int height)
+{
+	struct pc_output *out;
+	int index = wl_list_length(&mgr->outputs);
+
+	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
+		return -1;
+	out = calloc(1, sizeof *out);
+	if (!out)
+		return -1;
+	out->mgr = mgr;
+	out->width = width;
+	out->height = height;
+	snprintf(out->name, sizeof out->name, "porthole-%d", mgr->next_number++);
+	wl_list_insert(mgr->outputs.prev, &out->link);
+
+	if (mgr->api->create_head(mgr->ctx->compositor, out->name) < 0) {
+		wl_list_remove(&out->link);
+		free(out);
+		return -1;
+	}
+	/* The new head is ours; find it and enable it now rather than on the idle flush. */
+	out->head = NULL;
+	for (struct weston_head *h = NULL;
+	     (h = weston_compositor_iterate_heads(mgr->ctx->compositor, h));) {
+		if (strcmp(weston_head_get_name(h), out->name) == 0)
+			out->head = h;
+	}
+	if (!out->head || output_enable(out) < 0) {
+		wl_list_remove(&out->link);
+		free(out);
+		return -1;
+	}
+	return index;
+}
+
+static struct pc_output *
+output_at(struct output_manager *mgr, int index)
+{
+	struct pc_output *out;
+	int i = 0;
+
+	wl_list_for_each(out, &mgr->outputs, link) {
+		if (i++ == index)
+			return out;
+	}
+	return NULL;
+}
+
+int
+output_manager_resize(struct output_manager *mgr, int index, int width, int height)
+{
+	struct pc_output *out = output_at(mgr, index);
+
+	if (!out || width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE ||
+	    height > PC_MAX_OUTPUT_SIZE)
+		return -1;
+	if (out->output && out->width == width && out->height == height)
+		return 0;
+	/*
+	 * The headless backend sets an output's mode once, before enabling, so a
+	 * new size means a new output on the same head. Views move to it on the
+	 * next repaint; surfaces and windows are untouched.
+	 */
+	out->width = width;
+	out->height = height;
+	if (out->output) {
+		weston_output_destroy(out->output);
+		out->output = NULL;
+	}
+	return output_enable(out);
+}
+
+struct weston_output *
+output_manager_get(struct output_manager *mgr, int index)
+{
+	struct pc_output *out = output_at(mgr, index);
+
+	return out ? out->output : NULL;
+}
+
+void
+output_manager_describe(struct output_manager *mgr, struct strbuf *buf)
+{
+	struct pc_output *out;
+	int i = 0;
+
+	wl_list_for_each(out, &mgr->outputs, link) {
+		struct weston_output *o = out->output;
+
+		strbuf_appendf(buf,
+			       "{\"index\":%d,\"name\":\"%s\",\"x\":%d,\"y\":%d,"
+			       "\"width\":%d,\"height\":%d,\"enabled\":%s}\n",
+			       i++, out->name, o ? o->x : 0, o ? o->y : 0, out->width,
+			       out->height, o ? "true" : "false");
+	}
+}

@@ -1,0 +1,199 @@
+/*
+ * Interactive move and resize, started by a client's xdg_toplevel.move/resize
+ * (or the X11 equivalent) while a button is held over its window.
+ */
+#include <stdlib.h>
+
+#include "rail-internal.h"
+
+struct rail_grab {
+	struct weston_pointer_grab grab;
+	struct rail_window *window;
+	struct wl_listener window_destroy_listener;
+	bool is_resize;
+	/* move: window position minus pointer position at the start */
+	double dx, dy;
+	/* resize */
+	uint32_t edges;
+	double start_x, start_y;
+	int start_width, start_height;
+};
+
+static void
+rail_grab_end(struct rail_grab *grab)
+{
+	struct rail_window *window = grab->window;
+
+	if (window && grab->is_resize) {
+		weston_desktop_surface_set_resizing(window->dsurface, false);
+		window->resize_ending = true;
+	}
+	wl_list_remove(&grab->window_destroy_listener.link);
+	weston_pointer_end_grab(grab->grab.pointer);
+	free(grab);
+}
+
+static void
+rail_grab_handle_window_destroy(struct wl_listener *listener, void *data)
+{
+	struct rail_grab *grab = wl_container_of(listener, grab, window_destroy_listener);
+
+	grab->window = NULL;
+	rail_grab_end(grab);
+}
+
+static void
+rail_grab_focus(struct weston_pointer_grab *base)
+{
+}
+
+static void
+rail_grab_move_to(struct rail_grab *grab, double px, double py)
+{
+	struct rail_window *window = grab->window;
+	int width, height, min_w, min_h, max_w, max_h;
+	struct weston_size min, max;
+	double dx = px - grab->start_x, dy = py - grab->start_y;
+
+	if (!grab->is_resize) {
+		rail_window_set_position(window, (int)(px + grab->dx), (int)(py + grab->dy));
+		return;
+	}
+	width = grab->start_width;
+	height = grab->start_height;
+	if (grab->edges & WESTON_DESKTOP_SURFACE_EDGE_LEFT)
+		width -= (int)dx;
+	else if (grab->edges & WESTON_DESKTOP_SURFACE_EDGE_RIGHT)
+		width += (int)dx;
+	if (grab->edges & WESTON_DESKTOP_SURFACE_EDGE_TOP)
+		height -= (int)dy;
+	else if (grab->edges & WESTON_DESKTOP_SURFACE_EDGE_BOTTOM)
+		height += (int)dy;
+
+	min = weston_desktop_surface_get_min_size(window->dsurface);
+	max = weston_desktop_surface_get_max_size(window->dsurface);
+	min_w = min.width > 0 ? min.width : 1;
+	min_h = min.height > 0 ? min.height : 1;
+	max_w = max.width > 0 ? max.width : 0x7fff;
+	max_h = max.height > 0 ? max.height : 0x7fff;
+	width = width < min_w ? min_w : width > max_w ? max_w : width;
+	height = height < min_h ? min_h : height > max_h ? max_h : height;
+	weston_desktop_surface_set_size(window->dsurface, width, height);
+}
+
+static void
+rail_grab_motion(struct weston_pointer_grab *base, const struct timespec *time,
+		 struct weston_pointer_motion_event *event)
+{
+	struct rail_grab *grab = wl_container_of(base, grab, grab);
+	struct weston_pointer *pointer = base->pointer;
+
+	weston_pointer_move(pointer, event);
+	rail_grab_move_to(grab, wl_fixed_to_double(pointer->x), wl_fixed_to_double(pointer->y));
+}
+
+static void
+rail_grab_button(struct weston_pointer_grab *base, const struct timespec *time, uint32_t button,
+		 uint32_t state)
+{
+	struct rail_grab *grab = wl_container_of(base, grab, grab);
+
+	if (base->pointer->button_count == 0 && state == WL_POINTER_BUTTON_STATE_RELEASED)
+		rail_grab_end(grab);
+}
+
+static void
+rail_grab_axis(struct weston_pointer_grab *base, const struct timespec *time,
+	       struct weston_pointer_axis_event *event)
+{
+}
+
+static void
+rail_grab_axis_source(struct weston_pointer_grab *base, uint32_t source)
+{
+}
+
+static void
+rail_grab_frame(struct weston_pointer_grab *base)
+{
+}
+
+static void
+rail_grab_cancel(struct weston_pointer_grab *base)
+{
+	struct rail_grab *grab = wl_container_of(base, grab, grab);
+
+	rail_grab_end(grab);
+}
+
+static const struct weston_pointer_grab_interface rail_grab_interface = {
+	rail_grab_focus, rail_grab_motion,	rail_grab_button, rail_grab_axis,
+	rail_grab_axis_source, rail_grab_frame, rail_grab_cancel,
+};
+
+/*
+ * xdg-shell lets a client start a grab only in answer to a button press it got:
+ * the serial must be the pointer's latest grab serial and the button still down.
+ */
+static struct weston_pointer *
+rail_grab_check(struct rail_window *window, struct weston_seat *seat, uint32_t serial)
+{
+	struct weston_pointer *pointer = weston_seat_get_pointer(seat);
+
+	if (!pointer || pointer->button_count == 0 || pointer->grab_serial != serial ||
+	    pointer->grab != &pointer->default_grab || !pointer->focus ||
+	    weston_surface_get_main_surface(pointer->focus->surface) != window->surface)
+		return NULL;
+	return pointer;
+}
+
+static struct rail_grab *
+rail_grab_create(struct rail_window *window)
+{
+	struct rail_grab *grab = calloc(1, sizeof *grab);
+
+	if (!grab)
+		return NULL;
+	grab->grab.interface = &rail_grab_interface;
+	grab->window = window;
+	grab->window_destroy_listener.notify = rail_grab_handle_window_destroy;
+	wl_signal_add(&window->destroy_signal, &grab->window_destroy_listener);
+	return grab;
+}
+
+void
+rail_grab_start_move(struct rail_window *window, struct weston_seat *seat, uint32_t serial)
+{
+	struct weston_pointer *pointer = rail_grab_check(window, seat, serial);
+	struct rail_grab *grab;
+
+	if (!pointer || !(grab = rail_grab_create(window)))
+		return;
+	grab->dx = window->x - wl_fixed_to_double(pointer->grab_x);
+	grab->dy = window->y - wl_fixed_to_double(pointer->grab_y);
+	weston_pointer_start_grab(pointer, &grab->grab);
+}
+
+void
+rail_grab_start_resize(struct rail_window *window, struct weston_seat *seat, uint32_t serial,
+		       uint32_t edges)
+{
+	struct weston_pointer *pointer = rail_grab_check(window, seat, serial);
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+	struct rail_grab *grab;
+
+	if (!pointer || edges == 0 || edges > 15 || !(grab = rail_grab_create(window)))
+		return;
+	grab->is_resize = true;
+	grab->edges = edges;
+	grab->start_x = wl_fixed_to_double(pointer->grab_x);
+	grab->start_y = wl_fixed_to_double(pointer->grab_y);
+	grab->start_width = geom.width;
+	grab->start_height = geom.height;
+	window->resize_edges = edges;
+	window->resize_ending = false;
+	window->resize_right = window->x + geom.width;
+	window->resize_bottom = window->y + geom.height;
+	weston_desktop_surface_set_resizing(window->dsurface, true);
+	weston_pointer_start_grab(pointer, &grab->grab);
+}

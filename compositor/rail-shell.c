@@ -1,0 +1,456 @@
+#include <linux/input.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compositor-internal.h"
+#include "log.h"
+#include "rail-internal.h"
+#include "seat.h"
+#include "strbuf.h"
+
+/* --- focus and stacking ------------------------------------------------------ */
+
+struct weston_seat *
+rail_shell_get_seat(struct rail_shell *shell)
+{
+	return shell->ctx->seat ? pc_seat_get_weston_seat(shell->ctx->seat) : NULL;
+}
+
+static void
+rail_shell_raise_one(struct rail_window *window)
+{
+	struct weston_layer *layer = window->fullscreen ? &window->shell->fullscreen_layer
+							 : &window->shell->normal_layer;
+
+	weston_layer_entry_remove(&window->view->layer_link);
+	weston_layer_entry_insert(&layer->view_list, &window->view->layer_link);
+	weston_view_geometry_dirty(window->view);
+	weston_view_damage_below(window->view);
+}
+
+/* Raises @window, then its transients above it, so a dialog never hides behind its parent. */
+static void
+rail_shell_raise(struct rail_shell *shell, struct rail_window *window)
+{
+	struct rail_window *child;
+
+	rail_shell_raise_one(window);
+	wl_list_for_each(child, &shell->windows, link) {
+		if (child->parent == window && child->mapped && !child->minimized)
+			rail_shell_raise(shell, child);
+	}
+	weston_compositor_schedule_repaint(shell->compositor);
+}
+
+void
+rail_shell_activate(struct rail_shell *shell, struct rail_window *window)
+{
+	struct weston_seat *seat = rail_shell_get_seat(shell);
+	struct rail_window *previous = shell->focused;
+
+	if (window->minimized) {
+		window->minimized = false;
+		weston_layer_entry_insert(window->fullscreen ? &shell->fullscreen_layer.view_list
+							     : &shell->normal_layer.view_list,
+					  &window->view->layer_link);
+	}
+	rail_shell_raise(shell, window);
+	if (previous && previous != window)
+		weston_desktop_surface_set_activated(previous->dsurface, false);
+	weston_desktop_surface_set_activated(window->dsurface, true);
+	shell->focused = window;
+	if (seat)
+		weston_view_activate_input(window->view, seat, WESTON_ACTIVATE_FLAG_CONFIGURE);
+	log_scope(shell->ctx->scopes.rail, "focus window %u\n", window->id);
+}
+
+void
+rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving)
+{
+	struct weston_layer *layers[] = {&shell->fullscreen_layer, &shell->normal_layer};
+	struct weston_seat *seat = rail_shell_get_seat(shell);
+	struct weston_keyboard *keyboard = seat ? weston_seat_get_keyboard(seat) : NULL;
+	struct weston_view *view;
+
+	if (shell->focused == leaving) {
+		if (leaving)
+			weston_desktop_surface_set_activated(leaving->dsurface, false);
+		shell->focused = NULL;
+	}
+	for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+		wl_list_for_each(view, &layers[i]->view_list.link, layer_link.link) {
+			struct weston_desktop_surface *ds =
+				weston_surface_get_desktop_surface(view->surface);
+			struct rail_window *window =
+				ds ? weston_desktop_surface_get_user_data(ds) : NULL;
+
+			if (window && window != leaving && window->mapped && !window->minimized) {
+				rail_shell_activate(shell, window);
+				return;
+			}
+		}
+	}
+	if (keyboard)
+		weston_keyboard_set_focus(keyboard, NULL);
+}
+
+static struct rail_window *
+rail_shell_window_from_view(struct weston_view *view)
+{
+	struct weston_surface *main_surface;
+	struct weston_desktop_surface *ds;
+
+	if (!view)
+		return NULL;
+	main_surface = weston_surface_get_main_surface(view->surface);
+	ds = weston_surface_get_desktop_surface(main_surface);
+	return ds ? weston_desktop_surface_get_user_data(ds) : NULL;
+}
+
+/* Click to focus: any button pressed over a window activates it. */
+static void
+rail_shell_handle_click(struct weston_pointer *pointer, const struct timespec *time,
+			uint32_t button, void *data)
+{
+	struct rail_shell *shell = data;
+	struct rail_window *window;
+
+	if (pointer->grab != &pointer->default_grab)
+		return;
+	window = rail_shell_window_from_view(pointer->focus);
+	if (window && window->mapped && window != shell->focused)
+		rail_shell_activate(shell, window);
+}
+
+/* --- background -------------------------------------------------------------- */
+
+/*
+ * Nothing else paints the area no window covers, so a background fills the
+ * bounding box of all outputs: black in RAIL mode (the client cuts windows out),
+ * the configured colour in desktop mode.
+ */
+static void
+rail_shell_update_background(struct rail_shell *shell)
+{
+	struct weston_output *output;
+	int x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+	bool any = false;
+
+	wl_list_for_each(output, &shell->compositor->output_list, link) {
+		if (!any || output->x < x1)
+			x1 = output->x;
+		if (!any || output->y < y1)
+			y1 = output->y;
+		if (!any || output->x + output->width > x2)
+			x2 = output->x + output->width;
+		if (!any || output->y + output->height > y2)
+			y2 = output->y + output->height;
+		any = true;
+	}
+	if (!any)
+		return;
+	weston_surface_set_size(shell->background_surface, x2 - x1, y2 - y1);
+	weston_view_set_position(shell->background_view, x1, y1);
+	weston_view_geometry_dirty(shell->background_view);
+	weston_surface_damage(shell->background_surface);
+	weston_compositor_schedule_repaint(shell->compositor);
+}
+
+static int
+rail_shell_create_background(struct rail_shell *shell)
+{
+	uint32_t color = shell->ctx->options.shell_mode == PC_SHELL_DESKTOP
+				 ? shell->ctx->options.background_color
+				 : 0xff000000;
+
+	shell->background_surface = weston_surface_create(shell->compositor);
+	if (!shell->background_surface)
+		return -1;
+	shell->background_view = weston_view_create(shell->background_surface);
+	if (!shell->background_view) {
+		weston_surface_destroy(shell->background_surface);
+		shell->background_surface = NULL;
+		return -1;
+	}
+	weston_surface_set_color(shell->background_surface, ((color >> 16) & 0xff) / 255.0f,
+				 ((color >> 8) & 0xff) / 255.0f, (color & 0xff) / 255.0f, 1.0f);
+	/* The background takes no input: clicks on it reach nothing. */
+	pixman_region32_fini(&shell->background_surface->pending.input);
+	pixman_region32_init(&shell->background_surface->pending.input);
+	pixman_region32_fini(&shell->background_surface->input);
+	pixman_region32_init(&shell->background_surface->input);
+	weston_layer_entry_insert(&shell->background_layer.view_list,
+				  &shell->background_view->layer_link);
+	shell->background_surface->is_mapped = true;
+	shell->background_view->is_mapped = true;
+	rail_shell_update_background(shell);
+	return 0;
+}
+
+/* Outputs follow the host's monitors; maximized and fullscreen windows follow their output. */
+static void
+rail_shell_refit_windows(struct rail_shell *shell)
+{
+	struct rail_window *window;
+	struct placement_rect area;
+
+	wl_list_for_each(window, &shell->windows, link) {
+		if (!window->mapped || !(window->maximized || window->fullscreen))
+			continue;
+		rail_window_output_area(window, &area);
+		weston_desktop_surface_set_size(window->dsurface, area.width, area.height);
+		rail_window_set_position(window, area.x, area.y);
+	}
+}
+
+static void
+rail_shell_handle_output_changed(struct rail_shell *shell)
+{
+	rail_shell_update_background(shell);
+	rail_shell_refit_windows(shell);
+}
+
+static void
+rail_shell_handle_output_created(struct wl_listener *listener, void *data)
+{
+	struct rail_shell *shell = wl_container_of(listener, shell, output_created_listener);
+
+	rail_shell_handle_output_changed(shell);
+}
+
+static void
+rail_shell_handle_output_destroyed(struct wl_listener *listener, void *data)
+{
+	struct rail_shell *shell = wl_container_of(listener, shell, output_destroyed_listener);
+
+	rail_shell_handle_output_changed(shell);
+}
+
+static void
+rail_shell_handle_output_resized(struct wl_listener *listener, void *data)
+{
+	struct rail_shell *shell = wl_container_of(listener, shell, output_resized_listener);
+
+	rail_shell_handle_output_changed(shell);
+}
+
+/* --- libweston-desktop callbacks --------------------------------------------- */
+
+static void
+rail_shell_surface_added(struct weston_desktop_surface *dsurface, void *data)
+{
+	struct rail_shell *shell = data;
+	struct rail_window *window = rail_window_create(shell, dsurface);
+
+	if (!window) {
+		struct weston_desktop_client *dc = weston_desktop_surface_get_client(dsurface);
+		wl_client_post_no_memory(weston_desktop_client_get_client(dc));
+		return;
+	}
+	log_scope(shell->ctx->scopes.rail, "new %s window %u\n",
+		  window->is_xwayland ? "x11" : "wayland", window->id);
+}
+
+static void
+rail_shell_surface_removed(struct weston_desktop_surface *dsurface, void *data)
+{
+	struct rail_shell *shell = data;
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (!window)
+		return;
+	log_scope(shell->ctx->scopes.rail, "remove window %u\n", window->id);
+	if (window->mapped)
+		weston_view_damage_below(window->view);
+	if (shell->focused == window)
+		rail_shell_focus_next(shell, window);
+	rail_window_destroy(window);
+	weston_compositor_schedule_repaint(shell->compositor);
+}
+
+static void
+rail_shell_committed(struct weston_desktop_surface *dsurface, int32_t sx, int32_t sy, void *data)
+{
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (window)
+		rail_window_committed(window);
+}
+
+static void
+rail_shell_set_parent(struct weston_desktop_surface *dsurface,
+		      struct weston_desktop_surface *parent, void *data)
+{
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (window)
+		window->parent = parent ? weston_desktop_surface_get_user_data(parent) : NULL;
+}
+
+static void
+rail_shell_move(struct weston_desktop_surface *dsurface, struct weston_seat *seat,
+		uint32_t serial, void *data)
+{
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (window && window->mapped && !window->maximized && !window->fullscreen)
+		rail_grab_start_move(window, seat, serial);
+}
+
+static void
+rail_shell_resize(struct weston_desktop_surface *dsurface, struct weston_seat *seat,
+		  uint32_t serial, enum weston_desktop_surface_edge edges, void *data)
+{
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (window && window->mapped && !window->maximized && !window->fullscreen)
+		rail_grab_start_resize(window, seat, serial, edges);
+}
+
+static void
+rail_shell_fullscreen_requested(struct weston_desktop_surface *dsurface, bool fullscreen,
+				struct weston_output *output, void *data)
+{
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (window)
+		rail_window_set_fullscreen(window, fullscreen);
+}
+
+static void
+rail_shell_maximized_requested(struct weston_desktop_surface *dsurface, bool maximized,
+			       void *data)
+{
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (window)
+		rail_window_set_maximized(window, maximized);
+}
+
+static void
+rail_shell_minimized_requested(struct weston_desktop_surface *dsurface, void *data)
+{
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (window)
+		rail_window_minimize(window);
+}
+
+static void
+rail_shell_set_xwayland_position(struct weston_desktop_surface *dsurface, int32_t x, int32_t y,
+				 void *data)
+{
+	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+
+	if (!window)
+		return;
+	window->has_requested_position = true;
+	window->requested_x = x;
+	window->requested_y = y;
+}
+
+static void
+rail_shell_ping_timeout(struct weston_desktop_client *client, void *data)
+{
+	/* An unresponsive app keeps its windows; the host shows them as they are. */
+}
+
+static void
+rail_shell_pong(struct weston_desktop_client *client, void *data)
+{
+}
+
+static const struct weston_desktop_api rail_shell_desktop_api = {
+	.struct_size = sizeof(struct weston_desktop_api),
+	.ping_timeout = rail_shell_ping_timeout,
+	.pong = rail_shell_pong,
+	.surface_added = rail_shell_surface_added,
+	.surface_removed = rail_shell_surface_removed,
+	.committed = rail_shell_committed,
+	.set_parent = rail_shell_set_parent,
+	.move = rail_shell_move,
+	.resize = rail_shell_resize,
+	.fullscreen_requested = rail_shell_fullscreen_requested,
+	.maximized_requested = rail_shell_maximized_requested,
+	.minimized_requested = rail_shell_minimized_requested,
+	.set_xwayland_position = rail_shell_set_xwayland_position,
+};
+
+/* --- lifetime ---------------------------------------------------------------- */
+
+struct rail_shell *
+rail_shell_create(struct pc_context *ctx)
+{
+	static const uint32_t buttons[] = {BTN_LEFT, BTN_RIGHT, BTN_MIDDLE};
+	struct rail_shell *shell = calloc(1, sizeof *shell);
+	struct weston_compositor *ec = ctx->compositor;
+
+	if (!shell)
+		return NULL;
+	shell->ctx = ctx;
+	shell->compositor = ec;
+	shell->cascade.step = ctx->options.cascade_step;
+	wl_list_init(&shell->windows);
+	shell->xwayland_surface_api = weston_xwayland_surface_get_api(ec);
+
+	weston_layer_init(&shell->background_layer, ec);
+	weston_layer_set_position(&shell->background_layer, WESTON_LAYER_POSITION_BACKGROUND);
+	weston_layer_init(&shell->normal_layer, ec);
+	weston_layer_set_position(&shell->normal_layer, WESTON_LAYER_POSITION_NORMAL);
+	weston_layer_init(&shell->fullscreen_layer, ec);
+	weston_layer_set_position(&shell->fullscreen_layer, WESTON_LAYER_POSITION_FULLSCREEN);
+
+	if (rail_shell_create_background(shell) < 0)
+		goto err_background;
+
+	shell->desktop = weston_desktop_create(ec, &rail_shell_desktop_api, shell);
+	if (!shell->desktop)
+		goto err_desktop;
+
+	for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++)
+		shell->click_bindings[i] = weston_compositor_add_button_binding(
+			ec, buttons[i], 0, rail_shell_handle_click, shell);
+
+	shell->output_created_listener.notify = rail_shell_handle_output_created;
+	wl_signal_add(&ec->output_created_signal, &shell->output_created_listener);
+	shell->output_destroyed_listener.notify = rail_shell_handle_output_destroyed;
+	wl_signal_add(&ec->output_destroyed_signal, &shell->output_destroyed_listener);
+	shell->output_resized_listener.notify = rail_shell_handle_output_resized;
+	wl_signal_add(&ec->output_resized_signal, &shell->output_resized_listener);
+	weston_log("shell: %s mode\n",
+		   ctx->options.shell_mode == PC_SHELL_DESKTOP ? "desktop" : "rail");
+	return shell;
+
+err_desktop:
+	weston_view_destroy(shell->background_view);
+	weston_surface_destroy(shell->background_surface);
+err_background:
+	weston_layer_fini(&shell->fullscreen_layer);
+	weston_layer_fini(&shell->normal_layer);
+	weston_layer_fini(&shell->background_layer);
+	free(shell);
+	return NULL;
+}
+
+void
+rail_shell_destroy(struct rail_shell *shell)
+{
+	struct rail_window *window, *tmp;
+
+	if (!shell)
+		return;
+	wl_list_remove(&shell->output_created_listener.link);
+	wl_list_remove(&shell->output_destroyed_listener.link);
+	wl_list_remove(&shell->output_resized_listener.link);
+	for (size_t i = 0; i < sizeof shell->click_bindings / sizeof shell->click_bindings[0]; i++)
+		weston_binding_destroy(shell->click_bindings[i]);
+	wl_list_for_each_safe(window, tmp, &shell->windows, link)
+		rail_window_destroy(window);
+	weston_desktop_destroy(shell->desktop);
+	weston_view_destroy(shell->background_view);
+	weston_surface_destroy(shell->background_surface);
+	weston_layer_fini(&shell->fullscreen_layer);
+	weston_layer_fini(&shell->normal_layer);
+	weston_layer_fini(&shell->background_layer);
+	free(shell);
+}

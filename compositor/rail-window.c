@@ -1,0 +1,417 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compositor-internal.h"
+#include "log.h"
+#include "rail-internal.h"
+#include "strbuf.h"
+
+/* --- lifetime --------------------------------------------------------------- */
+
+struct rail_window *
+rail_window_create(struct rail_shell *shell, struct weston_desktop_surface *dsurface)
+{
+	struct rail_window *window = calloc(1, sizeof *window);
+
+	if (!window)
+		return NULL;
+	window->view = weston_desktop_surface_create_view(dsurface);
+	if (!window->view) {
+		free(window);
+		return NULL;
+	}
+	window->shell = shell;
+	window->dsurface = dsurface;
+	window->surface = weston_desktop_surface_get_surface(dsurface);
+	window->id = ++shell->next_window_id;
+	wl_signal_init(&window->destroy_signal);
+	window->is_xwayland = shell->xwayland_surface_api &&
+			      shell->xwayland_surface_api->is_xwayland_surface(window->surface);
+	wl_list_insert(shell->windows.prev, &window->link);
+	weston_desktop_surface_set_user_data(dsurface, window);
+	return window;
+}
+
+void
+rail_window_destroy(struct rail_window *window)
+{
+	struct rail_shell *shell;
+	struct rail_window *other;
+
+	if (!window)
+		return;
+	shell = window->shell;
+	wl_signal_emit(&window->destroy_signal, window);
+	wl_list_for_each(other, &shell->windows, link) {
+		if (other->parent == window)
+			other->parent = NULL;
+	}
+	if (shell->focused == window)
+		shell->focused = NULL;
+	weston_desktop_surface_set_user_data(window->dsurface, NULL);
+	weston_desktop_surface_unlink_view(window->view);
+	weston_view_destroy(window->view);
+	wl_list_remove(&window->link);
+	free(window);
+}
+
+/* --- geometry --------------------------------------------------------------- */
+
+struct weston_output *
+rail_window_get_output(struct rail_window *window)
+{
+	struct weston_compositor *ec = window->shell->compositor;
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+	int cx = window->x + geom.width / 2;
+	int cy = window->y + geom.height / 2;
+	struct weston_output *output;
+
+	if (window->parent && !window->mapped)
+		return rail_window_get_output(window->parent);
+	wl_list_for_each(output, &ec->output_list, link) {
+		if (cx >= output->x && cx < output->x + output->width && cy >= output->y &&
+		    cy < output->y + output->height)
+			return output;
+	}
+	if (wl_list_empty(&ec->output_list))
+		return NULL;
+	return wl_container_of(ec->output_list.next, output, link);
+}
+
+void
+rail_window_output_area(struct rail_window *window, struct placement_rect *area)
+{
+	struct weston_output *output = rail_window_get_output(window);
+
+	if (!output) {
+		*area = (struct placement_rect){0, 0, PC_DEFAULT_WIDTH, PC_DEFAULT_HEIGHT};
+		return;
+	}
+	*area = (struct placement_rect){output->x, output->y, output->width, output->height};
+}
+
+/* Puts the view where the window geometry's top-left lands on (x, y). */
+void
+rail_window_set_position(struct rail_window *window, int x, int y)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+	const struct weston_xwayland_surface_api *xapi = window->shell->xwayland_surface_api;
+
+	window->x = x;
+	window->y = y;
+	weston_view_set_position(window->view, x - geom.x, y - geom.y);
+	/* X11 clients place their menus from the root position they believe they have. */
+	if (window->is_xwayland && xapi)
+		xapi->send_position(window->surface, x - geom.x, y - geom.y);
+	weston_view_geometry_dirty(window->view);
+	weston_compositor_schedule_repaint(window->shell->compositor);
+}
+
+/* --- mapping ---------------------------------------------------------------- */
+
+static struct weston_layer *
+rail_window_layer(struct rail_window *window)
+{
+	return window->fullscreen ? &window->shell->fullscreen_layer : &window->shell->normal_layer;
+}
+
+static void
+rail_window_place_new(struct rail_window *window, const struct weston_geometry *geom)
+{
+	struct rail_shell *shell = window->shell;
+	struct placement_rect area;
+	int x, y;
+
+	rail_window_output_area(window, &area);
+	if (window->maximized || window->fullscreen) {
+		x = area.x;
+		y = area.y;
+	} else if (window->has_requested_position) {
+		x = window->requested_x;
+		y = window->requested_y;
+	} else if (window->parent && window->parent->mapped) {
+		struct weston_geometry pg =
+			weston_desktop_surface_get_geometry(window->parent->dsurface);
+		struct placement_rect parent = {window->parent->x, window->parent->y, pg.width,
+						pg.height};
+
+		placement_center_on_parent(&parent, &area, geom->width, geom->height, &x, &y);
+	} else {
+		placement_cascade_next(&shell->cascade, &area, geom->width, geom->height, &x, &y);
+	}
+	rail_window_set_position(window, x, y);
+}
+
+static void
+rail_window_map(struct rail_window *window, const struct weston_geometry *geom)
+{
+	struct rail_shell *shell = window->shell;
+
+	rail_window_place_new(window, geom);
+	weston_layer_entry_insert(&rail_window_layer(window)->view_list, &window->view->layer_link);
+	weston_view_update_transform(window->view);
+	/* libweston 10 leaves marking a shell surface mapped to the shell. */
+	window->surface->is_mapped = true;
+	window->view->is_mapped = true;
+	window->mapped = true;
+	log_scope(shell->ctx->scopes.rail, "map window %u \"%s\" at %d,%d %dx%d\n",
+		  window->id, weston_desktop_surface_get_title(window->dsurface) ?: "", window->x,
+		  window->y, geom->width, geom->height);
+	rail_shell_activate(shell, window);
+}
+
+void
+rail_window_committed(struct rail_window *window)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+	struct placement_rect area;
+	int x = window->x, y = window->y;
+
+	if (!window->mapped) {
+		if (window->surface->width <= 0 || window->surface->height <= 0)
+			return;
+		rail_window_map(window, &geom);
+	} else {
+		if (window->maximized || window->fullscreen) {
+			rail_window_output_area(window, &area);
+			x = area.x;
+			y = area.y;
+		} else if (window->resize_edges) {
+			if (window->resize_edges & WESTON_DESKTOP_SURFACE_EDGE_LEFT)
+				x = window->resize_right - geom.width;
+			if (window->resize_edges & WESTON_DESKTOP_SURFACE_EDGE_TOP)
+				y = window->resize_bottom - geom.height;
+			if (window->resize_ending) {
+				window->resize_edges = 0;
+				window->resize_ending = false;
+			}
+		}
+		/* The geometry offset can change on any commit (CSD shadows), so always re-place. */
+		rail_window_set_position(window, x, y);
+	}
+	window->last_width = geom.width;
+	window->last_height = geom.height;
+}
+
+/* --- state ------------------------------------------------------------------ */
+
+static void
+rail_window_save_geometry(struct rail_window *window)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+
+	if (window->maximized || window->fullscreen)
+		return;
+	window->saved = (struct placement_rect){window->x, window->y, geom.width, geom.height};
+	window->has_saved = true;
+}
+
+static void
+rail_window_restore_geometry(struct rail_window *window)
+{
+	if (!window->has_saved) {
+		weston_desktop_surface_set_size(window->dsurface, 0, 0);
+		return;
+	}
+	weston_desktop_surface_set_size(window->dsurface, window->saved.width,
+					window->saved.height);
+	if (window->mapped)
+		rail_window_set_position(window, window->saved.x, window->saved.y);
+}
+
+void
+rail_window_set_maximized(struct rail_window *window, bool maximized)
+{
+	struct placement_rect area;
+
+	if (window->maximized == maximized)
+		return;
+	if (maximized) {
+		rail_window_save_geometry(window);
+		window->maximized = true;
+		rail_window_output_area(window, &area);
+		weston_desktop_surface_set_maximized(window->dsurface, true);
+		weston_desktop_surface_set_size(window->dsurface, area.width, area.height);
+	} else {
+		window->maximized = false;
+		weston_desktop_surface_set_maximized(window->dsurface, false);
+		if (!window->fullscreen)
+			rail_window_restore_geometry(window);
+	}
+}
+
+void
+rail_window_set_fullscreen(struct rail_window *window, bool fullscreen)
+{
+	struct placement_rect area;
+
+	if (window->fullscreen == fullscreen)
+		return;
+	rail_window_save_geometry(window);
+	if (window->mapped)
+		weston_layer_entry_remove(&window->view->layer_link);
+	window->fullscreen = fullscreen;
+	weston_desktop_surface_set_fullscreen(window->dsurface, fullscreen);
+	if (fullscreen) {
+		rail_window_output_area(window, &area);
+		weston_desktop_surface_set_size(window->dsurface, area.width, area.height);
+	} else if (window->maximized) {
+		rail_window_output_area(window, &area);
+		weston_desktop_surface_set_size(window->dsurface, area.width, area.height);
+	} else {
+		rail_window_restore_geometry(window);
+	}
+	if (window->mapped && !window->minimized) {
+		weston_layer_entry_insert(&rail_window_layer(window)->view_list,
+					  &window->view->layer_link);
+		weston_view_geometry_dirty(window->view);
+		weston_compositor_schedule_repaint(window->shell->compositor);
+	}
+}
+
+void
+rail_window_minimize(struct rail_window *window)
+{
+	if (window->minimized || !window->mapped)
+		return;
+	weston_view_damage_below(window->view);
+	weston_layer_entry_remove(&window->view->layer_link);
+	weston_view_geometry_dirty(window->view);
+	window->minimized = true;
+	if (window->shell->focused == window)
+		rail_shell_focus_next(window->shell, window);
+	weston_compositor_schedule_repaint(window->shell->compositor);
+}
+
+/* --- queries and commands ---------------------------------------------------- */
+
+static const char *
+rail_window_state_name(const struct rail_window *window)
+{
+	if (window->minimized)
+		return "minimized";
+	if (window->fullscreen)
+		return "fullscreen";
+	if (window->maximized)
+		return "maximized";
+	return "normal";
+}
+
+static void
+rail_window_describe(struct rail_window *window, struct strbuf *out, bool json)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+	const char *title = weston_desktop_surface_get_title(window->dsurface);
+	const char *app_id = weston_desktop_surface_get_app_id(window->dsurface);
+	bool focused = window->shell->focused == window;
+	const char *kind = window->is_xwayland ? "x11" : "wayland";
+
+	if (json) {
+		strbuf_appendf(out, "{\"id\":%u,\"app_id\":", window->id);
+		strbuf_append_json_string(out, app_id ? app_id : "");
+		strbuf_append(out, ",\"title\":", 9);
+		strbuf_append_json_string(out, title ? title : "");
+		strbuf_appendf(out,
+			       ",\"x\":%d,\"y\":%d,\"width\":%d,\"height\":%d,\"state\":\"%s\","
+			       "\"focused\":%s,\"kind\":\"%s\",\"pid\":%d,\"parent\":",
+			       window->x, window->y, geom.width, geom.height,
+			       rail_window_state_name(window), focused ? "true" : "false", kind,
+			       (int)weston_desktop_surface_get_pid(window->dsurface));
+		if (window->parent)
+			strbuf_appendf(out, "%u}\n", window->parent->id);
+		else
+			strbuf_append(out, "null}\n", 6);
+		return;
+	}
+	strbuf_appendf(out, "id=%u app_id=", window->id);
+	strbuf_append_json_string(out, app_id ? app_id : "");
+	strbuf_appendf(out, " x=%d y=%d width=%d height=%d state=%s focused=%s kind=%s title=",
+		       window->x, window->y, geom.width, geom.height,
+		       rail_window_state_name(window), focused ? "yes" : "no", kind);
+	strbuf_append_json_string(out, title ? title : "");
+	strbuf_append(out, "\n", 1);
+}
+
+void
+rail_shell_describe_windows(struct rail_shell *shell, struct strbuf *out, bool json)
+{
+	struct rail_window *window;
+
+	wl_list_for_each(window, &shell->windows, link) {
+		if (window->mapped)
+			rail_window_describe(window, out, json);
+	}
+}
+
+struct rail_window *
+rail_shell_find_window(struct rail_shell *shell, uint32_t id)
+{
+	struct rail_window *window;
+
+	wl_list_for_each(window, &shell->windows, link) {
+		if (window->id == id && window->mapped)
+			return window;
+	}
+	return NULL;
+}
+
+struct weston_surface *
+rail_window_get_content(struct rail_window *window, int *x, int *y, int *width, int *height)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+
+	*x = geom.x;
+	*y = geom.y;
+	*width = geom.width;
+	*height = geom.height;
+	return window->surface;
+}
+
+int
+rail_window_command(struct rail_window *window, const char *command, char *err, size_t err_size)
+{
+	int a, b;
+	char extra;
+
+	if (strcmp(command, "activate") == 0 || strcmp(command, "restore") == 0) {
+		if (strcmp(command, "restore") == 0) {
+			rail_window_set_fullscreen(window, false);
+			rail_window_set_maximized(window, false);
+		}
+		rail_shell_activate(window->shell, window);
+	} else if (strcmp(command, "minimize") == 0) {
+		rail_window_minimize(window);
+	} else if (strcmp(command, "maximize") == 0) {
+		rail_window_set_maximized(window, true);
+	} else if (strcmp(command, "unmaximize") == 0) {
+		rail_window_set_maximized(window, false);
+	} else if (strcmp(command, "fullscreen") == 0) {
+		rail_window_set_fullscreen(window, true);
+	} else if (strcmp(command, "unfullscreen") == 0) {
+		rail_window_set_fullscreen(window, false);
+	} else if (strcmp(command, "close") == 0) {
+		weston_desktop_surface_close(window->dsurface);
+	} else if (sscanf(command, "move %d %d%c", &a, &b, &extra) == 2) {
+		if (window->maximized || window->fullscreen) {
+			snprintf(err, err_size, "window %u is %s; restore it first", window->id,
+				 rail_window_state_name(window));
+			return -1;
+		}
+		rail_window_set_position(window, a, b);
+	} else if (sscanf(command, "resize %d %d%c", &a, &b, &extra) == 2) {
+		if (a < 1 || b < 1 || a > PC_MAX_OUTPUT_SIZE || b > PC_MAX_OUTPUT_SIZE) {
+			snprintf(err, err_size, "size %dx%d out of range", a, b);
+			return -1;
+		}
+		weston_desktop_surface_set_size(window->dsurface, a, b);
+	} else {
+		snprintf(err, err_size,
+			 "unknown window command \"%s\" (activate, minimize, maximize, "
+			 "unmaximize, fullscreen, unfullscreen, restore, close, move X Y, "
+			 "resize W H)",
+			 command);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,107 @@
+#include "seat.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libweston/libweston.h>
+#include <xkbcommon/xkbcommon.h>
+
+#include "compositor-internal.h"
+#include "libweston-seat-abi.h"
+
+struct pc_seat {
+	struct pc_context *ctx;
+	struct weston_seat seat;
+};
+
+struct pc_seat *
+pc_seat_create(struct pc_context *ctx)
+{
+	struct pc_options *o = &ctx->options;
+	struct xkb_rule_names names = {
+		.rules = o->keymap_rules,
+		.model = o->keymap_model,
+		.layout = o->keymap_layout,
+		.variant = o->keymap_variant,
+		.options = o->keymap_options,
+	};
+	struct pc_seat *seat = calloc(1, sizeof *seat);
+
+	if (!seat)
+		return NULL;
+	seat->ctx = ctx;
+	/* libweston keeps the names it is given and frees them: hand it copies. */
+	names.rules = names.rules ? strdup(names.rules) : NULL;
+	names.model = names.model ? strdup(names.model) : NULL;
+	names.layout = names.layout ? strdup(names.layout) : NULL;
+	names.variant = names.variant ? strdup(names.variant) : NULL;
+	names.options = names.options ? strdup(names.options) : NULL;
+	if (weston_compositor_set_xkb_rule_names(ctx->compositor, &names) < 0) {
+		weston_log("cannot set the keymap names\n");
+		free(seat);
+		return NULL;
+	}
+	weston_seat_init(&seat->seat, ctx->compositor, "default");
+	weston_seat_init_pointer(&seat->seat);
+	if (weston_seat_init_keyboard(&seat->seat, NULL) < 0) {
+		weston_log("cannot build a keymap from [keyboard] in the config\n");
+		weston_seat_release(&seat->seat);
+		free(seat);
+		return NULL;
+	}
+	return seat;
+}
+
+void
+pc_seat_destroy(struct pc_seat *seat)
+{
+	if (!seat)
+		return;
+	weston_seat_release(&seat->seat);
+	free(seat);
+}
+
+struct weston_seat *
+pc_seat_get_weston_seat(struct pc_seat *seat)
+{
+	return &seat->seat;
+}
+
+static void
+pc_seat_now(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+void
+pc_seat_pointer_move(struct pc_seat *seat, double x, double y)
+{
+	struct timespec now;
+
+	pc_seat_now(&now);
+	notify_motion_absolute(&seat->seat, &now, x, y);
+	notify_pointer_frame(&seat->seat);
+}
+
+void
+pc_seat_pointer_button(struct pc_seat *seat, uint32_t button, bool pressed)
+{
+	struct timespec now;
+
+	pc_seat_now(&now);
+	notify_button(&seat->seat, &now, (int32_t)button,
+		      pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED);
+	notify_pointer_frame(&seat->seat);
+}
+
+void
+pc_seat_key(struct pc_seat *seat, uint32_t key, bool pressed)
+{
+	struct timespec now;
+
+	pc_seat_now(&now);
+	notify_key(&seat->seat, &now, key,
+		   pressed ? WL_KEYBOARD_KEY_STATE_PRESSED : WL_KEYBOARD_KEY_STATE_RELEASED,
+		   STATE_UPDATE_AUTOMATIC);
+}

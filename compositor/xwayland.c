@@ -1,0 +1,414 @@
+#include "xwayland.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libweston/libweston.h>
+#include <libweston/xwayland-api.h>
+
+#include "compositor-internal.h"
+#include "config.h"
+#include "log.h"
+#include "x11-socket.h"
+
+#define XWAYLAND_LIBWESTON_DIR "/tmp/.X11-unix"
+
+struct pc_xwayland {
+	struct pc_context *ctx;
+	const struct weston_xwayland_api *api;
+	struct weston_xwayland *xwayland;
+	char display_name[16];
+	int display;
+	char *x11_dir;
+
+	/* our socket in x11_dir when it is not libweston's /tmp/.X11-unix */
+	int dir_fd;
+	struct wl_event_source *dir_source;
+	int kick_fd; /* wakes libweston's listener on behalf of a client of dir_fd */
+
+	pid_t pid;
+	struct wl_client *client;
+	struct wl_listener client_destroy_listener;
+	int wm_fd;
+	int displayfd;
+	struct wl_event_source *displayfd_source;
+	struct wl_event_source *sigchld_source;
+};
+
+static void
+xwayland_close_kick(struct pc_xwayland *xw)
+{
+	if (xw->kick_fd >= 0)
+		close(xw->kick_fd);
+	xw->kick_fd = -1;
+}
+
+static void
+xwayland_close_startup(struct pc_xwayland *xw)
+{
+	if (xw->displayfd_source)
+		wl_event_source_remove(xw->displayfd_source);
+	xw->displayfd_source = NULL;
+	if (xw->displayfd >= 0)
+		close(xw->displayfd);
+	xw->displayfd = -1;
+}
+
+/* Xwayland writes its display number to -displayfd once it accepts clients. */
+static int
+xwayland_handle_displayfd(int fd, uint32_t mask, void *data)
+{
+	struct pc_xwayland *xw = data;
+	char buf[16];
+	ssize_t n = read(fd, buf, sizeof buf);
+
+	/*
+	 * Stop watching, but keep the pipe open until the server exits: Xwayland
+	 * may write its number again and dies if the pipe is closed under it.
+	 */
+	wl_event_source_remove(xw->displayfd_source);
+	xw->displayfd_source = NULL;
+	if (n <= 0 || !xw->client) {
+		weston_log("xwayland: server exited before it was ready\n");
+		return 0;
+	}
+	log_scope(xw->ctx->scopes.xwayland, "Xwayland %d ready on %s\n", xw->pid,
+		  xw->display_name);
+	xw->api->xserver_loaded(xw->xwayland, xw->client, xw->wm_fd);
+	xw->wm_fd = -1; /* the window manager owns it now */
+	xwayland_close_kick(xw);
+	return 0;
+}
+
+static void
+xwayland_handle_client_destroy(struct wl_listener *listener, void *data)
+{
+	struct pc_xwayland *xw = wl_container_of(listener, xw, client_destroy_listener);
+
+	wl_list_remove(&xw->client_destroy_listener.link);
+	wl_list_init(&xw->client_destroy_listener.link);
+	xw->client = NULL;
+}
+
+static int
+xwayland_clear_cloexec(int fd)
+{
+	int flags = fcntl(fd, F_GETFD);
+
+	return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+}
+
+static void __attribute__((noreturn))
+xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int unix_fd,
+	      int wayland_fd, int wm_fd, int display_fd)
+{
+	char wayland_str[16], abstract_str[16], unix_str[16], dir_str[16], wm_str[16],
+		displayfd_str[16];
+	const char *argv[20];
+	int argc = 0;
+	sigset_t all;
+
+	/* The event loop blocks SIGCHLD for its signalfd; the server needs it back. */
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+
+	if (xwayland_clear_cloexec(wayland_fd) < 0 || xwayland_clear_cloexec(wm_fd) < 0 ||
+	    xwayland_clear_cloexec(display_fd) < 0 || xwayland_clear_cloexec(unix_fd) < 0 ||
+	    (abstract_fd >= 0 && xwayland_clear_cloexec(abstract_fd) < 0) ||
+	    (xw->dir_fd >= 0 && xwayland_clear_cloexec(xw->dir_fd) < 0))
+		_exit(127);
+
+	snprintf(wayland_str, sizeof wayland_str, "%d", wayland_fd);
+	setenv("WAYLAND_SOCKET", wayland_str, 1);
+	snprintf(unix_str, sizeof unix_str, "%d", unix_fd);
+	snprintf(wm_str, sizeof wm_str, "%d", wm_fd);
+	snprintf(displayfd_str, sizeof displayfd_str, "%d", display_fd);
+
+	argv[argc++] = XWAYLAND_PATH;
+	argv[argc++] = display;
+	argv[argc++] = "-rootless";
+	if (abstract_fd >= 0) {
+		snprintf(abstract_str, sizeof abstract_str, "%d", abstract_fd);
+		argv[argc++] = "-listenfd";
+		argv[argc++] = abstract_str;
+	}
+	argv[argc++] = "-listenfd";
+	argv[argc++] = unix_str;
+	if (xw->dir_fd >= 0) {
+		snprintf(dir_str, sizeof dir_str, "%d", xw->dir_fd);
+		argv[argc++] = "-listenfd";
+		argv[argc++] = dir_str;
+	}
+	argv[argc++] = "-wm";
+	argv[argc++] = wm_str;
+	argv[argc++] = "-displayfd";
+	argv[argc++] = displayfd_str;
+	/* exit with the last X client; the next connection starts a fresh server */
+	argv[argc++] = "-terminate";
+	argv[argc] = NULL;
+	execv(XWAYLAND_PATH, (char *const *)argv);
+	fprintf(stderr, "porthole-compositor: cannot run %s: %s\n", XWAYLAND_PATH,
+		strerror(errno));
+	_exit(127);
+}
+
+static pid_t
+xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_fd)
+{
+	struct pc_xwayland *xw = user_data;
+	struct wl_event_loop *loop = wl_display_get_event_loop(xw->ctx->display);
+	int wayland_sv[2], wm_sv[2], ready[2];
+	pid_t pid;
+
+	if (xw->pid > 0)
+		return xw->pid;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, wayland_sv) < 0)
+		goto err_wayland;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, wm_sv) < 0)
+		goto err_wm;
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		goto err_ready;
+
+	pid = fork();
+	if (pid < 0)
+		goto err_fork;
+	if (pid == 0)
+		xwayland_exec(xw, display, abstract_fd, unix_fd, wayland_sv[1], wm_sv[1],
+			      ready[1]);
+
+	close(wayland_sv[1]);
+	close(wm_sv[1]);
+	close(ready[1]);
+	xw->pid = pid;
+	xw->wm_fd = wm_sv[0];
+	xw->client = wl_client_create(xw->ctx->display, wayland_sv[0]);
+	if (xw->client) {
+		xw->client_destroy_listener.notify = xwayland_handle_client_destroy;
+		wl_client_add_destroy_listener(xw->client, &xw->client_destroy_listener);
+	} else {
+		close(wayland_sv[0]);
+	}
+	xw->displayfd = ready[0];
+	xw->displayfd_source = wl_event_loop_add_fd(loop, ready[0], WL_EVENT_READABLE,
+						    xwayland_handle_displayfd, xw);
+	if (xw->dir_source) {
+		/* Xwayland accepts on our socket itself while it runs. */
+		wl_event_source_remove(xw->dir_source);
+		xw->dir_source = NULL;
+	}
+	weston_log("xwayland: started Xwayland %d for %s\n", pid, display);
+	return pid;
+
+err_fork:
+	close(ready[0]);
+	close(ready[1]);
+err_ready:
+	close(wm_sv[0]);
+	close(wm_sv[1]);
+err_wm:
+	close(wayland_sv[0]);
+	close(wayland_sv[1]);
+err_wayland:
+	weston_log("xwayland: cannot start Xwayland: %s\n", strerror(errno));
+	return -1;
+}
+
+/*
+ * A client reached our socket in x11_dir while no server runs. libweston starts
+ * Xwayland only when its own listening socket wakes, so connect to that one.
+ */
+static int
+xwayland_handle_dir_connection(int fd, uint32_t mask, void *data)
+{
+	struct pc_xwayland *xw = data;
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	socklen_t len;
+
+	if (xw->kick_fd >= 0 || xw->pid > 0)
+		return 0;
+	/* Abstract name first, as libxcb does; then the path. */
+	snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "%s/X%d", XWAYLAND_LIBWESTON_DIR,
+		 xw->display);
+	len = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(addr.sun_path + 1);
+	xw->kick_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (xw->kick_fd < 0)
+		return 0;
+	if (connect(xw->kick_fd, (struct sockaddr *)&addr, len) == 0)
+		return 0;
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s/X%d", XWAYLAND_LIBWESTON_DIR,
+		 xw->display);
+	if (connect(xw->kick_fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+		weston_log("xwayland: cannot wake the X11 listener: %s\n", strerror(errno));
+		xwayland_close_kick(xw);
+	}
+	return 0;
+}
+
+static void
+xwayland_watch_dir_socket(struct pc_xwayland *xw)
+{
+	struct wl_event_loop *loop = wl_display_get_event_loop(xw->ctx->display);
+
+	if (xw->dir_fd >= 0 && !xw->dir_source)
+		xw->dir_source = wl_event_loop_add_fd(loop, xw->dir_fd, WL_EVENT_READABLE,
+						      xwayland_handle_dir_connection, xw);
+}
+
+static void
+xwayland_handle_exit(struct pc_xwayland *xw, int status)
+{
+	if (WIFSIGNALED(status))
+		weston_log("xwayland: Xwayland %d killed by signal %d\n", xw->pid,
+			   WTERMSIG(status));
+	else
+		weston_log("xwayland: Xwayland %d exited with status %d\n", xw->pid,
+			   WEXITSTATUS(status));
+	xw->pid = 0;
+	xwayland_close_startup(xw);
+	xwayland_close_kick(xw);
+	if (xw->wm_fd >= 0)
+		close(xw->wm_fd);
+	xw->wm_fd = -1;
+	if (xw->client)
+		wl_client_destroy(xw->client);
+	/* libweston listens again; the next X11 connection starts a new server */
+	xw->api->xserver_exited(xw->xwayland, status);
+	xwayland_watch_dir_socket(xw);
+}
+
+static int
+xwayland_handle_sigchld(int signal_number, void *data)
+{
+	struct pc_xwayland *xw = data;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == xw->pid)
+			xwayland_handle_exit(xw, status);
+	}
+	return 0;
+}
+
+static int
+xwayland_listen(struct pc_xwayland *xw)
+{
+	bool own_dir = strcmp(xw->x11_dir, XWAYLAND_LIBWESTON_DIR) != 0;
+	unsigned long long reserved = 0;
+	int ret;
+
+	/* libweston binds its socket there but does not create the directory. */
+	if (mkdir(XWAYLAND_LIBWESTON_DIR, 01777) == 0)
+		chmod(XWAYLAND_LIBWESTON_DIR, 01777);
+	if (own_dir)
+		x11_lock_reserve_live("/tmp", xw->x11_dir, &reserved);
+	ret = xw->api->listen(xw->xwayland, xw, xwayland_spawn);
+	x11_lock_unreserve("/tmp", reserved);
+	if (ret < 0)
+		return -1;
+	/* libweston announces the number it chose through DISPLAY. */
+	xw->display = x11_display_parse(getenv("DISPLAY"));
+	if (xw->display < 0)
+		return -1;
+	snprintf(xw->display_name, sizeof xw->display_name, ":%d", xw->display);
+	if (own_dir) {
+		xw->dir_fd = x11_socket_claim(xw->x11_dir, xw->display);
+		if (xw->dir_fd < 0) {
+			weston_log("xwayland: cannot listen on %s/X%d: %s\n", xw->x11_dir,
+				   xw->display, strerror(errno));
+			return -1;
+		}
+		xwayland_watch_dir_socket(xw);
+	}
+	return 0;
+}
+
+struct pc_xwayland *
+pc_xwayland_create(struct pc_context *ctx, const char *x11_dir)
+{
+	struct wl_event_loop *loop = wl_display_get_event_loop(ctx->display);
+	struct pc_xwayland *xw;
+
+	if (access(XWAYLAND_PATH, X_OK) < 0) {
+		weston_log("xwayland: %s is missing; install the xwayland package\n",
+			   XWAYLAND_PATH);
+		return NULL;
+	}
+	if (weston_compositor_load_xwayland(ctx->compositor) < 0)
+		return NULL;
+	xw = calloc(1, sizeof *xw);
+	if (!xw)
+		return NULL;
+	xw->ctx = ctx;
+	xw->dir_fd = -1;
+	xw->kick_fd = -1;
+	xw->wm_fd = -1;
+	xw->displayfd = -1;
+	wl_list_init(&xw->client_destroy_listener.link);
+	xw->x11_dir = strdup(x11_dir);
+	xw->api = weston_xwayland_get_api(ctx->compositor);
+	if (!xw->x11_dir || !xw->api)
+		goto err;
+	xw->xwayland = xw->api->get(ctx->compositor);
+	xw->sigchld_source = wl_event_loop_add_signal(loop, SIGCHLD, xwayland_handle_sigchld, xw);
+	if (!xw->xwayland || !xw->sigchld_source || xwayland_listen(xw) < 0)
+		goto err;
+	weston_log("xwayland: listening on %s (%s/X%d)\n", xw->display_name, xw->x11_dir,
+		   xw->display);
+	return xw;
+
+err:
+	weston_log("xwayland: cannot listen for X11 clients\n");
+	pc_xwayland_destroy(xw);
+	return NULL;
+}
+
+void
+pc_xwayland_destroy(struct pc_xwayland *xw)
+{
+	if (!xw)
+		return;
+	if (xw->pid > 0) {
+		int status;
+		kill(xw->pid, SIGTERM);
+		waitpid(xw->pid, &status, 0);
+		xw->pid = 0;
+	}
+	xwayland_close_startup(xw);
+	xwayland_close_kick(xw);
+	wl_list_remove(&xw->client_destroy_listener.link);
+	if (xw->wm_fd >= 0)
+		close(xw->wm_fd);
+	if (xw->dir_source)
+		wl_event_source_remove(xw->dir_source);
+	if (xw->dir_fd >= 0) {
+		close(xw->dir_fd);
+		x11_socket_release(xw->x11_dir, xw->display);
+	}
+	if (xw->sigchld_source)
+		wl_event_source_remove(xw->sigchld_source);
+	/* libweston's module removes its lock and /tmp socket at compositor destroy */
+	free(xw->x11_dir);
+	free(xw);
+}
+
+const char *
+pc_xwayland_get_display(struct pc_xwayland *xw)
+{
+	return xw->display_name;
+}
+
+pid_t
+pc_xwayland_get_pid(struct pc_xwayland *xw)
+{
+	return xw->pid;
+}

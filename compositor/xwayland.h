@@ -1,0 +1,30 @@
+/*
+ * Xwayland on demand: libweston's xwayland module picks the display number
+ * (lock files in /tmp, stale ones reused, taken ones skipped) and listens; the
+ * first X11 connection starts a rootless Xwayland, which is started again on
+ * the next connection after it exits. The socket can live in any directory
+ * (the system distro puts it in /mnt/wslg/.X11-unix).
+ */
+#ifndef PORTHOLE_XWAYLAND_H
+#define PORTHOLE_XWAYLAND_H
+
+#include <sys/types.h>
+
+struct pc_context;
+struct pc_xwayland;
+
+struct pc_xwayland *
+pc_xwayland_create(struct pc_context *ctx, const char *x11_dir);
+
+void
+pc_xwayland_destroy(struct pc_xwayland *xw);
+
+/** ":<n>", the DISPLAY for X11 clients. */
+const char *
+pc_xwayland_get_display(struct pc_xwayland *xw);
+
+/** The running Xwayland's pid, or 0 when none runs. */
+pid_t
+pc_xwayland_get_pid(struct pc_xwayland *xw);
+
+#endif

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs, idempotently, every Debian 12 package that building Porthole, running its
+# test suite and running the README's main job need. Both README commands call it.
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+Usage: scripts/install-deps.sh [--help]
+
+Installs the Debian 12 packages Porthole needs (build, tests, main job) with apt-get.
+Run as root. Packages already installed are left alone; nothing is installed twice.
+Exit codes: 0 all present, 1 apt failed, 2 usage.
+USAGE
+}
+
+case "${1:-}" in
+-h | --help) usage; exit 0 ;;
+"") ;;
+*) usage >&2; exit 2 ;;
+esac
+
+packages=(
+	# build
+	build-essential meson ninja-build pkg-config clang-format
+	libweston-10-dev libwayland-dev wayland-protocols libpixman-1-dev
+	libxkbcommon-dev libpng-dev libxcb1-dev libegl-dev libgles-dev
+	# runtime: Xwayland, software GL for the GL renderer
+	xwayland libegl1 libgl1-mesa-dri libegl-mesa0 xkb-data
+	# real apps the tests and the main job run
+	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core
+	# test tooling
+	x11-utils python3
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$pkg")
+	fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "install-deps: all ${#packages[@]} packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}" >&2
+	echo "install-deps: run as root (or: sudo $0) to install them" >&2
+	exit 1
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y --no-install-recommends "${missing[@]}"; then
+	echo "install-deps: apt-get install failed; retrying after apt-get update" >&2
+	apt-get update
+	apt-get install -y --no-install-recommends "${missing[@]}" || {
+		echo "install-deps: apt-get failed; check network access to the Debian mirror" >&2
+		exit 1
+	}
+fi
+echo "install-deps: done"

@@ -1,0 +1,360 @@
+/*
+ * porthole: the user's command for a running Porthole compositor. It speaks the
+ * control-socket protocol (common/control-protocol.h); later versions grow the
+ * system-distro verbs (boot, run, connect, ...).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "control-protocol.h"
+#include "strbuf.h"
+
+#define EXIT_USAGE 2
+
+struct cli {
+	const char *runtime_dir;
+	const char *socket_name;
+	int timeout_ms;
+};
+
+static void
+cli_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: porthole [--runtime-dir DIR] [--socket NAME] COMMAND [ARGS]\n"
+		"\n"
+		"Talks to a running porthole-compositor through its control socket,\n"
+		"$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY.control (default socket wayland-0).\n"
+		"\n"
+		"Commands:\n"
+		"  windows [--json]                  list mapped windows: id, app_id, title,\n"
+		"                                    position, size, state, focus, kind\n"
+		"  screenshot FILE.png [--window ID | --output N]\n"
+		"                                    save the first output (or a window) as PNG\n"
+		"  env                               print XDG_RUNTIME_DIR, WAYLAND_DISPLAY and\n"
+		"                                    DISPLAY for `eval $(porthole env)`\n"
+		"  window ID ACTION [ARGS]           activate, minimize, maximize, unmaximize,\n"
+		"                                    fullscreen, unfullscreen, restore, close,\n"
+		"                                    move X Y, resize W H\n"
+		"  outputs                           list outputs\n"
+		"  output add W H | output resize N W H\n"
+		"  input move X Y | input button CODE press|release | input key CODE press|release\n"
+		"                                    synthetic input, for tests\n"
+		"  ping                              check the compositor answers\n"
+		"  quit                              stop the compositor\n"
+		"\n"
+		"Options:\n"
+		"  --runtime-dir DIR   where the sockets are (default $XDG_RUNTIME_DIR)\n"
+		"  --socket NAME       Wayland socket name (default $WAYLAND_DISPLAY or wayland-0)\n"
+		"  --timeout SECONDS   give up waiting for an answer (default 10)\n"
+		"  -h, --help          show this help\n"
+		"\n"
+		"Exit status: 0 success, 1 the compositor failed or cannot be reached, 2 usage.\n");
+}
+
+static int
+cli_connect(const struct cli *cli)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (!cli->runtime_dir) {
+		fprintf(stderr, "porthole: XDG_RUNTIME_DIR is not set; pass --runtime-dir DIR\n");
+		return -1;
+	}
+	if (control_socket_path(addr.sun_path, sizeof addr.sun_path, cli->runtime_dir,
+				cli->socket_name) < 0) {
+		fprintf(stderr, "porthole: socket path too long\n");
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+		fprintf(stderr,
+			"porthole: cannot reach the compositor at %s: %s\n"
+			"porthole: is porthole-compositor running with --socket=%s? "
+			"(see --runtime-dir, --socket)\n",
+			addr.sun_path, strerror(errno), cli->socket_name);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+cli_read_some(const struct cli *cli, int fd, struct strbuf *buf)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	char chunk[65536];
+	ssize_t n;
+	int r;
+
+	do {
+		r = poll(&pfd, 1, cli->timeout_ms);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		fprintf(stderr, "porthole: no answer from the compositor within %d s\n",
+			cli->timeout_ms / 1000);
+		return -1;
+	}
+	n = read(fd, chunk, sizeof chunk);
+	if (n < 0) {
+		fprintf(stderr, "porthole: reading the reply: %s\n", strerror(errno));
+		return -1;
+	}
+	strbuf_append(buf, chunk, (size_t)n);
+	return (int)n;
+}
+
+/* Sends @request and returns the payload in @payload: 0, or 1 on an error reply. */
+static int
+cli_request(const struct cli *cli, const char *request, struct strbuf *payload)
+{
+	struct strbuf buf;
+	char *newline;
+	size_t header_len, want;
+	int fd, ret = 1;
+
+	fd = cli_connect(cli);
+	if (fd < 0)
+		return 1;
+	if (write_all(fd, request, strlen(request)) < 0 || write_all(fd, "\n", 1) < 0) {
+		fprintf(stderr, "porthole: sending the request: %s\n", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	strbuf_init(&buf);
+	while (!buf.data || !(newline = memchr(buf.data, '\n', buf.len))) {
+		if (cli_read_some(cli, fd, &buf) <= 0)
+			goto out;
+	}
+	*newline = '\0';
+	header_len = (size_t)(newline - buf.data) + 1;
+	if (strncmp(buf.data, "error ", 6) == 0) {
+		fprintf(stderr, "porthole: %s\n", buf.data + 6);
+		goto out;
+	}
+	if (sscanf(buf.data, "ok %zu", &want) != 1) {
+		fprintf(stderr, "porthole: malformed reply from the compositor\n");
+		goto out;
+	}
+	while (buf.len - header_len < want) {
+		if (cli_read_some(cli, fd, &buf) <= 0) {
+			fprintf(stderr, "porthole: the reply ended early\n");
+			goto out;
+		}
+	}
+	strbuf_append(payload, buf.data + header_len, want);
+	ret = payload->failed ? 1 : 0;
+out:
+	strbuf_release(&buf);
+	close(fd);
+	return ret;
+}
+
+static int
+cli_print(const struct cli *cli, const char *request)
+{
+	struct strbuf payload;
+	int ret;
+
+	strbuf_init(&payload);
+	ret = cli_request(cli, request, &payload);
+	if (ret == 0 && payload.len)
+		fwrite(payload.data, 1, payload.len, stdout);
+	strbuf_release(&payload);
+	return ret;
+}
+
+/* Prints the compositor's NAME=value lines as `export NAME='value'` for eval. */
+static int
+cli_env(const struct cli *cli)
+{
+	struct strbuf payload;
+	char *save = NULL;
+	int ret;
+
+	strbuf_init(&payload);
+	ret = cli_request(cli, "env", &payload);
+	if (ret == 0 && payload.len) {
+		for (char *line = strtok_r(payload.data, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *eq = strchr(line, '=');
+			if (!eq)
+				continue;
+			printf("export %.*s='", (int)(eq - line), line);
+			for (const char *v = eq + 1; *v; v++) {
+				if (*v == '\'')
+					fputs("'\\''", stdout);
+				else
+					putchar(*v);
+			}
+			printf("'\n");
+		}
+	}
+	strbuf_release(&payload);
+	return ret;
+}
+
+static int
+cli_screenshot(const struct cli *cli, int argc, char *argv[])
+{
+	const char *file = NULL, *window = NULL, *output = NULL;
+	char request[128];
+	struct strbuf png;
+	int ret, fd;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--window") == 0 && i + 1 < argc)
+			window = argv[++i];
+		else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
+			output = argv[++i];
+		else if (argv[i][0] != '-' && !file)
+			file = argv[i];
+		else {
+			fprintf(stderr, "porthole: screenshot FILE.png [--window ID | --output N]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (!file || (window && output)) {
+		fprintf(stderr, "porthole: screenshot FILE.png [--window ID | --output N]\n");
+		return EXIT_USAGE;
+	}
+	if (window)
+		snprintf(request, sizeof request, "screenshot window %s", window);
+	else if (output)
+		snprintf(request, sizeof request, "screenshot output %s", output);
+	else
+		snprintf(request, sizeof request, "screenshot");
+
+	strbuf_init(&png);
+	ret = cli_request(cli, request, &png);
+	if (ret == 0) {
+		fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write_all(fd, png.data, png.len) < 0 || close(fd) < 0) {
+			fprintf(stderr, "porthole: cannot write %s: %s\n", file, strerror(errno));
+			ret = 1;
+		} else {
+			printf("%s\n", file);
+		}
+	}
+	strbuf_release(&png);
+	return ret;
+}
+
+/* Joins @argv into one request line; no argument may hold a space or newline. */
+static int
+cli_join(struct strbuf *out, const char *verb, int argc, char *argv[])
+{
+	strbuf_appendf(out, "%s", verb);
+	for (int i = 0; i < argc; i++) {
+		if (strpbrk(argv[i], " \n") || !*argv[i]) {
+			fprintf(stderr, "porthole: bad argument \"%s\"\n", argv[i]);
+			return -1;
+		}
+		strbuf_appendf(out, " %s", argv[i]);
+	}
+	return out->failed ? -1 : 0;
+}
+
+static int
+cli_passthrough(const struct cli *cli, const char *verb, int argc, char *argv[], int min_args)
+{
+	struct strbuf req;
+	int ret;
+
+	if (argc < min_args) {
+		cli_usage(stderr);
+		return EXIT_USAGE;
+	}
+	strbuf_init(&req);
+	ret = cli_join(&req, verb, argc, argv) < 0 ? EXIT_USAGE : cli_print(cli, req.data);
+	strbuf_release(&req);
+	return ret;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli cli = {
+		.runtime_dir = getenv("XDG_RUNTIME_DIR"),
+		.socket_name = getenv("WAYLAND_DISPLAY"),
+		.timeout_ms = 10000,
+	};
+	const char *cmd;
+	int i;
+
+	if (!cli.socket_name || !*cli.socket_name || strchr(cli.socket_name, '/'))
+		cli.socket_name = "wayland-0";
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			cli_usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("porthole %s\n", PORTHOLE_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "--runtime-dir") == 0 && i + 1 < argc) {
+			cli.runtime_dir = argv[++i];
+		} else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+			cli.socket_name = argv[++i];
+		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			cli.timeout_ms = atoi(argv[++i]) * 1000;
+			if (cli.timeout_ms <= 0) {
+				fprintf(stderr, "porthole: --timeout needs a positive number\n");
+				return EXIT_USAGE;
+			}
+		} else {
+			fprintf(stderr, "porthole: unknown option %s (see --help)\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		cli_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[i++];
+	argc -= i;
+	argv += i;
+
+	if (strcmp(cmd, "windows") == 0) {
+		if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") != 0)) {
+			fprintf(stderr, "porthole: windows [--json]\n");
+			return EXIT_USAGE;
+		}
+		return cli_print(&cli, argc ? "windows json" : "windows");
+	}
+	if (strcmp(cmd, "screenshot") == 0)
+		return cli_screenshot(&cli, argc, argv);
+	if (strcmp(cmd, "env") == 0) {
+		if (argc) {
+			fprintf(stderr, "porthole: env takes no arguments\n");
+			return EXIT_USAGE;
+		}
+		return cli_env(&cli);
+	}
+	if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "ping") == 0 ||
+	    strcmp(cmd, "outputs") == 0) {
+		if (argc) {
+			fprintf(stderr, "porthole: %s takes no arguments\n", cmd);
+			return EXIT_USAGE;
+		}
+		return cli_print(&cli, cmd);
+	}
+	if (strcmp(cmd, "window") == 0)
+		return cli_passthrough(&cli, "window", argc, argv, 2);
+	if (strcmp(cmd, "output") == 0)
+		return cli_passthrough(&cli, "output", argc, argv, 3);
+	if (strcmp(cmd, "input") == 0)
+		return cli_passthrough(&cli, "input", argc, argv, 3);
+	fprintf(stderr, "porthole: unknown command \"%s\" (see --help)\n", cmd);
+	return EXIT_USAGE;
+}
