@@ -19,6 +19,8 @@ struct rail_shell;
 struct pc_xwayland;
 struct pc_seat;
 struct control_server;
+struct process_watch;
+struct background;
 
 struct pc_scopes {
 	struct weston_log_scope *rail;
@@ -32,12 +34,15 @@ struct pc_context {
 	struct weston_compositor *compositor;
 	struct weston_log_context *log_ctx;
 	struct pc_options options;
+	enum pc_renderer renderer; /* the one in use: never PC_RENDERER_AUTO */
 	struct pc_scopes scopes;
 	char runtime_dir[256];
 
+	struct process_watch *processes;
 	struct output_manager *outputs;
 	struct pc_seat *seat;
 	struct rail_shell *shell;
+	struct background *background; /* GL renderer only */
 	struct pc_xwayland *xwayland;	/* NULL unless --xwayland */
 	struct control_server *control;
 

@@ -121,9 +121,10 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 	if (n_args == 2 && strcmp(args[0], "window") == 0) {
 		unsigned long id = strtoul(args[1], &end, 10);
 		struct rail_window *window = *end ? NULL : rail_shell_find_window(ctx->shell, id);
+		struct weston_output *output;
 		struct weston_surface *surface;
 		struct strbuf png;
-		int x, y, w, h;
+		int x, y, w, h, content_w, content_h;
 
 		if (!window) {
 			control_connection_send(conn, "no such window (see `porthole windows`)",
@@ -131,12 +132,26 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 			return;
 		}
 		surface = rail_window_get_content(window, &x, &y, &w, &h);
-		strbuf_init(&png);
-		if (screenshot_surface(surface, x, y, w, h, &png) < 0)
-			control_connection_send(conn, "cannot read the window's content", NULL);
-		else
-			control_connection_send(conn, NULL, &png);
-		strbuf_release(&png);
+		content_w = surface->width;
+		content_h = surface->height;
+		if (x >= 0 && y >= 0 && x + w <= content_w && y + h <= content_h) {
+			/* The geometry lies in the main surface: its own pixels, unoccluded. */
+			strbuf_init(&png);
+			if (screenshot_surface(surface, x, y, w, h, &png) < 0)
+				control_connection_send(conn, "cannot read the window's content",
+							NULL);
+			else
+				control_connection_send(conn, NULL, &png);
+			strbuf_release(&png);
+			return;
+		}
+		/* Decorations in subsurfaces: take the window as composited. */
+		output = rail_window_get_frame(window, &x, &y, &w, &h);
+		conn->pending_shot = output ? screenshot_output(output, x, y, w, h,
+								control_connection_handle_shot, conn)
+					    : NULL;
+		if (!conn->pending_shot)
+			control_connection_send(conn, "the window is not on any output", NULL);
 		return;
 	}
 	if (n_args == 0 || (n_args == 2 && strcmp(args[0], "output") == 0)) {
@@ -149,7 +164,7 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 			return;
 		}
 		conn->pending_shot =
-			screenshot_output(output, control_connection_handle_shot, conn);
+			screenshot_output(output, 0, 0, 0, 0, control_connection_handle_shot, conn);
 		if (!conn->pending_shot)
 			control_connection_send(conn, "out of memory", NULL);
 		return;

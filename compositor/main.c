@@ -13,9 +13,11 @@
 
 #include "compositor-internal.h"
 #include "config.h"
+#include "background.h"
 #include "control.h"
 #include "log.h"
 #include "output.h"
+#include "process.h"
 #include "rail-shell.h"
 #include "seat.h"
 #include "xwayland.h"
@@ -93,10 +95,12 @@ static void
 main_teardown(struct pc_context *ctx)
 {
 	control_server_destroy(ctx->control);
+	background_destroy(ctx->background);
 	pc_xwayland_destroy(ctx->xwayland);
 	rail_shell_destroy(ctx->shell);
 	pc_seat_destroy(ctx->seat);
 	output_manager_destroy(ctx->outputs);
+	process_watch_destroy(ctx->processes);
 	if (ctx->compositor)
 		weston_compositor_destroy(ctx->compositor);
 	if (ctx->display)
@@ -112,7 +116,6 @@ main(int argc, char *argv[])
 	struct pc_context ctx = {.exit_code = 1};
 	struct wl_event_source *signals[2] = {NULL, NULL};
 	struct wl_event_loop *loop;
-	enum pc_renderer renderer;
 	int ret;
 
 	ret = main_parse_options(&ctx, argc, argv);
@@ -136,12 +139,15 @@ main(int argc, char *argv[])
 	/* A client that dies mid-write must not take the compositor with it. */
 	signal(SIGPIPE, SIG_IGN);
 
+	ctx.processes = process_watch_create(ctx.display);
+	if (!ctx.processes)
+		goto out;
 	ctx.compositor = weston_compositor_create(ctx.display, ctx.log_ctx, &ctx, NULL);
 	if (!ctx.compositor)
 		goto out;
 	ctx.compositor->vt_switching = false;
 	ctx.outputs = output_manager_create(&ctx, ctx.options.renderer, ctx.options.width,
-					    ctx.options.height, &renderer);
+					    ctx.options.height, &ctx.renderer);
 	if (!ctx.outputs)
 		goto out;
 	ctx.seat = pc_seat_create(&ctx);
@@ -156,6 +162,15 @@ main(int argc, char *argv[])
 	ctx.shell = rail_shell_create(&ctx);
 	if (!ctx.shell)
 		goto out;
+	if (ctx.renderer == PC_RENDERER_GL) {
+		uint32_t color = ctx.options.shell_mode == PC_SHELL_DESKTOP
+					 ? ctx.options.background_color
+					 : 0xff000000;
+		ctx.background = background_create(&ctx, color);
+		if (!ctx.background)
+			weston_log("no background client: uncovered areas may show stale "
+				   "pixels\n");
+	}
 	if (main_add_socket(&ctx) < 0)
 		goto out;
 	ctx.control = control_server_create(&ctx);

@@ -47,6 +47,7 @@ struct rail_window {
 	struct rail_window *parent; /* transient-for; cleared when the parent goes */
 	struct wl_signal destroy_signal; /* grabs that point at the window listen */
 	bool is_xwayland;
+	bool is_background; /* the background client's surface: bottom, no focus */
 	bool mapped;
 	bool minimized;
 	bool maximized;
@@ -97,6 +98,10 @@ void
 rail_window_output_area(struct rail_window *window, struct placement_rect *area);
 
 /* rail-shell.c */
+/** The bounding box of all outputs. */
+void
+rail_shell_desktop_box(struct rail_shell *shell, struct placement_rect *box);
+
 void
 rail_shell_activate(struct rail_shell *shell, struct rail_window *window);
 

@@ -129,8 +129,8 @@ rail_shell_handle_click(struct weston_pointer *pointer, const struct timespec *t
  * bounding box of all outputs: black in RAIL mode (the client cuts windows out),
  * the configured colour in desktop mode.
  */
-static void
-rail_shell_update_background(struct rail_shell *shell)
+void
+rail_shell_desktop_box(struct rail_shell *shell, struct placement_rect *box)
 {
 	struct weston_output *output;
 	int x1 = 0, y1 = 0, x2 = 0, y2 = 0;
@@ -147,10 +147,30 @@ rail_shell_update_background(struct rail_shell *shell)
 			y2 = output->y + output->height;
 		any = true;
 	}
-	if (!any)
+	if (!any) {
+		*box = (struct placement_rect){0, 0, PC_DEFAULT_WIDTH, PC_DEFAULT_HEIGHT};
 		return;
-	weston_surface_set_size(shell->background_surface, x2 - x1, y2 - y1);
-	weston_view_set_position(shell->background_view, x1, y1);
+	}
+	*box = (struct placement_rect){x1, y1, x2 - x1, y2 - y1};
+}
+
+static void
+rail_shell_update_background(struct rail_shell *shell)
+{
+	struct rail_window *window;
+	struct placement_rect box;
+
+	rail_shell_desktop_box(shell, &box);
+	wl_list_for_each(window, &shell->windows, link) {
+		if (window->is_background && window->mapped) {
+			weston_desktop_surface_set_size(window->dsurface, box.width, box.height);
+			rail_window_set_position(window, box.x, box.y);
+		}
+	}
+	if (!shell->background_surface)
+		return;
+	weston_surface_set_size(shell->background_surface, box.width, box.height);
+	weston_view_set_position(shell->background_view, box.x, box.y);
 	weston_view_geometry_dirty(shell->background_view);
 	weston_surface_damage(shell->background_surface);
 	weston_compositor_schedule_repaint(shell->compositor);
@@ -400,7 +420,8 @@ rail_shell_create(struct pc_context *ctx)
 	weston_layer_init(&shell->fullscreen_layer, ec);
 	weston_layer_set_position(&shell->fullscreen_layer, WESTON_LAYER_POSITION_FULLSCREEN);
 
-	if (rail_shell_create_background(shell) < 0)
+	/* libweston 10's GL renderer cannot draw solid colours: background.c covers GL. */
+	if (ctx->renderer != PC_RENDERER_GL && rail_shell_create_background(shell) < 0)
 		goto err_background;
 
 	shell->desktop = weston_desktop_create(ec, &rail_shell_desktop_api, shell);
@@ -422,8 +443,10 @@ rail_shell_create(struct pc_context *ctx)
 	return shell;
 
 err_desktop:
-	weston_view_destroy(shell->background_view);
-	weston_surface_destroy(shell->background_surface);
+	if (shell->background_view)
+		weston_view_destroy(shell->background_view);
+	if (shell->background_surface)
+		weston_surface_destroy(shell->background_surface);
 err_background:
 	weston_layer_fini(&shell->fullscreen_layer);
 	weston_layer_fini(&shell->normal_layer);
@@ -447,8 +470,10 @@ rail_shell_destroy(struct rail_shell *shell)
 	wl_list_for_each_safe(window, tmp, &shell->windows, link)
 		rail_window_destroy(window);
 	weston_desktop_destroy(shell->desktop);
-	weston_view_destroy(shell->background_view);
-	weston_surface_destroy(shell->background_surface);
+	if (shell->background_view)
+		weston_view_destroy(shell->background_view);
+	if (shell->background_surface)
+		weston_surface_destroy(shell->background_surface);
 	weston_layer_fini(&shell->fullscreen_layer);
 	weston_layer_fini(&shell->normal_layer);
 	weston_layer_fini(&shell->background_layer);

@@ -42,4 +42,8 @@ rail_window_command(struct rail_window *window, const char *command, char *err, 
 struct weston_surface *
 rail_window_get_content(struct rail_window *window, int *x, int *y, int *width, int *height);
 
+/** The window geometry in global coordinates and the output it is on (NULL if none). */
+struct weston_output *
+rail_window_get_frame(struct rail_window *window, int *x, int *y, int *width, int *height);
+
 #endif

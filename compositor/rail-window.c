@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "background.h"
 #include "compositor-internal.h"
 #include "log.h"
 #include "rail-internal.h"
@@ -26,6 +27,9 @@ rail_window_create(struct rail_shell *shell, struct weston_desktop_surface *dsur
 	window->surface = weston_desktop_surface_get_surface(dsurface);
 	window->id = ++shell->next_window_id;
 	wl_signal_init(&window->destroy_signal);
+	window->is_background = background_owns_client(
+		shell->ctx->background,
+		weston_desktop_client_get_client(weston_desktop_surface_get_client(dsurface)));
 	window->is_xwayland = shell->xwayland_surface_api &&
 			      shell->xwayland_surface_api->is_xwayland_surface(window->surface);
 	wl_list_insert(shell->windows.prev, &window->link);
@@ -161,6 +165,26 @@ rail_window_map(struct rail_window *window, const struct weston_geometry *geom)
 	rail_shell_activate(shell, window);
 }
 
+/* The background client's surface covers all outputs, under every window. */
+static void
+rail_window_committed_background(struct rail_window *window)
+{
+	struct placement_rect box;
+
+	rail_shell_desktop_box(window->shell, &box);
+	if (!window->mapped) {
+		if (window->surface->width <= 0)
+			return;
+		weston_layer_entry_insert(&window->shell->background_layer.view_list,
+					  &window->view->layer_link);
+		window->surface->is_mapped = true;
+		window->view->is_mapped = true;
+		window->mapped = true;
+		weston_desktop_surface_set_size(window->dsurface, box.width, box.height);
+	}
+	rail_window_set_position(window, box.x, box.y);
+}
+
 void
 rail_window_committed(struct rail_window *window)
 {
@@ -168,6 +192,10 @@ rail_window_committed(struct rail_window *window)
 	struct placement_rect area;
 	int x = window->x, y = window->y;
 
+	if (window->is_background) {
+		rail_window_committed_background(window);
+		return;
+	}
 	if (!window->mapped) {
 		if (window->surface->width <= 0 || window->surface->height <= 0)
 			return;
@@ -339,7 +367,7 @@ rail_shell_describe_windows(struct rail_shell *shell, struct strbuf *out, bool j
 	struct rail_window *window;
 
 	wl_list_for_each(window, &shell->windows, link) {
-		if (window->mapped)
+		if (window->mapped && !window->is_background)
 			rail_window_describe(window, out, json);
 	}
 }
@@ -350,7 +378,7 @@ rail_shell_find_window(struct rail_shell *shell, uint32_t id)
 	struct rail_window *window;
 
 	wl_list_for_each(window, &shell->windows, link) {
-		if (window->id == id && window->mapped)
+		if (window->id == id && window->mapped && !window->is_background)
 			return window;
 	}
 	return NULL;
@@ -366,6 +394,18 @@ rail_window_get_content(struct rail_window *window, int *x, int *y, int *width, 
 	*width = geom.width;
 	*height = geom.height;
 	return window->surface;
+}
+
+struct weston_output *
+rail_window_get_frame(struct rail_window *window, int *x, int *y, int *width, int *height)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+
+	*x = window->x;
+	*y = window->y;
+	*width = geom.width;
+	*height = geom.height;
+	return rail_window_get_output(window);
 }
 
 int

@@ -1,5 +1,6 @@
 #include "screenshot.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 struct screenshot {
 	struct weston_output *output;
+	int x, y, width, height; /* output-local region */
 	screenshot_done_func_t done;
 	void *data;
 	struct wl_listener frame_listener;
@@ -46,12 +48,14 @@ screenshot_to_argb(uint32_t *pixels, size_t count, pixman_format_code_t format)
 }
 
 static int
-screenshot_encode_output(struct weston_output *output, struct strbuf *png)
+screenshot_encode_output(struct screenshot *shot, struct strbuf *png)
 {
+	struct weston_output *output = shot->output;
 	struct weston_compositor *ec = output->compositor;
 	pixman_format_code_t format = ec->read_format;
-	int width = output->current_mode->width;
-	int height = output->current_mode->height;
+	bool yflip = (ec->capabilities & WESTON_CAP_CAPTURE_YFLIP) != 0;
+	int width = shot->width, height = shot->height;
+	int y = yflip ? output->current_mode->height - shot->y - height : shot->y;
 	uint32_t *pixels;
 	int ret;
 
@@ -61,13 +65,12 @@ screenshot_encode_output(struct weston_output *output, struct strbuf *png)
 	pixels = malloc((size_t)width * height * 4);
 	if (!pixels)
 		return -1;
-	if (ec->renderer->read_pixels(output, format, pixels, 0, 0, width, height) < 0) {
+	if (ec->renderer->read_pixels(output, format, pixels, shot->x, y, width, height) < 0) {
 		free(pixels);
 		return -1;
 	}
 	screenshot_to_argb(pixels, (size_t)width * height, format);
-	ret = png_encode(png, pixels, width, height, width * 4, PNG_PIXELS_XRGB32,
-			 (ec->capabilities & WESTON_CAP_CAPTURE_YFLIP) != 0);
+	ret = png_encode(png, pixels, width, height, width * 4, PNG_PIXELS_XRGB32, yflip);
 	free(pixels);
 	return ret;
 }
@@ -79,7 +82,7 @@ screenshot_handle_frame(struct wl_listener *listener, void *data)
 	struct strbuf png;
 
 	strbuf_init(&png);
-	if (screenshot_encode_output(shot->output, &png) < 0)
+	if (screenshot_encode_output(shot, &png) < 0)
 		shot->done(shot->data, NULL, "cannot read the output's pixels");
 	else
 		shot->done(shot->data, &png, NULL);
@@ -97,12 +100,43 @@ screenshot_handle_output_destroy(struct wl_listener *listener, void *data)
 }
 
 struct screenshot *
-screenshot_output(struct weston_output *output, screenshot_done_func_t done, void *data)
+screenshot_output(struct weston_output *output, int x, int y, int width, int height,
+		  screenshot_done_func_t done, void *data)
 {
 	struct screenshot *shot = calloc(1, sizeof *shot);
+	int ow = output->current_mode->width, oh = output->current_mode->height;
 
 	if (!shot)
 		return NULL;
+	if (width <= 0 || height <= 0) {
+		x = output->x;
+		y = output->y;
+		width = ow;
+		height = oh;
+	}
+	/* to output-local coordinates, clipped to the output */
+	x -= output->x;
+	y -= output->y;
+	if (x < 0) {
+		width += x;
+		x = 0;
+	}
+	if (y < 0) {
+		height += y;
+		y = 0;
+	}
+	if (x + width > ow)
+		width = ow - x;
+	if (y + height > oh)
+		height = oh - y;
+	if (width <= 0 || height <= 0) {
+		free(shot);
+		return NULL;
+	}
+	shot->x = x;
+	shot->y = y;
+	shot->width = width;
+	shot->height = height;
 	shot->output = output;
 	shot->done = done;
 	shot->data = data;

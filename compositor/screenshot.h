@@ -14,11 +14,14 @@ struct screenshot;
 typedef void (*screenshot_done_func_t)(void *data, struct strbuf *png, const char *error);
 
 /**
- * Captures @output after its next repaint. The request dies with the output
- * (reported as an error) or with screenshot_cancel(). NULL when out of memory.
+ * Captures @output after its next repaint: the whole output, or when @width > 0
+ * the @width x @height region at (@x, @y) in global coordinates, clipped to the
+ * output. The request dies with the output (reported as an error) or with
+ * screenshot_cancel(). NULL when out of memory.
  */
 struct screenshot *
-screenshot_output(struct weston_output *output, screenshot_done_func_t done, void *data);
+screenshot_output(struct weston_output *output, int x, int y, int width, int height,
+		  screenshot_done_func_t done, void *data);
 
 void
 screenshot_cancel(struct screenshot *shot);

@@ -18,6 +18,7 @@
 #include "compositor-internal.h"
 #include "config.h"
 #include "log.h"
+#include "process.h"
 #include "x11-socket.h"
 
 #define XWAYLAND_LIBWESTON_DIR "/tmp/.X11-unix"
@@ -35,14 +36,16 @@ struct pc_xwayland {
 	struct wl_event_source *dir_source;
 	int kick_fd; /* wakes libweston's listener on behalf of a client of dir_fd */
 
-	pid_t pid;
+	struct pc_process process; /* pid 0 when no server runs */
 	struct wl_client *client;
 	struct wl_listener client_destroy_listener;
 	int wm_fd;
 	int displayfd;
 	struct wl_event_source *displayfd_source;
-	struct wl_event_source *sigchld_source;
 };
+
+static void
+xwayland_handle_process_exit(struct pc_process *process, int status);
 
 static void
 xwayland_close_kick(struct pc_xwayland *xw)
@@ -81,7 +84,7 @@ xwayland_handle_displayfd(int fd, uint32_t mask, void *data)
 		weston_log("xwayland: server exited before it was ready\n");
 		return 0;
 	}
-	log_scope(xw->ctx->scopes.xwayland, "Xwayland %d ready on %s\n", xw->pid,
+	log_scope(xw->ctx->scopes.xwayland, "Xwayland %d ready on %s\n", xw->process.pid,
 		  xw->display_name);
 	xw->api->xserver_loaded(xw->xwayland, xw->client, xw->wm_fd);
 	xw->wm_fd = -1; /* the window manager owns it now */
@@ -169,8 +172,8 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 	int wayland_sv[2], wm_sv[2], ready[2];
 	pid_t pid;
 
-	if (xw->pid > 0)
-		return xw->pid;
+	if (xw->process.pid > 0)
+		return xw->process.pid;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, wayland_sv) < 0)
 		goto err_wayland;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, wm_sv) < 0)
@@ -188,7 +191,9 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 	close(wayland_sv[1]);
 	close(wm_sv[1]);
 	close(ready[1]);
-	xw->pid = pid;
+	xw->process.pid = pid;
+	xw->process.exited = xwayland_handle_process_exit;
+	process_watch_add(xw->ctx->processes, &xw->process);
 	xw->wm_fd = wm_sv[0];
 	xw->client = wl_client_create(xw->ctx->display, wayland_sv[0]);
 	if (xw->client) {
@@ -233,7 +238,7 @@ xwayland_handle_dir_connection(int fd, uint32_t mask, void *data)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	socklen_t len;
 
-	if (xw->kick_fd >= 0 || xw->pid > 0)
+	if (xw->kick_fd >= 0 || xw->process.pid > 0)
 		return 0;
 	/* Abstract name first, as libxcb does; then the path. */
 	snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "%s/X%d", XWAYLAND_LIBWESTON_DIR,
@@ -267,12 +272,9 @@ static void
 xwayland_handle_exit(struct pc_xwayland *xw, int status)
 {
 	if (WIFSIGNALED(status))
-		weston_log("xwayland: Xwayland %d killed by signal %d\n", xw->pid,
-			   WTERMSIG(status));
+		weston_log("xwayland: Xwayland killed by signal %d\n", WTERMSIG(status));
 	else
-		weston_log("xwayland: Xwayland %d exited with status %d\n", xw->pid,
-			   WEXITSTATUS(status));
-	xw->pid = 0;
+		weston_log("xwayland: Xwayland exited with status %d\n", WEXITSTATUS(status));
 	xwayland_close_startup(xw);
 	xwayland_close_kick(xw);
 	if (xw->wm_fd >= 0)
@@ -285,18 +287,12 @@ xwayland_handle_exit(struct pc_xwayland *xw, int status)
 	xwayland_watch_dir_socket(xw);
 }
 
-static int
-xwayland_handle_sigchld(int signal_number, void *data)
+static void
+xwayland_handle_process_exit(struct pc_process *process, int status)
 {
-	struct pc_xwayland *xw = data;
-	int status;
-	pid_t pid;
+	struct pc_xwayland *xw = wl_container_of(process, xw, process);
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid == xw->pid)
-			xwayland_handle_exit(xw, status);
-	}
-	return 0;
+	xwayland_handle_exit(xw, status);
 }
 
 static int
@@ -335,7 +331,6 @@ xwayland_listen(struct pc_xwayland *xw)
 struct pc_xwayland *
 pc_xwayland_create(struct pc_context *ctx, const char *x11_dir)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(ctx->display);
 	struct pc_xwayland *xw;
 
 	if (access(XWAYLAND_PATH, X_OK) < 0) {
@@ -354,13 +349,13 @@ pc_xwayland_create(struct pc_context *ctx, const char *x11_dir)
 	xw->wm_fd = -1;
 	xw->displayfd = -1;
 	wl_list_init(&xw->client_destroy_listener.link);
+	wl_list_init(&xw->process.link);
 	xw->x11_dir = strdup(x11_dir);
 	xw->api = weston_xwayland_get_api(ctx->compositor);
 	if (!xw->x11_dir || !xw->api)
 		goto err;
 	xw->xwayland = xw->api->get(ctx->compositor);
-	xw->sigchld_source = wl_event_loop_add_signal(loop, SIGCHLD, xwayland_handle_sigchld, xw);
-	if (!xw->xwayland || !xw->sigchld_source || xwayland_listen(xw) < 0)
+	if (!xw->xwayland || xwayland_listen(xw) < 0)
 		goto err;
 	weston_log("xwayland: listening on %s (%s/X%d)\n", xw->display_name, xw->x11_dir,
 		   xw->display);
@@ -377,11 +372,11 @@ pc_xwayland_destroy(struct pc_xwayland *xw)
 {
 	if (!xw)
 		return;
-	if (xw->pid > 0) {
-		int status;
-		kill(xw->pid, SIGTERM);
-		waitpid(xw->pid, &status, 0);
-		xw->pid = 0;
+	process_watch_remove(&xw->process);
+	if (xw->process.pid > 0) {
+		kill(xw->process.pid, SIGTERM);
+		waitpid(xw->process.pid, NULL, 0);
+		xw->process.pid = 0;
 	}
 	xwayland_close_startup(xw);
 	xwayland_close_kick(xw);
@@ -394,8 +389,6 @@ pc_xwayland_destroy(struct pc_xwayland *xw)
 		close(xw->dir_fd);
 		x11_socket_release(xw->x11_dir, xw->display);
 	}
-	if (xw->sigchld_source)
-		wl_event_source_remove(xw->sigchld_source);
 	/* libweston's module removes its lock and /tmp socket at compositor destroy */
 	free(xw->x11_dir);
 	free(xw);
@@ -410,5 +403,5 @@ pc_xwayland_get_display(struct pc_xwayland *xw)
 pid_t
 pc_xwayland_get_pid(struct pc_xwayland *xw)
 {
-	return xw->pid;
+	return xw->process.pid;
 }

@@ -1,0 +1,142 @@
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libweston/libweston.h>
+
+struct process_watch {
+	struct wl_list processes; /* pc_process::link */
+	struct wl_event_source *sigchld_source;
+};
+
+static int
+process_watch_handle_sigchld(int signal_number, void *data)
+{
+	struct process_watch *watch = data;
+	struct pc_process *process, *tmp;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		wl_list_for_each_safe(process, tmp, &watch->processes, link) {
+			if (process->pid != pid)
+				continue;
+			wl_list_remove(&process->link);
+			wl_list_init(&process->link);
+			process->pid = 0;
+			process->exited(process, status);
+			break;
+		}
+	}
+	return 0;
+}
+
+struct process_watch *
+process_watch_create(struct wl_display *display)
+{
+	struct process_watch *watch = calloc(1, sizeof *watch);
+
+	if (!watch)
+		return NULL;
+	wl_list_init(&watch->processes);
+	watch->sigchld_source = wl_event_loop_add_signal(wl_display_get_event_loop(display),
+							 SIGCHLD, process_watch_handle_sigchld,
+							 watch);
+	if (!watch->sigchld_source) {
+		free(watch);
+		return NULL;
+	}
+	return watch;
+}
+
+void
+process_watch_destroy(struct process_watch *watch)
+{
+	struct pc_process *process, *tmp;
+
+	if (!watch)
+		return;
+	wl_list_for_each_safe(process, tmp, &watch->processes, link) {
+		wl_list_remove(&process->link);
+		wl_list_init(&process->link);
+	}
+	wl_event_source_remove(watch->sigchld_source);
+	free(watch);
+}
+
+void
+process_watch_add(struct process_watch *watch, struct pc_process *process)
+{
+	wl_list_insert(&watch->processes, &process->link);
+}
+
+void
+process_watch_remove(struct pc_process *process)
+{
+	wl_list_remove(&process->link);
+	wl_list_init(&process->link);
+}
+
+int
+process_spawn_client(struct wl_display *display, const char *path, char *const argv[],
+		     struct pc_process *process, struct wl_client **client)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char fd_str[16];
+		sigset_t all;
+		int fd = dup(sv[1]); /* dup() drops close-on-exec */
+
+		sigfillset(&all);
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		snprintf(fd_str, sizeof fd_str, "%d", fd);
+		setenv("WAYLAND_SOCKET", fd_str, 1);
+		execv(path, argv);
+		fprintf(stderr, "porthole-compositor: cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(sv[1]);
+	*client = wl_client_create(display, sv[0]);
+	if (!*client) {
+		close(sv[0]);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	process->pid = pid;
+	return 0;
+}
+
+int
+process_sibling_path(char *path, size_t size, const char *name)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	int len;
+
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	len = snprintf(path, size, "%s/%s", dirname(self), name);
+	return len < 0 || (size_t)len >= size ? -1 : 0;
+}

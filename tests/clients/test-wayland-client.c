@@ -1,0 +1,534 @@
+/*
+ * A Wayland client with deterministic pixels, for Porthole's tests: an
+ * xdg_toplevel filled with four coloured quadrants (or one colour), redrawn at
+ * whatever size the compositor configures. Options make it exercise the shell
+ * (popups, dialogs, maximize, move/resize grabs) and misbehave on purpose
+ * (protocol errors, endless animation to be killed mid-frame).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/input-event-codes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <wayland-client.h>
+
+#include "xdg-shell-client-protocol.h"
+
+struct options {
+	int width, height;
+	const char *title;
+	const char *app_id;
+	uint32_t color; /* 0 = quadrants */
+	bool popup, dialog, maximize, fullscreen, animate, protocol_error, connect_only;
+	bool move_on_click;
+	uint32_t resize_edges; /* resize grab on click when non-zero */
+	const char *key_log;
+};
+
+struct window;
+
+struct app {
+	struct options opts;
+	struct wl_display *display;
+	struct wl_registry *registry;
+	struct wl_compositor *compositor;
+	struct wl_shm *shm;
+	struct wl_seat *seat;
+	struct wl_pointer *pointer;
+	struct wl_keyboard *keyboard;
+	struct xdg_wm_base *wm_base;
+	struct window *main_window;
+	struct window *pointer_window;
+	struct window *windows[3];
+	int n_windows;
+	FILE *key_log;
+	bool running;
+	uint32_t frame;
+};
+
+struct window {
+	struct app *app;
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	struct xdg_popup *popup;
+	int width, height;	   /* current buffer size */
+	int pending_w, pending_h;  /* from the last configure */
+	uint32_t color;
+	bool configured;
+	struct wl_callback *frame_cb;
+};
+
+static const uint32_t quadrant_colors[4] = {0xffe01010, 0xff10c010, 0xff1040e0, 0xfff0f0f0};
+
+static void
+window_draw(struct window *w);
+
+/* --- buffers ----------------------------------------------------------------- */
+
+static void
+buffer_release(void *data, struct wl_buffer *buffer)
+{
+	wl_buffer_destroy(buffer);
+}
+
+static const struct wl_buffer_listener buffer_listener = {buffer_release};
+
+static struct wl_buffer *
+make_buffer(struct app *app, int width, int height, uint32_t color, uint32_t frame)
+{
+	int stride = width * 4, size = stride * height;
+	struct wl_shm_pool *pool;
+	struct wl_buffer *buffer;
+	uint32_t *pixels;
+	int fd = memfd_create("porthole-test-buffer", MFD_CLOEXEC);
+
+	if (fd < 0 || ftruncate(fd, size) < 0) {
+		perror("buffer");
+		exit(1);
+	}
+	pixels = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (pixels == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	for (int y = 0; y < height; y++) {
+		for (int x = 0; x < width; x++) {
+			uint32_t c = color;
+			if (!c)
+				c = quadrant_colors[(y >= height / 2) * 2 + (x >= width / 2)];
+			/* An animated band moves down so every frame differs. */
+			if (app->opts.animate && (uint32_t)y % 64 == frame % 64)
+				c = 0xff000000 | (frame * 2654435761u >> 8);
+			pixels[y * width + x] = c;
+		}
+	}
+	munmap(pixels, size);
+	pool = wl_shm_create_pool(app->shm, fd, size);
+	buffer = wl_shm_pool_create_buffer(pool, 0, width, height, stride, WL_SHM_FORMAT_XRGB8888);
+	wl_shm_pool_destroy(pool);
+	close(fd);
+	wl_buffer_add_listener(buffer, &buffer_listener, NULL);
+	return buffer;
+}
+
+/* --- windows ----------------------------------------------------------------- */
+
+static void
+frame_done(void *data, struct wl_callback *cb, uint32_t time)
+{
+	struct window *w = data;
+
+	wl_callback_destroy(cb);
+	w->frame_cb = NULL;
+	w->app->frame++;
+	window_draw(w);
+}
+
+static const struct wl_callback_listener frame_listener = {frame_done};
+
+static void
+window_draw(struct window *w)
+{
+	struct wl_buffer *buffer =
+		make_buffer(w->app, w->width, w->height, w->color, w->app->frame);
+
+	wl_surface_attach(w->surface, buffer, 0, 0);
+	wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
+	if (w->app->opts.animate && w == w->app->main_window) {
+		w->frame_cb = wl_surface_frame(w->surface);
+		wl_callback_add_listener(w->frame_cb, &frame_listener, w);
+	}
+	wl_surface_commit(w->surface);
+}
+
+static void
+xdg_surface_configure(void *data, struct xdg_surface *xdg_surface, uint32_t serial)
+{
+	struct window *w = data;
+	bool resized = false;
+
+	xdg_surface_ack_configure(xdg_surface, serial);
+	if (w->pending_w > 0 && w->pending_h > 0 &&
+	    (w->pending_w != w->width || w->pending_h != w->height)) {
+		w->width = w->pending_w;
+		w->height = w->pending_h;
+		resized = true;
+	}
+	if (!w->configured || resized) {
+		w->configured = true;
+		if (!w->frame_cb)
+			window_draw(w);
+	}
+}
+
+static const struct xdg_surface_listener xdg_surface_listener = {xdg_surface_configure};
+
+static void
+toplevel_configure(void *data, struct xdg_toplevel *toplevel, int32_t width, int32_t height,
+		   struct wl_array *states)
+{
+	struct window *w = data;
+
+	/* 0x0 means "pick your own size": go back to the size we started with. */
+	w->pending_w = width > 0 ? width : w->app->opts.width;
+	w->pending_h = height > 0 ? height : w->app->opts.height;
+	if (w != w->app->main_window && (width <= 0 || height <= 0)) {
+		w->pending_w = w->width;
+		w->pending_h = w->height;
+	}
+}
+
+static void
+toplevel_close(void *data, struct xdg_toplevel *toplevel)
+{
+	struct window *w = data;
+
+	w->app->running = false;
+}
+
+static const struct xdg_toplevel_listener toplevel_listener = {toplevel_configure,
+							       toplevel_close};
+
+static void
+popup_configure(void *data, struct xdg_popup *popup, int32_t x, int32_t y, int32_t width,
+		int32_t height)
+{
+	struct window *w = data;
+
+	w->pending_w = width;
+	w->pending_h = height;
+}
+
+static void
+popup_done(void *data, struct xdg_popup *popup)
+{
+}
+
+static const struct xdg_popup_listener popup_listener = {popup_configure, popup_done};
+
+static struct window *
+window_create(struct app *app, int width, int height, uint32_t color)
+{
+	struct window *w = calloc(1, sizeof *w);
+
+	w->app = app;
+	w->width = width;
+	w->height = height;
+	w->color = color;
+	w->surface = wl_compositor_create_surface(app->compositor);
+	wl_surface_set_user_data(w->surface, w);
+	w->xdg_surface = xdg_wm_base_get_xdg_surface(app->wm_base, w->surface);
+	xdg_surface_add_listener(w->xdg_surface, &xdg_surface_listener, w);
+	app->windows[app->n_windows++] = w;
+	return w;
+}
+
+static struct window *
+toplevel_create(struct app *app, const char *title, int width, int height, uint32_t color,
+		struct window *parent)
+{
+	struct window *w = window_create(app, width, height, color);
+
+	w->toplevel = xdg_surface_get_toplevel(w->xdg_surface);
+	xdg_toplevel_add_listener(w->toplevel, &toplevel_listener, w);
+	xdg_toplevel_set_title(w->toplevel, title);
+	xdg_toplevel_set_app_id(w->toplevel, app->opts.app_id);
+	if (parent)
+		xdg_toplevel_set_parent(w->toplevel, parent->toplevel);
+	return w;
+}
+
+/* A yellow 120x60 popup whose top-left is at (20, 20) of the parent's geometry. */
+static void
+popup_create(struct app *app, struct window *parent)
+{
+	struct xdg_positioner *positioner = xdg_wm_base_create_positioner(app->wm_base);
+	struct window *w = window_create(app, 120, 60, 0xffffe000);
+
+	xdg_positioner_set_size(positioner, 120, 60);
+	xdg_positioner_set_anchor_rect(positioner, 20, 20, 1, 1);
+	xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+	xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+	w->popup = xdg_surface_get_popup(w->xdg_surface, parent->xdg_surface, positioner);
+	xdg_popup_add_listener(w->popup, &popup_listener, w);
+	xdg_positioner_destroy(positioner);
+	wl_surface_commit(w->surface);
+}
+
+/* --- input ------------------------------------------------------------------- */
+
+static void
+pointer_enter(void *data, struct wl_pointer *p, uint32_t serial, struct wl_surface *surface,
+	      wl_fixed_t x, wl_fixed_t y)
+{
+	struct app *app = data;
+
+	app->pointer_window = surface ? wl_surface_get_user_data(surface) : NULL;
+}
+
+static void
+pointer_leave(void *data, struct wl_pointer *p, uint32_t serial, struct wl_surface *surface)
+{
+	struct app *app = data;
+
+	app->pointer_window = NULL;
+}
+
+static void
+pointer_motion(void *data, struct wl_pointer *p, uint32_t time, wl_fixed_t x, wl_fixed_t y)
+{
+}
+
+static void
+pointer_button(void *data, struct wl_pointer *p, uint32_t serial, uint32_t time, uint32_t button,
+	       uint32_t state)
+{
+	struct app *app = data;
+	struct window *w = app->pointer_window;
+
+	if (state != WL_POINTER_BUTTON_STATE_PRESSED || button != BTN_LEFT || !w || !w->toplevel)
+		return;
+	if (app->opts.move_on_click)
+		xdg_toplevel_move(w->toplevel, app->seat, serial);
+	else if (app->opts.resize_edges)
+		xdg_toplevel_resize(w->toplevel, app->seat, serial, app->opts.resize_edges);
+}
+
+static void
+pointer_axis(void *data, struct wl_pointer *p, uint32_t time, uint32_t axis, wl_fixed_t value)
+{
+}
+
+static const struct wl_pointer_listener pointer_listener = {pointer_enter, pointer_leave,
+							    pointer_motion, pointer_button,
+							    pointer_axis};
+
+static void
+keyboard_keymap(void *data, struct wl_keyboard *k, uint32_t format, int fd, uint32_t size)
+{
+	close(fd);
+}
+
+static void
+keyboard_enter(void *data, struct wl_keyboard *k, uint32_t serial, struct wl_surface *surface,
+	       struct wl_array *keys)
+{
+}
+
+static void
+keyboard_leave(void *data, struct wl_keyboard *k, uint32_t serial, struct wl_surface *surface)
+{
+}
+
+static void
+keyboard_key(void *data, struct wl_keyboard *k, uint32_t serial, uint32_t time, uint32_t key,
+	     uint32_t state)
+{
+	struct app *app = data;
+
+	if (app->key_log && state == WL_KEYBOARD_KEY_STATE_PRESSED) {
+		fprintf(app->key_log, "%u\n", key);
+		fflush(app->key_log);
+	}
+}
+
+static void
+keyboard_modifiers(void *data, struct wl_keyboard *k, uint32_t serial, uint32_t depressed,
+		   uint32_t latched, uint32_t locked, uint32_t group)
+{
+}
+
+static const struct wl_keyboard_listener keyboard_listener = {
+	keyboard_keymap, keyboard_enter, keyboard_leave, keyboard_key, keyboard_modifiers};
+
+static void
+seat_capabilities(void *data, struct wl_seat *seat, uint32_t caps)
+{
+	struct app *app = data;
+
+	if ((caps & WL_SEAT_CAPABILITY_POINTER) && !app->pointer) {
+		app->pointer = wl_seat_get_pointer(seat);
+		wl_pointer_add_listener(app->pointer, &pointer_listener, app);
+	}
+	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && !app->keyboard) {
+		app->keyboard = wl_seat_get_keyboard(seat);
+		wl_keyboard_add_listener(app->keyboard, &keyboard_listener, app);
+	}
+}
+
+static void
+seat_name(void *data, struct wl_seat *seat, const char *name)
+{
+}
+
+static const struct wl_seat_listener seat_listener = {seat_capabilities, seat_name};
+
+/* --- globals and main -------------------------------------------------------- */
+
+static void
+wm_base_ping(void *data, struct xdg_wm_base *wm_base, uint32_t serial)
+{
+	xdg_wm_base_pong(wm_base, serial);
+}
+
+static const struct xdg_wm_base_listener wm_base_listener = {wm_base_ping};
+
+static void
+registry_global(void *data, struct wl_registry *registry, uint32_t name, const char *interface,
+		uint32_t version)
+{
+	struct app *app = data;
+
+	if (strcmp(interface, wl_compositor_interface.name) == 0) {
+		app->compositor = wl_registry_bind(registry, name, &wl_compositor_interface, 4);
+	} else if (strcmp(interface, wl_shm_interface.name) == 0) {
+		app->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
+	} else if (strcmp(interface, xdg_wm_base_interface.name) == 0) {
+		app->wm_base = wl_registry_bind(registry, name, &xdg_wm_base_interface, 1);
+		xdg_wm_base_add_listener(app->wm_base, &wm_base_listener, app);
+	} else if (strcmp(interface, wl_seat_interface.name) == 0 && !app->seat) {
+		app->seat = wl_registry_bind(registry, name, &wl_seat_interface, 1);
+		wl_seat_add_listener(app->seat, &seat_listener, app);
+	}
+}
+
+static void
+registry_global_remove(void *data, struct wl_registry *registry, uint32_t name)
+{
+}
+
+static const struct wl_registry_listener registry_listener = {registry_global,
+							      registry_global_remove};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: porthole-test-wayland-client [OPTIONS]\n"
+		"  --width N --height N   window size (default 200x150)\n"
+		"  --title T --app-id A   (default \"porthole test\", org.porthole.test)\n"
+		"  --color RRGGBB         one colour instead of quadrants\n"
+		"  --popup                open a yellow popup at (20,20) of the window\n"
+		"  --dialog               open a 100x80 dialog transient for the window\n"
+		"  --maximize --fullscreen  ask for that state before mapping\n"
+		"  --move-on-click        start a move grab on a left click\n"
+		"  --resize-on-click EDGES  start a resize grab (xdg edge value) on a left click\n"
+		"  --key-log FILE         append the evdev code of each key pressed\n"
+		"  --animate              redraw every frame, forever\n"
+		"  --protocol-error       send an invalid request after mapping\n"
+		"  --connect-only         connect, round-trip, exit\n");
+}
+
+static int
+parse_options(struct options *o, int argc, char *argv[])
+{
+	*o = (struct options){200, 150, "porthole test", "org.porthole.test", 0};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--width") == 0 && v)
+			o->width = atoi(argv[++i]);
+		else if (strcmp(a, "--height") == 0 && v)
+			o->height = atoi(argv[++i]);
+		else if (strcmp(a, "--title") == 0 && v)
+			o->title = argv[++i];
+		else if (strcmp(a, "--app-id") == 0 && v)
+			o->app_id = argv[++i];
+		else if (strcmp(a, "--color") == 0 && v)
+			o->color = 0xff000000 | (uint32_t)strtoul(argv[++i], NULL, 16);
+		else if (strcmp(a, "--key-log") == 0 && v)
+			o->key_log = argv[++i];
+		else if (strcmp(a, "--resize-on-click") == 0 && v)
+			o->resize_edges = (uint32_t)atoi(argv[++i]);
+		else if (strcmp(a, "--popup") == 0)
+			o->popup = true;
+		else if (strcmp(a, "--dialog") == 0)
+			o->dialog = true;
+		else if (strcmp(a, "--maximize") == 0)
+			o->maximize = true;
+		else if (strcmp(a, "--fullscreen") == 0)
+			o->fullscreen = true;
+		else if (strcmp(a, "--move-on-click") == 0)
+			o->move_on_click = true;
+		else if (strcmp(a, "--animate") == 0)
+			o->animate = true;
+		else if (strcmp(a, "--protocol-error") == 0)
+			o->protocol_error = true;
+		else if (strcmp(a, "--connect-only") == 0)
+			o->connect_only = true;
+		else if (strcmp(a, "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		} else {
+			usage(stderr);
+			return -1;
+		}
+	}
+	return o->width > 0 && o->height > 0 ? 0 : -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct app app = {0};
+
+	if (parse_options(&app.opts, argc, argv) < 0)
+		return 2;
+	app.display = wl_display_connect(NULL);
+	if (!app.display) {
+		fprintf(stderr, "cannot connect to the Wayland display: %s\n", strerror(errno));
+		return 1;
+	}
+	app.registry = wl_display_get_registry(app.display);
+	wl_registry_add_listener(app.registry, &registry_listener, &app);
+	wl_display_roundtrip(app.display);
+	if (app.opts.connect_only) {
+		wl_display_disconnect(app.display);
+		return 0;
+	}
+	if (!app.compositor || !app.shm || !app.wm_base) {
+		fprintf(stderr, "compositor lacks wl_compositor, wl_shm or xdg_wm_base\n");
+		return 1;
+	}
+	wl_display_roundtrip(app.display);
+	if (app.opts.key_log)
+		app.key_log = fopen(app.opts.key_log, "a");
+
+	app.main_window = toplevel_create(&app, app.opts.title, app.opts.width, app.opts.height,
+					  app.opts.color, NULL);
+	if (app.opts.maximize)
+		xdg_toplevel_set_maximized(app.main_window->toplevel);
+	if (app.opts.fullscreen)
+		xdg_toplevel_set_fullscreen(app.main_window->toplevel, NULL);
+	wl_surface_commit(app.main_window->surface);
+	app.running = true;
+	while (app.running && !app.main_window->configured &&
+	       wl_display_dispatch(app.display) >= 0)
+		;
+	wl_display_roundtrip(app.display);
+
+	if (app.opts.popup)
+		popup_create(&app, app.main_window);
+	if (app.opts.dialog) {
+		struct window *d = toplevel_create(&app, "porthole dialog", 100, 80, 0xff8040c0,
+						   app.main_window);
+		wl_surface_commit(d->surface);
+	}
+	if (app.opts.protocol_error) {
+		/* xdg-shell: a positioner must have a non-zero size (invalid_input). */
+		struct xdg_positioner *p = xdg_wm_base_create_positioner(app.wm_base);
+		xdg_positioner_set_size(p, 0, 0);
+	}
+	while (app.running && wl_display_dispatch(app.display) >= 0)
+		;
+	if (app.key_log)
+		fclose(app.key_log);
+	wl_display_disconnect(app.display);
+	return app.opts.protocol_error ? 3 : 0;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Real Debian apps map in porthole-compositor and show in `porthole windows`.
+
+Their pixels depend on fonts and themes, so they are checked by structure: the
+window maps with the expected kind, title or app_id, a sane size, and a window
+screenshot that is not blank.
+"""
+import os
+import shutil
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from porthole_test import Compositor, TestFailure, check, run  # noqa: E402
+
+
+def need(program):
+    if not shutil.which(program):
+        raise TestFailure("%s is not installed; run scripts/install-deps.sh" % program)
+
+
+def expect_app(procs, argv, match, kind, xwayland=False, min_colors=2):
+    need(argv[0])
+    comp = Compositor(procs, xwayland=xwayland)
+    try:
+        app = comp.client(argv)
+        window = comp.wait_window(lambda w: w["kind"] == kind and match(w), 30, "%s window" % argv[0])
+        check(window["width"] >= 50 and window["height"] >= 30, "implausible size %r" % window)
+        check(app.poll() is None, "%s exited with %s" % (argv[0], app.returncode))
+        # The first frames may still be blank while the app lays itself out.
+        shot = None
+        for _ in range(50):
+            shot = comp.screenshot(window=window["id"])
+            if shot.count_distinct() >= min_colors:
+                break
+            procs_sleep()
+        check((shot.width, shot.height) == (window["width"], window["height"]),
+              "window shot %dx%d but window %dx%d" % (shot.width, shot.height, window["width"], window["height"]))
+        check(shot.count_distinct() >= min_colors, "%s window is blank" % argv[0])
+        check(window["focused"], "new window is not focused: %r" % window)
+        procs.stop(app)
+        comp.wait_no_window(lambda w: w["id"] == window["id"], what="%s window to close" % argv[0])
+        check(comp.alive(), "compositor died")
+    finally:
+        comp.stop()
+
+
+def procs_sleep():
+    import time
+    time.sleep(0.1)
+
+
+def test_weston_simple_shm(procs):
+    expect_app(procs, ["weston-simple-shm"], lambda w: w["title"] == "simple-shm", "wayland")
+
+
+def test_weston_terminal(procs):
+    expect_app(procs, ["weston-terminal", "--shell=/bin/sh"],
+               lambda w: "weston-terminal" in w["app_id"] or w["title"], "wayland")
+
+
+def test_gtk3_demo(procs):
+    os.environ["GDK_BACKEND"] = "wayland"
+    expect_app(procs, ["gtk3-demo"], lambda w: w["app_id"] == "gtk3-demo", "wayland")
+
+
+def test_foot(procs):
+    expect_app(procs, ["foot", "--override=shell=/bin/sh"], lambda w: w["app_id"] == "foot", "wayland")
+
+
+def test_xterm(procs):
+    expect_app(procs, ["xterm", "-T", "porthole-xterm"], lambda w: w["title"] == "porthole-xterm",
+               "x11", xwayland=True)
+
+
+def test_xeyes(procs):
+    expect_app(procs, ["xeyes"], lambda w: w["title"] == "xeyes", "x11", xwayland=True)
+
+
+if __name__ == "__main__":
+    run([test_weston_simple_shm, test_weston_terminal, test_gtk3_demo, test_foot, test_xterm, test_xeyes])
