@@ -21,11 +21,9 @@
 #define CONTROL_REQUEST_MAX 4096
 
 /** Writes "<runtime_dir>/<wayland_name>.control" into @path. Returns -1 if it does not fit. */
-int
-control_socket_path(char *path, size_t size, const char *runtime_dir, const char *wayland_name);
+int control_socket_path(char *path, size_t size, const char *runtime_dir, const char *wayland_name);
 
 /** Writes all of @data, retrying on EINTR and short writes. Returns 0 or -1. */
-int
-write_all(int fd, const void *data, size_t len);
+int write_all(int fd, const void *data, size_t len);
 
 #endif

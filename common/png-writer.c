@@ -69,8 +69,8 @@ png_encode(struct strbuf *out, const void *pixels, int width, int height, int st
 	/* Screenshots are written often by tests: speed matters more than size. */
 	png_set_compression_level(png, 1);
 	png_set_IHDR(png, info, width, height, 8,
-		     keep_alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
-		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+		     keep_alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_write_info(png, info);
 
 	for (int y = 0; y < height; y++) {

@@ -19,8 +19,7 @@ enum png_pixel_layout {
  * @bottom_up is set the first row in memory is the bottom row of the image (as
  * GL read-back gives it). Returns 0, or -1 when the image is empty or libpng fails.
  */
-int
-png_encode(struct strbuf *out, const void *pixels, int width, int height, int stride,
-	   enum png_pixel_layout layout, bool bottom_up);
+int png_encode(struct strbuf *out, const void *pixels, int width, int height, int stride,
+	       enum png_pixel_layout layout, bool bottom_up);
 
 #endif

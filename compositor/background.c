@@ -24,8 +24,7 @@ struct background {
 	int restarts;
 };
 
-static int
-background_spawn(struct background *bg);
+static int background_spawn(struct background *bg);
 
 static void
 background_handle_client_destroy(struct wl_listener *listener, void *data)

@@ -13,14 +13,11 @@ struct pc_context;
 struct background;
 struct wl_client;
 
-struct background *
-background_create(struct pc_context *ctx, uint32_t color);
+struct background *background_create(struct pc_context *ctx, uint32_t color);
 
-void
-background_destroy(struct background *bg);
+void background_destroy(struct background *bg);
 
 /** Whether @client is the background client (its surfaces belong at the bottom). */
-bool
-background_owns_client(struct background *bg, struct wl_client *client);
+bool background_owns_client(struct background *bg, struct wl_client *client);
 
 #endif

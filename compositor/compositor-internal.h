@@ -43,7 +43,7 @@ struct pc_context {
 	struct pc_seat *seat;
 	struct rail_shell *shell;
 	struct background *background; /* GL renderer only */
-	struct pc_xwayland *xwayland;	/* NULL unless --xwayland */
+	struct pc_xwayland *xwayland;  /* NULL unless --xwayland */
 	struct control_server *control;
 
 	int exit_code;

@@ -147,9 +147,10 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 		}
 		/* Decorations in subsurfaces: take the window as composited. */
 		output = rail_window_get_frame(window, &x, &y, &w, &h);
-		conn->pending_shot = output ? screenshot_output(output, x, y, w, h,
-								control_connection_handle_shot, conn)
-					    : NULL;
+		conn->pending_shot =
+			output ? screenshot_output(output, x, y, w, h,
+						   control_connection_handle_shot, conn)
+			       : NULL;
 		if (!conn->pending_shot)
 			control_connection_send(conn, "the window is not on any output", NULL);
 		return;
@@ -214,7 +215,8 @@ control_cmd_input(struct control_connection *conn, char **args, int n_args)
 		   sscanf(args[1], "%u", &code) == 1 &&
 		   (strcmp(args[2], "press") == 0 || strcmp(args[2], "release") == 0)) {
 		pc_seat_pointer_button(seat, code, strcmp(args[2], "press") == 0);
-	} else if (n_args == 3 && strcmp(args[0], "key") == 0 && sscanf(args[1], "%u", &code) == 1 &&
+	} else if (n_args == 3 && strcmp(args[0], "key") == 0 &&
+		   sscanf(args[1], "%u", &code) == 1 &&
 		   (strcmp(args[2], "press") == 0 || strcmp(args[2], "release") == 0)) {
 		pc_seat_key(seat, code, strcmp(args[2], "press") == 0);
 	} else {

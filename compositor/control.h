@@ -10,10 +10,8 @@
 struct pc_context;
 struct control_server;
 
-struct control_server *
-control_server_create(struct pc_context *ctx);
+struct control_server *control_server_create(struct pc_context *ctx);
 
-void
-control_server_destroy(struct control_server *server);
+void control_server_destroy(struct control_server *server);
 
 #endif

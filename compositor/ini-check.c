@@ -64,7 +64,8 @@ ini_check(FILE *file, char *why, size_t why_size)
 		}
 		eq = strchr(s, '=');
 		if (!eq) {
-			snprintf(why, why_size, "expected \"key=value\", \"[section]\" or \"# comment\"");
+			snprintf(why, why_size,
+				 "expected \"key=value\", \"[section]\" or \"# comment\"");
 			return lineno;
 		}
 		if (!in_section) {

@@ -13,7 +13,6 @@
  * inside a section. Returns 0 when well formed; otherwise the 1-based number of
  * the first bad line, with the reason in @why.
  */
-int
-ini_check(FILE *file, char *why, size_t why_size);
+int ini_check(FILE *file, char *why, size_t why_size);
 
 #endif

@@ -60,20 +60,20 @@ log_init(struct pc_context *ctx, const char *path)
 		return -1;
 	ctx->scopes.rail = weston_log_ctx_add_log_scope(
 		ctx->log_ctx, "rail", "RAIL shell: window map, focus, state\n", NULL, NULL, ctx);
-	ctx->scopes.xwayland = weston_log_ctx_add_log_scope(
-		ctx->log_ctx, "xwayland", "Xwayland launcher\n", NULL, NULL, ctx);
+	ctx->scopes.xwayland = weston_log_ctx_add_log_scope(ctx->log_ctx, "xwayland",
+							    "Xwayland launcher\n", NULL, NULL, ctx);
 	ctx->scopes.control = weston_log_ctx_add_log_scope(
 		ctx->log_ctx, "control", "control socket requests\n", NULL, NULL, ctx);
-	ctx->scopes.output = weston_log_ctx_add_log_scope(
-		ctx->log_ctx, "output", "outputs and repaint\n", NULL, NULL, ctx);
+	ctx->scopes.output = weston_log_ctx_add_log_scope(ctx->log_ctx, "output",
+							  "outputs and repaint\n", NULL, NULL, ctx);
 	return 0;
 }
 
 void
 log_subscribe_scopes(struct pc_context *ctx, const char *scopes)
 {
-	static const char *const known[] = {"rail", "xwayland", "control", "output",
-					    "xwm-wm-x11", "log"};
+	static const char *const known[] = {"rail",   "xwayland",   "control",
+					    "output", "xwm-wm-x11", "log"};
 	char list[256], *save = NULL;
 	struct weston_log_subscriber *sub;
 
@@ -89,7 +89,8 @@ log_subscribe_scopes(struct pc_context *ctx, const char *scopes)
 			ok |= strcmp(name, known[i]) == 0;
 		if (!ok)
 			weston_log("unknown log scope \"%s\" in --debug; known: rail, xwayland, "
-				   "control, output, xwm-wm-x11\n", name);
+				   "control, output, xwm-wm-x11\n",
+				   name);
 		weston_log_subscribe(ctx->log_ctx, sub, name);
 	}
 	/* Subscriptions keep the subscriber; the log context frees both at exit. */

@@ -156,7 +156,8 @@ options_print_help(const char *argv0)
 	       "  --config=FILE              weston-style ini: [core] [output] [shell] [keyboard]\n"
 	       "  -h, --help                 show this help\n"
 	       "\n"
-	       "Exit status: 0 after `porthole quit`, 1 on a start-up failure, 2 on a usage error.\n",
+	       "Exit status: 0 after `porthole quit`, 1 on a start-up failure, 2 on a usage "
+	       "error.\n",
 	       argv0, PC_DEFAULT_SOCKET, PC_DEFAULT_WIDTH, PC_DEFAULT_HEIGHT, PC_DEFAULT_X11_DIR);
 }
 
@@ -168,10 +169,10 @@ struct option_desc {
 };
 
 static const struct option_desc option_table[] = {
-	{"renderer", OPT_VALUE}, {"shell", OPT_VALUE},	 {"socket", OPT_VALUE},
-	{"width", OPT_VALUE},	 {"height", OPT_VALUE},	 {"xwayland", OPT_FLAG},
-	{"x11-dir", OPT_VALUE},	 {"log", OPT_VALUE},	 {"debug", OPT_VALUE},
-	{"config", OPT_VALUE},	 {"help", OPT_FLAG},
+	{"renderer", OPT_VALUE}, {"shell", OPT_VALUE},  {"socket", OPT_VALUE},
+	{"width", OPT_VALUE},    {"height", OPT_VALUE}, {"xwayland", OPT_FLAG},
+	{"x11-dir", OPT_VALUE},  {"log", OPT_VALUE},    {"debug", OPT_VALUE},
+	{"config", OPT_VALUE},   {"help", OPT_FLAG},
 };
 
 static int
@@ -274,9 +275,9 @@ struct config_key_map {
 
 static const struct config_key_map config_keys[] = {
 	{"core", "renderer", "renderer"}, {"core", "shell", "shell"},
-	{"core", "socket", "socket"},	  {"core", "x11-dir", "x11-dir"},
-	{"core", "log", "log"},		  {"core", "debug", "debug"},
-	{"output", "width", "width"},	  {"output", "height", "height"},
+	{"core", "socket", "socket"},     {"core", "x11-dir", "x11-dir"},
+	{"core", "log", "log"},           {"core", "debug", "debug"},
+	{"output", "width", "width"},     {"output", "height", "height"},
 };
 
 static int

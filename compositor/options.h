@@ -30,7 +30,7 @@ struct pc_options {
 	char *x11_dir;
 	char *log_path;
 	char *config_path;
-	char *debug_scopes;	/* comma-separated log scopes written to the log */
+	char *debug_scopes;        /* comma-separated log scopes written to the log */
 	uint32_t background_color; /* 0xAARRGGBB */
 	int cascade_step;
 	char *keymap_rules;
@@ -47,33 +47,27 @@ struct pc_options {
 #define PC_DEFAULT_HEIGHT 800
 #define PC_MAX_OUTPUT_SIZE 16384
 
-void
-options_init_defaults(struct pc_options *opts);
+void options_init_defaults(struct pc_options *opts);
 
-void
-options_release(struct pc_options *opts);
+void options_release(struct pc_options *opts);
 
 /**
  * Applies the command line to @opts. With @config_only set only --config and
  * --help are taken, so the ini can be loaded before the rest overrides it.
  * Returns 0, or -1 with a message for the user in @err.
  */
-int
-options_parse_argv(struct pc_options *opts, int argc, char *argv[], bool config_only, char *err,
-		   size_t err_size);
+int options_parse_argv(struct pc_options *opts, int argc, char *argv[], bool config_only, char *err,
+		       size_t err_size);
 
 /**
  * Applies the ini file at @path. A malformed file is reported in @err (file and
  * line) and leaves @opts untouched: the caller logs it and goes on with defaults.
  * Returns 0, or -1 on a missing, unreadable or malformed file.
  */
-int
-options_load_config(struct pc_options *opts, const char *path, char *err, size_t err_size);
+int options_load_config(struct pc_options *opts, const char *path, char *err, size_t err_size);
 
-void
-options_print_help(const char *argv0);
+void options_print_help(const char *argv0);
 
-const char *
-options_renderer_name(enum pc_renderer renderer);
+const char *options_renderer_name(enum pc_renderer renderer);
 
 #endif

@@ -37,7 +37,8 @@ output_find_by_head(struct output_manager *mgr, struct weston_head *head)
 {
 	struct pc_output *out;
 
-	wl_list_for_each(out, &mgr->outputs, link) {
+	wl_list_for_each(out, &mgr->outputs, link)
+	{
 		if (out->head == head)
 			return out;
 	}
@@ -65,8 +66,8 @@ output_enable(struct pc_output *out)
 		return -1;
 	}
 	out->output = output;
-	log_scope(mgr->ctx->scopes.output, "%s enabled at %d,%d %dx%d\n", out->name,
-		  output->x, output->y, out->width, out->height);
+	log_scope(mgr->ctx->scopes.output, "%s enabled at %d,%d %dx%d\n", out->name, output->x,
+		  output->y, out->width, out->height);
 	return 0;
 }
 
@@ -148,8 +149,7 @@ output_manager_create(struct pc_context *ctx, enum pc_renderer renderer, int wid
 		return NULL;
 	}
 	mgr->heads_changed_listener.notify = output_manager_handle_heads_changed;
-	weston_compositor_add_heads_changed_listener(ctx->compositor,
-						     &mgr->heads_changed_listener);
+	weston_compositor_add_heads_changed_listener(ctx->compositor, &mgr->heads_changed_listener);
 
 	if (output_manager_add(mgr, width, height) < 0) {
 		output_manager_destroy(mgr);
@@ -167,7 +167,8 @@ output_manager_destroy(struct output_manager *mgr)
 		return;
 	wl_list_remove(&mgr->heads_changed_listener.link);
 	/* Heads and outputs belong to the backend, which frees them at compositor destroy. */
-	wl_list_for_each_safe(out, tmp, &mgr->outputs, link) {
+	wl_list_for_each_safe(out, tmp, &mgr->outputs, link)
+	{
 		wl_list_remove(&out->link);
 		free(out);
 	}
@@ -217,7 +218,8 @@ output_at(struct output_manager *mgr, int index)
 	struct pc_output *out;
 	int i = 0;
 
-	wl_list_for_each(out, &mgr->outputs, link) {
+	wl_list_for_each(out, &mgr->outputs, link)
+	{
 		if (i++ == index)
 			return out;
 	}
@@ -262,13 +264,14 @@ output_manager_describe(struct output_manager *mgr, struct strbuf *buf)
 	struct pc_output *out;
 	int i = 0;
 
-	wl_list_for_each(out, &mgr->outputs, link) {
+	wl_list_for_each(out, &mgr->outputs, link)
+	{
 		struct weston_output *o = out->output;
 
 		strbuf_appendf(buf,
 			       "{\"index\":%d,\"name\":\"%s\",\"x\":%d,\"y\":%d,"
 			       "\"width\":%d,\"height\":%d,\"enabled\":%s}\n",
-			       i++, out->name, o ? o->x : 0, o ? o->y : 0, out->width,
-			       out->height, o ? "true" : "false");
+			       i++, out->name, o ? o->x : 0, o ? o->y : 0, out->width, out->height,
+			       o ? "true" : "false");
 	}
 }

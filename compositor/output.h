@@ -20,27 +20,21 @@ struct strbuf;
  * /dev/dxg exists, pixman otherwise or when GL fails) and creates the first
  * output of @width x @height. *@used says which renderer runs. NULL on failure.
  */
-struct output_manager *
-output_manager_create(struct pc_context *ctx, enum pc_renderer renderer, int width, int height,
-		      enum pc_renderer *used);
+struct output_manager *output_manager_create(struct pc_context *ctx, enum pc_renderer renderer,
+					     int width, int height, enum pc_renderer *used);
 
-void
-output_manager_destroy(struct output_manager *mgr);
+void output_manager_destroy(struct output_manager *mgr);
 
 /** Adds an output of @width x @height to the right of the others. Returns its index or -1. */
-int
-output_manager_add(struct output_manager *mgr, int width, int height);
+int output_manager_add(struct output_manager *mgr, int width, int height);
 
 /** Resizes output @index. Windows stay; the shell re-places those that were maximized. */
-int
-output_manager_resize(struct output_manager *mgr, int index, int width, int height);
+int output_manager_resize(struct output_manager *mgr, int index, int width, int height);
 
 /** The enabled output number @index (0 = first), or NULL. */
-struct weston_output *
-output_manager_get(struct output_manager *mgr, int index);
+struct weston_output *output_manager_get(struct output_manager *mgr, int index);
 
 /** Appends one JSON object per output: index, name, x, y, width, height. */
-void
-output_manager_describe(struct output_manager *mgr, struct strbuf *out);
+void output_manager_describe(struct output_manager *mgr, struct strbuf *out);
 
 #endif

@@ -9,8 +9,8 @@ struct placement_rect {
 };
 
 struct placement_cascade {
-	int step;	/* offset between consecutive windows */
-	int index;	/* how many windows were cascaded since the last wrap */
+	int step;  /* offset between consecutive windows */
+	int index; /* how many windows were cascaded since the last wrap */
 };
 
 /**
@@ -19,20 +19,18 @@ struct placement_cascade {
  * the area the cascade starts over. A window larger than the area goes to its
  * top-left corner. Advances @cascade.
  */
-void
-placement_cascade_next(struct placement_cascade *cascade, const struct placement_rect *area,
-		       int width, int height, int *x, int *y);
+void placement_cascade_next(struct placement_cascade *cascade, const struct placement_rect *area,
+			    int width, int height, int *x, int *y);
 
 /**
  * Centres a @width x @height window over @parent, then moves it, if it can,
  * so it lies inside @area (the parent's output).
  */
-void
-placement_center_on_parent(const struct placement_rect *parent, const struct placement_rect *area,
-			   int width, int height, int *x, int *y);
+void placement_center_on_parent(const struct placement_rect *parent,
+				const struct placement_rect *area, int width, int height, int *x,
+				int *y);
 
 /** Moves (@x, @y) so a @width x @height rectangle lies inside @area where it fits. */
-void
-placement_constrain(const struct placement_rect *area, int width, int height, int *x, int *y);
+void placement_constrain(const struct placement_rect *area, int width, int height, int *x, int *y);
 
 #endif

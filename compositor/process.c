@@ -28,7 +28,8 @@ process_watch_handle_sigchld(int signal_number, void *data)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		wl_list_for_each_safe(process, tmp, &watch->processes, link) {
+		wl_list_for_each_safe(process, tmp, &watch->processes, link)
+		{
 			if (process->pid != pid)
 				continue;
 			wl_list_remove(&process->link);
@@ -49,9 +50,8 @@ process_watch_create(struct wl_display *display)
 	if (!watch)
 		return NULL;
 	wl_list_init(&watch->processes);
-	watch->sigchld_source = wl_event_loop_add_signal(wl_display_get_event_loop(display),
-							 SIGCHLD, process_watch_handle_sigchld,
-							 watch);
+	watch->sigchld_source = wl_event_loop_add_signal(
+		wl_display_get_event_loop(display), SIGCHLD, process_watch_handle_sigchld, watch);
 	if (!watch->sigchld_source) {
 		free(watch);
 		return NULL;
@@ -66,7 +66,8 @@ process_watch_destroy(struct process_watch *watch)
 
 	if (!watch)
 		return;
-	wl_list_for_each_safe(process, tmp, &watch->processes, link) {
+	wl_list_for_each_safe(process, tmp, &watch->processes, link)
+	{
 		wl_list_remove(&process->link);
 		wl_list_init(&process->link);
 	}

@@ -19,31 +19,25 @@ struct pc_process {
 	struct wl_list link; /* process_watch::processes */
 };
 
-struct process_watch *
-process_watch_create(struct wl_display *display);
+struct process_watch *process_watch_create(struct wl_display *display);
 
 /** Stops watching; processes still running are left to their owners. */
-void
-process_watch_destroy(struct process_watch *watch);
+void process_watch_destroy(struct process_watch *watch);
 
 /** Watches @process (pid and exited set by the caller) until it exits or is removed. */
-void
-process_watch_add(struct process_watch *watch, struct pc_process *process);
+void process_watch_add(struct process_watch *watch, struct pc_process *process);
 
-void
-process_watch_remove(struct pc_process *process);
+void process_watch_remove(struct pc_process *process);
 
 /**
  * Starts @path with @argv as a Wayland client of @display over a socketpair
  * (WAYLAND_SOCKET), so it needs no socket path. On success fills @process->pid
  * and *@client and returns 0.
  */
-int
-process_spawn_client(struct wl_display *display, const char *path, char *const argv[],
-		     struct pc_process *process, struct wl_client **client);
+int process_spawn_client(struct wl_display *display, const char *path, char *const argv[],
+			 struct pc_process *process, struct wl_client **client);
 
 /** Path of a program installed next to the running compositor binary. */
-int
-process_sibling_path(char *path, size_t size, const char *name);
+int process_sibling_path(char *path, size_t size, const char *name);
 
 #endif

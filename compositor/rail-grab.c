@@ -127,8 +127,8 @@ rail_grab_cancel(struct weston_pointer_grab *base)
 }
 
 static const struct weston_pointer_grab_interface rail_grab_interface = {
-	rail_grab_focus, rail_grab_motion,	rail_grab_button, rail_grab_axis,
-	rail_grab_axis_source, rail_grab_frame, rail_grab_cancel,
+	rail_grab_focus,       rail_grab_motion, rail_grab_button, rail_grab_axis,
+	rail_grab_axis_source, rail_grab_frame,  rail_grab_cancel,
 };
 
 /*

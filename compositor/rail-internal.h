@@ -44,7 +44,7 @@ struct rail_window {
 	struct weston_desktop_surface *dsurface;
 	struct weston_surface *surface;
 	struct weston_view *view;
-	struct rail_window *parent; /* transient-for; cleared when the parent goes */
+	struct rail_window *parent;      /* transient-for; cleared when the parent goes */
 	struct wl_signal destroy_signal; /* grabs that point at the window listen */
 	bool is_xwayland;
 	bool is_background; /* the background client's surface: bottom, no focus */
@@ -70,54 +70,40 @@ struct rail_window {
 };
 
 /* rail-window.c */
-struct rail_window *
-rail_window_create(struct rail_shell *shell, struct weston_desktop_surface *dsurface);
+struct rail_window *rail_window_create(struct rail_shell *shell,
+				       struct weston_desktop_surface *dsurface);
 
-void
-rail_window_destroy(struct rail_window *window);
+void rail_window_destroy(struct rail_window *window);
 
-void
-rail_window_committed(struct rail_window *window);
+void rail_window_committed(struct rail_window *window);
 
-void
-rail_window_set_position(struct rail_window *window, int x, int y);
+void rail_window_set_position(struct rail_window *window, int x, int y);
 
-void
-rail_window_set_maximized(struct rail_window *window, bool maximized);
+void rail_window_set_maximized(struct rail_window *window, bool maximized);
 
-void
-rail_window_set_fullscreen(struct rail_window *window, bool fullscreen);
+void rail_window_set_fullscreen(struct rail_window *window, bool fullscreen);
 
-void
-rail_window_minimize(struct rail_window *window);
+void rail_window_minimize(struct rail_window *window);
 
-struct weston_output *
-rail_window_get_output(struct rail_window *window);
+struct weston_output *rail_window_get_output(struct rail_window *window);
 
-void
-rail_window_output_area(struct rail_window *window, struct placement_rect *area);
+void rail_window_output_area(struct rail_window *window, struct placement_rect *area);
 
 /* rail-shell.c */
 /** The bounding box of all outputs. */
-void
-rail_shell_desktop_box(struct rail_shell *shell, struct placement_rect *box);
+void rail_shell_desktop_box(struct rail_shell *shell, struct placement_rect *box);
 
-void
-rail_shell_activate(struct rail_shell *shell, struct rail_window *window);
+void rail_shell_activate(struct rail_shell *shell, struct rail_window *window);
 
 /** Gives focus to the topmost visible window other than @leaving, or to nothing. */
-void
-rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving);
+void rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving);
 
-struct weston_seat *
-rail_shell_get_seat(struct rail_shell *shell);
+struct weston_seat *rail_shell_get_seat(struct rail_shell *shell);
 
 /* rail-grab.c */
-void
-rail_grab_start_move(struct rail_window *window, struct weston_seat *seat, uint32_t serial);
+void rail_grab_start_move(struct rail_window *window, struct weston_seat *seat, uint32_t serial);
 
-void
-rail_grab_start_resize(struct rail_window *window, struct weston_seat *seat, uint32_t serial,
-		       uint32_t edges);
+void rail_grab_start_resize(struct rail_window *window, struct weston_seat *seat, uint32_t serial,
+			    uint32_t edges);
 
 #endif

@@ -20,10 +20,12 @@ static void
 rail_shell_raise_one(struct rail_window *window)
 {
 	struct weston_layer *layer = window->fullscreen ? &window->shell->fullscreen_layer
-							 : &window->shell->normal_layer;
+							: &window->shell->normal_layer;
 
 	weston_layer_entry_remove(&window->view->layer_link);
 	weston_layer_entry_insert(&layer->view_list, &window->view->layer_link);
+	/* popups stack with their parent; libweston-desktop re-inserts them above it */
+	weston_desktop_surface_propagate_layer(window->dsurface);
 	weston_view_geometry_dirty(window->view);
 	weston_view_damage_below(window->view);
 }
@@ -35,7 +37,8 @@ rail_shell_raise(struct rail_shell *shell, struct rail_window *window)
 	struct rail_window *child;
 
 	rail_shell_raise_one(window);
-	wl_list_for_each(child, &shell->windows, link) {
+	wl_list_for_each(child, &shell->windows, link)
+	{
 		if (child->parent == window && child->mapped && !child->minimized)
 			rail_shell_raise(shell, child);
 	}
@@ -78,7 +81,8 @@ rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving)
 		shell->focused = NULL;
 	}
 	for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
-		wl_list_for_each(view, &layers[i]->view_list.link, layer_link.link) {
+		wl_list_for_each(view, &layers[i]->view_list.link, layer_link.link)
+		{
 			struct weston_desktop_surface *ds =
 				weston_surface_get_desktop_surface(view->surface);
 			struct rail_window *window =
@@ -136,7 +140,8 @@ rail_shell_desktop_box(struct rail_shell *shell, struct placement_rect *box)
 	int x1 = 0, y1 = 0, x2 = 0, y2 = 0;
 	bool any = false;
 
-	wl_list_for_each(output, &shell->compositor->output_list, link) {
+	wl_list_for_each(output, &shell->compositor->output_list, link)
+	{
 		if (!any || output->x < x1)
 			x1 = output->x;
 		if (!any || output->y < y1)
@@ -161,7 +166,8 @@ rail_shell_update_background(struct rail_shell *shell)
 	struct placement_rect box;
 
 	rail_shell_desktop_box(shell, &box);
-	wl_list_for_each(window, &shell->windows, link) {
+	wl_list_for_each(window, &shell->windows, link)
+	{
 		if (window->is_background && window->mapped) {
 			weston_desktop_surface_set_size(window->dsurface, box.width, box.height);
 			rail_window_set_position(window, box.x, box.y);
@@ -214,7 +220,8 @@ rail_shell_refit_windows(struct rail_shell *shell)
 	struct rail_window *window;
 	struct placement_rect area;
 
-	wl_list_for_each(window, &shell->windows, link) {
+	wl_list_for_each(window, &shell->windows, link)
+	{
 		if (!window->mapped || !(window->maximized || window->fullscreen))
 			continue;
 		rail_window_output_area(window, &area);
@@ -308,8 +315,8 @@ rail_shell_set_parent(struct weston_desktop_surface *dsurface,
 }
 
 static void
-rail_shell_move(struct weston_desktop_surface *dsurface, struct weston_seat *seat,
-		uint32_t serial, void *data)
+rail_shell_move(struct weston_desktop_surface *dsurface, struct weston_seat *seat, uint32_t serial,
+		void *data)
 {
 	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
 
@@ -338,8 +345,7 @@ rail_shell_fullscreen_requested(struct weston_desktop_surface *dsurface, bool fu
 }
 
 static void
-rail_shell_maximized_requested(struct weston_desktop_surface *dsurface, bool maximized,
-			       void *data)
+rail_shell_maximized_requested(struct weston_desktop_surface *dsurface, bool maximized, void *data)
 {
 	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
 
@@ -467,8 +473,7 @@ rail_shell_destroy(struct rail_shell *shell)
 	wl_list_remove(&shell->output_resized_listener.link);
 	for (size_t i = 0; i < sizeof shell->click_bindings / sizeof shell->click_bindings[0]; i++)
 		weston_binding_destroy(shell->click_bindings[i]);
-	wl_list_for_each_safe(window, tmp, &shell->windows, link)
-		rail_window_destroy(window);
+	wl_list_for_each_safe(window, tmp, &shell->windows, link) rail_window_destroy(window);
 	weston_desktop_destroy(shell->desktop);
 	if (shell->background_view)
 		weston_view_destroy(shell->background_view);

@@ -47,7 +47,8 @@ rail_window_destroy(struct rail_window *window)
 		return;
 	shell = window->shell;
 	wl_signal_emit(&window->destroy_signal, window);
-	wl_list_for_each(other, &shell->windows, link) {
+	wl_list_for_each(other, &shell->windows, link)
+	{
 		if (other->parent == window)
 			other->parent = NULL;
 	}
@@ -73,7 +74,8 @@ rail_window_get_output(struct rail_window *window)
 
 	if (window->parent && !window->mapped)
 		return rail_window_get_output(window->parent);
-	wl_list_for_each(output, &ec->output_list, link) {
+	wl_list_for_each(output, &ec->output_list, link)
+	{
 		if (cx >= output->x && cx < output->x + output->width && cy >= output->y &&
 		    cy < output->y + output->height)
 			return output;
@@ -154,14 +156,15 @@ rail_window_map(struct rail_window *window, const struct weston_geometry *geom)
 
 	rail_window_place_new(window, geom);
 	weston_layer_entry_insert(&rail_window_layer(window)->view_list, &window->view->layer_link);
+	weston_desktop_surface_propagate_layer(window->dsurface);
 	weston_view_update_transform(window->view);
 	/* libweston 10 leaves marking a shell surface mapped to the shell. */
 	window->surface->is_mapped = true;
 	window->view->is_mapped = true;
 	window->mapped = true;
-	log_scope(shell->ctx->scopes.rail, "map window %u \"%s\" at %d,%d %dx%d\n",
-		  window->id, weston_desktop_surface_get_title(window->dsurface) ?: "", window->x,
-		  window->y, geom->width, geom->height);
+	log_scope(shell->ctx->scopes.rail, "map window %u \"%s\" at %d,%d %dx%d\n", window->id,
+		  weston_desktop_surface_get_title(window->dsurface) ?: "", window->x, window->y,
+		  geom->width, geom->height);
 	rail_shell_activate(shell, window);
 }
 
@@ -293,6 +296,7 @@ rail_window_set_fullscreen(struct rail_window *window, bool fullscreen)
 	if (window->mapped && !window->minimized) {
 		weston_layer_entry_insert(&rail_window_layer(window)->view_list,
 					  &window->view->layer_link);
+		weston_desktop_surface_propagate_layer(window->dsurface);
 		weston_view_geometry_dirty(window->view);
 		weston_compositor_schedule_repaint(window->shell->compositor);
 	}
@@ -305,6 +309,7 @@ rail_window_minimize(struct rail_window *window)
 		return;
 	weston_view_damage_below(window->view);
 	weston_layer_entry_remove(&window->view->layer_link);
+	weston_desktop_surface_propagate_layer(window->dsurface);
 	weston_view_geometry_dirty(window->view);
 	window->minimized = true;
 	if (window->shell->focused == window)
@@ -366,7 +371,8 @@ rail_shell_describe_windows(struct rail_shell *shell, struct strbuf *out, bool j
 {
 	struct rail_window *window;
 
-	wl_list_for_each(window, &shell->windows, link) {
+	wl_list_for_each(window, &shell->windows, link)
+	{
 		if (window->mapped && !window->is_background)
 			rail_window_describe(window, out, json);
 	}
@@ -377,7 +383,8 @@ rail_shell_find_window(struct rail_shell *shell, uint32_t id)
 {
 	struct rail_window *window;
 
-	wl_list_for_each(window, &shell->windows, link) {
+	wl_list_for_each(window, &shell->windows, link)
+	{
 		if (window->id == id && window->mapped && !window->is_background)
 			return window;
 	}

@@ -59,8 +59,8 @@ screenshot_encode_output(struct screenshot *shot, struct strbuf *png)
 	uint32_t *pixels;
 	int ret;
 
-	if (format != PIXMAN_a8r8g8b8 && format != PIXMAN_x8r8g8b8 &&
-	    format != PIXMAN_a8b8g8r8 && format != PIXMAN_x8b8g8r8)
+	if (format != PIXMAN_a8r8g8b8 && format != PIXMAN_x8r8g8b8 && format != PIXMAN_a8b8g8r8 &&
+	    format != PIXMAN_x8b8g8r8)
 		return -1;
 	pixels = malloc((size_t)width * height * 4);
 	if (!pixels)

@@ -19,16 +19,13 @@ typedef void (*screenshot_done_func_t)(void *data, struct strbuf *png, const cha
  * output. The request dies with the output (reported as an error) or with
  * screenshot_cancel(). NULL when out of memory.
  */
-struct screenshot *
-screenshot_output(struct weston_output *output, int x, int y, int width, int height,
-		  screenshot_done_func_t done, void *data);
+struct screenshot *screenshot_output(struct weston_output *output, int x, int y, int width,
+				     int height, screenshot_done_func_t done, void *data);
 
-void
-screenshot_cancel(struct screenshot *shot);
+void screenshot_cancel(struct screenshot *shot);
 
 /** Encodes the @width x @height region at (@x, @y) of @surface's content. 0 or -1. */
-int
-screenshot_surface(struct weston_surface *surface, int x, int y, int width, int height,
-		   struct strbuf *png);
+int screenshot_surface(struct weston_surface *surface, int x, int y, int width, int height,
+		       struct strbuf *png);
 
 #endif

@@ -17,24 +17,20 @@
  * lock or it is stale (its process is gone, or the file is not a lock), so the
  * number may be reused; -1 when the lock cannot be read.
  */
-pid_t
-x11_lock_owner(const char *lock_dir, int display);
+pid_t x11_lock_owner(const char *lock_dir, int display);
 
 /** Whether a server accepts connections on <x11_dir>/X<display>. */
-bool
-x11_socket_is_live(const char *x11_dir, int display);
+bool x11_socket_is_live(const char *x11_dir, int display);
 
 /**
  * Binds and listens on <x11_dir>/X<display>, creating @x11_dir (mode 1777) if
  * needed. A stale socket file is replaced; a live one is left alone and the
  * call fails with errno EADDRINUSE. Returns the listening fd (close-on-exec) or -1.
  */
-int
-x11_socket_claim(const char *x11_dir, int display);
+int x11_socket_claim(const char *x11_dir, int display);
 
 /** Removes <x11_dir>/X<display>. */
-void
-x11_socket_release(const char *x11_dir, int display);
+void x11_socket_release(const char *x11_dir, int display);
 
 /**
  * Makes display numbers below X11_DISPLAY_MAX that are free by their lock in
@@ -42,14 +38,11 @@ x11_socket_release(const char *x11_dir, int display);
  * own pid, so whoever picks a number by lock files alone skips them. Sets bit n
  * of *@reserved for each lock written; x11_lock_unreserve() removes them.
  */
-void
-x11_lock_reserve_live(const char *lock_dir, const char *x11_dir, unsigned long long *reserved);
+void x11_lock_reserve_live(const char *lock_dir, const char *x11_dir, unsigned long long *reserved);
 
-void
-x11_lock_unreserve(const char *lock_dir, unsigned long long reserved);
+void x11_lock_unreserve(const char *lock_dir, unsigned long long reserved);
 
 /** Parses ":<n>" (as DISPLAY holds it). Returns n or -1. */
-int
-x11_display_parse(const char *display);
+int x11_display_parse(const char *display);
 
 #endif

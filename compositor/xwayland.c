@@ -44,8 +44,7 @@ struct pc_xwayland {
 	struct wl_event_source *displayfd_source;
 };
 
-static void
-xwayland_handle_process_exit(struct pc_process *process, int status);
+static void xwayland_handle_process_exit(struct pc_process *process, int status);
 
 static void
 xwayland_close_kick(struct pc_xwayland *xw)
@@ -159,8 +158,7 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 	argv[argc++] = "-terminate";
 	argv[argc] = NULL;
 	execv(XWAYLAND_PATH, (char *const *)argv);
-	fprintf(stderr, "porthole-compositor: cannot run %s: %s\n", XWAYLAND_PATH,
-		strerror(errno));
+	fprintf(stderr, "porthole-compositor: cannot run %s: %s\n", XWAYLAND_PATH, strerror(errno));
 	_exit(127);
 }
 
@@ -185,8 +183,7 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 	if (pid < 0)
 		goto err_fork;
 	if (pid == 0)
-		xwayland_exec(xw, display, abstract_fd, unix_fd, wayland_sv[1], wm_sv[1],
-			      ready[1]);
+		xwayland_exec(xw, display, abstract_fd, unix_fd, wayland_sv[1], wm_sv[1], ready[1]);
 
 	close(wayland_sv[1]);
 	close(wm_sv[1]);

@@ -13,18 +13,14 @@
 struct pc_context;
 struct pc_xwayland;
 
-struct pc_xwayland *
-pc_xwayland_create(struct pc_context *ctx, const char *x11_dir);
+struct pc_xwayland *pc_xwayland_create(struct pc_context *ctx, const char *x11_dir);
 
-void
-pc_xwayland_destroy(struct pc_xwayland *xw);
+void pc_xwayland_destroy(struct pc_xwayland *xw);
 
 /** ":<n>", the DISPLAY for X11 clients. */
-const char *
-pc_xwayland_get_display(struct pc_xwayland *xw);
+const char *pc_xwayland_get_display(struct pc_xwayland *xw);
 
 /** The running Xwayland's pid, or 0 when none runs. */
-pid_t
-pc_xwayland_get_pid(struct pc_xwayland *xw);
+pid_t pc_xwayland_get_pid(struct pc_xwayland *xw);
 
 #endif

@@ -47,14 +47,16 @@ cli_usage(FILE *out)
 		"                                    move X Y, resize W H\n"
 		"  outputs                           list outputs\n"
 		"  output add W H | output resize N W H\n"
-		"  input move X Y | input button CODE press|release | input key CODE press|release\n"
+		"  input move X Y | input button CODE press|release | input key CODE "
+		"press|release\n"
 		"                                    synthetic input, for tests\n"
 		"  ping                              check the compositor answers\n"
 		"  quit                              stop the compositor\n"
 		"\n"
 		"Options:\n"
 		"  --runtime-dir DIR   where the sockets are (default $XDG_RUNTIME_DIR)\n"
-		"  --socket NAME       Wayland socket name (default $WAYLAND_DISPLAY or wayland-0)\n"
+		"  --socket NAME       Wayland socket name (default $WAYLAND_DISPLAY or "
+		"wayland-0)\n"
 		"  --timeout SECONDS   give up waiting for an answer (default 10)\n"
 		"  -h, --help          show this help\n"
 		"\n"
@@ -221,7 +223,8 @@ cli_screenshot(const struct cli *cli, int argc, char *argv[])
 		else if (argv[i][0] != '-' && !file)
 			file = argv[i];
 		else {
-			fprintf(stderr, "porthole: screenshot FILE.png [--window ID | --output N]\n");
+			fprintf(stderr,
+				"porthole: screenshot FILE.png [--window ID | --output N]\n");
 			return EXIT_USAGE;
 		}
 	}
@@ -341,8 +344,7 @@ main(int argc, char *argv[])
 		}
 		return cli_env(&cli);
 	}
-	if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "ping") == 0 ||
-	    strcmp(cmd, "outputs") == 0) {
+	if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "ping") == 0 || strcmp(cmd, "outputs") == 0) {
 		if (argc) {
 			fprintf(stderr, "porthole: %s takes no arguments\n", cmd);
 			return EXIT_USAGE;

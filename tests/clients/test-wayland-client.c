@@ -57,8 +57,8 @@ struct window {
 	struct xdg_surface *xdg_surface;
 	struct xdg_toplevel *toplevel;
 	struct xdg_popup *popup;
-	int width, height;	   /* current buffer size */
-	int pending_w, pending_h;  /* from the last configure */
+	int width, height;        /* current buffer size */
+	int pending_w, pending_h; /* from the last configure */
 	uint32_t color;
 	bool configured;
 	struct wl_callback *frame_cb;
@@ -66,8 +66,7 @@ struct window {
 
 static const uint32_t quadrant_colors[4] = {0xffe01010, 0xff10c010, 0xff1040e0, 0xfff0f0f0};
 
-static void
-window_draw(struct window *w);
+static void window_draw(struct window *w);
 
 /* --- buffers ----------------------------------------------------------------- */
 
@@ -192,8 +191,7 @@ toplevel_close(void *data, struct xdg_toplevel *toplevel)
 	w->app->running = false;
 }
 
-static const struct xdg_toplevel_listener toplevel_listener = {toplevel_configure,
-							       toplevel_close};
+static const struct xdg_toplevel_listener toplevel_listener = {toplevel_configure, toplevel_close};
 
 static void
 popup_configure(void *data, struct xdg_popup *popup, int32_t x, int32_t y, int32_t width,
@@ -305,9 +303,8 @@ pointer_axis(void *data, struct wl_pointer *p, uint32_t time, uint32_t axis, wl_
 {
 }
 
-static const struct wl_pointer_listener pointer_listener = {pointer_enter, pointer_leave,
-							    pointer_motion, pointer_button,
-							    pointer_axis};
+static const struct wl_pointer_listener pointer_listener = {
+	pointer_enter, pointer_leave, pointer_motion, pointer_button, pointer_axis};
 
 static void
 keyboard_keymap(void *data, struct wl_keyboard *k, uint32_t format, int fd, uint32_t size)
@@ -508,8 +505,7 @@ main(int argc, char *argv[])
 		xdg_toplevel_set_fullscreen(app.main_window->toplevel, NULL);
 	wl_surface_commit(app.main_window->surface);
 	app.running = true;
-	while (app.running && !app.main_window->configured &&
-	       wl_display_dispatch(app.display) >= 0)
+	while (app.running && !app.main_window->configured && wl_display_dispatch(app.display) >= 0)
 		;
 	wl_display_roundtrip(app.display);
 

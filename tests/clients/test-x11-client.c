@@ -35,7 +35,8 @@ draw(xcb_connection_t *c, xcb_gcontext_t gc, const struct x11_window *w)
 {
 	for (int q = 0; q < 4; q++) {
 		int x0 = (q & 1) ? w->width / 2 : 0, y0 = (q & 2) ? w->height / 2 : 0;
-		int x1 = (q & 1) ? w->width : w->width / 2, y1 = (q & 2) ? w->height : w->height / 2;
+		int x1 = (q & 1) ? w->width : w->width / 2,
+		    y1 = (q & 2) ? w->height : w->height / 2;
 		uint32_t pixel = w->color ? w->color : quadrant_colors[q];
 		xcb_rectangle_t rect = {x0, y0, x1 - x0, y1 - y0};
 
@@ -49,14 +50,14 @@ static void
 create_window(xcb_connection_t *c, xcb_screen_t *screen, struct x11_window *w, const char *title,
 	      const char *class, xcb_atom_t wm_protocols, xcb_atom_t wm_delete)
 {
-	uint32_t values[] = {screen->black_pixel, XCB_EVENT_MASK_EXPOSURE |
-							  XCB_EVENT_MASK_STRUCTURE_NOTIFY};
+	uint32_t values[] = {screen->black_pixel,
+			     XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_STRUCTURE_NOTIFY};
 	char class_prop[128];
 	int len = snprintf(class_prop, sizeof class_prop, "%s%c%s", class, 0, class) + 1;
 
 	w->id = xcb_generate_id(c);
-	xcb_create_window(c, XCB_COPY_FROM_PARENT, w->id, screen->root, 0, 0, w->width,
-			  w->height, 0, XCB_WINDOW_CLASS_INPUT_OUTPUT, screen->root_visual,
+	xcb_create_window(c, XCB_COPY_FROM_PARENT, w->id, screen->root, 0, 0, w->width, w->height,
+			  0, XCB_WINDOW_CLASS_INPUT_OUTPUT, screen->root_visual,
 			  XCB_CW_BACK_PIXEL | XCB_CW_EVENT_MASK, values);
 	xcb_change_property(c, XCB_PROP_MODE_REPLACE, w->id, XCB_ATOM_WM_NAME, XCB_ATOM_STRING, 8,
 			    strlen(title), title);

@@ -321,14 +321,18 @@ class Compositor:
         return self.procs.start(argv, env=self.env, **kw)
 
     def stop(self):
+        """Quits the compositor; a non-zero exit (a crash, a sanitizer report) fails the test."""
         if self.process.poll() is None:
             try:
                 self.cli_run("quit", timeout=5)
-                self.process.wait(10)
+                self.process.wait(30)
             except (subprocess.TimeoutExpired, TestFailure):
                 self.procs.stop(self.process)
         code = self.process.returncode
+        log = self.read_log()
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        if code != 0:
+            raise TestFailure("compositor exited with %s; log tail:\n%s" % (code, log[-3000:]))
         return code
 
 

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""The commands a user types: help, exit codes, error messages, config handling."""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from porthole_test import CLI, COMPOSITOR, WAYLAND_CLIENT, Compositor, check, run  # noqa: E402
+
+
+def sh(argv, **kw):
+    return subprocess.run(argv, capture_output=True, text=True, timeout=20, **kw)
+
+
+def test_help_and_usage_errors(procs):
+    for prog in (COMPOSITOR, CLI):
+        r = sh([prog, "--help"])
+        check(r.returncode == 0 and "Usage:" in r.stdout, "%s --help: %d %r" % (prog, r.returncode, r.stdout[:80]))
+        r = sh([prog, "--no-such-option"])
+        check(r.returncode == 2 and "--help" in r.stderr, "%s bad option: %d %r" % (prog, r.returncode, r.stderr))
+    r = sh([COMPOSITOR, "--renderer=vulkan"])
+    check(r.returncode == 2 and "renderer" in r.stderr, "bad renderer: %d %r" % (r.returncode, r.stderr))
+    r = sh([COMPOSITOR, "--width=0"])
+    check(r.returncode == 2, "zero width accepted")
+    r = sh([CLI])
+    check(r.returncode == 2, "no command: exit %d" % r.returncode)
+
+
+def test_cli_without_compositor(procs):
+    rt = tempfile.mkdtemp(prefix="porthole-rt-")
+    r = sh([CLI, "--runtime-dir", rt, "windows"])
+    check(r.returncode == 1, "exit %d" % r.returncode)
+    check("cannot reach the compositor" in r.stderr and "--socket" in r.stderr, "unhelpful: %r" % r.stderr)
+    env = dict(os.environ)
+    env.pop("XDG_RUNTIME_DIR", None)
+    r = sh([COMPOSITOR], env=env)
+    check(r.returncode == 1 and "XDG_RUNTIME_DIR" in r.stderr, "no runtime dir: %d %r" % (r.returncode, r.stderr))
+    os.rmdir(rt)
+
+
+def test_env_lines_for_eval(procs):
+    comp = Compositor(procs, xwayland=True)
+    out = comp.cli("env")
+    script = 'eval "$(%s env)"; %s --connect-only && echo "$WAYLAND_DISPLAY $DISPLAY $XDG_RUNTIME_DIR"' % (
+        CLI, WAYLAND_CLIENT)
+    env = dict(os.environ, XDG_RUNTIME_DIR=comp.runtime_dir, WAYLAND_DISPLAY=comp.socket)
+    env.pop("DISPLAY", None)
+    r = sh(["sh", "-c", script], env=env)
+    check(r.returncode == 0, "eval of %r failed: %s" % (out, r.stderr))
+    check(r.stdout.split() == [comp.socket, comp.env["DISPLAY"], comp.runtime_dir], "got %r" % r.stdout)
+    comp.stop()
+
+
+def first_stderr_line(procs, argv, env):
+    """Starts the compositor and returns its first line on stderr (config errors come first)."""
+    p = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
+    procs.procs.append(p)
+    line = p.stderr.readline()
+    procs.stop(p)
+    p.stderr.close()
+    return line
+
+
+def test_malformed_config_uses_defaults(procs):
+    path = os.path.join(tempfile.mkdtemp(prefix="porthole-cfg-"), "bad.ini")
+    with open(path, "w") as f:
+        f.write("[core]\nrenderer=pixman\n[output\nwidth=640\n")
+    comp = Compositor(procs, ["--config=" + path])
+    outs = comp.cli("outputs")
+    check('"width":1280,"height":800' in outs, "defaults not used: %s" % outs)
+    env = dict(os.environ, XDG_RUNTIME_DIR=comp.runtime_dir)
+    # the message names the file and line, so the user can fix it
+    line = first_stderr_line(procs, [COMPOSITOR, "--config=" + path, "--socket=cfg-check"], env)
+    check("%s:3:" % path in line and "using defaults" in line, "config error line: %r" % line)
+    with open(path, "w") as f:
+        f.write("[core]\nrenderer=fast\n")
+    line = first_stderr_line(procs, [COMPOSITOR, "--config=" + path, "--socket=cfg-check2"], env)
+    check("renderer" in line and "fast" in line, "bad value line: %r" % line)
+    comp.stop()
+
+
+def test_config_file_applies(procs):
+    path = os.path.join(tempfile.mkdtemp(prefix="porthole-cfg-"), "good.ini")
+    with open(path, "w") as f:
+        f.write("# a comment\n[output]\nwidth=640\nheight=360\n[shell]\ncascade-step=50\n")
+    comp = Compositor(procs, ["--config=" + path])
+    check('"width":640,"height":360' in comp.cli("outputs"), "config size not applied")
+    comp.client([WAYLAND_CLIENT, "--title", "one"])
+    comp.wait_window(lambda w: w["title"] == "one")
+    comp.client([WAYLAND_CLIENT, "--title", "two"])
+    two = comp.wait_window(lambda w: w["title"] == "two")
+    check((two["x"], two["y"]) == (50, 50), "cascade-step not applied: %r" % two)
+    comp.stop()
+    # the command line wins over the file
+    comp = Compositor(procs, ["--config=" + path, "--width=500"])
+    check('"width":500,"height":360' in comp.cli("outputs"), "command line did not override")
+    comp.stop()
+
+
+if __name__ == "__main__":
+    run([test_help_and_usage_errors, test_cli_without_compositor, test_env_lines_for_eval,
+         test_malformed_config_uses_defaults, test_config_file_applies])

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""The RAIL shell's window policy, driven through real clients and synthetic input."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from porthole_test import WAYLAND_CLIENT, X11_CLIENT, Compositor, check, run, wait_until  # noqa: E402
+
+BTN_LEFT = 0x110
+KEY_A = 30
+
+
+def start(procs, *args, **kw):
+    return Compositor(procs, ["--width=800", "--height=600"] + list(args), **kw)
+
+
+def open_window(comp, title, *extra):
+    comp.client([WAYLAND_CLIENT, "--title", title] + list(extra))
+    return comp.wait_window(lambda w: w["title"] == title, what="window %r" % title)
+
+
+def window(comp, wid):
+    for w in comp.windows():
+        if w["id"] == wid:
+            return w
+    return None
+
+
+def click(comp, x, y):
+    comp.cli("input", "move", str(x), str(y))
+    comp.cli("input", "button", str(BTN_LEFT), "press")
+    comp.cli("input", "button", str(BTN_LEFT), "release")
+
+
+def test_cascade_and_titles(procs):
+    comp = start(procs, "--config=/dev/null")
+    a = open_window(comp, "first", "--app-id", "org.porthole.first")
+    b = open_window(comp, "second", "--app-id", "org.porthole.second")
+    check((a["x"], a["y"]) == (0, 0), "first window at %r" % ((a["x"], a["y"]),))
+    check((b["x"], b["y"]) == (32, 32), "second window not cascaded: %r" % ((b["x"], b["y"]),))
+    check(a["app_id"] == "org.porthole.first" and b["app_id"] == "org.porthole.second", "app ids %r" % comp.windows())
+    check(b["focused"] and not window(comp, a["id"])["focused"], "newest window must have focus")
+    check(a["kind"] == "wayland" and a["state"] == "normal", "window %r" % a)
+    comp.stop()
+
+
+def test_click_to_focus_and_keyboard_follows(procs):
+    comp = start(procs)
+    log_a = os.path.join(comp.runtime_dir, "keys-a")
+    log_b = os.path.join(comp.runtime_dir, "keys-b")
+    a = open_window(comp, "a", "--key-log", log_a)
+    b = open_window(comp, "b", "--key-log", log_b)
+    # b (32,32)-(232,182) overlaps a; click a where b does not cover it
+    click(comp, 10, 10)
+    wait_until(lambda: window(comp, a["id"])["focused"], 5, what="click to focus")
+    check(not window(comp, b["id"])["focused"], "both windows focused")
+    comp.cli("input", "key", str(KEY_A), "press")
+    comp.cli("input", "key", str(KEY_A), "release")
+    wait_until(lambda: os.path.exists(log_a) and open(log_a).read().split() == [str(KEY_A)], 5,
+               what="key to reach the clicked window")
+    check(not os.path.exists(log_b) or open(log_b).read() == "", "key went to the other window")
+    # activation from outside (the host, later) moves keyboard focus too
+    comp.cli("window", str(b["id"]), "activate")
+    comp.cli("input", "key", str(KEY_A + 1), "press")
+    comp.cli("input", "key", str(KEY_A + 1), "release")
+    wait_until(lambda: os.path.exists(log_b) and open(log_b).read().split() == [str(KEY_A + 1)], 5,
+               what="key to reach the activated window")
+    # a raised window is drawn on top: the overlap shows b's red quadrant
+    shot = comp.screenshot()
+    check(shot.pixel(40, 40) == (0xe0, 0x10, 0x10), "activated window is not on top")
+    comp.stop()
+
+
+def test_maximize_fullscreen_minimize_restore(procs):
+    comp = start(procs)
+    w = open_window(comp, "states")
+    comp.cli("window", str(w["id"]), "maximize")
+    m = wait_until(lambda: (lambda x: x if x["width"] == 800 else None)(window(comp, w["id"])), 5,
+                   what="maximized size")
+    check(m["state"] == "maximized" and (m["x"], m["y"], m["height"]) == (0, 0, 600), "maximized: %r" % m)
+    comp.cli("window", str(w["id"]), "unmaximize")
+    r = wait_until(lambda: (lambda x: x if x["width"] == 200 else None)(window(comp, w["id"])), 5,
+                   what="restored size")
+    check(r["state"] == "normal" and (r["x"], r["y"], r["height"]) == (0, 0, 150), "restored: %r" % r)
+    comp.cli("window", str(w["id"]), "fullscreen")
+    f = wait_until(lambda: (lambda x: x if x["height"] == 600 else None)(window(comp, w["id"])), 5,
+                   what="fullscreen size")
+    check(f["state"] == "fullscreen", "fullscreen: %r" % f)
+    shot = comp.screenshot()
+    check(shot.pixel(799, 599) == (0xf0, 0xf0, 0xf0), "fullscreen window does not cover the output")
+    comp.cli("window", str(w["id"]), "restore")
+    wait_until(lambda: window(comp, w["id"])["width"] == 200, 5, what="restore from fullscreen")
+    comp.cli("window", str(w["id"]), "minimize")
+    check(window(comp, w["id"])["state"] == "minimized", "not minimized")
+    check(not window(comp, w["id"])["focused"], "minimized window kept focus")
+    shot = comp.screenshot()
+    check(shot.pixel(10, 10) == (0, 0, 0), "minimized window still drawn")
+    comp.cli("window", str(w["id"]), "activate")
+    check(window(comp, w["id"])["state"] == "normal" and window(comp, w["id"])["focused"], "not restored")
+    comp.stop()
+
+
+def test_client_requested_states(procs):
+    comp = start(procs)
+    m = open_window(comp, "wants-max", "--maximize")
+    m = wait_until(lambda: (lambda x: x if x["width"] == 800 else None)(window(comp, m["id"])), 5,
+                   what="client maximize")
+    check(m["state"] == "maximized" and (m["x"], m["y"]) == (0, 0), "client maximize: %r" % m)
+    f = open_window(comp, "wants-full", "--fullscreen")
+    f = wait_until(lambda: (lambda x: x if x["height"] == 600 else None)(window(comp, f["id"])), 5,
+                   what="client fullscreen")
+    check(f["state"] == "fullscreen", "client fullscreen: %r" % f)
+    comp.stop()
+
+
+def test_interactive_move(procs):
+    comp = start(procs)
+    w = open_window(comp, "mover", "--move-on-click")
+    comp.cli("input", "move", "50", "50")
+    comp.cli("input", "button", str(BTN_LEFT), "press")
+    time.sleep(0.2)  # the client answers the press with xdg_toplevel.move
+    for x in range(60, 260, 20):
+        comp.cli("input", "move", str(x), str(x - 20))
+    comp.cli("input", "button", str(BTN_LEFT), "release")
+    moved = window(comp, w["id"])
+    check((moved["x"], moved["y"]) == (w["x"] + 190, w["y"] + 170), "moved to %r" % ((moved["x"], moved["y"]),))
+    # after release the pointer no longer drags the window
+    comp.cli("input", "move", "400", "400")
+    check((window(comp, w["id"])["x"]) == moved["x"], "window still follows the pointer")
+    comp.stop()
+
+
+def test_interactive_resize(procs):
+    comp = start(procs)
+    # xdg_toplevel resize edge 10 = bottom right
+    w = open_window(comp, "resizer", "--resize-on-click", "10")
+    comp.cli("input", "move", "190", "140")
+    comp.cli("input", "button", str(BTN_LEFT), "press")
+    time.sleep(0.2)
+    comp.cli("input", "move", "290", "190")
+    comp.cli("input", "button", str(BTN_LEFT), "release")
+    r = wait_until(lambda: (lambda x: x if x["width"] == 300 else None)(window(comp, w["id"])), 5,
+                   what="resize to 300x200")
+    check(r["height"] == 200 and (r["x"], r["y"]) == (w["x"], w["y"]), "resized: %r" % r)
+    comp.stop()
+
+
+def test_popup_and_dialog_placement(procs):
+    comp = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "parent", "--width", "400", "--height", "300", "--dialog", "--popup"])
+    parent = comp.wait_window(lambda w: w["title"] == "parent", what="parent")
+    dialog = comp.wait_window(lambda w: w["title"] == "porthole dialog", what="dialog")
+    check(dialog["parent"] == parent["id"], "dialog not transient for its parent: %r" % dialog)
+    # centred on the parent: 400x300 at (0,0) -> 100x80 at (150,110)
+    check((dialog["x"], dialog["y"]) == (150, 110), "dialog at %r" % ((dialog["x"], dialog["y"]),))
+    check(dialog["focused"], "dialog not focused")
+    # raising the parent keeps the dialog above it
+    comp.cli("window", str(parent["id"]), "activate")
+    shot = comp.screenshot()
+    check(shot.pixel(160, 120) == (0x80, 0x40, 0xc0), "dialog hidden behind its parent")
+    check(shot.pixel(30, 30) == (0xff, 0xe0, 0x00), "popup not at (20,20) of its parent")
+    check(not any(w["title"] == "" for w in comp.windows()), "popup listed as a window")
+    comp.stop()
+
+
+def test_x11_transient_and_title(procs):
+    comp = start(procs, xwayland=True)
+    comp.client([X11_CLIENT, "--title", "x11 parent", "--transient"])
+    parent = comp.wait_window(lambda w: w["title"] == "x11 parent", 30, "X11 parent")
+    dialog = comp.wait_window(lambda w: w["title"] == "porthole x11 dialog", 30, "X11 dialog")
+    check(parent["kind"] == "x11" and dialog["kind"] == "x11", "kinds %r" % comp.windows())
+    check(dialog["parent"] == parent["id"], "X11 transient has no parent: %r" % dialog)
+    comp.cli("window", str(dialog["id"]), "close")
+    comp.wait_no_window(lambda w: w["title"] in ("x11 parent", "porthole x11 dialog"), what="X11 client to close")
+    comp.stop()
+
+
+def test_output_resize_keeps_windows(procs):
+    comp = start(procs)
+    m = open_window(comp, "maxed", "--maximize")
+    n = open_window(comp, "normal")
+    wait_until(lambda: window(comp, m["id"])["width"] == 800, 5, what="maximized")
+    comp.cli("output", "resize", "0", "1024", "700")
+    outs = comp.cli("outputs")
+    check('"width":1024,"height":700' in outs, "output not resized: %s" % outs)
+    wait_until(lambda: window(comp, m["id"])["width"] == 1024 and window(comp, m["id"])["height"] == 700, 5,
+               what="maximized window to follow the output")
+    check(window(comp, n["id"]) is not None, "a window was lost on resize")
+    shot = comp.screenshot()
+    check((shot.width, shot.height) == (1024, 700), "screenshot %dx%d after resize" % (shot.width, shot.height))
+    comp.cli("output", "add", "640", "480")
+    outs = comp.cli("outputs").splitlines()
+    check(len(outs) == 2 and '"x":1024' in outs[1], "second output not right of the first: %s" % outs)
+    shot = comp.screenshot(output=1)
+    check((shot.width, shot.height) == (640, 480), "second output shot %dx%d" % (shot.width, shot.height))
+    comp.stop()
+
+
+if __name__ == "__main__":
+    run([test_cascade_and_titles, test_click_to_focus_and_keyboard_follows,
+         test_maximize_fullscreen_minimize_restore, test_client_requested_states,
+         test_interactive_move, test_interactive_resize, test_popup_and_dialog_placement,
+         test_x11_transient_and_title, test_output_resize_keeps_windows])

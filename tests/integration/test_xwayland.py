@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Xwayland on demand: started on the first X11 connection, restarted after it
+dies, display numbers chosen by lock files, and the socket in any directory."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from porthole_test import (X11_CLIENT, Compositor, TestFailure, check, children_of,  # noqa: E402
+                           process_name, run, wait_until)
+
+
+def xwayland_pids(comp):
+    return [p for p in children_of(comp.process.pid) if process_name(p) == "Xwayland"]
+
+
+def first_free_display():
+    n = 0
+    while os.path.exists("/tmp/.X%d-lock" % n) or os.path.exists("/tmp/.X11-unix/X%d" % n):
+        n += 1
+    return n
+
+
+def x11_window(comp, title, timeout=30):
+    return comp.wait_window(lambda w: w["title"] == title and w["kind"] == "x11", timeout, "X11 window %r" % title)
+
+
+def test_lazy_start_and_restart(procs):
+    comp = Compositor(procs, xwayland=True)
+    check(comp.env.get("DISPLAY", "").startswith(":"), "porthole env gave no DISPLAY")
+    check(xwayland_pids(comp) == [], "Xwayland runs before any X11 client")
+    client = comp.client([X11_CLIENT, "--title", "first x11"])
+    x11_window(comp, "first x11")
+    pids = xwayland_pids(comp)
+    check(len(pids) == 1, "expected one Xwayland, found %r" % pids)
+    # Xwayland crashes: the X11 app goes with it, the compositor stays
+    os.kill(pids[0], 9)
+    wait_until(lambda: client.poll() is not None, 10, what="X11 client to lose its server")
+    comp.wait_no_window(lambda w: w["kind"] == "x11", what="X11 windows to go")
+    check(comp.alive(), "compositor died with Xwayland")
+    wait_until(lambda: xwayland_pids(comp) == [], 10, what="dead Xwayland to be reaped")
+    # the next connection starts a new server on the same display
+    comp.client([X11_CLIENT, "--title", "second x11"])
+    x11_window(comp, "second x11")
+    new = xwayland_pids(comp)
+    check(len(new) == 1 and new != pids, "Xwayland not restarted: %r" % new)
+    comp.stop()
+    check(not os.path.exists("/tmp/.X11-unix/X" + comp.env["DISPLAY"][1:]), "X socket left behind")
+
+
+def test_stale_lock_reused_and_taken_number_skipped(procs):
+    n = first_free_display()
+    stale = "/tmp/.X%d-lock" % n
+    # a lock whose process is gone is stale: its number is free again
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    with open(stale, "w") as f:
+        f.write("%10d\n" % dead.pid)
+    try:
+        comp = Compositor(procs, xwayland=True)
+        check(comp.env["DISPLAY"] == ":%d" % n, "stale lock for :%d not reused (got %s)" % (n, comp.env["DISPLAY"]))
+        comp.stop()
+    finally:
+        if os.path.exists(stale):
+            os.unlink(stale)
+    # a lock held by a live process keeps its number taken
+    holder = procs.start(["sleep", "60"])
+    with open(stale, "w") as f:
+        f.write("%10d\n" % holder.pid)
+    try:
+        comp = Compositor(procs, xwayland=True)
+        got = comp.env["DISPLAY"]
+        check(got != ":%d" % n and int(got[1:]) > n, "live lock for :%d ignored (got %s)" % (n, got))
+        comp.client([X11_CLIENT, "--title", "skipped"])
+        x11_window(comp, "skipped")
+        comp.stop()
+        check(os.path.exists(stale), "someone else's lock was removed")
+    finally:
+        os.unlink(stale)
+
+
+def test_custom_socket_dir_from_another_namespace(procs):
+    if not shutil.which("unshare"):
+        return "skip unshare is not installed"
+    probe = subprocess.run(["unshare", "-mn", "true"], capture_output=True)
+    if probe.returncode != 0:
+        return "skip cannot create mount and network namespaces here"
+    parent = tempfile.mkdtemp(prefix="porthole-x11-")
+    x11_dir = os.path.join(parent, ".X11-unix")  # the compositor creates it
+    try:
+        comp = Compositor(procs, ["--x11-dir=" + x11_dir], xwayland=True)
+        n = comp.env["DISPLAY"][1:]
+        sock = os.path.join(x11_dir, "X" + n)
+        check(os.path.exists(sock), "no socket at %s" % sock)
+        check(os.stat(x11_dir).st_mode & 0o1777 == 0o1777, "x11 dir is not mode 1777")
+        # As in a user distro: its own network namespace (no abstract sockets from
+        # here) and the shared directory bound over /tmp/.X11-unix.
+        script = 'mount --bind "$0" /tmp/.X11-unix && exec "$1" --title "$2"'
+        comp.client(["unshare", "-mn", "sh", "-c", script, x11_dir, X11_CLIENT, "from namespace"])
+        x11_window(comp, "from namespace")
+        comp.stop()
+        check(not os.path.exists(sock), "socket %s left behind" % sock)
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_missing_xwayland_is_reported(procs):
+    comp = Compositor(procs, ["--x11-dir=/proc/porthole-cannot-exist"], xwayland=True)
+    check("DISPLAY" not in comp.env, "DISPLAY offered without an X11 socket")
+    check("continuing without X11 support" in comp.read_log(), "no clear log line")
+    check(comp.alive(), "compositor died")
+    comp.stop()
+
+
+if __name__ == "__main__":
+    run([test_lazy_start_and_restart, test_stale_lock_reused_and_taken_number_skipped,
+         test_custom_socket_dir_from_another_namespace, test_missing_xwayland_is_reported])

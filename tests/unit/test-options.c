@@ -1,0 +1,134 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ini-check.h"
+#include "options.h"
+#include "tap.h"
+
+static char *
+write_temp(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof path, "/tmp/porthole-options-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		abort();
+	close(fd);
+	return path;
+}
+
+static int
+check_text(const char *text, char *why, size_t size)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int line = ini_check(f, why, size);
+
+	fclose(f);
+	return line;
+}
+
+int
+main(void)
+{
+	struct tap t = {0};
+	struct pc_options o;
+	char err[512], why[256];
+	char *path;
+
+	options_init_defaults(&o);
+	TAP_CHECK(&t,
+		  o.renderer == PC_RENDERER_PIXMAN && o.width == 1280 && !o.xwayland &&
+			  strcmp(o.socket_name, "wayland-0") == 0 &&
+			  strcmp(o.x11_dir, "/tmp/.X11-unix") == 0,
+		  "defaults");
+
+	char *argv1[] = {"pc",
+			 "--renderer=gl",
+			 "--width",
+			 "640",
+			 "--xwayland",
+			 "--socket=w1",
+			 "--x11-dir=/mnt/wslg/.X11-unix",
+			 "--shell=desktop"};
+	TAP_CHECK(&t, options_parse_argv(&o, 8, argv1, false, err, sizeof err) == 0, "argv parses");
+	TAP_CHECK(&t,
+		  o.renderer == PC_RENDERER_GL && o.width == 640 && o.xwayland &&
+			  strcmp(o.socket_name, "w1") == 0 && o.shell_mode == PC_SHELL_DESKTOP &&
+			  strcmp(o.x11_dir, "/mnt/wslg/.X11-unix") == 0,
+		  "argv values applied");
+
+	char *bad_socket[] = {"pc", "--socket=../evil"};
+	TAP_CHECK(&t, options_parse_argv(&o, 2, bad_socket, false, err, sizeof err) < 0,
+		  "a socket name with a slash is refused: %s", err);
+	char *bad_size[] = {"pc", "--height=99999"};
+	TAP_CHECK(&t, options_parse_argv(&o, 2, bad_size, false, err, sizeof err) < 0,
+		  "an absurd height is refused: %s", err);
+	char *missing[] = {"pc", "--width"};
+	TAP_CHECK(&t,
+		  options_parse_argv(&o, 2, missing, false, err, sizeof err) < 0 &&
+			  strstr(err, "needs a value"),
+		  "a missing value is reported: %s", err);
+	char *flag_value[] = {"pc", "--xwayland=yes"};
+	TAP_CHECK(&t, options_parse_argv(&o, 2, flag_value, false, err, sizeof err) < 0,
+		  "a flag with a value is refused: %s", err);
+	char *config_only[] = {"pc", "--width=10", "--config=/x.ini"};
+	options_release(&o);
+	options_init_defaults(&o);
+	TAP_CHECK(&t,
+		  options_parse_argv(&o, 3, config_only, true, err, sizeof err) == 0 &&
+			  o.width == 1280 && strcmp(o.config_path, "/x.ini") == 0,
+		  "the first pass takes only --config");
+
+	TAP_CHECK(&t,
+		  check_text("# c\n\n[core]\nrenderer = gl\n[shell]\nx=1\n", why, sizeof why) == 0,
+		  "well-formed ini passes");
+	TAP_CHECK(&t, check_text("[core]\nrenderer gl\n", why, sizeof why) == 2,
+		  "a line without '=' is found at line 2 (%s)", why);
+	TAP_CHECK(&t, check_text("renderer=gl\n", why, sizeof why) == 1,
+		  "a key before any section is line 1 (%s)", why);
+	TAP_CHECK(&t, check_text("[core]\n[out put]\n", why, sizeof why) == 2,
+		  "a bad section name is line 2 (%s)", why);
+	TAP_CHECK(&t, check_text("[core\n", why, sizeof why) == 1, "an unclosed section (%s)", why);
+
+	path = write_temp("[core]\nrenderer=auto\nxwayland=true\nsocket=wl-9\n[output]\n"
+			  "width=1024\nheight=768\n[shell]\nbackground-color=0xff102030\n"
+			  "cascade-step=20\n[keyboard]\nkeymap_layout=de\n");
+	options_release(&o);
+	options_init_defaults(&o);
+	TAP_CHECK(&t, options_load_config(&o, path, err, sizeof err) == 0, "config loads (%s)",
+		  err);
+	TAP_CHECK(&t,
+		  o.renderer == PC_RENDERER_AUTO && o.xwayland && o.width == 1024 &&
+			  o.height == 768 && o.background_color == 0xff102030 &&
+			  o.cascade_step == 20 && strcmp(o.socket_name, "wl-9") == 0 &&
+			  o.keymap_layout && strcmp(o.keymap_layout, "de") == 0,
+		  "config values applied");
+	unlink(path);
+
+	path = write_temp("[core]\nrenderer=pixman\n[output]\nwidth=wide\n");
+	options_release(&o);
+	options_init_defaults(&o);
+	o.width = 333;
+	TAP_CHECK(&t,
+		  options_load_config(&o, path, err, sizeof err) < 0 && strstr(err, "width") &&
+			  strstr(err, path),
+		  "a bad value names file and key: %s", err);
+	TAP_CHECK(&t, o.width == 333 && o.renderer == PC_RENDERER_PIXMAN,
+		  "a bad file leaves the settings untouched");
+	unlink(path);
+
+	path = write_temp("[core]\nrenderer=gl\nthis is not ini\n");
+	TAP_CHECK(&t, options_load_config(&o, path, err, sizeof err) < 0 && strstr(err, ":3:"),
+		  "a syntax error names the line: %s", err);
+	TAP_CHECK(&t, o.renderer == PC_RENDERER_PIXMAN, "and nothing of the file is applied");
+	unlink(path);
+
+	TAP_CHECK(&t, options_load_config(&o, "/nonexistent/porthole.ini", err, sizeof err) < 0,
+		  "a missing file is reported: %s", err);
+	options_release(&o);
+	return tap_finish(&t);
+}
