@@ -14,6 +14,7 @@
 struct weston_compositor;
 struct weston_log_context;
 struct weston_log_scope;
+struct weston_log_subscriber;
 struct output_manager;
 struct rail_shell;
 struct pc_xwayland;
@@ -33,6 +34,7 @@ struct pc_context {
 	struct wl_display *display;
 	struct weston_compositor *compositor;
 	struct weston_log_context *log_ctx;
+	struct weston_log_subscriber *scope_subscriber; /* --debug scopes into the log */
 	struct pc_options options;
 	enum pc_renderer renderer; /* the one in use: never PC_RENDERER_AUTO */
 	struct pc_scopes scopes;

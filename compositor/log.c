@@ -77,11 +77,12 @@ log_subscribe_scopes(struct pc_context *ctx, const char *scopes)
 	char list[256], *save = NULL;
 	struct weston_log_subscriber *sub;
 
-	if (!scopes || !*scopes)
+	if (!scopes || !*scopes || ctx->scope_subscriber)
 		return;
 	sub = weston_log_subscriber_create_log(stderr);
 	if (!sub)
 		return;
+	ctx->scope_subscriber = sub;
 	snprintf(list, sizeof list, "%s", scopes);
 	for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		bool ok = false;
@@ -93,7 +94,6 @@ log_subscribe_scopes(struct pc_context *ctx, const char *scopes)
 				   name);
 		weston_log_subscribe(ctx->log_ctx, sub, name);
 	}
-	/* Subscriptions keep the subscriber; the log context frees both at exit. */
 }
 
 void
@@ -104,6 +104,9 @@ log_release(struct pc_context *ctx)
 	weston_log_scope_destroy(ctx->scopes.control);
 	weston_log_scope_destroy(ctx->scopes.output);
 	memset(&ctx->scopes, 0, sizeof ctx->scopes);
+	if (ctx->scope_subscriber)
+		weston_log_subscriber_destroy(ctx->scope_subscriber);
+	ctx->scope_subscriber = NULL;
 	weston_log_ctx_destroy(ctx->log_ctx);
 	ctx->log_ctx = NULL;
 }

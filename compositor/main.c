@@ -101,6 +101,10 @@ main_teardown(struct pc_context *ctx)
 	pc_seat_destroy(ctx->seat);
 	output_manager_destroy(ctx->outputs);
 	process_watch_destroy(ctx->processes);
+	/* libwayland leaves clients alive in wl_display_destroy(); end them while
+	 * libweston can still tear down their resources. */
+	if (ctx->display)
+		wl_display_destroy_clients(ctx->display);
 	if (ctx->compositor)
 		weston_compositor_destroy(ctx->compositor);
 	if (ctx->display)
