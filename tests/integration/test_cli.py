@@ -98,6 +98,15 @@ def test_config_file_applies(procs):
     comp.stop()
 
 
+def test_shipped_config_is_valid(procs):
+    from porthole_test import SOURCE
+    comp = Compositor(procs, ["--config=" + os.path.join(SOURCE, "config", "porthole.ini")])
+    check("using defaults" not in comp.read_log(), "shipped config rejected")
+    check('"width":1280,"height":800' in comp.cli("outputs"), "shipped config does not give the defaults")
+    comp.stop()
+
+
 if __name__ == "__main__":
     run([test_help_and_usage_errors, test_cli_without_compositor, test_env_lines_for_eval,
-         test_malformed_config_uses_defaults, test_config_file_applies])
+         test_malformed_config_uses_defaults, test_config_file_applies,
+         test_shipped_config_is_valid])

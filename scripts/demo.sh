@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Porthole's main job, for now: starts porthole-compositor headless with Xwayland,
+# runs a real Wayland app (gtk3-demo) and a real X11 app (xterm) in it, saves a
+# screenshot of the desktop and of each window, prints where they are, and stops
+# everything it started.
+set -uo pipefail
+
+usage() {
+	cat <<USAGE
+Usage: scripts/demo.sh [--out DIR] [--no-deps] [--renderer pixman|gl] [--help]
+
+Builds Porthole, starts porthole-compositor headless (1280x800, Xwayland on),
+launches gtk3-demo (Wayland) and xterm (X11), waits for their windows and
+writes PNG screenshots: the whole output and each window.
+
+  --out DIR        where the PNGs go (default: ./out)
+  --renderer NAME  pixman (default) or gl
+  --no-deps        do not install packages (they must be present)
+  -h, --help       show this help
+
+Exit status: 0 success, 1 a step failed (the message says which), 2 usage.
+USAGE
+}
+
+out=out
+renderer=pixman
+deps=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=${2:?--out needs a folder}; shift 2 ;;
+	--renderer) renderer=${2:?--renderer needs a name}; shift 2 ;;
+	--no-deps) deps=0; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+mkdir -p "$out" && out=$(cd "$out" && pwd) || { echo "demo: cannot create $out" >&2; exit 1; }
+
+step() { echo "demo: $*"; }
+fail() { echo "demo: $*" >&2; exit 1; }
+
+if [ "$deps" = 1 ]; then
+	step "installing packages (scripts/install-deps.sh)"
+	bash scripts/install-deps.sh >"$out/install-deps.log" 2>&1 ||
+		fail "installing packages failed; see $out/install-deps.log"
+fi
+step "building into build-demo/"
+if [ ! -d build-demo/meson-private ]; then
+	meson setup build-demo -Dbuildtype=debugoptimized >"$out/build.log" 2>&1 ||
+		fail "meson setup failed; see $out/build.log"
+fi
+ninja -C build-demo >>"$out/build.log" 2>&1 || fail "build failed; see $out/build.log"
+
+compositor=build-demo/compositor/porthole-compositor
+porthole=build-demo/system-image/launcher/porthole
+runtime=$(mktemp -d /tmp/porthole-demo.XXXXXX)
+chmod 700 "$runtime"
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$runtime"
+}
+trap cleanup EXIT
+
+export XDG_RUNTIME_DIR=$runtime
+step "starting porthole-compositor (log: $out/compositor.log)"
+: >"$out/compositor.log"
+"$compositor" --socket=wayland-demo --xwayland --renderer="$renderer" --width=1280 --height=800 \
+	--log="$out/compositor.log" &
+compositor_pid=$!
+pids+=("$compositor_pid")
+export WAYLAND_DISPLAY=wayland-demo
+for _ in $(seq 100); do
+	"$porthole" ping >/dev/null 2>&1 && break
+	kill -0 "$compositor_pid" 2>/dev/null || fail "the compositor exited; see $out/compositor.log"
+	sleep 0.1
+done
+"$porthole" ping >/dev/null || fail "the compositor does not answer; see $out/compositor.log"
+eval "$("$porthole" env)"
+step "compositor ready: WAYLAND_DISPLAY=$WAYLAND_DISPLAY DISPLAY=$DISPLAY"
+
+step "launching gtk3-demo (Wayland) and xterm (X11)"
+GDK_BACKEND=wayland NO_AT_BRIDGE=1 gtk3-demo >"$out/gtk3-demo.log" 2>&1 &
+pids=("$!" "${pids[@]}")
+xterm -T "Porthole xterm" -geometry 80x24 -e sh -c 'echo "Hello from X11 through Porthole"; exec sleep 600' \
+	>"$out/xterm.log" 2>&1 &
+pids=("$!" "${pids[@]}")
+
+step "waiting for both windows"
+for _ in $(seq 300); do
+	list=$("$porthole" windows)
+	if grep -q 'kind=wayland' <<<"$list" && grep -q 'kind=x11' <<<"$list"; then
+		break
+	fi
+	sleep 0.1
+done
+grep -q 'kind=x11' <<<"$list" && grep -q 'kind=wayland' <<<"$list" ||
+	fail "the apps did not map; windows: ${list:-none}; see $out/*.log"
+sleep 1 # let the apps draw their first complete frames
+"$porthole" window "$(awk -F'[ =]' '/kind=wayland/ {print $2; exit}' <<<"$list")" move 60 40 >/dev/null
+"$porthole" window "$(awk -F'[ =]' '/kind=x11/ {print $2; exit}' <<<"$list")" move 700 380 >/dev/null
+"$porthole" windows | tee "$out/windows.txt"
+
+"$porthole" screenshot "$out/porthole-desktop.png" >/dev/null || fail "screenshot failed"
+while read -r line; do
+	id=$(awk -F'[ =]' '{print $2}' <<<"$line")
+	kind=$(sed -n 's/.*kind=\([a-z0-9]*\).*/\1/p' <<<"$line")
+	"$porthole" screenshot "$out/porthole-window-$id-$kind.png" --window "$id" >/dev/null
+done < <("$porthole" windows)
+
+"$porthole" quit >/dev/null
+wait "$compositor_pid" 2>/dev/null
+echo
+echo "Screenshot of the desktop: $out/porthole-desktop.png"
+echo "Window screenshots:        $(ls "$out"/porthole-window-*.png | tr '\n' ' ')"
+echo "Window list:               $out/windows.txt"
+echo "Compositor log:            $out/compositor.log"
