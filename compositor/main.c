@@ -34,7 +34,8 @@ main_handle_terminate(int signal_number, void *data)
 }
 
 static int
-main_parse_options(struct pc_context *ctx, int argc, char *argv[])
+main_parse_options(struct pc_context *ctx, int argc, char *argv[], char *config_error,
+		   size_t config_error_size)
 {
 	char err[512];
 
@@ -49,8 +50,10 @@ main_parse_options(struct pc_context *ctx, int argc, char *argv[])
 	}
 	if (ctx->options.config_path &&
 	    options_load_config(&ctx->options, ctx->options.config_path, err, sizeof err) < 0) {
-		/* A bad config never stops the compositor: say where, use defaults. */
-		fprintf(stderr, "porthole-compositor: config %s; using defaults\n", err);
+		/* A bad config never stops the compositor: say where, use defaults. The
+		 * log is not open yet; main() repeats this line there. */
+		snprintf(config_error, config_error_size, "config %s; using defaults", err);
+		fprintf(stderr, "porthole-compositor: %s\n", config_error);
 	}
 	if (options_parse_argv(&ctx->options, argc, argv, false, err, sizeof err) < 0) {
 		fprintf(stderr, "porthole-compositor: %s\n", err);
@@ -120,9 +123,10 @@ main(int argc, char *argv[])
 	struct pc_context ctx = {.exit_code = 1};
 	struct wl_event_source *signals[2] = {NULL, NULL};
 	struct wl_event_loop *loop;
+	char config_error[600] = "";
 	int ret;
 
-	ret = main_parse_options(&ctx, argc, argv);
+	ret = main_parse_options(&ctx, argc, argv, config_error, sizeof config_error);
 	if (ret >= 0) {
 		options_release(&ctx.options);
 		return ret;
@@ -133,6 +137,8 @@ main(int argc, char *argv[])
 	}
 	log_subscribe_scopes(&ctx, ctx.options.debug_scopes);
 	weston_log("porthole-compositor %s starting\n", PORTHOLE_VERSION);
+	if (config_error[0])
+		weston_log("%s\n", config_error);
 
 	ctx.display = wl_display_create();
 	if (!ctx.display)

@@ -69,6 +69,7 @@ def test_malformed_config_uses_defaults(procs):
     comp = Compositor(procs, ["--config=" + path])
     outs = comp.cli("outputs")
     check('"width":1280,"height":800' in outs, "defaults not used: %s" % outs)
+    check("%s:3:" % path in comp.read_log(), "the log does not name the bad line")
     env = dict(os.environ, XDG_RUNTIME_DIR=comp.runtime_dir)
     # the message names the file and line, so the user can fix it
     line = first_stderr_line(procs, [COMPOSITOR, "--config=" + path, "--socket=cfg-check"], env)
