@@ -14,8 +14,10 @@
 #include "compositor-internal.h"
 #include "config.h"
 #include "control-protocol.h"
+#include "damage-capture.h"
 #include "log.h"
 #include "output.h"
+#include "png-writer.h"
 #include "rail-shell.h"
 #include "screenshot.h"
 #include "seat.h"
@@ -27,7 +29,9 @@ struct control_server {
 	int fd;
 	char path[108];
 	struct wl_event_source *source;
-	struct wl_list connections; /* control_connection::link */
+	struct wl_list connections;     /* control_connection::link */
+	struct damage_capture *capture; /* "capture start": damage read-back for benchmarks */
+	struct wl_listener capture_destroy_listener;
 };
 
 struct control_connection {
@@ -257,6 +261,65 @@ control_cmd_output(struct control_connection *conn, char **args, int n_args)
 }
 
 static void
+control_server_handle_capture_destroy(struct wl_listener *listener, void *data)
+{
+	struct control_server *server = wl_container_of(listener, server, capture_destroy_listener);
+
+	wl_list_remove(&server->capture_destroy_listener.link);
+	server->capture = NULL;
+}
+
+static void
+control_cmd_capture(struct control_connection *conn, char **args, int n_args)
+{
+	struct control_server *server = conn->server;
+	struct damage_capture_stats stats;
+	struct weston_output *output;
+	struct strbuf out;
+	int w, h, stride;
+
+	strbuf_init(&out);
+	if (n_args == 1 && strcmp(args[0], "start") == 0) {
+		output = output_manager_get(server->ctx->outputs, 0);
+		if (!server->capture && output) {
+			server->capture = damage_capture_create(output);
+			if (server->capture) {
+				server->capture_destroy_listener.notify =
+					control_server_handle_capture_destroy;
+				damage_capture_add_destroy_listener(
+					server->capture, &server->capture_destroy_listener);
+			}
+		}
+		control_connection_send(conn, server->capture ? NULL : "cannot capture", NULL);
+	} else if (n_args == 1 && strcmp(args[0], "stop") == 0) {
+		damage_capture_destroy(server->capture);
+		control_connection_send(conn, NULL, NULL);
+	} else if (n_args == 1 && strcmp(args[0], "stats") == 0 && server->capture) {
+		damage_capture_get_stats(server->capture, &stats);
+		strbuf_appendf(&out,
+			       "{\"frames\":%llu,\"rects\":%llu,\"pixels\":%llu,"
+			       "\"readback_ns\":%llu}\n",
+			       (unsigned long long)stats.frames, (unsigned long long)stats.rects,
+			       (unsigned long long)stats.pixels,
+			       (unsigned long long)stats.readback_ns);
+		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
+	} else if (n_args == 1 && strcmp(args[0], "png") == 0 && server->capture) {
+		const uint32_t *pixels =
+			damage_capture_get_pixels(server->capture, &w, &h, &stride);
+		if (png_encode(&out, pixels, w, h, stride, PNG_PIXELS_XRGB32, false) < 0)
+			control_connection_send(conn, "cannot encode", NULL);
+		else
+			control_connection_send(conn, NULL, &out);
+	} else {
+		control_connection_send(conn,
+					"usage: capture start|stop|stats|png (stats and png "
+					"after start)",
+					NULL);
+	}
+	strbuf_release(&out);
+}
+
+static void
 control_cmd_env(struct control_connection *conn)
 {
 	struct pc_context *ctx = conn->server->ctx;
@@ -307,6 +370,8 @@ control_connection_dispatch(struct control_connection *conn)
 		control_cmd_input(conn, args, n_args);
 	} else if (strcmp(cmd, "output") == 0) {
 		control_cmd_output(conn, args, n_args);
+	} else if (strcmp(cmd, "capture") == 0) {
+		control_cmd_capture(conn, args, n_args);
 	} else if (strcmp(cmd, "env") == 0) {
 		control_cmd_env(conn);
 	} else if (strcmp(cmd, "quit") == 0) {
@@ -452,6 +517,7 @@ control_server_destroy(struct control_server *server)
 		return;
 	wl_list_for_each_safe(conn, tmp, &server->connections, link)
 		control_connection_destroy(conn);
+	damage_capture_destroy(server->capture);
 	if (server->source)
 		wl_event_source_remove(server->source);
 	if (server->fd >= 0) {

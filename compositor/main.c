@@ -98,16 +98,16 @@ static void
 main_teardown(struct pc_context *ctx)
 {
 	control_server_destroy(ctx->control);
+	/* Clients first, while the shell and seat still take their goodbyes:
+	 * wl_display_destroy() would leave them alive. */
+	if (ctx->display)
+		wl_display_destroy_clients(ctx->display);
 	background_destroy(ctx->background);
 	pc_xwayland_destroy(ctx->xwayland);
 	rail_shell_destroy(ctx->shell);
 	pc_seat_destroy(ctx->seat);
 	output_manager_destroy(ctx->outputs);
 	process_watch_destroy(ctx->processes);
-	/* libwayland leaves clients alive in wl_display_destroy(); end them while
-	 * libweston can still tear down their resources. */
-	if (ctx->display)
-		wl_display_destroy_clients(ctx->display);
 	if (ctx->compositor)
 		weston_compositor_destroy(ctx->compositor);
 	if (ctx->display)

@@ -50,6 +50,9 @@ cli_usage(FILE *out)
 		"  input move X Y | input button CODE press|release | input key CODE "
 		"press|release\n"
 		"                                    synthetic input, for tests\n"
+		"  capture start|stop|stats          read back each repaint's damage, with\n"
+		"                                    timing (benchmarks)\n"
+		"  capture png FILE.png              save the read-back copy of the output\n"
 		"  ping                              check the compositor answers\n"
 		"  quit                              stop the compositor\n"
 		"\n"
@@ -207,13 +210,33 @@ cli_env(const struct cli *cli)
 	return ret;
 }
 
+/* Sends @request and writes the payload to @file, printing its name. */
+static int
+cli_save(const struct cli *cli, const char *request, const char *file)
+{
+	struct strbuf payload;
+	int ret, fd;
+
+	strbuf_init(&payload);
+	ret = cli_request(cli, request, &payload);
+	if (ret == 0) {
+		fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write_all(fd, payload.data, payload.len) < 0 || close(fd) < 0) {
+			fprintf(stderr, "porthole: cannot write %s: %s\n", file, strerror(errno));
+			ret = 1;
+		} else {
+			printf("%s\n", file);
+		}
+	}
+	strbuf_release(&payload);
+	return ret;
+}
+
 static int
 cli_screenshot(const struct cli *cli, int argc, char *argv[])
 {
 	const char *file = NULL, *window = NULL, *output = NULL;
 	char request[128];
-	struct strbuf png;
-	int ret, fd;
 
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--window") == 0 && i + 1 < argc)
@@ -239,19 +262,7 @@ cli_screenshot(const struct cli *cli, int argc, char *argv[])
 	else
 		snprintf(request, sizeof request, "screenshot");
 
-	strbuf_init(&png);
-	ret = cli_request(cli, request, &png);
-	if (ret == 0) {
-		fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write_all(fd, png.data, png.len) < 0 || close(fd) < 0) {
-			fprintf(stderr, "porthole: cannot write %s: %s\n", file, strerror(errno));
-			ret = 1;
-		} else {
-			printf("%s\n", file);
-		}
-	}
-	strbuf_release(&png);
-	return ret;
+	return cli_save(cli, request, file);
 }
 
 /* Joins @argv into one request line; no argument may hold a space or newline. */
@@ -357,6 +368,10 @@ main(int argc, char *argv[])
 		return cli_passthrough(&cli, "output", argc, argv, 3);
 	if (strcmp(cmd, "input") == 0)
 		return cli_passthrough(&cli, "input", argc, argv, 3);
+	if (strcmp(cmd, "capture") == 0 && argc == 2 && strcmp(argv[0], "png") == 0)
+		return cli_save(&cli, "capture png", argv[1]);
+	if (strcmp(cmd, "capture") == 0)
+		return cli_passthrough(&cli, "capture", argc, argv, 1);
 	fprintf(stderr, "porthole: unknown command \"%s\" (see --help)\n", cmd);
 	return EXIT_USAGE;
 }

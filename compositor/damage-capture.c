@@ -1,0 +1,158 @@
+#include "damage-capture.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libweston/libweston.h>
+
+#include "libweston-seat-abi.h"
+
+struct damage_capture {
+	struct weston_output *output;
+	struct wl_listener frame_listener;
+	struct wl_listener output_destroy_listener;
+	struct wl_signal destroy_signal;
+	uint32_t *shadow;
+	uint32_t *scratch; /* one rectangle as read_pixels packs it */
+	int width, height;
+	struct damage_capture_stats stats;
+};
+
+static uint64_t
+damage_capture_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+damage_capture_read_rect(struct damage_capture *capture, const pixman_box32_t *box)
+{
+	struct weston_output *output = capture->output;
+	struct weston_compositor *ec = output->compositor;
+	bool yflip = (ec->capabilities & WESTON_CAP_CAPTURE_YFLIP) != 0;
+	bool swap = ec->read_format == PIXMAN_a8b8g8r8 || ec->read_format == PIXMAN_x8b8g8r8;
+	int x = box->x1 - output->x, y = box->y1 - output->y;
+	int w = box->x2 - box->x1, h = box->y2 - box->y1;
+
+	if (ec->renderer->read_pixels(output, ec->read_format, capture->scratch, x,
+				      yflip ? capture->height - y - h : y, w, h) < 0)
+		return;
+	for (int row = 0; row < h; row++) {
+		const uint32_t *src = capture->scratch + (size_t)(yflip ? h - 1 - row : row) * w;
+		uint32_t *dst = capture->shadow + (size_t)(y + row) * capture->width + x;
+
+		if (!swap) {
+			memcpy(dst, src, (size_t)w * 4);
+			continue;
+		}
+		for (int i = 0; i < w; i++) {
+			uint32_t p = src[i];
+			dst[i] = (p & 0xff00ff00) | ((p & 0xff) << 16) | ((p >> 16) & 0xff);
+		}
+	}
+	capture->stats.rects++;
+	capture->stats.pixels += (uint64_t)w * h;
+}
+
+static void
+damage_capture_handle_frame(struct wl_listener *listener, void *data)
+{
+	struct damage_capture *capture = wl_container_of(listener, capture, frame_listener);
+	struct weston_output *output = capture->output;
+	pixman_region32_t *damage = data, clipped;
+	pixman_box32_t *boxes;
+	uint64_t start = damage_capture_now_ns();
+	int n;
+
+	if (!damage)
+		return;
+	pixman_region32_init_rect(&clipped, output->x, output->y, (unsigned)capture->width,
+				  (unsigned)capture->height);
+	pixman_region32_intersect(&clipped, &clipped, damage);
+	boxes = pixman_region32_rectangles(&clipped, &n);
+	for (int i = 0; i < n; i++)
+		damage_capture_read_rect(capture, &boxes[i]);
+	pixman_region32_fini(&clipped);
+	if (n > 0) {
+		capture->stats.frames++;
+		capture->stats.readback_ns += damage_capture_now_ns() - start;
+	}
+}
+
+static void
+damage_capture_handle_output_destroy(struct wl_listener *listener, void *data)
+{
+	struct damage_capture *capture =
+		wl_container_of(listener, capture, output_destroy_listener);
+
+	damage_capture_destroy(capture);
+}
+
+struct damage_capture *
+damage_capture_create(struct weston_output *output)
+{
+	struct damage_capture *capture = calloc(1, sizeof *capture);
+	size_t size;
+
+	if (!capture)
+		return NULL;
+	capture->output = output;
+	capture->width = output->current_mode->width;
+	capture->height = output->current_mode->height;
+	size = (size_t)capture->width * capture->height * 4;
+	capture->shadow = calloc(1, size);
+	capture->scratch = malloc(size);
+	if (!capture->shadow || !capture->scratch) {
+		free(capture->shadow);
+		free(capture->scratch);
+		free(capture);
+		return NULL;
+	}
+	wl_signal_init(&capture->destroy_signal);
+	/* Everything is unknown at first: the first repaint reads the whole output. */
+	weston_output_damage(output);
+	capture->frame_listener.notify = damage_capture_handle_frame;
+	wl_signal_add(&output->frame_signal, &capture->frame_listener);
+	capture->output_destroy_listener.notify = damage_capture_handle_output_destroy;
+	weston_output_add_destroy_listener(output, &capture->output_destroy_listener);
+	return capture;
+}
+
+void
+damage_capture_destroy(struct damage_capture *capture)
+{
+	if (!capture)
+		return;
+	wl_signal_emit(&capture->destroy_signal, capture);
+	wl_list_remove(&capture->frame_listener.link);
+	wl_list_remove(&capture->output_destroy_listener.link);
+	free(capture->shadow);
+	free(capture->scratch);
+	free(capture);
+}
+
+const uint32_t *
+damage_capture_get_pixels(struct damage_capture *capture, int *width, int *height, int *stride)
+{
+	*width = capture->width;
+	*height = capture->height;
+	*stride = capture->width * 4;
+	return capture->shadow;
+}
+
+void
+damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_stats *stats)
+{
+	*stats = capture->stats;
+}
+
+void
+damage_capture_add_destroy_listener(struct damage_capture *capture, struct wl_listener *listener)
+{
+	wl_signal_add(&capture->destroy_signal, listener);
+}

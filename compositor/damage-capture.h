@@ -1,0 +1,40 @@
+/*
+ * Reads back exactly what changed on an output after each repaint: the damage
+ * libweston passes with frame_signal, through the renderer's read_pixels, into a
+ * shadow copy of the output. The RDP side encodes from that copy; the benchmarks
+ * time it through the control socket.
+ */
+#ifndef PORTHOLE_DAMAGE_CAPTURE_H
+#define PORTHOLE_DAMAGE_CAPTURE_H
+
+#include <stdint.h>
+
+#include <wayland-server-core.h>
+
+struct weston_output;
+struct damage_capture;
+struct strbuf;
+
+struct damage_capture_stats {
+	uint64_t frames;      /* repaints read back */
+	uint64_t rects;       /* damage rectangles read */
+	uint64_t pixels;      /* pixels read */
+	uint64_t readback_ns; /* time in read_pixels and copies */
+};
+
+/** Starts reading back @output's damage after every repaint. Dies with the output. */
+struct damage_capture *damage_capture_create(struct weston_output *output);
+
+void damage_capture_destroy(struct damage_capture *capture);
+
+/** The shadow copy (0xAARRGGBB, top row first) and its stride in bytes. */
+const uint32_t *damage_capture_get_pixels(struct damage_capture *capture, int *width, int *height,
+					  int *stride);
+
+void damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_stats *stats);
+
+/** @listener is called once when the capture is destroyed (with its output, or by its owner). */
+void damage_capture_add_destroy_listener(struct damage_capture *capture,
+					 struct wl_listener *listener);
+
+#endif
