@@ -103,14 +103,18 @@ rail_window_set_position(struct rail_window *window, int x, int y)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 	const struct weston_xwayland_surface_api *xapi = window->shell->xwayland_surface_api;
+	float view_x = (float)(x - geom.x), view_y = (float)(y - geom.y);
 
 	window->x = x;
 	window->y = y;
-	weston_view_set_position(window->view, x - geom.x, y - geom.y);
+	/* Called on every commit: a window that did not move must cost nothing,
+	 * or each frame would damage the whole window instead of what changed. */
+	if (window->view->geometry.x == view_x && window->view->geometry.y == view_y)
+		return;
+	weston_view_set_position(window->view, view_x, view_y);
 	/* X11 clients place their menus from the root position they believe they have. */
 	if (window->is_xwayland && xapi)
 		xapi->send_position(window->surface, x - geom.x, y - geom.y);
-	weston_view_geometry_dirty(window->view);
 	weston_compositor_schedule_repaint(window->shell->compositor);
 }
 

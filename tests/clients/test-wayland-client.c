@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <wayland-client.h>
@@ -28,6 +29,8 @@ struct options {
 	bool move_on_click;
 	uint32_t resize_edges; /* resize grab on click when non-zero */
 	const char *key_log;
+	int frames;	/* with --animate: exit after this many frames */
+	int damage_band; /* with --animate: only this many rows change (0 = all) */
 };
 
 struct window;
@@ -49,6 +52,7 @@ struct app {
 	FILE *key_log;
 	bool running;
 	uint32_t frame;
+	struct timespec start;
 };
 
 struct window {
@@ -101,9 +105,12 @@ make_buffer(struct app *app, int width, int height, uint32_t color, uint32_t fra
 			uint32_t c = color;
 			if (!c)
 				c = quadrant_colors[(y >= height / 2) * 2 + (x >= width / 2)];
-			/* An animated band moves down so every frame differs. */
-			if (app->opts.animate && (uint32_t)y % 64 == frame % 64)
-				c = 0xff000000 | (frame * 2654435761u >> 8);
+			/*
+			 * Animation: the whole buffer changes colour each frame, or
+			 * with --damage-band only the rows at the top (a terminal line).
+			 */
+			if (app->opts.animate && (!app->opts.damage_band || y < app->opts.damage_band))
+				c = 0xff000000 | ((frame * 2654435761u >> 8) ^ (uint32_t)x);
 			pixels[y * width + x] = c;
 		}
 	}
@@ -126,6 +133,17 @@ frame_done(void *data, struct wl_callback *cb, uint32_t time)
 	wl_callback_destroy(cb);
 	w->frame_cb = NULL;
 	w->app->frame++;
+	if (w->app->opts.frames && w->app->frame >= (uint32_t)w->app->opts.frames) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		printf("frames %u seconds %.6f\n", w->app->frame,
+		       (now.tv_sec - w->app->start.tv_sec) +
+			       (now.tv_nsec - w->app->start.tv_nsec) / 1e9);
+		fflush(stdout);
+		w->app->running = false;
+		return;
+	}
 	window_draw(w);
 }
 
@@ -138,7 +156,10 @@ window_draw(struct window *w)
 		make_buffer(w->app, w->width, w->height, w->color, w->app->frame);
 
 	wl_surface_attach(w->surface, buffer, 0, 0);
-	wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
+	if (w->app->opts.animate && w->app->opts.damage_band && w->app->frame > 0)
+		wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->app->opts.damage_band);
+	else
+		wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
 	if (w->app->opts.animate && w == w->app->main_window) {
 		w->frame_cb = wl_surface_frame(w->surface);
 		wl_callback_add_listener(w->frame_cb, &frame_listener, w);
@@ -418,6 +439,8 @@ usage(FILE *out)
 		"  --resize-on-click EDGES  start a resize grab (xdg edge value) on a left click\n"
 		"  --key-log FILE         append the evdev code of each key pressed\n"
 		"  --animate              redraw every frame, forever\n"
+		"  --frames N             with --animate: print the time taken and exit after N\n"
+		"  --damage-band ROWS     with --animate: only the top ROWS change each frame\n"
 		"  --protocol-error       send an invalid request after mapping\n"
 		"  --connect-only         connect, round-trip, exit\n");
 }
@@ -441,6 +464,10 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->color = 0xff000000 | (uint32_t)strtoul(argv[++i], NULL, 16);
 		else if (strcmp(a, "--key-log") == 0 && v)
 			o->key_log = argv[++i];
+		else if (strcmp(a, "--frames") == 0 && v)
+			o->frames = atoi(argv[++i]);
+		else if (strcmp(a, "--damage-band") == 0 && v)
+			o->damage_band = atoi(argv[++i]);
 		else if (strcmp(a, "--resize-on-click") == 0 && v)
 			o->resize_edges = (uint32_t)atoi(argv[++i]);
 		else if (strcmp(a, "--popup") == 0)
@@ -505,6 +532,7 @@ main(int argc, char *argv[])
 		xdg_toplevel_set_fullscreen(app.main_window->toplevel, NULL);
 	wl_surface_commit(app.main_window->surface);
 	app.running = true;
+	clock_gettime(CLOCK_MONOTONIC, &app.start);
 	while (app.running && !app.main_window->configured && wl_display_dispatch(app.display) >= 0)
 		;
 	wl_display_roundtrip(app.display);
