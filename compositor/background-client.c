@@ -14,11 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <wayland-client.h>
 
+#include "shm-buffer.h"
 #include "xdg-shell-client-protocol.h"
 
 struct background {
@@ -32,46 +31,29 @@ struct background {
 };
 
 static void
-buffer_release(void *data, struct wl_buffer *buffer)
+background_fill(uint32_t *pixels, int width, int height, void *data)
 {
-	wl_buffer_destroy(buffer);
-}
+	const struct background *bg = data;
 
-static const struct wl_buffer_listener buffer_listener = {buffer_release};
+	for (size_t i = 0; i < (size_t)width * height; i++)
+		pixels[i] = bg->color;
+}
 
 static int
 background_draw(struct background *bg)
 {
-	size_t stride = (size_t)bg->width * 4, size = stride * bg->height;
-	struct wl_shm_pool *pool;
-	struct wl_buffer *buffer;
-	uint32_t *pixels;
-	int fd = memfd_create("porthole-background", MFD_CLOEXEC);
+	struct wl_buffer *buffer =
+		shm_buffer_create(bg->shm, bg->width, bg->height, background_fill, bg);
 
-	if (fd < 0 || ftruncate(fd, (off_t)size) < 0)
-		goto err;
-	pixels = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (pixels == MAP_FAILED)
-		goto err;
-	for (size_t i = 0; i < size / 4; i++)
-		pixels[i] = bg->color;
-	munmap(pixels, size);
-	pool = wl_shm_create_pool(bg->shm, fd, (int32_t)size);
-	buffer = wl_shm_pool_create_buffer(pool, 0, bg->width, bg->height, (int32_t)stride,
-					   WL_SHM_FORMAT_XRGB8888);
-	wl_shm_pool_destroy(pool);
-	close(fd);
-	wl_buffer_add_listener(buffer, &buffer_listener, NULL);
+	if (!buffer) {
+		fprintf(stderr, "porthole-background: cannot make a %dx%d buffer: %s\n", bg->width,
+			bg->height, strerror(errno));
+		return -1;
+	}
 	wl_surface_attach(bg->surface, buffer, 0, 0);
 	wl_surface_damage_buffer(bg->surface, 0, 0, bg->width, bg->height);
 	wl_surface_commit(bg->surface);
 	return 0;
-err:
-	fprintf(stderr, "porthole-background: cannot make a %dx%d buffer: %s\n", bg->width,
-		bg->height, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return -1;
 }
 
 static void

@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <wayland-client.h>
 
+#include "shm-buffer.h"
 #include "xdg-shell-client-protocol.h"
 
 struct options {
@@ -29,7 +29,7 @@ struct options {
 	bool move_on_click;
 	uint32_t resize_edges; /* resize grab on click when non-zero */
 	const char *key_log;
-	int frames;	/* with --animate: exit after this many frames */
+	int frames;      /* with --animate: exit after this many frames */
 	int damage_band; /* with --animate: only this many rows change (0 = all) */
 };
 
@@ -74,52 +74,44 @@ static void window_draw(struct window *w);
 
 /* --- buffers ----------------------------------------------------------------- */
 
+struct fill_args {
+	const struct options *opts;
+	uint32_t color; /* 0 = quadrants */
+	uint32_t frame;
+};
+
 static void
-buffer_release(void *data, struct wl_buffer *buffer)
+fill_pattern(uint32_t *pixels, int width, int height, void *data)
 {
-	wl_buffer_destroy(buffer);
-}
+	const struct fill_args *args = data;
 
-static const struct wl_buffer_listener buffer_listener = {buffer_release};
-
-static struct wl_buffer *
-make_buffer(struct app *app, int width, int height, uint32_t color, uint32_t frame)
-{
-	int stride = width * 4, size = stride * height;
-	struct wl_shm_pool *pool;
-	struct wl_buffer *buffer;
-	uint32_t *pixels;
-	int fd = memfd_create("porthole-test-buffer", MFD_CLOEXEC);
-
-	if (fd < 0 || ftruncate(fd, size) < 0) {
-		perror("buffer");
-		exit(1);
-	}
-	pixels = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (pixels == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
 	for (int y = 0; y < height; y++) {
 		for (int x = 0; x < width; x++) {
-			uint32_t c = color;
+			uint32_t c = args->color;
 			if (!c)
 				c = quadrant_colors[(y >= height / 2) * 2 + (x >= width / 2)];
 			/*
 			 * Animation: the whole buffer changes colour each frame, or
 			 * with --damage-band only the rows at the top (a terminal line).
 			 */
-			if (app->opts.animate && (!app->opts.damage_band || y < app->opts.damage_band))
-				c = 0xff000000 | ((frame * 2654435761u >> 8) ^ (uint32_t)x);
+			if (args->opts->animate &&
+			    (!args->opts->damage_band || y < args->opts->damage_band))
+				c = 0xff000000 | ((args->frame * 2654435761u >> 8) ^ (uint32_t)x);
 			pixels[y * width + x] = c;
 		}
 	}
-	munmap(pixels, size);
-	pool = wl_shm_create_pool(app->shm, fd, size);
-	buffer = wl_shm_pool_create_buffer(pool, 0, width, height, stride, WL_SHM_FORMAT_XRGB8888);
-	wl_shm_pool_destroy(pool);
-	close(fd);
-	wl_buffer_add_listener(buffer, &buffer_listener, NULL);
+}
+
+static struct wl_buffer *
+make_buffer(struct app *app, int width, int height, uint32_t color, uint32_t frame)
+{
+	struct fill_args args = {&app->opts, color, frame};
+	struct wl_buffer *buffer = shm_buffer_create(app->shm, width, height, fill_pattern, &args);
+
+	if (!buffer) {
+		perror("porthole-test-wayland-client: buffer");
+		exit(1);
+	}
 	return buffer;
 }
 

@@ -17,7 +17,11 @@ def start(procs, *args, **kw):
 
 def open_window(comp, title, *extra):
     comp.client([WAYLAND_CLIENT, "--title", title] + list(extra))
-    return comp.wait_window(lambda w: w["title"] == title, what="window %r" % title)
+    window = comp.wait_window(lambda w: w["title"] == title, what="window %r" % title)
+    # Input finds windows through the scene as last repainted; a host can only
+    # click what it was shown, so wait until the window has been drawn.
+    comp.screenshot()
+    return window
 
 
 def window(comp, wid):
