@@ -15,8 +15,8 @@ shm_buffer_handle_release(void *data, struct wl_buffer *buffer)
 static const struct wl_buffer_listener shm_buffer_listener = {shm_buffer_handle_release};
 
 struct wl_buffer *
-shm_buffer_create(struct wl_shm *shm, int width, int height, shm_buffer_fill_func_t fill,
-		  void *data)
+shm_buffer_create(struct wl_shm *shm, int width, int height, bool with_alpha,
+		  shm_buffer_fill_func_t fill, void *data)
 {
 	size_t stride = (size_t)width * 4, size = stride * (size_t)height;
 	struct wl_shm_pool *pool;
@@ -40,7 +40,8 @@ shm_buffer_create(struct wl_shm *shm, int width, int height, shm_buffer_fill_fun
 	munmap(pixels, size);
 	pool = wl_shm_create_pool(shm, fd, (int32_t)size);
 	buffer = wl_shm_pool_create_buffer(pool, 0, width, height, (int32_t)stride,
-					   WL_SHM_FORMAT_XRGB8888);
+					   with_alpha ? WL_SHM_FORMAT_ARGB8888
+						      : WL_SHM_FORMAT_XRGB8888);
 	wl_shm_pool_destroy(pool);
 	close(fd);
 	wl_buffer_add_listener(buffer, &shm_buffer_listener, NULL);

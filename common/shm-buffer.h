@@ -6,6 +6,7 @@
 #ifndef PORTHOLE_SHM_BUFFER_H
 #define PORTHOLE_SHM_BUFFER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct wl_shm;
@@ -14,8 +15,11 @@ struct wl_buffer;
 /** Draws @width x @height XRGB8888 words, top row first, into @pixels. */
 typedef void (*shm_buffer_fill_func_t)(uint32_t *pixels, int width, int height, void *data);
 
-/** A new XRGB8888 buffer drawn by @fill. NULL on failure, with errno set. */
-struct wl_buffer *shm_buffer_create(struct wl_shm *shm, int width, int height,
+/**
+ * A new buffer drawn by @fill: XRGB8888, or premultiplied ARGB8888 when
+ * @with_alpha. NULL on failure, with errno set.
+ */
+struct wl_buffer *shm_buffer_create(struct wl_shm *shm, int width, int height, bool with_alpha,
 				    shm_buffer_fill_func_t fill, void *data);
 
 #endif

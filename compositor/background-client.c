@@ -43,7 +43,7 @@ static int
 background_draw(struct background *bg)
 {
 	struct wl_buffer *buffer =
-		shm_buffer_create(bg->shm, bg->width, bg->height, background_fill, bg);
+		shm_buffer_create(bg->shm, bg->width, bg->height, false, background_fill, bg);
 
 	if (!buffer) {
 		fprintf(stderr, "porthole-background: cannot make a %dx%d buffer: %s\n", bg->width,

@@ -47,7 +47,8 @@ struct rail_window {
 	struct rail_window *parent;      /* transient-for; cleared when the parent goes */
 	struct wl_signal destroy_signal; /* grabs that point at the window listen */
 	bool is_xwayland;
-	bool is_background; /* the background client's surface: bottom, no focus */
+	bool is_background;      /* the background client's surface: bottom, no focus */
+	bool opaque_from_format; /* we declared the opaque region: its buffer has no alpha */
 	bool mapped;
 	bool minimized;
 	bool maximized;

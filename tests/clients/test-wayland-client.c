@@ -31,6 +31,8 @@ struct options {
 	const char *key_log;
 	int frames;      /* with --animate: exit after this many frames */
 	int damage_band; /* with --animate: only this many rows change (0 = all) */
+	int alpha;       /* below 255: a translucent window (premultiplied ARGB) */
+	int redraws;     /* commit the same picture this many more times, one per frame */
 };
 
 struct window;
@@ -97,6 +99,11 @@ fill_pattern(uint32_t *pixels, int width, int height, void *data)
 			if (args->opts->animate &&
 			    (!args->opts->damage_band || y < args->opts->damage_band))
 				c = 0xff000000 | ((args->frame * 2654435761u >> 8) ^ (uint32_t)x);
+			if (args->opts->alpha < 255) {
+				uint32_t a = (uint32_t)args->opts->alpha;
+				c = a << 24 | (((c >> 16) & 0xff) * a / 255) << 16 |
+				    (((c >> 8) & 0xff) * a / 255) << 8 | ((c & 0xff) * a / 255);
+			}
 			pixels[y * width + x] = c;
 		}
 	}
@@ -106,7 +113,8 @@ static struct wl_buffer *
 make_buffer(struct app *app, int width, int height, uint32_t color, uint32_t frame)
 {
 	struct fill_args args = {&app->opts, color, frame};
-	struct wl_buffer *buffer = shm_buffer_create(app->shm, width, height, fill_pattern, &args);
+	struct wl_buffer *buffer = shm_buffer_create(app->shm, width, height, app->opts.alpha < 255,
+						     fill_pattern, &args);
 
 	if (!buffer) {
 		perror("porthole-test-wayland-client: buffer");
@@ -152,7 +160,8 @@ window_draw(struct window *w)
 		wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->app->opts.damage_band);
 	else
 		wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
-	if (w->app->opts.animate && w == w->app->main_window) {
+	if ((w->app->opts.animate || w->app->frame < (uint32_t)w->app->opts.redraws) &&
+	    w == w->app->main_window) {
 		w->frame_cb = wl_surface_frame(w->surface);
 		wl_callback_add_listener(w->frame_cb, &frame_listener, w);
 	}
@@ -431,6 +440,8 @@ usage(FILE *out)
 		"  --resize-on-click EDGES  start a resize grab (xdg edge value) on a left click\n"
 		"  --key-log FILE         append the evdev code of each key pressed\n"
 		"  --animate              redraw every frame, forever\n"
+		"  --alpha A              0..255: a translucent window (premultiplied ARGB)\n"
+		"  --redraws N            commit the same picture N more times, one per frame\n"
 		"  --frames N             with --animate: print the time taken and exit after N\n"
 		"  --damage-band ROWS     with --animate: only the top ROWS change each frame\n"
 		"  --protocol-error       send an invalid request after mapping\n"
@@ -441,6 +452,7 @@ static int
 parse_options(struct options *o, int argc, char *argv[])
 {
 	*o = (struct options){200, 150, "porthole test", "org.porthole.test", 0};
+	o->alpha = 255;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -456,6 +468,10 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->color = 0xff000000 | (uint32_t)strtoul(argv[++i], NULL, 16);
 		else if (strcmp(a, "--key-log") == 0 && v)
 			o->key_log = argv[++i];
+		else if (strcmp(a, "--redraws") == 0 && v)
+			o->redraws = atoi(argv[++i]);
+		else if (strcmp(a, "--alpha") == 0 && v)
+			o->alpha = atoi(argv[++i]) & 0xff;
 		else if (strcmp(a, "--frames") == 0 && v)
 			o->frames = atoi(argv[++i]);
 		else if (strcmp(a, "--damage-band") == 0 && v)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The commands a user types: help, exit codes, error messages, config handling."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,7 @@ def test_help_and_usage_errors(procs):
 
 def test_cli_without_compositor(procs):
     rt = tempfile.mkdtemp(prefix="porthole-rt-")
+    procs.dirs.append(rt)
     r = sh([CLI, "--runtime-dir", rt, "windows"])
     check(r.returncode == 1, "exit %d" % r.returncode)
     check("cannot reach the compositor" in r.stderr and "--socket" in r.stderr, "unhelpful: %r" % r.stderr)
@@ -36,7 +38,6 @@ def test_cli_without_compositor(procs):
     env.pop("XDG_RUNTIME_DIR", None)
     r = sh([COMPOSITOR], env=env)
     check(r.returncode == 1 and "XDG_RUNTIME_DIR" in r.stderr, "no runtime dir: %d %r" % (r.returncode, r.stderr))
-    os.rmdir(rt)
 
 
 def test_env_lines_for_eval(procs):
@@ -62,8 +63,16 @@ def first_stderr_line(procs, argv, env):
     return line
 
 
+def config_path(name):
+    """A path for a config file in a fresh folder, removed when the process exits."""
+    import atexit
+    folder = tempfile.mkdtemp(prefix="porthole-cfg-")
+    atexit.register(shutil.rmtree, folder, True)
+    return os.path.join(folder, name)
+
+
 def test_malformed_config_uses_defaults(procs):
-    path = os.path.join(tempfile.mkdtemp(prefix="porthole-cfg-"), "bad.ini")
+    path = config_path("bad.ini")
     with open(path, "w") as f:
         f.write("[core]\nrenderer=pixman\n[output\nwidth=640\n")
     comp = Compositor(procs, ["--config=" + path])
@@ -82,7 +91,7 @@ def test_malformed_config_uses_defaults(procs):
 
 
 def test_config_file_applies(procs):
-    path = os.path.join(tempfile.mkdtemp(prefix="porthole-cfg-"), "good.ini")
+    path = config_path("good.ini")
     with open(path, "w") as f:
         f.write("# a comment\n[output]\nwidth=640\nheight=360\n[shell]\ncascade-step=50\n")
     comp = Compositor(procs, ["--config=" + path])

@@ -172,6 +172,39 @@ def test_desktop_mode_background(procs):
         os.unlink(config)
 
 
+def translucent_case(procs, renderer):
+    """A window with real alpha over an opaque one: what is beneath must show."""
+    comp = Compositor(procs, ["--renderer=" + renderer, "--width=320", "--height=240"])
+    comp.client([WAYLAND_CLIENT, "--title", "under", "--color", "2060a0"])
+    comp.wait_window(lambda w: w["title"] == "under", what="window under")
+    # several commits, as a live app makes: state declared at one commit applies at the next
+    comp.client([WAYLAND_CLIENT, "--title", "over", "--color", "ff0000", "--alpha", "128", "--redraws", "5"])
+    over = comp.wait_window(lambda w: w["title"] == "over", what="translucent window")
+    time.sleep(0.5)
+    check((over["x"], over["y"]) == (32, 32), "unexpected cascade %r" % over)
+    shot = comp.screenshot()
+    # premultiplied (128,0,0,128) over (0x20,0x60,0xa0): 128 + c * 127 / 255
+    expected = (128 + 0x20 * 127 // 255, 0x60 * 127 // 255, 0xa0 * 127 // 255)
+    got = shot.pixel(40, 40)
+    check(all(abs(g - e) <= 2 for g, e in zip(got, expected)),
+          "%s: translucent over opaque gives %r, expected %r" % (renderer, got, expected))
+    check(shot.pixel(10, 10) == (0x20, 0x60, 0xa0), "the window beneath is wrong")
+    comp.stop()
+
+
+def test_translucent_window_pixman(procs):
+    translucent_case(procs, "pixman")
+
+
+def test_translucent_window_gl(procs):
+    try:
+        translucent_case(procs, "gl")
+    except TestFailure as e:
+        if "did not start" in str(e):
+            return "skip GL renderer unavailable here"
+        raise
+
+
 def damage_readback_case(procs, renderer):
     comp = Compositor(procs, ["--renderer=" + renderer, "--width=640", "--height=480"])
     comp.cli("capture", "start")
@@ -216,4 +249,5 @@ if __name__ == "__main__":
     run([test_wayland_client_output_pixman, test_wayland_client_window, test_gl_matches_pixman,
          test_x11_client_matches_wayland_client, test_weston_image_shows_png,
          test_desktop_mode_background, test_damage_readback_matches_output_pixman,
-         test_damage_readback_matches_output_gl])
+         test_damage_readback_matches_output_gl, test_translucent_window_pixman,
+         test_translucent_window_gl])

@@ -170,6 +170,7 @@ class Processes:
 
     def __init__(self):
         self.procs = []
+        self.dirs = []  # removed after the processes are stopped
 
     def start(self, argv, env=None, log=None, **kw):
         out = open(log, "ab") if log else subprocess.DEVNULL
@@ -193,6 +194,9 @@ class Processes:
         for p in reversed(self.procs):
             self.stop(p)
         self.procs = []
+        for d in self.dirs:
+            shutil.rmtree(d, ignore_errors=True)
+        self.dirs = []
 
 
 def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
@@ -247,6 +251,7 @@ class Compositor:
         self.procs = procs
         self.runtime_dir = tempfile.mkdtemp(prefix="porthole-rt-")
         os.chmod(self.runtime_dir, 0o700)
+        procs.dirs.append(self.runtime_dir)
         self.socket = name or "wayland-test"
         self.log = os.path.join(self.runtime_dir, "compositor.log")
         argv = [COMPOSITOR, "--socket=" + self.socket, "--log=" + self.log,
