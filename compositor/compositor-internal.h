@@ -22,6 +22,7 @@ struct pc_seat;
 struct control_server;
 struct process_watch;
 struct background;
+struct rdp_server;
 
 struct pc_scopes {
 	struct weston_log_scope *rail;
@@ -47,6 +48,7 @@ struct pc_context {
 	struct background *background; /* GL renderer only */
 	struct pc_xwayland *xwayland;  /* NULL unless --xwayland */
 	struct control_server *control;
+	struct rdp_server *rdp; /* NULL unless --rdp-listen */
 
 	int exit_code;
 };

@@ -16,6 +16,8 @@ struct damage_capture {
 	struct wl_signal destroy_signal;
 	uint32_t *shadow;
 	uint32_t *scratch; /* one rectangle as read_pixels packs it */
+	damage_capture_func_t handler;
+	void *handler_data;
 	int width, height;
 	struct damage_capture_stats stats;
 };
@@ -77,11 +79,15 @@ damage_capture_handle_frame(struct wl_listener *listener, void *data)
 	boxes = pixman_region32_rectangles(&clipped, &n);
 	for (int i = 0; i < n; i++)
 		damage_capture_read_rect(capture, &boxes[i]);
-	pixman_region32_fini(&clipped);
 	if (n > 0) {
 		capture->stats.frames++;
 		capture->stats.readback_ns += damage_capture_now_ns() - start;
+		if (capture->handler) {
+			pixman_region32_translate(&clipped, -output->x, -output->y);
+			capture->handler(capture->handler_data, &clipped);
+		}
 	}
+	pixman_region32_fini(&clipped);
 }
 
 static void
@@ -149,6 +155,14 @@ void
 damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_stats *stats)
 {
 	*stats = capture->stats;
+}
+
+void
+damage_capture_set_handler(struct damage_capture *capture, damage_capture_func_t handler,
+			   void *data)
+{
+	capture->handler = handler;
+	capture->handler_data = data;
 }
 
 void

@@ -33,6 +33,15 @@ const uint32_t *damage_capture_get_pixels(struct damage_capture *capture, int *w
 
 void damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_stats *stats);
 
+/**
+ * Called after each repaint's damage is read back, with that damage in
+ * output-local coordinates (pixman_region32_t *), the shadow copy up to date.
+ */
+typedef void (*damage_capture_func_t)(void *data, void *damage);
+
+void damage_capture_set_handler(struct damage_capture *capture, damage_capture_func_t handler,
+				void *data);
+
 /** @listener is called once when the capture is destroyed (with its output, or by its owner). */
 void damage_capture_add_destroy_listener(struct damage_capture *capture,
 					 struct wl_listener *listener);

@@ -32,6 +32,9 @@ void notify_key(struct weston_seat *seat, const struct timespec *time, uint32_t 
 
 void notify_pointer_frame(struct weston_seat *seat);
 
+void notify_axis(struct weston_seat *seat, const struct timespec *time,
+		 struct weston_pointer_axis_event *event);
+
 void weston_output_damage(struct weston_output *output);
 
 #endif

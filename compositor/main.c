@@ -19,6 +19,7 @@
 #include "output.h"
 #include "process.h"
 #include "rail-shell.h"
+#include "rdp-server.h"
 #include "seat.h"
 #include "xwayland.h"
 
@@ -97,6 +98,7 @@ main_add_socket(struct pc_context *ctx)
 static void
 main_teardown(struct pc_context *ctx)
 {
+	rdp_server_destroy(ctx->rdp);
 	control_server_destroy(ctx->control);
 	/* Clients first, while the shell and seat still take their goodbyes:
 	 * wl_display_destroy() would leave them alive. */
@@ -186,6 +188,18 @@ main(int argc, char *argv[])
 	ctx.control = control_server_create(&ctx);
 	if (!ctx.control)
 		goto out;
+	if (ctx.options.rdp_listen) {
+		struct rdp_server_config rdp = {
+			.listen = ctx.options.rdp_listen,
+			.user = ctx.options.rdp_user,
+			.password_file = ctx.options.rdp_password_file,
+			.tls_cert = ctx.options.rdp_tls_cert,
+			.tls_key = ctx.options.rdp_tls_key,
+		};
+		ctx.rdp = rdp_server_create(&ctx, &rdp);
+		if (!ctx.rdp)
+			goto out;
+	}
 
 	weston_compositor_wake(ctx.compositor);
 	weston_log("ready\n");

@@ -37,6 +37,11 @@ options_free_strings(struct pc_options *opts)
 	free(opts->keymap_layout);
 	free(opts->keymap_variant);
 	free(opts->keymap_options);
+	free(opts->rdp_listen);
+	free(opts->rdp_user);
+	free(opts->rdp_password_file);
+	free(opts->rdp_tls_cert);
+	free(opts->rdp_tls_key);
 }
 
 void
@@ -62,6 +67,11 @@ options_copy(struct pc_options *dst, const struct pc_options *src)
 	DUP(keymap_layout);
 	DUP(keymap_variant);
 	DUP(keymap_options);
+	DUP(rdp_listen);
+	DUP(rdp_user);
+	DUP(rdp_password_file);
+	DUP(rdp_tls_cert);
+	DUP(rdp_tls_key);
 #undef DUP
 }
 
@@ -154,6 +164,12 @@ options_print_help(const char *argv0)
 	       "  --log=FILE                 write the log to FILE instead of stderr\n"
 	       "  --debug=SCOPES             also log these scopes (rail,xwayland,control,output)\n"
 	       "  --config=FILE              weston-style ini: [core] [output] [shell] [keyboard]\n"
+	       "                             [rdp]\n"
+	       "  --rdp-listen=tcp:HOST:PORT serve RDP (desktop mode) there, TLS always\n"
+	       "  --rdp-user=NAME            user name an RDP client must give\n"
+	       "  --rdp-password-file=FILE   its password, first line of a mode-0600 file\n"
+	       "  --rdp-tls-cert=FILE --rdp-tls-key=FILE\n"
+	       "                             TLS identity (default: self-signed, made at start)\n"
 	       "  -h, --help                 show this help\n"
 	       "\n"
 	       "Exit status: 0 after `porthole quit`, 1 on a start-up failure, 2 on a usage "
@@ -169,10 +185,14 @@ struct option_desc {
 };
 
 static const struct option_desc option_table[] = {
-	{"renderer", OPT_VALUE}, {"shell", OPT_VALUE},  {"socket", OPT_VALUE},
-	{"width", OPT_VALUE},    {"height", OPT_VALUE}, {"xwayland", OPT_FLAG},
-	{"x11-dir", OPT_VALUE},  {"log", OPT_VALUE},    {"debug", OPT_VALUE},
-	{"config", OPT_VALUE},   {"help", OPT_FLAG},
+	{"renderer", OPT_VALUE},     {"shell", OPT_VALUE},
+	{"socket", OPT_VALUE},       {"width", OPT_VALUE},
+	{"height", OPT_VALUE},       {"xwayland", OPT_FLAG},
+	{"x11-dir", OPT_VALUE},      {"log", OPT_VALUE},
+	{"debug", OPT_VALUE},        {"config", OPT_VALUE},
+	{"help", OPT_FLAG},          {"rdp-listen", OPT_VALUE},
+	{"rdp-user", OPT_VALUE},     {"rdp-password-file", OPT_VALUE},
+	{"rdp-tls-cert", OPT_VALUE}, {"rdp-tls-key", OPT_VALUE},
 };
 
 static int
@@ -209,6 +229,18 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		options_set_string(&opts->config_path, value);
 	} else if (strcmp(name, "help") == 0) {
 		opts->help = true;
+	} else if (strcmp(name, "rdp-listen") == 0) {
+		if (strncmp(value, "tcp:", 4) != 0 || !strchr(value + 4, ':'))
+			goto bad_value;
+		options_set_string(&opts->rdp_listen, value);
+	} else if (strcmp(name, "rdp-user") == 0) {
+		options_set_string(&opts->rdp_user, value);
+	} else if (strcmp(name, "rdp-password-file") == 0) {
+		options_set_string(&opts->rdp_password_file, value);
+	} else if (strcmp(name, "rdp-tls-cert") == 0) {
+		options_set_string(&opts->rdp_tls_cert, value);
+	} else if (strcmp(name, "rdp-tls-key") == 0) {
+		options_set_string(&opts->rdp_tls_key, value);
 	}
 	return 0;
 
@@ -274,10 +306,19 @@ struct config_key_map {
 };
 
 static const struct config_key_map config_keys[] = {
-	{"core", "renderer", "renderer"}, {"core", "shell", "shell"},
-	{"core", "socket", "socket"},     {"core", "x11-dir", "x11-dir"},
-	{"core", "log", "log"},           {"core", "debug", "debug"},
-	{"output", "width", "width"},     {"output", "height", "height"},
+	{"core", "renderer", "renderer"},
+	{"core", "shell", "shell"},
+	{"core", "socket", "socket"},
+	{"core", "x11-dir", "x11-dir"},
+	{"core", "log", "log"},
+	{"core", "debug", "debug"},
+	{"output", "width", "width"},
+	{"output", "height", "height"},
+	{"rdp", "listen", "rdp-listen"},
+	{"rdp", "user", "rdp-user"},
+	{"rdp", "password-file", "rdp-password-file"},
+	{"rdp", "tls-cert", "rdp-tls-cert"},
+	{"rdp", "tls-key", "rdp-tls-key"},
 };
 
 static int

@@ -38,6 +38,11 @@ struct pc_options {
 	char *keymap_layout;
 	char *keymap_variant;
 	char *keymap_options;
+	char *rdp_listen; /* "tcp:HOST:PORT"; NULL: no RDP server */
+	char *rdp_user;
+	char *rdp_password_file;
+	char *rdp_tls_cert;
+	char *rdp_tls_key;
 	bool help;
 };
 

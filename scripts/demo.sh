@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Porthole's main job, for now: starts porthole-compositor headless with Xwayland,
-# runs a real Wayland app (gtk3-demo) and a real X11 app (xterm) in it, saves a
-# screenshot of the desktop and of each window, prints where they are, and stops
-# everything it started.
+# Porthole's main job, for now: starts porthole-compositor headless with Xwayland
+# and its RDP server, runs a real Wayland app (gtk3-demo) and a real X11 app
+# (xterm) in it, connects a real RDP client (xfreerdp, desktop mode) on a private
+# Xvfb screen, saves screenshots of the desktop, of each window and of the host's
+# screen, prints where they are, and stops everything it started.
 set -uo pipefail
 
 usage() {
 	cat <<USAGE
 Usage: scripts/demo.sh [--out DIR] [--no-deps] [--renderer pixman|gl] [--help]
 
-Builds Porthole, starts porthole-compositor headless (1280x800, Xwayland on),
-launches gtk3-demo (Wayland) and xterm (X11), waits for their windows and
-writes PNG screenshots: the whole output and each window.
+Builds Porthole, starts porthole-compositor headless (Xwayland on, RDP on a
+loopback port with a generated password), launches gtk3-demo (Wayland) and
+xterm (X11), connects xfreerdp from a private Xvfb screen, and writes PNGs: the
+compositor's output, each window, and the host screen as the RDP client shows it.
 
   --out DIR        where the PNGs go (default: ./out)
   --renderer NAME  pixman (default) or gl
@@ -71,10 +73,14 @@ cleanup() {
 trap cleanup EXIT
 
 export XDG_RUNTIME_DIR=$runtime
+# A one-time password for this run's RDP listener, readable by us alone.
+(umask 077 && head -c 12 /dev/urandom | base64 >"$runtime/rdp-password")
+rdp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 step "starting porthole-compositor (log: $out/compositor.log)"
 : >"$out/compositor.log"
 "$compositor" --socket=wayland-demo --xwayland --renderer="$renderer" --width=1280 --height=800 \
-	--log="$out/compositor.log" &
+	--rdp-listen="tcp:127.0.0.1:$rdp_port" --rdp-user=porthole \
+	--rdp-password-file="$runtime/rdp-password" --log="$out/compositor.log" &
 compositor_pid=$!
 pids+=("$compositor_pid")
 export WAYLAND_DISPLAY=wayland-demo
@@ -109,6 +115,27 @@ sleep 1 # let the apps draw their first complete frames
 "$porthole" window "$(awk -F'[ =]' '/kind=x11/ {print $2; exit}' <<<"$list")" move 700 380 >/dev/null
 "$porthole" windows | tee "$out/windows.txt"
 
+step "connecting xfreerdp (desktop mode) from a private Xvfb screen"
+# Xvfb tells its display number on the pipe; the pipe stays open while it runs.
+exec {xvfb_fd}< <(exec Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>"$out/xvfb.log")
+pids=("$!" "${pids[@]}")
+read -r -u "$xvfb_fd" host_display || fail "Xvfb did not start; see $out/xvfb.log"
+for _ in $(seq 50); do
+	DISPLAY=":$host_display" xdpyinfo >/dev/null 2>&1 && break
+	sleep 0.1
+done
+DISPLAY=":$host_display" xfreerdp "/v:127.0.0.1:$rdp_port" /u:porthole "/p:$(cat "$runtime/rdp-password")" \
+	/cert:ignore /size:1280x800 /bpp:32 /log-level:WARN >"$out/xfreerdp.log" 2>&1 &
+pids=("$!" "${pids[@]}")
+for _ in $(seq 100); do
+	grep -q "rdp: .* active at" "$out/compositor.log" && break
+	sleep 0.1
+done
+grep -q "rdp: .* active at" "$out/compositor.log" || fail "xfreerdp did not connect; see $out/xfreerdp.log"
+sleep 2 # the first full frame travels
+DISPLAY=":$host_display" import -window root "png24:$out/host-screen.png" ||
+	fail "cannot capture the host screen"
+
 "$porthole" screenshot "$out/porthole-desktop.png" >/dev/null || fail "screenshot failed"
 while read -r line; do
 	id=$(awk -F'[ =]' '{print $2}' <<<"$line")
@@ -119,6 +146,7 @@ done < <("$porthole" windows)
 "$porthole" quit >/dev/null
 wait "$compositor_pid" 2>/dev/null
 echo
+echo "Host screen (xfreerdp):    $out/host-screen.png"
 echo "Screenshot of the desktop: $out/porthole-desktop.png"
 echo "Window screenshots:        $(ls "$out"/porthole-window-*.png | tr '\n' ' ')"
 echo "Window list:               $out/windows.txt"

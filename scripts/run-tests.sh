@@ -9,7 +9,7 @@ usage() {
 	cat <<USAGE
 Usage: scripts/run-tests.sh [--no-deps] [--no-sanitize] [--help]
 
-Builds Porthole and runs its tests (suites unit, integration, style), then again
+Builds Porthole and runs its tests (suites unit, integration, e2e, style), then again
 under AddressSanitizer and UndefinedBehaviorSanitizer. Run as root on Debian 12:
 it installs missing packages with apt-get first.
 
@@ -69,7 +69,7 @@ run_suites() {
 builds=()
 status=0
 if setup_build build-test --werror -Dbuildtype=debugoptimized; then
-	run_suites build-test unit integration style || status=1
+	run_suites build-test unit integration e2e style || status=1
 	builds+=(build-test)
 else
 	echo "run-tests: build failed" >&2
@@ -78,7 +78,7 @@ fi
 if [ "$sanitize" = 1 ]; then
 	if setup_build build-test-asan --werror -Dbuildtype=debug \
 		-Db_sanitize=address,undefined -Db_lundef=false; then
-		run_suites build-test-asan unit integration || status=1
+		run_suites build-test-asan unit integration e2e || status=1
 		builds+=(build-test-asan)
 	else
 		echo "run-tests: sanitizer build failed" >&2

@@ -116,7 +116,28 @@ def test_shipped_config_is_valid(procs):
     comp.stop()
 
 
+def test_rdp_configuration_errors(procs):
+    env = dict(os.environ, XDG_RUNTIME_DIR=tempfile.mkdtemp(prefix="porthole-rt-"))
+    procs.dirs.append(env["XDG_RUNTIME_DIR"])
+    pw = config_path("password")
+    with open(pw, "w") as f:
+        f.write("hunter2\n")
+    os.chmod(pw, 0o644)
+    cases = [
+        (["--rdp-listen=tcp:127.0.0.1:1"], "needs --rdp-user and --rdp-password-file"),
+        (["--rdp-listen=tcp:127.0.0.1:1", "--rdp-user=u", "--rdp-password-file=" + pw],
+         "chmod 600"),
+        (["--rdp-listen=tcp:127.0.0.1:1", "--rdp-user=u", "--rdp-password-file=/nonexistent"],
+         "cannot read the password file"),
+    ]
+    for args, message in cases:
+        r = sh([COMPOSITOR, "--socket=rdp-cfg"] + args, env=env)
+        check(r.returncode == 1 and message in r.stderr, "%s: %d %r" % (args, r.returncode, r.stderr[-300:]))
+    r = sh([COMPOSITOR, "--rdp-listen=vsock"], env=env)
+    check(r.returncode == 2 and "rdp-listen" in r.stderr, "bad listen address: %d %r" % (r.returncode, r.stderr))
+
+
 if __name__ == "__main__":
     run([test_help_and_usage_errors, test_cli_without_compositor, test_env_lines_for_eval,
          test_malformed_config_uses_defaults, test_config_file_applies,
-         test_shipped_config_is_valid])
+         test_shipped_config_is_valid, test_rdp_configuration_errors])

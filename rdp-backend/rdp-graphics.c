@@ -1,0 +1,192 @@
+/*
+ * Desktop-mode graphics: after each repaint, the damage read back from the first
+ * output goes to the peer as SurfaceBits between frame markers, NSCodec when the
+ * client offers it (set up lossless), raw bits otherwise.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <freerdp/codec/color.h>
+#include <freerdp/settings.h>
+#include <libweston/libweston.h>
+
+#include "compositor-internal.h"
+#include "damage-capture.h"
+#include "libweston-seat-abi.h"
+#include "output.h"
+#include "rdp-internal.h"
+
+/* Room kept in each PDU for headers, below the client's reassembly limit. */
+#define RDP_PDU_MARGIN 1024
+
+static void
+rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride,
+		       const pixman_box32_t *box)
+{
+	rdpContext *context = peer->client->context;
+	rdpSettings *settings = context->settings;
+	bool nsc = freerdp_settings_get_bool(settings, FreeRDP_NSCodec);
+	UINT32 max_pdu = freerdp_settings_get_uint32(settings, FreeRDP_MultifragMaxRequestSize);
+	int width = box->x2 - box->x1;
+	int band = (int)((max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384) /
+			 ((UINT32)width * 4));
+
+	if (band < 1)
+		band = 1;
+	/* Bands small enough that no SurfaceBits PDU outgrows the client's limit. */
+	for (int y = box->y1; y < box->y2; y += band) {
+		int height = box->y2 - y < band ? box->y2 - y : band;
+		const BYTE *top = (const BYTE *)(pixels + (size_t)y * (stride / 4) + box->x1);
+		SURFACE_BITS_COMMAND cmd = {0};
+
+		Stream_SetPosition(peer->encode_stream, 0);
+		if (nsc) {
+			if (!nsc_compose_message(peer->nsc, peer->encode_stream, top, (UINT32)width,
+						 (UINT32)height, (UINT32)stride))
+				return;
+			cmd.bmp.codecID =
+				(UINT16)freerdp_settings_get_uint32(settings, FreeRDP_NSCodecId);
+		} else {
+			/* raw surface bits go bottom row first */
+			if (!Stream_EnsureCapacity(peer->encode_stream, (size_t)width * height * 4))
+				return;
+			for (int row = height - 1; row >= 0; row--)
+				Stream_Write(peer->encode_stream, top + (size_t)row * stride,
+					     (size_t)width * 4);
+			cmd.bmp.codecID = 0;
+		}
+		cmd.cmdType = CMDTYPE_STREAM_SURFACE_BITS;
+		cmd.destLeft = (UINT32)box->x1;
+		cmd.destTop = (UINT32)y;
+		cmd.destRight = (UINT32)box->x2;
+		cmd.destBottom = (UINT32)(y + height);
+		cmd.bmp.bpp = 32;
+		cmd.bmp.width = (UINT16)width;
+		cmd.bmp.height = (UINT16)height;
+		cmd.bmp.bitmapDataLength = (UINT32)Stream_GetPosition(peer->encode_stream);
+		cmd.bmp.bitmapData = Stream_Buffer(peer->encode_stream);
+		context->update->SurfaceBits(context, &cmd);
+		peer->bytes_sent += cmd.bmp.bitmapDataLength;
+	}
+}
+
+static void
+rdp_graphics_handle_damage(void *data, void *damage_region)
+{
+	struct rdp_peer *peer = data;
+	pixman_region32_t *damage = damage_region;
+	rdpContext *context = peer->client->context;
+	SURFACE_FRAME_MARKER marker = {0};
+	const uint32_t *pixels;
+	pixman_box32_t *boxes;
+	int width, height, stride, n;
+
+	if (!peer->activated || peer->output_suppressed)
+		return;
+	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
+	boxes = pixman_region32_rectangles(damage, &n);
+	if (n == 0)
+		return;
+	marker.frameAction = SURFACECMD_FRAMEACTION_BEGIN;
+	marker.frameId = ++peer->frame_id;
+	context->update->SurfaceFrameMarker(context, &marker);
+	for (int i = 0; i < n; i++)
+		rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
+	marker.frameAction = SURFACECMD_FRAMEACTION_END;
+	context->update->SurfaceFrameMarker(context, &marker);
+	peer->frames_sent++;
+}
+
+static void rdp_graphics_start_capture(struct rdp_peer *peer);
+
+static void
+rdp_graphics_handle_idle_restart(void *data)
+{
+	struct rdp_peer *peer = data;
+
+	peer->capture_idle = NULL;
+	rdp_graphics_start_capture(peer);
+}
+
+/* The output was re-created (resized): follow the new one once it exists. */
+static void
+rdp_graphics_handle_capture_destroy(struct wl_listener *listener, void *data)
+{
+	struct rdp_peer *peer = wl_container_of(listener, peer, capture_destroy_listener);
+	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
+
+	wl_list_remove(&peer->capture_destroy_listener.link);
+	wl_list_init(&peer->capture_destroy_listener.link);
+	peer->capture = NULL;
+	if (!peer->capture_idle)
+		peer->capture_idle =
+			wl_event_loop_add_idle(loop, rdp_graphics_handle_idle_restart, peer);
+}
+
+static void
+rdp_graphics_start_capture(struct rdp_peer *peer)
+{
+	struct weston_output *output = output_manager_get(peer->server->ctx->outputs, 0);
+
+	if (!output)
+		return;
+	peer->capture = damage_capture_create(output);
+	if (!peer->capture) {
+		weston_log("rdp: cannot read back the output for %s\n", peer->client->hostname);
+		return;
+	}
+	nsc_context_reset(peer->nsc, (UINT32)output->width, (UINT32)output->height);
+	damage_capture_set_handler(peer->capture, rdp_graphics_handle_damage, peer);
+	peer->capture_destroy_listener.notify = rdp_graphics_handle_capture_destroy;
+	damage_capture_add_destroy_listener(peer->capture, &peer->capture_destroy_listener);
+	weston_output_schedule_repaint(output);
+}
+
+void
+rdp_graphics_start(struct rdp_peer *peer)
+{
+	struct weston_output *output = output_manager_get(peer->server->ctx->outputs, 0);
+
+	if (!peer->capture) {
+		rdp_graphics_start_capture(peer);
+		return;
+	}
+	/* Everything again: the client has nothing, or asked for a refresh. */
+	if (output) {
+		weston_output_damage(output);
+		weston_output_schedule_repaint(output);
+	}
+}
+
+int
+rdp_graphics_init(struct rdp_peer *peer)
+{
+	wl_list_init(&peer->capture_destroy_listener.link);
+	peer->nsc = nsc_context_new();
+	peer->encode_stream = Stream_New(NULL, 65536);
+	if (!peer->nsc || !peer->encode_stream)
+		return -1;
+	/* Level 1 and no chroma subsampling make NSCodec lossless. */
+	nsc_context_set_parameters(peer->nsc, NSC_COLOR_LOSS_LEVEL, 1);
+	nsc_context_set_parameters(peer->nsc, NSC_ALLOW_SUBSAMPLING, 0);
+	nsc_context_set_parameters(peer->nsc, NSC_COLOR_FORMAT, PIXEL_FORMAT_BGRX32);
+	return 0;
+}
+
+void
+rdp_graphics_release(struct rdp_peer *peer)
+{
+	if (peer->capture_idle)
+		wl_event_source_remove(peer->capture_idle);
+	peer->capture_idle = NULL;
+	wl_list_remove(&peer->capture_destroy_listener.link);
+	wl_list_init(&peer->capture_destroy_listener.link);
+	damage_capture_destroy(peer->capture);
+	peer->capture = NULL;
+	if (peer->nsc)
+		nsc_context_free(peer->nsc);
+	peer->nsc = NULL;
+	if (peer->encode_stream)
+		Stream_Free(peer->encode_stream, TRUE);
+	peer->encode_stream = NULL;
+}

@@ -1,0 +1,221 @@
+/*
+ * One RDP client: FreeRDP's peer object on the compositor's event loop, from
+ * accept through TLS, the password check, activation, to disconnect. A peer
+ * that misbehaves or fails is cut off alone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <freerdp/settings.h>
+#include <libweston/libweston.h>
+#include <openssl/crypto.h>
+#include <winpr/synch.h>
+
+#include "compositor-internal.h"
+#include "output.h"
+#include "rdp-internal.h"
+
+static struct rdp_peer *
+to_rdp_peer(freerdp_peer *client)
+{
+	return ((struct rdp_peer_context *)client->context)->peer;
+}
+
+void
+rdp_peer_destroy(struct rdp_peer *peer)
+{
+	if (!peer)
+		return;
+	for (int i = 0; i < peer->n_events; i++)
+		wl_event_source_remove(peer->events[i]);
+	rdp_graphics_release(peer);
+	wl_list_remove(&peer->link);
+	if (peer->client) {
+		peer->client->Disconnect(peer->client);
+		freerdp_peer_context_free(peer->client);
+		freerdp_peer_free(peer->client);
+	}
+	free(peer);
+}
+
+static int
+rdp_peer_handle_activity(int fd, uint32_t mask, void *data)
+{
+	struct rdp_peer *peer = data;
+
+	if (!peer->client->CheckFileDescriptor(peer->client)) {
+		weston_log("rdp: peer %s disconnected\n", peer->client->hostname);
+		rdp_peer_destroy(peer);
+	}
+	return 0;
+}
+
+/* Constant time: the comparison must not tell an attacker how much was right. */
+static bool
+rdp_peer_secret_equal(const char *given, const char *expected)
+{
+	size_t a = given ? strlen(given) : 0, b = strlen(expected);
+	unsigned char diff = a != b;
+	size_t n = a < b ? a : b;
+
+	if (n)
+		diff |= CRYPTO_memcmp(given, expected, n) != 0;
+	return !diff;
+}
+
+/* The Client Info PDU (user and password) has arrived; no pixel has been sent. */
+static BOOL
+rdp_peer_handle_post_connect(freerdp_peer *client)
+{
+	struct rdp_peer *peer = to_rdp_peer(client);
+	struct rdp_server *server = peer->server;
+	rdpSettings *settings = client->context->settings;
+	const char *user = freerdp_settings_get_string(settings, FreeRDP_Username);
+	const char *password = freerdp_settings_get_string(settings, FreeRDP_Password);
+
+	if (!user || strcmp(user, server->user) != 0 ||
+	    !rdp_peer_secret_equal(password, server->password)) {
+		weston_log("rdp: refused %s: wrong user name or password (user \"%s\")\n",
+			   client->hostname, user ? user : "");
+		rdp_server_note_auth_failure(server);
+		return FALSE;
+	}
+	weston_log("rdp: %s logged in as %s\n", client->hostname, user);
+	return TRUE;
+}
+
+static BOOL
+rdp_peer_handle_activate(freerdp_peer *client)
+{
+	struct rdp_peer *peer = to_rdp_peer(client);
+	rdpSettings *settings = client->context->settings;
+	UINT32 width = freerdp_settings_get_uint32(settings, FreeRDP_DesktopWidth);
+	UINT32 height = freerdp_settings_get_uint32(settings, FreeRDP_DesktopHeight);
+
+	/* The first output mirrors the client's desktop. */
+	if (output_manager_resize(peer->server->ctx->outputs, 0, (int)width, (int)height) < 0)
+		weston_log("rdp: cannot size the output to %ux%u\n", width, height);
+	peer->activated = true;
+	weston_log("rdp: %s active at %ux%u, %s\n", client->hostname, width, height,
+		   freerdp_settings_get_bool(settings, FreeRDP_NSCodec) ? "NSCodec" : "raw bits");
+	rdp_graphics_start(peer);
+	return TRUE;
+}
+
+static BOOL
+rdp_peer_handle_suppress_output(rdpContext *context, BYTE allow, const RECTANGLE_16 *area)
+{
+	struct rdp_peer *peer = ((struct rdp_peer_context *)context)->peer;
+
+	/* A minimized client window wants nothing; when it is back, it gets everything. */
+	peer->output_suppressed = !allow;
+	if (allow && peer->activated)
+		rdp_graphics_start(peer);
+	return TRUE;
+}
+
+static BOOL
+rdp_peer_handle_refresh_rect(rdpContext *context, BYTE count, const RECTANGLE_16 *areas)
+{
+	struct rdp_peer *peer = ((struct rdp_peer_context *)context)->peer;
+
+	if (peer->activated)
+		rdp_graphics_start(peer);
+	return TRUE;
+}
+
+static BOOL
+rdp_peer_context_new(freerdp_peer *client, rdpContext *context)
+{
+	return TRUE;
+}
+
+static void
+rdp_peer_context_free(freerdp_peer *client, rdpContext *context)
+{
+}
+
+static int
+rdp_peer_configure(struct rdp_peer *peer)
+{
+	struct rdp_server *server = peer->server;
+	rdpSettings *settings = peer->client->context->settings;
+
+	if (!freerdp_settings_set_string(settings, FreeRDP_CertificateFile, server->cert_path) ||
+	    !freerdp_settings_set_string(settings, FreeRDP_PrivateKeyFile, server->key_path))
+		return -1;
+	/* TLS always; standard RDP security is weak and NLA would need a SAM file. */
+	freerdp_settings_set_bool(settings, FreeRDP_RdpSecurity, FALSE);
+	freerdp_settings_set_bool(settings, FreeRDP_TlsSecurity, TRUE);
+	freerdp_settings_set_bool(settings, FreeRDP_NlaSecurity, FALSE);
+	return 0;
+}
+
+static void
+rdp_peer_set_capabilities(rdpSettings *settings)
+{
+	freerdp_settings_set_uint32(settings, FreeRDP_OsMajorType, OSMAJORTYPE_UNIX);
+	freerdp_settings_set_uint32(settings, FreeRDP_OsMinorType, OSMINORTYPE_PSEUDO_XSERVER);
+	freerdp_settings_set_uint32(settings, FreeRDP_ColorDepth, 32);
+	freerdp_settings_set_bool(settings, FreeRDP_RefreshRect, TRUE);
+	freerdp_settings_set_bool(settings, FreeRDP_SuppressOutput, TRUE);
+	freerdp_settings_set_bool(settings, FreeRDP_NSCodec, TRUE);
+	freerdp_settings_set_bool(settings, FreeRDP_RemoteFxCodec, FALSE);
+	freerdp_settings_set_bool(settings, FreeRDP_SupportGraphicsPipeline, FALSE);
+	freerdp_settings_set_bool(settings, FreeRDP_FrameMarkerCommandEnabled, TRUE);
+	freerdp_settings_set_bool(settings, FreeRDP_SurfaceFrameMarkerEnabled, TRUE);
+	freerdp_settings_set_bool(settings, FreeRDP_HasExtendedMouseEvent, TRUE);
+	freerdp_settings_set_bool(settings, FreeRDP_HasHorizontalWheel, TRUE);
+}
+
+int
+rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
+{
+	struct wl_event_loop *loop = wl_display_get_event_loop(server->ctx->display);
+	struct rdp_peer *peer = calloc(1, sizeof *peer);
+	HANDLE handles[RDP_MAX_EVENT_FDS];
+	DWORD n;
+
+	if (!peer) {
+		freerdp_peer_free(client);
+		return -1;
+	}
+	peer->server = server;
+	peer->client = client;
+	wl_list_insert(&server->peers, &peer->link);
+
+	client->ContextSize = sizeof(struct rdp_peer_context);
+	client->ContextNew = rdp_peer_context_new;
+	client->ContextFree = rdp_peer_context_free;
+	if (!freerdp_peer_context_new(client)) {
+		peer->client = NULL;
+		freerdp_peer_free(client);
+		goto err;
+	}
+	((struct rdp_peer_context *)client->context)->peer = peer;
+	if (rdp_peer_configure(peer) < 0 || !client->Initialize(client))
+		goto err;
+	rdp_peer_set_capabilities(client->context->settings);
+	client->PostConnect = rdp_peer_handle_post_connect;
+	client->Activate = rdp_peer_handle_activate;
+	client->context->update->SuppressOutput = rdp_peer_handle_suppress_output;
+	client->context->update->RefreshRect = rdp_peer_handle_refresh_rect;
+	rdp_input_init(peer);
+	if (rdp_graphics_init(peer) < 0)
+		goto err;
+
+	n = client->GetEventHandles(client, handles, RDP_MAX_EVENT_FDS);
+	if (n == 0)
+		goto err;
+	for (DWORD i = 0; i < n; i++) {
+		int fd = GetEventFileDescriptor(handles[i]);
+		peer->events[peer->n_events++] = wl_event_loop_add_fd(
+			loop, fd, WL_EVENT_READABLE, rdp_peer_handle_activity, peer);
+	}
+	weston_log("rdp: connection from %s\n", client->hostname);
+	return 0;
+err:
+	rdp_peer_destroy(peer);
+	return -1;
+}

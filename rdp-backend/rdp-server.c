@@ -1,0 +1,281 @@
+#include "rdp-server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libweston/libweston.h>
+#include <winpr/synch.h>
+#include <winpr/wlog.h>
+
+#include "compositor-internal.h"
+#include "rdp-cert.h"
+#include "rdp-internal.h"
+
+/* --- configuration ----------------------------------------------------------- */
+
+static char *
+rdp_server_read_password(const char *path)
+{
+	char line[512];
+	struct stat st;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		weston_log("rdp: cannot read the password file %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
+		weston_log("rdp: %s is readable by others (mode %o); run: chmod 600 %s\n", path,
+			   st.st_mode & 0777, path);
+		fclose(f);
+		return NULL;
+	}
+	if (!fgets(line, sizeof line, f) || !line[0] || line[0] == '\n') {
+		weston_log("rdp: %s holds no password on its first line\n", path);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	return strdup(line);
+}
+
+static int
+rdp_server_parse_tcp(const char *listen, char *host, size_t host_size, int *port)
+{
+	const char *colon;
+	char *end;
+	long p;
+
+	if (strncmp(listen, "tcp:", 4) != 0)
+		return -1;
+	listen += 4;
+	colon = strrchr(listen, ':');
+	if (!colon || colon == listen || (size_t)(colon - listen) >= host_size)
+		return -1;
+	p = strtol(colon + 1, &end, 10);
+	if (*end || p < 1 || p > 65535)
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	/* "[::1]" -> "::1" */
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	*port = (int)p;
+	return 0;
+}
+
+static int
+rdp_server_setup_tls(struct rdp_server *server, const struct rdp_server_config *config)
+{
+	struct pc_context *ctx = server->ctx;
+	char fingerprint[128], fp_path[600], err[256];
+	FILE *f;
+
+	if (config->tls_cert || config->tls_key) {
+		if (!config->tls_cert || !config->tls_key) {
+			weston_log("rdp: give both --rdp-tls-cert and --rdp-tls-key, or neither\n");
+			return -1;
+		}
+		snprintf(server->cert_path, sizeof server->cert_path, "%s", config->tls_cert);
+		snprintf(server->key_path, sizeof server->key_path, "%s", config->tls_key);
+	} else {
+		if ((size_t)snprintf(server->cert_path, sizeof server->cert_path, "%s/%s.rdp.crt",
+				     ctx->runtime_dir,
+				     ctx->options.socket_name) >= sizeof server->cert_path ||
+		    (size_t)snprintf(server->key_path, sizeof server->key_path, "%s/%s.rdp.key",
+				     ctx->runtime_dir,
+				     ctx->options.socket_name) >= sizeof server->key_path) {
+			weston_log("rdp: runtime dir path too long for the TLS files\n");
+			return -1;
+		}
+		if (rdp_cert_generate(server->cert_path, server->key_path, "porthole", 365, err,
+				      sizeof err) < 0) {
+			weston_log("rdp: cannot make a TLS certificate: %s\n", err);
+			return -1;
+		}
+	}
+	if (rdp_cert_fingerprint(server->cert_path, fingerprint, sizeof fingerprint) < 0) {
+		weston_log("rdp: %s is not a PEM certificate\n", server->cert_path);
+		return -1;
+	}
+	weston_log("rdp: TLS certificate %s, SHA-256 %s\n", server->cert_path, fingerprint);
+	snprintf(fp_path, sizeof fp_path, "%s/%s.rdp.fingerprint", ctx->runtime_dir,
+		 ctx->options.socket_name);
+	f = fopen(fp_path, "w");
+	if (f) {
+		fprintf(f, "%s\n", fingerprint);
+		fclose(f);
+	}
+	return 0;
+}
+
+/* --- FreeRDP's own log ---------------------------------------------------------- */
+
+/* FreeRDP logs through WinPR's WLog, to stdout by default: send it to our log. */
+static BOOL
+rdp_server_handle_wlog_message(const wLogMessage *msg)
+{
+	static const char *const levels[] = {"trace", "debug", "info", "warning", "error", "fatal"};
+
+	weston_log("freerdp %s: %s\n", msg->Level < 6 ? levels[msg->Level] : "?",
+		   msg->TextString ? msg->TextString : "");
+	return TRUE;
+}
+
+static void
+rdp_server_route_wlog(void)
+{
+	wLog *root = WLog_GetRoot();
+	wLogCallbacks callbacks = {.message = rdp_server_handle_wlog_message};
+
+	/* The library's info lines are per packet stage; warnings and up matter. */
+	WLog_SetLogLevel(root, WLOG_WARN);
+	if (!WLog_SetLogAppenderType(root, WLOG_APPENDER_CALLBACK) ||
+	    !WLog_ConfigureAppender(WLog_GetLogAppender(root), "callbacks", &callbacks))
+		weston_log("rdp: cannot route FreeRDP's log; it goes to stdout\n");
+}
+
+/* --- authentication rate limit ------------------------------------------------ */
+
+bool
+rdp_server_is_locked(struct rdp_server *server)
+{
+	return time(NULL) < server->locked_until;
+}
+
+void
+rdp_server_note_auth_failure(struct rdp_server *server)
+{
+	time_t now = time(NULL);
+	time_t oldest;
+
+	server->auth_failures[server->next_failure] = now;
+	server->next_failure = (server->next_failure + 1) % RDP_AUTH_FAILURES_MAX;
+	oldest = server->auth_failures[server->next_failure];
+	if (oldest && now - oldest < RDP_AUTH_WINDOW_S) {
+		server->locked_until = now + RDP_AUTH_LOCKOUT_S;
+		weston_log("rdp: %d failed logins within %d s; refusing connections for %d s\n",
+			   RDP_AUTH_FAILURES_MAX, RDP_AUTH_WINDOW_S, RDP_AUTH_LOCKOUT_S);
+	}
+}
+
+/* --- listener ------------------------------------------------------------------ */
+
+static BOOL
+rdp_server_handle_peer_accepted(freerdp_listener *listener, freerdp_peer *client)
+{
+	struct rdp_server *server = listener->param4;
+
+	if (rdp_server_is_locked(server)) {
+		weston_log("rdp: refusing a connection during the login lockout\n");
+		freerdp_peer_free(client);
+		return TRUE;
+	}
+	/* A peer that cannot be set up is dropped alone; the listener goes on. */
+	if (rdp_peer_accept(server, client) < 0)
+		weston_log("rdp: dropping a peer that could not be set up\n");
+	return TRUE;
+}
+
+static int
+rdp_server_handle_listener_event(int fd, uint32_t mask, void *data)
+{
+	struct rdp_server *server = data;
+
+	if (!server->listener->CheckFileDescriptor(server->listener))
+		weston_log("rdp: the listener failed to accept a connection\n");
+	return 0;
+}
+
+static int
+rdp_server_listen(struct rdp_server *server, const char *listen)
+{
+	struct wl_event_loop *loop = wl_display_get_event_loop(server->ctx->display);
+	HANDLE handles[RDP_MAX_EVENT_FDS];
+	char host[128];
+	DWORD n;
+	int port;
+
+	if (rdp_server_parse_tcp(listen, host, sizeof host, &port) < 0) {
+		weston_log("rdp: --rdp-listen=%s: expected tcp:HOST:PORT\n", listen);
+		return -1;
+	}
+	server->listener = freerdp_listener_new();
+	if (!server->listener)
+		return -1;
+	server->listener->param4 = server;
+	server->listener->PeerAccepted = rdp_server_handle_peer_accepted;
+	if (!server->listener->Open(server->listener, host, (UINT16)port)) {
+		weston_log("rdp: cannot listen on %s:%d (in use? pick another port)\n", host, port);
+		return -1;
+	}
+	n = server->listener->GetEventHandles(server->listener, handles, RDP_MAX_EVENT_FDS);
+	for (DWORD i = 0; i < n; i++) {
+		int fd = GetEventFileDescriptor(handles[i]);
+		server->listener_events[server->n_listener_events++] = wl_event_loop_add_fd(
+			loop, fd, WL_EVENT_READABLE, rdp_server_handle_listener_event, server);
+	}
+	weston_log("rdp: listening on %s:%d (desktop mode, TLS, user %s)\n", host, port,
+		   server->user);
+	return 0;
+}
+
+/* --- lifetime ---------------------------------------------------------------- */
+
+struct rdp_server *
+rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config)
+{
+	struct rdp_server *server = calloc(1, sizeof *server);
+
+	if (!server)
+		return NULL;
+	server->ctx = ctx;
+	wl_list_init(&server->peers);
+	rdp_server_route_wlog();
+	/* TCP reaches other users and machines: credentials are required. */
+	if (!config->user || !config->password_file) {
+		weston_log("rdp: a TCP listener needs --rdp-user and --rdp-password-file\n");
+		goto err;
+	}
+	server->user = strdup(config->user);
+	server->password = rdp_server_read_password(config->password_file);
+	if (!server->user || !server->password)
+		goto err;
+	if (rdp_server_setup_tls(server, config) < 0 ||
+	    rdp_server_listen(server, config->listen) < 0)
+		goto err;
+	return server;
+err:
+	rdp_server_destroy(server);
+	return NULL;
+}
+
+void
+rdp_server_destroy(struct rdp_server *server)
+{
+	struct rdp_peer *peer, *tmp;
+
+	if (!server)
+		return;
+	wl_list_for_each_safe(peer, tmp, &server->peers, link) rdp_peer_destroy(peer);
+	for (int i = 0; i < server->n_listener_events; i++)
+		wl_event_source_remove(server->listener_events[i]);
+	if (server->listener) {
+		server->listener->Close(server->listener);
+		freerdp_listener_free(server->listener);
+	}
+	if (server->password) {
+		explicit_bzero(server->password, strlen(server->password));
+		free(server->password);
+	}
+	free(server->user);
+	free(server);
+}

@@ -1,0 +1,26 @@
+/*
+ * Porthole's RDP server: FreeRDP 2.11's server library as the protocol engine,
+ * peers on the compositor's event loop. This first version serves desktop mode
+ * (the whole first output as one screen) over TCP with TLS and a password.
+ */
+#ifndef PORTHOLE_RDP_SERVER_H
+#define PORTHOLE_RDP_SERVER_H
+
+struct pc_context;
+struct rdp_server;
+
+struct rdp_server_config {
+	const char *listen;        /* "tcp:HOST:PORT" */
+	const char *user;          /* required on TCP */
+	const char *password_file; /* mode 0600, the password on its first line */
+	const char *tls_cert;      /* both or neither: otherwise a self-signed pair */
+	const char *tls_key;
+};
+
+/** Starts listening. NULL on failure, with the reason logged. */
+struct rdp_server *rdp_server_create(struct pc_context *ctx,
+				     const struct rdp_server_config *config);
+
+void rdp_server_destroy(struct rdp_server *server);
+
+#endif

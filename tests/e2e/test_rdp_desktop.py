@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Desktop mode through a real RDP client: xfreerdp (FreeRDP 2.11) under Xvfb.
+
+The host screen is captured from Xvfb and compared with the compositor's own
+screenshot; input is typed and clicked into the host window with xdotool and
+must reach the Wayland app.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from porthole_test import (WAYLAND_CLIENT, Compositor, TestFailure, check, image_diff,  # noqa: E402
+                           png_read, run, save_artifact, wait_until)
+
+USER, PASSWORD = "porthole", "correct horse battery staple"
+KEY_A, KEY_B = 30, 48
+
+
+def need(*programs):
+    for p in programs:
+        if not shutil.which(p):
+            raise TestFailure("%s is not installed; run scripts/install-deps.sh" % p)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Host:
+    """The user's machine: an Xvfb screen with xfreerdp on it."""
+
+    def __init__(self, procs):
+        need("Xvfb", "xfreerdp", "xdotool", "import", "xdpyinfo")
+        self.procs = procs
+        r, w = os.pipe()
+        self.xvfb = procs.start(["Xvfb", "-displayfd", str(w), "-screen", "0", "1024x768x24",
+                                 "-nolisten", "tcp"], pass_fds=(w,),
+                                log=os.path.join(tempfile.gettempdir(), "porthole-xvfb.log"))
+        os.close(w)
+        number = os.read(r, 16).decode().split("\n")[0].strip()
+        # Keep the pipe open: the server may write its number again and dies on EPIPE.
+        self.displayfd = os.fdopen(r, "rb")
+        check(number.isdigit(), "Xvfb did not start")
+        self.display = ":" + number
+        self.env = dict(os.environ, DISPLAY=self.display)
+        self.client = None
+        # -displayfd can answer before the server takes connections
+        wait_until(lambda: subprocess.run(["xdpyinfo", "-display", self.display],
+                                          capture_output=True).returncode == 0,
+                   10, 0.1, "Xvfb to accept connections")
+
+    def connect(self, port, password=PASSWORD, size="640x480"):
+        self.log = tempfile.mktemp(prefix="xfreerdp-", suffix=".log")
+        self.client = self.procs.start(
+            ["xfreerdp", "/v:127.0.0.1:%d" % port, "/u:" + USER, "/p:" + password,
+             "/cert:ignore", "/size:" + size, "/bpp:32", "-grab-keyboard", "/log-level:WARN"],
+            env=self.env, log=self.log)
+        return self.client
+
+    def screen(self):
+        path = tempfile.mktemp(prefix="host-", suffix=".png")
+        subprocess.run(["import", "-window", "root", "-display", self.display, "png24:" + path],
+                       check=True, timeout=20, capture_output=True)
+        img = png_read(path)
+        os.unlink(path)
+        return img
+
+    def xdotool(self, *args):
+        return subprocess.run(["xdotool"] + list(args), env=self.env, capture_output=True, text=True,
+                              timeout=10)
+
+    def rdp_window(self):
+        r = self.xdotool("search", "--class", "xfreerdp")
+        ids = r.stdout.split()
+        return ids[0] if ids else None
+
+
+def start(procs):
+    pwfile = os.path.join(tempfile.mkdtemp(prefix="porthole-pw-"), "password")
+    procs.dirs.append(os.path.dirname(pwfile))
+    with open(pwfile, "w") as f:
+        f.write(PASSWORD + "\n")
+    os.chmod(pwfile, 0o600)
+    port = free_port()
+    comp = Compositor(procs, ["--rdp-listen=tcp:127.0.0.1:%d" % port, "--rdp-user=" + USER,
+                              "--rdp-password-file=" + pwfile])
+    return comp, port
+
+
+def host_matches(host, comp, what):
+    """Waits until the host shows exactly the compositor's output at (0,0)."""
+    last = [None]
+
+    def same():
+        expected = comp.screenshot()
+        shot = host.screen()
+        if expected.width > shot.width or expected.height > shot.height:
+            return False  # the output has not taken the client's size yet
+        region = shot.crop(0, 0, expected.width, expected.height)
+        bad, diff = image_diff(region, expected, 2)
+        last[0] = (bad, region, diff)
+        return bad == 0
+    try:
+        wait_until(same, 20, 0.3, what)
+    except TestFailure:
+        if last[0] is None:
+            raise
+        bad, region, diff = last[0]
+        save_artifact("rdp-host.png", region)
+        if diff is not None:
+            save_artifact("rdp-diff.png", diff)
+        raise TestFailure("%s: %d pixels differ (host shot and diff in artifacts)" % (what, bad))
+
+
+def test_desktop_pixels_follow_the_compositor(procs):
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "over rdp"])
+    w = comp.wait_window(lambda w: w["title"] == "over rdp")
+    host = Host(procs)
+    host.connect(port)
+    wait_until(lambda: '"width":640,"height":480' in comp.cli("outputs"), 20, what="output sized to the client")
+    host_matches(host, comp, "the first frame")
+    # only the damage travels now: move the window and the host follows
+    comp.cli("window", str(w["id"]), "move", "400", "300")
+    host_matches(host, comp, "the frame after a move")
+    check("logged in as " + USER in comp.read_log(), "no login line in the log")
+    comp.stop()
+
+
+def test_wrong_password_is_refused(procs):
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "secret"])
+    comp.wait_window(lambda w: w["title"] == "secret")
+    host = Host(procs)
+    bad = host.connect(port, password="wrong")
+    wait_until(lambda: bad.poll() is not None, 20, what="the refused client to exit")
+    check(bad.returncode != 0, "xfreerdp with a wrong password exited 0")
+    check("refused 127.0.0.1: wrong user name or password" in comp.read_log(), "no refusal in the log")
+    shot = host.screen()
+    check(shot.count_distinct() == 1, "pixels reached an unauthenticated client")
+    # the server keeps serving the right password
+    host.connect(port)
+    host_matches(host, comp, "a correct login after a wrong one")
+    comp.stop()
+
+
+def test_typing_and_clicking_through_the_host(procs):
+    comp, port = start(procs)
+    log_a = os.path.join(comp.runtime_dir, "keys-a")
+    log_b = os.path.join(comp.runtime_dir, "keys-b")
+    comp.client([WAYLAND_CLIENT, "--title", "a", "--key-log", log_a])
+    a = comp.wait_window(lambda w: w["title"] == "a")
+    comp.client([WAYLAND_CLIENT, "--title", "b", "--key-log", log_b])
+    comp.wait_window(lambda w: w["title"] == "b" and w["focused"])
+    host = Host(procs)
+    host.connect(port)
+    host_matches(host, comp, "the first frame")
+    wid = wait_until(host.rdp_window, 10, what="the xfreerdp window")
+    host.xdotool("windowfocus", "--sync", wid)
+    # a click on the part of window a that b does not cover focuses a
+    host.xdotool("mousemove", "--sync", "10", "10")
+    host.xdotool("click", "1")
+    wait_until(lambda: [x for x in comp.windows() if x["id"] == a["id"]][0]["focused"], 10,
+               what="the host click to focus window a")
+    host.xdotool("type", "--delay", "50", "ab")
+    wait_until(lambda: os.path.exists(log_a) and open(log_a).read().split() == [str(KEY_A), str(KEY_B)],
+               10, what="typed keys to reach window a")
+    check(not os.path.exists(log_b) or not open(log_b).read(), "keys reached the unfocused window")
+    comp.stop()
+
+
+def test_garbage_and_reconnect(procs):
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "steady"])
+    w = comp.wait_window(lambda w: w["title"] == "steady")
+    host = Host(procs)
+    client = host.connect(port)
+    host_matches(host, comp, "the first frame")
+    # random and truncated bytes from other connections disturb nobody
+    for payload in (os.urandom(4096), b"\x03\x00\x00\x13\x0e\xe0", b"\x16\x03\x01\x02\x00" + os.urandom(64)):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(payload)
+        s.close()
+    comp.cli("window", str(w["id"]), "move", "300", "200")
+    host_matches(host, comp, "updates after garbage on other connections")
+    check(client.poll() is None, "the connected client was dropped")
+    # disconnect, reconnect: the desktop comes back whole
+    procs.stop(client)
+    wait_until(lambda: "disconnected" in comp.read_log(), 10, what="the server to notice the disconnect")
+    host.connect(port)
+    host_matches(host, comp, "the desktop after a reconnect")
+    check(comp.alive(), "compositor died")
+    comp.stop()
+
+
+if __name__ == "__main__":
+    run([test_desktop_pixels_follow_the_compositor, test_wrong_password_is_refused,
+         test_typing_and_clicking_through_the_host, test_garbage_and_reconnect])
