@@ -18,6 +18,7 @@ struct damage_capture {
 	uint32_t *scratch; /* one rectangle as read_pixels packs it */
 	damage_capture_func_t handler;
 	void *handler_data;
+	bool resend_all; /* the next repaint hands on everything, changed or not */
 	int width, height;
 	struct damage_capture_stats stats;
 };
@@ -31,8 +32,14 @@ damage_capture_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Reads one damage rectangle into the shadow copy and adds to @changed the rows
+ * whose pixels really differ: libweston's frame damage also repeats the previous
+ * frame's, and a peer should not be sent what it already has.
+ */
 static void
-damage_capture_read_rect(struct damage_capture *capture, const pixman_box32_t *box)
+damage_capture_read_rect(struct damage_capture *capture, const pixman_box32_t *box,
+			 pixman_region32_t *changed)
 {
 	struct weston_output *output = capture->output;
 	struct weston_compositor *ec = output->compositor;
@@ -40,25 +47,33 @@ damage_capture_read_rect(struct damage_capture *capture, const pixman_box32_t *b
 	bool swap = ec->read_format == PIXMAN_a8b8g8r8 || ec->read_format == PIXMAN_x8b8g8r8;
 	int x = box->x1 - output->x, y = box->y1 - output->y;
 	int w = box->x2 - box->x1, h = box->y2 - box->y1;
+	int first = -1, last = -1;
 
 	if (ec->renderer->read_pixels(output, ec->read_format, capture->scratch, x,
 				      yflip ? capture->height - y - h : y, w, h) < 0)
 		return;
 	for (int row = 0; row < h; row++) {
-		const uint32_t *src = capture->scratch + (size_t)(yflip ? h - 1 - row : row) * w;
+		uint32_t *src = capture->scratch + (size_t)(yflip ? h - 1 - row : row) * w;
 		uint32_t *dst = capture->shadow + (size_t)(y + row) * capture->width + x;
 
-		if (!swap) {
-			memcpy(dst, src, (size_t)w * 4);
+		if (swap) {
+			for (int i = 0; i < w; i++) {
+				uint32_t p = src[i];
+				src[i] = (p & 0xff00ff00) | ((p & 0xff) << 16) | ((p >> 16) & 0xff);
+			}
+		}
+		if (!capture->resend_all && memcmp(dst, src, (size_t)w * 4) == 0)
 			continue;
-		}
-		for (int i = 0; i < w; i++) {
-			uint32_t p = src[i];
-			dst[i] = (p & 0xff00ff00) | ((p & 0xff) << 16) | ((p >> 16) & 0xff);
-		}
+		memcpy(dst, src, (size_t)w * 4);
+		if (first < 0)
+			first = row;
+		last = row;
 	}
 	capture->stats.rects++;
 	capture->stats.pixels += (uint64_t)w * h;
+	if (first >= 0)
+		pixman_region32_union_rect(changed, changed, x, y + first, (unsigned)w,
+					   (unsigned)(last - first + 1));
 }
 
 static void
@@ -66,7 +81,7 @@ damage_capture_handle_frame(struct wl_listener *listener, void *data)
 {
 	struct damage_capture *capture = wl_container_of(listener, capture, frame_listener);
 	struct weston_output *output = capture->output;
-	pixman_region32_t *damage = data, clipped;
+	pixman_region32_t *damage = data, clipped, changed;
 	pixman_box32_t *boxes;
 	uint64_t start = damage_capture_now_ns();
 	int n;
@@ -76,17 +91,18 @@ damage_capture_handle_frame(struct wl_listener *listener, void *data)
 	pixman_region32_init_rect(&clipped, output->x, output->y, (unsigned)capture->width,
 				  (unsigned)capture->height);
 	pixman_region32_intersect(&clipped, &clipped, damage);
+	pixman_region32_init(&changed);
 	boxes = pixman_region32_rectangles(&clipped, &n);
 	for (int i = 0; i < n; i++)
-		damage_capture_read_rect(capture, &boxes[i]);
+		damage_capture_read_rect(capture, &boxes[i], &changed);
 	if (n > 0) {
 		capture->stats.frames++;
 		capture->stats.readback_ns += damage_capture_now_ns() - start;
-		if (capture->handler) {
-			pixman_region32_translate(&clipped, -output->x, -output->y);
-			capture->handler(capture->handler_data, &clipped);
-		}
+		capture->resend_all = false;
 	}
+	if (capture->handler && pixman_region32_not_empty(&changed))
+		capture->handler(capture->handler_data, &changed);
+	pixman_region32_fini(&changed);
 	pixman_region32_fini(&clipped);
 }
 
@@ -120,8 +136,7 @@ damage_capture_create(struct weston_output *output)
 		return NULL;
 	}
 	wl_signal_init(&capture->destroy_signal);
-	/* Everything is unknown at first: the first repaint reads the whole output. */
-	weston_output_damage(output);
+	damage_capture_resend_all(capture);
 	capture->frame_listener.notify = damage_capture_handle_frame;
 	wl_signal_add(&output->frame_signal, &capture->frame_listener);
 	capture->output_destroy_listener.notify = damage_capture_handle_output_destroy;
@@ -155,6 +170,14 @@ void
 damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_stats *stats)
 {
 	*stats = capture->stats;
+}
+
+void
+damage_capture_resend_all(struct damage_capture *capture)
+{
+	capture->resend_all = true;
+	weston_output_damage(capture->output);
+	weston_output_schedule_repaint(capture->output);
 }
 
 void

@@ -34,13 +34,17 @@ const uint32_t *damage_capture_get_pixels(struct damage_capture *capture, int *w
 void damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_stats *stats);
 
 /**
- * Called after each repaint's damage is read back, with that damage in
- * output-local coordinates (pixman_region32_t *), the shadow copy up to date.
+ * Called after each repaint's damage is read back, with the region whose pixels
+ * really changed, in output-local coordinates (pixman_region32_t *); the shadow
+ * copy is up to date. Not called when nothing changed.
  */
 typedef void (*damage_capture_func_t)(void *data, void *damage);
 
 void damage_capture_set_handler(struct damage_capture *capture, damage_capture_func_t handler,
 				void *data);
+
+/** Reads the whole output at the next repaint and hands all of it on, changed or not. */
+void damage_capture_resend_all(struct damage_capture *capture);
 
 /** @listener is called once when the capture is destroyed (with its output, or by its owner). */
 void damage_capture_add_destroy_listener(struct damage_capture *capture,

@@ -139,23 +139,17 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 	damage_capture_set_handler(peer->capture, rdp_graphics_handle_damage, peer);
 	peer->capture_destroy_listener.notify = rdp_graphics_handle_capture_destroy;
 	damage_capture_add_destroy_listener(peer->capture, &peer->capture_destroy_listener);
-	weston_output_schedule_repaint(output);
 }
 
 void
 rdp_graphics_start(struct rdp_peer *peer)
 {
-	struct weston_output *output = output_manager_get(peer->server->ctx->outputs, 0);
-
 	if (!peer->capture) {
 		rdp_graphics_start_capture(peer);
 		return;
 	}
 	/* Everything again: the client has nothing, or asked for a refresh. */
-	if (output) {
-		weston_output_damage(output);
-		weston_output_schedule_repaint(output);
-	}
+	damage_capture_resend_all(peer->capture);
 }
 
 int

@@ -93,12 +93,17 @@ fill_pattern(uint32_t *pixels, int width, int height, void *data)
 			if (!c)
 				c = quadrant_colors[(y >= height / 2) * 2 + (x >= width / 2)];
 			/*
-			 * Animation: the whole buffer changes colour each frame, or
-			 * with --damage-band only the rows at the top (a terminal line).
+			 * Animation: every pixel of the buffer changes each frame (a hash,
+			 * so nothing compresses it away), or with --damage-band only the
+			 * rows at the top (a terminal line).
 			 */
 			if (args->opts->animate &&
 			    (!args->opts->damage_band || y < args->opts->damage_band))
-				c = 0xff000000 | ((args->frame * 2654435761u >> 8) ^ (uint32_t)x);
+				c = 0xff000000 |
+				    (((uint32_t)x * 73856093u ^ (uint32_t)y * 19349663u ^
+				      args->frame * 83492791u) *
+					     2654435761u >>
+				     8);
 			if (args->opts->alpha < 255) {
 				uint32_t a = (uint32_t)args->opts->alpha;
 				c = a << 24 | (((c >> 16) & 0xff) * a / 255) << 16 |

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""RDP benchmarks, desktop mode: figures printed, never pass/fail.
+
+Same run, same client (xfreerdp under Xvfb, identical flags), same workloads,
+side by side: porthole-compositor --rdp-listen and Debian's
+`weston --backend=rdp-backend.so --shell=desktop-shell.so` (which has no RAIL).
+  workloads: a 1280x720 full-window animation, a terminal-line band, idle
+  figures:   frames composited per second, server CPU ms per frame, bytes on the
+             wire per frame (the connection's bytes_sent from ss), idle CPU and bytes
+
+Usage: bench_rdp.py [--frames N] [--idle SECONDS] [--client-flags "/nsc ..."]
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from porthole_test import CLI, COMPOSITOR, WAYLAND_CLIENT  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+W, H = 1280, 720
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def bytes_sent(port):
+    """bytes_sent of the server side of the connection on @port (ss -tin)."""
+    out = subprocess.run(["ss", "-tinH", "state", "established", "( sport = :%d )" % port],
+                         capture_output=True, text=True).stdout
+    m = re.search(r"bytes_sent:(\d+)", out)
+    return int(m.group(1)) if m else 0
+
+
+class Rig:
+    def __init__(self, kind, client_flags):
+        self.kind = kind
+        self.tmp = tempfile.mkdtemp(prefix="porthole-benchrdp-")
+        os.chmod(self.tmp, 0o700)
+        self.port = free_port()
+        self.procs = []
+        self.env = dict(os.environ, XDG_RUNTIME_DIR=self.tmp, WAYLAND_DISPLAY="wayland-bench")
+        log = open(os.path.join(self.tmp, "server.log"), "w")
+        if kind == "porthole":
+            pw = os.path.join(self.tmp, "pw")
+            with open(pw, "w") as f:
+                f.write("bench\n")
+            os.chmod(pw, 0o600)
+            argv = [COMPOSITOR, "--socket=wayland-bench", "--width=%d" % W, "--height=%d" % H,
+                    "--rdp-listen=tcp:127.0.0.1:%d" % self.port, "--rdp-user=bench",
+                    "--rdp-password-file=" + pw]
+        else:
+            cert, key = os.path.join(self.tmp, "c.pem"), os.path.join(self.tmp, "k.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                            "-out", cert, "-days", "1", "-subj", "/CN=bench"], check=True,
+                           capture_output=True)
+            argv = ["weston", "--backend=rdp-backend.so", "--shell=desktop-shell.so",
+                    "--socket=wayland-bench", "--width=%d" % W, "--height=%d" % H,
+                    "--address=127.0.0.1", "--port=%d" % self.port, "--rdp-tls-cert=" + cert,
+                    "--rdp-tls-key=" + key, "--idle-time=0"]
+        self.server = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(self.server)
+        self.wait(lambda: os.path.exists(os.path.join(self.tmp, "wayland-bench")), "Wayland socket")
+        r, w = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "%dx%dx24" % (W, H),
+                                 "-nolisten", "tcp"], pass_fds=(w,), stderr=subprocess.DEVNULL)
+        os.close(w)
+        self.procs.append(xvfb)
+        self.displayfd = os.fdopen(r, "rb")
+        display = ":" + self.displayfd.readline().decode().strip()
+        self.wait(lambda: subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0,
+                  "Xvfb")
+        client = subprocess.Popen(["xfreerdp", "/v:127.0.0.1:%d" % self.port, "/u:bench", "/p:bench",
+                                   "/cert:ignore", "/size:%dx%d" % (W, H), "/bpp:32", "/log-level:ERROR"]
+                                  + client_flags.split(),
+                                  env=dict(os.environ, DISPLAY=display), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        self.procs.append(client)
+        self.wait(lambda: bytes_sent(self.port) > 0, "the RDP connection")
+        time.sleep(2)  # activation and the first full frame
+
+    def wait(self, pred, what, timeout=20):
+        deadline = time.monotonic() + timeout
+        while not pred():
+            if time.monotonic() > deadline:
+                raise RuntimeError("%s: no %s" % (self.kind, what))
+            time.sleep(0.05)
+
+    def animate(self, frames, band):
+        argv = [WAYLAND_CLIENT, "--animate", "--frames", str(frames), "--width", str(W), "--height", str(H),
+                "--fullscreen", "--title", "bench"]
+        if band:
+            argv += ["--damage-band", str(band)]
+        b0, c0 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        out = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=300).stdout
+        time.sleep(0.5)  # the last frames leave the server
+        b1, c1 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        n, seconds = int(out.split()[1]), float(out.split()[3])
+        return n / seconds, (c1 - c0) * 1000 / n, (b1 - b0) / n
+
+    def idle(self, seconds):
+        client = subprocess.Popen([WAYLAND_CLIENT, "--title", "idle"], env=self.env)
+        self.procs.insert(0, client)
+        time.sleep(1.5)
+        b0, c0 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        time.sleep(seconds)
+        return cpu_seconds(self.server.pid) - c0, bytes_sent(self.port) - b0
+
+    def stop(self):
+        for p in reversed(self.procs[1:]):
+            p.terminate()
+        for p in self.procs:
+            if p is self.server:
+                continue
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.server.terminate()
+        try:
+            self.server.wait(10)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+        self.displayfd.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def ratio(a, b):
+    return "%.2f" % (a / b) if b else "n/a"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--frames", type=int, default=300)
+    ap.add_argument("--idle", type=float, default=30.0)
+    ap.add_argument("--client-flags", default="", help="extra xfreerdp flags for both servers")
+    args = ap.parse_args()
+    for tool in ("weston", "xfreerdp", "Xvfb", "ss", "openssl"):
+        if not shutil.which(tool):
+            sys.exit("%s is missing; run scripts/install-deps.sh" % tool)
+
+    print("== RDP desktop mode, %dx%d, xfreerdp %s, %d frames" % (W, H, args.client_flags or "(defaults)", args.frames))
+    print("  %-15s %-9s %8s %12s %14s" % ("workload", "server", "fps", "cpu ms/frame", "bytes/frame"))
+    results = {}
+    for band, name in ((0, "full window"), (16, "terminal line")):
+        for kind in ("porthole", "weston"):
+            rig = Rig(kind, args.client_flags)
+            try:
+                results[(name, kind)] = rig.animate(args.frames, band)
+            finally:
+                rig.stop()
+            fps, cpu, wire = results[(name, kind)]
+            print("  %-15s %-9s %8.1f %12.3f %14.0f" % (name, kind, fps, cpu, wire))
+        p, w = results[(name, "porthole")], results[(name, "weston")]
+        print("  %-15s porthole/weston: fps %s, cpu/frame %s, bytes/frame %s" % (
+            name, ratio(p[0], w[0]), ratio(p[1], w[1]), ratio(p[2], w[2])))
+    print("\n== idle %.0f s with a mapped, unchanging window" % args.idle)
+    for kind in ("porthole", "weston"):
+        rig = Rig(kind, args.client_flags)
+        try:
+            cpu, wire = rig.idle(args.idle)
+        finally:
+            rig.stop()
+        print("  %-9s cpu %.3f s, bytes sent %d" % (kind, cpu, wire))
+
+
+if __name__ == "__main__":
+    main()
