@@ -72,7 +72,11 @@ bool rdp_server_is_locked(struct rdp_server *server);
 void rdp_server_note_auth_failure(struct rdp_server *server);
 
 /* rdp-peer.c */
-int rdp_peer_accept(struct rdp_server *server, freerdp_peer *client);
+/**
+ * Sets up a new peer. Returns false when it did not take @client, which the
+ * listener then closes and frees; a peer that fails later is dropped here.
+ */
+bool rdp_peer_accept(struct rdp_server *server, freerdp_peer *client);
 
 void rdp_peer_destroy(struct rdp_peer *peer);
 

@@ -169,30 +169,29 @@ rdp_peer_set_capabilities(rdpSettings *settings)
 	freerdp_settings_set_bool(settings, FreeRDP_HasHorizontalWheel, TRUE);
 }
 
-int
+bool
 rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 {
 	struct wl_event_loop *loop = wl_display_get_event_loop(server->ctx->display);
-	struct rdp_peer *peer = calloc(1, sizeof *peer);
+	struct rdp_peer *peer;
 	HANDLE handles[RDP_MAX_EVENT_FDS];
 	DWORD n;
-
-	if (!peer) {
-		freerdp_peer_free(client);
-		return -1;
-	}
-	peer->server = server;
-	peer->client = client;
-	wl_list_insert(&server->peers, &peer->link);
 
 	client->ContextSize = sizeof(struct rdp_peer_context);
 	client->ContextNew = rdp_peer_context_new;
 	client->ContextFree = rdp_peer_context_free;
+	/* Until the context exists the listener owns the connection: say no. */
+	peer = calloc(1, sizeof *peer);
+	if (!peer)
+		return false;
 	if (!freerdp_peer_context_new(client)) {
-		peer->client = NULL;
-		freerdp_peer_free(client);
-		goto err;
+		free(peer);
+		return false;
 	}
+	/* From here the context owns the socket, and rdp_peer_destroy() frees it all. */
+	peer->server = server;
+	peer->client = client;
+	wl_list_insert(&server->peers, &peer->link);
 	((struct rdp_peer_context *)client->context)->peer = peer;
 	if (rdp_peer_configure(peer) < 0 || !client->Initialize(client))
 		goto err;
@@ -214,8 +213,9 @@ rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 			loop, fd, WL_EVENT_READABLE, rdp_peer_handle_activity, peer);
 	}
 	weston_log("rdp: connection from %s\n", client->hostname);
-	return 0;
+	return true;
 err:
+	weston_log("rdp: dropping %s: the connection could not be set up\n", client->hostname);
 	rdp_peer_destroy(peer);
-	return -1;
+	return true;
 }

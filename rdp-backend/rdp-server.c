@@ -174,15 +174,12 @@ rdp_server_handle_peer_accepted(freerdp_listener *listener, freerdp_peer *client
 {
 	struct rdp_server *server = listener->param4;
 
+	/* FALSE has FreeRDP close the connection and free the peer. */
 	if (rdp_server_is_locked(server)) {
 		weston_log("rdp: refusing a connection during the login lockout\n");
-		freerdp_peer_free(client);
-		return TRUE;
+		return FALSE;
 	}
-	/* A peer that cannot be set up is dropped alone; the listener goes on. */
-	if (rdp_peer_accept(server, client) < 0)
-		weston_log("rdp: dropping a peer that could not be set up\n");
-	return TRUE;
+	return rdp_peer_accept(server, client);
 }
 
 static int

@@ -153,6 +153,24 @@ def test_wrong_password_is_refused(procs):
     comp.stop()
 
 
+def test_repeated_failures_lock_logins_out(procs):
+    comp, port = start(procs)
+    host = Host(procs)
+    for i in range(5):
+        bad = host.connect(port, password="guess-%d" % i)
+        wait_until(lambda: bad.poll() is not None, 20, what="refused client %d to exit" % i)
+    wait_until(lambda: "failed logins within" in comp.read_log(), 5, what="the lockout to start")
+    # during the lockout even the right password gets nothing
+    good = host.connect(port)
+    wait_until(lambda: good.poll() is not None, 20, what="the locked-out client to be dropped")
+    check("refusing a connection during the login lockout" in comp.read_log(), "no lockout refusal logged")
+    check(host.screen().count_distinct() == 1, "pixels reached a client during the lockout")
+    time.sleep(10)  # RDP_AUTH_LOCKOUT_S
+    host.connect(port)
+    wait_until(lambda: "logged in as " + USER in comp.read_log(), 20, what="a login after the lockout")
+    comp.stop()
+
+
 def test_typing_and_clicking_through_the_host(procs):
     comp, port = start(procs)
     log_a = os.path.join(comp.runtime_dir, "keys-a")
@@ -204,4 +222,5 @@ def test_garbage_and_reconnect(procs):
 
 if __name__ == "__main__":
     run([test_desktop_pixels_follow_the_compositor, test_wrong_password_is_refused,
+         test_repeated_failures_lock_logins_out,
          test_typing_and_clicking_through_the_host, test_garbage_and_reconnect])
