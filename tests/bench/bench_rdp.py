@@ -51,11 +51,19 @@ def bytes_sent(port):
 
 class Rig:
     def __init__(self, kind, client_flags):
+        self.procs = []
+        self.displayfd = None
+        try:
+            self.start(kind, client_flags)
+        except BaseException:
+            self.stop()  # nothing of a failed start outlives it
+            raise
+
+    def start(self, kind, client_flags):
         self.kind = kind
         self.tmp = tempfile.mkdtemp(prefix="porthole-benchrdp-")
         os.chmod(self.tmp, 0o700)
         self.port = free_port()
-        self.procs = []
         self.env = dict(os.environ, XDG_RUNTIME_DIR=self.tmp, WAYLAND_DISPLAY="wayland-bench")
         log = open(os.path.join(self.tmp, "server.log"), "w")
         if kind == "porthole":
@@ -124,22 +132,20 @@ class Rig:
         return cpu_seconds(self.server.pid) - c0, bytes_sent(self.port) - b0
 
     def stop(self):
-        for p in reversed(self.procs[1:]):
+        # clients and Xvfb first, the server last; all by pid
+        for p in reversed(self.procs):
             p.terminate()
-        for p in self.procs:
-            if p is self.server:
-                continue
             try:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
-        self.server.terminate()
-        try:
-            self.server.wait(10)
-        except subprocess.TimeoutExpired:
-            self.server.kill()
-        self.displayfd.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+                p.wait()
+        self.procs = []
+        if self.displayfd:
+            self.displayfd.close()
+            self.displayfd = None
+        if getattr(self, "tmp", None):
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def ratio(a, b):

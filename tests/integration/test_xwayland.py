@@ -3,6 +3,7 @@
 dies, display numbers chosen by lock files, and the socket in any directory."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -16,9 +17,28 @@ def xwayland_pids(comp):
     return [p for p in children_of(comp.process.pid) if process_name(p) == "Xwayland"]
 
 
+def display_taken(n):
+    """As libweston decides: a lock file naming a live process, or a bound abstract socket."""
+    try:
+        with open("/tmp/.X%d-lock" % n) as f:
+            pid = int(f.read().strip())
+        os.kill(pid, 0)
+        return True
+    except (OSError, ValueError):
+        pass
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.bind("\0/tmp/.X11-unix/X%d" % n)
+        return False
+    except OSError:
+        return True
+    finally:
+        s.close()
+
+
 def first_free_display():
     n = 0
-    while os.path.exists("/tmp/.X%d-lock" % n) or os.path.exists("/tmp/.X11-unix/X%d" % n):
+    while display_taken(n):
         n += 1
     return n
 
