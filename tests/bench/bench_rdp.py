@@ -98,8 +98,9 @@ class Rig:
         client = subprocess.Popen(["xfreerdp", "/v:127.0.0.1:%d" % self.port, "/u:bench", "/p:bench",
                                    "/cert:ignore", "/size:%dx%d" % (W, H), "/bpp:32", "/log-level:ERROR"]
                                   + client_flags.split(),
-                                  env=dict(os.environ, DISPLAY=display), stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+                                  env=dict(os.environ, DISPLAY=display),
+                                  stdout=open(os.path.join(self.tmp, "client.log"), "w"),
+                                  stderr=subprocess.STDOUT)
         self.procs.append(client)
         self.wait(lambda: bytes_sent(self.port) > 0, "the RDP connection")
         time.sleep(2)  # activation and the first full frame
@@ -108,7 +109,12 @@ class Rig:
         deadline = time.monotonic() + timeout
         while not pred():
             if time.monotonic() > deadline:
-                raise RuntimeError("%s: no %s" % (self.kind, what))
+                logs = ""
+                for name in ("server.log", "client.log"):
+                    path = os.path.join(self.tmp, name)
+                    if os.path.exists(path):
+                        logs += "\n--- %s:\n%s" % (name, open(path, errors="replace").read()[-1500:])
+                raise RuntimeError("%s: no %s%s" % (self.kind, what, logs))
             time.sleep(0.05)
 
     def animate(self, frames, band):
