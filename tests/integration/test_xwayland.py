@@ -70,6 +70,26 @@ def test_lazy_start_and_restart(procs):
     check(not os.path.exists("/tmp/.X11-unix/X" + comp.env["DISPLAY"][1:]), "X socket left behind")
 
 
+def test_crash_with_windows_open(procs):
+    """Xwayland dies under open windows, five times: each time the compositor
+    goes on and the next X11 client gets a new server (libweston 10 used to
+    crash here in cairo; see compositor/xcb-disconnect.c)."""
+    comp = Compositor(procs, xwayland=True)
+    seen = set()
+    for round_ in range(5):
+        title = "crash-%d" % round_
+        client = comp.client([X11_CLIENT, "--title", title])
+        x11_window(comp, title)
+        pids = xwayland_pids(comp)
+        check(len(pids) == 1 and pids[0] not in seen, "round %d: Xwayland %r" % (round_, pids))
+        seen.add(pids[0])
+        os.kill(pids[0], 9)
+        wait_until(lambda: client.poll() is not None, 10, what="X11 client to lose its server")
+        comp.wait_no_window(lambda w: w["kind"] == "x11", what="X11 windows to go")
+        check(comp.alive(), "compositor died when Xwayland crashed (round %d)" % round_)
+    comp.stop()
+
+
 def test_stale_lock_reused_and_taken_number_skipped(procs):
     n = first_free_display()
     stale = "/tmp/.X%d-lock" % n
@@ -135,5 +155,6 @@ def test_missing_xwayland_is_reported(procs):
 
 
 if __name__ == "__main__":
-    run([test_lazy_start_and_restart, test_stale_lock_reused_and_taken_number_skipped,
+    run([test_lazy_start_and_restart, test_crash_with_windows_open,
+         test_stale_lock_reused_and_taken_number_skipped,
          test_custom_socket_dir_from_another_namespace, test_missing_xwayland_is_reported])

@@ -300,7 +300,12 @@ class Compositor:
     def cli(self, *args, timeout=20):
         r = self.cli_run(*args, timeout=timeout)
         if r.returncode != 0:
-            raise TestFailure("porthole %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr.strip()))
+            why = ""
+            if self.process.poll() is not None:
+                why = "\nthe compositor exited with %s; %s" % (self.process.returncode,
+                                                              sanitizer_report(self.read_log()))
+            raise TestFailure("porthole %s failed (%d): %s%s" % (" ".join(args), r.returncode,
+                                                               r.stderr.strip(), why))
         return r.stdout
 
     def ping(self):
