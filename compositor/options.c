@@ -165,8 +165,11 @@ options_print_help(const char *argv0)
 	       "  --debug=SCOPES             also log these scopes (rail,xwayland,control,output)\n"
 	       "  --config=FILE              weston-style ini: [core] [output] [shell] [keyboard]\n"
 	       "                             [rdp]\n"
-	       "  --rdp-listen=tcp:HOST:PORT serve RDP (desktop mode) there, TLS always\n"
-	       "  --rdp-user=NAME            user name an RDP client must give\n"
+	       "  --rdp-listen=WHERE         serve RDP (desktop mode), TLS always; repeatable:\n"
+	       "                             tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N,\n"
+	       "                             listen-fds (socket activation)\n"
+	       "  --rdp-user=NAME            user name an RDP client must give (required with\n"
+	       "                             TCP, optional on unix and vsock)\n"
 	       "  --rdp-password-file=FILE   its password, first line of a mode-0600 file\n"
 	       "  --rdp-tls-cert=FILE --rdp-tls-key=FILE\n"
 	       "                             TLS identity (default: self-signed, made at start)\n"
@@ -194,6 +197,23 @@ static const struct option_desc option_table[] = {
 	{"rdp-user", OPT_VALUE},     {"rdp-password-file", OPT_VALUE},
 	{"rdp-tls-cert", OPT_VALUE}, {"rdp-tls-key", OPT_VALUE},
 };
+
+/* tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N or listen-fds, possibly comma-separated */
+static bool
+options_rdp_listen_is_valid(const char *value)
+{
+	char *list = strdup(value), *save = NULL;
+	bool ok = list && *value;
+
+	for (char *s = list ? strtok_r(list, ",", &save) : NULL; ok && s;
+	     s = strtok_r(NULL, ",", &save)) {
+		ok = (strncmp(s, "tcp:", 4) == 0 && strchr(s + 4, ':')) ||
+		     (strncmp(s, "unix:/", 6) == 0) || (strncmp(s, "vsock:", 6) == 0 && s[6]) ||
+		     (strncmp(s, "fd:", 3) == 0 && s[3]) || strcmp(s, "listen-fds") == 0;
+	}
+	free(list);
+	return ok;
+}
 
 static int
 options_apply_one(struct pc_options *opts, const char *name, const char *value, char *err,
@@ -230,9 +250,18 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 	} else if (strcmp(name, "help") == 0) {
 		opts->help = true;
 	} else if (strcmp(name, "rdp-listen") == 0) {
-		if (strncmp(value, "tcp:", 4) != 0 || !strchr(value + 4, ':'))
+		/* repeatable: the listeners add up, as a comma-separated list */
+		if (!options_rdp_listen_is_valid(value))
 			goto bad_value;
-		options_set_string(&opts->rdp_listen, value);
+		if (opts->rdp_listen) {
+			char *joined = NULL;
+			if (asprintf(&joined, "%s,%s", opts->rdp_listen, value) < 0)
+				goto bad_value;
+			free(opts->rdp_listen);
+			opts->rdp_listen = joined;
+		} else {
+			options_set_string(&opts->rdp_listen, value);
+		}
 	} else if (strcmp(name, "rdp-user") == 0) {
 		options_set_string(&opts->rdp_user, value);
 	} else if (strcmp(name, "rdp-password-file") == 0) {

@@ -29,8 +29,10 @@ struct rdp_server {
 	freerdp_listener *listener;
 	struct wl_event_source *listener_events[RDP_MAX_EVENT_FDS];
 	int n_listener_events;
-	char *user;
+	char *user; /* NULL: no credentials asked (unix and vsock only) */
 	char *password;
+	char *unix_paths[RDP_MAX_EVENT_FDS]; /* removed at exit */
+	int n_unix_paths;
 	char cert_path[512];
 	char key_path[512];
 	struct wl_list peers; /* rdp_peer::link */

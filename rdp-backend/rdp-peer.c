@@ -74,6 +74,11 @@ rdp_peer_handle_post_connect(freerdp_peer *client)
 	const char *user = freerdp_settings_get_string(settings, FreeRDP_Username);
 	const char *password = freerdp_settings_get_string(settings, FreeRDP_Password);
 
+	if (!server->user) {
+		weston_log("rdp: %s connected (no credentials on local transports)\n",
+			   client->hostname);
+		return TRUE;
+	}
 	if (!user || strcmp(user, server->user) != 0 ||
 	    !rdp_peer_secret_equal(password, server->password)) {
 		weston_log("rdp: refused %s: wrong user name or password (user \"%s\")\n",

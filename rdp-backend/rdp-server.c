@@ -14,6 +14,7 @@
 #include "compositor-internal.h"
 #include "rdp-cert.h"
 #include "rdp-internal.h"
+#include "rdp-transport.h"
 
 /* --- configuration ----------------------------------------------------------- */
 
@@ -193,35 +194,70 @@ rdp_server_handle_listener_event(int fd, uint32_t mask, void *data)
 }
 
 static int
-rdp_server_listen(struct rdp_server *server, const char *listen)
+rdp_server_listen_one(struct rdp_server *server, const char *spec, bool *remote)
+{
+	struct rdp_transport_sockets sockets = {.count = 0};
+	char host[128], err[300];
+	int port;
+
+	if (strncmp(spec, "tcp:", 4) == 0) {
+		if (rdp_server_parse_tcp(spec, host, sizeof host, &port) < 0) {
+			weston_log("rdp: %s: expected tcp:HOST:PORT\n", spec);
+			return -1;
+		}
+		if (!server->listener->Open(server->listener, host, (UINT16)port)) {
+			weston_log("rdp: cannot listen on %s:%d (in use? pick another port)\n",
+				   host, port);
+			return -1;
+		}
+		*remote = true;
+		return 0;
+	}
+	if (rdp_transport_open(spec, &sockets, err, sizeof err) < 0) {
+		weston_log("rdp: %s\n", err);
+		return -1;
+	}
+	for (int i = 0; i < sockets.count; i++) {
+		if (!server->listener->OpenFromSocket(server->listener, sockets.fds[i])) {
+			weston_log("rdp: %s: FreeRDP refused the socket\n", spec);
+			close(sockets.fds[i]);
+			return -1;
+		}
+	}
+	if (strncmp(spec, "unix:", 5) == 0 && server->n_unix_paths < RDP_MAX_EVENT_FDS)
+		server->unix_paths[server->n_unix_paths++] = strdup(spec + 5);
+	*remote |= sockets.reachable_remotely;
+	return 0;
+}
+
+static int
+rdp_server_listen(struct rdp_server *server, const char *listen, bool *remote)
 {
 	struct wl_event_loop *loop = wl_display_get_event_loop(server->ctx->display);
 	HANDLE handles[RDP_MAX_EVENT_FDS];
-	char host[128];
+	char *list = strdup(listen), *save = NULL;
 	DWORD n;
-	int port;
+	int ret = 0;
 
-	if (rdp_server_parse_tcp(listen, host, sizeof host, &port) < 0) {
-		weston_log("rdp: --rdp-listen=%s: expected tcp:HOST:PORT\n", listen);
+	server->listener = freerdp_listener_new();
+	if (!server->listener || !list) {
+		free(list);
 		return -1;
 	}
-	server->listener = freerdp_listener_new();
-	if (!server->listener)
-		return -1;
 	server->listener->param4 = server;
 	server->listener->PeerAccepted = rdp_server_handle_peer_accepted;
-	if (!server->listener->Open(server->listener, host, (UINT16)port)) {
-		weston_log("rdp: cannot listen on %s:%d (in use? pick another port)\n", host, port);
+	for (char *spec = strtok_r(list, ",", &save); spec && ret == 0;
+	     spec = strtok_r(NULL, ",", &save))
+		ret = rdp_server_listen_one(server, spec, remote);
+	free(list);
+	if (ret < 0)
 		return -1;
-	}
 	n = server->listener->GetEventHandles(server->listener, handles, RDP_MAX_EVENT_FDS);
 	for (DWORD i = 0; i < n; i++) {
 		int fd = GetEventFileDescriptor(handles[i]);
 		server->listener_events[server->n_listener_events++] = wl_event_loop_add_fd(
 			loop, fd, WL_EVENT_READABLE, rdp_server_handle_listener_event, server);
 	}
-	weston_log("rdp: listening on %s:%d (desktop mode, TLS, user %s)\n", host, port,
-		   server->user);
 	return 0;
 }
 
@@ -231,24 +267,34 @@ struct rdp_server *
 rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config)
 {
 	struct rdp_server *server = calloc(1, sizeof *server);
+	bool remote = false;
 
 	if (!server)
 		return NULL;
 	server->ctx = ctx;
 	wl_list_init(&server->peers);
 	rdp_server_route_wlog();
-	/* TCP reaches other users and machines: credentials are required. */
-	if (!config->user || !config->password_file) {
+	if (!!config->user != !!config->password_file) {
+		weston_log("rdp: give both --rdp-user and --rdp-password-file, or neither\n");
+		goto err;
+	}
+	if (config->user) {
+		server->user = strdup(config->user);
+		server->password = rdp_server_read_password(config->password_file);
+		if (!server->user || !server->password)
+			goto err;
+	}
+	if (rdp_server_setup_tls(server, config) < 0 ||
+	    rdp_server_listen(server, config->listen, &remote) < 0)
+		goto err;
+	/* TCP reaches other users and machines: there, credentials are required. */
+	if (remote && !server->user) {
 		weston_log("rdp: a TCP listener needs --rdp-user and --rdp-password-file\n");
 		goto err;
 	}
-	server->user = strdup(config->user);
-	server->password = rdp_server_read_password(config->password_file);
-	if (!server->user || !server->password)
-		goto err;
-	if (rdp_server_setup_tls(server, config) < 0 ||
-	    rdp_server_listen(server, config->listen) < 0)
-		goto err;
+	weston_log("rdp: listening on %s (desktop mode, TLS, %s%s)\n", config->listen,
+		   server->user ? "user " : "no credentials: local transports only",
+		   server->user ? server->user : "");
 	return server;
 err:
 	rdp_server_destroy(server);
@@ -268,6 +314,10 @@ rdp_server_destroy(struct rdp_server *server)
 	if (server->listener) {
 		server->listener->Close(server->listener);
 		freerdp_listener_free(server->listener);
+	}
+	for (int i = 0; i < server->n_unix_paths; i++) {
+		unlink(server->unix_paths[i]);
+		free(server->unix_paths[i]);
 	}
 	if (server->password) {
 		explicit_bzero(server->password, strlen(server->password));

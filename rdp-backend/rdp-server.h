@@ -10,8 +10,9 @@ struct pc_context;
 struct rdp_server;
 
 struct rdp_server_config {
-	const char *listen;        /* "tcp:HOST:PORT" */
-	const char *user;          /* required on TCP */
+	/* comma-separated: tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N, listen-fds */
+	const char *listen;
+	const char *user;          /* required when a listener is TCP; optional otherwise */
 	const char *password_file; /* mode 0600, the password on its first line */
 	const char *tls_cert;      /* both or neither: otherwise a self-signed pair */
 	const char *tls_key;

@@ -59,10 +59,13 @@ class Host:
                    10, 0.1, "Xvfb to accept connections")
 
     def connect(self, port, password=PASSWORD, size="640x480"):
+        """Connects to 127.0.0.1:port, or to a unix socket when port is a path."""
         self.log = tempfile.mktemp(prefix="xfreerdp-", suffix=".log")
+        target = port if isinstance(port, str) else "127.0.0.1:%d" % port
+        creds = ["/u:" + USER, "/p:" + password] if password is not None else []
         self.client = self.procs.start(
-            ["xfreerdp", "/v:127.0.0.1:%d" % port, "/u:" + USER, "/p:" + password,
-             "/cert:ignore", "/size:" + size, "/bpp:32", "-grab-keyboard", "/log-level:WARN"],
+            ["xfreerdp", "/v:" + target] + creds +
+            ["/cert:ignore", "/size:" + size, "/bpp:32", "-grab-keyboard", "/log-level:WARN"],
             env=self.env, log=self.log)
         return self.client
 
@@ -220,7 +223,65 @@ def test_garbage_and_reconnect(procs):
     comp.stop()
 
 
+def test_unix_socket_without_credentials(procs):
+    rt = tempfile.mkdtemp(prefix="porthole-rdpsock-")
+    procs.dirs.append(rt)
+    path = os.path.join(rt, "rdp.sock")
+    comp = Compositor(procs, ["--rdp-listen=unix:" + path])
+    check(os.stat(path).st_mode & 0o777 == 0o600, "the RDP socket is not 0600")
+    comp.client([WAYLAND_CLIENT, "--title", "local"])
+    comp.wait_window(lambda w: w["title"] == "local")
+    host = Host(procs)
+    host.connect(path, password=None)
+    host_matches(host, comp, "the desktop over a unix socket")
+    check("no credentials on local transports" in comp.read_log(), "no log line for the local login")
+    comp.stop()
+    check(not os.path.exists(path), "the RDP socket was left behind")
+
+
+def test_inherited_fd_needs_credentials(procs):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+    fd = listener.fileno()
+    # a TCP socket handed over still reaches the network: no credentials, no start
+    env = dict(os.environ, XDG_RUNTIME_DIR=tempfile.mkdtemp(prefix="porthole-rt-"))
+    procs.dirs.append(env["XDG_RUNTIME_DIR"])
+    from porthole_test import COMPOSITOR
+    r = subprocess.run([COMPOSITOR, "--socket=fd-check", "--rdp-listen=fd:%d" % fd], env=env,
+                       pass_fds=(fd,), capture_output=True, text=True, timeout=20)
+    check(r.returncode == 1 and "needs --rdp-user" in r.stderr, "fd without credentials: %r" % r.stderr[-300:])
+    pwfile = os.path.join(env["XDG_RUNTIME_DIR"], "pw")
+    with open(pwfile, "w") as f:
+        f.write(PASSWORD + "\n")
+    os.chmod(pwfile, 0o600)
+    comp = Compositor(procs, ["--rdp-listen=fd:%d" % fd, "--rdp-user=" + USER, "--rdp-password-file=" + pwfile],
+                      pass_fds=(fd,))
+    listener.close()
+    comp.client([WAYLAND_CLIENT, "--title", "inherited"])
+    comp.wait_window(lambda w: w["title"] == "inherited")
+    host = Host(procs)
+    host.connect(port)
+    host_matches(host, comp, "the desktop over an inherited socket")
+    comp.stop()
+
+
+def test_vsock_listener(procs):
+    try:
+        probe = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+        probe.bind((socket.VMADDR_CID_ANY, 0x5678))
+        probe.close()
+    except OSError as e:
+        return "skip no AF_VSOCK on this kernel (%s)" % e.strerror
+    comp = Compositor(procs, ["--rdp-listen=vsock:%d" % 0x5679])
+    check("listening on vsock:%d" % 0x5679 in comp.read_log(), "no vsock listener in the log")
+    comp.stop()
+
+
 if __name__ == "__main__":
     run([test_desktop_pixels_follow_the_compositor, test_wrong_password_is_refused,
          test_repeated_failures_lock_logins_out,
-         test_typing_and_clicking_through_the_host, test_garbage_and_reconnect])
+         test_typing_and_clicking_through_the_host, test_garbage_and_reconnect,
+         test_unix_socket_without_credentials, test_inherited_fd_needs_credentials,
+         test_vsock_listener])

@@ -247,7 +247,7 @@ def sanitizer_report(log):
 # --- the compositor ----------------------------------------------------------
 
 class Compositor:
-    def __init__(self, procs, args=(), xwayland=False, name=None, env_extra=None):
+    def __init__(self, procs, args=(), xwayland=False, name=None, env_extra=None, pass_fds=()):
         self.procs = procs
         self.runtime_dir = tempfile.mkdtemp(prefix="porthole-rt-")
         os.chmod(self.runtime_dir, 0o700)
@@ -271,7 +271,7 @@ class Compositor:
         env.pop("WAYLAND_DISPLAY", None)
         env.pop("DISPLAY", None)
         env.update(env_extra or {})
-        self.process = procs.start(argv, env=env)
+        self.process = procs.start(argv, env=env, pass_fds=pass_fds)
         try:
             wait_until(lambda: self.process.poll() is not None or self.ping(), 20, what="compositor to answer")
         except TestFailure:

@@ -75,6 +75,15 @@ main(void)
 	char *flag_value[] = {"pc", "--xwayland=yes"};
 	TAP_CHECK(&t, options_parse_argv(&o, 2, flag_value, false, err, sizeof err) < 0,
 		  "a flag with a value is refused: %s", err);
+	char *listens[] = {"pc", "--rdp-listen=tcp:127.0.0.1:3389", "--rdp-listen=unix:/run/rdp",
+			   "--rdp-listen=vsock:3389"};
+	TAP_CHECK(&t,
+		  options_parse_argv(&o, 4, listens, false, err, sizeof err) == 0 &&
+			  strcmp(o.rdp_listen, "tcp:127.0.0.1:3389,unix:/run/rdp,vsock:3389") == 0,
+		  "--rdp-listen repeats into a list: %s", o.rdp_listen ? o.rdp_listen : "(null)");
+	char *bad_listen[] = {"pc", "--rdp-listen=unix:relative"};
+	TAP_CHECK(&t, options_parse_argv(&o, 2, bad_listen, false, err, sizeof err) < 0,
+		  "a relative unix path is refused: %s", err);
 	char *config_only[] = {"pc", "--width=10", "--config=/x.ini"};
 	options_release(&o);
 	options_init_defaults(&o);
