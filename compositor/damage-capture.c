@@ -8,6 +8,7 @@
 #include <libweston/libweston.h>
 
 #include "libweston-seat-abi.h"
+#include "readback.h"
 
 struct damage_capture {
 	struct weston_output *output;
@@ -42,26 +43,16 @@ damage_capture_read_rect(struct damage_capture *capture, const pixman_box32_t *b
 			 pixman_region32_t *changed)
 {
 	struct weston_output *output = capture->output;
-	struct weston_compositor *ec = output->compositor;
-	bool yflip = (ec->capabilities & WESTON_CAP_CAPTURE_YFLIP) != 0;
-	bool swap = ec->read_format == PIXMAN_a8b8g8r8 || ec->read_format == PIXMAN_x8b8g8r8;
 	int x = box->x1 - output->x, y = box->y1 - output->y;
 	int w = box->x2 - box->x1, h = box->y2 - box->y1;
 	int first = -1, last = -1;
 
-	if (ec->renderer->read_pixels(output, ec->read_format, capture->scratch, x,
-				      yflip ? capture->height - y - h : y, w, h) < 0)
+	if (readback_output(output, x, y, w, h, capture->scratch) < 0)
 		return;
 	for (int row = 0; row < h; row++) {
-		uint32_t *src = capture->scratch + (size_t)(yflip ? h - 1 - row : row) * w;
+		const uint32_t *src = capture->scratch + (size_t)row * w;
 		uint32_t *dst = capture->shadow + (size_t)(y + row) * capture->width + x;
 
-		if (swap) {
-			for (int i = 0; i < w; i++) {
-				uint32_t p = src[i];
-				src[i] = (p & 0xff00ff00) | ((p & 0xff) << 16) | ((p >> 16) & 0xff);
-			}
-		}
 		if (!capture->resend_all && memcmp(dst, src, (size_t)w * 4) == 0)
 			continue;
 		memcpy(dst, src, (size_t)w * 4);

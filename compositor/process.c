@@ -32,8 +32,7 @@ process_watch_handle_sigchld(int signal_number, void *data)
 		{
 			if (process->pid != pid)
 				continue;
-			wl_list_remove(&process->link);
-			wl_list_init(&process->link);
+			process_watch_remove(process);
 			process->pid = 0;
 			process->exited(process, status);
 			break;
@@ -66,11 +65,7 @@ process_watch_destroy(struct process_watch *watch)
 
 	if (!watch)
 		return;
-	wl_list_for_each_safe(process, tmp, &watch->processes, link)
-	{
-		wl_list_remove(&process->link);
-		wl_list_init(&process->link);
-	}
+	wl_list_for_each_safe(process, tmp, &watch->processes, link) process_watch_remove(process);
 	wl_event_source_remove(watch->sigchld_source);
 	free(watch);
 }

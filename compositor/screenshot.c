@@ -8,6 +8,7 @@
 
 #include "libweston-seat-abi.h"
 #include "png-writer.h"
+#include "readback.h"
 #include "strbuf.h"
 
 struct screenshot {
@@ -34,43 +35,16 @@ screenshot_cancel(struct screenshot *shot)
 		screenshot_destroy(shot);
 }
 
-/* Turns renderer pixels into 0xAARRGGBB words in place. */
-static void
-screenshot_to_argb(uint32_t *pixels, size_t count, pixman_format_code_t format)
-{
-	if (format == PIXMAN_a8r8g8b8 || format == PIXMAN_x8r8g8b8)
-		return;
-	/* a8b8g8r8 / x8b8g8r8: swap red and blue */
-	for (size_t i = 0; i < count; i++) {
-		uint32_t p = pixels[i];
-		pixels[i] = (p & 0xff00ff00) | ((p & 0xff) << 16) | ((p >> 16) & 0xff);
-	}
-}
-
 static int
 screenshot_encode_output(struct screenshot *shot, struct strbuf *png)
 {
-	struct weston_output *output = shot->output;
-	struct weston_compositor *ec = output->compositor;
-	pixman_format_code_t format = ec->read_format;
-	bool yflip = (ec->capabilities & WESTON_CAP_CAPTURE_YFLIP) != 0;
-	int width = shot->width, height = shot->height;
-	int y = yflip ? output->current_mode->height - shot->y - height : shot->y;
-	uint32_t *pixels;
-	int ret;
+	uint32_t *pixels = malloc((size_t)shot->width * shot->height * 4);
+	int ret = -1;
 
-	if (format != PIXMAN_a8r8g8b8 && format != PIXMAN_x8r8g8b8 && format != PIXMAN_a8b8g8r8 &&
-	    format != PIXMAN_x8b8g8r8)
-		return -1;
-	pixels = malloc((size_t)width * height * 4);
-	if (!pixels)
-		return -1;
-	if (ec->renderer->read_pixels(output, format, pixels, shot->x, y, width, height) < 0) {
-		free(pixels);
-		return -1;
-	}
-	screenshot_to_argb(pixels, (size_t)width * height, format);
-	ret = png_encode(png, pixels, width, height, width * 4, PNG_PIXELS_XRGB32, yflip);
+	if (pixels &&
+	    readback_output(shot->output, shot->x, shot->y, shot->width, shot->height, pixels) == 0)
+		ret = png_encode(png, pixels, shot->width, shot->height, shot->width * 4,
+				 PNG_PIXELS_XRGB32, false);
 	free(pixels);
 	return ret;
 }
@@ -176,7 +150,7 @@ screenshot_surface(struct weston_surface *surface, int x, int y, int width, int 
 		free(pixels);
 		return -1;
 	}
-	screenshot_to_argb(pixels, (size_t)width * height, PIXMAN_a8b8g8r8);
+	readback_swap_red_blue(pixels, (size_t)width * height);
 	ret = png_encode(png, pixels, width, height, width * 4, PNG_PIXELS_ARGB32, false);
 	free(pixels);
 	return ret;
