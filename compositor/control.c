@@ -22,6 +22,7 @@
 #include "screenshot.h"
 #include "seat.h"
 #include "strbuf.h"
+#include "unix-socket.h"
 #include "xwayland.h"
 
 struct control_server {
@@ -465,9 +466,7 @@ struct control_server *
 control_server_create(struct pc_context *ctx)
 {
 	struct wl_event_loop *loop = wl_display_get_event_loop(ctx->display);
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct control_server *server = calloc(1, sizeof *server);
-	mode_t old_umask;
 
 	if (!server)
 		return NULL;
@@ -479,23 +478,13 @@ control_server_create(struct pc_context *ctx)
 		weston_log("control socket path too long in %s\n", ctx->runtime_dir);
 		goto err;
 	}
-	memcpy(addr.sun_path, server->path, sizeof server->path);
-	/* The Wayland socket's lock is ours, so a socket file left here is stale. */
-	unlink(server->path);
-	server->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (server->fd < 0)
-		goto err;
 	/* 0600 from the start: no window in which another user could connect. */
-	old_umask = umask(0177);
-	if (bind(server->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
-		umask(old_umask);
-		weston_log("cannot bind the control socket %s: %s\n", server->path,
+	server->fd = unix_socket_listen(server->path, 0600, SOCK_NONBLOCK);
+	if (server->fd < 0) {
+		weston_log("cannot listen on the control socket %s: %s\n", server->path,
 			   strerror(errno));
 		goto err;
 	}
-	umask(old_umask);
-	if (listen(server->fd, 16) < 0)
-		goto err;
 	server->source = wl_event_loop_add_fd(loop, server->fd, WL_EVENT_READABLE,
 					      control_server_handle_accept, server);
 	if (!server->source)

@@ -1,4 +1,5 @@
 #include "x11-socket.h"
+#include "unix-socket.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,25 +64,14 @@ bool
 x11_socket_is_live(const char *x11_dir, int display)
 {
 	struct sockaddr_un addr;
-	bool live;
-	int fd;
 
-	if (x11_socket_path(&addr, x11_dir, display) < 0)
-		return false;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	live = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
-	close(fd);
-	return live;
+	return x11_socket_path(&addr, x11_dir, display) == 0 && unix_socket_is_live(addr.sun_path);
 }
 
 int
 x11_socket_claim(const char *x11_dir, int display)
 {
 	struct sockaddr_un addr;
-	struct stat st;
-	int fd;
 
 	if (x11_socket_path(&addr, x11_dir, display) < 0) {
 		errno = ENAMETOOLONG;
@@ -91,25 +81,8 @@ x11_socket_claim(const char *x11_dir, int display)
 		chmod(x11_dir, 01777); /* the umask must not narrow a shared socket dir */
 	else if (errno != EEXIST)
 		return -1;
-	if (lstat(addr.sun_path, &st) == 0) {
-		if (x11_socket_is_live(x11_dir, display)) {
-			errno = EADDRINUSE;
-			return -1;
-		}
-		unlink(addr.sun_path);
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 16) < 0) {
-		int saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
 	/* X clients of any user in the distros connect here. */
-	chmod(addr.sun_path, 0777);
-	return fd;
+	return unix_socket_listen(addr.sun_path, 0777, 0);
 }
 
 void

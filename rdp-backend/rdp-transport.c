@@ -1,4 +1,5 @@
 #include "rdp-transport.h"
+#include "unix-socket.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,50 +43,25 @@ static int
 rdp_transport_open_unix(const char *path, struct rdp_transport_sockets *out, char *err,
 			size_t err_size)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	mode_t old_umask;
 	struct stat st;
-	int fd, probe;
+	int fd;
 
-	if (strlen(path) >= sizeof addr.sun_path || path[0] != '/') {
-		snprintf(err, err_size, "unix:%s: need an absolute path under %zu bytes", path,
-			 sizeof addr.sun_path);
+	if (path[0] != '/') {
+		snprintf(err, err_size, "unix:%s: need an absolute path", path);
 		return -1;
 	}
-	memcpy(addr.sun_path, path, strlen(path) + 1);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(err, err_size, "unix:%s exists and is not a socket", path);
-			return -1;
-		}
-		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (probe >= 0 && connect(probe, (struct sockaddr *)&addr, sizeof addr) == 0) {
-			close(probe);
-			snprintf(err, err_size, "unix:%s: another server listens there", path);
-			return -1;
-		}
-		if (probe >= 0)
-			close(probe);
-		unlink(path); /* stale */
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		snprintf(err, err_size, "unix:%s exists and is not a socket", path);
+		return -1;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		goto err;
-	/* 0600 from the first moment: only the compositor's user may connect. */
-	old_umask = umask(0177);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
-		umask(old_umask);
-		goto err;
+	/* 0600: only the compositor's user may connect. */
+	fd = unix_socket_listen(path, 0600, 0);
+	if (fd < 0) {
+		snprintf(err, err_size, "unix:%s: %s", path,
+			 errno == EADDRINUSE ? "another server listens there" : strerror(errno));
+		return -1;
 	}
-	umask(old_umask);
-	if (listen(fd, 16) < 0)
-		goto err;
 	return rdp_transport_add(out, fd, err, err_size);
-err:
-	snprintf(err, err_size, "unix:%s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return -1;
 }
 
 static int
