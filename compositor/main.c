@@ -195,6 +195,8 @@ main(int argc, char *argv[])
 			.password_file = ctx.options.rdp_password_file,
 			.tls_cert = ctx.options.rdp_tls_cert,
 			.tls_key = ctx.options.rdp_tls_key,
+			.mode = ctx.options.rdp_mode,
+			.rail_exec = ctx.options.rdp_rail_exec,
 		};
 		ctx.rdp = rdp_server_create(&ctx, &rdp);
 		if (!ctx.rdp)

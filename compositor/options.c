@@ -42,6 +42,7 @@ options_free_strings(struct pc_options *opts)
 	free(opts->rdp_password_file);
 	free(opts->rdp_tls_cert);
 	free(opts->rdp_tls_key);
+	free(opts->rdp_rail_exec);
 }
 
 void
@@ -72,6 +73,7 @@ options_copy(struct pc_options *dst, const struct pc_options *src)
 	DUP(rdp_password_file);
 	DUP(rdp_tls_cert);
 	DUP(rdp_tls_key);
+	DUP(rdp_rail_exec);
 #undef DUP
 }
 
@@ -123,6 +125,20 @@ options_parse_shell(const char *s, enum pc_shell_mode *out)
 }
 
 static int
+options_parse_rdp_mode(const char *s, enum pc_rdp_mode *out)
+{
+	if (strcmp(s, "auto") == 0)
+		*out = PC_RDP_MODE_AUTO;
+	else if (strcmp(s, "rail") == 0)
+		*out = PC_RDP_MODE_RAIL;
+	else if (strcmp(s, "desktop") == 0)
+		*out = PC_RDP_MODE_DESKTOP;
+	else
+		return -1;
+	return 0;
+}
+
+static int
 options_parse_size(const char *s, int *out)
 {
 	char *end;
@@ -165,7 +181,7 @@ options_print_help(const char *argv0)
 	       "  --debug=SCOPES             also log these scopes (rail,xwayland,control,output)\n"
 	       "  --config=FILE              weston-style ini: [core] [output] [shell] [keyboard]\n"
 	       "                             [rdp]\n"
-	       "  --rdp-listen=WHERE         serve RDP (desktop mode), TLS always; repeatable:\n"
+	       "  --rdp-listen=WHERE         serve RDP, TLS always; repeatable:\n"
 	       "                             tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N,\n"
 	       "                             listen-fds (socket activation)\n"
 	       "  --rdp-user=NAME            user name an RDP client must give (required with\n"
@@ -173,6 +189,11 @@ options_print_help(const char *argv0)
 	       "  --rdp-password-file=FILE   its password, first line of a mode-0600 file\n"
 	       "  --rdp-tls-cert=FILE --rdp-tls-key=FILE\n"
 	       "                             TLS identity (default: self-signed, made at start)\n"
+	       "  --rdp-mode=MODE            rail (RemoteApp windows), desktop (the whole\n"
+	       "                             output) or auto (what the client asks; default)\n"
+	       "  --rdp-rail-exec=LIST       commands a RemoteApp client may start, comma-\n"
+	       "                             separated; empty (default): none is started, the\n"
+	       "                             client just shows the windows there are\n"
 	       "  -h, --help                 show this help\n"
 	       "\n"
 	       "Exit status: 0 after `porthole quit`, 1 on a start-up failure, 2 on a usage "
@@ -196,6 +217,7 @@ static const struct option_desc option_table[] = {
 	{"help", OPT_FLAG},          {"rdp-listen", OPT_VALUE},
 	{"rdp-user", OPT_VALUE},     {"rdp-password-file", OPT_VALUE},
 	{"rdp-tls-cert", OPT_VALUE}, {"rdp-tls-key", OPT_VALUE},
+	{"rdp-mode", OPT_VALUE},     {"rdp-rail-exec", OPT_VALUE},
 };
 
 /* tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N or listen-fds, possibly comma-separated */
@@ -270,6 +292,11 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		options_set_string(&opts->rdp_tls_cert, value);
 	} else if (strcmp(name, "rdp-tls-key") == 0) {
 		options_set_string(&opts->rdp_tls_key, value);
+	} else if (strcmp(name, "rdp-mode") == 0) {
+		if (options_parse_rdp_mode(value, &opts->rdp_mode) < 0)
+			goto bad_value;
+	} else if (strcmp(name, "rdp-rail-exec") == 0) {
+		options_set_string(&opts->rdp_rail_exec, value);
 	}
 	return 0;
 
@@ -348,6 +375,8 @@ static const struct config_key_map config_keys[] = {
 	{"rdp", "password-file", "rdp-password-file"},
 	{"rdp", "tls-cert", "rdp-tls-cert"},
 	{"rdp", "tls-key", "rdp-tls-key"},
+	{"rdp", "mode", "rdp-mode"},
+	{"rdp", "rail-exec", "rdp-rail-exec"},
 };
 
 static int

@@ -20,6 +20,12 @@ enum pc_shell_mode {
 	PC_SHELL_DESKTOP,
 };
 
+enum pc_rdp_mode {
+	PC_RDP_MODE_AUTO, /* RemoteApp when the client asks for it, else desktop */
+	PC_RDP_MODE_RAIL,
+	PC_RDP_MODE_DESKTOP,
+};
+
 struct pc_options {
 	enum pc_renderer renderer;
 	enum pc_shell_mode shell_mode;
@@ -43,6 +49,8 @@ struct pc_options {
 	char *rdp_password_file;
 	char *rdp_tls_cert;
 	char *rdp_tls_key;
+	enum pc_rdp_mode rdp_mode;
+	char *rdp_rail_exec; /* comma-separated commands a RemoteApp client may start */
 	bool help;
 };
 

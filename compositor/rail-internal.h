@@ -35,6 +35,7 @@ struct rail_shell {
 	struct wl_listener output_created_listener;
 	struct wl_listener output_destroyed_listener;
 	struct wl_listener output_resized_listener;
+	struct wl_signal change_signal;
 };
 
 struct rail_window {
@@ -44,8 +45,9 @@ struct rail_window {
 	struct weston_desktop_surface *dsurface;
 	struct weston_surface *surface;
 	struct weston_view *view;
-	struct rail_window *parent;      /* transient-for; cleared when the parent goes */
-	struct wl_signal destroy_signal; /* grabs that point at the window listen */
+	struct rail_window *parent;           /* transient-for; cleared when the parent goes */
+	struct wl_signal destroy_signal;      /* grabs that point at the window listen */
+	struct wl_listener metadata_listener; /* title and app id */
 	bool is_xwayland;
 	bool is_background;      /* the background client's surface: bottom, no focus */
 	bool opaque_from_format; /* we declared the opaque region: its buffer has no alpha */
@@ -100,6 +102,9 @@ void rail_shell_activate(struct rail_shell *shell, struct rail_window *window);
 void rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving);
 
 struct weston_seat *rail_shell_get_seat(struct rail_shell *shell);
+
+/** Tells remote clients' window lists that something about the windows changed. */
+void rail_shell_changed(struct rail_shell *shell);
 
 /* rail-grab.c */
 void rail_grab_start_move(struct rail_window *window, struct weston_seat *seat, uint32_t serial);

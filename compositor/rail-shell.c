@@ -65,6 +65,19 @@ rail_shell_activate(struct rail_shell *shell, struct rail_window *window)
 	if (seat)
 		weston_view_activate_input(window->view, seat, WESTON_ACTIVATE_FLAG_CONFIGURE);
 	log_scope(shell->ctx->scopes.rail, "focus window %u\n", window->id);
+	rail_shell_changed(shell);
+}
+
+void
+rail_shell_changed(struct rail_shell *shell)
+{
+	wl_signal_emit(&shell->change_signal, shell);
+}
+
+struct wl_signal *
+rail_shell_get_change_signal(struct rail_shell *shell)
+{
+	return &shell->change_signal;
 }
 
 void
@@ -96,6 +109,7 @@ rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving)
 	}
 	if (keyboard)
 		weston_keyboard_set_focus(keyboard, NULL);
+	rail_shell_changed(shell);
 }
 
 static struct rail_window *
@@ -293,6 +307,7 @@ rail_shell_surface_removed(struct weston_desktop_surface *dsurface, void *data)
 		rail_shell_focus_next(shell, window);
 	rail_window_destroy(window);
 	weston_compositor_schedule_repaint(shell->compositor);
+	rail_shell_changed(shell);
 }
 
 static void
@@ -300,8 +315,10 @@ rail_shell_committed(struct weston_desktop_surface *dsurface, int32_t sx, int32_
 {
 	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
 
-	if (window)
+	if (window) {
 		rail_window_committed(window);
+		rail_shell_changed(window->shell);
+	}
 }
 
 static void
@@ -310,8 +327,10 @@ rail_shell_set_parent(struct weston_desktop_surface *dsurface,
 {
 	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
 
-	if (window)
-		window->parent = parent ? weston_desktop_surface_get_user_data(parent) : NULL;
+	if (!window)
+		return;
+	window->parent = parent ? weston_desktop_surface_get_user_data(parent) : NULL;
+	rail_shell_changed(window->shell);
 }
 
 static void
@@ -417,6 +436,7 @@ rail_shell_create(struct pc_context *ctx)
 	shell->compositor = ec;
 	shell->cascade.step = ctx->options.cascade_step;
 	wl_list_init(&shell->windows);
+	wl_signal_init(&shell->change_signal);
 	shell->xwayland_surface_api = weston_xwayland_surface_get_api(ec);
 
 	weston_layer_init(&shell->background_layer, ec);

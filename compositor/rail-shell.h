@@ -11,11 +11,34 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <wayland-server-core.h>
+
 struct pc_context;
 struct rail_shell;
 struct rail_window;
 struct strbuf;
 struct weston_surface;
+
+enum rail_window_show {
+	RAIL_WINDOW_NORMAL,
+	RAIL_WINDOW_MINIMIZED,
+	RAIL_WINDOW_MAXIMIZED,
+	RAIL_WINDOW_FULLSCREEN,
+};
+
+/* One window as a remote client should show it, from rail_shell_for_each_window(). */
+struct rail_window_info {
+	const void *key;         /* stable while the window lives; never reused while it does */
+	uint32_t id;             /* the shell's window id; 0 for popups and X11 menus */
+	const void *owner_key;   /* the window it belongs to (transient, popup); NULL if none */
+	int x, y, width, height; /* the window geometry, in global coordinates */
+	const char *title;       /* UTF-8, never NULL; valid during the callback */
+	enum rail_window_show show;
+	bool popup;   /* a menu or tooltip: no taskbar entry, no activation */
+	bool focused; /* has keyboard focus */
+};
+
+typedef void (*rail_window_info_func_t)(void *data, const struct rail_window_info *info);
 
 struct rail_shell *rail_shell_create(struct pc_context *ctx);
 
@@ -25,6 +48,19 @@ void rail_shell_destroy(struct rail_shell *shell);
 void rail_shell_describe_windows(struct rail_shell *shell, struct strbuf *out, bool json);
 
 struct rail_window *rail_shell_find_window(struct rail_shell *shell, uint32_t id);
+
+/**
+ * Calls @func for every window a remote client should show: toplevels, popups and
+ * X11 menus, topmost first, minimized windows last.
+ */
+void rail_shell_for_each_window(struct rail_shell *shell, rail_window_info_func_t func, void *data);
+
+/**
+ * Emitted (with the shell) when a window was mapped, removed, moved, resized,
+ * retitled, re-stacked, focused or changed state; several changes may share one
+ * emission. Popups show up through repaints instead.
+ */
+struct wl_signal *rail_shell_get_change_signal(struct rail_shell *shell);
 
 /**
  * Applies a window command from the control socket: "activate", "minimize",
@@ -37,6 +73,9 @@ int rail_window_command(struct rail_window *window, const char *command, char *e
 /** The window's main surface and its geometry inside that surface. */
 struct weston_surface *rail_window_get_content(struct rail_window *window, int *x, int *y,
 					       int *width, int *height);
+
+/** The app id (Wayland) or WM_CLASS-derived id (X11); NULL if it has none. */
+const char *rail_window_get_app_id(struct rail_window *window);
 
 /** The window geometry in global coordinates and the output it is on (NULL if none). */
 struct weston_output *rail_window_get_frame(struct rail_window *window, int *x, int *y, int *width,

@@ -10,6 +10,14 @@
 
 /* --- lifetime --------------------------------------------------------------- */
 
+static void
+rail_window_handle_metadata(struct wl_listener *listener, void *data)
+{
+	struct rail_window *window = wl_container_of(listener, window, metadata_listener);
+
+	rail_shell_changed(window->shell);
+}
+
 struct rail_window *
 rail_window_create(struct rail_shell *shell, struct weston_desktop_surface *dsurface)
 {
@@ -34,6 +42,8 @@ rail_window_create(struct rail_shell *shell, struct weston_desktop_surface *dsur
 			      shell->xwayland_surface_api->is_xwayland_surface(window->surface);
 	wl_list_insert(shell->windows.prev, &window->link);
 	weston_desktop_surface_set_user_data(dsurface, window);
+	window->metadata_listener.notify = rail_window_handle_metadata;
+	weston_desktop_surface_add_metadata_listener(dsurface, &window->metadata_listener);
 	return window;
 }
 
@@ -47,6 +57,7 @@ rail_window_destroy(struct rail_window *window)
 		return;
 	shell = window->shell;
 	wl_signal_emit(&window->destroy_signal, window);
+	wl_list_remove(&window->metadata_listener.link);
 	wl_list_for_each(other, &shell->windows, link)
 	{
 		if (other->parent == window)
@@ -377,6 +388,7 @@ rail_window_minimize(struct rail_window *window)
 	if (window->shell->focused == window)
 		rail_shell_focus_next(window->shell, window);
 	weston_compositor_schedule_repaint(window->shell->compositor);
+	rail_shell_changed(window->shell);
 }
 
 /* --- queries and commands ---------------------------------------------------- */
@@ -451,6 +463,123 @@ rail_shell_find_window(struct rail_shell *shell, uint32_t id)
 			return window;
 	}
 	return NULL;
+}
+
+static enum rail_window_show
+rail_window_show_state(const struct rail_window *window)
+{
+	if (window->minimized)
+		return RAIL_WINDOW_MINIMIZED;
+	if (window->fullscreen)
+		return RAIL_WINDOW_FULLSCREEN;
+	if (window->maximized)
+		return RAIL_WINDOW_MAXIMIZED;
+	return RAIL_WINDOW_NORMAL;
+}
+
+static void
+rail_window_fill_info(struct rail_window *window, struct rail_window_info *info)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+	const char *title = weston_desktop_surface_get_title(window->dsurface);
+
+	*info = (struct rail_window_info){
+		.key = window->dsurface,
+		.id = window->id,
+		.owner_key = window->parent ? window->parent->dsurface : NULL,
+		.x = window->x,
+		.y = window->y,
+		.width = geom.width,
+		.height = geom.height,
+		.title = title ? title : "",
+		.show = rail_window_show_state(window),
+		.focused = window->shell->focused == window,
+	};
+}
+
+/*
+ * A popup (xdg_popup) or an X11 override-redirect window: libweston-desktop owns
+ * its view, which is in a layer but not in our window list. Popups hang off their
+ * parent's view; X11 menus belong to whatever window has focus.
+ */
+static bool
+rail_shell_fill_popup_info(struct rail_shell *shell, struct weston_view *view,
+			   struct weston_desktop_surface *dsurface, struct rail_window_info *info)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(dsurface);
+	struct weston_view *parent = view->geometry.parent;
+	struct weston_desktop_surface *owner = NULL;
+	float x, y;
+
+	/* libweston 10 never marks popup views mapped: being in a layer is what counts */
+	if (view->surface->width <= 0 || view->surface->height <= 0)
+		return false;
+	if (geom.width <= 0 || geom.height <= 0)
+		geom = (struct weston_geometry){0, 0, view->surface->width, view->surface->height};
+	weston_view_to_global_float(view, (float)geom.x, (float)geom.y, &x, &y);
+	if (parent)
+		owner = weston_surface_get_desktop_surface(parent->surface);
+	else if (shell->focused)
+		owner = shell->focused->dsurface;
+	*info = (struct rail_window_info){
+		.key = dsurface,
+		.owner_key = owner,
+		.x = (int)x,
+		.y = (int)y,
+		.width = geom.width,
+		.height = geom.height,
+		.title = "",
+		.show = RAIL_WINDOW_NORMAL,
+		.popup = true,
+	};
+	return true;
+}
+
+void
+rail_shell_for_each_window(struct rail_shell *shell, rail_window_info_func_t func, void *data)
+{
+	struct weston_layer *layer;
+	struct weston_view *view;
+	struct rail_window *window;
+	struct rail_window_info info;
+
+	/* layer_list runs from the top layer down */
+	wl_list_for_each(layer, &shell->compositor->layer_list, link)
+	{
+		if (layer == &shell->background_layer ||
+		    layer->position >= WESTON_LAYER_POSITION_CURSOR)
+			continue;
+		wl_list_for_each(view, &layer->view_list.link, layer_link.link)
+		{
+			struct weston_desktop_surface *ds =
+				weston_surface_get_desktop_surface(view->surface);
+
+			if (!ds)
+				continue; /* cursors, drag icons, the solid background */
+			window = weston_desktop_surface_get_user_data(ds);
+			if (window) {
+				if (!window->mapped || window->is_background || window->minimized)
+					continue;
+				rail_window_fill_info(window, &info);
+			} else if (!rail_shell_fill_popup_info(shell, view, ds, &info)) {
+				continue;
+			}
+			func(data, &info);
+		}
+	}
+	wl_list_for_each(window, &shell->windows, link)
+	{
+		if (window->mapped && window->minimized && !window->is_background) {
+			rail_window_fill_info(window, &info);
+			func(data, &info);
+		}
+	}
+}
+
+const char *
+rail_window_get_app_id(struct rail_window *window)
+{
+	return weston_desktop_surface_get_app_id(window->dsurface);
 }
 
 struct weston_surface *

@@ -90,6 +90,9 @@ rdp_graphics_handle_damage(void *data, void *damage_region)
 
 	if (!peer->activated || peer->output_suppressed)
 		return;
+	/* Windows first: a popup's pixels are useless before the client has its window. */
+	if (peer->rail)
+		rdp_rail_sync(peer->rail);
 	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
 	boxes = pixman_region32_rectangles(damage, &n);
 	if (n == 0)

@@ -2,7 +2,9 @@
 #ifndef PORTHOLE_RDP_INTERNAL_H
 #define PORTHOLE_RDP_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -13,16 +15,31 @@
 #include <pixman.h>
 #include <wayland-server-core.h>
 
+#include "options.h"
 #include "rdp-server.h"
 
 #define RDP_MAX_EVENT_FDS 32
 #define RDP_AUTH_FAILURES_MAX 5 /* failed logins within the window ... */
 #define RDP_AUTH_WINDOW_S 30    /* ... make the server refuse connections ... */
 #define RDP_AUTH_LOCKOUT_S 10   /* ... for this long */
+/* MS-RDPERP 2.2.1.1.2 wndSupportLevel; FreeRDP keeps the names in a private header */
+#define RDP_WINDOW_LEVEL_SUPPORTED_EX 0x00000002
 
 struct pc_context;
 struct damage_capture;
 struct rdp_peer;
+struct rdp_rail;
+
+/* Runs on the compositor's thread with a copy of what a channel thread posted. */
+typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
+
+struct rdp_task_queue {
+	pthread_mutex_t lock;
+	struct wl_list tasks; /* rdp_task::link, oldest first */
+	int wake_fd;          /* eventfd: readable while tasks wait */
+	struct wl_event_source *wake_event;
+	bool initialized;
+};
 
 struct rdp_server {
 	struct pc_context *ctx;
@@ -31,6 +48,8 @@ struct rdp_server {
 	int n_listener_events;
 	char *user; /* NULL: no credentials asked (unix and vsock only) */
 	char *password;
+	enum pc_rdp_mode mode;
+	char **rail_exec;                    /* NULL-terminated; NULL: RemoteApp starts nothing */
 	char *unix_paths[RDP_MAX_EVENT_FDS]; /* removed at exit */
 	int n_unix_paths;
 	char cert_path[512];
@@ -55,6 +74,12 @@ struct rdp_peer {
 	int n_events;
 	bool activated;
 	bool output_suppressed;
+
+	/* virtual channels (rdp-channels.c) */
+	HANDLE vcm;
+	struct wl_event_source *vcm_event;
+	struct rdp_task_queue tasks;
+	struct rdp_rail *rail; /* NULL in desktop mode */
 
 	/* graphics */
 	struct damage_capture *capture;
@@ -89,6 +114,30 @@ void rdp_graphics_release(struct rdp_peer *peer);
 
 /** Starts sending the first output: everything once, then each repaint's damage. */
 void rdp_graphics_start(struct rdp_peer *peer);
+
+/* rdp-channels.c */
+int rdp_channels_init(struct rdp_peer *peer);
+
+void rdp_channels_activated(struct rdp_peer *peer);
+
+/** Stops the queue and the channel manager; channel users are stopped before. */
+void rdp_channels_release(struct rdp_peer *peer);
+
+/**
+ * From any thread: has @run called on the compositor's thread with a copy of the
+ * @size bytes at @payload. False when out of memory.
+ */
+bool rdp_peer_post(struct rdp_peer *peer, rdp_task_func_t run, const void *payload, size_t size);
+
+/* rdp-rail.c */
+/** Starts RemoteApp for an activated peer that asked for it. */
+int rdp_rail_start(struct rdp_peer *peer);
+
+/** Stops the RAIL channel and its thread; the peer's tasks may still name it. */
+void rdp_rail_destroy(struct rdp_rail *rail);
+
+/** Brings the client's window list up to date, now. */
+void rdp_rail_sync(struct rdp_rail *rail);
 
 /* rdp-input.c */
 void rdp_input_init(struct rdp_peer *peer);

@@ -29,7 +29,10 @@ rdp_peer_destroy(struct rdp_peer *peer)
 		return;
 	for (int i = 0; i < peer->n_events; i++)
 		wl_event_source_remove(peer->events[i]);
+	rdp_rail_destroy(peer->rail);
+	peer->rail = NULL;
 	rdp_graphics_release(peer);
+	rdp_channels_release(peer);
 	wl_list_remove(&peer->link);
 	if (peer->client) {
 		peer->client->Disconnect(peer->client);
@@ -64,6 +67,30 @@ rdp_peer_secret_equal(const char *given, const char *expected)
 	return !diff;
 }
 
+/* RemoteApp or desktop is the client's choice, within what --rdp-mode allows. */
+static bool
+rdp_peer_mode_acceptable(struct rdp_peer *peer)
+{
+	rdpSettings *settings = peer->client->context->settings;
+	bool rail = freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode);
+
+	if (rail && peer->server->mode == PC_RDP_MODE_DESKTOP) {
+		weston_log("rdp: refused %s: it asks for RemoteApp windows but this server "
+			   "serves the desktop (--rdp-mode=desktop); connect without /app, or "
+			   "set [rdp] mode=auto\n",
+			   peer->client->hostname);
+		return false;
+	}
+	if (!rail && peer->server->mode == PC_RDP_MODE_RAIL) {
+		weston_log("rdp: refused %s: it asks for a desktop but this server serves "
+			   "RemoteApp windows only (--rdp-mode=rail); connect with /app, or set "
+			   "[rdp] mode=auto\n",
+			   peer->client->hostname);
+		return false;
+	}
+	return true;
+}
+
 /* The Client Info PDU (user and password) has arrived; no pixel has been sent. */
 static BOOL
 rdp_peer_handle_post_connect(freerdp_peer *client)
@@ -74,6 +101,8 @@ rdp_peer_handle_post_connect(freerdp_peer *client)
 	const char *user = freerdp_settings_get_string(settings, FreeRDP_Username);
 	const char *password = freerdp_settings_get_string(settings, FreeRDP_Password);
 
+	if (!rdp_peer_mode_acceptable(peer))
+		return FALSE;
 	if (!server->user) {
 		weston_log("rdp: %s connected (no credentials on local transports)\n",
 			   client->hostname);
@@ -104,6 +133,10 @@ rdp_peer_handle_activate(freerdp_peer *client)
 	peer->activated = true;
 	weston_log("rdp: %s active at %ux%u, %s\n", client->hostname, width, height,
 		   freerdp_settings_get_bool(settings, FreeRDP_NSCodec) ? "NSCodec" : "raw bits");
+	rdp_channels_activated(peer);
+	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode) &&
+	    rdp_rail_start(peer) < 0)
+		return FALSE;
 	rdp_graphics_start(peer);
 	return TRUE;
 }
@@ -172,6 +205,15 @@ rdp_peer_set_capabilities(rdpSettings *settings)
 	freerdp_settings_set_bool(settings, FreeRDP_SurfaceFrameMarkerEnabled, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_HasExtendedMouseEvent, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_HasHorizontalWheel, TRUE);
+	/*
+	 * The Window List capability (sent only to RemoteApp clients) must be one
+	 * level, not FreeRDP's default of two OR-ed together: FreeRDP 2 clients
+	 * compare it for equality and reject every window order otherwise.
+	 */
+	freerdp_settings_set_uint32(settings, FreeRDP_RemoteWndSupportLevel,
+				    RDP_WINDOW_LEVEL_SUPPORTED_EX);
+	freerdp_settings_set_uint32(settings, FreeRDP_RemoteAppNumIconCaches, 3);
+	freerdp_settings_set_uint32(settings, FreeRDP_RemoteAppNumIconCacheEntries, 12);
 }
 
 bool
@@ -196,6 +238,7 @@ rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 	/* From here the context owns the socket, and rdp_peer_destroy() frees it all. */
 	peer->server = server;
 	peer->client = client;
+	peer->tasks.wake_fd = -1;
 	wl_list_insert(&server->peers, &peer->link);
 	((struct rdp_peer_context *)client->context)->peer = peer;
 	if (rdp_peer_configure(peer) < 0 || !client->Initialize(client))
@@ -206,7 +249,7 @@ rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 	client->context->update->SuppressOutput = rdp_peer_handle_suppress_output;
 	client->context->update->RefreshRect = rdp_peer_handle_refresh_rect;
 	rdp_input_init(peer);
-	if (rdp_graphics_init(peer) < 0)
+	if (rdp_graphics_init(peer) < 0 || rdp_channels_init(peer) < 0)
 		goto err;
 
 	n = client->GetEventHandles(client, handles, RDP_MAX_EVENT_FDS);

@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <freerdp/channels/channels.h>
 #include <libweston/libweston.h>
 #include <winpr/synch.h>
 #include <winpr/wlog.h>
+#include <winpr/wtsapi.h>
 
 #include "compositor-internal.h"
 #include "rdp-cert.h"
@@ -263,6 +265,39 @@ rdp_server_listen(struct rdp_server *server, const char *listen, bool *remote)
 
 /* --- lifetime ---------------------------------------------------------------- */
 
+/* "a, b,c" -> {"a", "b", "c", NULL}; NULL when out of memory. */
+static char **
+rdp_server_split_list(const char *list)
+{
+	size_t n = 1, count = 0;
+	char **items;
+	const char *p = list;
+
+	for (const char *c = list; *c; c++)
+		n += *c == ',';
+	items = calloc(n + 1, sizeof *items);
+	if (!items)
+		return NULL;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		const char *start = p, *end = p + len;
+
+		while (start < end && (*start == ' ' || *start == '\t'))
+			start++;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > start && !(items[count++] = strndup(start, (size_t)(end - start))))
+			goto err;
+		p += len + (p[len] == ',');
+	}
+	return items;
+err:
+	for (size_t i = 0; i < count; i++)
+		free(items[i]);
+	free(items);
+	return NULL;
+}
+
 struct rdp_server *
 rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config)
 {
@@ -272,8 +307,14 @@ rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config
 	if (!server)
 		return NULL;
 	server->ctx = ctx;
+	server->mode = config->mode;
 	wl_list_init(&server->peers);
 	rdp_server_route_wlog();
+	/* Virtual channels (RAIL, later sound) go through FreeRDP's WTS API. */
+	WTSRegisterWtsApiFunctionTable(FreeRDP_InitWtsApi());
+	if (config->rail_exec && config->rail_exec[0] &&
+	    !(server->rail_exec = rdp_server_split_list(config->rail_exec)))
+		goto err;
 	if (!!config->user != !!config->password_file) {
 		weston_log("rdp: give both --rdp-user and --rdp-password-file, or neither\n");
 		goto err;
@@ -292,7 +333,10 @@ rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config
 		weston_log("rdp: a TCP listener needs --rdp-user and --rdp-password-file\n");
 		goto err;
 	}
-	weston_log("rdp: listening on %s (desktop mode, TLS, %s%s)\n", config->listen,
+	weston_log("rdp: listening on %s (%s, TLS, %s%s)\n", config->listen,
+		   config->mode == PC_RDP_MODE_RAIL      ? "RemoteApp windows"
+		   : config->mode == PC_RDP_MODE_DESKTOP ? "desktop"
+							 : "RemoteApp or desktop, as asked",
 		   server->user ? "user " : "no credentials: local transports only",
 		   server->user ? server->user : "");
 	return server;
@@ -324,5 +368,8 @@ rdp_server_destroy(struct rdp_server *server)
 		free(server->password);
 	}
 	free(server->user);
+	for (char **item = server->rail_exec; item && *item; item++)
+		free(*item);
+	free(server->rail_exec);
 	free(server);
 }

@@ -1,10 +1,13 @@
 /*
  * Porthole's RDP server: FreeRDP 2.11's server library as the protocol engine,
- * peers on the compositor's event loop. This first version serves desktop mode
- * (the whole first output as one screen) over TCP with TLS and a password.
+ * peers on the compositor's event loop. Serves RemoteApp (each window its own
+ * host window, rdp-rail.c) or desktop mode (the whole first output as one
+ * screen), over TCP, unix, vsock or inherited sockets, always with TLS.
  */
 #ifndef PORTHOLE_RDP_SERVER_H
 #define PORTHOLE_RDP_SERVER_H
+
+#include "options.h"
 
 struct pc_context;
 struct rdp_server;
@@ -16,6 +19,8 @@ struct rdp_server_config {
 	const char *password_file; /* mode 0600, the password on its first line */
 	const char *tls_cert;      /* both or neither: otherwise a self-signed pair */
 	const char *tls_key;
+	enum pc_rdp_mode mode;
+	const char *rail_exec; /* comma-separated commands RemoteApp may start; NULL: none */
 };
 
 /** Starts listening. NULL on failure, with the reason logged. */

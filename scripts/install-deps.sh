@@ -30,7 +30,7 @@ packages=(
 	# real apps the tests and the main job run
 	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core
 	# test tooling; the host side of RDP tests: a real client on a virtual screen
-	x11-utils python3 xvfb freerdp2-x11 xdotool imagemagick
+	x11-utils python3 xvfb freerdp2-x11 xdotool python3-xlib imagemagick
 )
 
 missing=()

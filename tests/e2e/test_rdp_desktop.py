@@ -6,7 +6,6 @@ screenshot; input is typed and clicked into the host window with xdotool and
 must reach the Wayland app.
 """
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,89 +14,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from porthole_test import (WAYLAND_CLIENT, Compositor, TestFailure, check, image_diff,  # noqa: E402
-                           png_read, run, save_artifact, wait_until)
+                           run, save_artifact, wait_until)
+from rdp_host import PASSWORD, USER, Host, start  # noqa: E402
 
-USER, PASSWORD = "porthole", "correct horse battery staple"
 KEY_A, KEY_B = 30, 48
-
-
-def need(*programs):
-    for p in programs:
-        if not shutil.which(p):
-            raise TestFailure("%s is not installed; run scripts/install-deps.sh" % p)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Host:
-    """The user's machine: an Xvfb screen with xfreerdp on it."""
-
-    def __init__(self, procs):
-        need("Xvfb", "xfreerdp", "xdotool", "import", "xdpyinfo")
-        self.procs = procs
-        r, w = os.pipe()
-        self.xvfb = procs.start(["Xvfb", "-displayfd", str(w), "-screen", "0", "1024x768x24",
-                                 "-nolisten", "tcp"], pass_fds=(w,),
-                                log=os.path.join(tempfile.gettempdir(), "porthole-xvfb.log"))
-        os.close(w)
-        number = os.read(r, 16).decode().split("\n")[0].strip()
-        # Keep the pipe open: the server may write its number again and dies on EPIPE.
-        self.displayfd = os.fdopen(r, "rb")
-        check(number.isdigit(), "Xvfb did not start")
-        self.display = ":" + number
-        self.env = dict(os.environ, DISPLAY=self.display)
-        self.client = None
-        # -displayfd can answer before the server takes connections
-        wait_until(lambda: subprocess.run(["xdpyinfo", "-display", self.display],
-                                          capture_output=True).returncode == 0,
-                   10, 0.1, "Xvfb to accept connections")
-
-    def connect(self, port, password=PASSWORD, size="640x480"):
-        """Connects to 127.0.0.1:port, or to a unix socket when port is a path."""
-        self.log = tempfile.mktemp(prefix="xfreerdp-", suffix=".log")
-        target = port if isinstance(port, str) else "127.0.0.1:%d" % port
-        creds = ["/u:" + USER, "/p:" + password] if password is not None else []
-        self.client = self.procs.start(
-            ["xfreerdp", "/v:" + target] + creds +
-            ["/cert:ignore", "/size:" + size, "/bpp:32", "-grab-keyboard", "/log-level:WARN"],
-            env=self.env, log=self.log)
-        return self.client
-
-    def screen(self):
-        path = tempfile.mktemp(prefix="host-", suffix=".png")
-        subprocess.run(["import", "-window", "root", "-display", self.display, "png24:" + path],
-                       check=True, timeout=20, capture_output=True)
-        img = png_read(path)
-        os.unlink(path)
-        return img
-
-    def xdotool(self, *args):
-        return subprocess.run(["xdotool"] + list(args), env=self.env, capture_output=True, text=True,
-                              timeout=10)
-
-    def rdp_window(self):
-        r = self.xdotool("search", "--class", "xfreerdp")
-        ids = r.stdout.split()
-        return ids[0] if ids else None
-
-
-def start(procs):
-    pwfile = os.path.join(tempfile.mkdtemp(prefix="porthole-pw-"), "password")
-    procs.dirs.append(os.path.dirname(pwfile))
-    with open(pwfile, "w") as f:
-        f.write(PASSWORD + "\n")
-    os.chmod(pwfile, 0o600)
-    port = free_port()
-    comp = Compositor(procs, ["--rdp-listen=tcp:127.0.0.1:%d" % port, "--rdp-user=" + USER,
-                              "--rdp-password-file=" + pwfile])
-    return comp, port
-
 
 def host_matches(host, comp, what):
     """Waits until the host shows exactly the compositor's output at (0,0)."""

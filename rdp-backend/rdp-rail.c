@@ -1,0 +1,747 @@
+/*
+ * RemoteApp (classic RAIL, MS-RDPERP) for one peer: the rail channel's
+ * handshake, client status, sysparams and exec; window orders that keep the
+ * client's list of windows equal to the shell's; and what the host does to a
+ * window (activate, minimize, maximize, restore, close, move, resize) applied to
+ * the compositor's. The pixels still travel as one desktop-sized surface: the
+ * client cuts each window out of it at the position the window orders give.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <freerdp/server/rail.h>
+#include <freerdp/window.h>
+#include <libweston/libweston.h>
+#include <winpr/string.h>
+
+#include "compositor-internal.h"
+#include "log.h"
+#include "rail-shell.h"
+#include "rdp-internal.h"
+#include "xwayland.h"
+
+#define RDP_RAIL_POPUP_ID_BASE 0x40000000u /* shell window ids stay far below */
+#define RDP_RAIL_MAX_ZORDER 255            /* the order's count is one byte */
+#define RDP_RAIL_MAX_TITLE 255             /* UTF-16 units; keeps orders small */
+#define RDP_RAIL_NO_WINDOW 0xFFFFFFFFu
+#define RDP_RAIL_MAX_PROGRAM 512
+
+/* What the client was last told about one window. */
+struct rdp_rail_window {
+	const void *key;
+	uint32_t id;
+	uint32_t owner_id;
+	int x, y, width, height;
+	char *title;
+	uint32_t show_state;
+	bool popup;
+	bool seen; /* still there in the sync under way */
+};
+
+struct rdp_rail {
+	struct rdp_peer *peer;
+	RailServerContext *context;
+	bool ready;                  /* the client's status arrived: orders may flow */
+	struct wl_array windows;     /* struct rdp_rail_window */
+	struct wl_array zorder;      /* uint32_t window ids, topmost first, as last sent */
+	struct wl_array current;     /* struct rail_window_info, filled during a sync */
+	struct wl_array title_store; /* the titles of current, NUL-separated */
+	uint32_t active_id;
+	uint32_t next_popup_id;
+	struct wl_listener shell_change_listener;
+	struct wl_event_source *sync_idle;
+};
+
+/* --- window orders ------------------------------------------------------------- */
+
+static uint32_t
+rdp_rail_show_state(enum rail_window_show show)
+{
+	switch (show) {
+	case RAIL_WINDOW_MINIMIZED:
+		return WINDOW_SHOW_MINIMIZED;
+	case RAIL_WINDOW_MAXIMIZED:
+	case RAIL_WINDOW_FULLSCREEN:
+		return WINDOW_SHOW_MAXIMIZED;
+	default:
+		return WINDOW_SHOW;
+	}
+}
+
+/* UTF-8 to the UTF-16LE the orders carry, cut to RDP_RAIL_MAX_TITLE units; free() it. */
+static WCHAR *
+rdp_rail_utf16(const char *utf8, UINT16 *bytes)
+{
+	WCHAR *wide = NULL;
+	int units = ConvertToUnicode(CP_UTF8, 0, utf8, -1, &wide, 0);
+
+	if (units < 1 || !wide) {
+		free(wide);
+		*bytes = 0;
+		return NULL;
+	}
+	units -= 1; /* without the terminator */
+	if (units > RDP_RAIL_MAX_TITLE)
+		units = RDP_RAIL_MAX_TITLE;
+	*bytes = (UINT16)(units * 2);
+	return wide;
+}
+
+static void
+rdp_rail_send_window(struct rdp_rail *rail, const struct rdp_rail_window *w, uint32_t fields)
+{
+	rdpUpdate *update = rail->peer->client->context->update;
+	WINDOW_ORDER_INFO info = {.windowId = w->id,
+				  .fieldFlags = WINDOW_ORDER_TYPE_WINDOW | fields};
+	RECTANGLE_16 rect = {0, 0, (UINT16)w->width, (UINT16)w->height};
+	WINDOW_STATE_ORDER state = {0};
+	WCHAR *title = NULL;
+
+	state.ownerWindowId = w->owner_id;
+	if (w->popup) {
+		/* menus and tooltips: the client makes them override-redirect, unlisted */
+		state.style = WS_POPUP | WS_VISIBLE;
+		state.extendedStyle = WS_EX_TOOLWINDOW | WS_EX_TOPMOST;
+		state.TaskbarButton = 1; /* 1: no taskbar entry */
+	} else {
+		state.style = WS_OVERLAPPEDWINDOW | WS_VISIBLE;
+		state.extendedStyle = WS_EX_APPWINDOW;
+		state.TaskbarButton = w->owner_id ? 1 : 0;
+	}
+	state.showState = w->show_state;
+	if (fields & WINDOW_ORDER_FIELD_TITLE) {
+		title = rdp_rail_utf16(w->title, &state.titleInfo.length);
+		state.titleInfo.string = (BYTE *)title;
+	}
+	/* No decorations on our side: window, client area and visible area coincide. */
+	state.windowOffsetX = state.clientOffsetX = state.visibleOffsetX = w->x;
+	state.windowOffsetY = state.clientOffsetY = state.visibleOffsetY = w->y;
+	state.windowWidth = state.clientAreaWidth = (UINT32)w->width;
+	state.windowHeight = state.clientAreaHeight = (UINT32)w->height;
+	state.numWindowRects = state.numVisibilityRects = 1;
+	state.windowRects = state.visibilityRects = &rect;
+	if (fields & WINDOW_ORDER_STATE_NEW)
+		update->window->WindowCreate(update->context, &info, &state);
+	else
+		update->window->WindowUpdate(update->context, &info, &state);
+	free(title);
+}
+
+static void
+rdp_rail_send_delete(struct rdp_rail *rail, uint32_t id)
+{
+	rdpUpdate *update = rail->peer->client->context->update;
+	WINDOW_ORDER_INFO info = {
+		.windowId = id,
+		.fieldFlags = WINDOW_ORDER_TYPE_WINDOW | WINDOW_ORDER_STATE_DELETED,
+	};
+
+	update->window->WindowDelete(update->context, &info);
+}
+
+static void
+rdp_rail_send_desktop(struct rdp_rail *rail, uint32_t fields)
+{
+	rdpUpdate *update = rail->peer->client->context->update;
+	WINDOW_ORDER_INFO info = {.fieldFlags = WINDOW_ORDER_TYPE_DESKTOP | fields};
+	MONITORED_DESKTOP_ORDER desktop = {
+		.activeWindowId = rail->active_id,
+		.numWindowIds = (UINT32)(rail->zorder.size / sizeof(uint32_t)),
+		.windowIds = rail->zorder.data,
+	};
+
+	update->window->MonitoredDesktop(update->context, &info, &desktop);
+}
+
+/* --- keeping the client's list equal to the shell's ---------------------------------- */
+
+static struct rdp_rail_window *
+rdp_rail_find_sent(struct rdp_rail *rail, const void *key)
+{
+	struct rdp_rail_window *w;
+
+	wl_array_for_each(w, &rail->windows)
+	{
+		if (w->key == key)
+			return w;
+	}
+	return NULL;
+}
+
+static void
+rdp_rail_collect(void *data, const struct rail_window_info *info)
+{
+	struct rdp_rail *rail = data;
+	struct rail_window_info *copy = wl_array_add(&rail->current, sizeof *copy);
+	size_t title_len = strlen(info->title) + 1;
+	char *title = wl_array_add(&rail->title_store, title_len);
+
+	if (!copy || !title) {
+		if (copy)
+			rail->current.size -= sizeof *copy;
+		return;
+	}
+	*copy = *info;
+	memcpy(title, info->title, title_len);
+	/* titles move when title_store grows: keep the offset, resolve it later */
+	copy->title = (const char *)(uintptr_t)((size_t)(title - (char *)rail->title_store.data));
+}
+
+static uint32_t
+rdp_rail_id_for(struct rdp_rail *rail, const void *key)
+{
+	struct rdp_rail_window *w = key ? rdp_rail_find_sent(rail, key) : NULL;
+
+	return w ? w->id : 0;
+}
+
+static void
+rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, const char *title)
+{
+	struct rdp_rail_window *w = rdp_rail_find_sent(rail, info->key);
+	struct rdp_rail_window next = {
+		.key = info->key,
+		.owner_id = rdp_rail_id_for(rail, info->owner_key),
+		.x = info->x,
+		.y = info->y,
+		.width = info->width > 0 ? info->width : 1,
+		.height = info->height > 0 ? info->height : 1,
+		.show_state = rdp_rail_show_state(info->show),
+		.popup = info->popup,
+		.seen = true,
+	};
+	uint32_t fields = 0;
+
+	if (!w) {
+		w = wl_array_add(&rail->windows, sizeof *w);
+		if (!w)
+			return;
+		next.id = info->id ? info->id : rail->next_popup_id++;
+		next.title = strdup(title);
+		*w = next;
+		rdp_rail_send_window(
+			rail, w,
+			WINDOW_ORDER_STATE_NEW | WINDOW_ORDER_FIELD_OWNER |
+				WINDOW_ORDER_FIELD_STYLE | WINDOW_ORDER_FIELD_SHOW |
+				WINDOW_ORDER_FIELD_TITLE | WINDOW_ORDER_FIELD_CLIENT_AREA_OFFSET |
+				WINDOW_ORDER_FIELD_CLIENT_AREA_SIZE |
+				WINDOW_ORDER_FIELD_WND_OFFSET | WINDOW_ORDER_FIELD_WND_SIZE |
+				WINDOW_ORDER_FIELD_WND_CLIENT_DELTA | WINDOW_ORDER_FIELD_WND_RECTS |
+				WINDOW_ORDER_FIELD_VIS_OFFSET | WINDOW_ORDER_FIELD_VISIBILITY |
+				WINDOW_ORDER_FIELD_TASKBAR_BUTTON);
+		log_scope(rail->peer->server->ctx->scopes.rail,
+			  "rdp: window %u created on the client at %d,%d %dx%d\n", w->id, w->x,
+			  w->y, w->width, w->height);
+		return;
+	}
+	next.id = w->id;
+	next.title = w->title;
+	if (w->owner_id != next.owner_id)
+		fields |= WINDOW_ORDER_FIELD_OWNER;
+	if (w->show_state != next.show_state)
+		fields |= WINDOW_ORDER_FIELD_SHOW;
+	if (w->x != next.x || w->y != next.y)
+		fields |= WINDOW_ORDER_FIELD_WND_OFFSET | WINDOW_ORDER_FIELD_CLIENT_AREA_OFFSET |
+			  WINDOW_ORDER_FIELD_VIS_OFFSET;
+	if (w->width != next.width || w->height != next.height)
+		fields |= WINDOW_ORDER_FIELD_WND_SIZE | WINDOW_ORDER_FIELD_CLIENT_AREA_SIZE |
+			  WINDOW_ORDER_FIELD_WND_RECTS | WINDOW_ORDER_FIELD_VISIBILITY;
+	if (strcmp(w->title ? w->title : "", title) != 0) {
+		next.title = strdup(title);
+		free(w->title);
+		fields |= WINDOW_ORDER_FIELD_TITLE;
+	}
+	*w = next;
+	if (fields)
+		rdp_rail_send_window(rail, w, fields);
+}
+
+void
+rdp_rail_sync(struct rdp_rail *rail)
+{
+	struct rail_shell *shell = rail->peer->server->ctx->shell;
+	struct rdp_rail_window *w;
+	struct rail_window_info *info;
+	rdpUpdate *update;
+	uint32_t active = RDP_RAIL_NO_WINDOW;
+	bool zorder_changed = false;
+	size_t n_z = 0, kept = 0;
+
+	if (!rail->ready || !shell || !rail->peer->activated)
+		return;
+	update = rail->peer->client->context->update;
+	rail->current.size = 0;
+	rail->title_store.size = 0;
+	rail_shell_for_each_window(shell, rdp_rail_collect, rail);
+
+	wl_array_for_each(w, &rail->windows) w->seen = false;
+	update->BeginPaint(update->context);
+	/* Bottom up, so an owner always exists before what it owns. */
+	for (size_t i = rail->current.size / sizeof *info; i-- > 0;) {
+		info = (struct rail_window_info *)rail->current.data + i;
+		rdp_rail_update_one(rail, info,
+				    (const char *)rail->title_store.data + (uintptr_t)info->title);
+	}
+	/* Gone from the shell: gone from the client. */
+	wl_array_for_each(w, &rail->windows)
+	{
+		if (!w->seen) {
+			rdp_rail_send_delete(rail, w->id);
+			log_scope(rail->peer->server->ctx->scopes.rail,
+				  "rdp: window %u deleted on the client\n", w->id);
+			free(w->title);
+			continue;
+		}
+		((struct rdp_rail_window *)rail->windows.data)[kept++] = *w;
+	}
+	rail->windows.size = kept * sizeof *w;
+
+	/* Stacking and the active window, topmost first. */
+	wl_array_for_each(info, &rail->current)
+	{
+		uint32_t id = rdp_rail_id_for(rail, info->key);
+
+		if (info->focused)
+			active = id;
+		if (n_z == RDP_RAIL_MAX_ZORDER)
+			continue;
+		if (n_z * sizeof(uint32_t) >= rail->zorder.size ||
+		    ((uint32_t *)rail->zorder.data)[n_z] != id) {
+			zorder_changed = true;
+			if (n_z * sizeof(uint32_t) >= rail->zorder.size &&
+			    !wl_array_add(&rail->zorder, sizeof(uint32_t)))
+				break;
+			((uint32_t *)rail->zorder.data)[n_z] = id;
+		}
+		n_z++;
+	}
+	if (rail->zorder.size != n_z * sizeof(uint32_t))
+		zorder_changed = true;
+	rail->zorder.size = n_z * sizeof(uint32_t);
+	if (zorder_changed || active != rail->active_id) {
+		rail->active_id = active;
+		rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_ZORDER |
+						    WINDOW_ORDER_FIELD_DESKTOP_ACTIVE_WND);
+	}
+	update->EndPaint(update->context);
+}
+
+static void
+rdp_rail_handle_sync_idle(void *data)
+{
+	struct rdp_rail *rail = data;
+
+	rail->sync_idle = NULL;
+	rdp_rail_sync(rail);
+}
+
+static void
+rdp_rail_handle_shell_change(struct wl_listener *listener, void *data)
+{
+	struct rdp_rail *rail = wl_container_of(listener, rail, shell_change_listener);
+	struct wl_event_loop *loop = wl_display_get_event_loop(rail->peer->server->ctx->display);
+
+	/* Many changes in one dispatch (a commit per window) make one sync. */
+	if (!rail->sync_idle)
+		rail->sync_idle = wl_event_loop_add_idle(loop, rdp_rail_handle_sync_idle, rail);
+}
+
+/* --- what the client sends (the channel's thread posts; these run on the loop) -------- */
+
+struct rdp_rail_exec_task {
+	char program[RDP_RAIL_MAX_PROGRAM];
+	char arguments[RDP_RAIL_MAX_PROGRAM];
+	bool too_long;
+};
+
+static struct rail_window *
+rdp_rail_window(struct rdp_rail *rail, uint32_t id)
+{
+	struct rail_shell *shell = rail->peer->server->ctx->shell;
+
+	return shell && id < RDP_RAIL_POPUP_ID_BASE ? rail_shell_find_window(shell, id) : NULL;
+}
+
+static void
+rdp_rail_apply(struct rdp_rail *rail, uint32_t id, const char *command)
+{
+	struct rail_window *window = rdp_rail_window(rail, id);
+	char err[256];
+
+	if (!window)
+		return; /* gone meanwhile, or a popup: nothing to do */
+	log_scope(rail->peer->server->ctx->scopes.rail, "rdp: host: window %u %s\n", id, command);
+	if (rail_window_command(window, command, err, sizeof err) < 0)
+		log_scope(rail->peer->server->ctx->scopes.rail, "rdp: host request refused: %s\n",
+			  err);
+}
+
+static void
+rdp_rail_run_client_status(struct rdp_peer *peer, void *payload)
+{
+	struct rdp_rail *rail = peer->rail;
+	const RAIL_CLIENT_STATUS_ORDER *status = payload;
+	rdpUpdate *update = peer->client->context->update;
+
+	if (!rail || rail->ready)
+		return;
+	weston_log("rdp: %s RemoteApp client ready (status flags 0x%x)\n", peer->client->hostname,
+		   status->flags);
+	rail->ready = true;
+	update->BeginPaint(update->context);
+	rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_HOOKED |
+					    WINDOW_ORDER_FIELD_DESKTOP_ARC_BEGAN);
+	update->EndPaint(update->context);
+	rdp_rail_sync(rail);
+	update->BeginPaint(update->context);
+	rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_ARC_COMPLETED);
+	update->EndPaint(update->context);
+}
+
+static bool
+rdp_rail_exec_allowed(struct rdp_server *server, const char *program)
+{
+	for (char **allowed = server->rail_exec; allowed && *allowed; allowed++) {
+		if (strcmp(*allowed, program) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* An allowed program runs as a client of this compositor, detached from it. */
+static bool
+rdp_rail_launch(struct rdp_peer *peer, const char *program, const char *arguments)
+{
+	struct pc_context *ctx = peer->server->ctx;
+	const char *display = ctx->xwayland ? pc_xwayland_get_display(ctx->xwayland) : NULL;
+	char command[2 * RDP_RAIL_MAX_PROGRAM + 2];
+	pid_t pid;
+
+	snprintf(command, sizeof command, "%s%s%s", program, arguments[0] ? " " : "", arguments);
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		/* a grandchild, so the compositor never has to reap it */
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		signal(SIGPIPE, SIG_DFL);
+		setenv("WAYLAND_DISPLAY", ctx->options.socket_name, 1);
+		if (display)
+			setenv("DISPLAY", display, 1);
+		/* the program string is an allow-listed command line, not user input */
+		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	weston_log("rdp: %s started \"%s\"\n", peer->client->hostname, command);
+	return true;
+}
+
+static void
+rdp_rail_run_exec(struct rdp_peer *peer, void *payload)
+{
+	struct rdp_rail *rail = peer->rail;
+	struct rdp_rail_exec_task *exec = payload;
+	RAIL_EXEC_RESULT_ORDER result = {0};
+	WCHAR *name = NULL;
+
+	if (!rail)
+		return;
+	if (exec->too_long) {
+		result.execResult = RAIL_EXEC_E_DECODE_FAILED;
+	} else if (!peer->server->rail_exec) {
+		/* As in WSLg: the program string only names the connection; show the windows. */
+		result.execResult = RAIL_EXEC_S_OK;
+	} else if (!rdp_rail_exec_allowed(peer->server, exec->program)) {
+		weston_log("rdp: %s asked to start \"%s\", which [rdp] rail-exec does not "
+			   "allow\n",
+			   peer->client->hostname, exec->program);
+		result.execResult = RAIL_EXEC_E_NOT_IN_ALLOWLIST;
+	} else {
+		result.execResult = rdp_rail_launch(peer, exec->program, exec->arguments)
+					    ? RAIL_EXEC_S_OK
+					    : RAIL_EXEC_E_FAIL;
+	}
+	name = rdp_rail_utf16(exec->program, &result.exeOrFile.length);
+	result.exeOrFile.string = (BYTE *)name;
+	rail->context->ServerExecResult(rail->context, &result);
+	free(name);
+}
+
+static void
+rdp_rail_run_activate(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_ACTIVATE_ORDER *activate = payload;
+
+	/* Deactivation means the host focused one of its own windows: nothing to undo. */
+	if (peer->rail && activate->enabled)
+		rdp_rail_apply(peer->rail, activate->windowId, "activate");
+}
+
+static void
+rdp_rail_run_syscommand(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_SYSCOMMAND_ORDER *syscommand = payload;
+	const char *command = NULL;
+
+	switch (syscommand->command) {
+	case SC_MINIMIZE:
+		command = "minimize";
+		break;
+	case SC_MAXIMIZE:
+		command = "maximize";
+		break;
+	case SC_RESTORE:
+		command = "restore";
+		break;
+	case SC_CLOSE:
+		command = "close";
+		break;
+	default:
+		return; /* SC_MOVE, SC_SIZE, SC_KEYMENU: the host does those locally */
+	}
+	if (peer->rail)
+		rdp_rail_apply(peer->rail, syscommand->windowId, command);
+}
+
+static void
+rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_WINDOW_MOVE_ORDER *move = payload;
+	struct rdp_rail *rail = peer->rail;
+	struct rdp_rail_window *w;
+	int width = move->right - move->left, height = move->bottom - move->top;
+	char command[64];
+
+	if (!rail || width < 1 || height < 1)
+		return;
+	wl_array_for_each(w, &rail->windows)
+	{
+		if (w->id != move->windowId)
+			continue;
+		/* Record what the host did: the next sync then only corrects, never echoes. */
+		if (w->width != width || w->height != height) {
+			snprintf(command, sizeof command, "resize %d %d", width, height);
+			rdp_rail_apply(rail, w->id, command);
+		}
+		if (w->x != move->left || w->y != move->top) {
+			snprintf(command, sizeof command, "move %d %d", move->left, move->top);
+			rdp_rail_apply(rail, w->id, command);
+		}
+		return;
+	}
+}
+
+static void
+rdp_rail_run_sysparam(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_SYSPARAM_ORDER *sysparam = payload;
+
+	if (sysparam->params & SPI_MASK_SET_WORK_AREA)
+		log_scope(peer->server->ctx->scopes.rail, "rdp: host work area %d,%d-%d,%d\n",
+			  sysparam->workArea.left, sysparam->workArea.top, sysparam->workArea.right,
+			  sysparam->workArea.bottom);
+}
+
+static void
+rdp_rail_run_get_appid(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_GET_APPID_REQ_ORDER *request = payload;
+	struct rdp_rail *rail = peer->rail;
+	RAIL_GET_APPID_RESP_ORDER response = {.windowId = request->windowId};
+	struct rail_window *window = rail ? rdp_rail_window(rail, request->windowId) : NULL;
+	const char *app_id = window ? rail_window_get_app_id(window) : NULL;
+	WCHAR *wide = NULL;
+	UINT16 bytes = 0;
+
+	if (!rail)
+		return;
+	wide = rdp_rail_utf16(app_id ? app_id : "", &bytes);
+	if (wide) {
+		size_t units = bytes / 2 < 259 ? bytes / 2 : 259;
+		memcpy(response.applicationId, wide, units * sizeof(WCHAR));
+	}
+	free(wide);
+	rail->context->ServerGetAppidResp(rail->context, &response);
+}
+
+/* --- the channel thread's callbacks: copy, post, return ------------------------------ */
+
+static struct rdp_peer *
+rdp_rail_peer(RailServerContext *context)
+{
+	return context->custom;
+}
+
+static UINT
+rdp_rail_post(RailServerContext *context, rdp_task_func_t run, const void *order, size_t size)
+{
+	return rdp_peer_post(rdp_rail_peer(context), run, order, size) ? CHANNEL_RC_OK
+								       : CHANNEL_RC_NO_MEMORY;
+}
+
+static UINT
+rdp_rail_on_handshake(RailServerContext *context, const RAIL_HANDSHAKE_ORDER *handshake)
+{
+	return CHANNEL_RC_OK; /* the client's build number changes nothing here */
+}
+
+static UINT
+rdp_rail_on_client_status(RailServerContext *context, const RAIL_CLIENT_STATUS_ORDER *status)
+{
+	return rdp_rail_post(context, rdp_rail_run_client_status, status, sizeof *status);
+}
+
+static UINT
+rdp_rail_on_exec(RailServerContext *context, const RAIL_EXEC_ORDER *exec)
+{
+	struct rdp_rail_exec_task task = {0};
+	const char *program = exec->RemoteApplicationProgram ? exec->RemoteApplicationProgram : "";
+	const char *arguments =
+		exec->RemoteApplicationArguments ? exec->RemoteApplicationArguments : "";
+
+	/* strings die with the callback: copy them */
+	task.too_long = strlen(program) >= sizeof task.program ||
+			strlen(arguments) >= sizeof task.arguments;
+	if (!task.too_long) {
+		strcpy(task.program, program);
+		strcpy(task.arguments, arguments);
+	}
+	return rdp_rail_post(context, rdp_rail_run_exec, &task, sizeof task);
+}
+
+static UINT
+rdp_rail_on_sysparam(RailServerContext *context, const RAIL_SYSPARAM_ORDER *sysparam)
+{
+	RAIL_SYSPARAM_ORDER copy = *sysparam;
+
+	copy.highContrast.colorScheme.string = NULL; /* not kept past the callback */
+	copy.highContrast.colorScheme.length = 0;
+	return rdp_rail_post(context, rdp_rail_run_sysparam, &copy, sizeof copy);
+}
+
+static UINT
+rdp_rail_on_activate(RailServerContext *context, const RAIL_ACTIVATE_ORDER *activate)
+{
+	return rdp_rail_post(context, rdp_rail_run_activate, activate, sizeof *activate);
+}
+
+static UINT
+rdp_rail_on_syscommand(RailServerContext *context, const RAIL_SYSCOMMAND_ORDER *syscommand)
+{
+	return rdp_rail_post(context, rdp_rail_run_syscommand, syscommand, sizeof *syscommand);
+}
+
+static UINT
+rdp_rail_on_window_move(RailServerContext *context, const RAIL_WINDOW_MOVE_ORDER *move)
+{
+	return rdp_rail_post(context, rdp_rail_run_window_move, move, sizeof *move);
+}
+
+static UINT
+rdp_rail_on_get_appid(RailServerContext *context, const RAIL_GET_APPID_REQ_ORDER *request)
+{
+	return rdp_rail_post(context, rdp_rail_run_get_appid, request, sizeof *request);
+}
+
+static UINT
+rdp_rail_on_ignored(RailServerContext *context, const void *order)
+{
+	return CHANNEL_RC_OK;
+}
+
+/* --- lifetime ----------------------------------------------------------------------- */
+
+int
+rdp_rail_start(struct rdp_peer *peer)
+{
+	struct rdp_rail *rail;
+	RailServerContext *context;
+	RAIL_HANDSHAKE_ORDER handshake = {.buildNumber = 0x1DB0};
+	struct rail_shell *shell = peer->server->ctx->shell;
+
+	if (peer->rail)
+		return 0; /* a re-activation keeps the running channel */
+	if (!peer->vcm || !shell)
+		return -1;
+	rail = calloc(1, sizeof *rail);
+	if (!rail)
+		return -1;
+	rail->peer = peer;
+	rail->active_id = RDP_RAIL_NO_WINDOW;
+	rail->next_popup_id = RDP_RAIL_POPUP_ID_BASE;
+	wl_array_init(&rail->windows);
+	wl_array_init(&rail->zorder);
+	wl_array_init(&rail->current);
+	wl_array_init(&rail->title_store);
+	wl_list_init(&rail->shell_change_listener.link);
+	context = rail_server_context_new(peer->vcm);
+	if (!context)
+		goto err;
+	rail->context = context;
+	context->custom = peer;
+	context->rdpcontext = peer->client->context;
+	context->ClientHandshake = rdp_rail_on_handshake;
+	context->ClientClientStatus = rdp_rail_on_client_status;
+	context->ClientExec = rdp_rail_on_exec;
+	context->ClientSysparam = rdp_rail_on_sysparam;
+	context->ClientActivate = rdp_rail_on_activate;
+	context->ClientSyscommand = rdp_rail_on_syscommand;
+	context->ClientWindowMove = rdp_rail_on_window_move;
+	context->ClientGetAppidReq = rdp_rail_on_get_appid;
+	context->ClientSysmenu = (psRailClientSysmenu)rdp_rail_on_ignored;
+	context->ClientNotifyEvent = (psRailClientNotifyEvent)rdp_rail_on_ignored;
+	context->ClientSnapArrange = (psRailClientSnapArrange)rdp_rail_on_ignored;
+	context->ClientLangbarInfo = (psRailClientLangbarInfo)rdp_rail_on_ignored;
+	context->ClientLanguageImeInfo = (psRailClientLanguageImeInfo)rdp_rail_on_ignored;
+	context->ClientCompartmentInfo = (psRailClientCompartmentInfo)rdp_rail_on_ignored;
+	context->ClientCloak = (psRailClientCloak)rdp_rail_on_ignored;
+	peer->rail = rail;
+	if (context->Start(context) != CHANNEL_RC_OK) {
+		weston_log("rdp: %s asked for RemoteApp but has no rail channel\n",
+			   peer->client->hostname);
+		goto err;
+	}
+	/* The client answers the handshake with its status, sysparams and exec. */
+	if (context->ServerHandshake(context, &handshake) != CHANNEL_RC_OK)
+		goto err;
+	rail->shell_change_listener.notify = rdp_rail_handle_shell_change;
+	wl_signal_add(rail_shell_get_change_signal(shell), &rail->shell_change_listener);
+	weston_log("rdp: %s in RemoteApp mode\n", peer->client->hostname);
+	return 0;
+err:
+	peer->rail = NULL;
+	rdp_rail_destroy(rail);
+	return -1;
+}
+
+void
+rdp_rail_destroy(struct rdp_rail *rail)
+{
+	struct rdp_rail_window *w;
+
+	if (!rail)
+		return;
+	if (rail->context) {
+		/* joins the channel thread: nothing posts after this */
+		rail->context->Stop(rail->context);
+		rail_server_context_free(rail->context);
+	}
+	wl_list_remove(&rail->shell_change_listener.link);
+	if (rail->sync_idle)
+		wl_event_source_remove(rail->sync_idle);
+	wl_array_for_each(w, &rail->windows) free(w->title);
+	wl_array_release(&rail->windows);
+	wl_array_release(&rail->zorder);
+	wl_array_release(&rail->current);
+	wl_array_release(&rail->title_store);
+	free(rail);
+}

@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""RemoteApp through a real RDP client: `xfreerdp /app:` (FreeRDP 2.11) under Xvfb.
+
+Every compositor window must become its own top-level X window on the host, at
+the compositor's position and size, showing the compositor's pixels. What the
+host does to those windows (focus, typing, clicks, moves, resizes, minimize,
+maximize, close) must reach the compositor. Xvfb runs no window manager, so the
+test plays its part where xfreerdp expects one: it sets WM_STATE and
+_NET_WM_STATE and sends WM_DELETE_WINDOW, through python3-xlib.
+"""
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from porthole_test import (WAYLAND_CLIENT, TestFailure, check, image_diff, run,  # noqa: E402
+                           save_artifact, wait_until)
+from rdp_host import Host, start  # noqa: E402
+
+from Xlib import X, Xatom  # noqa: E402
+from Xlib import display as xdisplay  # noqa: E402
+from Xlib.protocol import event as xevent  # noqa: E402
+
+POPUP_ID_BASE = 0x40000000
+
+
+class HostWindows:
+    """The RAIL windows xfreerdp made on the host, and a window manager's hand on them."""
+
+    def __init__(self, host):
+        self.d = xdisplay.Display(host.display)
+        self.root = self.d.screen().root
+        self.atom = lambda name: self.d.intern_atom(name)
+
+    def advertise_ewmh(self):
+        """Says an EWMH window manager runs, as xfreerdp reads _NET_WM_STATE only then."""
+        check_window = self.root.create_window(-10, -10, 1, 1, 0, X.CopyFromParent)
+        supporting = self.atom("_NET_SUPPORTING_WM_CHECK")
+        for win in (self.root, check_window):
+            win.change_property(supporting, Xatom.WINDOW, 32, [check_window.id])
+        check_window.change_property(self.atom("_NET_WM_NAME"), self.atom("UTF8_STRING"), 8, b"test-wm")
+        supported = [self.atom(n) for n in ("_NET_WM_STATE", "_NET_WM_STATE_MAXIMIZED_VERT",
+                                            "_NET_WM_STATE_MAXIMIZED_HORZ", "_NET_WM_STATE_HIDDEN")]
+        self.root.change_property(self.atom("_NET_SUPPORTED"), Xatom.ATOM, 32, supported)
+        self.d.sync()
+
+    def all(self):
+        """{RAIL window id: X window} for every RAIL window on the host."""
+        found = {}
+        for win in self.root.query_tree().children:
+            try:
+                cls = win.get_wm_class()
+            except Exception:  # gone meanwhile
+                continue
+            if cls and cls[0] == "RAIL" and cls[1].startswith("RAIL:"):
+                found[int(cls[1][5:], 16)] = win
+        return found
+
+    def mapped(self):
+        out = {}
+        for rid, win in self.all().items():
+            try:
+                if win.get_attributes().map_state == X.IsViewable:
+                    out[rid] = win
+            except Exception:
+                pass
+        return out
+
+    def geometry(self, win):
+        g = win.get_geometry()
+        pos = win.translate_coords(self.root, 0, 0)
+        return (-pos.x, -pos.y, g.width, g.height)
+
+    def move(self, win, x, y, w=None, h=None):
+        args = {"x": x, "y": y}
+        if w:
+            args.update(width=w, height=h)
+        win.configure(**args)
+        self.d.sync()
+
+    def set_iconic(self, win, iconic):
+        wm_state = self.atom("WM_STATE")
+        win.change_property(wm_state, wm_state, 32, [3 if iconic else 1, 0])
+        self.d.sync()
+
+    def set_maximized(self, win, maximized):
+        atoms = [self.atom("_NET_WM_STATE_MAXIMIZED_VERT"), self.atom("_NET_WM_STATE_MAXIMIZED_HORZ")]
+        win.change_property(self.atom("_NET_WM_STATE"), Xatom.ATOM, 32, atoms if maximized else [])
+        self.d.sync()
+
+    def close(self, win):
+        protocols = self.atom("WM_PROTOCOLS")
+        msg = xevent.ClientMessage(window=win, client_type=protocols,
+                                   data=(32, [self.atom("WM_DELETE_WINDOW"), X.CurrentTime, 0, 0, 0]))
+        win.send_event(msg)
+        self.d.sync()
+
+
+def connect_app(procs, comp, port):
+    host = Host(procs)
+    hw = HostWindows(host)
+    hw.advertise_ewmh()
+    client = host.connect(port, app="porthole")
+    wait_until(lambda: "RemoteApp client ready" in comp.read_log() or client.poll() is not None, 30,
+               what="the RemoteApp client to get ready")
+    check(client.poll() is None, "xfreerdp /app: exited: %s" % host.client_log()[-1500:])
+    return host, hw, client
+
+
+def host_window(hw, wid, timeout=20):
+    return wait_until(lambda: hw.mapped().get(wid), timeout, 0.1, "host window for window %d" % wid)
+
+
+def wait_geometry(hw, comp, wid, what):
+    """Waits until host window @wid sits where the compositor says window @wid is."""
+    def same():
+        w = [x for x in comp.windows() if x["id"] == wid]
+        win = hw.mapped().get(wid)
+        if not w or not win:
+            return False
+        return hw.geometry(win) == (w[0]["x"], w[0]["y"], w[0]["width"], w[0]["height"])
+    try:
+        wait_until(same, 20, 0.2, what)
+    except TestFailure:
+        win = hw.all().get(wid)
+        raise TestFailure("%s: host %s, compositor %s" % (
+            what, hw.geometry(win) if win else None, [x for x in comp.windows() if x["id"] == wid]))
+
+
+def wait_pixels(host, hw, comp, wid, what):
+    """Waits until host window @wid shows the compositor's own screenshot of the window."""
+    last = [None]
+
+    def same():
+        expected = comp.screenshot(window=wid)
+        win = hw.mapped().get(wid)
+        if not win:
+            return False
+        x, y, w, h = hw.geometry(win)
+        if (w, h) != (expected.width, expected.height):
+            return False
+        region = host.screen().crop(x, y, w, h)
+        bad, diff = image_diff(region, expected, 2)
+        last[0] = (bad, region)
+        return bad == 0
+    try:
+        wait_until(same, 20, 0.3, what)
+    except TestFailure:
+        if last[0] is None:
+            raise
+        save_artifact("rail-host-window.png", last[0][1])
+        raise TestFailure("%s: %d pixels differ (host window in artifacts)" % (what, last[0][0]))
+
+
+def state_of(comp, wid):
+    return [x for x in comp.windows() if x["id"] == wid][0]
+
+
+def test_each_window_is_its_own_host_window(procs):
+    comp, port = start(procs, ["--rdp-mode=rail"], xwayland=True)
+    comp.client([WAYLAND_CLIENT, "--title", "wayland app", "--width", "240", "--height", "160"])
+    wl = comp.wait_window(lambda w: w["title"] == "wayland app")
+    comp.client(["xterm", "-geometry", "40x10", "-T", "x11 app", "-e", "sleep", "600"])
+    xt = comp.wait_window(lambda w: w["title"] == "x11 app" and w["kind"] == "x11")
+    comp.cli("window", str(wl["id"]), "move", "20", "30")
+    comp.cli("window", str(xt["id"]), "move", "400", "200")
+    host, hw, _ = connect_app(procs, comp, port)
+    for w in (wl, xt):
+        host_window(hw, w["id"])
+        wait_geometry(hw, comp, w["id"], "host window of %s at the compositor's place" % w["title"])
+        wait_pixels(host, hw, comp, w["id"], "host window of %s shows its pixels" % w["title"])
+    check(len(hw.mapped()) == 2, "host has %d RAIL windows, want 2" % len(hw.mapped()))
+    title = hw.mapped()[wl["id"]].get_wm_name()
+    check(title == "wayland app", "host window title %r" % title)
+    # the compositor moves a window: the host window follows
+    comp.cli("window", str(wl["id"]), "move", "60", "420")
+    wait_geometry(hw, comp, wl["id"], "host window after a compositor-side move")
+    wait_pixels(host, hw, comp, wl["id"], "pixels after a compositor-side move")
+    # a new window appears on the host; a closed one goes
+    late = comp.client([WAYLAND_CLIENT, "--title", "late", "--width", "100", "--height", "80"])
+    lw = comp.wait_window(lambda w: w["title"] == "late")
+    host_window(hw, lw["id"])
+    procs.stop(late)
+    wait_until(lambda: lw["id"] not in hw.all(), 20, what="the closed window to leave the host")
+    comp.stop()
+
+
+def test_typing_and_clicking_reach_the_apps(procs):
+    comp, port = start(procs, xwayland=True)
+    out = os.path.join(comp.runtime_dir, "typed")
+    comp.client(["xterm", "-geometry", "40x6", "-T", "reader", "-e", "sh", "-c",
+                 'read line; printf "%s\\n" "$line" > "$0"', out])
+    xt = comp.wait_window(lambda w: w["title"] == "reader")
+    comp.client([WAYLAND_CLIENT, "--title", "other", "--width", "200", "--height", "120"])
+    other = comp.wait_window(lambda w: w["title"] == "other" and w["focused"])
+    comp.cli("window", str(xt["id"]), "move", "10", "10")
+    comp.cli("window", str(other["id"]), "move", "500", "10")
+    host, hw, _ = connect_app(procs, comp, port)
+    xwin = host_window(hw, xt["id"])
+    owin = host_window(hw, other["id"])
+    wait_geometry(hw, comp, xt["id"], "the xterm's host window in place")
+    # focusing the host window activates the app's window
+    host.xdotool("windowfocus", "--sync", str(xwin.id))
+    wait_until(lambda: state_of(comp, xt["id"])["focused"], 10, what="host focus to activate the xterm")
+    host.xdotool("type", "--delay", "40", "hello rail")
+    host.xdotool("key", "Return")
+    wait_until(lambda: os.path.exists(out) and open(out).read() == "hello rail\n", 15,
+               what="typed text to reach the xterm")
+    # a click in the other host window focuses that window in the compositor
+    x, y, _, _ = hw.geometry(owin)
+    host.xdotool("mousemove", "--sync", str(x + 50), str(y + 50))
+    host.xdotool("click", "1")
+    wait_until(lambda: state_of(comp, other["id"])["focused"], 10, what="a host click to focus the other window")
+    comp.stop()
+
+
+def test_host_moves_resizes_minimizes_maximizes_and_closes(procs):
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "managed", "--width", "200", "--height", "150"])
+    w = comp.wait_window(lambda w: w["title"] == "managed")
+    host, hw, _ = connect_app(procs, comp, port)
+    win = host_window(hw, w["id"])
+    wait_geometry(hw, comp, w["id"], "host window in place")
+    # move and resize on the host: the compositor follows (xfreerdp reports
+    # moves of undecorated windows while it has the focus, as after a click)
+    host.xdotool("windowfocus", "--sync", str(win.id))
+    hw.move(win, 300, 200)
+    wait_until(lambda: (state_of(comp, w["id"])["x"], state_of(comp, w["id"])["y"]) == (300, 200), 10,
+               what="a host move to reach the compositor")
+    hw.move(win, 300, 200, 320, 240)
+    wait_until(lambda: (state_of(comp, w["id"])["width"], state_of(comp, w["id"])["height"]) == (320, 240), 10,
+               what="a host resize to reach the compositor")
+    wait_pixels(host, hw, comp, w["id"], "pixels after a host resize")
+    # minimize and restore
+    hw.set_iconic(win, True)
+    wait_until(lambda: state_of(comp, w["id"])["state"] == "minimized", 10, what="a host minimize")
+    hw.set_iconic(win, False)
+    wait_until(lambda: state_of(comp, w["id"])["state"] == "normal", 10, what="a host restore")
+    # maximize: the compositor fills the host's desktop, and the host window follows
+    hw.set_maximized(win, True)
+    wait_until(lambda: state_of(comp, w["id"])["state"] == "maximized", 10, what="a host maximize")
+    wait_until(lambda: state_of(comp, w["id"])["width"] == 1024, 10, what="the maximized size")
+    wait_geometry(hw, comp, w["id"], "host window of the maximized window")
+    hw.set_maximized(win, False)
+    wait_until(lambda: state_of(comp, w["id"])["state"] == "normal", 10, what="a host un-maximize")
+    # close: the app is asked to close, and goes
+    hw.close(win)
+    comp.wait_no_window(lambda x: x["id"] == w["id"], what="a host close to close the app")
+    wait_until(lambda: w["id"] not in hw.all(), 10, what="the host window to go")
+    comp.stop()
+
+
+def test_popup_is_an_owned_host_window(procs):
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "with popup", "--width", "300", "--height", "200"])
+    w = comp.wait_window(lambda w: w["title"] == "with popup")
+    comp.cli("window", str(w["id"]), "move", "100", "100")
+    host, hw, _ = connect_app(procs, comp, port)
+    host_window(hw, w["id"])
+    # a second client of the same kind opens a popup on its window
+    p = comp.client([WAYLAND_CLIENT, "--title", "opener", "--width", "300", "--height", "200", "--popup"])
+    opener = comp.wait_window(lambda x: x["title"] == "opener")
+    comp.cli("window", str(opener["id"]), "move", "500", "300")
+    popup = wait_until(lambda: [rid for rid in hw.mapped() if rid >= POPUP_ID_BASE], 20, 0.1,
+                       "the popup's host window")
+    pwin = hw.mapped()[popup[0]]
+    check(pwin.get_attributes().override_redirect, "the popup's host window is managed, not a menu")
+    wait_until(lambda: hw.geometry(hw.mapped()[popup[0]]) == (520, 320, 120, 60), 10,
+               what="the popup at (20,20) of its parent, 120x60")
+    # the popup goes with its app
+    procs.stop(p)
+    wait_until(lambda: popup[0] not in hw.all() and opener["id"] not in hw.all(), 10,
+               what="the popup and its parent to leave the host")
+    check(w["id"] in hw.mapped(), "an unrelated window left the host")
+    comp.stop()
+
+
+def test_gtk_context_menu_opens_and_closes_on_the_host(procs):
+    comp, port = start(procs)
+    comp.client(["gtk3-demo"])
+    w = comp.wait_window(lambda w: w["app_id"] == "gtk3-demo", 30, "the gtk3-demo window")
+    comp.cli("window", str(w["id"]), "move", "0", "0")
+    host, hw, _ = connect_app(procs, comp, port)
+    win = host_window(hw, w["id"])
+    wait_geometry(hw, comp, w["id"], "gtk3-demo's host window in place")
+    time.sleep(1)  # let the demo draw its text view
+    # a right click in the demo's text view opens GTK's context menu (an xdg_popup)
+    host.xdotool("windowfocus", "--sync", str(win.id))
+    host.xdotool("mousemove", "--sync", "500", "300")
+    host.xdotool("click", "3")
+    menus = wait_until(lambda: [rid for rid in hw.mapped() if rid >= POPUP_ID_BASE], 20, 0.1,
+                       "GTK's context menu on the host")
+    menu = hw.mapped()[menus[0]]
+    check(menu.get_attributes().override_redirect, "the menu's host window is managed, not a menu")
+    x, y, width, height = hw.geometry(menu)
+    check(width > 20 and height > 20, "the menu's host window is %dx%d" % (width, height))
+    # Escape closes the menu: its host window goes, the demo's stays
+    host.xdotool("key", "Escape")
+    wait_until(lambda: not [rid for rid in hw.all() if rid >= POPUP_ID_BASE], 10,
+               what="the closed menu to leave the host")
+    check(w["id"] in hw.mapped(), "the demo's host window went with its menu")
+    comp.stop()
+
+
+def test_reconnect_brings_every_window_back(procs):
+    comp, port = start(procs, xwayland=True)
+    comp.client([WAYLAND_CLIENT, "--title", "one", "--width", "150", "--height", "100"])
+    one = comp.wait_window(lambda w: w["title"] == "one")
+    comp.client(["xterm", "-geometry", "30x5", "-T", "two", "-e", "sleep", "600"])
+    two = comp.wait_window(lambda w: w["title"] == "two")
+    comp.cli("window", str(two["id"]), "move", "300", "300")
+    host, hw, client = connect_app(procs, comp, port)
+    for w in (one, two):
+        host_window(hw, w["id"])
+    procs.stop(client)
+    wait_until(lambda: not hw.all(), 10, what="the host windows to go with the client")
+    host2, hw2, _ = connect_app(procs, comp, port)
+    for w in (one, two):
+        host_window(hw2, w["id"])
+        wait_geometry(hw2, comp, w["id"], "window %s back in place" % w["title"])
+        wait_pixels(host2, hw2, comp, w["id"], "window %s back with its pixels" % w["title"])
+    comp.stop()
+
+
+def test_modes_refuse_the_other_kind_of_client(procs):
+    comp, port = start(procs, ["--rdp-mode=desktop"])
+    host = Host(procs)
+    client = host.connect(port, app="porthole")
+    wait_until(lambda: client.poll() is not None, 30, what="the refused RemoteApp client to exit")
+    check("serves the desktop (--rdp-mode=desktop)" in comp.read_log(), "no refusal logged for /app")
+    comp.stop()
+    comp, port = start(procs, ["--rdp-mode=rail"])
+    client = host.connect(port)
+    wait_until(lambda: client.poll() is not None, 30, what="the refused desktop client to exit")
+    check("RemoteApp windows only (--rdp-mode=rail)" in comp.read_log(), "no refusal logged for a desktop")
+    check(host.screen().count_distinct() == 1, "pixels reached a refused client")
+    comp.stop()
+
+
+def test_exec_starts_only_allowed_programs(procs):
+    comp, port = start(procs, ["--rdp-rail-exec=" + WAYLAND_CLIENT + " , other-program"])
+    host = Host(procs)
+    client = host.connect(port, app=WAYLAND_CLIENT)
+    w = comp.wait_window(lambda w: w["app_id"] == "org.porthole.test", 30, "the program /app: named")
+    hw = HostWindows(host)
+    host_window(hw, w["id"])
+    check("started \"%s\"" % WAYLAND_CLIENT in comp.read_log(), "no start logged")
+    procs.stop(client)
+    client = host.connect(port, app="/bin/false")
+    wait_until(lambda: client.poll() is not None, 30, what="a client asking for a forbidden program to stop")
+    check("which [rdp] rail-exec does not allow" in comp.read_log(), "no refusal logged for the exec")
+    check(comp.alive(), "compositor died")
+    comp.stop()
+
+
+if __name__ == "__main__":
+    only = sys.argv[1:]  # case names, to run a few while debugging
+    cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
+         test_host_moves_resizes_minimizes_maximizes_and_closes, test_popup_is_an_owned_host_window,
+         test_gtk_context_menu_opens_and_closes_on_the_host,
+         test_reconnect_brings_every_window_back, test_modes_refuse_the_other_kind_of_client,
+         test_exec_starts_only_allowed_programs]
+    run([c for c in cases if not only or c.__name__ in only])

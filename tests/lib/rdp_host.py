@@ -1,0 +1,100 @@
+"""The host side of the RDP tests: an Xvfb screen with xfreerdp on it, and a
+compositor serving RDP on loopback with a password."""
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+
+from porthole_test import Compositor, TestFailure, check, png_read, wait_until
+
+USER, PASSWORD = "porthole", "correct horse battery staple"
+
+
+def need(*programs):
+    for p in programs:
+        if not shutil.which(p):
+            raise TestFailure("%s is not installed; run scripts/install-deps.sh" % p)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Host:
+    """The user's machine: an Xvfb screen with xfreerdp on it."""
+
+    def __init__(self, procs):
+        need("Xvfb", "xfreerdp", "xdotool", "import", "xdpyinfo")
+        self.procs = procs
+        r, w = os.pipe()
+        self.xvfb = procs.start(["Xvfb", "-displayfd", str(w), "-screen", "0", "1024x768x24",
+                                 "-nolisten", "tcp"], pass_fds=(w,),
+                                log=os.path.join(tempfile.gettempdir(), "porthole-xvfb.log"))
+        os.close(w)
+        number = os.read(r, 16).decode().split("\n")[0].strip()
+        # Keep the pipe open: the server may write its number again and dies on EPIPE.
+        self.displayfd = os.fdopen(r, "rb")
+        check(number.isdigit(), "Xvfb did not start")
+        self.display = ":" + number
+        self.env = dict(os.environ, DISPLAY=self.display)
+        self.client = None
+        # -displayfd can answer before the server takes connections
+        wait_until(lambda: subprocess.run(["xdpyinfo", "-display", self.display],
+                                          capture_output=True).returncode == 0,
+                   10, 0.1, "Xvfb to accept connections")
+
+    def connect(self, port, password=PASSWORD, size="640x480", app=None):
+        """Connects to 127.0.0.1:port, or to a unix socket when port is a path;
+        with app, in RemoteApp mode (each window its own host window)."""
+        self.log = tempfile.mktemp(prefix="xfreerdp-", suffix=".log")
+        target = port if isinstance(port, str) else "127.0.0.1:%d" % port
+        creds = ["/u:" + USER, "/p:" + password] if password is not None else []
+        mode = ["/app:" + app] if app else ["/size:" + size, "-grab-keyboard"]
+        self.client = self.procs.start(
+            ["xfreerdp", "/v:" + target] + creds + ["/cert:ignore", "/bpp:32", "/log-level:WARN"] + mode,
+            env=self.env, log=self.log)
+        return self.client
+
+    def client_log(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def screen(self):
+        path = tempfile.mktemp(prefix="host-", suffix=".png")
+        subprocess.run(["import", "-window", "root", "-display", self.display, "png24:" + path],
+                       check=True, timeout=20, capture_output=True)
+        img = png_read(path)
+        os.unlink(path)
+        return img
+
+    def xdotool(self, *args):
+        return subprocess.run(["xdotool"] + list(args), env=self.env, capture_output=True, text=True,
+                              timeout=10)
+
+    def rdp_window(self):
+        r = self.xdotool("search", "--class", "xfreerdp")
+        ids = r.stdout.split()
+        return ids[0] if ids else None
+
+
+def start(procs, args=(), xwayland=False):
+    """A compositor serving RDP on a free loopback port, with USER and PASSWORD."""
+    pwfile = os.path.join(tempfile.mkdtemp(prefix="porthole-pw-"), "password")
+    procs.dirs.append(os.path.dirname(pwfile))
+    with open(pwfile, "w") as f:
+        f.write(PASSWORD + "\n")
+    os.chmod(pwfile, 0o600)
+    port = free_port()
+    comp = Compositor(procs, ["--rdp-listen=tcp:127.0.0.1:%d" % port, "--rdp-user=" + USER,
+                              "--rdp-password-file=" + pwfile] + list(args), xwayland=xwayland)
+    return comp, port
+
+
