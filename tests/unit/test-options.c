@@ -84,6 +84,17 @@ main(void)
 	char *bad_listen[] = {"pc", "--rdp-listen=unix:relative"};
 	TAP_CHECK(&t, options_parse_argv(&o, 2, bad_listen, false, err, sizeof err) < 0,
 		  "a relative unix path is refused: %s", err);
+	char *modes[] = {"pc", "--rdp-mode=rail", "--rdp-rail-exec=weston-terminal,xterm"};
+	TAP_CHECK(&t,
+		  options_parse_argv(&o, 3, modes, false, err, sizeof err) == 0 &&
+			  o.rdp_mode == PC_RDP_MODE_RAIL &&
+			  strcmp(o.rdp_rail_exec, "weston-terminal,xterm") == 0,
+		  "--rdp-mode and --rdp-rail-exec applied");
+	char *bad_mode[] = {"pc", "--rdp-mode=remoteapp"};
+	TAP_CHECK(&t,
+		  options_parse_argv(&o, 2, bad_mode, false, err, sizeof err) < 0 &&
+			  o.rdp_mode == PC_RDP_MODE_RAIL,
+		  "an unknown --rdp-mode is refused and changes nothing: %s", err);
 	char *config_only[] = {"pc", "--width=10", "--config=/x.ini"};
 	options_release(&o);
 	options_init_defaults(&o);
