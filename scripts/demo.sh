@@ -127,7 +127,7 @@ sleep 1 # let the apps draw their first complete frames
 
 step "connecting xfreerdp ($mode mode) from a private Xvfb screen"
 # Xvfb tells its display number on the pipe; the pipe stays open while it runs.
-exec {xvfb_fd}< <(exec Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>"$out/xvfb.log")
+exec {xvfb_fd}< <(exec Xvfb -displayfd 1 -screen 0 1280x800x24 -noreset -nolisten tcp 2>"$out/xvfb.log")
 pids=("$!" "${pids[@]}")
 read -r -u "$xvfb_fd" host_display || fail "Xvfb did not start; see $out/xvfb.log"
 for _ in $(seq 50); do

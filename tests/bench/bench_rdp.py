@@ -88,7 +88,7 @@ class Rig:
         self.wait(lambda: os.path.exists(os.path.join(self.tmp, "wayland-bench")), "Wayland socket")
         r, w = os.pipe()
         xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "%dx%dx24" % (W, H),
-                                 "-nolisten", "tcp"], pass_fds=(w,), stderr=subprocess.DEVNULL)
+                                 "-noreset", "-nolisten", "tcp"], pass_fds=(w,), stderr=subprocess.DEVNULL)
         os.close(w)
         self.procs.append(xvfb)
         self.displayfd = os.fdopen(r, "rb")

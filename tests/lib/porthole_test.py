@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import zlib
 
 BUILD = os.environ.get("PORTHOLE_BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
@@ -387,7 +388,10 @@ class Tap:
             except Exception as e:  # a failing case must not stop the others
                 failed += 1
                 print("not ok %d - %s" % (n, name), flush=True)
-                for line in ("%s: %s" % (type(e).__name__, e)).splitlines():
+                text = "%s: %s" % (type(e).__name__, e)
+                if not isinstance(e, TestFailure):  # a bug in the test or a tool: say where
+                    text += "\n" + "".join(traceback.format_tb(e.__traceback__)[-3:])
+                for line in text.splitlines():
                     print("# " + line, flush=True)
             finally:
                 procs.stop_all()

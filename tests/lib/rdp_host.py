@@ -32,7 +32,9 @@ class Host:
         need("Xvfb", "xfreerdp", "xdotool", "import", "xdpyinfo")
         self.procs = procs
         r, w = os.pipe()
-        self.xvfb = procs.start(["Xvfb", "-displayfd", str(w), "-screen", "0", "1024x768x24",
+        # -noreset: Xvfb otherwise resets when its last client leaves (the
+        # xdpyinfo probe below), dropping whoever connects in that instant
+        self.xvfb = procs.start(["Xvfb", "-displayfd", str(w), "-screen", "0", "1024x768x24", "-noreset",
                                  "-nolisten", "tcp"], pass_fds=(w,),
                                 log=os.path.join(tempfile.gettempdir(), "porthole-xvfb.log"))
         os.close(w)
