@@ -132,6 +132,58 @@ rdp_rail_send_window(struct rdp_rail *rail, const struct rdp_rail_window *w, uin
 	free(title);
 }
 
+/*
+ * The icon every window gets until apps' own icons are read: a porthole, a
+ * blue ring on transparency, 32x32 BGRA bottom-up as ICON_INFO wants it.
+ */
+#define RDP_RAIL_ICON_SIZE 32
+
+static void
+rdp_rail_send_default_icon(struct rdp_rail *rail, uint32_t id)
+{
+	rdpUpdate *update = rail->peer->client->context->update;
+	BYTE color[RDP_RAIL_ICON_SIZE * RDP_RAIL_ICON_SIZE * 4];
+	BYTE mask[RDP_RAIL_ICON_SIZE * RDP_RAIL_ICON_SIZE / 8] = {0}; /* 1: transparent */
+	WINDOW_ORDER_INFO info = {
+		.windowId = id,
+		.fieldFlags =
+			WINDOW_ORDER_TYPE_WINDOW | WINDOW_ORDER_ICON | WINDOW_ORDER_FIELD_ICON_BIG,
+	};
+	ICON_INFO icon = {
+		.cacheEntry = 0xFFFF,
+		.cacheId = 0xFF, /* not cached: the client keeps no slot for it */
+		.bpp = 32,
+		.width = RDP_RAIL_ICON_SIZE,
+		.height = RDP_RAIL_ICON_SIZE,
+		.cbBitsMask = sizeof mask,
+		.cbBitsColor = sizeof color,
+		.bitsMask = mask,
+		.bitsColor = color,
+	};
+	WINDOW_ICON_ORDER order = {.iconInfo = &icon};
+
+	for (int y = 0; y < RDP_RAIL_ICON_SIZE; y++) {
+		for (int x = 0; x < RDP_RAIL_ICON_SIZE; x++) {
+			int dx = 2 * x - (RDP_RAIL_ICON_SIZE - 1),
+			    dy = 2 * y - (RDP_RAIL_ICON_SIZE - 1);
+			int r2 = (dx * dx + dy * dy) / 4;
+			BYTE *px = color + ((size_t)y * RDP_RAIL_ICON_SIZE + x) * 4;
+			bool ring = r2 <= 15 * 15 && r2 >= 9 * 9;
+			bool glass = r2 < 9 * 9;
+
+			px[0] = ring ? 0xC0 : glass ? 0xF0 : 0; /* blue */
+			px[1] = ring ? 0x60 : glass ? 0xD8 : 0; /* green */
+			px[2] = ring ? 0x20 : glass ? 0xA0 : 0; /* red */
+			px[3] = ring || glass ? 0xFF : 0;       /* alpha */
+			/* clients draw the AND mask, not alpha: mark the transparent pixels there too */
+			if (!ring && !glass)
+				mask[y * (RDP_RAIL_ICON_SIZE / 8) + x / 8] |=
+					(BYTE)(0x80 >> (x % 8));
+		}
+	}
+	update->window->WindowIcon(update->context, &info, &order);
+}
+
 static void
 rdp_rail_send_delete(struct rdp_rail *rail, uint32_t id)
 {
@@ -234,6 +286,8 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, 
 				WINDOW_ORDER_FIELD_WND_CLIENT_DELTA | WINDOW_ORDER_FIELD_WND_RECTS |
 				WINDOW_ORDER_FIELD_VIS_OFFSET | WINDOW_ORDER_FIELD_VISIBILITY |
 				WINDOW_ORDER_FIELD_TASKBAR_BUTTON);
+		if (!w->popup)
+			rdp_rail_send_default_icon(rail, w->id);
 		log_scope(rail->peer->server->ctx->scopes.rail,
 			  "rdp: window %u created on the client at %d,%d %dx%d\n", w->id, w->x,
 			  w->y, w->width, w->height);

@@ -173,6 +173,13 @@ def test_each_window_is_its_own_host_window(procs):
     check(len(hw.mapped()) == 2, "host has %d RAIL windows, want 2" % len(hw.mapped()))
     title = hw.mapped()[wl["id"]].get_wm_name()
     check(title == "wayland app", "host window title %r" % title)
+    icon = hw.mapped()[wl["id"]].get_full_property(hw.atom("_NET_WM_ICON"), X.AnyPropertyType)
+    check(icon is not None and list(icon.value[:2]) == [32, 32] and len(icon.value) == 2 + 32 * 32,
+          "the host window has no 32x32 icon")
+    pixels = icon.value[2:]
+    check(pixels[0] >> 24 == 0 and pixels[16 * 32 + 16] >> 24 == 0xFF,
+          "the default icon is not a porthole on transparency: corner %08x, centre %08x" %
+          (pixels[0], pixels[16 * 32 + 16]))
     # the compositor moves a window: the host window follows
     comp.cli("window", str(wl["id"]), "move", "60", "420")
     wait_geometry(hw, comp, wl["id"], "host window after a compositor-side move")
