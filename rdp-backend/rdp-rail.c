@@ -467,35 +467,73 @@ rdp_rail_exec_allowed(struct rdp_server *server, const char *program)
 	return false;
 }
 
-/* An allowed program runs as a client of this compositor, detached from it. */
+#define RDP_RAIL_MAX_ARGS 64
+
+/* Splits @line in place on blanks into @argv (NULL-terminated); no shell, no quoting. */
+static void
+rdp_rail_split_words(char *line, char **argv, int *argc)
+{
+	for (char *word = strtok(line, " \t"); word && *argc < RDP_RAIL_MAX_ARGS;
+	     word = strtok(NULL, " \t"))
+		argv[(*argc)++] = word;
+	argv[*argc] = NULL;
+}
+
+/*
+ * An allowed program runs as a client of this compositor, detached from it. The
+ * client's arguments become plain words after it: never a shell command line,
+ * so no peer can make one.
+ */
 static bool
 rdp_rail_launch(struct rdp_peer *peer, const char *program, const char *arguments)
 {
 	struct pc_context *ctx = peer->server->ctx;
 	const char *display = ctx->xwayland ? pc_xwayland_get_display(ctx->xwayland) : NULL;
-	char command[2 * RDP_RAIL_MAX_PROGRAM + 2];
+	char line[2 * RDP_RAIL_MAX_PROGRAM + 2];
+	char wayland_var[300], display_var[64];
+	char *argv[RDP_RAIL_MAX_ARGS + 1];
+	char **envp;
+	size_t n_env = 0, used = 0;
+	int argc = 0;
 	pid_t pid;
 
-	snprintf(command, sizeof command, "%s%s%s", program, arguments[0] ? " " : "", arguments);
-	pid = fork();
-	if (pid < 0)
+	snprintf(line, sizeof line, "%s %s", program, arguments);
+	rdp_rail_split_words(line, argv, &argc);
+	if (argc == 0)
 		return false;
+	/* Everything the child needs is built here: after fork() only exec-safe calls. */
+	snprintf(wayland_var, sizeof wayland_var, "WAYLAND_DISPLAY=%s", ctx->options.socket_name);
+	snprintf(display_var, sizeof display_var, "DISPLAY=%s", display ? display : "");
+	while (environ[n_env])
+		n_env++;
+	envp = calloc(n_env + 3, sizeof *envp);
+	if (!envp)
+		return false;
+	for (size_t i = 0; i < n_env; i++) {
+		if (strncmp(environ[i], "WAYLAND_DISPLAY=", 16) != 0 &&
+		    strncmp(environ[i], "DISPLAY=", 8) != 0)
+			envp[used++] = environ[i];
+	}
+	envp[used++] = wayland_var;
+	if (display)
+		envp[used++] = display_var;
+	pid = fork();
 	if (pid == 0) {
 		/* a grandchild, so the compositor never has to reap it */
 		if (fork() != 0)
 			_exit(0);
 		setsid();
 		signal(SIGPIPE, SIG_DFL);
-		setenv("WAYLAND_DISPLAY", ctx->options.socket_name, 1);
-		if (display)
-			setenv("DISPLAY", display, 1);
-		/* the program string is an allow-listed command line, not user input */
-		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		execvpe(argv[0], argv, envp);
 		_exit(127);
 	}
+	free(envp);
+	if (pid < 0)
+		return false;
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	weston_log("rdp: %s started \"%s\"\n", peer->client->hostname, command);
+	weston_log("rdp: %s started \"%s\" (%d argument%s from the client)\n",
+		   peer->client->hostname, program, argc - 1, argc == 2 ? "" : "s");
 	return true;
 }
 
