@@ -49,7 +49,8 @@ struct rdp_rail {
 	bool ready;                  /* the client's status arrived: orders may flow */
 	struct wl_array windows;     /* struct rdp_rail_window */
 	struct wl_array zorder;      /* uint32_t window ids, topmost first, as last sent */
-	struct wl_array current;     /* struct rail_window_info, filled during a sync */
+	struct wl_array next_zorder; /* the same, being built during a sync */
+	struct wl_array current;     /* struct rdp_rail_current, filled during a sync */
 	struct wl_array title_store; /* the titles of current, NUL-separated */
 	uint32_t active_id;
 	uint32_t next_popup_id;
@@ -212,6 +213,12 @@ rdp_rail_send_desktop(struct rdp_rail *rail, uint32_t fields)
 
 /* --- keeping the client's list equal to the shell's ---------------------------------- */
 
+/* One window of the shell's enumeration; its title lives in title_store, which may move. */
+struct rdp_rail_current {
+	struct rail_window_info info;
+	size_t title_offset;
+};
+
 static struct rdp_rail_window *
 rdp_rail_find_sent(struct rdp_rail *rail, const void *key)
 {
@@ -229,7 +236,7 @@ static void
 rdp_rail_collect(void *data, const struct rail_window_info *info)
 {
 	struct rdp_rail *rail = data;
-	struct rail_window_info *copy = wl_array_add(&rail->current, sizeof *copy);
+	struct rdp_rail_current *copy = wl_array_add(&rail->current, sizeof *copy);
 	size_t title_len = strlen(info->title) + 1;
 	char *title = wl_array_add(&rail->title_store, title_len);
 
@@ -238,10 +245,10 @@ rdp_rail_collect(void *data, const struct rail_window_info *info)
 			rail->current.size -= sizeof *copy;
 		return;
 	}
-	*copy = *info;
+	copy->info = *info;
+	copy->info.title = NULL; /* points into the shell; read title_offset instead */
+	copy->title_offset = (size_t)(title - (char *)rail->title_store.data);
 	memcpy(title, info->title, title_len);
-	/* titles move when title_store grows: keep the offset, resolve it later */
-	copy->title = (const char *)(uintptr_t)((size_t)(title - (char *)rail->title_store.data));
 }
 
 static uint32_t
@@ -320,11 +327,11 @@ rdp_rail_sync(struct rdp_rail *rail)
 {
 	struct rail_shell *shell = rail->peer->server->ctx->shell;
 	struct rdp_rail_window *w;
-	struct rail_window_info *info;
+	struct rdp_rail_current *cur;
 	rdpUpdate *update;
 	uint32_t active = RDP_RAIL_NO_WINDOW;
-	bool zorder_changed = false;
-	size_t n_z = 0, kept = 0;
+	struct wl_array swap;
+	size_t kept = 0;
 
 	if (!rail->ready || !shell || !rail->peer->activated)
 		return;
@@ -336,10 +343,10 @@ rdp_rail_sync(struct rdp_rail *rail)
 	wl_array_for_each(w, &rail->windows) w->seen = false;
 	update->BeginPaint(update->context);
 	/* Bottom up, so an owner always exists before what it owns. */
-	for (size_t i = rail->current.size / sizeof *info; i-- > 0;) {
-		info = (struct rail_window_info *)rail->current.data + i;
-		rdp_rail_update_one(rail, info,
-				    (const char *)rail->title_store.data + (uintptr_t)info->title);
+	for (size_t i = rail->current.size / sizeof *cur; i-- > 0;) {
+		cur = (struct rdp_rail_current *)rail->current.data + i;
+		rdp_rail_update_one(rail, &cur->info,
+				    (const char *)rail->title_store.data + cur->title_offset);
 	}
 	/* Gone from the shell: gone from the client. */
 	wl_array_for_each(w, &rail->windows)
@@ -356,28 +363,24 @@ rdp_rail_sync(struct rdp_rail *rail)
 	rail->windows.size = kept * sizeof *w;
 
 	/* Stacking and the active window, topmost first. */
-	wl_array_for_each(info, &rail->current)
+	rail->next_zorder.size = 0;
+	wl_array_for_each(cur, &rail->current)
 	{
-		uint32_t id = rdp_rail_id_for(rail, info->key);
+		uint32_t id = rdp_rail_id_for(rail, cur->info.key), *slot;
 
-		if (info->focused)
+		if (cur->info.focused)
 			active = id;
-		if (n_z == RDP_RAIL_MAX_ZORDER)
-			continue;
-		if (n_z * sizeof(uint32_t) >= rail->zorder.size ||
-		    ((uint32_t *)rail->zorder.data)[n_z] != id) {
-			zorder_changed = true;
-			if (n_z * sizeof(uint32_t) >= rail->zorder.size &&
-			    !wl_array_add(&rail->zorder, sizeof(uint32_t)))
-				break;
-			((uint32_t *)rail->zorder.data)[n_z] = id;
-		}
-		n_z++;
+		if (rail->next_zorder.size < RDP_RAIL_MAX_ZORDER * sizeof id &&
+		    (slot = wl_array_add(&rail->next_zorder, sizeof id)))
+			*slot = id;
 	}
-	if (rail->zorder.size != n_z * sizeof(uint32_t))
-		zorder_changed = true;
-	rail->zorder.size = n_z * sizeof(uint32_t);
-	if (zorder_changed || active != rail->active_id) {
+	if (rail->next_zorder.size != rail->zorder.size ||
+	    (rail->zorder.size &&
+	     memcmp(rail->next_zorder.data, rail->zorder.data, rail->zorder.size) != 0) ||
+	    active != rail->active_id) {
+		swap = rail->zorder;
+		rail->zorder = rail->next_zorder;
+		rail->next_zorder = swap;
 		rail->active_id = active;
 		rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_ZORDER |
 						    WINDOW_ORDER_FIELD_DESKTOP_ACTIVE_WND);
@@ -473,8 +476,10 @@ rdp_rail_exec_allowed(struct rdp_server *server, const char *program)
 static void
 rdp_rail_split_words(char *line, char **argv, int *argc)
 {
-	for (char *word = strtok(line, " \t"); word && *argc < RDP_RAIL_MAX_ARGS;
-	     word = strtok(NULL, " \t"))
+	char *save = NULL;
+
+	for (char *word = strtok_r(line, " \t", &save); word && *argc < RDP_RAIL_MAX_ARGS;
+	     word = strtok_r(NULL, " \t", &save))
 		argv[(*argc)++] = word;
 	argv[*argc] = NULL;
 }
@@ -772,6 +777,7 @@ rdp_rail_start(struct rdp_peer *peer)
 	rail->next_popup_id = RDP_RAIL_POPUP_ID_BASE;
 	wl_array_init(&rail->windows);
 	wl_array_init(&rail->zorder);
+	wl_array_init(&rail->next_zorder);
 	wl_array_init(&rail->current);
 	wl_array_init(&rail->title_store);
 	wl_list_init(&rail->shell_change_listener.link);
@@ -833,6 +839,7 @@ rdp_rail_destroy(struct rdp_rail *rail)
 	wl_array_for_each(w, &rail->windows) free(w->title);
 	wl_array_release(&rail->windows);
 	wl_array_release(&rail->zorder);
+	wl_array_release(&rail->next_zorder);
 	wl_array_release(&rail->current);
 	wl_array_release(&rail->title_store);
 	free(rail);
