@@ -23,12 +23,14 @@ struct control_server;
 struct process_watch;
 struct background;
 struct rdp_server;
+struct audio_bridge;
 
 struct pc_scopes {
 	struct weston_log_scope *rail;
 	struct weston_log_scope *xwayland;
 	struct weston_log_scope *control;
 	struct weston_log_scope *output;
+	struct weston_log_scope *audio;
 };
 
 struct pc_context {
@@ -48,7 +50,8 @@ struct pc_context {
 	struct background *background; /* GL renderer only */
 	struct pc_xwayland *xwayland;  /* NULL unless --xwayland */
 	struct control_server *control;
-	struct rdp_server *rdp; /* NULL unless --rdp-listen */
+	struct rdp_server *rdp;     /* NULL unless --rdp-listen */
+	struct audio_bridge *audio; /* NULL unless --pulse-server */
 
 	int exit_code;
 };

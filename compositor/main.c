@@ -11,6 +11,7 @@
 
 #include <libweston/libweston.h>
 
+#include "audio-bridge.h"
 #include "compositor-internal.h"
 #include "config.h"
 #include "background.h"
@@ -99,6 +100,7 @@ static void
 main_teardown(struct pc_context *ctx)
 {
 	rdp_server_destroy(ctx->rdp);
+	audio_bridge_destroy(ctx->audio);
 	control_server_destroy(ctx->control);
 	/* Clients first, while the shell and seat still take their goodbyes:
 	 * wl_display_destroy() would leave them alive. */
@@ -188,6 +190,12 @@ main(int argc, char *argv[])
 	ctx.control = control_server_create(&ctx);
 	if (!ctx.control)
 		goto out;
+	if (ctx.options.pulse_server) {
+		/* Before the RDP server: its peers register with the bridge. */
+		ctx.audio = audio_bridge_create(loop, ctx.options.pulse_server, ctx.scopes.audio);
+		if (!ctx.audio)
+			goto out;
+	}
 	if (ctx.options.rdp_listen) {
 		struct rdp_server_config rdp = {
 			.listen = ctx.options.rdp_listen,

@@ -43,6 +43,7 @@ options_free_strings(struct pc_options *opts)
 	free(opts->rdp_tls_cert);
 	free(opts->rdp_tls_key);
 	free(opts->rdp_rail_exec);
+	free(opts->pulse_server);
 }
 
 void
@@ -74,6 +75,7 @@ options_copy(struct pc_options *dst, const struct pc_options *src)
 	DUP(rdp_tls_cert);
 	DUP(rdp_tls_key);
 	DUP(rdp_rail_exec);
+	DUP(pulse_server);
 #undef DUP
 }
 
@@ -180,7 +182,7 @@ options_print_help(const char *argv0)
 	       "  --log=FILE                 write the log to FILE instead of stderr\n"
 	       "  --debug=SCOPES             also log these scopes (rail,xwayland,control,output)\n"
 	       "  --config=FILE              weston-style ini: [core] [output] [shell] [keyboard]\n"
-	       "                             [rdp]\n"
+	       "                             [rdp] [audio]\n"
 	       "  --rdp-listen=WHERE         serve RDP, TLS always; repeatable:\n"
 	       "                             tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N,\n"
 	       "                             listen-fds (socket activation)\n"
@@ -194,6 +196,8 @@ options_print_help(const char *argv0)
 	       "  --rdp-rail-exec=LIST       commands a RemoteApp client may start, comma-\n"
 	       "                             separated; empty (default): none is started, the\n"
 	       "                             client just shows the windows there are\n"
+	       "  --pulse-server=unix:PATH   PulseAudio whose RDPSink and RDPSource RDP\n"
+	       "                             clients play and feed (default: none, no sound)\n"
 	       "  -h, --help                 show this help\n"
 	       "\n"
 	       "Exit status: 0 after `porthole quit`, 1 on a start-up failure, 2 on a usage "
@@ -218,6 +222,7 @@ static const struct option_desc option_table[] = {
 	{"rdp-user", OPT_VALUE},     {"rdp-password-file", OPT_VALUE},
 	{"rdp-tls-cert", OPT_VALUE}, {"rdp-tls-key", OPT_VALUE},
 	{"rdp-mode", OPT_VALUE},     {"rdp-rail-exec", OPT_VALUE},
+	{"pulse-server", OPT_VALUE},
 };
 
 /* tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N or listen-fds, possibly comma-separated */
@@ -297,6 +302,10 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 			goto bad_value;
 	} else if (strcmp(name, "rdp-rail-exec") == 0) {
 		options_set_string(&opts->rdp_rail_exec, value);
+	} else if (strcmp(name, "pulse-server") == 0) {
+		if (strncmp(value, "unix:/", 6) != 0)
+			goto bad_value;
+		options_set_string(&opts->pulse_server, value);
 	}
 	return 0;
 
@@ -377,6 +386,7 @@ static const struct config_key_map config_keys[] = {
 	{"rdp", "tls-key", "rdp-tls-key"},
 	{"rdp", "mode", "rdp-mode"},
 	{"rdp", "rail-exec", "rdp-rail-exec"},
+	{"audio", "pulse-server", "pulse-server"},
 };
 
 static int

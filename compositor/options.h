@@ -51,6 +51,7 @@ struct pc_options {
 	char *rdp_tls_key;
 	enum pc_rdp_mode rdp_mode;
 	char *rdp_rail_exec; /* comma-separated commands a RemoteApp client may start */
+	char *pulse_server;  /* "unix:PATH" of the PulseAudio to bridge; NULL: no audio */
 	bool help;
 };
 

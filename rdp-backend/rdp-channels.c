@@ -34,7 +34,9 @@ rdp_channels_handle_vcm(int fd, uint32_t mask, void *data)
 		weston_log("rdp: virtual channels of %s failed; dropping it\n",
 			   peer->client->hostname);
 		rdp_peer_destroy(peer);
+		return 0;
 	}
+	rdp_channels_poll_dynamic(peer);
 	return 0;
 }
 
@@ -122,6 +124,16 @@ rdp_channels_activated(struct rdp_peer *peer)
 	/* The dynamic channel set-up starts at the first check after activation. */
 	if (peer->vcm && !WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm))
 		weston_log("rdp: virtual channels of %s did not start\n", peer->client->hostname);
+}
+
+void
+rdp_channels_poll_dynamic(struct rdp_peer *peer)
+{
+	if (peer->dynamic_channels_ready || !peer->vcm ||
+	    WTSVirtualChannelManagerGetDrdynvcState(peer->vcm) != DRDYNVC_STATE_READY)
+		return;
+	peer->dynamic_channels_ready = true;
+	rdp_audio_dynamic_ready(peer);
 }
 
 void

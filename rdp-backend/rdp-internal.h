@@ -29,6 +29,7 @@ struct pc_context;
 struct damage_capture;
 struct rdp_peer;
 struct rdp_rail;
+struct rdp_audio;
 
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
 typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
@@ -79,7 +80,9 @@ struct rdp_peer {
 	HANDLE vcm;
 	struct wl_event_source *vcm_event;
 	struct rdp_task_queue tasks;
-	struct rdp_rail *rail; /* NULL in desktop mode */
+	struct rdp_rail *rail;   /* NULL in desktop mode */
+	struct rdp_audio *audio; /* NULL without an audio bridge */
+	bool dynamic_channels_ready;
 
 	/* graphics */
 	struct damage_capture *capture;
@@ -138,6 +141,19 @@ void rdp_rail_destroy(struct rdp_rail *rail);
 
 /** Brings the client's window list up to date, now. */
 void rdp_rail_sync(struct rdp_rail *rail);
+
+/** After activation: the dynamic channel set-up may have finished; tells who waits. */
+void rdp_channels_poll_dynamic(struct rdp_peer *peer);
+
+/* rdp-audio.c */
+/** Opens sound (static rdpsnd) for an activated peer when the compositor has audio. */
+void rdp_audio_start(struct rdp_peer *peer);
+
+/** Dynamic channels are ready: sound over AUDIO_PLAYBACK_DVC if not yet open, microphone. */
+void rdp_audio_dynamic_ready(struct rdp_peer *peer);
+
+/** Stops both channels and their threads; the peer's tasks may still be queued. */
+void rdp_audio_destroy(struct rdp_audio *audio);
 
 /* rdp-input.c */
 void rdp_input_init(struct rdp_peer *peer);

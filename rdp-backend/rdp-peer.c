@@ -31,6 +31,7 @@ rdp_peer_destroy(struct rdp_peer *peer)
 		wl_event_source_remove(peer->events[i]);
 	rdp_rail_destroy(peer->rail);
 	peer->rail = NULL;
+	rdp_audio_destroy(peer->audio);
 	rdp_graphics_release(peer);
 	rdp_channels_release(peer);
 	wl_list_remove(&peer->link);
@@ -50,7 +51,10 @@ rdp_peer_handle_activity(int fd, uint32_t mask, void *data)
 	if (!peer->client->CheckFileDescriptor(peer->client)) {
 		weston_log("rdp: peer %s disconnected\n", peer->client->hostname);
 		rdp_peer_destroy(peer);
+		return 0;
 	}
+	/* the client's answer to the dynamic channel capabilities arrives here */
+	rdp_channels_poll_dynamic(peer);
 	return 0;
 }
 
@@ -134,6 +138,7 @@ rdp_peer_handle_activate(freerdp_peer *client)
 	weston_log("rdp: %s active at %ux%u, %s\n", client->hostname, width, height,
 		   freerdp_settings_get_bool(settings, FreeRDP_NSCodec) ? "NSCodec" : "raw bits");
 	rdp_channels_activated(peer);
+	rdp_audio_start(peer);
 	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode) &&
 	    rdp_rail_start(peer) < 0)
 		return FALSE;

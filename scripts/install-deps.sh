@@ -24,13 +24,13 @@ packages=(
 	build-essential meson ninja-build pkg-config clang-format
 	libweston-10-dev libwayland-dev wayland-protocols libpixman-1-dev
 	libxkbcommon-dev libpng-dev libxcb1-dev libegl-dev libgles-dev
-	freerdp2-dev libwinpr2-dev libssl-dev
-	# runtime: Xwayland, software GL for the GL renderer
-	xwayland libegl1 libgl1-mesa-dri libegl-mesa0 xkb-data
+	freerdp2-dev libwinpr2-dev libssl-dev libpulse-dev
+	# runtime: Xwayland, software GL for the GL renderer, PulseAudio for sound
+	xwayland libegl1 libgl1-mesa-dri libegl-mesa0 xkb-data pulseaudio pulseaudio-utils
 	# real apps the tests and the main job run
 	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core
 	# test tooling; the host side of RDP tests: a real client on a virtual screen
-	x11-utils python3 xvfb freerdp2-x11 xdotool python3-xlib imagemagick
+	x11-utils python3 xvfb freerdp2-x11 xdotool python3-xlib imagemagick sox
 )
 
 missing=()

@@ -50,16 +50,17 @@ class Host:
                                           capture_output=True).returncode == 0,
                    10, 0.1, "Xvfb to accept connections")
 
-    def connect(self, port, password=PASSWORD, size="640x480", app=None):
+    def connect(self, port, password=PASSWORD, size="640x480", app=None, extra=(), env_extra=None):
         """Connects to 127.0.0.1:port, or to a unix socket when port is a path;
-        with app, in RemoteApp mode (each window its own host window)."""
+        with app, in RemoteApp mode (each window its own host window); extra
+        client arguments and environment (PULSE_SERVER for sound) as given."""
         self.log = tempfile.mktemp(prefix="xfreerdp-", suffix=".log")
         target = port if isinstance(port, str) else "127.0.0.1:%d" % port
         creds = ["/u:" + USER, "/p:" + password] if password is not None else []
         mode = ["/app:" + app] if app else ["/size:" + size, "-grab-keyboard"]
         self.client = self.procs.start(
-            ["xfreerdp", "/v:" + target] + creds + ["/cert:ignore", "/bpp:32", "/log-level:WARN"] + mode,
-            env=self.env, log=self.log)
+            ["xfreerdp", "/v:" + target] + creds + ["/cert:ignore", "/bpp:32", "/log-level:WARN"] + mode
+            + list(extra), env=dict(self.env, **(env_extra or {})), log=self.log)
         return self.client
 
     def client_log(self):

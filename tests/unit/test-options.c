@@ -95,6 +95,14 @@ main(void)
 		  options_parse_argv(&o, 2, bad_mode, false, err, sizeof err) < 0 &&
 			  o.rdp_mode == PC_RDP_MODE_RAIL,
 		  "an unknown --rdp-mode is refused and changes nothing: %s", err);
+	char *pulse[] = {"pc", "--pulse-server=unix:/mnt/wslg/PulseServer"};
+	TAP_CHECK(&t,
+		  options_parse_argv(&o, 2, pulse, false, err, sizeof err) == 0 &&
+			  strcmp(o.pulse_server, "unix:/mnt/wslg/PulseServer") == 0,
+		  "--pulse-server applied");
+	char *bad_pulse[] = {"pc", "--pulse-server=tcp:localhost"};
+	TAP_CHECK(&t, options_parse_argv(&o, 2, bad_pulse, false, err, sizeof err) < 0,
+		  "a --pulse-server that is not unix:/PATH is refused: %s", err);
 	char *config_only[] = {"pc", "--width=10", "--config=/x.ini"};
 	options_release(&o);
 	options_init_defaults(&o);
@@ -116,7 +124,8 @@ main(void)
 
 	path = write_temp("[core]\nrenderer=auto\nxwayland=true\nsocket=wl-9\n[output]\n"
 			  "width=1024\nheight=768\n[shell]\nbackground-color=0xff102030\n"
-			  "cascade-step=20\n[keyboard]\nkeymap_layout=de\n");
+			  "cascade-step=20\n[keyboard]\nkeymap_layout=de\n"
+			  "[audio]\npulse-server=unix:/run/pulse.sock\n");
 	options_release(&o);
 	options_init_defaults(&o);
 	TAP_CHECK(&t, options_load_config(&o, path, err, sizeof err) == 0, "config loads (%s)",
@@ -125,7 +134,8 @@ main(void)
 		  o.renderer == PC_RENDERER_AUTO && o.xwayland && o.width == 1024 &&
 			  o.height == 768 && o.background_color == 0xff102030 &&
 			  o.cascade_step == 20 && strcmp(o.socket_name, "wl-9") == 0 &&
-			  o.keymap_layout && strcmp(o.keymap_layout, "de") == 0,
+			  o.keymap_layout && strcmp(o.keymap_layout, "de") == 0 &&
+			  o.pulse_server && strcmp(o.pulse_server, "unix:/run/pulse.sock") == 0,
 		  "config values applied");
 	unlink(path);
 
