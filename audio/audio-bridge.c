@@ -39,12 +39,12 @@ struct audio_bridge {
 	bool failure_logged;
 	struct wl_event_source *reconnect_timer;
 
-	pa_stream *tap; /* RDPSink's monitor */
+	pa_stream *tap;         /* RDPSink's monitor */
 	struct wl_list players; /* audio_player::link */
 
-	uint32_t source_index; /* RDPSource, PA_INVALID_INDEX while unknown */
-	int recorders;         /* source outputs on RDPSource */
-	int counting;          /* recount: 0 idle, 1 under way, 2 under way and stale */
+	uint32_t source_index;      /* RDPSource, PA_INVALID_INDEX while unknown */
+	int recorders;              /* source outputs on RDPSource */
+	int counting;               /* recount: 0 idle, 1 under way, 2 under way and stale */
 	struct wl_list microphones; /* audio_microphone::link, newest first */
 	pa_stream *feed;            /* into RDPSourceFeed */
 	pa_sample_spec feed_spec;
@@ -55,8 +55,7 @@ struct audio_bridge {
 
 static void audio_bridge_connect(struct audio_bridge *bridge);
 
-static void
-audio_bridge_debug(struct audio_bridge *bridge, const char *fmt, ...)
+static void audio_bridge_debug(struct audio_bridge *bridge, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void
@@ -257,7 +256,8 @@ audio_bridge_update_capture(struct audio_bridge *bridge)
 	}
 	if (!wanted && bridge->feed) {
 		audio_bridge_debug(bridge,
-				   "feed closed (%" PRIu64 " bytes dropped, %u underflows, %u overflows)",
+				   "feed closed (%" PRIu64
+				   " bytes dropped, %u underflows, %u overflows)",
 				   bridge->feed_dropped_bytes, bridge->feed_underflows,
 				   bridge->feed_overflows);
 		audio_bridge_close_stream(&bridge->feed);
@@ -267,8 +267,8 @@ audio_bridge_update_capture(struct audio_bridge *bridge)
 static void audio_bridge_recount(struct audio_bridge *bridge);
 
 static void
-audio_bridge_handle_source_output(pa_context *context, const pa_source_output_info *info,
-				  int eol, void *data)
+audio_bridge_handle_source_output(pa_context *context, const pa_source_output_info *info, int eol,
+				  void *data)
 {
 	struct audio_bridge *bridge = data;
 
@@ -475,7 +475,8 @@ audio_bridge_create(struct wl_event_loop *loop, const char *server, struct westo
 	bridge->pulse_loop = pulse_loop_create(loop);
 	if (!bridge->pulse_loop)
 		goto err;
-	bridge->reconnect_timer = wl_event_loop_add_timer(loop, audio_bridge_handle_reconnect, bridge);
+	bridge->reconnect_timer =
+		wl_event_loop_add_timer(loop, audio_bridge_handle_reconnect, bridge);
 	if (!bridge->reconnect_timer)
 		goto err;
 	audio_bridge_connect(bridge);

@@ -38,7 +38,7 @@ struct audio_player {
 /* Something that can capture: asked to start while an app records, to stop after. */
 struct audio_microphone {
 	void (*capture)(struct audio_microphone *microphone, bool on);
-	bool capturing; /* kept by the bridge */
+	bool capturing;      /* kept by the bridge */
 	struct wl_list link; /* audio_bridge::microphones, newest first */
 };
 

@@ -331,8 +331,8 @@ pulse_loop_create(struct wl_event_loop *loop)
 	pulse_loop->defer_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (pulse_loop->defer_fd < 0)
 		goto err_free;
-	pulse_loop->defer_source = wl_event_loop_add_fd(loop, pulse_loop->defer_fd, WL_EVENT_READABLE,
-							pulse_loop_handle_defer, pulse_loop);
+	pulse_loop->defer_source = wl_event_loop_add_fd(
+		loop, pulse_loop->defer_fd, WL_EVENT_READABLE, pulse_loop_handle_defer, pulse_loop);
 	if (!pulse_loop->defer_source)
 		goto err_fd;
 	pulse_loop->api = (pa_mainloop_api){
@@ -372,11 +372,11 @@ pulse_loop_destroy(struct pulse_loop *pulse_loop)
 	if (!pulse_loop)
 		return;
 	while (!wl_list_empty(&pulse_loop->io_events))
-		pulse_loop_io_free(wl_container_of(pulse_loop->io_events.next,
-						   (pa_io_event *)NULL, link));
+		pulse_loop_io_free(
+			wl_container_of(pulse_loop->io_events.next, (pa_io_event *)NULL, link));
 	while (!wl_list_empty(&pulse_loop->time_events))
-		pulse_loop_time_free(wl_container_of(pulse_loop->time_events.next,
-						     (pa_time_event *)NULL, link));
+		pulse_loop_time_free(
+			wl_container_of(pulse_loop->time_events.next, (pa_time_event *)NULL, link));
 	while (!wl_list_empty(&pulse_loop->defer_events))
 		pulse_loop_defer_free(wl_container_of(pulse_loop->defer_events.next,
 						      (pa_defer_event *)NULL, link));

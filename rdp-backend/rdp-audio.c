@@ -54,8 +54,8 @@ struct rdp_audio {
 	double resample_pos;
 	int16_t resample_last[2];
 	struct audio_player player;
-	bool playing;      /* a format is chosen and the player is registered */
-	bool send_failed;  /* logged once */
+	bool playing;          /* a format is chosen and the player is registered */
+	bool send_failed;      /* logged once */
 	uint64_t sent_ms[256]; /* by block number */
 	uint8_t confirmed_block;
 	uint64_t blocks_sent;
@@ -342,9 +342,9 @@ rdp_audio_run_activated(struct rdp_peer *peer, void *payload)
 	audio->block = calloc(audio->block_frames, AUDIO_BRIDGE_FRAME_BYTES);
 	audio->queue_capacity = activated->rate * RDP_AUDIO_QUEUE_MS / 1000;
 	audio->queue = calloc(audio->queue_capacity, AUDIO_BRIDGE_FRAME_BYTES);
-	audio->pump_timer = wl_event_loop_add_timer(
-		wl_display_get_event_loop(peer->server->ctx->display), rdp_audio_handle_pump_timer,
-		audio);
+	audio->pump_timer =
+		wl_event_loop_add_timer(wl_display_get_event_loop(peer->server->ctx->display),
+					rdp_audio_handle_pump_timer, audio);
 	if (!audio->block || !audio->queue || !audio->pump_timer)
 		return;
 	audio->resample_pos = 0;
@@ -466,9 +466,8 @@ rdp_audio_handle_audin_opening(audin_server_context *audin)
 {
 	struct rdp_audio *audio = audin->data;
 	struct rdp_audio_mic_open open = {
-		.format_index =
-			rdp_audio_pick_format(audin->client_formats, audin->num_client_formats,
-					      false),
+		.format_index = rdp_audio_pick_format(audin->client_formats,
+						      audin->num_client_formats, false),
 	};
 	UINT error = ERROR_INVALID_DATA;
 
@@ -479,7 +478,8 @@ rdp_audio_handle_audin_opening(audin_server_context *audin)
 		open.channels = f->nChannels;
 		/* read on this thread only, by the samples handler below */
 		audio->mic_flip_sign = rdp_audio_dsp_flips_sign(false, f);
-		audin->frames_per_packet = (int)(f->nSamplesPerSec * RDP_AUDIO_MIC_PACKET_MS / 1000);
+		audin->frames_per_packet =
+			(int)(f->nSamplesPerSec * RDP_AUDIO_MIC_PACKET_MS / 1000);
 		error = audin->SelectFormat(audin, (size_t)open.format_index);
 		if (error != CHANNEL_RC_OK)
 			open.format_index = -1;

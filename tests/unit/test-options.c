@@ -134,8 +134,8 @@ main(void)
 		  o.renderer == PC_RENDERER_AUTO && o.xwayland && o.width == 1024 &&
 			  o.height == 768 && o.background_color == 0xff102030 &&
 			  o.cascade_step == 20 && strcmp(o.socket_name, "wl-9") == 0 &&
-			  o.keymap_layout && strcmp(o.keymap_layout, "de") == 0 &&
-			  o.pulse_server && strcmp(o.pulse_server, "unix:/run/pulse.sock") == 0,
+			  o.keymap_layout && strcmp(o.keymap_layout, "de") == 0 && o.pulse_server &&
+			  strcmp(o.pulse_server, "unix:/run/pulse.sock") == 0,
 		  "config values applied");
 	unlink(path);
 
