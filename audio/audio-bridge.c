@@ -246,7 +246,7 @@ audio_bridge_update_capture(struct audio_bridge *bridge)
 	/* Opened now, not at the first samples: the feed's latency is what sets the
 	 * null sink's block size, and recorders would otherwise wait for a block of
 	 * up to two seconds before anything arrives. */
-	if (wanted && !bridge->feed) {
+	if (wanted && !bridge->feed && !wl_list_empty(&bridge->microphones)) {
 		const pa_sample_spec spec = {
 			.format = PA_SAMPLE_S16LE,
 			.rate = AUDIO_BRIDGE_RATE,
