@@ -54,13 +54,17 @@ setup_build() {
 	ninja -C "$dir" || return 1
 }
 
-# run_suites DIR SUITES...: runs the suites; failures are counted from the log.
+# run_suites DIR SUITES...: runs the suites (!NAME leaves one out); failures are
+# counted from the log.
 run_suites() {
 	local dir=$1
 	shift
 	local args=()
 	for suite in "$@"; do
-		args+=(--suite "$suite")
+		case "$suite" in
+		!*) args+=(--no-suite "${suite#!}") ;;
+		*) args+=(--suite "$suite") ;;
+		esac
 	done
 	echo "run-tests: testing $dir (${*})"
 	meson test -C "$dir" --no-rebuild --print-errorlogs "${args[@]}"
@@ -78,7 +82,9 @@ fi
 if [ "$sanitize" = 1 ]; then
 	if setup_build build-test-asan --werror -Dbuildtype=debug \
 		-Db_sanitize=address,undefined -Db_lundef=false; then
-		run_suites build-test-asan unit integration e2e || status=1
+		# realtime: sound paced in real time; ASan's slowdown on two cores makes
+		# the audio underrun, which tests the machine rather than the code
+		run_suites build-test-asan unit integration e2e '!realtime' || status=1
 		builds+=(build-test-asan)
 	else
 		echo "run-tests: sanitizer build failed" >&2
