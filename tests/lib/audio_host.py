@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 
-from porthole_test import SOURCE, TestFailure, wait_until
+from porthole_test import SOURCE, TestFailure, read_text, wait_until
 
 LAUNCHER = os.path.join(SOURCE, "audio", "porthole-pulseaudio")
 HOST_CONFIG = os.path.join(SOURCE, "tests", "lib", "host-pulseaudio.pa")
@@ -55,11 +55,7 @@ class PulseServer:
         self.process.wait()
 
     def read_log(self):
-        try:
-            with open(self.log, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return "(no log)"
+        return read_text(self.log)
 
     def pactl(self, *args):
         return subprocess.run(["pactl"] + list(args), env=self.env, capture_output=True, text=True,

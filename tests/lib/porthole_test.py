@@ -200,6 +200,15 @@ class Processes:
         self.dirs = []
 
 
+def read_text(path, missing="(no log)"):
+    """A log file's text so far; missing when it cannot be read (not written yet)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return missing
+
+
 def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
     deadline = time.monotonic() + timeout
     while True:
@@ -288,11 +297,7 @@ class Compositor:
                     self.env["DISPLAY"] = line.split("=", 1)[1].strip("'")
 
     def read_log(self):
-        try:
-            with open(self.log, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return "(no log)"
+        return read_text(self.log)
 
     def cli_run(self, *args, timeout=20):
         env = dict(os.environ, XDG_RUNTIME_DIR=self.runtime_dir, WAYLAND_DISPLAY=self.socket)

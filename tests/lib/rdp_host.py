@@ -6,7 +6,7 @@ import socket
 import subprocess
 import tempfile
 
-from porthole_test import Compositor, TestFailure, check, png_read, wait_until
+from porthole_test import Compositor, TestFailure, check, png_read, read_text, wait_until
 
 USER, PASSWORD = "porthole", "correct horse battery staple"
 
@@ -64,11 +64,7 @@ class Host:
         return self.client
 
     def client_log(self):
-        try:
-            with open(self.log, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return read_text(self.log, missing="")
 
     def screen(self):
         path = tempfile.mktemp(prefix="host-", suffix=".png")
