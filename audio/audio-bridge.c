@@ -30,7 +30,6 @@
 #define AUDIO_FEED_PREBUF_US 80000
 
 struct audio_bridge {
-	struct wl_event_loop *loop;
 	struct weston_log_scope *scope;
 	char *server;
 	struct pulse_loop *pulse_loop;
@@ -464,7 +463,6 @@ audio_bridge_create(struct wl_event_loop *loop, const char *server, struct westo
 
 	if (!bridge)
 		return NULL;
-	bridge->loop = loop;
 	bridge->scope = scope;
 	bridge->source_index = PA_INVALID_INDEX;
 	wl_list_init(&bridge->players);

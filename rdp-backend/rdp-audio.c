@@ -79,7 +79,6 @@ struct rdp_audio_activated {
 
 struct rdp_audio_confirm {
 	uint8_t block;
-	uint16_t timestamp;
 };
 
 struct rdp_audio_mic_open {
@@ -404,7 +403,7 @@ static UINT
 rdp_audio_handle_rdpsnd_confirm(RdpsndServerContext *rdpsnd, BYTE block, UINT16 timestamp)
 {
 	struct rdp_audio *audio = rdpsnd->data;
-	struct rdp_audio_confirm confirm = {.block = block, .timestamp = timestamp};
+	struct rdp_audio_confirm confirm = {.block = block};
 
 	return rdp_peer_post(audio->peer, rdp_audio_run_confirm, &confirm, sizeof confirm)
 		       ? CHANNEL_RC_OK
