@@ -22,6 +22,7 @@
 #include "rail-shell.h"
 #include "rdp-server.h"
 #include "seat.h"
+#include "service-notify.h"
 #include "xwayland.h"
 
 static int
@@ -213,6 +214,12 @@ main(int argc, char *argv[])
 
 	weston_compositor_wake(ctx.compositor);
 	weston_log("ready\n");
+	/* Every socket accepts from here on: tell the supervisor, then forget
+	 * its address so no child of ours (Xwayland, apps) speaks for us. */
+	if (service_notify("READY=1") < 0)
+		weston_log("cannot tell the supervisor we are ready (NOTIFY_SOCKET=%s): %s\n",
+			   getenv("NOTIFY_SOCKET"), strerror(errno));
+	unsetenv("NOTIFY_SOCKET");
 	ctx.exit_code = 0;
 	wl_display_run(ctx.display);
 

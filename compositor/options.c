@@ -8,7 +8,7 @@
 
 #include <libweston/config-parser.h>
 
-#include "ini-check.h"
+#include "ini.h"
 
 void
 options_init_defaults(struct pc_options *opts)
@@ -318,6 +318,10 @@ int
 options_parse_argv(struct pc_options *opts, int argc, char *argv[], bool config_only, char *err,
 		   size_t err_size)
 {
+	/* The config's listeners add up among themselves, and so do the command line's,
+	 * but the command line replaces the config's rather than adding to them. */
+	bool listen_replaced = false;
+
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const struct option_desc *desc = NULL;
@@ -358,6 +362,11 @@ options_parse_argv(struct pc_options *opts, int argc, char *argv[], bool config_
 		if (config_only && strcmp(desc->name, "config") != 0 &&
 		    strcmp(desc->name, "help") != 0)
 			continue;
+		if (!config_only && !listen_replaced && strcmp(desc->name, "rdp-listen") == 0) {
+			free(opts->rdp_listen);
+			opts->rdp_listen = NULL;
+			listen_replaced = true;
+		}
 		if (options_apply_one(opts, desc->name, value, err, err_size) < 0)
 			return -1;
 	}

@@ -138,6 +138,10 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 	argv[argc++] = XWAYLAND_PATH;
 	argv[argc++] = display;
 	argv[argc++] = "-rootless";
+	/* Without a GPU glamor would fall back to llvmpipe after probing it: 400 ms at
+	 * every start and 44 MB of LLVM resident, to draw what fb draws as well. */
+	if (xw->ctx->renderer == PC_RENDERER_PIXMAN)
+		argv[argc++] = "-shm";
 	if (abstract_fd >= 0) {
 		snprintf(abstract_str, sizeof abstract_str, "%d", abstract_fd);
 		argv[argc++] = "-listenfd";

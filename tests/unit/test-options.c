@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ini-check.h"
+#include "ini.h"
 #include "options.h"
 #include "tap.h"
 
@@ -155,6 +155,18 @@ main(void)
 	TAP_CHECK(&t, options_load_config(&o, path, err, sizeof err) < 0 && strstr(err, ":3:"),
 		  "a syntax error names the line: %s", err);
 	TAP_CHECK(&t, o.renderer == PC_RENDERER_PIXMAN, "and nothing of the file is applied");
+	unlink(path);
+
+	path = write_temp("[rdp]\nlisten=tcp:127.0.0.1:3389\n");
+	options_release(&o);
+	options_init_defaults(&o);
+	char *listen_args[] = {"pc", "--rdp-listen=tcp:127.0.0.1:4000", "--rdp-listen=vsock:4000"};
+	TAP_CHECK(&t,
+		  options_load_config(&o, path, err, sizeof err) == 0 &&
+			  options_parse_argv(&o, 3, listen_args, false, err, sizeof err) == 0 &&
+			  strcmp(o.rdp_listen, "tcp:127.0.0.1:4000,vsock:4000") == 0,
+		  "--rdp-listen replaces the config's listeners: %s",
+		  o.rdp_listen ? o.rdp_listen : "(null)");
 	unlink(path);
 
 	TAP_CHECK(&t, options_load_config(&o, "/nonexistent/porthole.ini", err, sizeof err) < 0,

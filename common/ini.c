@@ -1,4 +1,4 @@
-#include "ini-check.h"
+#include "ini.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -31,9 +31,10 @@ ini_is_name(const char *s, size_t len)
 }
 
 int
-ini_check(FILE *file, char *why, size_t why_size)
+ini_parse(FILE *file, ini_entry_fn entry, void *data, char *why, size_t why_size)
 {
 	char line[1024];
+	char section[128] = "";
 	bool in_section = false;
 	int lineno = 0;
 
@@ -55,10 +56,13 @@ ini_check(FILE *file, char *why, size_t why_size)
 				snprintf(why, why_size, "section header must be \"[name]\"");
 				return lineno;
 			}
-			if (!ini_is_name(s + 1, (size_t)(close - s - 1))) {
+			if (!ini_is_name(s + 1, (size_t)(close - s - 1)) ||
+			    (size_t)(close - s - 1) >= sizeof section) {
 				snprintf(why, why_size, "bad section name");
 				return lineno;
 			}
+			*close = '\0';
+			snprintf(section, sizeof section, "%s", s + 1);
 			in_section = true;
 			continue;
 		}
@@ -78,6 +82,14 @@ ini_check(FILE *file, char *why, size_t why_size)
 			snprintf(why, why_size, "bad key name \"%s\"", key);
 			return lineno;
 		}
+		if (entry && entry(data, section, key, ini_trim(eq + 1), why, why_size) < 0)
+			return lineno;
 	}
 	return 0;
+}
+
+int
+ini_check(FILE *file, char *why, size_t why_size)
+{
+	return ini_parse(file, NULL, NULL, why, why_size);
 }

@@ -1,0 +1,52 @@
+#include "paths.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+int
+program_path(char *path, size_t size, const char *name, const char *build_relative)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(path, size, "%s/%s", self, name);
+		if (access(path, X_OK) == 0)
+			return 0;
+		if (build_relative) {
+			snprintf(path, size, "%s/%s", self, build_relative);
+			if (access(path, X_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(path, size, "%s/%s", PORTHOLE_BINDIR, name);
+	return access(path, X_OK) == 0 ? 0 : -1;
+}
+
+int
+path_printf(char *path, size_t size, const char *fmt, ...)
+{
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vsnprintf(path, size, fmt, args);
+	va_end(args);
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
