@@ -1,7 +1,7 @@
 /*
- * porthole: the user's command for a running Porthole compositor. It speaks the
- * control-socket protocol (common/control-protocol.h); later versions grow the
- * system-distro verbs (boot, run, connect, ...).
+ * porthole: the user's command. The system-distro verbs (boot, run, system,
+ * connect, status, stop, logs) live in their own files; the rest speak the
+ * compositor's control-socket protocol (common/control-protocol.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +16,8 @@
 
 #include "config.h"
 #include "control-protocol.h"
+#include "launcher.h"
 #include "strbuf.h"
-
-#define EXIT_USAGE 2
 
 struct cli {
 	const char *runtime_dir;
@@ -32,10 +31,16 @@ cli_usage(FILE *out)
 	fprintf(out,
 		"Usage: porthole [--runtime-dir DIR] [--socket NAME] COMMAND [ARGS]\n"
 		"\n"
-		"Talks to a running porthole-compositor through its control socket,\n"
-		"$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY.control (default socket wayland-0).\n"
+		"The system distro (as root; `porthole COMMAND --help` for each):\n"
+		"  boot [--image FILE|--rootfs DIR]  boot it; returns when its sockets accept\n"
+		"  run [--distro DIR] -- CMD...      run CMD in a user distro attached to it\n"
+		"  system [-- CMD...]                a shell (or CMD) inside the system distro\n"
+		"  connect [-- CLIENT-ARGS]          the host's RDP client, RemoteApp, sound on\n"
+		"  status | stop | logs [NAME]       how it runs, stop it, read its logs\n"
 		"\n"
-		"Commands:\n"
+		"The compositor, through its control socket\n"
+		"$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY.control (default socket wayland-0; with\n"
+		"no XDG_RUNTIME_DIR, the booted system distro's):\n"
 		"  windows [--json]                  list mapped windows: id, app_id, title,\n"
 		"                                    position, size, state, focus, kind\n"
 		"  screenshot FILE.png [--window ID | --output N]\n"
@@ -335,7 +340,30 @@ main(int argc, char *argv[])
 		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
-	cmd = argv[i++];
+	cmd = argv[i];
+
+	static const struct {
+		const char *name;
+		int (*main)(int argc, char *argv[]);
+	} system_verbs[] = {
+		{"boot", boot_main},       {"stop", stop_main}, {"status", status_main},
+		{"logs", logs_main},       {"run", run_main},   {"system", system_main},
+		{"connect", connect_main},
+	};
+	for (size_t v = 0; v < sizeof system_verbs / sizeof system_verbs[0]; v++) {
+		if (strcmp(cmd, system_verbs[v].name) == 0)
+			return system_verbs[v].main(argc - i, argv + i);
+	}
+
+	/* No runtime dir given: the booted system distro's, when there is one. */
+	struct boot_state booted;
+	static char booted_runtime_dir[PATH_MAX + 16];
+	if (!cli.runtime_dir && boot_state_load(&booted, true) == 0) {
+		snprintf(booted_runtime_dir, sizeof booted_runtime_dir, "%s/runtime-dir",
+			 booted.shared_dir);
+		cli.runtime_dir = booted_runtime_dir;
+	}
+	i++;
 	argc -= i;
 	argv += i;
 

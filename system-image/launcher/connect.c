@@ -1,0 +1,207 @@
+/*
+ * porthole connect: the host's RDP client (xfreerdp) in RemoteApp mode, with
+ * this boot's credentials and its pinned certificate, sound and microphone
+ * redirected to the host's PulseAudio, clipboard on.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher.h"
+#include "paths.h"
+
+#define CONNECT_ARGS_MAX 64
+
+/*
+ * Whether a PulseAudio answers the host's clients (pactl resolves the server as
+ * xfreerdp's PulseAudio backend does). Without one xfreerdp ends the whole session
+ * when its sound channel fails to open, so the caller leaves sound out instead.
+ */
+static bool
+connect_host_has_pulseaudio(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		/* no autospawn: probing must not start a server */
+		setenv("PULSE_CLIENTCONFIG", "/dev/null", 1);
+		execlp("pactl", "pactl", "--", "info", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0)
+		return false;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return false;
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static int
+connect_read_first_line(const char *path, char *out, size_t size)
+{
+	FILE *file = fopen(path, "re");
+
+	if (!file)
+		return -1;
+	if (!fgets(out, (int)size, file))
+		out[0] = '\0';
+	fclose(file);
+	out[strcspn(out, "\r\n")] = '\0';
+	return out[0] ? 0 : -1;
+}
+
+static void
+connect_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: porthole connect [--desktop] [--no-sound] [-- EXTRA-CLIENT-ARGS...]\n"
+		"\n"
+		"Starts xfreerdp on $DISPLAY against the booted system distro: RemoteApp (each\n"
+		"app window its own host window), this boot's user, password and certificate\n"
+		"fingerprint, sound and microphone through the host's PulseAudio, clipboard on.\n"
+		"\n"
+		"  --desktop    the whole desktop in one window instead of RemoteApp\n"
+		"  --no-sound   no sound or microphone redirection\n"
+		"  --print      print the client's command line (password hidden) and exit\n"
+		"\n"
+		"Exit status: the client's; 1 when nothing is booted or the client is missing.\n");
+}
+
+int
+connect_main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{"desktop", no_argument, NULL, 'd'},
+		{"no-sound", no_argument, NULL, 'n'},
+		{"print", no_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	char listen[256], user[64], password_file[PATH_MAX], fingerprint_file[PATH_MAX];
+	char path[PATH_MAX], password[256], fingerprint[256];
+	char target[300], user_arg[80], password_arg[300], cert_arg[320];
+	char *args[CONNECT_ARGS_MAX];
+	bool desktop = false, sound = true, print = false;
+	struct boot_state state;
+	int opt, n = 0;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			desktop = true;
+			break;
+		case 'n':
+			sound = false;
+			break;
+		case 'p':
+			print = true;
+			break;
+		case 'h':
+			connect_usage(stdout);
+			return 0;
+		default:
+			connect_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind > CONNECT_ARGS_MAX - 16) {
+		fprintf(stderr, "porthole connect: too many client arguments\n");
+		return EXIT_USAGE;
+	}
+	if (boot_state_load(&state, false) < 0)
+		return 1;
+	if (boot_state_connect_value(&state, "listen", listen, sizeof listen) < 0 ||
+	    boot_state_connect_value(&state, "user", user, sizeof user) < 0 ||
+	    boot_state_connect_value(&state, "password-file", password_file, sizeof password_file) <
+		    0 ||
+	    boot_state_connect_value(&state, "fingerprint-file", fingerprint_file,
+				     sizeof fingerprint_file) < 0) {
+		fprintf(stderr, "porthole connect: cannot read the system distro's "
+				"/run/porthole/connect.ini (see `porthole logs`)\n");
+		return 1;
+	}
+	if (strncmp(listen, "tcp:", 4) != 0) {
+		fprintf(stderr,
+			"porthole connect: the RDP server listens on %s; xfreerdp "
+			"needs a TCP address ([rdp] listen=tcp:HOST:PORT)\n",
+			listen);
+		return 1;
+	}
+	/* Both files are private to the system distro: read through its root. */
+	if (path_printf(path, sizeof path, "/proc/%d/root%s", (int)state.pid, password_file) < 0 ||
+	    connect_read_first_line(path, password, sizeof password) < 0) {
+		fprintf(stderr, "porthole connect: cannot read the RDP password %s: %s\n",
+			password_file, strerror(errno));
+		return 1;
+	}
+	if (path_printf(path, sizeof path, "/proc/%d/root%s", (int)state.pid, fingerprint_file) <
+		    0 ||
+	    connect_read_first_line(path, fingerprint, sizeof fingerprint) < 0) {
+		fprintf(stderr,
+			"porthole connect: no certificate fingerprint at %s yet: is the "
+			"compositor up? (`porthole status`)\n",
+			fingerprint_file);
+		return 1;
+	}
+
+	snprintf(target, sizeof target, "/v:%s", listen + 4);
+	snprintf(user_arg, sizeof user_arg, "/u:%s", user);
+	snprintf(password_arg, sizeof password_arg, "/p:%s", password);
+	/* Pinned: this boot's self-signed certificate and no other. */
+	snprintf(cert_arg, sizeof cert_arg, "/cert:fingerprint:sha256:%s", fingerprint);
+	args[n++] = "xfreerdp";
+	args[n++] = target;
+	args[n++] = user_arg;
+	args[n++] = password_arg;
+	args[n++] = cert_arg;
+	args[n++] = "/bpp:32";
+	args[n++] = "+clipboard";
+	args[n++] = desktop ? "/dynamic-resolution" : "/app:porthole";
+	if (sound && !print && !connect_host_has_pulseaudio()) {
+		fprintf(stderr, "porthole connect: no PulseAudio answers on the host (`pactl info` "
+				"fails), so no sound or microphone this time; start one "
+				"(pulseaudio --start) to have them, or pass --no-sound\n");
+		sound = false;
+	}
+	if (sound) {
+		/* 75 ms: lower made the client's own PulseAudio stream run dry. */
+		args[n++] = "/sound:sys:pulse,latency:75";
+		args[n++] = "/microphone:sys:pulse";
+	}
+	for (int i = optind; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+
+	if (print) {
+		for (int i = 0; i < n; i++)
+			printf("%s%s", i ? " " : "",
+			       args[i] == password_arg ? "/p:********" : args[i]);
+		printf("\n");
+		return 0;
+	}
+	if (!getenv("DISPLAY")) {
+		fprintf(stderr, "porthole connect: DISPLAY is not set; xfreerdp needs the host's "
+				"X display\n");
+		return 1;
+	}
+	execvp(args[0], args);
+	fprintf(stderr,
+		"porthole connect: cannot run xfreerdp: %s (apt-get install "
+		"freerdp2-x11)\n",
+		strerror(errno));
+	return 1;
+}
