@@ -31,6 +31,8 @@ packages=(
 	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core
 	# test tooling; the host side of RDP tests: a real client on a virtual screen
 	x11-utils python3 xvfb freerdp2-x11 xdotool python3-xlib imagemagick sox
+	# the user-distro files' logic: systemd-tmpfiles
+	systemd
 )
 
 missing=()

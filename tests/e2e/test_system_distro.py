@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""The system distro as a user runs it: `porthole boot` (namespaces, overlay of
+the host's root, portholed as its pid 1), apps from a separate user distro with
+`porthole run`, supervision (restart, crash loop), config errors, `porthole stop`,
+the user-distro files for systemd, and device groups mapped through gid_map.
+
+Needs root (mounts and namespaces), as the README's commands do.
+"""
+import os
+import signal
+import stat
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from porthole_test import SOURCE, TestFailure, check, run, wait_until  # noqa: E402
+from system_distro import (SOCKETS, SystemDistro, UserDistro, comm, mounts_under,  # noqa: E402
+                           pids_in_namespace, wait_service_ready)
+
+USER_DISTRO_FILES = os.path.join(SOURCE, "system-image", "user-distro")
+
+
+def booted(case):
+    """Runs case(procs, distro) against a fresh boot, cleaned up whatever happens."""
+    def wrapper(procs):
+        if os.geteuid() != 0:
+            return "skip: needs root (mount and pid namespaces)"
+        distro = SystemDistro(getattr(case, "config", ""))
+        try:
+            if getattr(case, "boot", True):
+                distro.boot()
+            return case(procs, distro)
+        finally:
+            procs.stop_all()
+            distro.cleanup()
+    wrapper.__name__ = case.__name__
+    return wrapper
+
+
+def with_config(text, boot=True):
+    def mark(case):
+        case.config = text
+        case.boot = boot
+        return case
+    return mark
+
+
+def proc_status(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return line.split()[1:]
+    return None
+
+
+@booted
+@with_config("[system-distro-env]\nPORTHOLE_TEST_MARK=from-the-user-file\n")
+def test_boot_ready_and_shared_tree(procs, d):
+    print("# boot to all three sockets accepting: %d ms" % d.ready_ms)
+    r = d.porthole("status")
+    for name in SOCKETS:
+        check("%s/%s" % (d.shared_dir, name) in r.stdout, "status does not list %s:\n%s" % (name, r.stdout))
+    check("NOT ACCEPTING" not in r.stdout, "a socket does not accept:\n%s" % r.stdout)
+    print("# " + r.stdout.strip().splitlines()[-1])
+
+    modes = {p: stat.S_IMODE(os.stat(os.path.join(d.shared_dir, p)).st_mode)
+             for p in ("runtime-dir", ".X11-unix")}
+    check(modes == {"runtime-dir": 0o700, ".X11-unix": 0o1777}, "shared tree modes: %s" % modes)
+    check(os.stat(os.path.join(d.shared_dir, "runtime-dir")).st_uid == 1000,
+          "runtime-dir is not the services' user's")
+    versions = open(os.path.join(d.shared_dir, "versions.txt")).read()
+    for component in ("porthole", "libweston", "FreeRDP", "PulseAudio", "kernel"):
+        check(component.lower() in versions.lower(), "versions.txt lacks %s:\n%s" % (component, versions))
+    log = d.log("stderr")
+    check("all services ready" in log and "GPU:" in log, "stderr.log:\n%s" % log)
+
+    compositor = d.service_pid("porthole-compos")
+    pulse = d.service_pid("pulseaudio")
+    check(compositor and pulse, "services not found: %s" % [comm(p) for p in pids_in_namespace(d.pid)])
+    for pid in (compositor, pulse):
+        uids = proc_status(pid, "Uid")
+        check(uids == ["1000"] * 4, "%s runs as uids %s, not the services' user" % (comm(pid), uids))
+        check(proc_status(pid, "CapEff") == ["0000000000000000"],
+              "%s keeps capabilities: %s" % (comm(pid), proc_status(pid, "CapEff")))
+    with open("/proc/%d/environ" % compositor, "rb") as f:
+        environ = f.read().split(b"\0")
+    check(b"PORTHOLE_TEST_MARK=from-the-user-file" in environ,
+          "[system-distro-env] did not reach the compositor")
+    check(comm(d.pid) == "portholed" and os.readlink("/proc/%d/ns/pid" % d.pid) !=
+          os.readlink("/proc/self/ns/pid"), "portholed is not in its own pid namespace")
+
+
+@booted
+def test_apps_from_a_user_distro(procs, d):
+    distro = UserDistro("alice", video_gid=4444)
+    try:
+        r = d.run_output(["sh", "-c", "id -un; echo $DISPLAY $WAYLAND_DISPLAY $XDG_RUNTIME_DIR $PULSE_SERVER; "
+                          "touch /tmp/.X11-unix/x 2>&1; test -S /tmp/.X11-unix/X0 && echo x-socket"],
+                         distro=distro.root)
+        lines = r.stdout.splitlines()
+        check(r.returncode == 0 and lines[:2] == [
+            "alice", ":0 wayland-0 /mnt/wslg/runtime-dir unix:/mnt/wslg/PulseServer"],
+            "the distro's environment: %r %s" % (r.stdout, r.stderr))
+        check("Read-only file system" in r.stdout and "x-socket" in r.stdout,
+              "/tmp/.X11-unix should be the shared sockets, read-only: %r" % r.stdout)
+
+        log = os.path.join(d.dir, "apps.log")
+        procs.procs.append(d.run(["weston-simple-shm"], distro=distro.root, log=log))
+        procs.procs.append(d.run(["xterm", "-T", "porthole-xterm"], distro=distro.root, log=log))
+
+        def both():
+            kinds = {w["kind"] for w in d.windows()}
+            return {"wayland", "x11"} <= kinds
+        wait_until(both, 20, 0.2, "a Wayland and an X11 window from the user distro; log:\n%s" %
+                   open(log, errors="replace").read()[-2000:])
+        titles = sorted(w["title"] for w in d.windows())
+        print("# windows: %s" % titles)
+        check("porthole-xterm" in titles, "xterm's window: %s" % titles)
+        print("# idle-ish RSS with both apps: " + d.porthole("status").stdout.strip().splitlines()[-1])
+    finally:
+        distro.release()
+
+
+@booted
+def test_compositor_killed_comes_back(procs, d):
+    old = d.service_pid("porthole-compos")
+    os.kill(old, signal.SIGKILL)
+    wait_service_ready(d, "compositor", 2)
+    new = wait_until(lambda: d.service_pid("porthole-compos"), 10, 0.1, "the new compositor")
+    check(new != old, "the compositor was not replaced")
+    log = d.log("stderr")
+    check("killed by signal 9" in log, "the exit is not logged:\n%s" % log)
+    wait_until(lambda: d.porthole("status", check_rc=False).returncode == 0, 15, 0.1,
+               "every socket to accept again")
+    procs.procs.append(d.run(["weston-simple-shm"]))
+    wait_until(lambda: any(w["kind"] == "wayland" for w in d.windows()), 20, 0.2,
+               "a new app on the restarted compositor")
+
+
+# A certificate that does not exist: the compositor exits at every start.
+@booted
+@with_config("[supervisor]\nrestart-limit=3\nrestart-window=60\nrestart-delay=0.1\n"
+             "[rdp]\nlisten=tcp:127.0.0.1:{port}\ntls-cert=/nonexistent.crt\ntls-key=/nonexistent.key\n",
+             boot=False)
+def test_crash_loop_gives_up(procs, d):
+    start = time.monotonic()
+    r = d.boot(expect_ok=False)
+    took = time.monotonic() - start
+    check(r.returncode != 0, "boot succeeded with a compositor that cannot start:\n%s" % d.boot_output)
+    check("compositor" in d.boot_output, "boot does not say which service failed:\n%s" % d.boot_output)
+    # a failed boot unmounts the shared dir: the log's tail is in boot's output
+    log = d.boot_output
+    starts = log.count("compositor: down -> starting")
+    check(starts == 3, "%d starts, expected 3 (the limit):\n%s" % (starts, log))
+    check("giving up (crash loop)" in log, "no crash-loop line:\n%s" % log)
+    check(took < 20, "giving up took %.1f s" % took)
+    check(not mounts_under(d.dir), "mounts left after a failed boot: %s" % mounts_under(d.dir))
+    check(not os.path.exists(os.path.join(d.state_dir, "boot.ini")), "a failed boot left its record")
+
+
+@booted
+@with_config("[supervisor]\nrestart-limit=3\nrestart-window=60\n")
+def test_crash_loop_after_ready_gives_up(procs, d):
+    for n in range(1, 4):
+        pid = wait_until(lambda: d.service_pid("porthole-compos"), 15, 0.1, "compositor %d" % n)
+        wait_service_ready(d, "compositor", n)
+        os.kill(pid, signal.SIGKILL)
+        if n < 3:
+            wait_until(lambda: d.service_pid("porthole-compos") not in (None, pid), 15, 0.1,
+                       "the restart after kill %d" % n)
+    wait_until(lambda: "giving up (crash loop)" in d.log("stderr"), 15, 0.1, "the crash-loop line")
+    time.sleep(1)
+    check(d.service_pid("porthole-compos") is None, "restarted after giving up")
+    check(d.service_pid("pulseaudio") is not None, "PulseAudio went down with the compositor")
+    r = d.porthole("status", check_rc=False)
+    check(r.returncode == 1, "status says all is well with no compositor:\n%s" % r.stdout)
+
+
+@booted
+@with_config("[supervisor]\nrestart-limit=3\nthis line is not ini\n", boot=False)
+def test_malformed_config_boots_with_defaults(procs, d):
+    # the whole user file is ignored, so RDP falls back to the default port
+    import socket
+    probe = socket.socket()
+    try:
+        probe.bind(("127.0.0.1", 3389))
+    except OSError:
+        return "skip: 127.0.0.1:3389 (the default the malformed file falls back to) is taken"
+    finally:
+        probe.close()
+    d.boot()
+    log = d.log("stderr")
+    check("user.ini line " in log and "defaults" in log, "no line naming file and line:\n%s" % log)
+    check("tcp:127.0.0.1:3389" in d.porthole("status").stdout, "not on the default listener")
+
+
+@booted
+def test_stop_leaves_nothing(procs, d):
+    procs.procs.append(d.run(["xterm"]))
+    wait_until(lambda: d.windows(), 20, 0.2, "xterm's window")
+    inside = pids_in_namespace(d.pid)
+    check(len(inside) >= 4, "processes in the system distro: %s" % [comm(p) for p in inside])
+    start = time.monotonic()
+    r = d.porthole("stop")
+    print("# stop took %.0f ms" % ((time.monotonic() - start) * 1000))
+    left = [p for p in inside if os.path.exists("/proc/%d" % p) and comm(p)]
+    check(not left, "left running: %s" % [(p, comm(p)) for p in left])
+    check(not mounts_under(d.dir), "mounts left: %s" % mounts_under(d.dir))
+    check(not os.path.exists(os.path.join(d.state_dir, "boot.ini")), "the boot record is left")
+    check(d.porthole("status", check_rc=False).returncode == 1, "status still finds it: %s" % r.stdout)
+
+
+@booted
+def test_systemd_tmp_remount_restores_sockets(procs, d):
+    distro = UserDistro("alice", video_gid=4444)
+    rule = os.path.join(USER_DISTRO_FILES, "tmpfiles.d", "porthole-x11.conf")
+    restore = os.path.join(USER_DISTRO_FILES, "porthole-restore-x11")
+    links = os.path.join(USER_DISTRO_FILES, "porthole-runtime-links")
+    # the project's files, copied into the distro as a package would install them
+    target = os.path.join(distro.root, "opt", "porthole")
+    os.makedirs(target, exist_ok=True)
+    for f in (rule, restore, links):
+        with open(f, "rb") as src, open(os.path.join(target, os.path.basename(f)), "wb") as dst:
+            dst.write(src.read())
+        os.chmod(os.path.join(target, os.path.basename(f)), 0o755)
+    try:
+        # As systemd's tmp.mount does: a fresh tmpfs over /tmp hides the socket dir.
+        # Then the unit's logic (tmpfiles rule, restore script) brings it back.
+        script = ("mount -t tmpfs tmpfs /tmp && ! test -e /tmp/.X11-unix/X0 && echo hidden; "
+                  "systemd-tmpfiles --create /opt/porthole/porthole-x11.conf && "
+                  "/opt/porthole/porthole-restore-x11 && ls -la /tmp/.X11-unix/ && "
+                  "test -S /tmp/.X11-unix/X0 && echo restored && "
+                  "setpriv --reuid=alice --regid=alice --init-groups sh -c 'DISPLAY=:0 xdpyinfo >/dev/null && echo x-works'")
+        r = d.run_output(["sh", "-c", script], distro=distro.root, user="root")
+        check("hidden" in r.stdout and "restored" in r.stdout and "x-works" in r.stdout,
+              "after the /tmp remount: %r %r" % (r.stdout, r.stderr))
+        # The user unit's logic: the standard runtime dir gets links to the shared sockets.
+        script = ("mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/user/1000 && chown alice /run/user/1000 && chmod 700 /run/user/1000 && "
+                  "setpriv --reuid=alice --regid=alice --init-groups sh -c 'XDG_RUNTIME_DIR=/run/user/1000 /opt/porthole/porthole-runtime-links && "
+                  "ls -l /run/user/1000 /run/user/1000/pulse && XDG_RUNTIME_DIR=/run/user/1000 "
+                  "WAYLAND_DISPLAY=wayland-0 weston-info >/dev/null && echo wayland-works && "
+                  "env -u PULSE_SERVER XDG_RUNTIME_DIR=/run/user/1000 pactl info >/dev/null && echo pulse-works'")
+        r = d.run_output(["sh", "-c", script], distro=distro.root, user="root")
+        check("wayland-works" in r.stdout and "pulse-works" in r.stdout,
+              "through /run/user/1000: %r %r" % (r.stdout, r.stderr))
+    finally:
+        distro.release()
+
+
+@booted
+def test_device_groups_mapped_not_changed(procs, d):
+    node = "/dev/porthole-test-%d" % os.getpid()
+    video = 44
+    try:
+        import grp
+        video = grp.getgrnam("video").gr_gid
+    except KeyError:
+        pass
+    os.mknod(node, 0o660 | stat.S_IFCHR, os.makedev(1, 3))  # behaves as /dev/null
+    os.chown(node, 0, video)
+    os.chmod(node, 0o660)
+    first = UserDistro("alice", video_gid=4444)
+    second = UserDistro("bob", video_gid=5555, user="bob", uid=1001)
+    try:
+        for distro in (first, second):
+            r = d.run_output(["sh", "-c", "id; stat -c '%%g %%a' %s; echo data > %s && echo opened" % (node, node)],
+                             distro=distro.root)
+            check("opened" in r.stdout, "%s could not open the node: %r %r" % (distro.root, r.stdout, r.stderr))
+            print("# %s" % r.stdout.splitlines()[0])
+        st = os.stat(node)
+        check(st.st_gid == video and stat.S_IMODE(st.st_mode) == 0o660,
+              "the node's group or mode changed: gid %d mode %o" % (st.st_gid, stat.S_IMODE(st.st_mode)))
+        # the mapping does not hand out the group to users outside it
+        r = d.run_output(["sh", "-c", "echo data > %s && echo opened" % node])
+        check("opened" not in r.stdout, "a user outside video opened the node")
+    finally:
+        first.release()
+        second.release()
+        os.unlink(node)
+
+
+def test_needs_root_and_says_so(procs):
+    if os.geteuid() != 0:
+        return "skip: runs as root to drop to another user"
+    d = SystemDistro()
+    try:
+        r = d.porthole("status", check_rc=False)
+        check(r.returncode == 1 and "porthole boot" in r.stderr, "status with nothing booted: %r" % r.stderr)
+        r = d.porthole("run", "--", "true", check_rc=False)
+        check(r.returncode == 1 and "porthole boot" in r.stderr, "run with nothing booted: %r" % r.stderr)
+        r = d.porthole("boot", "--bogus", check_rc=False)
+        check(r.returncode == 2, "an unknown option exits 2")
+        r = subprocess_as_nobody([d.env, "boot"])
+        check(r.returncode != 0 and "root" in r.stderr, "boot as a user: %r" % r.stderr)
+    finally:
+        d.cleanup()
+
+
+def subprocess_as_nobody(args):
+    import subprocess
+    from porthole_test import CLI
+    env, verb = args
+    return subprocess.run([CLI, verb], env=env, capture_output=True, text=True, user=65534, group=65534,
+                          timeout=30)
+
+
+if __name__ == "__main__":
+    run([test_boot_ready_and_shared_tree, test_apps_from_a_user_distro, test_compositor_killed_comes_back,
+         test_crash_loop_gives_up, test_crash_loop_after_ready_gives_up, test_malformed_config_boots_with_defaults,
+         test_stop_leaves_nothing, test_systemd_tmp_remount_restores_sockets,
+         test_device_groups_mapped_not_changed, test_needs_root_and_says_so])
