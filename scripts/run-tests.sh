@@ -9,8 +9,8 @@ usage() {
 	cat <<USAGE
 Usage: scripts/run-tests.sh [--no-deps] [--no-sanitize] [--help]
 
-Builds Porthole and runs its tests (suites unit, integration, e2e, style), then again
-under AddressSanitizer and UndefinedBehaviorSanitizer. Run as root on Debian 12:
+Builds Porthole and runs its tests (suites unit, integration, e2e, image, style), then
+again under AddressSanitizer and UndefinedBehaviorSanitizer (all but image). Run as root on Debian 12:
 it installs missing packages with apt-get first.
 
   --no-deps       do not install packages (they must be present)
@@ -73,7 +73,7 @@ run_suites() {
 builds=()
 status=0
 if setup_build build-test --werror -Dbuildtype=debugoptimized; then
-	run_suites build-test unit integration e2e style || status=1
+	run_suites build-test unit integration e2e image style || status=1
 	builds+=(build-test)
 else
 	echo "run-tests: build failed" >&2

@@ -297,11 +297,19 @@ def test_needs_root_and_says_so(procs):
 
 
 def subprocess_as_nobody(args):
+    """Runs the CLI as nobody, from a copy: the build dir may sit where nobody
+    cannot enter (/root)."""
+    import shutil
     import subprocess
+    import tempfile
     from porthole_test import CLI
     env, verb = args
-    return subprocess.run([CLI, verb], env=env, capture_output=True, text=True, user=65534, group=65534,
-                          timeout=30)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        cli = os.path.join(tmp, "porthole")
+        shutil.copy(CLI, cli)
+        return subprocess.run([cli, verb], env=env, capture_output=True, text=True, user=65534, group=65534,
+                              timeout=30)
 
 
 if __name__ == "__main__":
