@@ -399,6 +399,15 @@ boot_child(void *data)
 	boot_mount(plan->keep, path, NULL, MS_BIND, NULL);
 	if (plan->host_root)
 		boot_make_reachable(root, plan->portholed);
+	/* WSL's GPU user-mode driver (for Mesa's d3d12 behind /dev/dxg) is the
+	 * host's, not the image's. */
+	struct stat wsl_libs;
+	if (!plan->host_root && stat("/usr/lib/wsl", &wsl_libs) == 0 && S_ISDIR(wsl_libs.st_mode)) {
+		boot_pathf(path, sizeof path, "%s/usr/lib/wsl", root);
+		boot_mkdirs(path, 0755);
+		boot_mount("/usr/lib/wsl", path, NULL, MS_BIND | MS_REC, NULL);
+		mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+	}
 	boot_pathf(path, sizeof path, "%s/tmp", root);
 	boot_mkdirs(path, 01777);
 	boot_hide_host_x11(root);

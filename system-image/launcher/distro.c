@@ -274,6 +274,15 @@ run_enter_root(const struct run_plan *plan)
 		mkdir(path, 0755);
 		run_pathf(path, sizeof path, "%s/mnt/wslg", root);
 		run_bind(plan->state->shared_dir, path, 0);
+		/* the host's GPU user-mode driver for d3d12, as WSL gives every distro */
+		struct stat wsl_libs;
+		if (stat("/usr/lib/wsl", &wsl_libs) == 0 && S_ISDIR(wsl_libs.st_mode)) {
+			run_pathf(path, sizeof path, "%s/usr/lib/wsl", root);
+			/* a distro whose /usr cannot take the mount point goes without */
+			if ((mkdir(path, 0755) == 0 || errno == EEXIST) &&
+			    mount("/usr/lib/wsl", path, NULL, MS_BIND | MS_REC, NULL) == 0)
+				mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+		}
 		run_pathf(path, sizeof path, "%s/tmp", root);
 		mkdir(path, 01777);
 		char x11_dir[PATH_MAX];
