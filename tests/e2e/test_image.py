@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The system distro's image: system-image/build/build-image.sh makes it from
 Debian 12 packages (network needed; the Debian base is cached in the build dir),
-then `porthole boot --image` boots the ext4 and the VHD, and apps from a user
-distro show up. Its own suite (image): it takes minutes the first time.
+then `porthole boot` boots the ext4, the VHD and the unpacked tarball, apps from
+a user distro show up, and nothing the system distro writes reaches the image. Its own suite (image): it takes minutes the first time.
 """
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -46,13 +48,13 @@ def test_build_image(procs):
     check(not any(p.endswith("/gcc") or p.endswith("/cc") for p in listing), "a compiler is in the image")
 
 
-def boot_image(procs, image):
+def boot_image(procs, image, option="--image"):
     if not os.path.exists(image):
         raise TestFailure("%s was not built (see build_image)" % image)
     d = SystemDistro()
     distro = UserDistro("alice", video_gid=4444)
     try:
-        d.boot(["--image", image])
+        d.boot([option, image])
         print("# %s: ready in %d ms" % (os.path.basename(image), d.ready_ms))
         r = d.porthole("system", "--", "sh", "-c", "cat /etc/debian_version; readlink /proc/1/exe; "
                        "test -e /usr/bin/gcc && echo has-gcc; touch /usr/marker && echo wrote")
@@ -69,7 +71,7 @@ def boot_image(procs, image):
                        open(log, errors="replace").read()[-1500:], d.log("compositor")[-1500:]))
         d.stop()
         # the overlay's upper layer went with the boot: the image is unchanged
-        d.boot(["--image", image])
+        d.boot([option, image])
         r = d.porthole("system", "--", "sh", "-c", "test -e /usr/marker && echo kept || echo gone")
         check("gone" in r.stdout, "a change survived the reboot: %r" % r.stdout)
     finally:
@@ -90,5 +92,25 @@ def test_boot_vhd(procs):
     boot_image(procs, os.path.join(OUT, "system.vhd"))
 
 
+def test_boot_rootfs_tar(procs):
+    if os.geteuid() != 0:
+        return "skip: needs root"
+    tarball = os.path.join(OUT, "rootfs.tar.zst")
+    if not os.path.exists(tarball):
+        raise TestFailure("%s was not built (see build_image)" % tarball)
+    rootfs = tempfile.mkdtemp(prefix="porthole-rootfs-", dir="/var/tmp")
+    try:
+        subprocess.run("zstd -dc %s | tar -C %s --numeric-owner -xf -" % (tarball, rootfs), shell=True,
+                       check=True)
+        before = subprocess.run(["find", rootfs, "-newer", os.path.join(rootfs, "usr", "bin", "portholed")],
+                                capture_output=True, text=True).stdout
+        boot_image(procs, rootfs, "--rootfs")
+        after = subprocess.run(["find", rootfs, "-newer", os.path.join(rootfs, "usr", "bin", "portholed")],
+                               capture_output=True, text=True).stdout
+        check(before == after, "booting changed the root file system:\n%s" % after[:1000])
+    finally:
+        shutil.rmtree(rootfs, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    run([test_build_image, test_boot_ext4, test_boot_vhd])
+    run([test_build_image, test_boot_ext4, test_boot_vhd, test_boot_rootfs_tar])
