@@ -36,17 +36,25 @@ program_path(char *path, size_t size, const char *name, const char *build_relati
 }
 
 int
-path_printf(char *path, size_t size, const char *fmt, ...)
+path_vprintf(char *path, size_t size, const char *fmt, va_list args)
 {
-	va_list args;
-	int n;
+	int n = vsnprintf(path, size, fmt, args);
 
-	va_start(args, fmt);
-	n = vsnprintf(path, size, fmt, args);
-	va_end(args);
 	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	return 0;
+}
+
+int
+path_printf(char *path, size_t size, const char *fmt, ...)
+{
+	va_list args;
+	int ret;
+
+	va_start(args, fmt);
+	ret = path_vprintf(path, size, fmt, args);
+	va_end(args);
+	return ret;
 }

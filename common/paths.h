@@ -7,6 +7,7 @@
 #ifndef PORTHOLE_PATHS_H
 #define PORTHOLE_PATHS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /**
@@ -20,5 +21,9 @@ int program_path(char *path, size_t size, const char *name, const char *build_re
 /** snprintf() into @path; -1 (errno ENAMETOOLONG) when it did not fit. */
 int path_printf(char *path, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/** path_printf() with a va_list, for wrappers that act on the failure. */
+int path_vprintf(char *path, size_t size, const char *fmt, va_list args)
+	__attribute__((format(printf, 3, 0)));
 
 #endif

@@ -72,15 +72,13 @@ static void
 boot_pathf(char *out, size_t size, const char *fmt, ...)
 {
 	va_list args;
-	int n;
+	int ret;
 
 	va_start(args, fmt);
-	n = vsnprintf(out, size, fmt, args);
+	ret = path_vprintf(out, size, fmt, args);
 	va_end(args);
-	if (n < 0 || (size_t)n >= size) {
-		errno = ENAMETOOLONG;
+	if (ret < 0)
 		boot_die("path too long:", out);
-	}
 }
 
 static void
@@ -104,6 +102,25 @@ boot_mkdirs(const char *path, mode_t mode)
 	}
 	if (mkdir(partial, mode) < 0 && errno != EEXIST)
 		boot_die("cannot create", path);
+}
+
+/*
+ * Mounts @source at <@root>/@relative, creating the mount point with @mode. A
+ * bind ignores MS_RDONLY, so a read-only bind is made read-only by a remount,
+ * as far as the kernel allows it.
+ */
+static void
+boot_mount_in(const char *root, const char *relative, mode_t mode, const char *source,
+	      const char *type, unsigned long flags, const char *data)
+{
+	char path[PATH_MAX];
+	bool readonly_bind = (flags & MS_BIND) && (flags & MS_RDONLY);
+
+	boot_pathf(path, sizeof path, "%s/%s", root, relative);
+	boot_mkdirs(path, mode);
+	boot_mount(source, path, type, readonly_bind ? flags & ~MS_RDONLY : flags, data);
+	if (readonly_bind)
+		mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
 }
 
 /* Binds the device node @name from the host's /dev into the new /dev. */
@@ -140,16 +157,12 @@ boot_make_dev(const char *root)
 	boot_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k");
 	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
 		boot_bind_device(dev, nodes[i]);
-	boot_pathf(path, sizeof path, "%s/pts", dev);
-	boot_mkdirs(path, 0755);
-	boot_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
-		   "newinstance,ptmxmode=0666,mode=0620");
+	boot_mount_in(dev, "pts", 0755, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+		      "newinstance,ptmxmode=0666,mode=0620");
 	boot_pathf(path, sizeof path, "%s/ptmx", dev);
 	if (symlink("pts/ptmx", path) < 0)
 		boot_die("cannot create", path);
-	boot_pathf(path, sizeof path, "%s/shm", dev);
-	boot_mkdirs(path, 01777);
-	boot_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+	boot_mount_in(dev, "shm", 01777, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
 	static const char *links[][2] = {{"fd", "/proc/self/fd"},
 					 {"stdin", "/proc/self/fd/0"},
 					 {"stdout", "/proc/self/fd/1"},
@@ -379,35 +392,21 @@ boot_child(void *data)
 		boot_bind_host_mounts(plan, root);
 
 	boot_make_dev(root);
-	boot_pathf(path, sizeof path, "%s/proc", root);
-	boot_mkdirs(path, 0555);
-	boot_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	boot_pathf(path, sizeof path, "%s/sys", root);
-	boot_mkdirs(path, 0555);
-	boot_mount("/sys", path, NULL, MS_BIND | MS_REC, NULL);
-	mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
-	boot_pathf(path, sizeof path, "%s/run", root);
-	boot_mkdirs(path, 0755);
-	boot_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
-	boot_pathf(path, sizeof path, "%s/mnt/wslg", root);
-	boot_mkdirs(path, 0755);
-	boot_mount(plan->options->shared_dir, path, NULL, MS_BIND, NULL);
+	boot_mount_in(root, "proc", 0555, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	boot_mount_in(root, "sys", 0555, "/sys", NULL, MS_BIND | MS_REC | MS_RDONLY, NULL);
+	boot_mount_in(root, "run", 0755, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+	boot_mount_in(root, "mnt/wslg", 0755, plan->options->shared_dir, NULL, MS_BIND, NULL);
 	/* What portholed keeps from boot to boot (the RDP certificate) outlives the
 	 * overlay's upper layer. */
-	boot_pathf(path, sizeof path, "%s/var/lib/porthole", root);
-	boot_mkdirs(path, 0700);
-	boot_mount(plan->keep, path, NULL, MS_BIND, NULL);
+	boot_mount_in(root, "var/lib/porthole", 0700, plan->keep, NULL, MS_BIND, NULL);
 	if (plan->host_root)
 		boot_make_reachable(root, plan->portholed);
 	/* WSL's GPU user-mode driver (for Mesa's d3d12 behind /dev/dxg) is the
 	 * host's, not the image's. */
 	struct stat wsl_libs;
-	if (!plan->host_root && stat("/usr/lib/wsl", &wsl_libs) == 0 && S_ISDIR(wsl_libs.st_mode)) {
-		boot_pathf(path, sizeof path, "%s/usr/lib/wsl", root);
-		boot_mkdirs(path, 0755);
-		boot_mount("/usr/lib/wsl", path, NULL, MS_BIND | MS_REC, NULL);
-		mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
-	}
+	if (!plan->host_root && stat("/usr/lib/wsl", &wsl_libs) == 0 && S_ISDIR(wsl_libs.st_mode))
+		boot_mount_in(root, "usr/lib/wsl", 0755, "/usr/lib/wsl", NULL,
+			      MS_BIND | MS_REC | MS_RDONLY, NULL);
 	boot_pathf(path, sizeof path, "%s/tmp", root);
 	boot_mkdirs(path, 01777);
 	boot_hide_host_x11(root);

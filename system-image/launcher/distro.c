@@ -67,15 +67,26 @@ static void
 run_pathf(char *out, size_t size, const char *fmt, ...)
 {
 	va_list args;
-	int n;
+	int ret;
 
 	va_start(args, fmt);
-	n = vsnprintf(out, size, fmt, args);
+	ret = path_vprintf(out, size, fmt, args);
 	va_end(args);
-	if (n < 0 || (size_t)n >= size) {
-		errno = ENAMETOOLONG;
+	if (ret < 0)
 		run_die("path too long:", out);
-	}
+}
+
+/* Splits one line of /etc/passwd or /etc/group at ':' into at most @max fields;
+ * returns how many. strsep keeps empty fields (an empty GECOS). */
+static int
+distro_split_fields(char *line, char **fields, int max)
+{
+	int n = 0;
+
+	line[strcspn(line, "\n")] = '\0';
+	while (n < max && (fields[n] = strsep(&line, ":")))
+		n++;
+	return n;
 }
 
 /* Finds @name (or the first uid >= 1000 when NULL) in <root>/etc/passwd. */
@@ -91,14 +102,9 @@ distro_find_user(const char *root, const char *name, struct distro_user *user)
 	if (!file)
 		return -1;
 	while (found < 0 && fgets(line, sizeof line, file)) {
-		char *fields[7], *s = line;
-		int n = 0;
+		char *fields[7];
 
-		line[strcspn(line, "\n")] = '\0';
-		/* strsep keeps empty fields (an empty GECOS) */
-		while (n < 7 && (fields[n] = strsep(&s, ":")))
-			n++;
-		if (n < 7)
+		if (distro_split_fields(line, fields, 7) < 7)
 			continue;
 		uid_t uid = (uid_t)strtoul(fields[2], NULL, 10);
 		if (name ? strcmp(fields[0], name) != 0 : (uid < 1000 || uid >= 60000))
@@ -133,13 +139,9 @@ distro_read_groups(const char *root, struct distro_user *user, const char *wante
 		user->groups[user->group_count++] = user->gid;
 	}
 	while (fgets(line, sizeof line, file)) {
-		char *fields[4], *s = line;
-		int n = 0;
+		char *fields[4];
 
-		line[strcspn(line, "\n")] = '\0';
-		while (n < 4 && (fields[n] = strsep(&s, ":")))
-			n++;
-		if (n < 4)
+		if (distro_split_fields(line, fields, 4) < 4)
 			continue;
 		gid_t gid = (gid_t)strtoul(fields[2], NULL, 10);
 		if (wanted && strcmp(fields[0], wanted) == 0)
