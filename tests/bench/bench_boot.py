@@ -25,8 +25,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import Processes, wait_until  # noqa: E402
-from system_distro import SystemDistro, comm, free_port, pids_in_namespace  # noqa: E402
+from porthole_test import Processes, free_port, process_name, wait_until  # noqa: E402
+from system_distro import SystemDistro, pids_in_namespace  # noqa: E402
 
 
 def memory(pid):
@@ -52,7 +52,7 @@ def print_memory(title, pids):
             continue
         total_rss += rss
         total_pss += pss
-        print("    %-18s RSS %7.1f MB  PSS %7.1f MB" % (comm(pid), rss / 1024, pss / 1024))
+        print("    %-18s RSS %7.1f MB  PSS %7.1f MB" % (process_name(pid), rss / 1024, pss / 1024))
     print("    %-18s RSS %7.1f MB  PSS %7.1f MB" % ("total", total_rss / 1024, total_pss / 1024))
     return total_rss, total_pss
 

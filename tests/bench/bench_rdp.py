@@ -14,14 +14,13 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import CLI, COMPOSITOR, WAYLAND_CLIENT  # noqa: E402
+from porthole_test import CLI, COMPOSITOR, WAYLAND_CLIENT, free_port  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 W, H = 1280, 720
@@ -31,14 +30,6 @@ def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def bytes_sent(port):

@@ -12,8 +12,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import BUILD, SOURCE, TestFailure, check, run, wait_until  # noqa: E402
-from system_distro import SystemDistro, UserDistro, comm, pids_in_namespace  # noqa: E402
+from porthole_test import BUILD, SOURCE, TestFailure, check, process_name, run, wait_until  # noqa: E402
+from system_distro import SystemDistro, UserDistro, pids_in_namespace  # noqa: E402
 
 OUT = os.path.join(BUILD, "image")
 CACHE = os.path.join(BUILD, "image-cache")
@@ -61,7 +61,7 @@ def boot_image(procs, image, option="--image"):
         lines = r.stdout.split()
         check(lines[1] == "/usr/bin/portholed" and "has-gcc" not in lines and "wrote" in lines,
               "inside the image: %r" % r.stdout)
-        names = sorted(comm(p) for p in pids_in_namespace(d.pid))
+        names = sorted(process_name(p) for p in pids_in_namespace(d.pid))
         check("pulseaudio" in names and "porthole-compos" in names, "services: %s" % names)
         log = os.path.join(d.dir, "apps.log")
         procs.procs.append(d.run(["weston-simple-shm"], distro=distro.root, log=log))

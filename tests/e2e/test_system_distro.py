@@ -13,8 +13,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import SOURCE, TestFailure, check, run, wait_until  # noqa: E402
-from system_distro import (SOCKETS, SystemDistro, UserDistro, comm, mounts_under,  # noqa: E402
+from porthole_test import SOURCE, TestFailure, check, process_name, run, wait_until  # noqa: E402
+from system_distro import (SOCKETS, SystemDistro, UserDistro, mounts_under,  # noqa: E402
                            pids_in_namespace, wait_service_ready)
 
 USER_DISTRO_FILES = os.path.join(SOURCE, "system-image", "user-distro")
@@ -76,17 +76,17 @@ def test_boot_ready_and_shared_tree(procs, d):
 
     compositor = d.service_pid("porthole-compos")
     pulse = d.service_pid("pulseaudio")
-    check(compositor and pulse, "services not found: %s" % [comm(p) for p in pids_in_namespace(d.pid)])
+    check(compositor and pulse, "services not found: %s" % [process_name(p) for p in pids_in_namespace(d.pid)])
     for pid in (compositor, pulse):
         uids = proc_status(pid, "Uid")
-        check(uids == ["1000"] * 4, "%s runs as uids %s, not the services' user" % (comm(pid), uids))
+        check(uids == ["1000"] * 4, "%s runs as uids %s, not the services' user" % (process_name(pid), uids))
         check(proc_status(pid, "CapEff") == ["0000000000000000"],
-              "%s keeps capabilities: %s" % (comm(pid), proc_status(pid, "CapEff")))
+              "%s keeps capabilities: %s" % (process_name(pid), proc_status(pid, "CapEff")))
     with open("/proc/%d/environ" % compositor, "rb") as f:
         environ = f.read().split(b"\0")
     check(b"PORTHOLE_TEST_MARK=from-the-user-file" in environ,
           "[system-distro-env] did not reach the compositor")
-    check(comm(d.pid) == "portholed" and os.readlink("/proc/%d/ns/pid" % d.pid) !=
+    check(process_name(d.pid) == "portholed" and os.readlink("/proc/%d/ns/pid" % d.pid) !=
           os.readlink("/proc/self/ns/pid"), "portholed is not in its own pid namespace")
 
 
@@ -199,12 +199,12 @@ def test_stop_leaves_nothing(procs, d):
     procs.procs.append(d.run(["xterm"]))
     wait_until(lambda: d.windows(), 20, 0.2, "xterm's window")
     inside = pids_in_namespace(d.pid)
-    check(len(inside) >= 4, "processes in the system distro: %s" % [comm(p) for p in inside])
+    check(len(inside) >= 4, "processes in the system distro: %s" % [process_name(p) for p in inside])
     start = time.monotonic()
     r = d.porthole("stop")
     print("# stop took %.0f ms" % ((time.monotonic() - start) * 1000))
-    left = [p for p in inside if os.path.exists("/proc/%d" % p) and comm(p)]
-    check(not left, "left running: %s" % [(p, comm(p)) for p in left])
+    left = [p for p in inside if os.path.exists("/proc/%d" % p) and process_name(p)]
+    check(not left, "left running: %s" % [(p, process_name(p)) for p in left])
     check(not mounts_under(d.dir), "mounts left: %s" % mounts_under(d.dir))
     check(not os.path.exists(os.path.join(d.state_dir, "boot.ini")), "the boot record is left")
     check(d.porthole("status", check_rc=False).returncode == 1, "status still finds it: %s" % r.stdout)

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -218,6 +219,15 @@ def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
         if time.monotonic() > deadline:
             raise TestFailure("timed out after %.1fs waiting for %s" % (timeout, what))
         time.sleep(interval)
+
+
+def free_port():
+    """A loopback TCP port nothing listens on just now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def children_of(pid):

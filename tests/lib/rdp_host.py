@@ -2,11 +2,10 @@
 compositor serving RDP on loopback with a password."""
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 
-from porthole_test import Compositor, TestFailure, check, png_read, read_text, wait_until
+from porthole_test import Compositor, TestFailure, check, free_port, png_read, read_text, wait_until
 
 USER, PASSWORD = "porthole", "correct horse battery staple"
 
@@ -15,14 +14,6 @@ def need(*programs):
     for p in programs:
         if not shutil.which(p):
             raise TestFailure("%s is not installed; run scripts/install-deps.sh" % p)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Host:

@@ -12,24 +12,14 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
-from porthole_test import BUILD, CLI, TestFailure, check, read_text, wait_until
+from porthole_test import BUILD, CLI, TestFailure, check, free_port, process_name, read_text, wait_until
 
 SOCKETS = ("runtime-dir/wayland-0", ".X11-unix/X0", "PulseServer")
 USER_DISTRO_CACHE = os.path.join(BUILD, "tests", "user-distros")
 # what a user distro needs from the host's /etc for Debian's /usr to work
 HOST_ETC = ("fonts", "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "nsswitch.conf",
             "X11", "gtk-3.0", "mime.types", "xdg")
-
-
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def pids_in_namespace(init_pid):
@@ -47,14 +37,6 @@ def pids_in_namespace(init_pid):
             except OSError:
                 pass
     return out
-
-
-def comm(pid):
-    try:
-        with open("/proc/%d/comm" % pid) as f:
-            return f.read().strip()
-    except OSError:
-        return ""
 
 
 def mounts_under(*dirs):
@@ -111,7 +93,7 @@ class SystemDistro:
     def service_pid(self, name):
         """The host pid of the running service whose comm starts with name."""
         for pid in pids_in_namespace(self.pid):
-            if comm(pid).startswith(name):
+            if process_name(pid).startswith(name):
                 return pid
         return None
 
@@ -213,7 +195,3 @@ def wait_service_ready(distro, name, count, timeout=30):
     pattern = "%s: starting -> ready" % name
     return wait_until(lambda: distro.log("stderr").count(pattern) >= count, timeout, 0.1,
                       "%s to be ready (%d times); stderr.log:\n%s" % (name, count, distro.log("stderr")[-2000:]))
-
-
-def elapsed_since(start):
-    return (time.monotonic() - start) * 1000
