@@ -46,6 +46,11 @@ struct boot_plan {
 	int ready_fd;
 };
 
+/* What a booted system distro serves, relative to the shared dir: booting waits
+ * for all of them, status reports each. */
+static const char *const boot_sockets[] = {"runtime-dir/wayland-0", ".X11-unix/X0", "PulseServer"};
+#define BOOT_SOCKET_COUNT (sizeof boot_sockets / sizeof boot_sockets[0])
+
 static double
 boot_now(void)
 {
@@ -550,19 +555,28 @@ boot_show_log_tail(const char *shared_dir)
 		fprintf(stderr, "  %s", lines[i % 12]);
 }
 
+static void
+boot_copy_stream(FILE *in, FILE *out)
+{
+	char buffer[16384];
+	size_t n;
+
+	while ((n = fread(buffer, 1, sizeof buffer, in)) > 0)
+		fwrite(buffer, 1, n, out);
+}
+
 /* The shared tmpfs goes when a boot fails; its logs are copied out first. */
 static void
 boot_keep_logs(const char *shared_dir, const char *state_dir)
 {
 	static const char *const names[] = {"stderr.log", "compositor.log", "pulseaudio.log"};
-	char dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX], buffer[8192];
+	char dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
 
 	if (path_printf(dir, sizeof dir, "%s/failed-boot", state_dir) < 0 ||
 	    (mkdir(dir, 0700) < 0 && errno != EEXIST))
 		return;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		FILE *in, *out;
-		size_t n;
 
 		if (path_printf(from, sizeof from, "%s/%s", shared_dir, names[i]) < 0 ||
 		    path_printf(to, sizeof to, "%s/%s", dir, names[i]) < 0)
@@ -571,10 +585,10 @@ boot_keep_logs(const char *shared_dir, const char *state_dir)
 		if (!in)
 			continue;
 		out = fopen(to, "we");
-		while (out && (n = fread(buffer, 1, sizeof buffer, in)) > 0)
-			fwrite(buffer, 1, n, out);
-		if (out)
+		if (out) {
+			boot_copy_stream(in, out);
 			fclose(out);
+		}
 		fclose(in);
 	}
 	fprintf(stderr, "porthole boot: the logs are kept in %s\n", dir);
@@ -617,11 +631,10 @@ boot_wait_ready(int fd, int timeout_s, char *message, size_t size)
 static bool
 boot_sockets_accept(const char *shared_dir, double deadline)
 {
-	const char *names[] = {"runtime-dir/wayland-0", ".X11-unix/X0", "PulseServer"};
 	char path[PATH_MAX];
 
-	for (size_t i = 0; i < 3; i++) {
-		if (path_printf(path, sizeof path, "%s/%s", shared_dir, names[i]) < 0)
+	for (size_t i = 0; i < BOOT_SOCKET_COUNT; i++) {
+		if (path_printf(path, sizeof path, "%s/%s", shared_dir, boot_sockets[i]) < 0)
 			return false;
 		while (!launcher_socket_listening(path)) {
 			if (boot_now() > deadline) {
@@ -888,7 +901,6 @@ status_print_processes(pid_t init_pid)
 int
 status_main(int argc, char *argv[])
 {
-	const char *names[] = {"runtime-dir/wayland-0", ".X11-unix/X0", "PulseServer"};
 	struct boot_state state;
 	char path[PATH_MAX], listen[256] = "?";
 	bool all = true;
@@ -906,10 +918,10 @@ status_main(int argc, char *argv[])
 	printf("porthole: system distro running, portholed pid %d\n  shared dir %s\n  RDP "
 	       "%s\n",
 	       (int)state.pid, state.shared_dir, listen);
-	for (size_t i = 0; i < 3; i++) {
-		bool ok =
-			path_printf(path, sizeof path, "%s/%s", state.shared_dir, names[i]) == 0 &&
-			launcher_socket_listening(path);
+	for (size_t i = 0; i < BOOT_SOCKET_COUNT; i++) {
+		bool ok = path_printf(path, sizeof path, "%s/%s", state.shared_dir,
+				      boot_sockets[i]) == 0 &&
+			  launcher_socket_listening(path);
 		printf("  %-40s %s\n", path, ok ? "accepts" : "NOT ACCEPTING");
 		all = all && ok;
 	}
@@ -922,8 +934,7 @@ logs_main(int argc, char *argv[])
 {
 	struct boot_state state;
 	const char *name = argc > 1 ? argv[1] : "stderr";
-	char path[PATH_MAX], buffer[65536];
-	size_t n;
+	char path[PATH_MAX];
 	FILE *file;
 
 	if (argc > 2 || (argc == 2 && (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0))) {
@@ -948,8 +959,7 @@ logs_main(int argc, char *argv[])
 		fprintf(stderr, "porthole logs: cannot read %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	while ((n = fread(buffer, 1, sizeof buffer, file)) > 0)
-		fwrite(buffer, 1, n, stdout);
+	boot_copy_stream(file, stdout);
 	fclose(file);
 	return 0;
 }
