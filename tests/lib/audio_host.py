@@ -104,6 +104,15 @@ def tone(path, frequency, seconds, volume=0.5):
     return path
 
 
+def goertzel_power(samples, frequency):
+    """The energy of samples that lies at frequency (all of it for a pure sine)."""
+    coeff = 2 * math.cos(2 * math.pi * frequency / RATE)
+    q1 = q2 = 0.0
+    for v in samples:
+        q1, q2 = v + coeff * q1 - q2, q1
+    return 2 * (q1 * q1 + q2 * q2 - coeff * q1 * q2) / len(samples)
+
+
 class Signal:
     """The left channel of a recording, normalized to [-1, 1]."""
 
@@ -121,7 +130,12 @@ class Signal:
         return first, last
 
     def analyse(self, frequency):
-        """duration (s), rms, zero-crossing frequency and the share of energy at frequency."""
+        """duration (s), rms, zero-crossing frequency and the share of energy at frequency.
+
+        The share is summed over 100 ms blocks rather than taken over the whole span:
+        a tone resumed after a gap is still the tone, only out of phase with what came
+        before, and one gap (counted by gaps()) must not read as distortion.
+        """
         span = self.active()
         if not span:
             return {"duration": 0.0, "rms": 0.0, "frequency": 0.0, "energy_share": 0.0}
@@ -129,14 +143,12 @@ class Signal:
         n = len(s)
         energy = sum(v * v for v in s)
         crossings = sum(1 for i in range(1, n) if s[i - 1] < 0 <= s[i])
-        # Goertzel at the expected frequency
-        coeff = 2 * math.cos(2 * math.pi * frequency / RATE)
-        q1 = q2 = 0.0
-        for v in s:
-            q1, q2 = v + coeff * q1 - q2, q1
-        power = q1 * q1 + q2 * q2 - coeff * q1 * q2
+        block = RATE // 10
+        blocks = [s[i:i + block] for i in range(0, n - block + 1, block)] or [s]
+        at_frequency = sum(goertzel_power(b, frequency) for b in blocks)
+        in_blocks = sum(v * v for b in blocks for v in b)
         return {"duration": n / RATE, "rms": math.sqrt(energy / n), "frequency": crossings * RATE / n,
-                "energy_share": 2 * power / (n * energy) if energy else 0.0}
+                "energy_share": at_frequency / in_blocks if in_blocks else 0.0}
 
     def gaps(self, threshold=0.02, min_ms=3):
         """Runs of silence inside the active span longer than min_ms: underruns in a tone."""
