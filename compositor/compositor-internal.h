@@ -31,6 +31,7 @@ struct pc_scopes {
 	struct weston_log_scope *control;
 	struct weston_log_scope *output;
 	struct weston_log_scope *audio;
+	struct weston_log_scope *input;
 };
 
 struct pc_context {

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "png-writer.h"
 #include "rail-shell.h"
+#include "rdp-server.h"
 #include "screenshot.h"
 #include "seat.h"
 #include "strbuf.h"
@@ -359,6 +360,10 @@ control_connection_dispatch(struct control_connection *conn)
 	} else if (strcmp(cmd, "windows") == 0) {
 		rail_shell_describe_windows(ctx->shell, &out,
 					    n_args == 1 && strcmp(args[0], "json") == 0);
+		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
+	} else if (strcmp(cmd, "peers") == 0) {
+		if (ctx->rdp)
+			rdp_server_describe_peers(ctx->rdp, &out);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "outputs") == 0) {
 		output_manager_describe(ctx->outputs, &out);

@@ -21,6 +21,9 @@ void weston_seat_init_pointer(struct weston_seat *seat);
 
 int weston_seat_init_keyboard(struct weston_seat *seat, struct xkb_keymap *keymap);
 
+/* Takes its own reference; applied once no key is down. */
+void weston_seat_update_keymap(struct weston_seat *seat, struct xkb_keymap *keymap);
+
 void notify_motion_absolute(struct weston_seat *seat, const struct timespec *time, double x,
 			    double y);
 

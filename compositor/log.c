@@ -69,6 +69,9 @@ log_init(struct pc_context *ctx, const char *path)
 	ctx->scopes.audio = weston_log_ctx_add_log_scope(
 		ctx->log_ctx, "audio", "sound and microphone: PulseAudio, rdpsnd, audin\n", NULL,
 		NULL, ctx);
+	ctx->scopes.input = weston_log_ctx_add_log_scope(
+		ctx->log_ctx, "input", "RDP input: keymap, locks, keys no keymap types\n", NULL,
+		NULL, ctx);
 	return 0;
 }
 
@@ -76,7 +79,7 @@ void
 log_subscribe_scopes(struct pc_context *ctx, const char *scopes)
 {
 	static const char *const known[] = {"rail",       "xwayland", "control", "output",
-					    "xwm-wm-x11", "audio",    "log"};
+					    "xwm-wm-x11", "audio",    "input",   "log"};
 	char list[256], *save = NULL;
 	struct weston_log_subscriber *sub;
 
@@ -93,7 +96,7 @@ log_subscribe_scopes(struct pc_context *ctx, const char *scopes)
 			ok |= strcmp(name, known[i]) == 0;
 		if (!ok)
 			weston_log("unknown log scope \"%s\" in --debug; known: rail, xwayland, "
-				   "control, output, xwm-wm-x11, audio\n",
+				   "control, output, xwm-wm-x11, audio, input\n",
 				   name);
 		weston_log_subscribe(ctx->log_ctx, sub, name);
 	}
@@ -107,6 +110,7 @@ log_release(struct pc_context *ctx)
 	weston_log_scope_destroy(ctx->scopes.control);
 	weston_log_scope_destroy(ctx->scopes.output);
 	weston_log_scope_destroy(ctx->scopes.audio);
+	weston_log_scope_destroy(ctx->scopes.input);
 	memset(&ctx->scopes, 0, sizeof ctx->scopes);
 	if (ctx->scope_subscriber)
 		weston_log_subscriber_destroy(ctx->scope_subscriber);

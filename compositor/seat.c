@@ -15,6 +15,16 @@ struct pc_seat {
 	struct weston_seat seat;
 };
 
+/*
+ * The keyboard's LEDs are on the client's machine, which keeps them itself;
+ * libweston changes lock state (the client's Caps Lock, Num Lock) only for a
+ * seat that has an LED handler.
+ */
+static void
+pc_seat_led_update(struct weston_seat *seat, enum weston_led leds)
+{
+}
+
 struct pc_seat *
 pc_seat_create(struct pc_context *ctx)
 {
@@ -43,6 +53,7 @@ pc_seat_create(struct pc_context *ctx)
 		return NULL;
 	}
 	weston_seat_init(&seat->seat, ctx->compositor, "default");
+	seat->seat.led_update = pc_seat_led_update;
 	weston_seat_init_pointer(&seat->seat);
 	if (weston_seat_init_keyboard(&seat->seat, NULL) < 0) {
 		weston_log("cannot build a keymap from [keyboard] in the config\n");

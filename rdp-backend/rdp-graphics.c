@@ -1,7 +1,8 @@
 /*
- * Desktop-mode graphics: after each repaint, the damage read back from the first
- * output goes to the peer as SurfaceBits between frame markers, NSCodec when the
- * client offers it (set up lossless), raw bits otherwise.
+ * Graphics: after each repaint, the damage read back from the first output goes
+ * to the peer as SurfaceBits between frame markers, NSCodec when the client
+ * offers it (set up lossless), raw bits otherwise; paced by the client's frame
+ * acknowledgements.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,26 +78,30 @@ rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride
 	}
 }
 
-static void
-rdp_graphics_handle_damage(void *data, void *damage_region)
+/* Whether the client still has as many frames in flight as it said it can take. */
+static bool
+rdp_graphics_client_busy(struct rdp_peer *peer)
 {
-	struct rdp_peer *peer = data;
-	pixman_region32_t *damage = damage_region;
+	UINT32 limit = freerdp_settings_get_uint32(peer->client->context->settings,
+						   FreeRDP_FrameAcknowledge);
+
+	return limit > 0 && peer->frame_id - peer->frame_acked >= limit;
+}
+
+/* Sends what changed since the last frame sent, from the up-to-date shadow copy. */
+static void
+rdp_graphics_send_pending(struct rdp_peer *peer)
+{
 	rdpContext *context = peer->client->context;
 	SURFACE_FRAME_MARKER marker = {0};
 	const uint32_t *pixels;
 	pixman_box32_t *boxes;
 	int width, height, stride, n;
 
-	if (!peer->activated || peer->output_suppressed)
+	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
 		return;
-	/* Windows first: a popup's pixels are useless before the client has its window. */
-	if (peer->rail)
-		rdp_rail_sync(peer->rail);
 	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
-	boxes = pixman_region32_rectangles(damage, &n);
-	if (n == 0)
-		return;
+	boxes = pixman_region32_rectangles(&peer->pending_damage, &n);
 	marker.frameAction = SURFACECMD_FRAMEACTION_BEGIN;
 	marker.frameId = ++peer->frame_id;
 	context->update->SurfaceFrameMarker(context, &marker);
@@ -104,7 +109,44 @@ rdp_graphics_handle_damage(void *data, void *damage_region)
 		rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
 	marker.frameAction = SURFACECMD_FRAMEACTION_END;
 	context->update->SurfaceFrameMarker(context, &marker);
+	pixman_region32_clear(&peer->pending_damage);
 	peer->frames_sent++;
+}
+
+static void
+rdp_graphics_handle_damage(void *data, void *damage_region)
+{
+	struct rdp_peer *peer = data;
+	pixman_region32_t *damage = damage_region;
+
+	if (!peer->activated || peer->output_suppressed)
+		return;
+	/* Windows first: a popup's pixels are useless before the client has its window. */
+	if (peer->rail)
+		rdp_rail_sync(peer->rail);
+	pixman_region32_union(&peer->pending_damage, &peer->pending_damage, damage);
+	/*
+	 * A client that is behind gets nothing more until it acknowledges a frame;
+	 * then it gets everything that changed meanwhile as one frame. Frames it
+	 * could not show in time are never encoded.
+	 */
+	if (rdp_graphics_client_busy(peer)) {
+		peer->frames_held++;
+		return;
+	}
+	rdp_graphics_send_pending(peer);
+}
+
+static BOOL
+rdp_graphics_handle_frame_acknowledge(rdpContext *context, UINT32 frame_id)
+{
+	struct rdp_peer *peer = ((struct rdp_peer_context *)context)->peer;
+
+	/* 0xFFFFFFFF: the client suspended acknowledgements; treat it as caught up */
+	peer->frame_acked = frame_id == 0xffffffff ? peer->frame_id : frame_id;
+	if (peer->activated && !peer->output_suppressed && !rdp_graphics_client_busy(peer))
+		rdp_graphics_send_pending(peer);
+	return TRUE;
 }
 
 static void rdp_graphics_start_capture(struct rdp_peer *peer);
@@ -146,6 +188,8 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 		return;
 	}
 	nsc_context_reset(peer->nsc, (UINT32)output->width, (UINT32)output->height);
+	/* the new output is sent whole: what was pending names the old one */
+	pixman_region32_clear(&peer->pending_damage);
 	damage_capture_set_handler(peer->capture, rdp_graphics_handle_damage, peer);
 	peer->capture_destroy_listener.notify = rdp_graphics_handle_capture_destroy;
 	damage_capture_add_destroy_listener(peer->capture, &peer->capture_destroy_listener);
@@ -166,6 +210,9 @@ int
 rdp_graphics_init(struct rdp_peer *peer)
 {
 	wl_list_init(&peer->capture_destroy_listener.link);
+	pixman_region32_init(&peer->pending_damage);
+	peer->client->context->update->SurfaceFrameAcknowledge =
+		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
 	peer->encode_stream = Stream_New(NULL, 65536);
 	if (!peer->nsc || !peer->encode_stream)
@@ -187,6 +234,7 @@ rdp_graphics_release(struct rdp_peer *peer)
 	wl_list_init(&peer->capture_destroy_listener.link);
 	damage_capture_destroy(peer->capture);
 	peer->capture = NULL;
+	pixman_region32_fini(&peer->pending_damage);
 	if (peer->nsc)
 		nsc_context_free(peer->nsc);
 	peer->nsc = NULL;

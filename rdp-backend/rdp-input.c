@@ -1,17 +1,22 @@
 /*
- * Input from the peer: RDP scancodes to evdev keys (through WinPR's tables),
- * absolute pointer motion on the first output, buttons 1-5 and wheels.
+ * Input from the peer: RDP scancodes to evdev keys (through WinPR's tables) in
+ * the keymap of the client's layout, unicode characters as the keys that type
+ * them, lock keys as the client has them, absolute pointer motion on the first
+ * output, buttons 1-5 and wheels.
  */
 #include <linux/input-event-codes.h>
 
 #include <freerdp/input.h>
+#include <freerdp/settings.h>
 #include <libweston/libweston.h>
 #include <winpr/input.h>
 
 #include "compositor-internal.h"
 #include "libweston-seat-abi.h"
+#include "log.h"
 #include "output.h"
 #include "rdp-internal.h"
+#include "rdp-keymap.h"
 #include "seat.h"
 
 static struct rdp_peer *
@@ -103,7 +108,10 @@ rdp_input_handle_keyboard(rdpInput *input, UINT16 flags, UINT16 code)
 		return TRUE;
 	if (flags & KBD_FLAGS_EXTENDED)
 		scancode |= KBDEXT;
-	vk = GetVirtualKeyCodeFromVirtualScanCode(scancode, 4);
+	/* type 7 (Japanese) has its own keys: Kana, Henkan, Muhenkan, Yen, Ro */
+	vk = GetVirtualKeyCodeFromVirtualScanCode(
+		scancode,
+		freerdp_settings_get_uint32(peer->client->context->settings, FreeRDP_KeyboardType));
 	/* WinPR answers X keycodes: evdev + 8 */
 	keycode = GetKeycodeFromVirtualKeyCode(vk, KEYCODE_TYPE_EVDEV);
 	if (keycode < 8)
@@ -112,10 +120,117 @@ rdp_input_handle_keyboard(rdpInput *input, UINT16 flags, UINT16 code)
 	return TRUE;
 }
 
+/* Types one character: the key of the current keymap that makes it, with its modifiers. */
+static void
+rdp_input_type_char(struct rdp_peer *peer, uint32_t codepoint)
+{
+	struct pc_seat *seat = peer->server->ctx->seat;
+	struct weston_keyboard *keyboard = weston_seat_get_keyboard(pc_seat_get_weston_seat(seat));
+	struct rdp_key_chord chord;
+
+	if (!keyboard || !rdp_keymap_find_char(keyboard->xkb_info->keymap, codepoint, &chord)) {
+		log_scope(peer->server->ctx->scopes.input,
+			  "no key of the keymap types U+%04X; dropped\n", codepoint);
+		return;
+	}
+	for (int i = 0; i < chord.n_modifiers; i++)
+		pc_seat_key(seat, chord.modifiers[i], true);
+	pc_seat_key(seat, chord.key, true);
+	pc_seat_key(seat, chord.key, false);
+	for (int i = chord.n_modifiers - 1; i >= 0; i--)
+		pc_seat_key(seat, chord.modifiers[i], false);
+}
+
+static BOOL
+rdp_input_handle_unicode(rdpInput *input, UINT16 flags, UINT16 code)
+{
+	struct rdp_peer *peer = rdp_input_peer(input);
+	uint32_t codepoint = code;
+
+	/* a press types the character whole; its release has nothing left to do */
+	if (!peer->activated || (flags & KBD_FLAGS_RELEASE))
+		return TRUE;
+	/* UTF-16: a character beyond the BMP comes as two events */
+	if (code >= 0xd800 && code < 0xdc00) {
+		peer->unicode_high_surrogate = code;
+		return TRUE;
+	}
+	if (code >= 0xdc00 && code < 0xe000) {
+		if (!peer->unicode_high_surrogate)
+			return TRUE;
+		codepoint = 0x10000 + (((uint32_t)peer->unicode_high_surrogate - 0xd800) << 10) +
+			    (code - 0xdc00);
+	}
+	peer->unicode_high_surrogate = 0;
+	rdp_input_type_char(peer, codepoint);
+	return TRUE;
+}
+
+/* The client's Caps Lock and Num Lock, sent when its window gains focus. */
 static BOOL
 rdp_input_handle_synchronize(rdpInput *input, UINT32 flags)
 {
+	struct rdp_peer *peer = rdp_input_peer(input);
+	struct weston_seat *seat = pc_seat_get_weston_seat(peer->server->ctx->seat);
+	struct weston_keyboard *keyboard = weston_seat_get_keyboard(seat);
+	uint32_t locks = 0;
+
+	log_scope(peer->server->ctx->scopes.input, "lock keys of %s: Caps Lock %s, Num Lock %s\n",
+		  peer->client->hostname, (flags & KBD_SYNC_CAPS_LOCK) ? "on" : "off",
+		  (flags & KBD_SYNC_NUM_LOCK) ? "on" : "off");
+	if (!peer->activated || !keyboard)
+		return TRUE;
+	if (flags & KBD_SYNC_NUM_LOCK)
+		locks |= WESTON_NUM_LOCK;
+	if (flags & KBD_SYNC_CAPS_LOCK)
+		locks |= WESTON_CAPS_LOCK;
+	weston_keyboard_set_locks(keyboard, WESTON_NUM_LOCK | WESTON_CAPS_LOCK, locks);
 	return TRUE;
+}
+
+void
+rdp_input_follow_client_layout(struct rdp_peer *peer)
+{
+	struct pc_context *ctx = peer->server->ctx;
+	struct pc_options *o = &ctx->options;
+	const char *client = peer->client->hostname;
+	UINT32 id = freerdp_settings_get_uint32(peer->client->context->settings,
+						FreeRDP_KeyboardLayout);
+	const struct rdp_keyboard_layout *layout = rdp_keyboard_layout_find(id);
+	struct xkb_rule_names names = {0};
+	struct xkb_keymap *keymap;
+
+	if (o->keymap_layout) {
+		weston_log("rdp: %s's keyboard layout 0x%08x left aside: the config sets "
+			   "[keyboard] keymap_layout=%s\n",
+			   client, id, o->keymap_layout);
+		return;
+	}
+	if (!layout) {
+		weston_log("rdp: %s's keyboard layout 0x%08x is not in Porthole's table; the "
+			   "keymap stays; set [keyboard] keymap_layout to choose one\n",
+			   client, id);
+		return;
+	}
+	names.rules = o->keymap_rules;
+	names.model = o->keymap_model;
+	names.layout = layout->xkb_layout;
+	names.variant = layout->xkb_variant;
+	names.options = o->keymap_options;
+	keymap = xkb_keymap_new_from_names(ctx->compositor->xkb_context, &names,
+					   XKB_KEYMAP_COMPILE_NO_FLAGS);
+	if (!keymap) {
+		weston_log("rdp: the keymap for %s's layout %s (xkb %s) does not build; the keymap "
+			   "stays\n",
+			   client, layout->name, layout->xkb_layout);
+		return;
+	}
+	/* libweston takes its own reference and swaps once no key is down */
+	weston_seat_update_keymap(pc_seat_get_weston_seat(ctx->seat), keymap);
+	xkb_keymap_unref(keymap);
+	weston_log("rdp: keyboard of %s: %s (0x%08x), xkb layout %s%s%s\n", client, layout->name,
+		   id, layout->xkb_layout, layout->xkb_variant ? " variant " : "",
+		   layout->xkb_variant ? layout->xkb_variant : "");
 }
 
 void
@@ -127,4 +242,5 @@ rdp_input_init(struct rdp_peer *peer)
 	input->ExtendedMouseEvent = rdp_input_handle_extended_mouse;
 	input->KeyboardEvent = rdp_input_handle_keyboard;
 	input->SynchronizeEvent = rdp_input_handle_synchronize;
+	input->UnicodeKeyboardEvent = rdp_input_handle_unicode;
 }

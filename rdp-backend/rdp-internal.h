@@ -75,6 +75,7 @@ struct rdp_peer {
 	int n_events;
 	bool activated;
 	bool output_suppressed;
+	uint16_t unicode_high_surrogate; /* first half of a character beyond the BMP */
 
 	/* virtual channels (rdp-channels.c) */
 	HANDLE vcm;
@@ -90,9 +91,12 @@ struct rdp_peer {
 	struct wl_event_source *capture_idle;
 	NSC_CONTEXT *nsc;
 	wStream *encode_stream;
-	uint32_t frame_id;
+	pixman_region32_t pending_damage; /* changed since the last frame sent */
+	uint32_t frame_id;                /* of the last frame sent */
+	uint32_t frame_acked;             /* the last the client acknowledged */
 	uint64_t bytes_sent;
 	uint64_t frames_sent;
+	uint64_t frames_held; /* repaints folded into a later frame while the client was behind */
 };
 
 /* rdp-server.c */
@@ -157,5 +161,8 @@ void rdp_audio_destroy(struct rdp_audio *audio);
 
 /* rdp-input.c */
 void rdp_input_init(struct rdp_peer *peer);
+
+/** At activation: the seat's keymap becomes the client's layout, unless the config names one. */
+void rdp_input_follow_client_layout(struct rdp_peer *peer);
 
 #endif

@@ -134,6 +134,7 @@ rdp_peer_handle_activate(freerdp_peer *client)
 	/* The first output mirrors the client's desktop. */
 	if (output_manager_resize(peer->server->ctx->outputs, 0, (int)width, (int)height) < 0)
 		weston_log("rdp: cannot size the output to %ux%u\n", width, height);
+	rdp_input_follow_client_layout(peer);
 	peer->activated = true;
 	weston_log("rdp: %s active at %ux%u, %s\n", client->hostname, width, height,
 		   freerdp_settings_get_bool(settings, FreeRDP_NSCodec) ? "NSCodec" : "raw bits");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <freerdp/channels/channels.h>
+#include <freerdp/settings.h>
 #include <libweston/libweston.h>
 #include <winpr/synch.h>
 #include <winpr/wlog.h>
@@ -17,6 +18,7 @@
 #include "rdp-cert.h"
 #include "rdp-internal.h"
 #include "rdp-transport.h"
+#include "strbuf.h"
 
 /* --- configuration ----------------------------------------------------------- */
 
@@ -372,4 +374,30 @@ rdp_server_destroy(struct rdp_server *server)
 		free(*item);
 	free(server->rail_exec);
 	free(server);
+}
+
+void
+rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
+{
+	struct rdp_peer *peer;
+
+	wl_list_for_each_reverse(peer, &server->peers, link)
+	{
+		rdpSettings *settings = peer->client->context->settings;
+
+		strbuf_appendf(out, "{\"address\":");
+		strbuf_append_json_string(out, peer->client->hostname);
+		strbuf_appendf(
+			out,
+			",\"active\":%s,\"mode\":\"%s\",\"codec\":\"%s\",\"keyboard_layout\":%u,"
+			"\"frames_sent\":%llu,\"frames_held\":%llu,\"frame_id\":%u,"
+			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu}\n",
+			peer->activated ? "true" : "false", peer->rail ? "rail" : "desktop",
+			freerdp_settings_get_bool(settings, FreeRDP_NSCodec) ? "nsc" : "raw",
+			freerdp_settings_get_uint32(settings, FreeRDP_KeyboardLayout),
+			(unsigned long long)peer->frames_sent,
+			(unsigned long long)peer->frames_held, peer->frame_id, peer->frame_acked,
+			freerdp_settings_get_uint32(settings, FreeRDP_FrameAcknowledge),
+			(unsigned long long)peer->bytes_sent);
+	}
 }

@@ -11,6 +11,7 @@
 
 struct pc_context;
 struct rdp_server;
+struct strbuf;
 
 struct rdp_server_config {
 	/* comma-separated: tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N, listen-fds */
@@ -28,5 +29,11 @@ struct rdp_server *rdp_server_create(struct pc_context *ctx,
 				     const struct rdp_server_config *config);
 
 void rdp_server_destroy(struct rdp_server *server);
+
+/**
+ * One JSON object per connected peer into @out: address, mode, codec, keyboard
+ * layout, frames sent and held back for acknowledgements, bytes of pixels.
+ */
+void rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out);
 
 #endif

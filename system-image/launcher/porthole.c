@@ -51,6 +51,8 @@ cli_usage(FILE *out)
 		"                                    fullscreen, unfullscreen, restore, close,\n"
 		"                                    move X Y, resize W H\n"
 		"  outputs                           list outputs\n"
+		"  peers                             list RDP clients (JSON): mode, codec,\n"
+		"                                    keyboard layout, frames sent and held\n"
 		"  output add W H | output resize N W H\n"
 		"  input move X Y | input button CODE press|release | input key CODE "
 		"press|release\n"
@@ -383,7 +385,8 @@ main(int argc, char *argv[])
 		}
 		return cli_env(&cli);
 	}
-	if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "ping") == 0 || strcmp(cmd, "outputs") == 0) {
+	if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "ping") == 0 || strcmp(cmd, "outputs") == 0 ||
+	    strcmp(cmd, "peers") == 0) {
 		if (argc) {
 			fprintf(stderr, "porthole: %s takes no arguments\n", cmd);
 			return EXIT_USAGE;

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <wayland-client.h>
+#include <xkbcommon/xkbcommon.h>
 
 #include "shm-buffer.h"
 #include "xdg-shell-client-protocol.h"
@@ -29,7 +31,9 @@ struct options {
 	bool move_on_click;
 	uint32_t resize_edges; /* resize grab on click when non-zero */
 	const char *key_log;
+	const char *text_log;
 	int frames;      /* with --animate: exit after this many frames */
+	bool keep_last;  /* with --frames: stop animating but stay mapped */
 	int damage_band; /* with --animate: only this many rows change (0 = all) */
 	int alpha;       /* below 255: a translucent window (premultiplied ARGB) */
 	int redraws;     /* commit the same picture this many more times, one per frame */
@@ -52,6 +56,10 @@ struct app {
 	struct window *windows[3];
 	int n_windows;
 	FILE *key_log;
+	FILE *text_log;
+	struct xkb_context *xkb;
+	struct xkb_keymap *keymap; /* the compositor's, as sent */
+	struct xkb_state *xkb_state;
 	bool running;
 	uint32_t frame;
 	struct timespec start;
@@ -146,7 +154,8 @@ frame_done(void *data, struct wl_callback *cb, uint32_t time)
 		       (now.tv_sec - w->app->start.tv_sec) +
 			       (now.tv_nsec - w->app->start.tv_nsec) / 1e9);
 		fflush(stdout);
-		w->app->running = false;
+		if (!w->app->opts.keep_last)
+			w->app->running = false;
 		return;
 	}
 	window_draw(w);
@@ -336,7 +345,23 @@ static const struct wl_pointer_listener pointer_listener = {
 static void
 keyboard_keymap(void *data, struct wl_keyboard *k, uint32_t format, int fd, uint32_t size)
 {
+	struct app *app = data;
+	char *text;
+
+	if (!app->text_log || format != WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1) {
+		close(fd);
+		return;
+	}
+	text = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
+	if (text == MAP_FAILED)
+		return;
+	xkb_state_unref(app->xkb_state);
+	xkb_keymap_unref(app->keymap);
+	app->keymap = xkb_keymap_new_from_string(app->xkb, text, XKB_KEYMAP_FORMAT_TEXT_V1,
+						 XKB_KEYMAP_COMPILE_NO_FLAGS);
+	munmap(text, size);
+	app->xkb_state = app->keymap ? xkb_state_new(app->keymap) : NULL;
 }
 
 static void
@@ -360,12 +385,25 @@ keyboard_key(void *data, struct wl_keyboard *k, uint32_t serial, uint32_t time, 
 		fprintf(app->key_log, "%u\n", key);
 		fflush(app->key_log);
 	}
+	if (app->text_log && app->xkb_state && state == WL_KEYBOARD_KEY_STATE_PRESSED) {
+		char utf8[16];
+
+		/* xkb keycodes are evdev codes + 8 */
+		if (xkb_state_key_get_utf8(app->xkb_state, key + 8, utf8, sizeof utf8) > 0) {
+			fputs(utf8, app->text_log);
+			fflush(app->text_log);
+		}
+	}
 }
 
 static void
 keyboard_modifiers(void *data, struct wl_keyboard *k, uint32_t serial, uint32_t depressed,
 		   uint32_t latched, uint32_t locked, uint32_t group)
 {
+	struct app *app = data;
+
+	if (app->xkb_state)
+		xkb_state_update_mask(app->xkb_state, depressed, latched, locked, 0, 0, group);
 }
 
 static const struct wl_keyboard_listener keyboard_listener = {
@@ -444,10 +482,14 @@ usage(FILE *out)
 		"  --move-on-click        start a move grab on a left click\n"
 		"  --resize-on-click EDGES  start a resize grab (xdg edge value) on a left click\n"
 		"  --key-log FILE         append the evdev code of each key pressed\n"
+		"  --text-log FILE        append the text each key press types, through the\n"
+		"                         compositor's keymap and modifier state\n"
 		"  --animate              redraw every frame, forever\n"
 		"  --alpha A              0..255: a translucent window (premultiplied ARGB)\n"
 		"  --redraws N            commit the same picture N more times, one per frame\n"
 		"  --frames N             with --animate: print the time taken and exit after N\n"
+		"  --keep-last            with --frames: keep the last frame on screen, do not "
+		"exit\n"
 		"  --damage-band ROWS     with --animate: only the top ROWS change each frame\n"
 		"  --protocol-error       send an invalid request after mapping\n"
 		"  --connect-only         connect, round-trip, exit\n");
@@ -473,10 +515,14 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->color = 0xff000000 | (uint32_t)strtoul(argv[++i], NULL, 16);
 		else if (strcmp(a, "--key-log") == 0 && v)
 			o->key_log = argv[++i];
+		else if (strcmp(a, "--text-log") == 0 && v)
+			o->text_log = argv[++i];
 		else if (strcmp(a, "--redraws") == 0 && v)
 			o->redraws = atoi(argv[++i]);
 		else if (strcmp(a, "--alpha") == 0 && v)
 			o->alpha = atoi(argv[++i]) & 0xff;
+		else if (strcmp(a, "--keep-last") == 0)
+			o->keep_last = true;
 		else if (strcmp(a, "--frames") == 0 && v)
 			o->frames = atoi(argv[++i]);
 		else if (strcmp(a, "--damage-band") == 0 && v)
@@ -517,6 +563,10 @@ main(int argc, char *argv[])
 
 	if (parse_options(&app.opts, argc, argv) < 0)
 		return 2;
+	if (app.opts.text_log) {
+		app.text_log = fopen(app.opts.text_log, "a");
+		app.xkb = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	}
 	app.display = wl_display_connect(NULL);
 	if (!app.display) {
 		fprintf(stderr, "cannot connect to the Wayland display: %s\n", strerror(errno));
@@ -566,6 +616,11 @@ main(int argc, char *argv[])
 		;
 	if (app.key_log)
 		fclose(app.key_log);
+	if (app.text_log)
+		fclose(app.text_log);
+	xkb_state_unref(app.xkb_state);
+	xkb_keymap_unref(app.keymap);
+	xkb_context_unref(app.xkb);
 	wl_display_disconnect(app.display);
 	return app.opts.protocol_error ? 3 : 0;
 }

@@ -5,6 +5,7 @@ The host screen is captured from Xvfb and compared with the compositor's own
 screenshot; input is typed and clicked into the host window with xdotool and
 must reach the Wayland app.
 """
+import json
 import os
 import socket
 import subprocess
@@ -61,6 +62,28 @@ def test_desktop_pixels_follow_the_compositor(procs):
     comp.cli("window", str(w["id"]), "move", "400", "300")
     host_matches(host, comp, "the frame after a move")
     check("logged in as " + USER in comp.read_log(), "no login line in the log")
+    comp.stop()
+
+
+def test_animation_paced_by_acknowledgements_ends_exact(procs):
+    comp, port = start(procs)
+    host = Host(procs)
+    host.connect(port)
+    host_matches(host, comp, "the first frame")
+    # every pixel of the window changes each frame, as fast as the compositor repaints
+    comp.client([WAYLAND_CLIENT, "--title", "busy", "--width", "600", "--height", "440", "--animate",
+                 "--frames", "300", "--keep-last"], log=os.path.join(comp.runtime_dir, "busy.log"))
+    wait_until(lambda: "frames 300" in open(os.path.join(comp.runtime_dir, "busy.log")).read(), 60, 0.2,
+               "300 frames to be drawn")
+    # whatever was folded together while the client was behind, the last frame arrives whole
+    host_matches(host, comp, "the animation's last frame")
+    peer = json.loads(comp.cli("peers").splitlines()[0])
+    print("# frames: %d sent, %d folded into later ones, last acknowledged %d of %d, in flight at most %d"
+          % (peer["frames_sent"], peer["frames_held"], peer["frame_acked"], peer["frame_id"],
+             peer["frames_in_flight_max"]), flush=True)
+    check(peer["frames_in_flight_max"] == 2, "xfreerdp's frame acknowledge capability (2) did not arrive")
+    check(peer["frame_acked"] == peer["frame_id"], "the client has not acknowledged the last frame")
+    check(peer["frames_sent"] > 10, "only %d frames reached the client" % peer["frames_sent"])
     comp.stop()
 
 
@@ -121,6 +144,40 @@ def test_typing_and_clicking_through_the_host(procs):
     wait_until(lambda: os.path.exists(log_a) and open(log_a).read().split() == [str(KEY_A), str(KEY_B)],
                10, what="typed keys to reach window a")
     check(not os.path.exists(log_b) or not open(log_b).read(), "keys reached the unfocused window")
+    comp.stop()
+
+
+def test_client_layout_and_lock_keys(procs):
+    comp, port = start(procs)
+    text = os.path.join(comp.runtime_dir, "text")
+    comp.client([WAYLAND_CLIENT, "--title", "typed", "--text-log", text])
+    comp.wait_window(lambda w: w["title"] == "typed" and w["focused"])
+    host = Host(procs)
+    host.connect(port, extra=["/kbd:0x407"])
+    wait_until(lambda: "German (0x00000407), xkb layout de" in comp.read_log(), 20,
+               what="the keymap to follow the client's German layout")
+    host_matches(host, comp, "the first frame")
+    wid = wait_until(host.rdp_window, 10, what="the xfreerdp window")
+    root = host.xdotool("search", "--maxdepth", "0", "--name", "").stdout.split()[0]
+
+    def typed():
+        return open(text).read() if os.path.exists(text) else ""
+
+    def focus_and_type(keys, expected):
+        host.xdotool("windowfocus", "--sync", wid)
+        host.xdotool("type", "--delay", "50", keys)
+        wait_until(lambda: typed().endswith(expected), 10,
+                   what="%r to type %r (so far %r)" % (keys, expected, typed()))
+
+    # Caps Lock goes on while the host's focus is elsewhere: the client tells the
+    # server when its window gains focus, and the same keys then type capitals.
+    host.xdotool("mousemove", "--sync", "1000", "700")
+    host.xdotool("windowfocus", "--sync", root)
+    host.xdotool("key", "Caps_Lock")
+    focus_and_type("zy", "YZ")  # the host's US Z and Y keys, in a German keymap
+    host.xdotool("windowfocus", "--sync", root)
+    host.xdotool("key", "Caps_Lock")
+    focus_and_type("z", "YZy")
     comp.stop()
 
 
@@ -205,8 +262,10 @@ def test_vsock_listener(procs):
 
 
 if __name__ == "__main__":
-    run([test_desktop_pixels_follow_the_compositor, test_wrong_password_is_refused,
+    run([test_desktop_pixels_follow_the_compositor, test_animation_paced_by_acknowledgements_ends_exact,
+         test_wrong_password_is_refused,
          test_repeated_failures_lock_logins_out,
-         test_typing_and_clicking_through_the_host, test_garbage_and_reconnect,
+         test_typing_and_clicking_through_the_host, test_client_layout_and_lock_keys,
+         test_garbage_and_reconnect,
          test_unix_socket_without_credentials, test_inherited_fd_needs_credentials,
          test_vsock_listener])
