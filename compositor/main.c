@@ -205,6 +205,7 @@ main(int argc, char *argv[])
 			.tls_cert = ctx.options.rdp_tls_cert,
 			.tls_key = ctx.options.rdp_tls_key,
 			.mode = ctx.options.rdp_mode,
+			.codec = ctx.options.rdp_codec,
 			.rail_exec = ctx.options.rdp_rail_exec,
 		};
 		ctx.rdp = rdp_server_create(&ctx, &rdp);

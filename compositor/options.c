@@ -141,6 +141,22 @@ options_parse_rdp_mode(const char *s, enum pc_rdp_mode *out)
 }
 
 static int
+options_parse_rdp_codec(const char *s, enum pc_rdp_codec *out)
+{
+	if (strcmp(s, "auto") == 0)
+		*out = PC_RDP_CODEC_AUTO;
+	else if (strcmp(s, "remotefx") == 0)
+		*out = PC_RDP_CODEC_REMOTEFX;
+	else if (strcmp(s, "nsc") == 0)
+		*out = PC_RDP_CODEC_NSC;
+	else if (strcmp(s, "raw") == 0)
+		*out = PC_RDP_CODEC_RAW;
+	else
+		return -1;
+	return 0;
+}
+
+static int
 options_parse_size(const char *s, int *out)
 {
 	char *end;
@@ -194,6 +210,10 @@ options_print_help(const char *argv0)
 	       "                             TLS identity (default: self-signed, made at start)\n"
 	       "  --rdp-mode=MODE            rail (RemoteApp windows), desktop (the whole\n"
 	       "                             output) or auto (what the client asks; default)\n"
+	       "  --rdp-codec=CODEC          auto (default: the best the client offers,\n"
+	       "                             RemoteFX, then NSCodec, then raw bits),\n"
+	       "                             remotefx, nsc or raw (tests; raw when the client\n"
+	       "                             lacks the one named)\n"
 	       "  --rdp-rail-exec=LIST       commands a RemoteApp client may start, comma-\n"
 	       "                             separated; empty (default): none is started, the\n"
 	       "                             client just shows the windows there are\n"
@@ -223,7 +243,7 @@ static const struct option_desc option_table[] = {
 	{"rdp-user", OPT_VALUE},     {"rdp-password-file", OPT_VALUE},
 	{"rdp-tls-cert", OPT_VALUE}, {"rdp-tls-key", OPT_VALUE},
 	{"rdp-mode", OPT_VALUE},     {"rdp-rail-exec", OPT_VALUE},
-	{"pulse-server", OPT_VALUE},
+	{"rdp-codec", OPT_VALUE},    {"pulse-server", OPT_VALUE},
 };
 
 /* tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N or listen-fds, possibly comma-separated */
@@ -300,6 +320,9 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		options_set_string(&opts->rdp_tls_key, value);
 	} else if (strcmp(name, "rdp-mode") == 0) {
 		if (options_parse_rdp_mode(value, &opts->rdp_mode) < 0)
+			goto bad_value;
+	} else if (strcmp(name, "rdp-codec") == 0) {
+		if (options_parse_rdp_codec(value, &opts->rdp_codec) < 0)
 			goto bad_value;
 	} else if (strcmp(name, "rdp-rail-exec") == 0) {
 		options_set_string(&opts->rdp_rail_exec, value);
@@ -396,6 +419,7 @@ static const struct config_key_map config_keys[] = {
 	{"rdp", "tls-key", "rdp-tls-key"},
 	{"rdp", "mode", "rdp-mode"},
 	{"rdp", "rail-exec", "rdp-rail-exec"},
+	{"rdp", "codec", "rdp-codec"},
 	{"audio", "pulse-server", "pulse-server"},
 };
 

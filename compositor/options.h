@@ -26,6 +26,13 @@ enum pc_rdp_mode {
 	PC_RDP_MODE_DESKTOP,
 };
 
+enum pc_rdp_codec {
+	PC_RDP_CODEC_AUTO, /* the best the client offers: RemoteFX, NSCodec, raw */
+	PC_RDP_CODEC_REMOTEFX,
+	PC_RDP_CODEC_NSC,
+	PC_RDP_CODEC_RAW,
+};
+
 struct pc_options {
 	enum pc_renderer renderer;
 	enum pc_shell_mode shell_mode;
@@ -50,6 +57,7 @@ struct pc_options {
 	char *rdp_tls_cert;
 	char *rdp_tls_key;
 	enum pc_rdp_mode rdp_mode;
+	enum pc_rdp_codec rdp_codec;
 	char *rdp_rail_exec; /* comma-separated commands a RemoteApp client may start */
 	char *pulse_server;  /* "unix:PATH" of the PulseAudio to bridge; NULL: no audio */
 	bool help;

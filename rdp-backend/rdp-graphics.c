@@ -1,8 +1,8 @@
 /*
  * Graphics: after each repaint, the damage read back from the first output goes
- * to the peer as SurfaceBits between frame markers, NSCodec when the client
- * offers it (set up lossless), raw bits otherwise; paced by the client's frame
- * acknowledgements.
+ * to the peer as SurfaceBits between frame markers: RemoteFX, NSCodec (set up
+ * lossless) or raw bits, the best the client offers unless --rdp-codec says;
+ * paced by the client's frame acknowledgements.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,6 @@ rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride
 {
 	rdpContext *context = peer->client->context;
 	rdpSettings *settings = context->settings;
-	bool nsc = freerdp_settings_get_bool(settings, FreeRDP_NSCodec);
 	UINT32 max_pdu = freerdp_settings_get_uint32(settings, FreeRDP_MultifragMaxRequestSize);
 	int width = box->x2 - box->x1;
 	int band = (int)((max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384) /
@@ -41,7 +40,7 @@ rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride
 		SURFACE_BITS_COMMAND cmd = {0};
 
 		Stream_SetPosition(peer->encode_stream, 0);
-		if (nsc) {
+		if (peer->codec == PC_RDP_CODEC_NSC) {
 			if (!nsc_compose_message(peer->nsc, peer->encode_stream, top, (UINT32)width,
 						 (UINT32)height, (UINT32)stride))
 				return;
@@ -78,6 +77,60 @@ rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride
 	}
 }
 
+/*
+ * RemoteFX encodes the whole region at once in 64x64 tiles relative to the
+ * output, split into messages that each fit the client's reassembly limit.
+ */
+static void
+rdp_graphics_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int width, int height,
+			   int stride, pixman_region32_t *region)
+{
+	rdpContext *context = peer->client->context;
+	UINT32 max_pdu =
+		freerdp_settings_get_uint32(context->settings, FreeRDP_MultifragMaxRequestSize);
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
+	RFX_RECT *rects = calloc((size_t)n, sizeof *rects);
+	RFX_MESSAGE *messages = NULL;
+	size_t n_messages = 0;
+
+	if (!rects)
+		return;
+	for (int i = 0; i < n; i++) {
+		rects[i].x = (UINT16)boxes[i].x1;
+		rects[i].y = (UINT16)boxes[i].y1;
+		rects[i].width = (UINT16)(boxes[i].x2 - boxes[i].x1);
+		rects[i].height = (UINT16)(boxes[i].y2 - boxes[i].y1);
+	}
+	messages = rfx_encode_messages_ex(
+		peer->rfx, rects, (size_t)n, (const BYTE *)pixels, (UINT32)width, (UINT32)height,
+		(UINT32)stride, &n_messages,
+		max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384);
+	free(rects);
+	for (size_t i = 0; i < n_messages; i++) {
+		SURFACE_BITS_COMMAND cmd = {0};
+
+		Stream_SetPosition(peer->encode_stream, 0);
+		if (rfx_write_message(peer->rfx, peer->encode_stream, &messages[i])) {
+			cmd.cmdType = CMDTYPE_STREAM_SURFACE_BITS;
+			cmd.destRight = (UINT32)width;
+			cmd.destBottom = (UINT32)height;
+			cmd.skipCompression = TRUE; /* entropy-coded already */
+			cmd.bmp.bpp = 32;
+			cmd.bmp.codecID = (UINT16)freerdp_settings_get_uint32(
+				context->settings, FreeRDP_RemoteFxCodecId);
+			cmd.bmp.width = (UINT16)width;
+			cmd.bmp.height = (UINT16)height;
+			cmd.bmp.bitmapDataLength = (UINT32)Stream_GetPosition(peer->encode_stream);
+			cmd.bmp.bitmapData = Stream_Buffer(peer->encode_stream);
+			context->update->SurfaceBits(context, &cmd);
+			peer->bytes_sent += cmd.bmp.bitmapDataLength;
+		}
+		rfx_message_free(peer->rfx, &messages[i]);
+	}
+	free(messages);
+}
+
 /* Whether the client still has as many frames in flight as it said it can take. */
 static bool
 rdp_graphics_client_busy(struct rdp_peer *peer)
@@ -105,8 +158,12 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	marker.frameAction = SURFACECMD_FRAMEACTION_BEGIN;
 	marker.frameId = ++peer->frame_id;
 	context->update->SurfaceFrameMarker(context, &marker);
-	for (int i = 0; i < n; i++)
-		rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
+	if (peer->codec == PC_RDP_CODEC_REMOTEFX)
+		rdp_graphics_send_remotefx(peer, pixels, width, height, stride,
+					   &peer->pending_damage);
+	else
+		for (int i = 0; i < n; i++)
+			rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
 	marker.frameAction = SURFACECMD_FRAMEACTION_END;
 	context->update->SurfaceFrameMarker(context, &marker);
 	pixman_region32_clear(&peer->pending_damage);
@@ -188,11 +245,51 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 		return;
 	}
 	nsc_context_reset(peer->nsc, (UINT32)output->width, (UINT32)output->height);
+	/* a reset RemoteFX context sends its headers again with the next frame */
+	rfx_context_reset(peer->rfx, (UINT32)output->width, (UINT32)output->height);
 	/* the new output is sent whole: what was pending names the old one */
 	pixman_region32_clear(&peer->pending_damage);
 	damage_capture_set_handler(peer->capture, rdp_graphics_handle_damage, peer);
 	peer->capture_destroy_listener.notify = rdp_graphics_handle_capture_destroy;
 	damage_capture_add_destroy_listener(peer->capture, &peer->capture_destroy_listener);
+}
+
+const char *
+rdp_graphics_codec_name(enum pc_rdp_codec codec)
+{
+	switch (codec) {
+	case PC_RDP_CODEC_REMOTEFX:
+		return "remotefx";
+	case PC_RDP_CODEC_NSC:
+		return "nsc";
+	case PC_RDP_CODEC_RAW:
+		return "raw";
+	case PC_RDP_CODEC_AUTO:
+		break;
+	}
+	return "auto";
+}
+
+void
+rdp_graphics_choose_codec(struct rdp_peer *peer)
+{
+	rdpSettings *settings = peer->client->context->settings;
+	bool remotefx = freerdp_settings_get_bool(settings, FreeRDP_RemoteFxCodec);
+	bool nsc = freerdp_settings_get_bool(settings, FreeRDP_NSCodec);
+	enum pc_rdp_codec wanted = peer->server->codec;
+
+	if (wanted == PC_RDP_CODEC_AUTO)
+		peer->codec = remotefx ? PC_RDP_CODEC_REMOTEFX
+			      : nsc    ? PC_RDP_CODEC_NSC
+				       : PC_RDP_CODEC_RAW;
+	else if ((wanted == PC_RDP_CODEC_REMOTEFX && !remotefx) ||
+		 (wanted == PC_RDP_CODEC_NSC && !nsc)) {
+		weston_log("rdp: %s does not offer %s (--rdp-codec); sending raw bits\n",
+			   peer->client->hostname, rdp_graphics_codec_name(wanted));
+		peer->codec = PC_RDP_CODEC_RAW;
+	} else {
+		peer->codec = wanted;
+	}
 }
 
 void
@@ -214,9 +311,13 @@ rdp_graphics_init(struct rdp_peer *peer)
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
+	peer->rfx = rfx_context_new(TRUE);
 	peer->encode_stream = Stream_New(NULL, 65536);
-	if (!peer->nsc || !peer->encode_stream)
+	if (!peer->nsc || !peer->rfx || !peer->encode_stream)
 		return -1;
+	rfx_context_set_pixel_format(peer->rfx, PIXEL_FORMAT_BGRX32);
+	/* the encoder leaves the entropy coder unset; RLGR3 packs busy tiles tighter */
+	peer->rfx->mode = RLGR3;
 	/* Level 1 and no chroma subsampling make NSCodec lossless. */
 	nsc_context_set_parameters(peer->nsc, NSC_COLOR_LOSS_LEVEL, 1);
 	nsc_context_set_parameters(peer->nsc, NSC_ALLOW_SUBSAMPLING, 0);
@@ -238,6 +339,9 @@ rdp_graphics_release(struct rdp_peer *peer)
 	if (peer->nsc)
 		nsc_context_free(peer->nsc);
 	peer->nsc = NULL;
+	if (peer->rfx)
+		rfx_context_free(peer->rfx);
+	peer->rfx = NULL;
 	if (peer->encode_stream)
 		Stream_Free(peer->encode_stream, TRUE);
 	peer->encode_stream = NULL;

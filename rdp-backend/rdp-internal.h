@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <freerdp/codec/nsc.h>
+#include <freerdp/codec/rfx.h>
 #include <freerdp/freerdp.h>
 #include <freerdp/listener.h>
 #include <freerdp/peer.h>
@@ -50,6 +51,7 @@ struct rdp_server {
 	char *user; /* NULL: no credentials asked (unix and vsock only) */
 	char *password;
 	enum pc_rdp_mode mode;
+	enum pc_rdp_codec codec;             /* what --rdp-codec asks for */
 	char **rail_exec;                    /* NULL-terminated; NULL: RemoteApp starts nothing */
 	char *unix_paths[RDP_MAX_EVENT_FDS]; /* removed at exit */
 	int n_unix_paths;
@@ -89,7 +91,9 @@ struct rdp_peer {
 	struct damage_capture *capture;
 	struct wl_listener capture_destroy_listener;
 	struct wl_event_source *capture_idle;
+	enum pc_rdp_codec codec; /* chosen at activation: never AUTO */
 	NSC_CONTEXT *nsc;
+	RFX_CONTEXT *rfx;
 	wStream *encode_stream;
 	pixman_region32_t pending_damage; /* changed since the last frame sent */
 	uint32_t frame_id;                /* of the last frame sent */
@@ -118,6 +122,11 @@ void rdp_peer_destroy(struct rdp_peer *peer);
 int rdp_graphics_init(struct rdp_peer *peer);
 
 void rdp_graphics_release(struct rdp_peer *peer);
+
+/** At activation: the codec, from what the client offers and --rdp-codec. */
+void rdp_graphics_choose_codec(struct rdp_peer *peer);
+
+const char *rdp_graphics_codec_name(enum pc_rdp_codec codec);
 
 /** Starts sending the first output: everything once, then each repaint's damage. */
 void rdp_graphics_start(struct rdp_peer *peer);

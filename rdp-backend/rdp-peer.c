@@ -135,9 +135,10 @@ rdp_peer_handle_activate(freerdp_peer *client)
 	if (output_manager_resize(peer->server->ctx->outputs, 0, (int)width, (int)height) < 0)
 		weston_log("rdp: cannot size the output to %ux%u\n", width, height);
 	rdp_input_follow_client_layout(peer);
+	rdp_graphics_choose_codec(peer);
 	peer->activated = true;
 	weston_log("rdp: %s active at %ux%u, %s\n", client->hostname, width, height,
-		   freerdp_settings_get_bool(settings, FreeRDP_NSCodec) ? "NSCodec" : "raw bits");
+		   rdp_graphics_codec_name(peer->codec));
 	rdp_channels_activated(peer);
 	rdp_audio_start(peer);
 	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode) &&
@@ -205,7 +206,8 @@ rdp_peer_set_capabilities(rdpSettings *settings)
 	freerdp_settings_set_bool(settings, FreeRDP_RefreshRect, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_SuppressOutput, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_NSCodec, TRUE);
-	freerdp_settings_set_bool(settings, FreeRDP_RemoteFxCodec, FALSE);
+	/* offered; what stays set after the capability exchange is what the client has too */
+	freerdp_settings_set_bool(settings, FreeRDP_RemoteFxCodec, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_SupportGraphicsPipeline, FALSE);
 	freerdp_settings_set_bool(settings, FreeRDP_FrameMarkerCommandEnabled, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_SurfaceFrameMarkerEnabled, TRUE);

@@ -310,6 +310,7 @@ rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config
 		return NULL;
 	server->ctx = ctx;
 	server->mode = config->mode;
+	server->codec = config->codec;
 	wl_list_init(&server->peers);
 	rdp_server_route_wlog();
 	/* Virtual channels (RAIL, later sound) go through FreeRDP's WTS API. */
@@ -393,7 +394,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			"\"frames_sent\":%llu,\"frames_held\":%llu,\"frame_id\":%u,"
 			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu}\n",
 			peer->activated ? "true" : "false", peer->rail ? "rail" : "desktop",
-			freerdp_settings_get_bool(settings, FreeRDP_NSCodec) ? "nsc" : "raw",
+			rdp_graphics_codec_name(peer->codec),
 			freerdp_settings_get_uint32(settings, FreeRDP_KeyboardLayout),
 			(unsigned long long)peer->frames_sent,
 			(unsigned long long)peer->frames_held, peer->frame_id, peer->frame_acked,

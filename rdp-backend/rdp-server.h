@@ -21,6 +21,7 @@ struct rdp_server_config {
 	const char *tls_cert;      /* both or neither: otherwise a self-signed pair */
 	const char *tls_key;
 	enum pc_rdp_mode mode;
+	enum pc_rdp_codec codec;
 	const char *rail_exec; /* comma-separated commands RemoteApp may start; NULL: none */
 };
 

@@ -4,19 +4,26 @@
 Same run, same client (xfreerdp under Xvfb, identical flags), same workloads,
 side by side: porthole-compositor --rdp-listen and Debian's
 `weston --backend=rdp-backend.so --shell=desktop-shell.so` (which has no RAIL).
-  workloads: a 1280x720 full-window animation, a terminal-line band, idle
+  workloads: a 1280x720 full-window animation, a terminal-line band, idle, and
+             one terminal line every 100 ms for latency
   figures:   frames composited per second, server CPU ms per frame, bytes on the
-             wire per frame (the connection's bytes_sent from ss), idle CPU and bytes
+             wire per frame (the connection's bytes_sent from ss), idle CPU and bytes;
+             commit-to-last-byte latency p50/p99: the app's commit time against the
+             last byte of the update that follows it, seen by a loopback relay the
+             client connects through (the same relay for both servers)
 
-Usage: bench_rdp.py [--frames N] [--idle SECONDS] [--client-flags "/nsc ..."]
+Usage: bench_rdp.py [--frames N] [--idle SECONDS] [--lines N] [--client-flags "/nsc ..."]
 """
 import argparse
 import os
 import re
+import selectors
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -38,6 +45,74 @@ def bytes_sent(port):
                          capture_output=True, text=True).stdout
     m = re.search(r"bytes_sent:(\d+)", out)
     return int(m.group(1)) if m else 0
+
+
+class Relay:
+    """A loopback TCP relay between the client and the server that notes when
+    each chunk from the server arrives (CLOCK_MONOTONIC ns, bytes)."""
+
+    def __init__(self, server_port):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.port = self.listener.getsockname()[1]
+        self.server_port = server_port
+        self.arrivals = []
+        self.stopping = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        client, _ = self.listener.accept()
+        server = socket.create_connection(("127.0.0.1", self.server_port))
+        for s in (client, server):
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sel = selectors.DefaultSelector()
+        sel.register(client, selectors.EVENT_READ, server)
+        sel.register(server, selectors.EVENT_READ, client)
+        while not self.stopping:
+            for key, _ in sel.select(0.2):
+                try:
+                    data = key.fileobj.recv(1 << 20)
+                    if data and key.fileobj is server:
+                        self.arrivals.append((time.monotonic_ns(), len(data)))
+                    if data:
+                        key.data.sendall(data)
+                except OSError:
+                    data = b""  # either side went away: the rig is stopping
+                if not data:
+                    self.stopping = True
+                    break
+        client.close()
+        server.close()
+
+    def stop(self):
+        self.stopping = True
+        self.listener.close()
+
+
+def latencies(commits, arrivals):
+    """For each commit, ms until the last byte that arrived before the next commit."""
+    out, missed = [], 0
+    ends = commits[1:] + [commits[-1] + 10**9]
+    i = 0
+    for start, end in zip(commits, ends):
+        while i < len(arrivals) and arrivals[i][0] < start:
+            i += 1
+        last = None
+        while i < len(arrivals) and arrivals[i][0] < end:
+            last = arrivals[i][0]
+            i += 1
+        if last is None:
+            missed += 1
+        else:
+            out.append((last - start) / 1e6)
+    return out, missed
+
+
+def percentile(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))] if v else float("nan")
 
 
 class Rig:
@@ -86,7 +161,11 @@ class Rig:
         display = ":" + self.displayfd.readline().decode().strip()
         self.wait(lambda: subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0,
                   "Xvfb")
-        client = subprocess.Popen(["xfreerdp", "/v:127.0.0.1:%d" % self.port, "/u:bench", "/p:bench",
+        self.wait(lambda: ":%d " % self.port in subprocess.run(
+            ["ss", "-tlnH", "( sport = :%d )" % self.port], capture_output=True, text=True).stdout + " ",
+            "RDP listener")
+        self.relay = Relay(self.port)
+        client = subprocess.Popen(["xfreerdp", "/v:127.0.0.1:%d" % self.relay.port, "/u:bench", "/p:bench",
                                    "/cert:ignore", "/size:%dx%d" % (W, H), "/bpp:32", "/log-level:ERROR"]
                                   + client_flags.split(),
                                   env=dict(os.environ, DISPLAY=display),
@@ -120,6 +199,18 @@ class Rig:
         n, seconds = int(out.split()[1]), float(out.split()[3])
         return n / seconds, (c1 - c0) * 1000 / n, (b1 - b0) / n
 
+    def latency(self, commits, interval_ms):
+        """One 16-row line every interval_ms: ms from each commit to its update's last byte."""
+        log = os.path.join(self.tmp, "commits")
+        argv = [WAYLAND_CLIENT, "--animate", "--frames", str(commits), "--interval-ms", str(interval_ms),
+                "--commit-log", log, "--damage-band", "16", "--width", str(W), "--height", str(H),
+                "--fullscreen", "--title", "bench"]
+        subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=300)
+        time.sleep(0.5)
+        times = [int(line) for line in open(log)]
+        # the first commits map the window: whole-window updates, not the workload
+        return latencies(times[3:], list(self.relay.arrivals))
+
     def idle(self, seconds):
         client = subprocess.Popen([WAYLAND_CLIENT, "--title", "idle"], env=self.env)
         self.procs.insert(0, client)
@@ -138,6 +229,9 @@ class Rig:
                 p.kill()
                 p.wait()
         self.procs = []
+        if getattr(self, "relay", None):
+            self.relay.stop()
+            self.relay = None
         if self.displayfd:
             self.displayfd.close()
             self.displayfd = None
@@ -153,6 +247,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--frames", type=int, default=300)
     ap.add_argument("--idle", type=float, default=30.0)
+    ap.add_argument("--lines", type=int, default=200, help="commits in the latency workload")
     ap.add_argument("--client-flags", default="", help="extra xfreerdp flags for both servers")
     args = ap.parse_args()
     for tool in ("weston", "xfreerdp", "Xvfb", "ss", "openssl"):
@@ -174,6 +269,21 @@ def main():
         p, w = results[(name, "porthole")], results[(name, "weston")]
         print("  %-15s porthole/weston: fps %s, cpu/frame %s, bytes/frame %s" % (
             name, ratio(p[0], w[0]), ratio(p[1], w[1]), ratio(p[2], w[2])))
+    print("\n== latency: one terminal line every 100 ms, %d lines; commit to the update's last byte"
+          % args.lines)
+    lat = {}
+    for kind in ("porthole", "weston"):
+        rig = Rig(kind, args.client_flags)
+        try:
+            values, missed = rig.latency(args.lines, 100)
+        finally:
+            rig.stop()
+        lat[kind] = (percentile(values, 50), percentile(values, 99))
+        print("  %-9s p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d updates, %d commits without one)"
+              % (kind, lat[kind][0], lat[kind][1], max(values) if values else float("nan"), len(values),
+                 missed))
+    print("  porthole/weston: p50 %s, p99 %s" % (ratio(lat["porthole"][0], lat["weston"][0]),
+                                               ratio(lat["porthole"][1], lat["weston"][1])))
     print("\n== idle %.0f s with a mapped, unchanging window" % args.idle)
     for kind in ("porthole", "weston"):
         rig = Rig(kind, args.client_flags)

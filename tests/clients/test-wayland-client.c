@@ -34,6 +34,8 @@ struct options {
 	const char *text_log;
 	int frames;      /* with --animate: exit after this many frames */
 	bool keep_last;  /* with --frames: stop animating but stay mapped */
+	int interval_ms; /* with --animate: this long between frames, not as fast as frames come */
+	const char *commit_log;
 	int damage_band; /* with --animate: only this many rows change (0 = all) */
 	int alpha;       /* below 255: a translucent window (premultiplied ARGB) */
 	int redraws;     /* commit the same picture this many more times, one per frame */
@@ -57,6 +59,7 @@ struct app {
 	int n_windows;
 	FILE *key_log;
 	FILE *text_log;
+	FILE *commit_log;
 	struct xkb_context *xkb;
 	struct xkb_keymap *keymap; /* the compositor's, as sent */
 	struct xkb_state *xkb_state;
@@ -158,6 +161,8 @@ frame_done(void *data, struct wl_callback *cb, uint32_t time)
 			w->app->running = false;
 		return;
 	}
+	if (w->app->opts.interval_ms)
+		usleep((useconds_t)w->app->opts.interval_ms * 1000);
 	window_draw(w);
 }
 
@@ -180,6 +185,15 @@ window_draw(struct window *w)
 		wl_callback_add_listener(w->frame_cb, &frame_listener, w);
 	}
 	wl_surface_commit(w->surface);
+	if (w->app->commit_log && w == w->app->main_window) {
+		struct timespec now;
+
+		/* flushed now: the benchmark times the commit, not our next dispatch */
+		wl_display_flush(w->app->display);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		fprintf(w->app->commit_log, "%lld\n",
+			(long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+	}
 }
 
 static void
@@ -488,6 +502,8 @@ usage(FILE *out)
 		"  --alpha A              0..255: a translucent window (premultiplied ARGB)\n"
 		"  --redraws N            commit the same picture N more times, one per frame\n"
 		"  --frames N             with --animate: print the time taken and exit after N\n"
+		"  --interval-ms MS       with --animate: wait MS between frames\n"
+		"  --commit-log FILE      append the CLOCK_MONOTONIC time (ns) of each commit\n"
 		"  --keep-last            with --frames: keep the last frame on screen, do not "
 		"exit\n"
 		"  --damage-band ROWS     with --animate: only the top ROWS change each frame\n"
@@ -521,6 +537,10 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->redraws = atoi(argv[++i]);
 		else if (strcmp(a, "--alpha") == 0 && v)
 			o->alpha = atoi(argv[++i]) & 0xff;
+		else if (strcmp(a, "--interval-ms") == 0 && v)
+			o->interval_ms = atoi(argv[++i]);
+		else if (strcmp(a, "--commit-log") == 0 && v)
+			o->commit_log = argv[++i];
 		else if (strcmp(a, "--keep-last") == 0)
 			o->keep_last = true;
 		else if (strcmp(a, "--frames") == 0 && v)
@@ -586,6 +606,8 @@ main(int argc, char *argv[])
 	wl_display_roundtrip(app.display);
 	if (app.opts.key_log)
 		app.key_log = fopen(app.opts.key_log, "a");
+	if (app.opts.commit_log)
+		app.commit_log = fopen(app.opts.commit_log, "w");
 
 	app.main_window = toplevel_create(&app, app.opts.title, app.opts.width, app.opts.height,
 					  app.opts.color, NULL);
@@ -618,6 +640,8 @@ main(int argc, char *argv[])
 		fclose(app.key_log);
 	if (app.text_log)
 		fclose(app.text_log);
+	if (app.commit_log)
+		fclose(app.commit_log);
 	xkb_state_unref(app.xkb_state);
 	xkb_keymap_unref(app.keymap);
 	xkb_context_unref(app.xkb);

@@ -20,8 +20,9 @@ from rdp_host import PASSWORD, USER, Host, start  # noqa: E402
 
 KEY_A, KEY_B = 30, 48
 
-def host_matches(host, comp, what):
-    """Waits until the host shows exactly the compositor's output at (0,0)."""
+def host_matches(host, comp, what, fuzz=2, allowed=0):
+    """Waits until the host shows the compositor's output at (0,0): every channel
+    within fuzz, but for at most allowed pixels (a lossy codec's edges)."""
     last = [None]
 
     def same():
@@ -35,9 +36,9 @@ def host_matches(host, comp, what):
         if expected.width > shot.width or expected.height > shot.height:
             return False  # the output has not taken the client's size yet
         region = shot.crop(0, 0, expected.width, expected.height)
-        bad, diff = image_diff(region, expected, 2)
+        bad, diff = image_diff(region, expected, fuzz)
         last[0] = (bad, region, diff)
-        return bad == 0
+        return bad <= allowed
     try:
         wait_until(same, 20, 0.3, what)
     except TestFailure:
@@ -84,6 +85,37 @@ def test_animation_paced_by_acknowledgements_ends_exact(procs):
     check(peer["frames_in_flight_max"] == 2, "xfreerdp's frame acknowledge capability (2) did not arrive")
     check(peer["frame_acked"] == peer["frame_id"], "the client has not acknowledged the last frame")
     check(peer["frames_sent"] > 10, "only %d frames reached the client" % peer["frames_sent"])
+    comp.stop()
+
+
+def test_codecs_follow_the_client_and_the_config(procs):
+    def peer(comp):
+        lines = comp.cli("peers").splitlines()
+        return json.loads(lines[0]) if lines else None
+
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "tiles"])
+    w = comp.wait_window(lambda w: w["title"] == "tiles")
+    host = Host(procs)
+    client = host.connect(port, extra=["/rfx"])
+    wait_until(lambda: (peer(comp) or {}).get("codec") == "remotefx", 20,
+               what="RemoteFX for a client that offers it")
+    # RemoteFX is lossy: flat colours come through, edges ring a little
+    host_matches(host, comp, "the desktop in RemoteFX", fuzz=24, allowed=640 * 480 // 100)
+    comp.cli("window", str(w["id"]), "move", "350", "250")
+    host_matches(host, comp, "RemoteFX damage after a move", fuzz=24, allowed=640 * 480 // 100)
+    procs.stop(client)
+    comp.stop()
+
+    comp, port = start(procs, ["--rdp-codec=nsc"])
+    host.connect(port, extra=["/nsc"])
+    wait_until(lambda: (peer(comp) or {}).get("codec") == "nsc", 20, what="NSCodec, as the config says")
+    host_matches(host, comp, "the desktop in NSCodec (lossless)")
+    procs.stop(host.client)
+    host.connect(port, extra=["/rfx"])
+    wait_until(lambda: "does not offer nsc (--rdp-codec); sending raw bits" in comp.read_log(), 20,
+               what="raw bits for a client without the codec the config names")
+    host_matches(host, comp, "the desktop in raw bits")
     comp.stop()
 
 
@@ -263,6 +295,7 @@ def test_vsock_listener(procs):
 
 if __name__ == "__main__":
     run([test_desktop_pixels_follow_the_compositor, test_animation_paced_by_acknowledgements_ends_exact,
+         test_codecs_follow_the_client_and_the_config,
          test_wrong_password_is_refused,
          test_repeated_failures_lock_logins_out,
          test_typing_and_clicking_through_the_host, test_client_layout_and_lock_keys,
