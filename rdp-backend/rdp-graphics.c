@@ -126,6 +126,12 @@ rdp_graphics_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int wi
 			context->update->SurfaceBits(context, &cmd);
 			peer->bytes_sent += cmd.bmp.bitmapDataLength;
 		}
+		/*
+		 * The split messages share one array of rectangles that none of
+		 * them owns (as rfx_compose_message does, the caller frees it):
+		 * the last one takes it along.
+		 */
+		messages[i].freeRects = i + 1 == n_messages;
 		rfx_message_free(peer->rfx, &messages[i]);
 	}
 	free(messages);
