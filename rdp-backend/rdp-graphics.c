@@ -20,16 +20,53 @@
 /* Room kept in each PDU for headers, below the client's reassembly limit. */
 #define RDP_PDU_MARGIN 1024
 
+/* The most encoded bytes one SurfaceBits PDU may carry for this client. */
+static UINT32
+rdp_graphics_max_payload(struct rdp_peer *peer)
+{
+	UINT32 max_pdu = freerdp_settings_get_uint32(peer->client->context->settings,
+						     FreeRDP_MultifragMaxRequestSize);
+
+	return max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384;
+}
+
+/* Sends what the encode stream holds as one SurfaceBits command for that rectangle. */
+static void
+rdp_graphics_send_surface_bits(struct rdp_peer *peer, UINT16 codec_id, int left, int top, int width,
+			       int height)
+{
+	rdpContext *context = peer->client->context;
+	SURFACE_BITS_COMMAND cmd = {0};
+
+	/*
+	 * No bulk compression: NSCodec and RemoteFX data are entropy-coded
+	 * already, and on raw bits it cost ~65 ms per 1280x720 frame
+	 * (bench_rdp.py) to save nothing on busy content. Porthole's RDP link
+	 * is local (loopback, vsock), where CPU is scarcer than bandwidth.
+	 */
+	cmd.skipCompression = TRUE;
+	cmd.cmdType = CMDTYPE_STREAM_SURFACE_BITS;
+	cmd.destLeft = (UINT32)left;
+	cmd.destTop = (UINT32)top;
+	cmd.destRight = (UINT32)(left + width);
+	cmd.destBottom = (UINT32)(top + height);
+	cmd.bmp.bpp = 32;
+	cmd.bmp.codecID = codec_id;
+	cmd.bmp.width = (UINT16)width;
+	cmd.bmp.height = (UINT16)height;
+	cmd.bmp.bitmapDataLength = (UINT32)Stream_GetPosition(peer->encode_stream);
+	cmd.bmp.bitmapData = Stream_Buffer(peer->encode_stream);
+	context->update->SurfaceBits(context, &cmd);
+	peer->bytes_sent += cmd.bmp.bitmapDataLength;
+}
+
 static void
 rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride,
 		       const pixman_box32_t *box)
 {
-	rdpContext *context = peer->client->context;
-	rdpSettings *settings = context->settings;
-	UINT32 max_pdu = freerdp_settings_get_uint32(settings, FreeRDP_MultifragMaxRequestSize);
+	rdpSettings *settings = peer->client->context->settings;
 	int width = box->x2 - box->x1;
-	int band = (int)((max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384) /
-			 ((UINT32)width * 4));
+	int band = (int)(rdp_graphics_max_payload(peer) / ((UINT32)width * 4));
 
 	if (band < 1)
 		band = 1;
@@ -37,15 +74,14 @@ rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride
 	for (int y = box->y1; y < box->y2; y += band) {
 		int height = box->y2 - y < band ? box->y2 - y : band;
 		const BYTE *top = (const BYTE *)(pixels + (size_t)y * (stride / 4) + box->x1);
-		SURFACE_BITS_COMMAND cmd = {0};
+		UINT16 codec_id = 0;
 
 		Stream_SetPosition(peer->encode_stream, 0);
 		if (peer->codec == PC_RDP_CODEC_NSC) {
 			if (!nsc_compose_message(peer->nsc, peer->encode_stream, top, (UINT32)width,
 						 (UINT32)height, (UINT32)stride))
 				return;
-			cmd.bmp.codecID =
-				(UINT16)freerdp_settings_get_uint32(settings, FreeRDP_NSCodecId);
+			codec_id = (UINT16)freerdp_settings_get_uint32(settings, FreeRDP_NSCodecId);
 		} else {
 			/* raw surface bits go bottom row first */
 			if (!Stream_EnsureCapacity(peer->encode_stream, (size_t)width * height * 4))
@@ -53,27 +89,8 @@ rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride
 			for (int row = height - 1; row >= 0; row--)
 				Stream_Write(peer->encode_stream, top + (size_t)row * stride,
 					     (size_t)width * 4);
-			cmd.bmp.codecID = 0;
 		}
-		/*
-		 * No bulk compression: NSCodec data is entropy-coded already, and
-		 * on raw bits it cost ~65 ms per 1280x720 frame (bench_rdp.py) to
-		 * save nothing on busy content. Porthole's RDP link is local
-		 * (loopback, vsock), where CPU is scarcer than bandwidth.
-		 */
-		cmd.skipCompression = TRUE;
-		cmd.cmdType = CMDTYPE_STREAM_SURFACE_BITS;
-		cmd.destLeft = (UINT32)box->x1;
-		cmd.destTop = (UINT32)y;
-		cmd.destRight = (UINT32)box->x2;
-		cmd.destBottom = (UINT32)(y + height);
-		cmd.bmp.bpp = 32;
-		cmd.bmp.width = (UINT16)width;
-		cmd.bmp.height = (UINT16)height;
-		cmd.bmp.bitmapDataLength = (UINT32)Stream_GetPosition(peer->encode_stream);
-		cmd.bmp.bitmapData = Stream_Buffer(peer->encode_stream);
-		context->update->SurfaceBits(context, &cmd);
-		peer->bytes_sent += cmd.bmp.bitmapDataLength;
+		rdp_graphics_send_surface_bits(peer, codec_id, box->x1, y, width, height);
 	}
 }
 
@@ -85,9 +102,8 @@ static void
 rdp_graphics_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int width, int height,
 			   int stride, pixman_region32_t *region)
 {
-	rdpContext *context = peer->client->context;
-	UINT32 max_pdu =
-		freerdp_settings_get_uint32(context->settings, FreeRDP_MultifragMaxRequestSize);
+	UINT16 codec_id = (UINT16)freerdp_settings_get_uint32(peer->client->context->settings,
+							      FreeRDP_RemoteFxCodecId);
 	int n;
 	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
 	RFX_RECT *rects = calloc((size_t)n, sizeof *rects);
@@ -102,30 +118,15 @@ rdp_graphics_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int wi
 		rects[i].width = (UINT16)(boxes[i].x2 - boxes[i].x1);
 		rects[i].height = (UINT16)(boxes[i].y2 - boxes[i].y1);
 	}
-	messages = rfx_encode_messages_ex(
-		peer->rfx, rects, (size_t)n, (const BYTE *)pixels, (UINT32)width, (UINT32)height,
-		(UINT32)stride, &n_messages,
-		max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384);
+	messages = rfx_encode_messages_ex(peer->rfx, rects, (size_t)n, (const BYTE *)pixels,
+					  (UINT32)width, (UINT32)height, (UINT32)stride,
+					  &n_messages, rdp_graphics_max_payload(peer));
 	free(rects);
 	for (size_t i = 0; i < n_messages; i++) {
-		SURFACE_BITS_COMMAND cmd = {0};
-
 		Stream_SetPosition(peer->encode_stream, 0);
-		if (rfx_write_message(peer->rfx, peer->encode_stream, &messages[i])) {
-			cmd.cmdType = CMDTYPE_STREAM_SURFACE_BITS;
-			cmd.destRight = (UINT32)width;
-			cmd.destBottom = (UINT32)height;
-			cmd.skipCompression = TRUE; /* entropy-coded already */
-			cmd.bmp.bpp = 32;
-			cmd.bmp.codecID = (UINT16)freerdp_settings_get_uint32(
-				context->settings, FreeRDP_RemoteFxCodecId);
-			cmd.bmp.width = (UINT16)width;
-			cmd.bmp.height = (UINT16)height;
-			cmd.bmp.bitmapDataLength = (UINT32)Stream_GetPosition(peer->encode_stream);
-			cmd.bmp.bitmapData = Stream_Buffer(peer->encode_stream);
-			context->update->SurfaceBits(context, &cmd);
-			peer->bytes_sent += cmd.bmp.bitmapDataLength;
-		}
+		/* tiles are placed relative to the whole output */
+		if (rfx_write_message(peer->rfx, peer->encode_stream, &messages[i]))
+			rdp_graphics_send_surface_bits(peer, codec_id, 0, 0, width, height);
 		/*
 		 * The split messages share one array of rectangles that none of
 		 * them owns (as rfx_compose_message does, the caller frees it):
