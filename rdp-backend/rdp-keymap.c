@@ -60,6 +60,13 @@ static const struct rdp_keyboard_layout layouts[] = {
 };
 
 const struct rdp_keyboard_layout *
+rdp_keyboard_layouts(size_t *count)
+{
+	*count = sizeof layouts / sizeof layouts[0];
+	return layouts;
+}
+
+const struct rdp_keyboard_layout *
 rdp_keyboard_layout_find(uint32_t layout_id)
 {
 	for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)

@@ -7,6 +7,7 @@
 #define PORTHOLE_RDP_KEYMAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <xkbcommon/xkbcommon.h>
@@ -24,6 +25,9 @@ struct rdp_keyboard_layout {
  * listed falls back to its language (0x0411).
  */
 const struct rdp_keyboard_layout *rdp_keyboard_layout_find(uint32_t layout_id);
+
+/** The whole table, @count entries. */
+const struct rdp_keyboard_layout *rdp_keyboard_layouts(size_t *count);
 
 /* A key that types a character, and the modifier keys to hold while it is pressed. */
 struct rdp_key_chord {

@@ -51,6 +51,12 @@ def host_matches(host, comp, what, fuzz=2, allowed=0):
         raise TestFailure("%s: %d pixels differ (host shot and diff in artifacts)" % (what, bad))
 
 
+def first_peer(comp):
+    """The first RDP client `porthole peers` lists, or None."""
+    lines = comp.cli("peers").splitlines()
+    return json.loads(lines[0]) if lines else None
+
+
 def test_desktop_pixels_follow_the_compositor(procs):
     comp, port = start(procs)
     comp.client([WAYLAND_CLIENT, "--title", "over rdp"])
@@ -78,7 +84,8 @@ def test_animation_paced_by_acknowledgements_ends_exact(procs):
                "300 frames to be drawn")
     # whatever was folded together while the client was behind, the last frame arrives whole
     host_matches(host, comp, "the animation's last frame")
-    peer = json.loads(comp.cli("peers").splitlines()[0])
+    peer = first_peer(comp)
+    check(peer is not None, "porthole peers lists no client")
     print("# frames: %d sent, %d folded into later ones, last acknowledged %d of %d, in flight at most %d"
           % (peer["frames_sent"], peer["frames_held"], peer["frame_acked"], peer["frame_id"],
              peer["frames_in_flight_max"]), flush=True)
@@ -89,16 +96,12 @@ def test_animation_paced_by_acknowledgements_ends_exact(procs):
 
 
 def test_codecs_follow_the_client_and_the_config(procs):
-    def peer(comp):
-        lines = comp.cli("peers").splitlines()
-        return json.loads(lines[0]) if lines else None
-
     comp, port = start(procs)
     comp.client([WAYLAND_CLIENT, "--title", "tiles"])
     w = comp.wait_window(lambda w: w["title"] == "tiles")
     host = Host(procs)
     client = host.connect(port, extra=["/rfx"])
-    wait_until(lambda: (peer(comp) or {}).get("codec") == "remotefx", 20,
+    wait_until(lambda: (first_peer(comp) or {}).get("codec") == "remotefx", 20,
                what="RemoteFX for a client that offers it")
     # RemoteFX is lossy: flat colours come through, edges ring a little
     host_matches(host, comp, "the desktop in RemoteFX", fuzz=24, allowed=640 * 480 // 100)
@@ -109,7 +112,7 @@ def test_codecs_follow_the_client_and_the_config(procs):
 
     comp, port = start(procs, ["--rdp-codec=nsc"])
     host.connect(port, extra=["/nsc"])
-    wait_until(lambda: (peer(comp) or {}).get("codec") == "nsc", 20, what="NSCodec, as the config says")
+    wait_until(lambda: (first_peer(comp) or {}).get("codec") == "nsc", 20, what="NSCodec, as the config says")
     host_matches(host, comp, "the desktop in NSCodec (lossless)")
     procs.stop(host.client)
     host.connect(port, extra=["/rfx"])
