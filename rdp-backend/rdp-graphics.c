@@ -302,6 +302,8 @@ rdp_graphics_choose_codec(struct rdp_peer *peer)
 void
 rdp_graphics_start(struct rdp_peer *peer)
 {
+	if (peer->graphics_held)
+		return;
 	if (!peer->capture) {
 		rdp_graphics_start_capture(peer);
 		return;

@@ -77,6 +77,8 @@ struct rdp_peer {
 	int n_events;
 	bool activated;
 	bool output_suppressed;
+	/* RemoteApp: no output before the exec answer (rdp_rail_release_graphics()) */
+	bool graphics_held;
 	uint16_t unicode_high_surrogate; /* first half of a character beyond the BMP */
 
 	/* virtual channels (rdp-channels.c) */

@@ -141,9 +141,11 @@ rdp_peer_handle_activate(freerdp_peer *client)
 		   rdp_graphics_codec_name(peer->codec));
 	rdp_channels_activated(peer);
 	rdp_audio_start(peer);
-	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode) &&
-	    rdp_rail_start(peer) < 0)
-		return FALSE;
+	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode)) {
+		if (rdp_rail_start(peer) < 0)
+			return FALSE;
+		peer->graphics_held = true;
+	}
 	rdp_graphics_start(peer);
 	return TRUE;
 }

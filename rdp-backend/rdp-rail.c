@@ -30,6 +30,9 @@
 #define RDP_RAIL_MAX_TITLE 255             /* UTF-16 units; keeps orders small */
 #define RDP_RAIL_NO_WINDOW 0xFFFFFFFFu
 #define RDP_RAIL_MAX_PROGRAM 512
+/* see rdp_rail_show_soon() */
+#define RDP_RAIL_MODE_SWITCH_MS 200
+#define RDP_RAIL_NO_EXEC_MS 2000
 
 /* What the client was last told about one window. */
 struct rdp_rail_window {
@@ -46,7 +49,8 @@ struct rdp_rail_window {
 struct rdp_rail {
 	struct rdp_peer *peer;
 	RailServerContext *context;
-	bool ready;                  /* the client's status arrived: orders may flow */
+	bool status_received;        /* the client's status arrived */
+	bool ready;                  /* the client shows app windows: orders may flow */
 	struct wl_array windows;     /* struct rdp_rail_window */
 	struct wl_array zorder;      /* uint32_t window ids, topmost first, as last sent */
 	struct wl_array next_zorder; /* the same, being built during a sync */
@@ -56,6 +60,7 @@ struct rdp_rail {
 	uint32_t next_popup_id;
 	struct wl_listener shell_change_listener;
 	struct wl_event_source *sync_idle;
+	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() */
 };
 
 /* --- window orders ------------------------------------------------------------- */
@@ -438,17 +443,14 @@ rdp_rail_apply(struct rdp_rail *rail, uint32_t id, const char *command)
 			  err);
 }
 
+/* The client gets the windows, then the output; from now on it follows along. */
 static void
-rdp_rail_run_client_status(struct rdp_peer *peer, void *payload)
+rdp_rail_show(struct rdp_rail *rail)
 {
-	struct rdp_rail *rail = peer->rail;
-	const RAIL_CLIENT_STATUS_ORDER *status = payload;
+	struct rdp_peer *peer = rail->peer;
 	rdpUpdate *update = peer->client->context->update;
 
-	if (!rail || rail->ready)
-		return;
-	weston_log("rdp: %s RemoteApp client ready (status flags 0x%x)\n", peer->client->hostname,
-		   status->flags);
+	weston_log("rdp: %s shows the app windows\n", peer->client->hostname);
 	rail->ready = true;
 	update->BeginPaint(update->context);
 	rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_HOOKED |
@@ -458,6 +460,56 @@ rdp_rail_run_client_status(struct rdp_peer *peer, void *payload)
 	update->BeginPaint(update->context);
 	rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_ARC_COMPLETED);
 	update->EndPaint(update->context);
+	peer->graphics_held = false;
+	if (!peer->output_suppressed)
+		rdp_graphics_start(peer);
+}
+
+static int
+rdp_rail_handle_show_timer(void *data)
+{
+	struct rdp_rail *rail = data;
+
+	wl_event_source_remove(rail->show_timer);
+	rail->show_timer = NULL;
+	rdp_rail_show(rail);
+	return 0;
+}
+
+/*
+ * xfreerdp turns to RemoteApp mode only when its channel thread handles the exec
+ * answer; until then its main thread treats app windows as foreign (their map
+ * is never noted, so it never reports their moves) and paints updates into a
+ * desktop window of its own. Nothing tells the server when the switch is made:
+ * windows and output go out a little after the answer, when it has long been
+ * made. A client that never asks to exec gets them a while after its status.
+ */
+static void
+rdp_rail_show_soon(struct rdp_rail *rail, int delay_ms)
+{
+	struct wl_event_loop *loop = wl_display_get_event_loop(rail->peer->server->ctx->display);
+
+	if (rail->ready)
+		return;
+	if (!rail->show_timer)
+		rail->show_timer = wl_event_loop_add_timer(loop, rdp_rail_handle_show_timer, rail);
+	if (!rail->show_timer || wl_event_source_timer_update(rail->show_timer, delay_ms) < 0)
+		rdp_rail_show(rail);
+}
+
+static void
+rdp_rail_run_client_status(struct rdp_peer *peer, void *payload)
+{
+	struct rdp_rail *rail = peer->rail;
+	const RAIL_CLIENT_STATUS_ORDER *status = payload;
+
+	if (!rail || rail->status_received)
+		return;
+	weston_log("rdp: %s RemoteApp client ready (status flags 0x%x)\n", peer->client->hostname,
+		   status->flags);
+	rail->status_received = true;
+	if (!rail->show_timer) /* an exec answer may have set it sooner */
+		rdp_rail_show_soon(rail, RDP_RAIL_NO_EXEC_MS);
 }
 
 static bool
@@ -571,6 +623,8 @@ rdp_rail_run_exec(struct rdp_peer *peer, void *payload)
 	result.exeOrFile.string = (BYTE *)name;
 	rail->context->ServerExecResult(rail->context, &result);
 	free(name);
+	if (result.execResult == RAIL_EXEC_S_OK)
+		rdp_rail_show_soon(rail, RDP_RAIL_MODE_SWITCH_MS);
 }
 
 static void
@@ -836,6 +890,8 @@ rdp_rail_destroy(struct rdp_rail *rail)
 	wl_list_remove(&rail->shell_change_listener.link);
 	if (rail->sync_idle)
 		wl_event_source_remove(rail->sync_idle);
+	if (rail->show_timer)
+		wl_event_source_remove(rail->show_timer);
 	wl_array_for_each(w, &rail->windows) free(w->title);
 	wl_array_release(&rail->windows);
 	wl_array_release(&rail->zorder);
