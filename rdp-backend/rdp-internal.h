@@ -25,12 +25,14 @@
 #define RDP_AUTH_LOCKOUT_S 10   /* ... for this long */
 /* MS-RDPERP 2.2.1.1.2 wndSupportLevel; FreeRDP keeps the names in a private header */
 #define RDP_WINDOW_LEVEL_SUPPORTED_EX 0x00000002
+#define RDP_POINTER_CACHE_MAX 32 /* slots used of the client's pointer cache */
 
 struct pc_context;
 struct damage_capture;
 struct rdp_peer;
 struct rdp_rail;
 struct rdp_audio;
+struct rdp_pointer_watch;
 
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
 typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
@@ -58,9 +60,17 @@ struct rdp_server {
 	char cert_path[512];
 	char key_path[512];
 	struct wl_list peers; /* rdp_peer::link */
+	struct rdp_pointer_watch *pointer;
 	time_t auth_failures[RDP_AUTH_FAILURES_MAX];
 	int next_failure;
 	time_t locked_until;
+};
+
+/* A pointer image the client holds, by the key rdp-pointer.c gives it. */
+struct rdp_pointer_cache_entry {
+	bool used;
+	uint64_t hash;
+	uint32_t last_used;
 };
 
 /* FreeRDP allocates this as the peer's context; it points back to our peer. */
@@ -77,7 +87,7 @@ struct rdp_peer {
 	int n_events;
 	bool activated;
 	bool output_suppressed;
-	/* RemoteApp: no output before the exec answer (rdp_rail_release_graphics()) */
+	/* RemoteApp: no output before the exec answer (rdp_rail_show_soon()) */
 	bool graphics_held;
 	uint16_t unicode_high_surrogate; /* first half of a character beyond the BMP */
 
@@ -103,6 +113,11 @@ struct rdp_peer {
 	uint64_t bytes_sent;
 	uint64_t frames_sent;
 	uint64_t frames_held; /* repaints folded into a later frame while the client was behind */
+
+	/* pointer (rdp-pointer.c) */
+	struct rdp_pointer_cache_entry pointer_cache[RDP_POINTER_CACHE_MAX];
+	uint32_t pointer_clock; /* orders the cache slots' last use */
+	uint64_t pointers_new, pointers_cached;
 };
 
 /* rdp-server.c */
@@ -169,6 +184,18 @@ void rdp_audio_dynamic_ready(struct rdp_peer *peer);
 
 /** Stops both channels and their threads; the peer's tasks may still be queued. */
 void rdp_audio_destroy(struct rdp_audio *audio);
+
+/* rdp-pointer.c */
+/** Sends the app's pointer image to the peers; hides it from the output meanwhile. */
+struct rdp_pointer_watch *rdp_pointer_watch_create(struct rdp_server *server);
+
+void rdp_pointer_watch_destroy(struct rdp_pointer_watch *watch);
+
+/** At activation: the peer gets the pointer the apps show now. */
+void rdp_pointer_send_current(struct rdp_peer *peer);
+
+/** "default", "hidden" or the image's WxH+hotspot, for `porthole peers`. */
+const char *rdp_pointer_describe(struct rdp_server *server, char *buf, size_t size);
 
 /* rdp-input.c */
 void rdp_input_init(struct rdp_peer *peer);

@@ -141,6 +141,7 @@ rdp_peer_handle_activate(freerdp_peer *client)
 		   rdp_graphics_codec_name(peer->codec));
 	rdp_channels_activated(peer);
 	rdp_audio_start(peer);
+	rdp_pointer_send_current(peer);
 	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode)) {
 		if (rdp_rail_start(peer) < 0)
 			return FALSE;

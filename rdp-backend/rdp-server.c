@@ -336,6 +336,9 @@ rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config
 		weston_log("rdp: a TCP listener needs --rdp-user and --rdp-password-file\n");
 		goto err;
 	}
+	server->pointer = rdp_pointer_watch_create(server);
+	if (!server->pointer)
+		goto err;
 	weston_log("rdp: listening on %s (%s, TLS, %s%s)\n", config->listen,
 		   config->mode == PC_RDP_MODE_RAIL      ? "RemoteApp windows"
 		   : config->mode == PC_RDP_MODE_DESKTOP ? "desktop"
@@ -356,6 +359,7 @@ rdp_server_destroy(struct rdp_server *server)
 	if (!server)
 		return;
 	wl_list_for_each_safe(peer, tmp, &server->peers, link) rdp_peer_destroy(peer);
+	rdp_pointer_watch_destroy(server->pointer);
 	for (int i = 0; i < server->n_listener_events; i++)
 		wl_event_source_remove(server->listener_events[i]);
 	if (server->listener) {
@@ -381,6 +385,8 @@ void
 rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 {
 	struct rdp_peer *peer;
+	char pointer_buf[64];
+	const char *pointer = rdp_pointer_describe(server, pointer_buf, sizeof pointer_buf);
 
 	wl_list_for_each_reverse(peer, &server->peers, link)
 	{
@@ -392,13 +398,16 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			out,
 			",\"active\":%s,\"mode\":\"%s\",\"codec\":\"%s\",\"keyboard_layout\":%u,"
 			"\"frames_sent\":%llu,\"frames_held\":%llu,\"frame_id\":%u,"
-			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu}\n",
+			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu,"
+			"\"pointer\":\"%s\",\"pointers_new\":%llu,\"pointers_cached\":%llu}\n",
 			peer->activated ? "true" : "false", peer->rail ? "rail" : "desktop",
 			rdp_graphics_codec_name(peer->codec),
 			freerdp_settings_get_uint32(settings, FreeRDP_KeyboardLayout),
 			(unsigned long long)peer->frames_sent,
 			(unsigned long long)peer->frames_held, peer->frame_id, peer->frame_acked,
 			freerdp_settings_get_uint32(settings, FreeRDP_FrameAcknowledge),
-			(unsigned long long)peer->bytes_sent);
+			(unsigned long long)peer->bytes_sent, pointer,
+			(unsigned long long)peer->pointers_new,
+			(unsigned long long)peer->pointers_cached);
 	}
 }

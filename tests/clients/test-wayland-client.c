@@ -29,6 +29,7 @@ struct options {
 	uint32_t color; /* 0 = quadrants */
 	bool popup, dialog, maximize, fullscreen, animate, protocol_error, connect_only;
 	bool move_on_click;
+	bool cursor;           /* its own pointer image; each left click hides or shows it */
 	uint32_t resize_edges; /* resize grab on click when non-zero */
 	const char *key_log;
 	const char *text_log;
@@ -55,6 +56,9 @@ struct app {
 	struct xdg_wm_base *wm_base;
 	struct window *main_window;
 	struct window *pointer_window;
+	struct wl_surface *cursor_surface;
+	uint32_t pointer_serial; /* of the last enter */
+	bool cursor_hidden;
 	struct window *windows[3];
 	int n_windows;
 	FILE *key_log;
@@ -311,6 +315,49 @@ popup_create(struct app *app, struct window *parent)
 
 /* --- input ------------------------------------------------------------------- */
 
+/*
+ * The --cursor image: 24x20, magenta above cyan, a transparent right-hand
+ * column, hotspot (5,7); tests look for exactly this on the host.
+ */
+#define CURSOR_WIDTH 24
+#define CURSOR_HEIGHT 20
+#define CURSOR_HOTSPOT_X 5
+#define CURSOR_HOTSPOT_Y 7
+
+static void
+fill_cursor(uint32_t *pixels, int width, int height, void *data)
+{
+	for (int y = 0; y < height; y++)
+		for (int x = 0; x < width; x++)
+			pixels[y * width + x] = x == width - 1   ? 0
+						: y < height / 2 ? 0xffff00ff
+								 : 0xff00c0c0;
+}
+
+static void
+cursor_apply(struct app *app)
+{
+	if (app->cursor_hidden) {
+		wl_pointer_set_cursor(app->pointer, app->pointer_serial, NULL, 0, 0);
+		return;
+	}
+	if (!app->cursor_surface) {
+		struct wl_buffer *buffer = shm_buffer_create(app->shm, CURSOR_WIDTH, CURSOR_HEIGHT,
+							     true, fill_cursor, NULL);
+
+		if (!buffer) {
+			perror("porthole-test-wayland-client: cursor buffer");
+			exit(1);
+		}
+		app->cursor_surface = wl_compositor_create_surface(app->compositor);
+		wl_surface_attach(app->cursor_surface, buffer, 0, 0);
+		wl_surface_damage(app->cursor_surface, 0, 0, CURSOR_WIDTH, CURSOR_HEIGHT);
+		wl_surface_commit(app->cursor_surface);
+	}
+	wl_pointer_set_cursor(app->pointer, app->pointer_serial, app->cursor_surface,
+			      CURSOR_HOTSPOT_X, CURSOR_HOTSPOT_Y);
+}
+
 static void
 pointer_enter(void *data, struct wl_pointer *p, uint32_t serial, struct wl_surface *surface,
 	      wl_fixed_t x, wl_fixed_t y)
@@ -318,6 +365,9 @@ pointer_enter(void *data, struct wl_pointer *p, uint32_t serial, struct wl_surfa
 	struct app *app = data;
 
 	app->pointer_window = surface ? wl_surface_get_user_data(surface) : NULL;
+	app->pointer_serial = serial;
+	if (app->opts.cursor)
+		cursor_apply(app);
 }
 
 static void
@@ -342,6 +392,10 @@ pointer_button(void *data, struct wl_pointer *p, uint32_t serial, uint32_t time,
 
 	if (state != WL_POINTER_BUTTON_STATE_PRESSED || button != BTN_LEFT || !w || !w->toplevel)
 		return;
+	if (app->opts.cursor) {
+		app->cursor_hidden = !app->cursor_hidden;
+		cursor_apply(app);
+	}
 	if (app->opts.move_on_click)
 		xdg_toplevel_move(w->toplevel, app->seat, serial);
 	else if (app->opts.resize_edges)
@@ -494,6 +548,8 @@ usage(FILE *out)
 		"  --dialog               open a 100x80 dialog transient for the window\n"
 		"  --maximize --fullscreen  ask for that state before mapping\n"
 		"  --move-on-click        start a move grab on a left click\n"
+		"  --cursor               set a 24x20 magenta/cyan pointer image (hotspot 5,7);\n"
+		"                         each left click hides or shows it\n"
 		"  --resize-on-click EDGES  start a resize grab (xdg edge value) on a left click\n"
 		"  --key-log FILE         append the evdev code of each key pressed\n"
 		"  --text-log FILE        append the text each key press types, through the\n"
@@ -559,6 +615,8 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->fullscreen = true;
 		else if (strcmp(a, "--move-on-click") == 0)
 			o->move_on_click = true;
+		else if (strcmp(a, "--cursor") == 0)
+			o->cursor = true;
 		else if (strcmp(a, "--animate") == 0)
 			o->animate = true;
 		else if (strcmp(a, "--protocol-error") == 0)

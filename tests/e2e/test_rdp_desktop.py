@@ -5,7 +5,6 @@ The host screen is captured from Xvfb and compared with the compositor's own
 screenshot; input is typed and clicked into the host window with xdotool and
 must reach the Wayland app.
 """
-import json
 import os
 import socket
 import subprocess
@@ -16,7 +15,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from porthole_test import (WAYLAND_CLIENT, Compositor, TestFailure, check, image_diff,  # noqa: E402
                            run, save_artifact, wait_until)
-from rdp_host import PASSWORD, USER, Host, start  # noqa: E402
+from rdp_host import PASSWORD, USER, Host, first_peer, start  # noqa: E402
 
 KEY_A, KEY_B = 30, 48
 
@@ -51,15 +50,9 @@ def host_matches(host, comp, what, fuzz=2, allowed=0):
         raise TestFailure("%s: %d pixels differ (host shot and diff in artifacts)" % (what, bad))
 
 
-def first_peer(comp):
-    """The first RDP client `porthole peers` lists, or None."""
-    lines = comp.cli("peers").splitlines()
-    return json.loads(lines[0]) if lines else None
-
-
-def test_desktop_pixels_follow_the_compositor(procs):
+def test_desktop_pixels_and_pointer_follow_the_compositor(procs):
     comp, port = start(procs)
-    comp.client([WAYLAND_CLIENT, "--title", "over rdp"])
+    comp.client([WAYLAND_CLIENT, "--title", "over rdp", "--cursor"])
     w = comp.wait_window(lambda w: w["title"] == "over rdp")
     host = Host(procs)
     host.connect(port)
@@ -68,6 +61,9 @@ def test_desktop_pixels_follow_the_compositor(procs):
     # only the damage travels now: move the window and the host follows
     comp.cli("window", str(w["id"]), "move", "400", "300")
     host_matches(host, comp, "the frame after a move")
+    # the app's pointer image is the host's pointer over the app
+    host.xdotool("mousemove", "--window", host.rdp_window(), "450", "350")
+    wait_until(host.shows_test_pointer, 15, 0.2, "the app's pointer image on the host")
     check("logged in as " + USER in comp.read_log(), "no login line in the log")
     comp.stop()
 
@@ -297,7 +293,7 @@ def test_vsock_listener(procs):
 
 
 if __name__ == "__main__":
-    run([test_desktop_pixels_follow_the_compositor, test_animation_paced_by_acknowledgements_ends_exact,
+    run([test_desktop_pixels_and_pointer_follow_the_compositor, test_animation_paced_by_acknowledgements_ends_exact,
          test_codecs_follow_the_client_and_the_config,
          test_wrong_password_is_refused,
          test_repeated_failures_lock_logins_out,

@@ -9,14 +9,13 @@ test plays its part where xfreerdp expects one: it sets WM_STATE and
 _NET_WM_STATE and sends WM_DELETE_WINDOW, through python3-xlib.
 """
 import os
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from porthole_test import (WAYLAND_CLIENT, TestFailure, check, image_diff, run,  # noqa: E402
                            save_artifact, wait_until)
-from rdp_host import Host, start  # noqa: E402
+from rdp_host import Host, first_peer, start  # noqa: E402
 
 from Xlib import X, Xatom  # noqa: E402
 from Xlib import display as xdisplay  # noqa: E402
@@ -364,11 +363,42 @@ def test_exec_starts_only_allowed_programs(procs):
     comp.stop()
 
 
+def test_pointer_image_follows_the_app(procs):
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "pointer", "--width", "200", "--height", "150", "--cursor"])
+    w = comp.wait_window(lambda w: w["title"] == "pointer")
+    comp.cli("window", str(w["id"]), "move", "100", "100")
+    host, hw, _ = connect_app(procs, comp, port)
+    win = host_window(hw, w["id"])
+    wait_geometry(hw, comp, w["id"], "host window in place")
+    x, y, _, _ = hw.geometry(win)
+    host.xdotool("mousemove", "--sync", str(x + 50), str(y + 50))
+
+    try:
+        wait_until(host.shows_test_pointer, 15, 0.2, "the app's pointer image on the host")
+        # the app hides its pointer (a click), then shows the same image again
+        host.xdotool("click", "1")
+        wait_until(lambda: all(p >> 24 == 0 for p in host.pointer_image()[4]), 10, 0.2,
+                   "the hidden pointer on the host")
+        host.xdotool("click", "1")
+        wait_until(host.shows_test_pointer, 10, 0.2, "the app's pointer image back on the host")
+    except TestFailure as e:
+        raise TestFailure("%s; host pointer %dx%d hotspot %d,%d; peer %s" % (
+            (e,) + host.pointer_image()[:4] + (first_peer(comp),)))
+    peer = first_peer(comp)
+    check(peer["pointers_new"] == 1 and peer["pointers_cached"] >= 1,
+          "the image went out %d times, came from the client's cache %d times: want once, then cached" %
+          (peer["pointers_new"], peer["pointers_cached"]))
+    # the output itself carries no pointer: the window's pixels stay the app's
+    wait_pixels(host, hw, comp, w["id"], "window pixels under the pointer")
+    comp.stop()
+
+
 if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
     cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
          test_host_moves_resizes_minimizes_maximizes_and_closes, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_opens_and_closes_on_the_host,
          test_reconnect_brings_every_window_back, test_modes_refuse_the_other_kind_of_client,
-         test_exec_starts_only_allowed_programs]
+         test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app]
     run([c for c in cases if not only or c.__name__ in only])

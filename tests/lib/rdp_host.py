@@ -1,5 +1,6 @@
 """The host side of the RDP tests: an Xvfb screen with xfreerdp on it, and a
 compositor serving RDP on loopback with a password."""
+import json
 import os
 import shutil
 import subprocess
@@ -69,6 +70,24 @@ class Host:
         return subprocess.run(["xdotool"] + list(args), env=self.env, capture_output=True, text=True,
                               timeout=10)
 
+    def pointer_image(self):
+        """The pointer image the host shows now: (width, height, xhot, yhot, ARGB pixels)."""
+        from Xlib import display as xdisplay
+        from Xlib.ext import xfixes  # noqa: F401 (adds xfixes_* to the display)
+        d = xdisplay.Display(self.display)
+        try:
+            d.xfixes_query_version()
+            c = d.xfixes_get_cursor_image(d.screen().root)
+            return c.width, c.height, c.xhot, c.yhot, [p & 0xffffffff for p in c.cursor_image]
+        finally:
+            d.close()
+
+    def shows_test_pointer(self):
+        """Whether the host shows the test client's --cursor image (24x20, hotspot 5,7)."""
+        width, height, xhot, yhot, pixels = self.pointer_image()
+        return ((width, height, xhot, yhot) == (24, 20, 5, 7) and pixels[0] == 0xffff00ff
+                and pixels[19 * 24] == 0xff00c0c0 and pixels[23] >> 24 == 0)
+
     def rdp_window(self):
         r = self.xdotool("search", "--class", "xfreerdp")
         ids = r.stdout.split()
@@ -88,3 +107,9 @@ def start(procs, args=(), xwayland=False):
     return comp, port
 
 
+
+
+def first_peer(comp):
+    """The first RDP client `porthole peers` lists, or None."""
+    lines = comp.cli("peers").splitlines()
+    return json.loads(lines[0]) if lines else None
