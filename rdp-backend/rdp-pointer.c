@@ -206,10 +206,7 @@ rdp_pointer_send(struct rdp_peer *peer, struct rdp_pointer_watch *watch)
 void
 rdp_pointer_send_current(struct rdp_peer *peer)
 {
-	struct rdp_pointer_watch *watch = peer->server->pointer;
-
-	if (watch)
-		rdp_pointer_send(peer, watch);
+	rdp_pointer_send(peer, peer->server->pointer);
 }
 
 /* --- watching the sprite ----------------------------------------------------------- */
@@ -344,6 +341,13 @@ rdp_pointer_send_all(struct rdp_pointer_watch *watch)
 	}
 }
 
+/* @value moved into [0, size): a hotspot must lie on the (possibly cut) image */
+static int
+rdp_pointer_within(int value, int size)
+{
+	return value < 0 ? 0 : value >= size ? size - 1 : value;
+}
+
 static void
 rdp_pointer_update(struct rdp_pointer_watch *watch)
 {
@@ -357,12 +361,8 @@ rdp_pointer_update(struct rdp_pointer_watch *watch)
 	rdp_pointer_watch_sprite(watch, sprite ? sprite->surface : NULL);
 	if (sprite && rdp_pointer_read_sprite(sprite->surface, &pixels, &width, &height)) {
 		kind = RDP_CURSOR_IMAGE;
-		hotspot_x = pointer->hotspot_x < 0        ? 0
-			    : pointer->hotspot_x >= width ? width - 1
-							  : pointer->hotspot_x;
-		hotspot_y = pointer->hotspot_y < 0         ? 0
-			    : pointer->hotspot_y >= height ? height - 1
-							   : pointer->hotspot_y;
+		hotspot_x = rdp_pointer_within(pointer->hotspot_x, width);
+		hotspot_y = rdp_pointer_within(pointer->hotspot_y, height);
 		hash = rdp_pointer_hash(pixels, width, height, hotspot_x, hotspot_y);
 		rdp_pointer_set_hidden_by(watch, NULL);
 	} else if (pointer && !sprite) {
@@ -505,7 +505,7 @@ rdp_pointer_describe(struct rdp_server *server, char *buf, size_t size)
 {
 	struct rdp_pointer_watch *watch = server->pointer;
 
-	if (!watch || watch->kind == RDP_CURSOR_DEFAULT)
+	if (watch->kind == RDP_CURSOR_DEFAULT)
 		return "default";
 	if (watch->kind == RDP_CURSOR_HIDDEN)
 		return "hidden";

@@ -98,9 +98,8 @@ import json, re, sys
 passed = failed = skipped = 0
 # meson prints only stderr of a failing test; TAP tests say why on stdout, so the
 # failing cases and their diagnostics are repeated here for CI logs
-def report(build, t, out):
-    cases = re.findall(r"^not ok\b.*\n(?:#.*\n?)*", out, re.M)
-    text = "".join(cases) if cases else "\n".join(out.splitlines()[-40:])
+def report(build, t, out, failing):
+    text = "".join(failing) if failing else "\n".join(out.splitlines()[-40:])
     print("run-tests: %s / %s failed:\n%s" % (build, t["name"], text.rstrip()), file=sys.stderr)
 for build in sys.argv[1:]:
     try:
@@ -111,8 +110,9 @@ for build in sys.argv[1:]:
     for line in lines:
         t = json.loads(line)
         out = t.get("stdout") or ""
-        if t["result"] not in ("OK", "SKIP") or re.search(r"^not ok", out, re.M):
-            report(build, t, out)
+        failing = re.findall(r"^not ok\b.*\n(?:#.*\n?)*", out, re.M)
+        if failing or t["result"] not in ("OK", "SKIP"):
+            report(build, t, out, failing)
         cases = re.findall(r"^(ok|not ok)\b.*$", out, re.M)
         if not cases:
             if t["result"] == "SKIP":

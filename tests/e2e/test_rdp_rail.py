@@ -373,7 +373,6 @@ def test_pointer_image_follows_the_app(procs):
     wait_geometry(hw, comp, w["id"], "host window in place")
     x, y, _, _ = hw.geometry(win)
     host.xdotool("mousemove", "--sync", str(x + 50), str(y + 50))
-
     try:
         wait_until(host.shows_test_pointer, 15, 0.2, "the app's pointer image on the host")
         # the app hides its pointer (a click), then shows the same image again

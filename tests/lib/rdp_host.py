@@ -107,8 +107,6 @@ def start(procs, args=(), xwayland=False):
     return comp, port
 
 
-
-
 def first_peer(comp):
     """The first RDP client `porthole peers` lists, or None."""
     lines = comp.cli("peers").splitlines()
