@@ -151,6 +151,14 @@ options_parse_rdp_codec(const char *s, enum pc_rdp_codec *out)
 		*out = PC_RDP_CODEC_NSC;
 	else if (strcmp(s, "raw") == 0)
 		*out = PC_RDP_CODEC_RAW;
+	else if (strcmp(s, "planar") == 0)
+		*out = PC_RDP_CODEC_PLANAR;
+	else if (strcmp(s, "progressive") == 0)
+		*out = PC_RDP_CODEC_PROGRESSIVE;
+	else if (strcmp(s, "uncompressed") == 0)
+		*out = PC_RDP_CODEC_UNCOMPRESSED;
+	else if (strcmp(s, "avc420") == 0)
+		*out = PC_RDP_CODEC_AVC420;
 	else
 		return -1;
 	return 0;
@@ -210,10 +218,13 @@ options_print_help(const char *argv0)
 	       "                             TLS identity (default: self-signed, made at start)\n"
 	       "  --rdp-mode=MODE            rail (RemoteApp windows), desktop (the whole\n"
 	       "                             output) or auto (what the client asks; default)\n"
-	       "  --rdp-codec=CODEC          auto (default: the best the client offers,\n"
-	       "                             RemoteFX, then NSCodec, then raw bits),\n"
-	       "                             remotefx, nsc or raw (tests; raw when the client\n"
-	       "                             lacks the one named)\n"
+	       "  --rdp-codec=CODEC          auto (default: the graphics pipeline with planar\n"
+	       "                             when the client offers it, else RemoteFX, then\n"
+	       "                             NSCodec, then raw bits); forced (tests): remotefx,\n"
+	       "                             nsc, raw (SurfaceBits; raw when the client lacks\n"
+	       "                             the one named) or planar, progressive,\n"
+	       "                             uncompressed, avc420 (graphics pipeline; planar\n"
+	       "                             when the client lacks AVC420)\n"
 	       "  --rdp-rail-exec=LIST       commands a RemoteApp client may start, comma-\n"
 	       "                             separated; empty (default): none is started, the\n"
 	       "                             client just shows the windows there are\n"

@@ -27,10 +27,16 @@ enum pc_rdp_mode {
 };
 
 enum pc_rdp_codec {
-	PC_RDP_CODEC_AUTO, /* the best the client offers: RemoteFX, NSCodec, raw */
+	PC_RDP_CODEC_AUTO, /* graphics pipeline (planar) if offered, else RemoteFX, NSCodec, raw */
+	/* SurfaceBits */
 	PC_RDP_CODEC_REMOTEFX,
 	PC_RDP_CODEC_NSC,
 	PC_RDP_CODEC_RAW,
+	/* graphics pipeline (rdpgfx) */
+	PC_RDP_CODEC_PLANAR,
+	PC_RDP_CODEC_PROGRESSIVE,
+	PC_RDP_CODEC_UNCOMPRESSED,
+	PC_RDP_CODEC_AVC420,
 };
 
 struct pc_options {

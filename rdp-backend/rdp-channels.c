@@ -118,12 +118,34 @@ rdp_channels_init(struct rdp_peer *peer)
 	return peer->vcm_event ? 0 : -1;
 }
 
+static void
+rdp_channels_handle_activated(void *data)
+{
+	struct rdp_peer *peer = data;
+
+	peer->activation_idle = NULL;
+	/* The dynamic channel set-up starts at the first check after activation. */
+	if (!WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm)) {
+		weston_log("rdp: virtual channels of %s did not start; dropping it\n",
+			   peer->client->hostname);
+		rdp_peer_destroy(peer);
+	}
+}
+
 void
 rdp_channels_activated(struct rdp_peer *peer)
 {
-	/* The dynamic channel set-up starts at the first check after activation. */
-	if (peer->vcm && !WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm))
-		weston_log("rdp: virtual channels of %s did not start\n", peer->client->hostname);
+	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
+
+	/*
+	 * FreeRDP marks the peer activated only once the activation callback
+	 * returned, and the channel manager starts the set-up only then: check
+	 * once more right after, or a client without static channel traffic
+	 * (desktop mode, no sound) would never get its dynamic channels.
+	 */
+	if (peer->vcm && !peer->activation_idle)
+		peer->activation_idle =
+			wl_event_loop_add_idle(loop, rdp_channels_handle_activated, peer);
 }
 
 void
@@ -133,6 +155,7 @@ rdp_channels_poll_dynamic(struct rdp_peer *peer)
 	    WTSVirtualChannelManagerGetDrdynvcState(peer->vcm) != DRDYNVC_STATE_READY)
 		return;
 	peer->dynamic_channels_ready = true;
+	rdp_gfx_dynamic_ready(peer);
 	rdp_audio_dynamic_ready(peer);
 }
 
@@ -155,6 +178,9 @@ rdp_channels_release(struct rdp_peer *peer)
 	if (peer->tasks.wake_fd >= 0)
 		close(peer->tasks.wake_fd);
 	peer->tasks.wake_fd = -1;
+	if (peer->activation_idle)
+		wl_event_source_remove(peer->activation_idle);
+	peer->activation_idle = NULL;
 	if (peer->vcm_event)
 		wl_event_source_remove(peer->vcm_event);
 	peer->vcm_event = NULL;

@@ -1,8 +1,9 @@
 /*
  * Graphics: after each repaint, the damage read back from the first output goes
- * to the peer as SurfaceBits between frame markers: RemoteFX, NSCodec (set up
+ * to the peer, through the graphics pipeline (rdp-gfx.c) when the client offers
+ * it, else as SurfaceBits between frame markers: RemoteFX, NSCodec (set up
  * lossless) or raw bits, the best the client offers unless --rdp-codec says;
- * paced by the client's frame acknowledgements.
+ * paced by the client's frame acknowledgements either way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -138,12 +139,20 @@ rdp_graphics_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int wi
 	free(messages);
 }
 
+uint32_t
+rdp_graphics_frames_in_flight_max(struct rdp_peer *peer)
+{
+	if (peer->gfx)
+		return rdp_gfx_frames_in_flight_max(peer);
+	return freerdp_settings_get_uint32(peer->client->context->settings,
+					   FreeRDP_FrameAcknowledge);
+}
+
 /* Whether the client still has as many frames in flight as it said it can take. */
 static bool
 rdp_graphics_client_busy(struct rdp_peer *peer)
 {
-	UINT32 limit = freerdp_settings_get_uint32(peer->client->context->settings,
-						   FreeRDP_FrameAcknowledge);
+	uint32_t limit = rdp_graphics_frames_in_flight_max(peer);
 
 	return limit > 0 && peer->frame_id - peer->frame_acked >= limit;
 }
@@ -161,6 +170,15 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
 		return;
 	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
+	if (rdp_gfx_ready(peer)) {
+		if (rdp_gfx_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,
+				       &peer->pending_damage) < 0)
+			weston_log("rdp: a frame for %s could not be sent\n",
+				   peer->client->hostname);
+		pixman_region32_clear(&peer->pending_damage);
+		peer->frames_sent++;
+		return;
+	}
 	boxes = pixman_region32_rectangles(&peer->pending_damage, &n);
 	marker.frameAction = SURFACECMD_FRAMEACTION_BEGIN;
 	marker.frameId = ++peer->frame_id;
@@ -201,15 +219,21 @@ rdp_graphics_handle_damage(void *data, void *damage_region)
 	rdp_graphics_send_pending(peer);
 }
 
+void
+rdp_graphics_frame_acknowledged(struct rdp_peer *peer, uint32_t frame_id)
+{
+	peer->frame_acked = frame_id;
+	if (peer->activated && !peer->output_suppressed && !rdp_graphics_client_busy(peer))
+		rdp_graphics_send_pending(peer);
+}
+
 static BOOL
 rdp_graphics_handle_frame_acknowledge(rdpContext *context, UINT32 frame_id)
 {
 	struct rdp_peer *peer = ((struct rdp_peer_context *)context)->peer;
 
 	/* 0xFFFFFFFF: the client suspended acknowledgements; treat it as caught up */
-	peer->frame_acked = frame_id == 0xffffffff ? peer->frame_id : frame_id;
-	if (peer->activated && !peer->output_suppressed && !rdp_graphics_client_busy(peer))
-		rdp_graphics_send_pending(peer);
+	rdp_graphics_frame_acknowledged(peer, frame_id == 0xffffffff ? peer->frame_id : frame_id);
 	return TRUE;
 }
 
@@ -246,6 +270,8 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 
 	if (!output)
 		return;
+	if (rdp_gfx_ready(peer) && rdp_gfx_reset_surface(peer, output->width, output->height) < 0)
+		rdp_gfx_abandon(peer, "its surface could not be made");
 	peer->capture = damage_capture_create(output);
 	if (!peer->capture) {
 		weston_log("rdp: cannot read back the output for %s\n", peer->client->hostname);
@@ -271,6 +297,14 @@ rdp_graphics_codec_name(enum pc_rdp_codec codec)
 		return "nsc";
 	case PC_RDP_CODEC_RAW:
 		return "raw";
+	case PC_RDP_CODEC_PLANAR:
+		return "planar";
+	case PC_RDP_CODEC_PROGRESSIVE:
+		return "progressive";
+	case PC_RDP_CODEC_UNCOMPRESSED:
+		return "uncompressed";
+	case PC_RDP_CODEC_AVC420:
+		return "avc420";
 	case PC_RDP_CODEC_AUTO:
 		break;
 	}
@@ -278,14 +312,14 @@ rdp_graphics_codec_name(enum pc_rdp_codec codec)
 }
 
 void
-rdp_graphics_choose_codec(struct rdp_peer *peer)
+rdp_graphics_choose_surface_codec(struct rdp_peer *peer)
 {
 	rdpSettings *settings = peer->client->context->settings;
 	bool remotefx = freerdp_settings_get_bool(settings, FreeRDP_RemoteFxCodec);
 	bool nsc = freerdp_settings_get_bool(settings, FreeRDP_NSCodec);
 	enum pc_rdp_codec wanted = peer->server->codec;
 
-	if (wanted == PC_RDP_CODEC_AUTO)
+	if (wanted == PC_RDP_CODEC_AUTO || rdp_gfx_codec_is_pipeline(wanted))
 		peer->codec = remotefx ? PC_RDP_CODEC_REMOTEFX
 			      : nsc    ? PC_RDP_CODEC_NSC
 				       : PC_RDP_CODEC_RAW;
@@ -300,9 +334,35 @@ rdp_graphics_choose_codec(struct rdp_peer *peer)
 }
 
 void
+rdp_graphics_choose_codec(struct rdp_peer *peer)
+{
+	bool pipeline = freerdp_settings_get_bool(peer->client->context->settings,
+						  FreeRDP_SupportGraphicsPipeline);
+	enum pc_rdp_codec wanted = peer->server->codec;
+
+	/* a re-activation keeps the pipeline it has */
+	if (peer->gfx)
+		return;
+	if (pipeline && wanted == PC_RDP_CODEC_AUTO) {
+		/* lossless and cheap on UI content; the link is local */
+		peer->codec = PC_RDP_CODEC_PLANAR;
+	} else if (pipeline && rdp_gfx_codec_is_pipeline(wanted)) {
+		peer->codec = wanted;
+	} else {
+		if (rdp_gfx_codec_is_pipeline(wanted))
+			weston_log(
+				"rdp: %s does not offer the graphics pipeline (--rdp-codec=%s)\n",
+				peer->client->hostname, rdp_graphics_codec_name(wanted));
+		rdp_graphics_choose_surface_codec(peer);
+		return;
+	}
+	rdp_gfx_prepare(peer);
+}
+
+void
 rdp_graphics_start(struct rdp_peer *peer)
 {
-	if (peer->graphics_held)
+	if (peer->graphics_held || rdp_gfx_holds_graphics(peer))
 		return;
 	if (!peer->capture) {
 		rdp_graphics_start_capture(peer);
@@ -337,6 +397,8 @@ rdp_graphics_init(struct rdp_peer *peer)
 void
 rdp_graphics_release(struct rdp_peer *peer)
 {
+	rdp_gfx_destroy(peer->gfx);
+	peer->gfx = NULL;
 	if (peer->capture_idle)
 		wl_event_source_remove(peer->capture_idle);
 	peer->capture_idle = NULL;

@@ -33,6 +33,7 @@ struct rdp_peer;
 struct rdp_rail;
 struct rdp_audio;
 struct rdp_pointer_watch;
+struct rdp_gfx;
 
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
 typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
@@ -94,6 +95,7 @@ struct rdp_peer {
 	/* virtual channels (rdp-channels.c) */
 	HANDLE vcm;
 	struct wl_event_source *vcm_event;
+	struct wl_event_source *activation_idle; /* the first channel check after activation */
 	struct rdp_task_queue tasks;
 	struct rdp_rail *rail;   /* NULL in desktop mode */
 	struct rdp_audio *audio; /* NULL without an audio bridge */
@@ -104,6 +106,7 @@ struct rdp_peer {
 	struct wl_listener capture_destroy_listener;
 	struct wl_event_source *capture_idle;
 	enum pc_rdp_codec codec; /* chosen at activation: never AUTO */
+	struct rdp_gfx *gfx;     /* the graphics pipeline, when the codec is one of its */
 	NSC_CONTEXT *nsc;
 	RFX_CONTEXT *rfx;
 	wStream *encode_stream;
@@ -143,10 +146,49 @@ void rdp_graphics_release(struct rdp_peer *peer);
 /** At activation: the codec, from what the client offers and --rdp-codec. */
 void rdp_graphics_choose_codec(struct rdp_peer *peer);
 
+/** The best SurfaceBits codec the client offers (or the one --rdp-codec names). */
+void rdp_graphics_choose_surface_codec(struct rdp_peer *peer);
+
+/** The client has shown the frame @frame_id (SurfaceBits or graphics pipeline). */
+void rdp_graphics_frame_acknowledged(struct rdp_peer *peer, uint32_t frame_id);
+
+/** How many frames may be unacknowledged before the client counts as behind; 0: any. */
+uint32_t rdp_graphics_frames_in_flight_max(struct rdp_peer *peer);
+
 const char *rdp_graphics_codec_name(enum pc_rdp_codec codec);
 
 /** Starts sending the first output: everything once, then each repaint's damage. */
 void rdp_graphics_start(struct rdp_peer *peer);
+
+/* rdp-gfx.c */
+bool rdp_gfx_codec_is_pipeline(enum pc_rdp_codec codec);
+
+/** At activation, for a pipeline codec: graphics wait until the channel is up or given up. */
+void rdp_gfx_prepare(struct rdp_peer *peer);
+
+/** Dynamic channels are ready: opens the pipeline's channel if prepared. */
+void rdp_gfx_dynamic_ready(struct rdp_peer *peer);
+
+/** Stops the channel and its thread; the peer's tasks may still be queued. */
+void rdp_gfx_destroy(struct rdp_gfx *gfx);
+
+/** Drops the pipeline (logging @why): SurfaceBits from now on. */
+void rdp_gfx_abandon(struct rdp_peer *peer, const char *why);
+
+/** Capabilities are confirmed: frames go through the pipeline. */
+bool rdp_gfx_ready(struct rdp_peer *peer);
+
+/** The pipeline is being set up: nothing may be drawn yet. */
+bool rdp_gfx_holds_graphics(struct rdp_peer *peer);
+
+uint32_t rdp_gfx_frames_in_flight_max(struct rdp_peer *peer);
+
+/** A new surface of that size for the output (at the start, and when the output changes). */
+int rdp_gfx_reset_surface(struct rdp_peer *peer, int width, int height);
+
+/** One frame: the damaged parts of @pixels (the whole output) between StartFrame and EndFrame. */
+int rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
+		       int height, int stride, pixman_region32_t *damage);
 
 /* rdp-channels.c */
 int rdp_channels_init(struct rdp_peer *peer);

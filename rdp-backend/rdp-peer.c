@@ -201,7 +201,7 @@ rdp_peer_configure(struct rdp_peer *peer)
 }
 
 static void
-rdp_peer_set_capabilities(rdpSettings *settings)
+rdp_peer_set_capabilities(rdpSettings *settings, enum pc_rdp_codec codec)
 {
 	freerdp_settings_set_uint32(settings, FreeRDP_OsMajorType, OSMAJORTYPE_UNIX);
 	freerdp_settings_set_uint32(settings, FreeRDP_OsMinorType, OSMINORTYPE_PSEUDO_XSERVER);
@@ -211,7 +211,9 @@ rdp_peer_set_capabilities(rdpSettings *settings)
 	freerdp_settings_set_bool(settings, FreeRDP_NSCodec, TRUE);
 	/* offered; what stays set after the capability exchange is what the client has too */
 	freerdp_settings_set_bool(settings, FreeRDP_RemoteFxCodec, TRUE);
-	freerdp_settings_set_bool(settings, FreeRDP_SupportGraphicsPipeline, FALSE);
+	/* cleared by FreeRDP when the client does not offer it */
+	freerdp_settings_set_bool(settings, FreeRDP_SupportGraphicsPipeline,
+				  codec == PC_RDP_CODEC_AUTO || rdp_gfx_codec_is_pipeline(codec));
 	freerdp_settings_set_bool(settings, FreeRDP_FrameMarkerCommandEnabled, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_SurfaceFrameMarkerEnabled, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_HasExtendedMouseEvent, TRUE);
@@ -254,7 +256,7 @@ rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 	((struct rdp_peer_context *)client->context)->peer = peer;
 	if (rdp_peer_configure(peer) < 0 || !client->Initialize(client))
 		goto err;
-	rdp_peer_set_capabilities(client->context->settings);
+	rdp_peer_set_capabilities(client->context->settings, server->codec);
 	client->PostConnect = rdp_peer_handle_post_connect;
 	client->Activate = rdp_peer_handle_activate;
 	client->context->update->SuppressOutput = rdp_peer_handle_suppress_output;

@@ -405,7 +405,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			freerdp_settings_get_uint32(settings, FreeRDP_KeyboardLayout),
 			(unsigned long long)peer->frames_sent,
 			(unsigned long long)peer->frames_held, peer->frame_id, peer->frame_acked,
-			freerdp_settings_get_uint32(settings, FreeRDP_FrameAcknowledge),
+			rdp_graphics_frames_in_flight_max(peer),
 			(unsigned long long)peer->bytes_sent, pointer,
 			(unsigned long long)peer->pointers_new,
 			(unsigned long long)peer->pointers_cached);

@@ -71,7 +71,8 @@ connect_usage(FILE *out)
 		"\n"
 		"Starts xfreerdp on $DISPLAY against the booted system distro: RemoteApp (each\n"
 		"app window its own host window), this boot's user, password and certificate\n"
-		"fingerprint, sound and microphone through the host's PulseAudio, clipboard on.\n"
+		"fingerprint, sound and microphone through the host's PulseAudio, clipboard on,\n"
+		"graphics through the RDP graphics pipeline.\n"
 		"\n"
 		"  --desktop    the whole desktop in one window instead of RemoteApp\n"
 		"  --no-sound   no sound or microphone redirection\n"
@@ -170,6 +171,8 @@ connect_main(int argc, char *argv[])
 	args[n++] = cert_arg;
 	args[n++] = "/bpp:32";
 	args[n++] = "+clipboard";
+	/* the graphics pipeline: planar, lossless and lighter than raw SurfaceBits */
+	args[n++] = "/gfx";
 	args[n++] = desktop ? "/dynamic-resolution" : "/app:porthole";
 	if (sound && !print && !connect_host_has_pulseaudio()) {
 		fprintf(stderr, "porthole connect: no PulseAudio answers on the host (`pactl info` "

@@ -12,7 +12,8 @@ side by side: porthole-compositor --rdp-listen and Debian's
              last byte of the update that follows it, seen by a loopback relay the
              client connects through (the same relay for both servers)
 
-Usage: bench_rdp.py [--frames N] [--idle SECONDS] [--lines N] [--client-flags "/nsc ..."]
+Usage: bench_rdp.py [--frames N] [--idle SECONDS] [--lines N] [--client-flags "/gfx ..."]
+                    [--porthole-args "--rdp-codec=..."]
 """
 import argparse
 import os
@@ -116,16 +117,16 @@ def percentile(values, p):
 
 
 class Rig:
-    def __init__(self, kind, client_flags):
+    def __init__(self, kind, client_flags, porthole_args=""):
         self.procs = []
         self.displayfd = None
         try:
-            self.start(kind, client_flags)
+            self.start(kind, client_flags, porthole_args)
         except BaseException:
             self.stop()  # nothing of a failed start outlives it
             raise
 
-    def start(self, kind, client_flags):
+    def start(self, kind, client_flags, porthole_args):
         self.kind = kind
         self.tmp = tempfile.mkdtemp(prefix="porthole-benchrdp-")
         os.chmod(self.tmp, 0o700)
@@ -139,7 +140,7 @@ class Rig:
             os.chmod(pw, 0o600)
             argv = [COMPOSITOR, "--socket=wayland-bench", "--width=%d" % W, "--height=%d" % H,
                     "--rdp-listen=tcp:127.0.0.1:%d" % self.port, "--rdp-user=bench",
-                    "--rdp-password-file=" + pw]
+                    "--rdp-password-file=" + pw] + porthole_args.split()
         else:
             cert, key = os.path.join(self.tmp, "c.pem"), os.path.join(self.tmp, "k.pem")
             subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
@@ -249,17 +250,20 @@ def main():
     ap.add_argument("--idle", type=float, default=30.0)
     ap.add_argument("--lines", type=int, default=200, help="commits in the latency workload")
     ap.add_argument("--client-flags", default="", help="extra xfreerdp flags for both servers")
+    ap.add_argument("--porthole-args", default="",
+                    help="extra porthole-compositor options (e.g. --rdp-codec=avc420)")
     args = ap.parse_args()
     for tool in ("weston", "xfreerdp", "Xvfb", "ss", "openssl"):
         if not shutil.which(tool):
             sys.exit("%s is missing; run scripts/install-deps.sh" % tool)
 
-    print("== RDP desktop mode, %dx%d, xfreerdp %s, %d frames" % (W, H, args.client_flags or "(defaults)", args.frames))
+    print("== RDP desktop mode, %dx%d, xfreerdp %s, porthole %s, %d frames" % (
+        W, H, args.client_flags or "(defaults)", args.porthole_args or "(defaults)", args.frames))
     print("  %-15s %-9s %8s %12s %14s" % ("workload", "server", "fps", "cpu ms/frame", "bytes/frame"))
     results = {}
     for band, name in ((0, "full window"), (16, "terminal line")):
         for kind in ("porthole", "weston"):
-            rig = Rig(kind, args.client_flags)
+            rig = Rig(kind, args.client_flags, args.porthole_args)
             try:
                 results[(name, kind)] = rig.animate(args.frames, band)
             finally:
@@ -273,7 +277,7 @@ def main():
           % args.lines)
     lat = {}
     for kind in ("porthole", "weston"):
-        rig = Rig(kind, args.client_flags)
+        rig = Rig(kind, args.client_flags, args.porthole_args)
         try:
             values, missed = rig.latency(args.lines, 100)
         finally:
@@ -286,7 +290,7 @@ def main():
                                                ratio(lat["porthole"][1], lat["weston"][1])))
     print("\n== idle %.0f s with a mapped, unchanging window" % args.idle)
     for kind in ("porthole", "weston"):
-        rig = Rig(kind, args.client_flags)
+        rig = Rig(kind, args.client_flags, args.porthole_args)
         try:
             cpu, wire = rig.idle(args.idle)
         finally:

@@ -118,6 +118,41 @@ def test_codecs_follow_the_client_and_the_config(procs):
     comp.stop()
 
 
+def test_graphics_pipeline_codecs(procs):
+    """A client that offers the graphics pipeline (/gfx) gets planar; the others when the config says."""
+    cases = [(None, "planar", 2, 0), ("progressive", "progressive", 24, 640 * 480 // 100),
+             ("uncompressed", "uncompressed", 2, 0), ("avc420", "avc420", 40, 640 * 480 // 20)]
+    for forced, codec, fuzz, allowed in cases:
+        comp, port = start(procs, ["--rdp-codec=" + forced] if forced else [])
+        comp.client([WAYLAND_CLIENT, "--title", "pipeline"])
+        w = comp.wait_window(lambda w: w["title"] == "pipeline")
+        host = Host(procs)
+        host.connect(port, extra=["/gfx:avc420" if codec == "avc420" else "/gfx"])
+        try:
+            wait_until(lambda: "uses the graphics pipeline" in comp.read_log(), 20,
+                       what="the graphics pipeline set up (%s)" % codec)
+        except TestFailure as e:
+            raise TestFailure("%s; log tail:\n%s" % (e, comp.read_log()[-2000:]))
+        peer = first_peer(comp)
+        check(peer["codec"] == codec, "codec %s, expected %s" % (peer["codec"], codec))
+        host_matches(host, comp, "the desktop through the pipeline (%s)" % codec, fuzz, allowed)
+        comp.cli("window", str(w["id"]), "move", "300", "200")
+        host_matches(host, comp, "pipeline damage after a move (%s)" % codec, fuzz, allowed)
+        peer = first_peer(comp)
+        print("# %s: %d frames, %d bytes" % (codec, peer["frames_sent"], peer["bytes_sent"]), flush=True)
+        check(peer["frame_acked"] >= peer["frame_id"] - 2, "pipeline frames are not acknowledged")
+        procs.stop(host.client)
+        comp.stop()
+    # forced onto a client without the pipeline: the best SurfaceBits codec
+    comp, port = start(procs, ["--rdp-codec=planar"])
+    host = Host(procs)
+    host.connect(port)
+    wait_until(lambda: "does not offer the graphics pipeline (--rdp-codec=planar)" in comp.read_log(), 20,
+               what="SurfaceBits for a client without the pipeline")
+    host_matches(host, comp, "the desktop in SurfaceBits")
+    comp.stop()
+
+
 def test_wrong_password_is_refused(procs):
     comp, port = start(procs)
     comp.client([WAYLAND_CLIENT, "--title", "secret"])
@@ -293,11 +328,13 @@ def test_vsock_listener(procs):
 
 
 if __name__ == "__main__":
-    run([test_desktop_pixels_and_pointer_follow_the_compositor, test_animation_paced_by_acknowledgements_ends_exact,
-         test_codecs_follow_the_client_and_the_config,
+    only = sys.argv[1:]  # case names, to run a few while debugging
+    cases = [test_desktop_pixels_and_pointer_follow_the_compositor, test_animation_paced_by_acknowledgements_ends_exact,
+         test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
          test_wrong_password_is_refused,
          test_repeated_failures_lock_logins_out,
          test_typing_and_clicking_through_the_host, test_client_layout_and_lock_keys,
          test_garbage_and_reconnect,
          test_unix_socket_without_credentials, test_inherited_fd_needs_credentials,
-         test_vsock_listener])
+         test_vsock_listener]
+    run([c for c in cases if not only or c.__name__ in only])

@@ -96,11 +96,11 @@ class HostWindows:
         self.d.sync()
 
 
-def connect_app(procs, comp, port):
+def connect_app(procs, comp, port, extra=()):
     host = Host(procs)
     hw = HostWindows(host)
     hw.advertise_ewmh()
-    client = host.connect(port, app="porthole")
+    client = host.connect(port, app="porthole", extra=extra)
     wait_until(lambda: "RemoteApp client ready" in comp.read_log() or client.poll() is not None, 30,
                what="the RemoteApp client to get ready")
     check(client.poll() is None, "xfreerdp /app: exited: %s" % host.client_log()[-1500:])
@@ -312,7 +312,7 @@ def test_gtk_context_menu_opens_and_closes_on_the_host(procs):
     comp.stop()
 
 
-def test_reconnect_brings_every_window_back(procs):
+def test_reconnect_brings_every_window_back_through_the_pipeline(procs):
     comp, port = start(procs, xwayland=True)
     comp.client([WAYLAND_CLIENT, "--title", "one", "--width", "150", "--height", "100"])
     one = comp.wait_window(lambda w: w["title"] == "one")
@@ -324,7 +324,9 @@ def test_reconnect_brings_every_window_back(procs):
         host_window(hw, w["id"])
     procs.stop(client)
     wait_until(lambda: not hw.all(), 10, what="the host windows to go with the client")
-    host2, hw2, _ = connect_app(procs, comp, port)
+    # back with the graphics pipeline this time: the windows are drawn from its surface
+    host2, hw2, _ = connect_app(procs, comp, port, extra=["/gfx"])
+    wait_until(lambda: "uses the graphics pipeline" in comp.read_log(), 20, what="the graphics pipeline")
     for w in (one, two):
         host_window(hw2, w["id"])
         wait_geometry(hw2, comp, w["id"], "window %s back in place" % w["title"])
@@ -398,6 +400,6 @@ if __name__ == "__main__":
     cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
          test_host_moves_resizes_minimizes_maximizes_and_closes, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_opens_and_closes_on_the_host,
-         test_reconnect_brings_every_window_back, test_modes_refuse_the_other_kind_of_client,
+         test_reconnect_brings_every_window_back_through_the_pipeline, test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app]
     run([c for c in cases if not only or c.__name__ in only])

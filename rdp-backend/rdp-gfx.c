@@ -1,0 +1,629 @@
+/*
+ * The graphics pipeline (MS-RDPEGFX) for clients that offer it: one surface the
+ * size of the first output, mapped to it, updated between StartFrame and
+ * EndFrame with planar (lossless; the default), progressive, uncompressed or
+ * AVC420 commands. The channel is dynamic, so it opens only after the
+ * activation: until the client has confirmed capabilities (or the channel was
+ * given up on, and SurfaceBits take over), the peer's graphics are held.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <freerdp/channels/rdpgfx.h>
+#include <freerdp/codec/color.h>
+#include <freerdp/codec/h264.h>
+#include <freerdp/codec/planar.h>
+#include <freerdp/codec/progressive.h>
+#include <freerdp/codec/region.h>
+#include <freerdp/server/rdpgfx.h>
+#include <libweston/libweston.h>
+#include <winpr/crt.h>
+
+#include "compositor-internal.h"
+#include "rdp-internal.h"
+
+#define RDP_GFX_SURFACE_ID 1
+/* a client that offered the pipeline but has not used it by then gets SurfaceBits */
+#define RDP_GFX_OPEN_TIMEOUT_MS 5000
+#define RDP_GFX_MAX_CAPSETS 16
+/* frames sent but not acknowledged before the client counts as behind */
+#define RDP_GFX_FRAMES_IN_FLIGHT 2
+
+struct rdp_gfx {
+	struct rdp_peer *peer;
+	RdpgfxServerContext *context;
+	struct wl_event_source *open_timer;
+	bool opened;
+	bool ready; /* capabilities confirmed: surfaces and frames may go */
+	bool surface_created;
+	bool acks_suspended; /* the client said it sends no more acknowledgements */
+	uint32_t version;    /* the capability set confirmed */
+	int width, height;   /* of the surface */
+	BITMAP_PLANAR_CONTEXT *planar;
+	PROGRESSIVE_CONTEXT *progressive;
+	H264_CONTEXT *h264;
+	BYTE *flip; /* a damaged box upside down, for the planar encoder */
+	size_t flip_size;
+};
+
+/* What the channel thread hands to the compositor's thread. */
+struct rdp_gfx_caps {
+	UINT16 count;
+	RDPGFX_CAPSET sets[RDP_GFX_MAX_CAPSETS];
+};
+
+struct rdp_gfx_ack {
+	UINT32 frame_id;
+	UINT32 queue_depth;
+};
+
+bool
+rdp_gfx_codec_is_pipeline(enum pc_rdp_codec codec)
+{
+	return codec == PC_RDP_CODEC_PLANAR || codec == PC_RDP_CODEC_PROGRESSIVE ||
+	       codec == PC_RDP_CODEC_UNCOMPRESSED || codec == PC_RDP_CODEC_AVC420;
+}
+
+static void
+rdp_gfx_free_encoders(struct rdp_gfx *gfx)
+{
+	if (gfx->planar)
+		freerdp_bitmap_planar_context_free(gfx->planar);
+	gfx->planar = NULL;
+	if (gfx->progressive)
+		progressive_context_free(gfx->progressive);
+	gfx->progressive = NULL;
+	if (gfx->h264) {
+		/*
+		 * FreeRDP 2.11 frees the YUV planes the encoder converts each
+		 * frame into only when their size changes, never at the end.
+		 */
+		for (int i = 0; i < 3; i++) {
+			_aligned_free(gfx->h264->pYUVData[i]);
+			gfx->h264->pYUVData[i] = NULL;
+		}
+		h264_context_free(gfx->h264);
+	}
+	gfx->h264 = NULL;
+}
+
+void
+rdp_gfx_destroy(struct rdp_gfx *gfx)
+{
+	if (!gfx)
+		return;
+	if (gfx->open_timer)
+		wl_event_source_remove(gfx->open_timer);
+	if (gfx->context) {
+		/* stops the channel's thread; what it posted meanwhile finds no gfx */
+		if (gfx->opened)
+			gfx->context->Close(gfx->context);
+		rdpgfx_server_context_free(gfx->context);
+	}
+	rdp_gfx_free_encoders(gfx);
+	free(gfx->flip);
+	free(gfx);
+}
+
+void
+rdp_gfx_abandon(struct rdp_peer *peer, const char *why)
+{
+	weston_log("rdp: no graphics pipeline for %s (%s); SurfaceBits instead\n",
+		   peer->client->hostname, why);
+	rdp_gfx_destroy(peer->gfx);
+	peer->gfx = NULL;
+	rdp_graphics_choose_surface_codec(peer);
+}
+
+/* The pipeline is not coming: what was held goes as SurfaceBits. */
+static void
+rdp_gfx_give_up(struct rdp_peer *peer, const char *why)
+{
+	rdp_gfx_abandon(peer, why);
+	rdp_graphics_start(peer);
+}
+
+static int
+rdp_gfx_handle_open_timeout(void *data)
+{
+	struct rdp_peer *peer = data;
+
+	peer->gfx->open_timer = NULL;
+	rdp_gfx_give_up(peer, "it advertised no capabilities in time");
+	return 0;
+}
+
+static bool
+rdp_gfx_version_allows_avc420(const RDPGFX_CAPSET *set)
+{
+	if (set->version == RDPGFX_CAPVERSION_8)
+		return false;
+	if (set->version == RDPGFX_CAPVERSION_81)
+		return set->flags & RDPGFX_CAPS_FLAG_AVC420_ENABLED;
+	return !(set->flags & RDPGFX_CAPS_FLAG_AVC_DISABLED);
+}
+
+static const char *
+rdp_gfx_version_name(uint32_t version, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u.%u", (version >> 16) & 0xffff, (version >> 8) & 0xff);
+	return buf;
+}
+
+/*
+ * The newest capability set the client advertised; when AVC420 is wanted, the
+ * newest that allows it, if any does.
+ */
+static const RDPGFX_CAPSET *
+rdp_gfx_pick_capset(const struct rdp_gfx_caps *caps, bool want_avc420)
+{
+	const RDPGFX_CAPSET *best = NULL, *best_avc = NULL;
+
+	for (UINT16 i = 0; i < caps->count; i++) {
+		const RDPGFX_CAPSET *set = &caps->sets[i];
+
+		if (!best || set->version > best->version)
+			best = set;
+		if (rdp_gfx_version_allows_avc420(set) &&
+		    (!best_avc || set->version > best_avc->version))
+			best_avc = set;
+	}
+	return want_avc420 && best_avc ? best_avc : best;
+}
+
+static bool
+rdp_gfx_create_encoder(struct rdp_gfx *gfx, enum pc_rdp_codec codec)
+{
+	switch (codec) {
+	case PC_RDP_CODEC_PLANAR:
+		/* sized for the whole surface at the first reset */
+		gfx->planar = freerdp_bitmap_planar_context_new(
+			PLANAR_FORMAT_HEADER_RLE | PLANAR_FORMAT_HEADER_NA, 64, 64);
+		return gfx->planar != NULL;
+	case PC_RDP_CODEC_PROGRESSIVE:
+		gfx->progressive = progressive_context_new(TRUE);
+		return gfx->progressive != NULL;
+	case PC_RDP_CODEC_AVC420:
+		gfx->h264 = h264_context_new(TRUE);
+		return gfx->h264 != NULL;
+	default:
+		return true;
+	}
+}
+
+static void
+rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+	const struct rdp_gfx_caps *caps = payload;
+	const RDPGFX_CAPSET *picked;
+	RDPGFX_CAPSET confirmed;
+	RDPGFX_CAPS_CONFIRM_PDU confirm = {.capsSet = &confirmed};
+	bool avc420;
+	char version[16];
+
+	if (!gfx || gfx->ready)
+		return;
+	picked = rdp_gfx_pick_capset(caps, peer->codec == PC_RDP_CODEC_AVC420);
+	if (!picked) {
+		rdp_gfx_give_up(peer, "it advertised no capability set");
+		return;
+	}
+	avc420 = peer->codec == PC_RDP_CODEC_AVC420 && rdp_gfx_version_allows_avc420(picked);
+	if (peer->codec == PC_RDP_CODEC_AVC420 && !avc420) {
+		weston_log("rdp: %s does not offer avc420 (--rdp-codec); sending planar\n",
+			   peer->client->hostname);
+		peer->codec = PC_RDP_CODEC_PLANAR;
+	}
+	if (!rdp_gfx_create_encoder(gfx, peer->codec)) {
+		rdp_gfx_give_up(peer, "its encoder could not be set up");
+		return;
+	}
+	confirmed = *picked;
+	/* what the server will send: AVC only when that is the codec */
+	if (confirmed.version == RDPGFX_CAPVERSION_81 && !avc420)
+		confirmed.flags &= ~RDPGFX_CAPS_FLAG_AVC420_ENABLED;
+	else if (confirmed.version >= RDPGFX_CAPVERSION_10 && !avc420)
+		confirmed.flags |= RDPGFX_CAPS_FLAG_AVC_DISABLED;
+	if (gfx->context->CapsConfirm(gfx->context, &confirm) != CHANNEL_RC_OK) {
+		rdp_gfx_give_up(peer, "the capability confirm could not be sent");
+		return;
+	}
+	gfx->version = confirmed.version;
+	gfx->ready = true;
+	if (gfx->open_timer)
+		wl_event_source_remove(gfx->open_timer);
+	gfx->open_timer = NULL;
+	weston_log("rdp: %s uses the graphics pipeline %s with %s\n", peer->client->hostname,
+		   rdp_gfx_version_name(gfx->version, version, sizeof version),
+		   rdp_graphics_codec_name(peer->codec));
+	rdp_graphics_start(peer);
+}
+
+static UINT
+rdp_gfx_on_caps_advertise(RdpgfxServerContext *context, const RDPGFX_CAPS_ADVERTISE_PDU *advertise)
+{
+	struct rdp_peer *peer = context->custom;
+	struct rdp_gfx_caps caps = {0};
+
+	for (UINT16 i = 0; i < advertise->capsSetCount && caps.count < RDP_GFX_MAX_CAPSETS; i++)
+		caps.sets[caps.count++] = advertise->capsSets[i];
+	return rdp_peer_post(peer, rdp_gfx_run_caps, &caps, sizeof caps) ? CHANNEL_RC_OK
+									 : CHANNEL_RC_NO_MEMORY;
+}
+
+static void
+rdp_gfx_run_ack(struct rdp_peer *peer, void *payload)
+{
+	const struct rdp_gfx_ack *ack = payload;
+
+	if (!peer->gfx)
+		return;
+	peer->gfx->acks_suspended = ack->queue_depth == SUSPEND_FRAME_ACKNOWLEDGEMENT;
+	rdp_graphics_frame_acknowledged(peer,
+					peer->gfx->acks_suspended ? peer->frame_id : ack->frame_id);
+}
+
+static UINT
+rdp_gfx_on_frame_acknowledge(RdpgfxServerContext *context,
+			     const RDPGFX_FRAME_ACKNOWLEDGE_PDU *frame_acknowledge)
+{
+	struct rdp_peer *peer = context->custom;
+	struct rdp_gfx_ack ack = {
+		.frame_id = frame_acknowledge->frameId,
+		.queue_depth = frame_acknowledge->queueDepth,
+	};
+
+	return rdp_peer_post(peer, rdp_gfx_run_ack, &ack, sizeof ack) ? CHANNEL_RC_OK
+								      : CHANNEL_RC_NO_MEMORY;
+}
+
+void
+rdp_gfx_prepare(struct rdp_peer *peer)
+{
+	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
+	struct rdp_gfx *gfx;
+
+	if (peer->gfx || !rdp_gfx_codec_is_pipeline(peer->codec))
+		return;
+	gfx = calloc(1, sizeof *gfx);
+	if (!gfx) {
+		rdp_graphics_choose_surface_codec(peer);
+		return;
+	}
+	gfx->peer = peer;
+	gfx->open_timer = wl_event_loop_add_timer(loop, rdp_gfx_handle_open_timeout, peer);
+	if (gfx->open_timer)
+		wl_event_source_timer_update(gfx->open_timer, RDP_GFX_OPEN_TIMEOUT_MS);
+	peer->gfx = gfx;
+	/* dynamic channels may be up already (a re-activation) */
+	if (peer->dynamic_channels_ready)
+		rdp_gfx_dynamic_ready(peer);
+}
+
+void
+rdp_gfx_dynamic_ready(struct rdp_peer *peer)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+
+	if (!gfx || gfx->context)
+		return;
+	gfx->context = rdpgfx_server_context_new(peer->vcm);
+	if (!gfx->context) {
+		rdp_gfx_give_up(peer, "out of memory");
+		return;
+	}
+	gfx->context->custom = peer;
+	gfx->context->rdpcontext = peer->client->context;
+	gfx->context->CapsAdvertise = rdp_gfx_on_caps_advertise;
+	gfx->context->FrameAcknowledge = rdp_gfx_on_frame_acknowledge;
+	gfx->opened = gfx->context->Open(gfx->context);
+	if (!gfx->opened)
+		rdp_gfx_give_up(peer, "its channel did not open");
+}
+
+bool
+rdp_gfx_ready(struct rdp_peer *peer)
+{
+	return peer->gfx && peer->gfx->ready;
+}
+
+bool
+rdp_gfx_holds_graphics(struct rdp_peer *peer)
+{
+	return peer->gfx && !peer->gfx->ready;
+}
+
+uint32_t
+rdp_gfx_frames_in_flight_max(struct rdp_peer *peer)
+{
+	return peer->gfx->acks_suspended ? 0 : RDP_GFX_FRAMES_IN_FLIGHT;
+}
+
+static bool
+rdp_gfx_reset_encoder(struct rdp_gfx *gfx, int width, int height)
+{
+	if (gfx->planar)
+		return freerdp_bitmap_planar_context_reset(gfx->planar, (UINT32)width,
+							   (UINT32)height);
+	if (gfx->progressive)
+		return progressive_context_reset(gfx->progressive);
+	if (gfx->h264)
+		return h264_context_reset(gfx->h264, (UINT32)width, (UINT32)height);
+	return true;
+}
+
+int
+rdp_gfx_reset_surface(struct rdp_peer *peer, int width, int height)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+	RdpgfxServerContext *context = gfx->context;
+	MONITOR_DEF monitor = {
+		.right = width - 1,
+		.bottom = height - 1,
+		.flags = MONITOR_PRIMARY,
+	};
+	RDPGFX_RESET_GRAPHICS_PDU reset = {
+		.width = (UINT32)width,
+		.height = (UINT32)height,
+		.monitorCount = 1,
+		.monitorDefArray = &monitor,
+	};
+	RDPGFX_CREATE_SURFACE_PDU create = {
+		.surfaceId = RDP_GFX_SURFACE_ID,
+		.width = (UINT16)width,
+		.height = (UINT16)height,
+		.pixelFormat = GFX_PIXEL_FORMAT_XRGB_8888,
+	};
+	RDPGFX_MAP_SURFACE_TO_OUTPUT_PDU map = {.surfaceId = RDP_GFX_SURFACE_ID};
+	RDPGFX_DELETE_SURFACE_PDU remove = {.surfaceId = RDP_GFX_SURFACE_ID};
+
+	if (gfx->surface_created && context->DeleteSurface(context, &remove) != CHANNEL_RC_OK)
+		return -1;
+	gfx->surface_created = false;
+	if (!rdp_gfx_reset_encoder(gfx, width, height)) {
+		weston_log("rdp: cannot size the %s encoder to %dx%d\n",
+			   rdp_graphics_codec_name(peer->codec), width, height);
+		return -1;
+	}
+	if (context->ResetGraphics(context, &reset) != CHANNEL_RC_OK ||
+	    context->CreateSurface(context, &create) != CHANNEL_RC_OK ||
+	    context->MapSurfaceToOutput(context, &map) != CHANNEL_RC_OK)
+		return -1;
+	gfx->surface_created = true;
+	gfx->width = width;
+	gfx->height = height;
+	return 0;
+}
+
+static UINT
+rdp_gfx_send_command(struct rdp_peer *peer, UINT16 codec_id, const pixman_box32_t *box,
+		     const BYTE *data, UINT32 length, void *extra)
+{
+	RDPGFX_SURFACE_COMMAND cmd = {
+		.surfaceId = RDP_GFX_SURFACE_ID,
+		.codecId = codec_id,
+		.format = PIXEL_FORMAT_BGRX32,
+		.left = (UINT32)box->x1,
+		.top = (UINT32)box->y1,
+		.right = (UINT32)box->x2,
+		.bottom = (UINT32)box->y2,
+		.width = (UINT32)(box->x2 - box->x1),
+		.height = (UINT32)(box->y2 - box->y1),
+		.length = length,
+		.data = (BYTE *)data,
+		.extra = extra,
+	};
+
+	peer->bytes_sent += length;
+	return peer->gfx->context->SurfaceCommand(peer->gfx->context, &cmd);
+}
+
+/* Top-down rows, no padding: what the uncompressed codec takes. */
+static UINT
+rdp_gfx_send_uncompressed(struct rdp_peer *peer, const BYTE *pixels, int stride,
+			  const pixman_box32_t *box)
+{
+	int width = box->x2 - box->x1, height = box->y2 - box->y1;
+	size_t row = (size_t)width * 4;
+	BYTE *data = malloc(row * (size_t)height);
+	UINT rc;
+
+	if (!data)
+		return CHANNEL_RC_NO_MEMORY;
+	for (int y = 0; y < height; y++)
+		memcpy(data + row * (size_t)y,
+		       pixels + (size_t)(box->y1 + y) * (size_t)stride + (size_t)box->x1 * 4, row);
+	rc = rdp_gfx_send_command(peer, RDPGFX_CODECID_UNCOMPRESSED, box, data,
+				  (UINT32)(row * (size_t)height), NULL);
+	free(data);
+	return rc;
+}
+
+/*
+ * FreeRDP's planar encoder reads its source bottom row first (the order of
+ * legacy bitmap updates), while pipeline clients decode planar top row first:
+ * it is handed the rows reversed.
+ */
+static UINT
+rdp_gfx_send_planar(struct rdp_peer *peer, const BYTE *pixels, int stride,
+		    const pixman_box32_t *box)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+	int width = box->x2 - box->x1, height = box->y2 - box->y1;
+	size_t row = (size_t)width * 4, needed = row * (size_t)height;
+	UINT32 size = 0;
+	BYTE *data;
+	UINT rc;
+
+	if (needed > gfx->flip_size) {
+		BYTE *bigger = realloc(gfx->flip, needed);
+
+		if (!bigger)
+			return CHANNEL_RC_NO_MEMORY;
+		gfx->flip = bigger;
+		gfx->flip_size = needed;
+	}
+	for (int y = 0; y < height; y++)
+		memcpy(gfx->flip + row * (size_t)(height - 1 - y),
+		       pixels + (size_t)(box->y1 + y) * (size_t)stride + (size_t)box->x1 * 4, row);
+	data = freerdp_bitmap_compress_planar(gfx->planar, gfx->flip, PIXEL_FORMAT_BGRX32,
+					      (UINT32)width, (UINT32)height, (UINT32)row, NULL,
+					      &size);
+	/* planar gives up where its run-length coding would outgrow the raw planes */
+	if (!data)
+		return rdp_gfx_send_uncompressed(peer, pixels, stride, box);
+	rc = rdp_gfx_send_command(peer, RDPGFX_CODECID_PLANAR, box, data, size, NULL);
+	free(data);
+	return rc;
+}
+
+/* Progressive codes the whole damage at once, as 64x64 tiles of the surface. */
+static UINT
+rdp_gfx_send_progressive(struct rdp_peer *peer, const BYTE *pixels, int width, int height,
+			 int stride, pixman_region32_t *damage)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+	REGION16 region;
+	pixman_box32_t *boxes;
+	RDPGFX_SURFACE_COMMAND cmd = {
+		.surfaceId = RDP_GFX_SURFACE_ID,
+		.codecId = RDPGFX_CODECID_CAPROGRESSIVE,
+		.format = PIXEL_FORMAT_BGRX32,
+	};
+	BYTE *data = NULL;
+	UINT32 size = 0;
+	int n;
+	UINT rc = ERROR_INTERNAL_ERROR;
+
+	region16_init(&region);
+	boxes = pixman_region32_rectangles(damage, &n);
+	for (int i = 0; i < n; i++) {
+		RECTANGLE_16 rect = {
+			.left = (UINT16)boxes[i].x1,
+			.top = (UINT16)boxes[i].y1,
+			.right = (UINT16)boxes[i].x2,
+			.bottom = (UINT16)boxes[i].y2,
+		};
+
+		if (!region16_union_rect(&region, &region, &rect))
+			goto out;
+	}
+	/* the data stays the encoder's */
+	if (progressive_compress_ex(gfx->progressive, pixels, (UINT32)(stride * height),
+				    PIXEL_FORMAT_BGRX32, (UINT32)width, (UINT32)height,
+				    (UINT32)stride, &region, &data, &size) < 0)
+		goto out;
+	cmd.data = data;
+	cmd.length = size;
+	cmd.right = (UINT32)width;
+	cmd.bottom = (UINT32)height;
+	cmd.width = (UINT32)width;
+	cmd.height = (UINT32)height;
+	peer->bytes_sent += size;
+	rc = gfx->context->SurfaceCommand(gfx->context, &cmd);
+out:
+	region16_uninit(&region);
+	return rc;
+}
+
+/*
+ * H.264 codes the whole surface each frame; the region rectangles tell the
+ * client which parts to take from the picture.
+ */
+static UINT
+rdp_gfx_send_avc420(struct rdp_peer *peer, const BYTE *pixels, int width, int height, int stride,
+		    pixman_region32_t *damage)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+	RDPGFX_AVC420_BITMAP_STREAM stream = {0};
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
+	pixman_box32_t whole = {0, 0, width, height};
+	UINT rc = CHANNEL_RC_NO_MEMORY;
+
+	stream.meta.numRegionRects = (UINT32)n;
+	stream.meta.regionRects = calloc((size_t)n, sizeof(RECTANGLE_16));
+	stream.meta.quantQualityVals = calloc((size_t)n, sizeof(RDPGFX_H264_QUANT_QUALITY));
+	if (!stream.meta.regionRects || !stream.meta.quantQualityVals)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		stream.meta.regionRects[i] = (RECTANGLE_16){
+			.left = (UINT16)boxes[i].x1,
+			.top = (UINT16)boxes[i].y1,
+			.right = (UINT16)boxes[i].x2,
+			.bottom = (UINT16)boxes[i].y2,
+		};
+		stream.meta.quantQualityVals[i].qp = (BYTE)gfx->h264->QP;
+		stream.meta.quantQualityVals[i].qualityVal = (BYTE)(100 - gfx->h264->QP);
+	}
+	/* the data stays the encoder's */
+	if (avc420_compress(gfx->h264, pixels, PIXEL_FORMAT_BGRX32, (UINT32)stride, (UINT32)width,
+			    (UINT32)height, &stream.data, &stream.length) < 0) {
+		rc = ERROR_INTERNAL_ERROR;
+		goto out;
+	}
+	rc = rdp_gfx_send_command(peer, RDPGFX_CODECID_AVC420, &whole, stream.data, stream.length,
+				  &stream);
+out:
+	free(stream.meta.regionRects);
+	free(stream.meta.quantQualityVals);
+	return rc;
+}
+
+/* H.264 failed (no encoder in this FreeRDP build, or a size it refuses): planar from now on. */
+static bool
+rdp_gfx_fall_back_to_planar(struct rdp_peer *peer)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+
+	weston_log("rdp: the avc420 encoder failed for %s; sending planar\n",
+		   peer->client->hostname);
+	rdp_gfx_free_encoders(gfx);
+	peer->codec = PC_RDP_CODEC_PLANAR;
+	return rdp_gfx_create_encoder(gfx, peer->codec) &&
+	       rdp_gfx_reset_encoder(gfx, gfx->width, gfx->height);
+}
+
+int
+rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
+		   int height, int stride, pixman_region32_t *damage)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+	RDPGFX_START_FRAME_PDU start = {.frameId = frame_id};
+	RDPGFX_END_FRAME_PDU end = {.frameId = frame_id};
+	const BYTE *bytes = (const BYTE *)pixels;
+	pixman_box32_t *boxes;
+	UINT rc;
+	int n;
+
+	if (!gfx->surface_created)
+		return -1;
+	if (gfx->context->StartFrame(gfx->context, &start) != CHANNEL_RC_OK)
+		return -1;
+	switch (peer->codec) {
+	case PC_RDP_CODEC_PROGRESSIVE:
+		rc = rdp_gfx_send_progressive(peer, bytes, width, height, stride, damage);
+		break;
+	case PC_RDP_CODEC_AVC420:
+		rc = rdp_gfx_send_avc420(peer, bytes, width, height, stride, damage);
+		if (rc == ERROR_INTERNAL_ERROR && rdp_gfx_fall_back_to_planar(peer)) {
+			pixman_box32_t whole = {0, 0, width, height};
+
+			rc = rdp_gfx_send_planar(peer, bytes, stride, &whole);
+		}
+		break;
+	default:
+		rc = CHANNEL_RC_OK;
+		boxes = pixman_region32_rectangles(damage, &n);
+		for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++)
+			rc = peer->codec == PC_RDP_CODEC_PLANAR
+				     ? rdp_gfx_send_planar(peer, bytes, stride, &boxes[i])
+				     : rdp_gfx_send_uncompressed(peer, bytes, stride, &boxes[i]);
+		break;
+	}
+	/* the frame is closed either way: the client must not wait for its end */
+	if (gfx->context->EndFrame(gfx->context, &end) != CHANNEL_RC_OK || rc != CHANNEL_RC_OK)
+		return -1;
+	return 0;
+}
