@@ -70,6 +70,10 @@ struct rail_window {
 	bool resize_ending; /* the grab ended; drop the anchor after the next commit */
 	int resize_right, resize_bottom;
 	int last_width, last_height;
+
+	/* the app's icon (rail_window_icon()), for the app id it was looked up for */
+	struct app_icon *icon;
+	char *icon_app_id;
 };
 
 /* rail-window.c */

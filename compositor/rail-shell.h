@@ -13,6 +13,7 @@
 
 #include <wayland-server-core.h>
 
+struct app_icon;
 struct pc_context;
 struct rail_shell;
 struct rail_window;
@@ -34,8 +35,9 @@ struct rail_window_info {
 	int x, y, width, height; /* the window geometry, in global coordinates */
 	const char *title;       /* UTF-8, never NULL; valid during the callback */
 	enum rail_window_show show;
-	bool popup;   /* a menu or tooltip: no taskbar entry, no activation */
-	bool focused; /* has keyboard focus */
+	bool popup;                  /* a menu or tooltip: no taskbar entry, no activation */
+	bool focused;                /* has keyboard focus */
+	const struct app_icon *icon; /* the app's; NULL: none found (valid during the callback) */
 };
 
 typedef void (*rail_window_info_func_t)(void *data, const struct rail_window_info *info);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app-icon.h"
 #include "background.h"
 #include "compositor-internal.h"
 #include "log.h"
@@ -69,6 +70,8 @@ rail_window_destroy(struct rail_window *window)
 	weston_desktop_surface_unlink_view(window->view);
 	weston_view_destroy(window->view);
 	wl_list_remove(&window->link);
+	free(window->icon);
+	free(window->icon_app_id);
 	free(window);
 }
 
@@ -477,6 +480,29 @@ rail_window_show_state(const struct rail_window *window)
 	return RAIL_WINDOW_NORMAL;
 }
 
+/*
+ * The icon of the window's app, looked up again only when its app id changes;
+ * NULL while there is none (no app id, no .desktop file, no PNG).
+ */
+static const struct app_icon *
+rail_window_icon(struct rail_window *window)
+{
+	const char *app_id = weston_desktop_surface_get_app_id(window->dsurface);
+
+	if (!app_id || !app_id[0])
+		return NULL;
+	if (window->icon_app_id && strcmp(window->icon_app_id, app_id) == 0)
+		return window->icon;
+	free(window->icon);
+	free(window->icon_app_id);
+	window->icon_app_id = strdup(app_id);
+	window->icon =
+		app_icon_find_for_process(weston_desktop_surface_get_pid(window->dsurface), app_id);
+	log_scope(window->shell->ctx->scopes.rail, "window %u: %s icon for app id \"%s\"\n",
+		  window->id, window->icon ? "an" : "no", app_id);
+	return window->icon;
+}
+
 static void
 rail_window_fill_info(struct rail_window *window, struct rail_window_info *info)
 {
@@ -494,6 +520,7 @@ rail_window_fill_info(struct rail_window *window, struct rail_window_info *info)
 		.title = title ? title : "",
 		.show = rail_window_show_state(window),
 		.focused = window->shell->focused == window,
+		.icon = rail_window_icon(window),
 	};
 }
 

@@ -19,6 +19,7 @@
 #include <libweston/libweston.h>
 #include <winpr/string.h>
 
+#include "app-icon.h"
 #include "compositor-internal.h"
 #include "log.h"
 #include "rail-shell.h"
@@ -43,7 +44,8 @@ struct rdp_rail_window {
 	char *title;
 	uint32_t show_state;
 	bool popup;
-	bool seen; /* still there in the sync under way */
+	bool seen;          /* still there in the sync under way */
+	uint64_t icon_hash; /* of the icon sent; 0: the default one */
 };
 
 struct rdp_rail {
@@ -139,17 +141,16 @@ rdp_rail_send_window(struct rdp_rail *rail, const struct rdp_rail_window *w, uin
 }
 
 /*
- * The icon every window gets until apps' own icons are read: a porthole, a
- * blue ring on transparency, 32x32 BGRA bottom-up as ICON_INFO wants it.
+ * The window's icon: the app's (APP_ICON_SIZE square, from its .desktop file),
+ * or where it has none a porthole, a blue ring on transparency. ICON_INFO
+ * wants BGRA rows bottom-up, and an AND mask that clients draw instead of alpha.
  */
-#define RDP_RAIL_ICON_SIZE 32
-
 static void
-rdp_rail_send_default_icon(struct rdp_rail *rail, uint32_t id)
+rdp_rail_send_icon(struct rdp_rail *rail, uint32_t id, const struct app_icon *app_icon)
 {
 	rdpUpdate *update = rail->peer->client->context->update;
-	BYTE color[RDP_RAIL_ICON_SIZE * RDP_RAIL_ICON_SIZE * 4];
-	BYTE mask[RDP_RAIL_ICON_SIZE * RDP_RAIL_ICON_SIZE / 8] = {0}; /* 1: transparent */
+	BYTE color[APP_ICON_SIZE * APP_ICON_SIZE * 4];
+	BYTE mask[APP_ICON_SIZE * APP_ICON_SIZE / 8] = {0}; /* 1: transparent */
 	WINDOW_ORDER_INFO info = {
 		.windowId = id,
 		.fieldFlags =
@@ -159,8 +160,8 @@ rdp_rail_send_default_icon(struct rdp_rail *rail, uint32_t id)
 		.cacheEntry = 0xFFFF,
 		.cacheId = 0xFF, /* not cached: the client keeps no slot for it */
 		.bpp = 32,
-		.width = RDP_RAIL_ICON_SIZE,
-		.height = RDP_RAIL_ICON_SIZE,
+		.width = APP_ICON_SIZE,
+		.height = APP_ICON_SIZE,
 		.cbBitsMask = sizeof mask,
 		.cbBitsColor = sizeof color,
 		.bitsMask = mask,
@@ -168,22 +169,29 @@ rdp_rail_send_default_icon(struct rdp_rail *rail, uint32_t id)
 	};
 	WINDOW_ICON_ORDER order = {.iconInfo = &icon};
 
-	for (int y = 0; y < RDP_RAIL_ICON_SIZE; y++) {
-		for (int x = 0; x < RDP_RAIL_ICON_SIZE; x++) {
-			int dx = 2 * x - (RDP_RAIL_ICON_SIZE - 1),
-			    dy = 2 * y - (RDP_RAIL_ICON_SIZE - 1);
-			int r2 = (dx * dx + dy * dy) / 4;
-			BYTE *px = color + ((size_t)y * RDP_RAIL_ICON_SIZE + x) * 4;
-			bool ring = r2 <= 15 * 15 && r2 >= 9 * 9;
-			bool glass = r2 < 9 * 9;
+	for (int y = 0; y < APP_ICON_SIZE; y++) {
+		for (int x = 0; x < APP_ICON_SIZE; x++) {
+			BYTE *px =
+				color + ((size_t)(APP_ICON_SIZE - 1 - y) * APP_ICON_SIZE + x) * 4;
+			uint32_t argb;
 
-			px[0] = ring ? 0xC0 : glass ? 0xF0 : 0; /* blue */
-			px[1] = ring ? 0x60 : glass ? 0xD8 : 0; /* green */
-			px[2] = ring ? 0x20 : glass ? 0xA0 : 0; /* red */
-			px[3] = ring || glass ? 0xFF : 0;       /* alpha */
-			/* clients draw the AND mask, not alpha: mark the transparent pixels there too */
-			if (!ring && !glass)
-				mask[y * (RDP_RAIL_ICON_SIZE / 8) + x / 8] |=
+			if (app_icon) {
+				argb = app_icon->pixels[y * APP_ICON_SIZE + x];
+			} else {
+				int dx = 2 * x - (APP_ICON_SIZE - 1),
+				    dy = 2 * y - (APP_ICON_SIZE - 1);
+				int r2 = (dx * dx + dy * dy) / 4;
+
+				argb = r2 <= 15 * 15 && r2 >= 9 * 9 ? 0xFF2060C0u
+				       : r2 < 9 * 9                 ? 0xFFA0D8F0u
+								    : 0;
+			}
+			px[0] = (BYTE)argb;
+			px[1] = (BYTE)(argb >> 8);
+			px[2] = (BYTE)(argb >> 16);
+			px[3] = (BYTE)(argb >> 24);
+			if (px[3] == 0)
+				mask[(APP_ICON_SIZE - 1 - y) * (APP_ICON_SIZE / 8) + x / 8] |=
 					(BYTE)(0x80 >> (x % 8));
 		}
 	}
@@ -298,8 +306,10 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, 
 				WINDOW_ORDER_FIELD_WND_CLIENT_DELTA | WINDOW_ORDER_FIELD_WND_RECTS |
 				WINDOW_ORDER_FIELD_VIS_OFFSET | WINDOW_ORDER_FIELD_VISIBILITY |
 				WINDOW_ORDER_FIELD_TASKBAR_BUTTON);
-		if (!w->popup)
-			rdp_rail_send_default_icon(rail, w->id);
+		if (!w->popup) {
+			w->icon_hash = info->icon ? info->icon->hash : 0;
+			rdp_rail_send_icon(rail, w->id, info->icon);
+		}
 		log_scope(rail->peer->server->ctx->scopes.rail,
 			  "rdp: window %u created on the client at %d,%d %dx%d\n", w->id, w->x,
 			  w->y, w->width, w->height);
@@ -307,6 +317,9 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, 
 	}
 	next.id = w->id;
 	next.title = w->title;
+	next.icon_hash = info->icon ? info->icon->hash : 0;
+	if (!next.popup && next.icon_hash != w->icon_hash)
+		rdp_rail_send_icon(rail, w->id, info->icon);
 	if (w->owner_id != next.owner_id)
 		fields |= WINDOW_ORDER_FIELD_OWNER;
 	if (w->show_state != next.show_state)

@@ -9,11 +9,14 @@ test plays its part where xfreerdp expects one: it sets WM_STATE and
 _NET_WM_STATE and sends WM_DELETE_WINDOW, through python3-xlib.
 """
 import os
+import struct
 import sys
+import tempfile
 import time
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import (WAYLAND_CLIENT, TestFailure, check, image_diff, run,  # noqa: E402
+from porthole_test import (WAYLAND_CLIENT, TestFailure, check, image_diff, png_read, run,  # noqa: E402
                            save_artifact, wait_until)
 from rdp_host import Host, first_peer, start  # noqa: E402
 
@@ -312,6 +315,76 @@ def test_gtk_context_menu_opens_and_closes_on_the_host(procs):
     comp.stop()
 
 
+def host_icon(hw, wid):
+    """The host window's _NET_WM_ICON as (width, height, [0xAARRGGBB...]), or None."""
+    prop = hw.mapped()[wid].get_full_property(hw.atom("_NET_WM_ICON"), X.AnyPropertyType)
+    if prop is None or len(prop.value) < 2:
+        return None
+    w, h = prop.value[0], prop.value[1]
+    return w, h, [int(v) & 0xFFFFFFFF for v in prop.value[2:2 + w * h]]
+
+
+def write_quadrant_png(path, size):
+    """A size-square PNG: red, green / blue, transparent quadrants."""
+    rows = []
+    for y in range(size):
+        row = bytearray()
+        for x in range(size):
+            left, top = x < size // 2, y < size // 2
+            row += bytes((255, 0, 0, 255) if top and left else (0, 255, 0, 255) if top
+                         else (0, 0, 255, 255) if left else (0, 0, 0, 0))
+        rows.append(b"\0" + bytes(row))
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+
+
+def test_app_icons_come_from_the_apps_desktop_files(procs):
+    comp, port = start(procs)
+    # an app whose .desktop file and icon live in its own data directory (XDG_DATA_DIRS)
+    data = tempfile.mkdtemp(prefix="porthole-icons-")
+    procs.dirs.append(data)
+    os.makedirs(os.path.join(data, "applications"))
+    os.makedirs(os.path.join(data, "icons", "hicolor", "48x48", "apps"))
+    with open(os.path.join(data, "applications", "org.porthole.IconTest.desktop"), "w") as f:
+        f.write("[Desktop Entry]\nType=Application\nName=Icon test\nIcon=porthole-icon-test\n")
+    write_quadrant_png(os.path.join(data, "icons", "hicolor", "48x48", "apps", "porthole-icon-test.png"), 48)
+    comp.procs.start([WAYLAND_CLIENT, "--title", "icon test", "--app-id", "org.porthole.IconTest"],
+                     env=dict(comp.env, XDG_DATA_DIRS=data + ":/usr/share"))
+    mine = comp.wait_window(lambda w: w["title"] == "icon test")
+    # a real app: gtk3-demo's icon from Debian's own gtk3-demo.desktop and hicolor theme
+    comp.client(["gtk3-demo"])
+    demo = comp.wait_window(lambda w: w["app_id"] == "gtk3-demo", 30, "the gtk3-demo window")
+    # and one without a .desktop file keeps the default
+    comp.client([WAYLAND_CLIENT, "--title", "plain", "--app-id", "org.porthole.NoSuchApp"])
+    plain = comp.wait_window(lambda w: w["title"] == "plain")
+    host, hw, _ = connect_app(procs, comp, port)
+    for w in (mine, demo, plain):
+        host_window(hw, w["id"])
+    icons = {w["id"]: wait_until(lambda: host_icon(hw, w["id"]), 10, 0.1, "an icon on %s" % w["title"])
+             for w in (mine, demo, plain)}
+    size, _, pixels = icons[mine["id"]]
+    px = lambda x, y: pixels[y * size + x]  # noqa: E731
+    check(size == 32 and px(4, 4) == 0xFFFF0000 and px(27, 4) == 0xFF00FF00 and px(4, 27) == 0xFF0000FF
+          and px(27, 27) >> 24 == 0,
+          "the host icon is not the app's 48x48 quadrants scaled to 32: %08x %08x %08x %08x"
+          % (px(4, 4), px(27, 4), px(4, 27), px(27, 27)))
+    expected = png_read("/usr/share/icons/hicolor/32x32/apps/gtk3-demo.png")
+    size, _, pixels = icons[demo["id"]]
+    opaque = [(x, y) for y in range(32) for x in range(32) if pixels[y * 32 + x] >> 24 == 0xFF]
+    check(len(opaque) > 100, "gtk3-demo's host icon has only %d opaque pixels" % len(opaque))
+    wrong = [(x, y) for x, y in opaque
+             if tuple((pixels[y * 32 + x] >> s) & 0xFF for s in (16, 8, 0)) != expected.pixel(x, y)]
+    check(not wrong, "gtk3-demo's host icon differs from Debian's gtk3-demo.png at %d pixels" % len(wrong))
+    _, _, pixels = icons[plain["id"]]
+    check(pixels[16 * 32 + 16] == 0xFFA0D8F0 and pixels[0] >> 24 == 0,
+          "an app without a .desktop file does not get the default porthole icon")
+    comp.stop()
+
+
 def test_reconnect_brings_every_window_back_through_the_pipeline(procs):
     comp, port = start(procs, xwayland=True)
     comp.client([WAYLAND_CLIENT, "--title", "one", "--width", "150", "--height", "100"])
@@ -399,7 +472,7 @@ if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
     cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
          test_host_moves_resizes_minimizes_maximizes_and_closes, test_popup_is_an_owned_host_window,
-         test_gtk_context_menu_opens_and_closes_on_the_host,
+         test_gtk_context_menu_opens_and_closes_on_the_host, test_app_icons_come_from_the_apps_desktop_files,
          test_reconnect_brings_every_window_back_through_the_pipeline, test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app]
     run([c for c in cases if not only or c.__name__ in only])

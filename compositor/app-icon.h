@@ -1,0 +1,33 @@
+/*
+ * An app's icon as its own distro names it: the freedesktop `.desktop` file
+ * for its app id, that file's Icon=, found in the hicolor theme or pixmaps as a
+ * PNG, scaled to APP_ICON_SIZE. Everything is read through the app process's
+ * root (/proc/PID/root) and data directories (its XDG_DATA_HOME and
+ * XDG_DATA_DIRS), so an app from a user distro gets that distro's icon.
+ */
+#ifndef PORTHOLE_APP_ICON_H
+#define PORTHOLE_APP_ICON_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define APP_ICON_SIZE 32
+
+struct app_icon {
+	uint64_t hash; /* of the pixels: equal icons, equal hashes */
+	/* APP_ICON_SIZE x APP_ICON_SIZE, top row first, 0xAARRGGBB, alpha not premultiplied */
+	uint32_t pixels[APP_ICON_SIZE * APP_ICON_SIZE];
+};
+
+/**
+ * The icon for @app_id: under @root ("" for this process's), the `.desktop` file
+ * in the applications folder of the first of @data_dirs (NULL-terminated) that
+ * has one. NULL when there is none, or no PNG for it, or it cannot be read;
+ * free() it.
+ */
+struct app_icon *app_icon_find(const char *root, const char *const *data_dirs, const char *app_id);
+
+/** The icon for @app_id as process @pid sees its files. NULL if none. */
+struct app_icon *app_icon_find_for_process(pid_t pid, const char *app_id);
+
+#endif
