@@ -19,6 +19,33 @@ struct rail_grab {
 	int start_width, start_height;
 };
 
+/* Tells remote clients (RAIL local move/size) that the grab began or ended. */
+static void
+rail_grab_announce(struct rail_grab *grab, bool start, double pointer_x, double pointer_y)
+{
+	struct rail_window *window = grab->window;
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+	struct weston_size min = weston_desktop_surface_get_min_size(window->dsurface);
+	struct weston_size max = weston_desktop_surface_get_max_size(window->dsurface);
+	struct rail_move_size_event event = {
+		.key = window->dsurface,
+		.start = start,
+		.edges = grab->is_resize ? grab->edges : 0,
+		.pointer_x = (int)pointer_x,
+		.pointer_y = (int)pointer_y,
+		.x = window->x,
+		.y = window->y,
+		.width = geom.width,
+		.height = geom.height,
+		.min_width = min.width,
+		.min_height = min.height,
+		.max_width = max.width,
+		.max_height = max.height,
+	};
+
+	wl_signal_emit(&window->shell->move_size_signal, &event);
+}
+
 static void
 rail_grab_end(struct rail_grab *grab)
 {
@@ -28,6 +55,8 @@ rail_grab_end(struct rail_grab *grab)
 		weston_desktop_surface_set_resizing(window->dsurface, false);
 		window->resize_ending = true;
 	}
+	if (window)
+		rail_grab_announce(grab, false, 0, 0);
 	wl_list_remove(&grab->window_destroy_listener.link);
 	weston_pointer_end_grab(grab->grab.pointer);
 	free(grab);
@@ -172,6 +201,8 @@ rail_grab_start_move(struct rail_window *window, struct weston_seat *seat, uint3
 	grab->dx = window->x - wl_fixed_to_double(pointer->grab_x);
 	grab->dy = window->y - wl_fixed_to_double(pointer->grab_y);
 	weston_pointer_start_grab(pointer, &grab->grab);
+	rail_grab_announce(grab, true, wl_fixed_to_double(pointer->grab_x),
+			   wl_fixed_to_double(pointer->grab_y));
 }
 
 void
@@ -196,4 +227,5 @@ rail_grab_start_resize(struct rail_window *window, struct weston_seat *seat, uin
 	window->resize_bottom = window->y + geom.height;
 	weston_desktop_surface_set_resizing(window->dsurface, true);
 	weston_pointer_start_grab(pointer, &grab->grab);
+	rail_grab_announce(grab, true, grab->start_x, grab->start_y);
 }

@@ -36,6 +36,7 @@ struct rail_shell {
 	struct wl_listener output_destroyed_listener;
 	struct wl_listener output_resized_listener;
 	struct wl_signal change_signal;
+	struct wl_signal move_size_signal;
 };
 
 struct rail_window {

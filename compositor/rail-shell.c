@@ -80,6 +80,12 @@ rail_shell_get_change_signal(struct rail_shell *shell)
 	return &shell->change_signal;
 }
 
+struct wl_signal *
+rail_shell_get_move_size_signal(struct rail_shell *shell)
+{
+	return &shell->move_size_signal;
+}
+
 void
 rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving)
 {
@@ -437,6 +443,7 @@ rail_shell_create(struct pc_context *ctx)
 	shell->cascade.step = ctx->options.cascade_step;
 	wl_list_init(&shell->windows);
 	wl_signal_init(&shell->change_signal);
+	wl_signal_init(&shell->move_size_signal);
 	shell->xwayland_surface_api = weston_xwayland_surface_get_api(ec);
 
 	weston_layer_init(&shell->background_layer, ec);

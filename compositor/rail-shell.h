@@ -64,6 +64,23 @@ void rail_shell_for_each_window(struct rail_shell *shell, rail_window_info_func_
  */
 struct wl_signal *rail_shell_get_change_signal(struct rail_shell *shell);
 
+/* An interactive move or resize that the app started, as it starts or ends. */
+struct rail_move_size_event {
+	const void *key; /* rail_window_info::key */
+	bool start;
+	uint32_t edges;            /* 0: a move; else xdg-shell resize edges */
+	int pointer_x, pointer_y;  /* global, where the grab started (start only) */
+	int x, y, width, height;   /* the window geometry now, in global coordinates */
+	int min_width, min_height; /* what the app allows; 0: no limit */
+	int max_width, max_height;
+};
+
+/**
+ * Emitted with a struct rail_move_size_event when a move or resize grab begins
+ * and when it ends (while the window still exists).
+ */
+struct wl_signal *rail_shell_get_move_size_signal(struct rail_shell *shell);
+
 /**
  * Applies a window command from the control socket: "activate", "minimize",
  * "maximize", "unmaximize", "fullscreen", "unfullscreen", "restore", "close",

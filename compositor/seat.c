@@ -10,9 +10,14 @@
 #include "compositor-internal.h"
 #include "libweston-seat-abi.h"
 
+/* The mouse buttons a seat tracks: BTN_MOUSE (0x110, BTN_LEFT) to 0x11f. */
+#define PC_SEAT_BTN_FIRST 0x110
+#define PC_SEAT_BTN_COUNT 16
+
 struct pc_seat {
 	struct pc_context *ctx;
 	struct weston_seat seat;
+	uint32_t buttons_down; /* bit (button - PC_SEAT_BTN_FIRST) */
 };
 
 /*
@@ -99,7 +104,20 @@ void
 pc_seat_pointer_button(struct pc_seat *seat, uint32_t button, bool pressed)
 {
 	struct timespec now;
+	uint32_t bit = button - PC_SEAT_BTN_FIRST < PC_SEAT_BTN_COUNT
+			       ? 1u << (button - PC_SEAT_BTN_FIRST)
+			       : 0;
 
+	/*
+	 * libweston counts presses and releases without checking: a release
+	 * of a button that is up (a client that ends a local move with its own
+	 * release, then sends the real one) would leave it counting one
+	 * button held forever. Only changes go through.
+	 */
+	if (bit && pressed == !!(seat->buttons_down & bit))
+		return;
+	if (bit)
+		seat->buttons_down ^= bit;
 	pc_seat_now(&now);
 	notify_button(&seat->seat, &now, (int32_t)button,
 		      pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED);

@@ -16,6 +16,7 @@
 
 #include <freerdp/server/rail.h>
 #include <freerdp/window.h>
+#include <libweston-desktop/libweston-desktop.h>
 #include <libweston/libweston.h>
 #include <winpr/string.h>
 
@@ -61,6 +62,7 @@ struct rdp_rail {
 	uint32_t active_id;
 	uint32_t next_popup_id;
 	struct wl_listener shell_change_listener;
+	struct wl_listener move_size_listener;
 	struct wl_event_source *sync_idle;
 	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() */
 };
@@ -424,6 +426,94 @@ rdp_rail_handle_shell_change(struct wl_listener *listener, void *data)
 	/* Many changes in one dispatch (a commit per window) make one sync. */
 	if (!rail->sync_idle)
 		rail->sync_idle = wl_event_loop_add_idle(loop, rdp_rail_handle_sync_idle, rail);
+}
+
+/* --- app-started moves and resizes: the host does them locally --------------------- */
+
+static UINT16
+rdp_rail_move_size_type(uint32_t edges)
+{
+	switch (edges) {
+	case 0:
+		return RAIL_WMSZ_MOVE;
+	case WESTON_DESKTOP_SURFACE_EDGE_LEFT:
+		return RAIL_WMSZ_LEFT;
+	case WESTON_DESKTOP_SURFACE_EDGE_RIGHT:
+		return RAIL_WMSZ_RIGHT;
+	case WESTON_DESKTOP_SURFACE_EDGE_TOP:
+		return RAIL_WMSZ_TOP;
+	case WESTON_DESKTOP_SURFACE_EDGE_TOP_LEFT:
+		return RAIL_WMSZ_TOPLEFT;
+	case WESTON_DESKTOP_SURFACE_EDGE_TOP_RIGHT:
+		return RAIL_WMSZ_TOPRIGHT;
+	case WESTON_DESKTOP_SURFACE_EDGE_BOTTOM:
+		return RAIL_WMSZ_BOTTOM;
+	case WESTON_DESKTOP_SURFACE_EDGE_BOTTOM_LEFT:
+		return RAIL_WMSZ_BOTTOMLEFT;
+	default:
+		return RAIL_WMSZ_BOTTOMRIGHT;
+	}
+}
+
+static INT16
+rdp_rail_int16(int v)
+{
+	return (INT16)(v < 0 ? 0 : v > 0x7fff ? 0x7fff : v);
+}
+
+/*
+ * The app asked to be moved or resized (a press on its title bar or edge): the
+ * host's window manager does it (MS-RDPERP local move/size), and the client
+ * reports the result as a window move, with a button release at the end. The
+ * compositor's own grab stays, so the release ends it where the host put the
+ * window.
+ */
+static void
+rdp_rail_handle_move_size(struct wl_listener *listener, void *data)
+{
+	struct rdp_rail *rail = wl_container_of(listener, rail, move_size_listener);
+	const struct rail_move_size_event *event = data;
+	rdpSettings *settings = rail->peer->client->context->settings;
+	struct rdp_rail_window *w;
+	RAIL_LOCALMOVESIZE_ORDER order = {.moveSizeType = rdp_rail_move_size_type(event->edges)};
+	RAIL_MINMAXINFO_ORDER limits = {0};
+
+	if (!rail->ready)
+		return;
+	/* the window must be on the client first */
+	rdp_rail_sync(rail);
+	w = rdp_rail_find_sent(rail, event->key);
+	if (!w || w->popup)
+		return;
+	order.windowId = limits.windowId = w->id;
+	order.isMoveSizeStart = event->start;
+	if (event->start) {
+		limits.maxWidth = rdp_rail_int16(
+			(int)freerdp_settings_get_uint32(settings, FreeRDP_DesktopWidth));
+		limits.maxHeight = rdp_rail_int16(
+			(int)freerdp_settings_get_uint32(settings, FreeRDP_DesktopHeight));
+		limits.minTrackWidth = rdp_rail_int16(event->min_width > 0 ? event->min_width : 1);
+		limits.minTrackHeight =
+			rdp_rail_int16(event->min_height > 0 ? event->min_height : 1);
+		limits.maxTrackWidth =
+			rdp_rail_int16(event->max_width > 0 ? event->max_width : 0x7fff);
+		limits.maxTrackHeight =
+			rdp_rail_int16(event->max_height > 0 ? event->max_height : 0x7fff);
+		rail->context->ServerMinMaxInfo(rail->context, &limits);
+		/* a move gives the pointer within the window; a resize, on the desktop */
+		order.posX = rdp_rail_int16(event->edges ? event->pointer_x
+							 : event->pointer_x - event->x);
+		order.posY = rdp_rail_int16(event->edges ? event->pointer_y
+							 : event->pointer_y - event->y);
+	} else {
+		order.posX = rdp_rail_int16(event->x);
+		order.posY = rdp_rail_int16(event->y);
+	}
+	rail->context->ServerLocalMoveSize(rail->context, &order);
+	log_scope(rail->peer->server->ctx->scopes.rail,
+		  "rdp: local %s of window %u %s on the client (%d,%d)\n",
+		  event->edges ? "resize" : "move", w->id, event->start ? "starts" : "ends",
+		  order.posX, order.posY);
 }
 
 /* --- what the client sends (the channel's thread posts; these run on the loop) -------- */
@@ -848,6 +938,7 @@ rdp_rail_start(struct rdp_peer *peer)
 	wl_array_init(&rail->current);
 	wl_array_init(&rail->title_store);
 	wl_list_init(&rail->shell_change_listener.link);
+	wl_list_init(&rail->move_size_listener.link);
 	context = rail_server_context_new(peer->vcm);
 	if (!context)
 		goto err;
@@ -880,6 +971,8 @@ rdp_rail_start(struct rdp_peer *peer)
 		goto err;
 	rail->shell_change_listener.notify = rdp_rail_handle_shell_change;
 	wl_signal_add(rail_shell_get_change_signal(shell), &rail->shell_change_listener);
+	rail->move_size_listener.notify = rdp_rail_handle_move_size;
+	wl_signal_add(rail_shell_get_move_size_signal(shell), &rail->move_size_listener);
 	weston_log("rdp: %s in RemoteApp mode\n", peer->client->hostname);
 	return 0;
 err:
@@ -901,6 +994,7 @@ rdp_rail_destroy(struct rdp_rail *rail)
 		rail_server_context_free(rail->context);
 	}
 	wl_list_remove(&rail->shell_change_listener.link);
+	wl_list_remove(&rail->move_size_listener.link);
 	if (rail->sync_idle)
 		wl_event_source_remove(rail->sync_idle);
 	if (rail->show_timer)

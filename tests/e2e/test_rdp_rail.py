@@ -91,6 +91,24 @@ class HostWindows:
         win.change_property(self.atom("_NET_WM_STATE"), Xatom.ATOM, 32, atoms if maximized else [])
         self.d.sync()
 
+    def watch_root(self):
+        """Sees what clients ask the window manager (client messages to the root)."""
+        self.root.change_attributes(event_mask=X.SubstructureNotifyMask)
+        self.d.sync()
+
+    def wait_moveresize(self, timeout=10):
+        """The next _NET_WM_MOVERESIZE request: (X window id, root x, root y, direction)."""
+        atom = self.atom("_NET_WM_MOVERESIZE")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            while self.d.pending_events():
+                ev = self.d.next_event()
+                if ev.type == X.ClientMessage and ev.client_type == atom:
+                    data = ev.data[1]
+                    return ev.window.id, data[0], data[1], data[2]
+            time.sleep(0.05)
+        raise TestFailure("no _NET_WM_MOVERESIZE request reached the host's window manager")
+
     def close(self, win):
         protocols = self.atom("WM_PROTOCOLS")
         msg = xevent.ClientMessage(window=win, client_type=protocols,
@@ -260,6 +278,63 @@ def test_host_moves_resizes_minimizes_maximizes_and_closes(procs):
     hw.close(win)
     comp.wait_no_window(lambda x: x["id"] == w["id"], what="a host close to close the app")
     wait_until(lambda: w["id"] not in hw.all(), 10, what="the host window to go")
+    comp.stop()
+
+
+def test_app_started_move_and_resize_are_local_on_the_host(procs):
+    """A press on the app's own move/resize handle: the host's window manager does the
+    move (MS-RDPERP local move/size, _NET_WM_MOVERESIZE on X), and where it puts the
+    window is where the compositor puts it."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "mover", "--width", "200", "--height", "150", "--move-on-click"])
+    mover = comp.wait_window(lambda w: w["title"] == "mover")
+    comp.cli("window", str(mover["id"]), "move", "100", "100")
+    comp.client([WAYLAND_CLIENT, "--title", "sizer", "--width", "200", "--height", "150",
+                 "--resize-on-click", "10"])
+    sizer = comp.wait_window(lambda w: w["title"] == "sizer")
+    comp.cli("window", str(sizer["id"]), "move", "500", "100")
+    host, hw, _ = connect_app(procs, comp, port)
+    for w in (mover, sizer):
+        host_window(hw, w["id"])
+        wait_geometry(hw, comp, w["id"], "host window of %s in place" % w["title"])
+    hw.watch_root()
+    win = hw.mapped()[mover["id"]]
+    host.xdotool("mousemove", "--sync", "150", "140")
+    host.xdotool("mousedown", "1")
+    xid, x, y, direction = hw.wait_moveresize()
+    check((xid, x, y, direction) == (win.id, 150, 140, 8),
+          "move request: window %#x at %d,%d direction %d; want %#x at 150,140 direction 8 (move)"
+          % (xid, x, y, direction, win.id))
+    # the window manager moves the window under the pointer; the pointer's next event ends it
+    hw.move(win, 300, 250)
+    time.sleep(0.5)  # xfreerdp takes the move as started when it sees the window configured
+    host.xdotool("mousemove", "--sync", "350", "290")
+    wait_until(lambda: (state_of(comp, mover["id"])["x"], state_of(comp, mover["id"])["y"]) == (300, 250), 10,
+               what="the host's local move to reach the compositor")
+    host.xdotool("mouseup", "1")
+    wait_until(lambda: "local move of window %d ends" % mover["id"] in comp.read_log(), 10,
+               what="the end of the local move sent to the client")
+    wait_geometry(hw, comp, mover["id"], "host window after the local move")
+
+    # the resize grab: bottom-right edge, pointer given on the desktop
+    win = hw.mapped()[sizer["id"]]
+    host.xdotool("mousemove", "--sync", "650", "200")
+    host.xdotool("mousedown", "1")
+    xid, x, y, direction = hw.wait_moveresize()
+    check((xid, x, y, direction) == (win.id, 650, 200, 4),
+          "resize request: window %#x at %d,%d direction %d; want %#x at 650,200 direction 4 (bottom right)"
+          % (xid, x, y, direction, win.id))
+    hw.move(win, 500, 100, 260, 190)
+    time.sleep(0.5)
+    host.xdotool("mousemove", "--sync", "710", "240")
+    wait_until(lambda: (state_of(comp, sizer["id"])["width"], state_of(comp, sizer["id"])["height"]) == (260, 190),
+               10, what="the host's local resize to reach the compositor")
+    host.xdotool("mouseup", "1")
+    # the client's own release and the real one: the grab ends once, no button stays held
+    wait_until(lambda: "local resize of window %d ends" % sizer["id"] in comp.read_log(), 10,
+               what="the end of the local resize sent to the client")
+    wait_geometry(hw, comp, sizer["id"], "host window after the local resize")
+    wait_pixels(host, hw, comp, sizer["id"], "pixels after the local resize")
     comp.stop()
 
 
@@ -471,7 +546,8 @@ def test_pointer_image_follows_the_app(procs):
 if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
     cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
-         test_host_moves_resizes_minimizes_maximizes_and_closes, test_popup_is_an_owned_host_window,
+         test_host_moves_resizes_minimizes_maximizes_and_closes,
+         test_app_started_move_and_resize_are_local_on_the_host, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_opens_and_closes_on_the_host, test_app_icons_come_from_the_apps_desktop_files,
          test_reconnect_brings_every_window_back_through_the_pipeline, test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app]
