@@ -156,6 +156,7 @@ rdp_channels_poll_dynamic(struct rdp_peer *peer)
 		return;
 	peer->dynamic_channels_ready = true;
 	rdp_gfx_dynamic_ready(peer);
+	rdp_disp_dynamic_ready(peer);
 	rdp_audio_dynamic_ready(peer);
 }
 

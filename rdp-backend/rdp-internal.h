@@ -34,6 +34,7 @@ struct rdp_rail;
 struct rdp_audio;
 struct rdp_pointer_watch;
 struct rdp_gfx;
+struct rdp_disp;
 
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
 typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
@@ -99,6 +100,7 @@ struct rdp_peer {
 	struct rdp_task_queue tasks;
 	struct rdp_rail *rail;   /* NULL in desktop mode */
 	struct rdp_audio *audio; /* NULL without an audio bridge */
+	struct rdp_disp *disp;   /* display control, desktop mode only; NULL without */
 	bool dynamic_channels_ready;
 
 	/* graphics */
@@ -216,6 +218,13 @@ void rdp_rail_sync(struct rdp_rail *rail);
 
 /** After activation: the dynamic channel set-up may have finished; tells who waits. */
 void rdp_channels_poll_dynamic(struct rdp_peer *peer);
+
+/* rdp-disp.c */
+/** Dynamic channels are ready: in desktop mode, follows the client's window size. */
+void rdp_disp_dynamic_ready(struct rdp_peer *peer);
+
+/** Stops the channel and its thread; the peer's tasks may still be queued. */
+void rdp_disp_destroy(struct rdp_disp *disp);
 
 /* rdp-audio.c */
 /** Opens sound (static rdpsnd) for an activated peer when the compositor has audio. */

@@ -153,6 +153,31 @@ def test_graphics_pipeline_codecs(procs):
     comp.stop()
 
 
+def test_client_window_resize_resizes_the_desktop(procs):
+    """xfreerdp /dynamic-resolution: resizing its window resizes the output, through the
+    graphics pipeline and through SurfaceBits (a re-activation); windows stay."""
+    for pipeline in (True, False):
+        how = "the pipeline" if pipeline else "SurfaceBits"
+        comp, port = start(procs)
+        comp.client([WAYLAND_CLIENT, "--title", "stays"])
+        w = comp.wait_window(lambda w: w["title"] == "stays")
+        comp.cli("window", str(w["id"]), "move", "100", "100")
+        host = Host(procs)
+        host.connect(port, extra=["/dynamic-resolution"] + (["/gfx"] if pipeline else []))
+        wait_until(lambda: '"width":640,"height":480' in comp.cli("outputs"), 20, what="output sized to the client")
+        host_matches(host, comp, "the desktop before the resize (%s)" % how)
+        wid = wait_until(host.rdp_window, 10, what="the xfreerdp window")
+        host.xdotool("windowsize", wid, "800", "600")
+        wait_until(lambda: '"width":800,"height":600' in comp.cli("outputs"), 20,
+                   what="the output to take the client window's new size (%s)" % how)
+        host_matches(host, comp, "the desktop after the resize (%s)" % how)
+        moved = [x for x in comp.windows() if x["id"] == w["id"]]
+        check(moved and (moved[0]["x"], moved[0]["y"]) == (100, 100), "the window did not stay: %s" % moved)
+        check("resized its desktop to 800x600" in comp.read_log(), "no resize line in the log")
+        procs.stop(host.client)
+        comp.stop()
+
+
 def test_wrong_password_is_refused(procs):
     comp, port = start(procs)
     comp.client([WAYLAND_CLIENT, "--title", "secret"])
@@ -331,6 +356,7 @@ if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
     cases = [test_desktop_pixels_and_pointer_follow_the_compositor, test_animation_paced_by_acknowledgements_ends_exact,
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
+         test_client_window_resize_resizes_the_desktop,
          test_wrong_password_is_refused,
          test_repeated_failures_lock_logins_out,
          test_typing_and_clicking_through_the_host, test_client_layout_and_lock_keys,
