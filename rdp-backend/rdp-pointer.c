@@ -18,8 +18,12 @@
 #include "rdp-internal.h"
 #include "seat.h"
 
-/* Without the Large Pointer capability a pointer is at most this wide and high. */
+/* Without the Large Pointer capability a pointer is at most this wide and high ... */
 #define RDP_POINTER_MAX_SIZE 96
+/* ... and with it, this (MS-RDPBCGR 2.2.7.2.11) */
+#define RDP_POINTER_LARGE_MAX_SIZE 384
+/* MS-RDPBCGR 2.2.7.2.7 largePointerSupportFlags; FreeRDP keeps the name in a private header */
+#define RDP_LARGE_POINTER_FLAG_384x384 0x00000002
 
 enum rdp_cursor_kind {
 	RDP_CURSOR_DEFAULT, /* the client's own arrow */
@@ -105,20 +109,32 @@ rdp_pointer_cache_find(struct rdp_peer *peer, uint64_t hash, int size, int *vict
 	return found;
 }
 
+/* Whether @peer takes pointers up to RDP_POINTER_LARGE_MAX_SIZE (Large Pointer). */
+static bool
+rdp_pointer_peer_takes_large(struct rdp_peer *peer)
+{
+	return freerdp_settings_get_uint32(peer->client->context->settings,
+					   FreeRDP_LargePointerFlag) &
+	       RDP_LARGE_POINTER_FLAG_384x384;
+}
+
 /*
- * A 32 bpp New pointer: the XOR mask is the image itself, bottom row first, in
- * BGRA byte order; the AND mask is all clear, so the alpha channel alone says
- * what is transparent.
+ * A 32 bpp New (or, above 96 pixels, Large) pointer: the XOR mask is the
+ * image itself, bottom row first, in BGRA byte order; the AND mask is all
+ * clear, so the alpha channel alone says what is transparent. A client
+ * without Large Pointer gets the image's top-left 96x96.
  */
 static bool
 rdp_pointer_send_new(struct rdp_peer *peer, struct rdp_pointer_watch *watch, int slot)
 {
 	rdpContext *context = peer->client->context;
-	int width = watch->width, height = watch->height;
+	int limit = rdp_pointer_peer_takes_large(peer) ? RDP_POINTER_LARGE_MAX_SIZE
+						       : RDP_POINTER_MAX_SIZE;
+	int width = watch->width < limit ? watch->width : limit;
+	int height = watch->height < limit ? watch->height : limit;
 	size_t and_stride = (size_t)((width + 15) / 16) * 2; /* rows padded to 16 bits */
 	size_t xor_size = (size_t)width * (size_t)height * 4;
 	size_t and_size = and_stride * (size_t)height;
-	POINTER_NEW_UPDATE update = {.xorBpp = 32};
 	BYTE *xor_mask = malloc(xor_size);
 	BYTE *and_mask = calloc(1, and_size);
 	bool sent;
@@ -129,7 +145,7 @@ rdp_pointer_send_new(struct rdp_peer *peer, struct rdp_pointer_watch *watch, int
 		return false;
 	}
 	for (int y = 0; y < height; y++) {
-		const uint32_t *src = watch->pixels + (size_t)(height - 1 - y) * width;
+		const uint32_t *src = watch->pixels + (size_t)(height - 1 - y) * watch->width;
 		BYTE *dst = xor_mask + (size_t)y * width * 4;
 
 		for (int x = 0; x < width; x++) {
@@ -141,16 +157,37 @@ rdp_pointer_send_new(struct rdp_peer *peer, struct rdp_pointer_watch *watch, int
 			dst[4 * x + 3] = (BYTE)(argb >> 24);
 		}
 	}
-	update.colorPtrAttr.cacheIndex = (UINT32)slot;
-	update.colorPtrAttr.xPos = (UINT32)watch->hotspot_x;
-	update.colorPtrAttr.yPos = (UINT32)watch->hotspot_y;
-	update.colorPtrAttr.width = (UINT32)width;
-	update.colorPtrAttr.height = (UINT32)height;
-	update.colorPtrAttr.lengthXorMask = (UINT32)xor_size;
-	update.colorPtrAttr.xorMaskData = xor_mask;
-	update.colorPtrAttr.lengthAndMask = (UINT32)and_size;
-	update.colorPtrAttr.andMaskData = and_mask;
-	sent = context->update->pointer->PointerNew(context, &update);
+	if (width > RDP_POINTER_MAX_SIZE || height > RDP_POINTER_MAX_SIZE) {
+		POINTER_LARGE_UPDATE update = {
+			.xorBpp = 32,
+			.cacheIndex = (UINT16)slot,
+			.hotSpotX = (UINT16)watch->hotspot_x,
+			.hotSpotY = (UINT16)watch->hotspot_y,
+			.width = (UINT16)width,
+			.height = (UINT16)height,
+			.lengthAndMask = (UINT32)and_size,
+			.lengthXorMask = (UINT32)xor_size,
+			.xorMaskData = xor_mask,
+			.andMaskData = and_mask,
+		};
+
+		sent = context->update->pointer->PointerLarge(context, &update);
+	} else {
+		POINTER_NEW_UPDATE update = {.xorBpp = 32};
+
+		update.colorPtrAttr.cacheIndex = (UINT32)slot;
+		update.colorPtrAttr.xPos =
+			(UINT32)(watch->hotspot_x < width ? watch->hotspot_x : 0);
+		update.colorPtrAttr.yPos =
+			(UINT32)(watch->hotspot_y < height ? watch->hotspot_y : 0);
+		update.colorPtrAttr.width = (UINT32)width;
+		update.colorPtrAttr.height = (UINT32)height;
+		update.colorPtrAttr.lengthXorMask = (UINT32)xor_size;
+		update.colorPtrAttr.xorMaskData = xor_mask;
+		update.colorPtrAttr.lengthAndMask = (UINT32)and_size;
+		update.colorPtrAttr.andMaskData = and_mask;
+		sent = context->update->pointer->PointerNew(context, &update);
+	}
 	free(xor_mask);
 	free(and_mask);
 	return sent;
@@ -290,7 +327,7 @@ rdp_pointer_focus_client(struct weston_pointer *pointer)
 
 /*
  * Reads the sprite's image; false when it has none yet (no buffer committed).
- * An image larger than a pointer may be is cut to its top-left corner.
+ * An image larger than any pointer may be is cut to its top-left corner.
  */
 static bool
 rdp_pointer_read_sprite(struct weston_surface *surface, uint32_t **pixels, int *width, int *height)
@@ -308,8 +345,8 @@ rdp_pointer_read_sprite(struct weston_surface *surface, uint32_t **pixels, int *
 		free(abgr);
 		return false;
 	}
-	*width = w < RDP_POINTER_MAX_SIZE ? w : RDP_POINTER_MAX_SIZE;
-	*height = h < RDP_POINTER_MAX_SIZE ? h : RDP_POINTER_MAX_SIZE;
+	*width = w < RDP_POINTER_LARGE_MAX_SIZE ? w : RDP_POINTER_LARGE_MAX_SIZE;
+	*height = h < RDP_POINTER_LARGE_MAX_SIZE ? h : RDP_POINTER_LARGE_MAX_SIZE;
 	*pixels = malloc((size_t)*width * (size_t)*height * 4);
 	if (!*pixels) {
 		free(abgr);

@@ -30,6 +30,7 @@ struct options {
 	bool popup, dialog, maximize, fullscreen, animate, protocol_error, connect_only;
 	bool move_on_click;
 	bool cursor;           /* its own pointer image; each left click hides or shows it */
+	int cursor_scale;      /* the image and its hotspot that many times larger */
 	uint32_t resize_edges; /* resize grab on click when non-zero */
 	const char *key_log;
 	const char *text_log;
@@ -342,8 +343,10 @@ cursor_apply(struct app *app)
 		return;
 	}
 	if (!app->cursor_surface) {
-		struct wl_buffer *buffer = shm_buffer_create(app->shm, CURSOR_WIDTH, CURSOR_HEIGHT,
-							     true, fill_cursor, NULL);
+		int scale = app->opts.cursor_scale;
+		struct wl_buffer *buffer =
+			shm_buffer_create(app->shm, CURSOR_WIDTH * scale, CURSOR_HEIGHT * scale,
+					  true, fill_cursor, NULL);
 
 		if (!buffer) {
 			perror("porthole-test-wayland-client: cursor buffer");
@@ -351,11 +354,13 @@ cursor_apply(struct app *app)
 		}
 		app->cursor_surface = wl_compositor_create_surface(app->compositor);
 		wl_surface_attach(app->cursor_surface, buffer, 0, 0);
-		wl_surface_damage(app->cursor_surface, 0, 0, CURSOR_WIDTH, CURSOR_HEIGHT);
+		wl_surface_damage(app->cursor_surface, 0, 0, CURSOR_WIDTH * scale,
+				  CURSOR_HEIGHT * scale);
 		wl_surface_commit(app->cursor_surface);
 	}
 	wl_pointer_set_cursor(app->pointer, app->pointer_serial, app->cursor_surface,
-			      CURSOR_HOTSPOT_X, CURSOR_HOTSPOT_Y);
+			      CURSOR_HOTSPOT_X * app->opts.cursor_scale,
+			      CURSOR_HOTSPOT_Y * app->opts.cursor_scale);
 }
 
 static void
@@ -550,6 +555,7 @@ usage(FILE *out)
 		"  --move-on-click        start a move grab on a left click\n"
 		"  --cursor               set a 24x20 magenta/cyan pointer image (hotspot 5,7);\n"
 		"                         each left click hides or shows it\n"
+		"  --cursor-scale N       that image and hotspot N times larger (1-16)\n"
 		"  --resize-on-click EDGES  start a resize grab (xdg edge value) on a left click\n"
 		"  --key-log FILE         append the evdev code of each key pressed\n"
 		"  --text-log FILE        append the text each key press types, through the\n"
@@ -572,6 +578,7 @@ parse_options(struct options *o, int argc, char *argv[])
 {
 	*o = (struct options){200, 150, "porthole test", "org.porthole.test", 0};
 	o->alpha = 255;
+	o->cursor_scale = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -617,7 +624,11 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->move_on_click = true;
 		else if (strcmp(a, "--cursor") == 0)
 			o->cursor = true;
-		else if (strcmp(a, "--animate") == 0)
+		else if (strcmp(a, "--cursor-scale") == 0 && v) {
+			o->cursor_scale = atoi(argv[++i]);
+			if (o->cursor_scale < 1 || o->cursor_scale > 16)
+				return -1;
+		} else if (strcmp(a, "--animate") == 0)
 			o->animate = true;
 		else if (strcmp(a, "--protocol-error") == 0)
 			o->protocol_error = true;

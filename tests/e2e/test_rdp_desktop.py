@@ -68,6 +68,25 @@ def test_desktop_pixels_and_pointer_follow_the_compositor(procs):
     comp.stop()
 
 
+def test_large_pointer_image(procs):
+    """A 144x120 pointer: beyond 96x96, so it travels as a Large Pointer, whole."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "big pointer", "--width", "300", "--height", "300", "--cursor",
+                 "--cursor-scale", "6"])
+    comp.wait_window(lambda w: w["title"] == "big pointer")
+    host = Host(procs)
+    host.connect(port)
+    host_matches(host, comp, "the first frame")
+    host.xdotool("mousemove", "--window", host.rdp_window(), "150", "150")
+    try:
+        wait_until(lambda: host.shows_test_pointer(scale=6), 15, 0.2, "the app's 144x120 pointer on the host")
+    except TestFailure:
+        width, height, xhot, yhot, _ = host.pointer_image()
+        raise TestFailure("the host shows a %dx%d pointer with hotspot %d,%d; peers: %s"
+                          % (width, height, xhot, yhot, comp.cli("peers").strip()))
+    comp.stop()
+
+
 def test_animation_paced_by_acknowledgements_ends_exact(procs):
     comp, port = start(procs)
     host = Host(procs)
@@ -354,7 +373,8 @@ def test_vsock_listener(procs):
 
 if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
-    cases = [test_desktop_pixels_and_pointer_follow_the_compositor, test_animation_paced_by_acknowledgements_ends_exact,
+    cases = [test_desktop_pixels_and_pointer_follow_the_compositor, test_large_pointer_image,
+             test_animation_paced_by_acknowledgements_ends_exact,
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
          test_client_window_resize_resizes_the_desktop,
          test_wrong_password_is_refused,

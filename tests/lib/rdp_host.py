@@ -82,11 +82,14 @@ class Host:
         finally:
             d.close()
 
-    def shows_test_pointer(self):
-        """Whether the host shows the test client's --cursor image (24x20, hotspot 5,7)."""
+    def shows_test_pointer(self, scale=1):
+        """Whether the host shows the test client's --cursor image (24x20, hotspot 5,7),
+        or that with --cursor-scale."""
         width, height, xhot, yhot, pixels = self.pointer_image()
-        return ((width, height, xhot, yhot) == (24, 20, 5, 7) and pixels[0] == 0xffff00ff
-                and pixels[19 * 24] == 0xff00c0c0 and pixels[23] >> 24 == 0)
+        w, h = 24 * scale, 20 * scale
+        return ((width, height, xhot, yhot) == (w, h, 5 * scale, 7 * scale) and pixels[0] == 0xffff00ff
+                and pixels[(h - 1) * w] == 0xff00c0c0 and pixels[w - 1] >> 24 == 0
+                and pixels[w - 2] == 0xffff00ff)
 
     def rdp_window(self):
         r = self.xdotool("search", "--class", "xfreerdp")
