@@ -59,7 +59,11 @@ rdp_disp_run_layout(struct rdp_peer *peer, void *payload)
 	/* the pipeline makes a new surface for the new output (rdp_gfx_reset_surface()) */
 	if (rdp_gfx_ready(peer))
 		return;
-	/* SurfaceBits clients learn the size through a re-activation (Activate runs again) */
+	/*
+	 * SurfaceBits clients learn the size through a re-activation (Activate
+	 * runs again); nothing is drawn or pointed for them until it has.
+	 */
+	peer->activated = false;
 	if (!peer->client->context->update->DesktopResize(peer->client->context))
 		weston_log("rdp: cannot re-activate %s at %dx%d\n", peer->client->hostname, width,
 			   height);

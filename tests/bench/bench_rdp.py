@@ -28,7 +28,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import CLI, COMPOSITOR, WAYLAND_CLIENT, free_port  # noqa: E402
+from porthole_test import COMPOSITOR, WAYLAND_CLIENT, free_port  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 W, H = 1280, 720

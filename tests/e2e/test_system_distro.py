@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import SOURCE, TestFailure, check, process_name, run, wait_until  # noqa: E402
+from porthole_test import SOURCE, check, process_name, run, wait_until  # noqa: E402
 from system_distro import (SOCKETS, SystemDistro, UserDistro, mounts_under,  # noqa: E402
                            pids_in_namespace, wait_service_ready)
 
