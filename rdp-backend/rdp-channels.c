@@ -24,19 +24,23 @@ struct rdp_task {
 	max_align_t payload[]; /* size bytes, copied from the poster */
 };
 
-static int
-rdp_channels_handle_vcm(int fd, uint32_t mask, void *data)
+/* Sends what channels queued (from any thread) and runs the DVC set-up. */
+static void
+rdp_channels_check(struct rdp_peer *peer)
 {
-	struct rdp_peer *peer = data;
-
-	/* Sends what channels queued (from any thread) and runs the DVC set-up. */
 	if (!WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm)) {
 		weston_log("rdp: virtual channels of %s failed; dropping it\n",
 			   peer->client->hostname);
 		rdp_peer_destroy(peer);
-		return 0;
+		return;
 	}
 	rdp_channels_poll_dynamic(peer);
+}
+
+static int
+rdp_channels_handle_vcm(int fd, uint32_t mask, void *data)
+{
+	rdp_channels_check(data);
 	return 0;
 }
 
@@ -125,11 +129,7 @@ rdp_channels_handle_activated(void *data)
 
 	peer->activation_idle = NULL;
 	/* The dynamic channel set-up starts at the first check after activation. */
-	if (!WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm)) {
-		weston_log("rdp: virtual channels of %s did not start; dropping it\n",
-			   peer->client->hostname);
-		rdp_peer_destroy(peer);
-	}
+	rdp_channels_check(peer);
 }
 
 void

@@ -6,8 +6,6 @@
  * size. Through the graphics pipeline the surface is simply made anew; with
  * SurfaceBits the client is re-activated at the new desktop size.
  */
-#include <stdlib.h>
-
 #include <freerdp/server/disp.h>
 #include <freerdp/settings.h>
 #include <libweston/libweston.h>
@@ -19,12 +17,6 @@
 /* MS-RDPEDISP 2.2.2.2.1: the sizes a monitor layout may give */
 #define RDP_DISP_MIN_SIDE 200
 #define RDP_DISP_MAX_SIDE 8192
-
-struct rdp_disp {
-	struct rdp_peer *peer;
-	DispServerContext *context;
-	bool opened;
-};
 
 struct rdp_disp_layout {
 	UINT32 width, height;
@@ -94,41 +86,24 @@ rdp_disp_on_monitor_layout(DispServerContext *context,
 void
 rdp_disp_dynamic_ready(struct rdp_peer *peer)
 {
-	struct rdp_disp *disp;
+	DispServerContext *disp;
 
 	/* RemoteApp windows live on the host's own desktop: nothing to follow */
 	if (peer->disp || peer->rail)
 		return;
-	disp = calloc(1, sizeof *disp);
+	disp = disp_server_context_new(peer->vcm);
 	if (!disp)
 		return;
-	disp->peer = peer;
-	disp->context = disp_server_context_new(peer->vcm);
-	if (!disp->context) {
-		free(disp);
-		return;
-	}
-	disp->context->custom = peer;
-	disp->context->rdpcontext = peer->client->context;
-	disp->context->MaxNumMonitors = 16;
-	disp->context->MaxMonitorAreaFactorA = RDP_DISP_MAX_SIDE;
-	disp->context->MaxMonitorAreaFactorB = RDP_DISP_MAX_SIDE;
-	disp->context->DispMonitorLayout = rdp_disp_on_monitor_layout;
-	peer->disp = disp;
-	disp->opened = disp->context->Open(disp->context) == CHANNEL_RC_OK;
+	disp->custom = peer;
+	disp->rdpcontext = peer->client->context;
+	disp->MaxNumMonitors = 16;
+	disp->MaxMonitorAreaFactorA = RDP_DISP_MAX_SIDE;
+	disp->MaxMonitorAreaFactorB = RDP_DISP_MAX_SIDE;
+	disp->DispMonitorLayout = rdp_disp_on_monitor_layout;
 	/* a client without the channel (no /dynamic-resolution) keeps its size */
-	if (!disp->opened || disp->context->DisplayControlCaps(disp->context) != CHANNEL_RC_OK) {
-		rdp_disp_destroy(disp);
-		peer->disp = NULL;
-	}
-}
-
-void
-rdp_disp_destroy(struct rdp_disp *disp)
-{
-	if (!disp)
+	if (disp->Open(disp) != CHANNEL_RC_OK || disp->DisplayControlCaps(disp) != CHANNEL_RC_OK) {
+		disp_server_context_free(disp);
 		return;
-	/* closes the channel and stops its thread; what it posted meanwhile finds no disp */
-	disp_server_context_free(disp->context);
-	free(disp);
+	}
+	peer->disp = disp;
 }

@@ -30,10 +30,8 @@
 #define RDP_GFX_FRAMES_IN_FLIGHT 2
 
 struct rdp_gfx {
-	struct rdp_peer *peer;
 	RdpgfxServerContext *context;
 	struct wl_event_source *open_timer;
-	bool opened;
 	bool ready; /* capabilities confirmed: surfaces and frames may go */
 	bool surface_created;
 	bool acks_suspended; /* the client said it sends no more acknowledgements */
@@ -94,12 +92,9 @@ rdp_gfx_destroy(struct rdp_gfx *gfx)
 		return;
 	if (gfx->open_timer)
 		wl_event_source_remove(gfx->open_timer);
-	if (gfx->context) {
-		/* stops the channel's thread; what it posted meanwhile finds no gfx */
-		if (gfx->opened)
-			gfx->context->Close(gfx->context);
+	/* closes the channel and stops its thread; what it posted meanwhile finds no gfx */
+	if (gfx->context)
 		rdpgfx_server_context_free(gfx->context);
-	}
 	rdp_gfx_free_encoders(gfx);
 	free(gfx->flip);
 	free(gfx);
@@ -291,7 +286,6 @@ rdp_gfx_prepare(struct rdp_peer *peer)
 		rdp_graphics_choose_surface_codec(peer);
 		return;
 	}
-	gfx->peer = peer;
 	gfx->open_timer = wl_event_loop_add_timer(loop, rdp_gfx_handle_open_timeout, peer);
 	if (gfx->open_timer)
 		wl_event_source_timer_update(gfx->open_timer, RDP_GFX_OPEN_TIMEOUT_MS);
@@ -317,8 +311,7 @@ rdp_gfx_dynamic_ready(struct rdp_peer *peer)
 	gfx->context->rdpcontext = peer->client->context;
 	gfx->context->CapsAdvertise = rdp_gfx_on_caps_advertise;
 	gfx->context->FrameAcknowledge = rdp_gfx_on_frame_acknowledge;
-	gfx->opened = gfx->context->Open(gfx->context);
-	if (!gfx->opened)
+	if (!gfx->context->Open(gfx->context))
 		rdp_gfx_give_up(peer, "its channel did not open");
 }
 
@@ -394,6 +387,17 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, int width, int height)
 	gfx->width = width;
 	gfx->height = height;
 	return 0;
+}
+
+static RECTANGLE_16
+rdp_gfx_rect16(const pixman_box32_t *box)
+{
+	return (RECTANGLE_16){
+		.left = (UINT16)box->x1,
+		.top = (UINT16)box->y1,
+		.right = (UINT16)box->x2,
+		.bottom = (UINT16)box->y2,
+	};
 }
 
 static UINT
@@ -483,45 +487,27 @@ static UINT
 rdp_gfx_send_progressive(struct rdp_peer *peer, const BYTE *pixels, int width, int height,
 			 int stride, pixman_region32_t *damage)
 {
-	struct rdp_gfx *gfx = peer->gfx;
 	REGION16 region;
-	pixman_box32_t *boxes;
-	RDPGFX_SURFACE_COMMAND cmd = {
-		.surfaceId = RDP_GFX_SURFACE_ID,
-		.codecId = RDPGFX_CODECID_CAPROGRESSIVE,
-		.format = PIXEL_FORMAT_BGRX32,
-	};
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
+	pixman_box32_t whole = {0, 0, width, height};
 	BYTE *data = NULL;
 	UINT32 size = 0;
-	int n;
 	UINT rc = ERROR_INTERNAL_ERROR;
 
 	region16_init(&region);
-	boxes = pixman_region32_rectangles(damage, &n);
 	for (int i = 0; i < n; i++) {
-		RECTANGLE_16 rect = {
-			.left = (UINT16)boxes[i].x1,
-			.top = (UINT16)boxes[i].y1,
-			.right = (UINT16)boxes[i].x2,
-			.bottom = (UINT16)boxes[i].y2,
-		};
+		RECTANGLE_16 rect = rdp_gfx_rect16(&boxes[i]);
 
 		if (!region16_union_rect(&region, &region, &rect))
 			goto out;
 	}
 	/* the data stays the encoder's */
-	if (progressive_compress_ex(gfx->progressive, pixels, (UINT32)(stride * height),
+	if (progressive_compress_ex(peer->gfx->progressive, pixels, (UINT32)(stride * height),
 				    PIXEL_FORMAT_BGRX32, (UINT32)width, (UINT32)height,
 				    (UINT32)stride, &region, &data, &size) < 0)
 		goto out;
-	cmd.data = data;
-	cmd.length = size;
-	cmd.right = (UINT32)width;
-	cmd.bottom = (UINT32)height;
-	cmd.width = (UINT32)width;
-	cmd.height = (UINT32)height;
-	peer->bytes_sent += size;
-	rc = gfx->context->SurfaceCommand(gfx->context, &cmd);
+	rc = rdp_gfx_send_command(peer, RDPGFX_CODECID_CAPROGRESSIVE, &whole, data, size, NULL);
 out:
 	region16_uninit(&region);
 	return rc;
@@ -548,12 +534,7 @@ rdp_gfx_send_avc420(struct rdp_peer *peer, const BYTE *pixels, int width, int he
 	if (!stream.meta.regionRects || !stream.meta.quantQualityVals)
 		goto out;
 	for (int i = 0; i < n; i++) {
-		stream.meta.regionRects[i] = (RECTANGLE_16){
-			.left = (UINT16)boxes[i].x1,
-			.top = (UINT16)boxes[i].y1,
-			.right = (UINT16)boxes[i].x2,
-			.bottom = (UINT16)boxes[i].y2,
-		};
+		stream.meta.regionRects[i] = rdp_gfx_rect16(&boxes[i]);
 		stream.meta.quantQualityVals[i].qp = (BYTE)gfx->h264->QP;
 		stream.meta.quantQualityVals[i].qualityVal = (BYTE)(100 - gfx->h264->QP);
 	}

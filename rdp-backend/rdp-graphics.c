@@ -157,40 +157,45 @@ rdp_graphics_client_busy(struct rdp_peer *peer)
 	return limit > 0 && peer->frame_id - peer->frame_acked >= limit;
 }
 
-/* Sends what changed since the last frame sent, from the up-to-date shadow copy. */
+/* One SurfaceBits frame of @damage, between frame markers. */
 static void
-rdp_graphics_send_pending(struct rdp_peer *peer)
+rdp_graphics_send_surface_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels,
+				int width, int height, int stride, pixman_region32_t *damage)
 {
 	rdpContext *context = peer->client->context;
-	SURFACE_FRAME_MARKER marker = {0};
-	const uint32_t *pixels;
-	pixman_box32_t *boxes;
-	int width, height, stride, n;
+	SURFACE_FRAME_MARKER marker = {
+		.frameAction = SURFACECMD_FRAMEACTION_BEGIN,
+		.frameId = frame_id,
+	};
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
 
-	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
-		return;
-	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
-	if (rdp_gfx_ready(peer)) {
-		if (rdp_gfx_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,
-				       &peer->pending_damage) < 0)
-			weston_log("rdp: a frame for %s could not be sent\n",
-				   peer->client->hostname);
-		pixman_region32_clear(&peer->pending_damage);
-		peer->frames_sent++;
-		return;
-	}
-	boxes = pixman_region32_rectangles(&peer->pending_damage, &n);
-	marker.frameAction = SURFACECMD_FRAMEACTION_BEGIN;
-	marker.frameId = ++peer->frame_id;
 	context->update->SurfaceFrameMarker(context, &marker);
 	if (peer->codec == PC_RDP_CODEC_REMOTEFX)
-		rdp_graphics_send_remotefx(peer, pixels, width, height, stride,
-					   &peer->pending_damage);
+		rdp_graphics_send_remotefx(peer, pixels, width, height, stride, damage);
 	else
 		for (int i = 0; i < n; i++)
 			rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
 	marker.frameAction = SURFACECMD_FRAMEACTION_END;
 	context->update->SurfaceFrameMarker(context, &marker);
+}
+
+/* Sends what changed since the last frame sent, from the up-to-date shadow copy. */
+static void
+rdp_graphics_send_pending(struct rdp_peer *peer)
+{
+	const uint32_t *pixels;
+	int width, height, stride;
+
+	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
+		return;
+	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
+	if (!rdp_gfx_ready(peer))
+		rdp_graphics_send_surface_frame(peer, ++peer->frame_id, pixels, width, height,
+						stride, &peer->pending_damage);
+	else if (rdp_gfx_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,
+				    &peer->pending_damage) < 0)
+		weston_log("rdp: a frame for %s could not be sent\n", peer->client->hostname);
 	pixman_region32_clear(&peer->pending_damage);
 	peer->frames_sent++;
 }

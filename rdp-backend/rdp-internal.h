@@ -13,6 +13,7 @@
 #include <freerdp/freerdp.h>
 #include <freerdp/listener.h>
 #include <freerdp/peer.h>
+#include <freerdp/server/disp.h>
 #include <pixman.h>
 #include <wayland-server-core.h>
 
@@ -34,7 +35,6 @@ struct rdp_rail;
 struct rdp_audio;
 struct rdp_pointer_watch;
 struct rdp_gfx;
-struct rdp_disp;
 
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
 typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
@@ -100,7 +100,7 @@ struct rdp_peer {
 	struct rdp_task_queue tasks;
 	struct rdp_rail *rail;   /* NULL in desktop mode */
 	struct rdp_audio *audio; /* NULL without an audio bridge */
-	struct rdp_disp *disp;   /* display control, desktop mode only; NULL without */
+	DispServerContext *disp; /* display control, desktop mode only; NULL without */
 	bool dynamic_channels_ready;
 
 	/* graphics */
@@ -222,9 +222,6 @@ void rdp_channels_poll_dynamic(struct rdp_peer *peer);
 /* rdp-disp.c */
 /** Dynamic channels are ready: in desktop mode, follows the client's window size. */
 void rdp_disp_dynamic_ready(struct rdp_peer *peer);
-
-/** Stops the channel and its thread; the peer's tasks may still be queued. */
-void rdp_disp_destroy(struct rdp_disp *disp);
 
 /* rdp-audio.c */
 /** Opens sound (static rdpsnd) for an activated peer when the compositor has audio. */

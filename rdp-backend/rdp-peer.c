@@ -32,7 +32,8 @@ rdp_peer_destroy(struct rdp_peer *peer)
 	rdp_rail_destroy(peer->rail);
 	peer->rail = NULL;
 	rdp_audio_destroy(peer->audio);
-	rdp_disp_destroy(peer->disp);
+	/* closes the display control channel and stops its thread; its tasks find no disp */
+	disp_server_context_free(peer->disp);
 	peer->disp = NULL;
 	rdp_graphics_release(peer);
 	rdp_channels_release(peer);

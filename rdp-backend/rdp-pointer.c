@@ -109,6 +109,13 @@ rdp_pointer_cache_find(struct rdp_peer *peer, uint64_t hash, int size, int *vict
 	return found;
 }
 
+/* @value moved into [0, size): a hotspot must lie on the (possibly cut) image */
+static int
+rdp_pointer_within(int value, int size)
+{
+	return value < 0 ? 0 : value >= size ? size - 1 : value;
+}
+
 /* Whether @peer takes pointers up to RDP_POINTER_LARGE_MAX_SIZE (Large Pointer). */
 static bool
 rdp_pointer_peer_takes_large(struct rdp_peer *peer)
@@ -376,13 +383,6 @@ rdp_pointer_send_all(struct rdp_pointer_watch *watch)
 		if (peer->activated)
 			rdp_pointer_send(peer, watch);
 	}
-}
-
-/* @value moved into [0, size): a hotspot must lie on the (possibly cut) image */
-static int
-rdp_pointer_within(int value, int size)
-{
-	return value < 0 ? 0 : value >= size ? size - 1 : value;
 }
 
 static void

@@ -9,15 +9,13 @@ test plays its part where xfreerdp expects one: it sets WM_STATE and
 _NET_WM_STATE and sends WM_DELETE_WINDOW, through python3-xlib.
 """
 import os
-import struct
 import sys
 import tempfile
 import time
-import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import (WAYLAND_CLIENT, TestFailure, check, image_diff, png_read, run,  # noqa: E402
-                           save_artifact, wait_until)
+from porthole_test import (WAYLAND_CLIENT, TestFailure, check, image_diff, png_read, png_write_rows,  # noqa: E402
+                           run, save_artifact, wait_until)
 from rdp_host import Host, first_peer, start  # noqa: E402
 
 from Xlib import X, Xatom  # noqa: E402
@@ -281,6 +279,30 @@ def test_host_moves_resizes_minimizes_maximizes_and_closes(procs):
     comp.stop()
 
 
+def local_move_size(host, hw, comp, w, kind, press, direction, host_geometry, release, state, want):
+    """Presses where the app starts a move or resize; checks the _NET_WM_MOVERESIZE the host's
+    window manager gets, plays that manager (puts the host window at host_geometry, the pointer
+    at release, where it would have dragged it), and waits for the compositor's window to show
+    want in its state keys."""
+    win = hw.mapped()[w["id"]]
+    host.xdotool("mousemove", "--sync", str(press[0]), str(press[1]))
+    host.xdotool("mousedown", "1")
+    xid, x, y, got = hw.wait_moveresize()
+    check((xid, x, y, got) == (win.id, press[0], press[1], direction),
+          "%s request: window %#x at %d,%d direction %d; want %#x at %d,%d direction %d"
+          % (kind, xid, x, y, got, win.id, press[0], press[1], direction))
+    hw.move(win, *host_geometry)
+    time.sleep(0.5)  # xfreerdp takes the move as started when it sees the window configured
+    # the pointer's next event ends the local move on the client
+    host.xdotool("mousemove", "--sync", str(release[0]), str(release[1]))
+    wait_until(lambda: tuple(state_of(comp, w["id"])[k] for k in state) == want, 10,
+               what="the host's local %s to reach the compositor" % kind)
+    host.xdotool("mouseup", "1")
+    wait_until(lambda: "local %s of window %d ends" % (kind, w["id"]) in comp.read_log(), 10,
+               what="the end of the local %s sent to the client" % kind)
+    wait_geometry(hw, comp, w["id"], "host window after the local %s" % kind)
+
+
 def test_app_started_move_and_resize_are_local_on_the_host(procs):
     """A press on the app's own move/resize handle: the host's window manager does the
     move (MS-RDPERP local move/size, _NET_WM_MOVERESIZE on X), and where it puts the
@@ -298,42 +320,13 @@ def test_app_started_move_and_resize_are_local_on_the_host(procs):
         host_window(hw, w["id"])
         wait_geometry(hw, comp, w["id"], "host window of %s in place" % w["title"])
     hw.watch_root()
-    win = hw.mapped()[mover["id"]]
-    host.xdotool("mousemove", "--sync", "150", "140")
-    host.xdotool("mousedown", "1")
-    xid, x, y, direction = hw.wait_moveresize()
-    check((xid, x, y, direction) == (win.id, 150, 140, 8),
-          "move request: window %#x at %d,%d direction %d; want %#x at 150,140 direction 8 (move)"
-          % (xid, x, y, direction, win.id))
-    # the window manager moves the window under the pointer; the pointer's next event ends it
-    hw.move(win, 300, 250)
-    time.sleep(0.5)  # xfreerdp takes the move as started when it sees the window configured
-    host.xdotool("mousemove", "--sync", "350", "290")
-    wait_until(lambda: (state_of(comp, mover["id"])["x"], state_of(comp, mover["id"])["y"]) == (300, 250), 10,
-               what="the host's local move to reach the compositor")
-    host.xdotool("mouseup", "1")
-    wait_until(lambda: "local move of window %d ends" % mover["id"] in comp.read_log(), 10,
-               what="the end of the local move sent to the client")
-    wait_geometry(hw, comp, mover["id"], "host window after the local move")
-
-    # the resize grab: bottom-right edge, pointer given on the desktop
-    win = hw.mapped()[sizer["id"]]
-    host.xdotool("mousemove", "--sync", "650", "200")
-    host.xdotool("mousedown", "1")
-    xid, x, y, direction = hw.wait_moveresize()
-    check((xid, x, y, direction) == (win.id, 650, 200, 4),
-          "resize request: window %#x at %d,%d direction %d; want %#x at 650,200 direction 4 (bottom right)"
-          % (xid, x, y, direction, win.id))
-    hw.move(win, 500, 100, 260, 190)
-    time.sleep(0.5)
-    host.xdotool("mousemove", "--sync", "710", "240")
-    wait_until(lambda: (state_of(comp, sizer["id"])["width"], state_of(comp, sizer["id"])["height"]) == (260, 190),
-               10, what="the host's local resize to reach the compositor")
-    host.xdotool("mouseup", "1")
-    # the client's own release and the real one: the grab ends once, no button stays held
-    wait_until(lambda: "local resize of window %d ends" % sizer["id"] in comp.read_log(), 10,
-               what="the end of the local resize sent to the client")
-    wait_geometry(hw, comp, sizer["id"], "host window after the local resize")
+    local_move_size(host, hw, comp, mover, "move", press=(150, 140), direction=8, host_geometry=(300, 250),
+                    release=(350, 290), state=("x", "y"), want=(300, 250))
+    # the resize grab: bottom-right edge, pointer given on the desktop; the client's own
+    # release and the real one end the grab once, no button stays held
+    local_move_size(host, hw, comp, sizer, "resize", press=(650, 200), direction=4,
+                    host_geometry=(500, 100, 260, 190), release=(710, 240), state=("width", "height"),
+                    want=(260, 190))
     wait_pixels(host, hw, comp, sizer["id"], "pixels after the local resize")
     comp.stop()
 
@@ -408,13 +401,8 @@ def write_quadrant_png(path, size):
             left, top = x < size // 2, y < size // 2
             row += bytes((255, 0, 0, 255) if top and left else (0, 255, 0, 255) if top
                          else (0, 0, 255, 255) if left else (0, 0, 0, 0))
-        rows.append(b"\0" + bytes(row))
-
-    def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+        rows.append(row)
+    png_write_rows(path, size, size, rows, alpha=True)
 
 
 def test_app_icons_come_from_the_apps_desktop_files(procs):

@@ -109,14 +109,19 @@ def png_read(path):
 
 
 def png_write(path, image):
-    raw = b"".join(b"\x00" + bytes(r) for r in image.rows)
+    png_write_rows(path, image.width, image.height, image.rows)
+
+
+def png_write_rows(path, width, height, rows, alpha=False):
+    """Writes 8-bit rows of RGB (or RGBA with alpha) bytes, top row first, as a PNG."""
+    raw = b"".join(b"\x00" + bytes(r) for r in rows)
 
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff)
 
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n")
-        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", image.width, image.height, 8, 2, 0, 0, 0)))
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6 if alpha else 2, 0, 0, 0)))
         f.write(chunk(b"IDAT", zlib.compress(raw, 6)))
         f.write(chunk(b"IEND", b""))
 

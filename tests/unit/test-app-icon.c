@@ -8,6 +8,7 @@
 
 #include "app-icon.h"
 #include "tap.h"
+#include "test-files.h"
 
 static char root[256];
 
@@ -23,18 +24,6 @@ make_dirs(const char *rel)
 		*p = '/';
 	}
 	mkdir(path, 0755);
-}
-
-static void
-write_text(const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", root, rel);
-	f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
 }
 
 /* A @size square PNG in four quadrants: red, green / blue, transparent. */
@@ -90,9 +79,9 @@ main(void)
 	make_dirs("home/u/.local/share/applications");
 	make_dirs("opt/icons");
 
-	write_text("usr/share/applications/org.example.Quad.desktop",
-		   "# comment\n[Desktop Entry]\nName=Quad\nIcon[de]=nothing\nIcon = quad \r\n"
-		   "[Desktop Action new]\nIcon=other\n");
+	test_write_file(root, "usr/share/applications/org.example.Quad.desktop",
+			"# comment\n[Desktop Entry]\nName=Quad\nIcon[de]=nothing\nIcon = quad \r\n"
+			"[Desktop Action new]\nIcon=other\n");
 	write_quadrant_png("usr/share/icons/hicolor/48x48/apps/quad.png", 48, 48);
 	write_quadrant_png("usr/share/icons/hicolor/16x16/apps/quad.png", 16, 16);
 	icon = app_icon_find(root, dirs, "org.example.Quad");
@@ -104,8 +93,8 @@ main(void)
 	free(again);
 
 	/* the user's own data directory comes first */
-	write_text("home/u/.local/share/applications/org.example.Quad.desktop",
-		   "[Desktop Entry]\nIcon=/opt/icons/mine.png\n");
+	test_write_file(root, "home/u/.local/share/applications/org.example.Quad.desktop",
+			"[Desktop Entry]\nIcon=/opt/icons/mine.png\n");
 	write_quadrant_png("opt/icons/mine.png", 64, 40);
 	again = app_icon_find(root, dirs, "org.example.Quad");
 	TAP_CHECK(&t, again && icon && again->hash != icon->hash && at(again, 4, 4) == 0xFFFF0000u,
@@ -113,7 +102,8 @@ main(void)
 	free(again);
 	free(icon);
 
-	write_text("usr/share/applications/ext.desktop", "[Desktop Entry]\nIcon=quadpix.png\n");
+	test_write_file(root, "usr/share/applications/ext.desktop",
+			"[Desktop Entry]\nIcon=quadpix.png\n");
 	write_quadrant_png("usr/share/pixmaps/quadpix.png", 32, 32);
 	icon = app_icon_find(root, dirs, "ext");
 	TAP_CHECK(&t, is_quadrant_icon(icon), "Icon= with .png falls back to pixmaps");
@@ -122,19 +112,23 @@ main(void)
 	TAP_CHECK(&t, !app_icon_find(root, dirs, "org.example.Missing"), "no .desktop file: none");
 	TAP_CHECK(&t, !app_icon_find(root, dirs, "../applications/ext"),
 		  "an app id with a path in it is refused");
-	write_text("usr/share/applications/noicon.desktop", "[Desktop Action x]\nIcon=quad\n");
+	test_write_file(root, "usr/share/applications/noicon.desktop",
+			"[Desktop Action x]\nIcon=quad\n");
 	TAP_CHECK(&t, !app_icon_find(root, dirs, "noicon"), "Icon= outside [Desktop Entry]: none");
-	write_text("usr/share/applications/escape.desktop", "[Desktop Entry]\nIcon=../../quad\n");
+	test_write_file(root, "usr/share/applications/escape.desktop",
+			"[Desktop Entry]\nIcon=../../quad\n");
 	TAP_CHECK(&t, !app_icon_find(root, dirs, "escape"), "a relative icon path is refused");
 
 	/* a FIFO must not block the compositor: only regular files are read */
 	snprintf(path, sizeof path, "%s/usr/share/applications/fifo.desktop", root);
 	mkfifo(path, 0644);
 	TAP_CHECK(&t, !app_icon_find(root, dirs, "fifo"), "a FIFO .desktop file is skipped");
-	write_text("usr/share/applications/notpng.desktop", "[Desktop Entry]\nIcon=notpng\n");
-	write_text("usr/share/pixmaps/notpng.png", "this is no PNG");
+	test_write_file(root, "usr/share/applications/notpng.desktop",
+			"[Desktop Entry]\nIcon=notpng\n");
+	test_write_file(root, "usr/share/pixmaps/notpng.png", "this is no PNG");
 	TAP_CHECK(&t, !app_icon_find(root, dirs, "notpng"), "a broken PNG gives no icon");
-	write_text("usr/share/applications/huge.desktop", "[Desktop Entry]\nIcon=huge\n");
+	test_write_file(root, "usr/share/applications/huge.desktop",
+			"[Desktop Entry]\nIcon=huge\n");
 	write_quadrant_png("usr/share/pixmaps/huge.png", 2000, 8);
 	TAP_CHECK(&t, !app_icon_find(root, dirs, "huge"), "a PNG wider than 1024 is not decoded");
 

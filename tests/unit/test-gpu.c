@@ -10,19 +10,7 @@
 
 #include "gpu.h"
 #include "tap.h"
-
-static void
-touch(const char *dir, const char *name)
-{
-	char path[256];
-	FILE *file;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	file = fopen(path, "w");
-	if (!file)
-		abort();
-	fclose(file);
-}
+#include "test-files.h"
 
 int
 main(void)
@@ -40,10 +28,10 @@ main(void)
 
 	snprintf(path, sizeof path, "%s/dri", dev);
 	mkdir(path, 0755);
-	touch(path, "card0");
+	test_write_file(path, "card0", "");
 	gpu_choose(&c, dev, "auto", "");
 	TAP_CHECK(&t, c.kind == GPU_NONE, "a card node alone is no render node");
-	touch(path, "renderD128");
+	test_write_file(path, "renderD128", "");
 	gpu_choose(&c, dev, "auto", "");
 	TAP_CHECK(&t,
 		  c.kind == GPU_RENDER_NODE && strcmp(c.renderer, "gl") == 0 &&
@@ -53,7 +41,7 @@ main(void)
 	TAP_CHECK(&t, c.kind == GPU_RENDER_NODE && strcmp(c.renderer, "pixman") == 0,
 		  "[core] renderer=pixman wins over the hardware");
 
-	touch(dev, "dxg");
+	test_write_file(dev, "dxg", "");
 	gpu_choose(&c, dev, "auto", "NVIDIA RTX");
 	TAP_CHECK(&t,
 		  c.kind == GPU_DXG && strstr(c.client_env, "GALLIUM_DRIVER=d3d12\n") &&

@@ -9,18 +9,16 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "test-files.h"
 #include "x11-socket.h"
 
 static void
 write_lock(const char *dir, int n, const char *text)
 {
-	char path[256];
-	FILE *f;
+	char name[32];
 
-	snprintf(path, sizeof path, "%s/.X%d-lock", dir, n);
-	f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
+	snprintf(name, sizeof name, ".X%d-lock", n);
+	test_write_file(dir, name, text);
 }
 
 static pid_t
