@@ -235,10 +235,23 @@ control_cmd_input(struct control_connection *conn, char **args, int n_args)
 	control_connection_send(conn, NULL, NULL);
 }
 
+/* "WxH+X+Y" */
+static bool
+control_parse_rect(const char *text, struct output_rect *rect)
+{
+	int end = 0;
+
+	return sscanf(text, "%dx%d+%d+%d%n", &rect->width, &rect->height, &rect->x, &rect->y,
+		      &end) == 4 &&
+	       text[end] == '\0';
+}
+
 static void
 control_cmd_output(struct control_connection *conn, char **args, int n_args)
 {
 	struct output_manager *outputs = conn->server->ctx->outputs;
+	struct output_layout layout = {0};
+	char why[128];
 	int a, b, c;
 
 	if (n_args == 3 && strcmp(args[0], "add") == 0 && sscanf(args[1], "%d", &a) == 1 &&
@@ -255,8 +268,27 @@ control_cmd_output(struct control_connection *conn, char **args, int n_args)
 						NULL);
 			return;
 		}
+	} else if (n_args >= 2 && n_args <= OUTPUT_LAYOUT_MAX + 1 &&
+		   strcmp(args[0], "layout") == 0) {
+		for (int i = 1; i < n_args; i++) {
+			if (!control_parse_rect(args[i], &layout.rects[layout.n++])) {
+				control_connection_send(conn, "a layout is WxH+X+Y ...", NULL);
+				return;
+			}
+		}
+		if (output_layout_check(layout.rects, layout.n, why, sizeof why) < 0) {
+			control_connection_send(conn, why, NULL);
+			return;
+		}
+		if (output_manager_set_layout(outputs, &layout) < 0) {
+			control_connection_send(conn, "cannot make the outputs", NULL);
+			return;
+		}
 	} else {
-		control_connection_send(conn, "usage: output add W H | output resize N W H", NULL);
+		control_connection_send(
+			conn,
+			"usage: output add W H | output resize N W H | output layout WxH+X+Y ...",
+			NULL);
 		return;
 	}
 	control_connection_send(conn, NULL, NULL);
@@ -284,7 +316,7 @@ control_cmd_capture(struct control_connection *conn, char **args, int n_args)
 	if (n_args == 1 && strcmp(args[0], "start") == 0) {
 		output = output_manager_get(server->ctx->outputs, 0);
 		if (!server->capture && output) {
-			server->capture = damage_capture_create(output);
+			server->capture = damage_capture_create(&output, 1);
 			if (server->capture) {
 				server->capture_destroy_listener.notify =
 					control_server_handle_capture_destroy;

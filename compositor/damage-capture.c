@@ -8,18 +8,27 @@
 #include <libweston/libweston.h>
 
 #include "libweston-seat-abi.h"
+#include "output.h"
 #include "readback.h"
 
-struct damage_capture {
+/* One of the outputs the capture spans. */
+struct damage_capture_source {
+	struct damage_capture *capture;
 	struct weston_output *output;
 	struct wl_listener frame_listener;
 	struct wl_listener output_destroy_listener;
+	bool resend_all; /* its next repaint hands on everything, changed or not */
+};
+
+struct damage_capture {
+	struct damage_capture_source *sources;
+	int n_sources;
+	struct output_rect bounds; /* of the outputs, in global coordinates */
 	struct wl_signal destroy_signal;
-	uint32_t *shadow;
+	uint32_t *shadow;  /* the bounds: output pixels where an output is, black between */
 	uint32_t *scratch; /* one rectangle as read_pixels packs it */
 	damage_capture_func_t handler;
 	void *handler_data;
-	bool resend_all; /* the next repaint hands on everything, changed or not */
 	int width, height;
 	struct damage_capture_stats stats;
 };
@@ -39,21 +48,24 @@ damage_capture_now_ns(void)
  * frame's, and a peer should not be sent what it already has.
  */
 static void
-damage_capture_read_rect(struct damage_capture *capture, const pixman_box32_t *box,
+damage_capture_read_rect(struct damage_capture_source *source, const pixman_box32_t *box,
 			 pixman_region32_t *changed)
 {
-	struct weston_output *output = capture->output;
+	struct damage_capture *capture = source->capture;
+	struct weston_output *output = source->output;
 	int x = box->x1 - output->x, y = box->y1 - output->y;
 	int w = box->x2 - box->x1, h = box->y2 - box->y1;
+	/* where the rectangle lies in the shadow copy */
+	int sx = box->x1 - capture->bounds.x, sy = box->y1 - capture->bounds.y;
 	int first = -1, last = -1;
 
 	if (readback_output(output, x, y, w, h, capture->scratch) < 0)
 		return;
 	for (int row = 0; row < h; row++) {
 		const uint32_t *src = capture->scratch + (size_t)row * w;
-		uint32_t *dst = capture->shadow + (size_t)(y + row) * capture->width + x;
+		uint32_t *dst = capture->shadow + (size_t)(sy + row) * capture->width + sx;
 
-		if (!capture->resend_all && memcmp(dst, src, (size_t)w * 4) == 0)
+		if (!source->resend_all && memcmp(dst, src, (size_t)w * 4) == 0)
 			continue;
 		memcpy(dst, src, (size_t)w * 4);
 		if (first < 0)
@@ -63,15 +75,16 @@ damage_capture_read_rect(struct damage_capture *capture, const pixman_box32_t *b
 	capture->stats.rects++;
 	capture->stats.pixels += (uint64_t)w * h;
 	if (first >= 0)
-		pixman_region32_union_rect(changed, changed, x, y + first, (unsigned)w,
+		pixman_region32_union_rect(changed, changed, sx, sy + first, (unsigned)w,
 					   (unsigned)(last - first + 1));
 }
 
 static void
 damage_capture_handle_frame(struct wl_listener *listener, void *data)
 {
-	struct damage_capture *capture = wl_container_of(listener, capture, frame_listener);
-	struct weston_output *output = capture->output;
+	struct damage_capture_source *source = wl_container_of(listener, source, frame_listener);
+	struct damage_capture *capture = source->capture;
+	struct weston_output *output = source->output;
 	pixman_region32_t *damage = data, clipped, changed;
 	pixman_box32_t *boxes;
 	uint64_t start = damage_capture_now_ns();
@@ -79,17 +92,17 @@ damage_capture_handle_frame(struct wl_listener *listener, void *data)
 
 	if (!damage)
 		return;
-	pixman_region32_init_rect(&clipped, output->x, output->y, (unsigned)capture->width,
-				  (unsigned)capture->height);
+	pixman_region32_init_rect(&clipped, output->x, output->y, (unsigned)output->width,
+				  (unsigned)output->height);
 	pixman_region32_intersect(&clipped, &clipped, damage);
 	pixman_region32_init(&changed);
 	boxes = pixman_region32_rectangles(&clipped, &n);
 	for (int i = 0; i < n; i++)
-		damage_capture_read_rect(capture, &boxes[i], &changed);
+		damage_capture_read_rect(source, &boxes[i], &changed);
 	if (n > 0) {
 		capture->stats.frames++;
 		capture->stats.readback_ns += damage_capture_now_ns() - start;
-		capture->resend_all = false;
+		source->resend_all = false;
 	}
 	if (capture->handler && pixman_region32_not_empty(&changed))
 		capture->handler(capture->handler_data, &changed);
@@ -97,41 +110,60 @@ damage_capture_handle_frame(struct wl_listener *listener, void *data)
 	pixman_region32_fini(&clipped);
 }
 
+/* The layout the capture was made for is gone: its owner makes a new one. */
 static void
 damage_capture_handle_output_destroy(struct wl_listener *listener, void *data)
 {
-	struct damage_capture *capture =
-		wl_container_of(listener, capture, output_destroy_listener);
+	struct damage_capture_source *source =
+		wl_container_of(listener, source, output_destroy_listener);
 
-	damage_capture_destroy(capture);
+	damage_capture_destroy(source->capture);
 }
 
 struct damage_capture *
-damage_capture_create(struct weston_output *output)
+damage_capture_create(struct weston_output *const *outputs, int n)
 {
-	struct damage_capture *capture = calloc(1, sizeof *capture);
-	size_t size;
+	struct damage_capture *capture;
+	size_t size, largest = 0;
 
+	if (n < 1 || n > OUTPUT_LAYOUT_MAX)
+		return NULL;
+	capture = calloc(1, sizeof *capture);
 	if (!capture)
 		return NULL;
-	capture->output = output;
-	capture->width = output->current_mode->width;
-	capture->height = output->current_mode->height;
+	output_bounds(outputs, n, &capture->bounds);
+	capture->width = capture->bounds.width;
+	capture->height = capture->bounds.height;
+	for (int i = 0; i < n; i++) {
+		size_t pixels = (size_t)outputs[i]->width * (size_t)outputs[i]->height;
+
+		if (pixels > largest)
+			largest = pixels;
+	}
 	size = (size_t)capture->width * capture->height * 4;
 	capture->shadow = calloc(1, size);
-	capture->scratch = malloc(size);
-	if (!capture->shadow || !capture->scratch) {
+	capture->scratch = malloc(largest * 4);
+	capture->sources = calloc((size_t)n, sizeof *capture->sources);
+	if (!capture->shadow || !capture->scratch || !capture->sources) {
 		free(capture->shadow);
 		free(capture->scratch);
+		free(capture->sources);
 		free(capture);
 		return NULL;
 	}
 	wl_signal_init(&capture->destroy_signal);
+	capture->n_sources = n;
+	for (int i = 0; i < n; i++) {
+		struct damage_capture_source *source = &capture->sources[i];
+
+		source->capture = capture;
+		source->output = outputs[i];
+		source->frame_listener.notify = damage_capture_handle_frame;
+		wl_signal_add(&outputs[i]->frame_signal, &source->frame_listener);
+		source->output_destroy_listener.notify = damage_capture_handle_output_destroy;
+		weston_output_add_destroy_listener(outputs[i], &source->output_destroy_listener);
+	}
 	damage_capture_resend_all(capture);
-	capture->frame_listener.notify = damage_capture_handle_frame;
-	wl_signal_add(&output->frame_signal, &capture->frame_listener);
-	capture->output_destroy_listener.notify = damage_capture_handle_output_destroy;
-	weston_output_add_destroy_listener(output, &capture->output_destroy_listener);
 	return capture;
 }
 
@@ -141,8 +173,11 @@ damage_capture_destroy(struct damage_capture *capture)
 	if (!capture)
 		return;
 	wl_signal_emit(&capture->destroy_signal, capture);
-	wl_list_remove(&capture->frame_listener.link);
-	wl_list_remove(&capture->output_destroy_listener.link);
+	for (int i = 0; i < capture->n_sources; i++) {
+		wl_list_remove(&capture->sources[i].frame_listener.link);
+		wl_list_remove(&capture->sources[i].output_destroy_listener.link);
+	}
+	free(capture->sources);
 	free(capture->shadow);
 	free(capture->scratch);
 	free(capture);
@@ -164,11 +199,19 @@ damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_s
 }
 
 void
+damage_capture_get_bounds(struct damage_capture *capture, struct output_rect *bounds)
+{
+	*bounds = capture->bounds;
+}
+
+void
 damage_capture_resend_all(struct damage_capture *capture)
 {
-	capture->resend_all = true;
-	weston_output_damage(capture->output);
-	weston_output_schedule_repaint(capture->output);
+	for (int i = 0; i < capture->n_sources; i++) {
+		capture->sources[i].resend_all = true;
+		weston_output_damage(capture->sources[i].output);
+		weston_output_schedule_repaint(capture->sources[i].output);
+	}
 }
 
 void

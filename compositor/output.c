@@ -18,10 +18,14 @@ struct pc_output {
 	struct output_manager *mgr;
 	struct wl_list link; /* output_manager::outputs */
 	char name[32];
+	int x, y; /* where it goes, once it has been placed (a layout, or its first enable) */
+	bool placed;
 	int width;
 	int height;
+	/* a layout with fewer monitors set it aside: its head stays, without an output */
+	bool parked;
 	struct weston_head *head;
-	struct weston_output *output; /* NULL while being re-created */
+	struct weston_output *output; /* NULL while being re-created or parked */
 };
 
 struct output_manager {
@@ -65,6 +69,15 @@ output_enable(struct pc_output *out)
 		weston_output_destroy(output);
 		return -1;
 	}
+	/*
+	 * libweston puts a new output right of the others; a re-created one
+	 * (a resize) keeps its place, and a layout says where each goes.
+	 */
+	if (out->placed && (output->x != out->x || output->y != out->y))
+		weston_output_move(output, out->x, out->y);
+	out->x = output->x;
+	out->y = output->y;
+	out->placed = true;
 	out->output = output;
 	log_scope(mgr->ctx->scopes.output, "%s enabled at %d,%d %dx%d\n", out->name, output->x,
 		  output->y, out->width, out->height);
@@ -82,7 +95,7 @@ output_manager_handle_heads_changed(struct wl_listener *listener, void *data)
 	while ((head = weston_compositor_iterate_heads(compositor, head))) {
 		struct pc_output *out = output_find_by_head(mgr, head);
 
-		if (out && !weston_head_is_enabled(head))
+		if (out && !out->parked && !weston_head_is_enabled(head))
 			output_enable(out);
 		weston_head_reset_device_changed(head);
 	}
@@ -175,14 +188,80 @@ output_manager_destroy(struct output_manager *mgr)
 	free(mgr);
 }
 
+/*
+ * libweston shifts the outputs listed after a destroyed one left by its width
+ * (weston_compositor_reflow_outputs); ours stay where they were put.
+ */
+static void
+output_restore_places(struct output_manager *mgr)
+{
+	struct pc_output *out;
+
+	wl_list_for_each(out, &mgr->outputs, link)
+	{
+		if (out->output && out->placed &&
+		    (out->output->x != out->x || out->output->y != out->y))
+			weston_output_move(out->output, out->x, out->y);
+	}
+}
+
+static int
+output_apply_size(struct pc_output *out, int width, int height)
+{
+	int ret;
+
+	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
+		return -1;
+	if (out->output && out->width == width && out->height == height)
+		return 0;
+	/*
+	 * The headless backend sets an output's mode once, before enabling, so a
+	 * new size means a new output on the same head. Views move to it on the
+	 * next repaint; surfaces and windows are untouched.
+	 */
+	out->width = width;
+	out->height = height;
+	out->parked = false;
+	if (out->output) {
+		weston_output_destroy(out->output);
+		out->output = NULL;
+	}
+	ret = output_enable(out);
+	output_restore_places(out->mgr);
+	return ret;
+}
+
+static int
+output_count(struct output_manager *mgr)
+{
+	struct pc_output *out;
+	int n = 0;
+
+	wl_list_for_each(out, &mgr->outputs, link)
+	{
+		if (!out->parked)
+			n++;
+	}
+	return n;
+}
+
 int
 output_manager_add(struct output_manager *mgr, int width, int height)
 {
 	struct pc_output *out;
-	int index = wl_list_length(&mgr->outputs);
+	int index = output_count(mgr);
 
 	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
 		return -1;
+	wl_list_for_each(out, &mgr->outputs, link)
+	{
+		if (out->parked) {
+			/* its old place may be taken: right of the others, as a new one */
+			out->placed = false;
+			return output_apply_size(out, width, height) < 0 ? -1
+									 : output_count(mgr) - 1;
+		}
+	}
 	out = calloc(1, sizeof *out);
 	if (!out)
 		return -1;
@@ -212,6 +291,7 @@ output_manager_add(struct output_manager *mgr, int width, int height)
 	return index;
 }
 
+/* Parked outputs are the last ones, and have no index. */
 static struct pc_output *
 output_at(struct output_manager *mgr, int index)
 {
@@ -220,7 +300,7 @@ output_at(struct output_manager *mgr, int index)
 
 	wl_list_for_each(out, &mgr->outputs, link)
 	{
-		if (i++ == index)
+		if (!out->parked && i++ == index)
 			return out;
 	}
 	return NULL;
@@ -231,23 +311,50 @@ output_manager_resize(struct output_manager *mgr, int index, int width, int heig
 {
 	struct pc_output *out = output_at(mgr, index);
 
-	if (!out || width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE ||
-	    height > PC_MAX_OUTPUT_SIZE)
+	return out ? output_apply_size(out, width, height) : -1;
+}
+
+int
+output_manager_set_layout(struct output_manager *mgr, const struct output_layout *layout)
+{
+	const struct output_rect *rects = layout->rects;
+	int n = layout->n;
+	struct pc_output *out;
+	char why[128];
+	int i = 0, failed = 0;
+
+	if (output_layout_check(rects, n, why, sizeof why) < 0) {
+		weston_log("output layout refused: %s\n", why);
 		return -1;
-	if (out->output && out->width == width && out->height == height)
-		return 0;
-	/*
-	 * The headless backend sets an output's mode once, before enabling, so a
-	 * new size means a new output on the same head. Views move to it on the
-	 * next repaint; surfaces and windows are untouched.
-	 */
-	out->width = width;
-	out->height = height;
-	if (out->output) {
-		weston_output_destroy(out->output);
-		out->output = NULL;
 	}
-	return output_enable(out);
+	while (wl_list_length(&mgr->outputs) < n) {
+		/* the right size and place follow below */
+		if (output_manager_add(mgr, rects[0].width, rects[0].height) < 0)
+			return -1;
+	}
+	/* parked outputs come last, so the first @n in the list take the layout */
+	wl_list_for_each(out, &mgr->outputs, link)
+	{
+		if (i >= n) {
+			if (out->output)
+				weston_output_destroy(out->output);
+			out->output = NULL;
+			out->parked = true;
+			output_restore_places(mgr);
+			continue;
+		}
+		out->x = rects[i].x;
+		out->y = rects[i].y;
+		out->placed = true;
+		if (out->output && out->width == rects[i].width && out->height == rects[i].height) {
+			if (out->output->x != out->x || out->output->y != out->y)
+				weston_output_move(out->output, out->x, out->y);
+		} else if (output_apply_size(out, rects[i].width, rects[i].height) < 0) {
+			failed = -1;
+		}
+		i++;
+	}
+	return failed;
 }
 
 struct weston_output *
@@ -256,6 +363,42 @@ output_manager_get(struct output_manager *mgr, int index)
 	struct pc_output *out = output_at(mgr, index);
 
 	return out ? out->output : NULL;
+}
+
+int
+output_manager_list(struct output_manager *mgr, struct weston_output **outputs, int max)
+{
+	struct pc_output *out;
+	int n = 0;
+
+	wl_list_for_each(out, &mgr->outputs, link)
+	{
+		if (out->output && n < max)
+			outputs[n++] = out->output;
+	}
+	return n;
+}
+
+void
+output_bounds(struct weston_output *const *outputs, int n, struct output_rect *bounds)
+{
+	int x2 = 0, y2 = 0;
+
+	*bounds = (struct output_rect){0};
+	for (int i = 0; i < n; i++) {
+		const struct weston_output *o = outputs[i];
+
+		if (i == 0 || o->x < bounds->x)
+			bounds->x = o->x;
+		if (i == 0 || o->y < bounds->y)
+			bounds->y = o->y;
+		if (i == 0 || o->x + o->width > x2)
+			x2 = o->x + o->width;
+		if (i == 0 || o->y + o->height > y2)
+			y2 = o->y + o->height;
+	}
+	bounds->width = x2 - bounds->x;
+	bounds->height = y2 - bounds->y;
 }
 
 void
@@ -268,6 +411,8 @@ output_manager_describe(struct output_manager *mgr, struct strbuf *buf)
 	{
 		struct weston_output *o = out->output;
 
+		if (out->parked)
+			continue;
 		strbuf_appendf(buf,
 			       "{\"index\":%d,\"name\":\"%s\",\"x\":%d,\"y\":%d,"
 			       "\"width\":%d,\"height\":%d,\"enabled\":%s}\n",

@@ -7,8 +7,10 @@
 #define PORTHOLE_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "options.h"
+#include "output-layout.h"
 
 struct pc_context;
 struct output_manager;
@@ -33,6 +35,21 @@ int output_manager_resize(struct output_manager *mgr, int index, int width, int 
 
 /** The enabled output number @index (0 = first), or NULL. */
 struct weston_output *output_manager_get(struct output_manager *mgr, int index);
+
+/** Fills @outputs with up to @max enabled outputs, the first first. Returns how many. */
+int output_manager_list(struct output_manager *mgr, struct weston_output **outputs, int max);
+
+/**
+ * Makes the outputs exactly @layout, in its order: outputs are added, resized
+ * and moved as needed; those beyond it are set aside until a layout needs them
+ * again. Windows stay; the shell re-places those that were maximized or that no
+ * output shows any more. -1 (and a log line) for a layout output_layout_check()
+ * refuses.
+ */
+int output_manager_set_layout(struct output_manager *mgr, const struct output_layout *layout);
+
+/** The smallest rectangle around @n outputs. */
+void output_bounds(struct weston_output *const *outputs, int n, struct output_rect *bounds);
 
 /** Appends one JSON object per output: index, name, x, y, width, height. */
 void output_manager_describe(struct output_manager *mgr, struct strbuf *out);

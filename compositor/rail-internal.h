@@ -35,6 +35,9 @@ struct rail_shell {
 	struct wl_listener output_created_listener;
 	struct wl_listener output_destroyed_listener;
 	struct wl_listener output_resized_listener;
+	struct wl_listener output_moved_listener;
+	/* after outputs change: brings back windows that no output shows any more */
+	struct wl_event_source *rescue_idle;
 	struct wl_signal change_signal;
 	struct wl_signal move_size_signal;
 };

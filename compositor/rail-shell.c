@@ -250,11 +250,62 @@ rail_shell_refit_windows(struct rail_shell *shell)
 	}
 }
 
+static bool
+rail_shell_rect_on_an_output(struct rail_shell *shell, int x, int y, int width, int height)
+{
+	struct weston_output *output;
+
+	wl_list_for_each(output, &shell->compositor->output_list, link)
+	{
+		if (x < output->x + output->width && output->x < x + width &&
+		    y < output->y + output->height && output->y < y + height)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A window that no output shows any more (its monitor went, or shrank) comes
+ * back onto the first output. Run once the outputs have settled: a resize
+ * destroys and re-creates an output, and its windows must not jump meanwhile.
+ */
+static void
+rail_shell_rescue_windows(void *data)
+{
+	struct rail_shell *shell = data;
+	struct rail_window *window;
+	struct weston_output *first;
+
+	shell->rescue_idle = NULL;
+	if (wl_list_empty(&shell->compositor->output_list))
+		return;
+	first = wl_container_of(shell->compositor->output_list.next, first, link);
+	wl_list_for_each(window, &shell->windows, link)
+	{
+		struct weston_geometry geom;
+		struct placement_rect area = {first->x, first->y, first->width, first->height};
+		int x = window->x, y = window->y;
+
+		if (!window->mapped || window->is_background || window->parent)
+			continue;
+		geom = weston_desktop_surface_get_geometry(window->dsurface);
+		if (rail_shell_rect_on_an_output(shell, x, y, geom.width, geom.height))
+			continue;
+		placement_constrain(&area, geom.width, geom.height, &x, &y);
+		rail_window_set_position(window, x, y);
+		rail_shell_changed(shell);
+	}
+}
+
 static void
 rail_shell_handle_output_changed(struct rail_shell *shell)
 {
+	struct wl_event_loop *loop = wl_display_get_event_loop(shell->compositor->wl_display);
+
 	rail_shell_update_background(shell);
 	rail_shell_refit_windows(shell);
+	if (!shell->rescue_idle)
+		shell->rescue_idle = wl_event_loop_add_idle(loop, rail_shell_rescue_windows, shell);
 }
 
 static void
@@ -277,6 +328,14 @@ static void
 rail_shell_handle_output_resized(struct wl_listener *listener, void *data)
 {
 	struct rail_shell *shell = wl_container_of(listener, shell, output_resized_listener);
+
+	rail_shell_handle_output_changed(shell);
+}
+
+static void
+rail_shell_handle_output_moved(struct wl_listener *listener, void *data)
+{
+	struct rail_shell *shell = wl_container_of(listener, shell, output_moved_listener);
 
 	rail_shell_handle_output_changed(shell);
 }
@@ -471,6 +530,8 @@ rail_shell_create(struct pc_context *ctx)
 	wl_signal_add(&ec->output_destroyed_signal, &shell->output_destroyed_listener);
 	shell->output_resized_listener.notify = rail_shell_handle_output_resized;
 	wl_signal_add(&ec->output_resized_signal, &shell->output_resized_listener);
+	shell->output_moved_listener.notify = rail_shell_handle_output_moved;
+	wl_signal_add(&ec->output_moved_signal, &shell->output_moved_listener);
 	weston_log("shell: %s mode\n",
 		   ctx->options.shell_mode == PC_SHELL_DESKTOP ? "desktop" : "rail");
 	return shell;
@@ -498,6 +559,9 @@ rail_shell_destroy(struct rail_shell *shell)
 	wl_list_remove(&shell->output_created_listener.link);
 	wl_list_remove(&shell->output_destroyed_listener.link);
 	wl_list_remove(&shell->output_resized_listener.link);
+	wl_list_remove(&shell->output_moved_listener.link);
+	if (shell->rescue_idle)
+		wl_event_source_remove(shell->rescue_idle);
 	for (size_t i = 0; i < sizeof shell->click_bindings / sizeof shell->click_bindings[0]; i++)
 		weston_binding_destroy(shell->click_bindings[i]);
 	wl_list_for_each_safe(window, tmp, &shell->windows, link) rail_window_destroy(window);

@@ -1,6 +1,6 @@
 /*
  * The graphics pipeline (MS-RDPEGFX) for clients that offer it: one surface the
- * size of the first output, mapped to it, updated between StartFrame and
+ * size of the desktop (all the client's monitors), mapped to its top-left, updated between StartFrame and
  * EndFrame with planar (lossless; the default), progressive, uncompressed or
  * AVC420 commands. The channel is dynamic, so it opens only after the
  * activation: until the client has confirmed capabilities (or the channel was
@@ -347,20 +347,17 @@ rdp_gfx_reset_encoder(struct rdp_gfx *gfx, int width, int height)
 }
 
 int
-rdp_gfx_reset_surface(struct rdp_peer *peer, int width, int height)
+rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors, int n, int width,
+		      int height)
 {
 	struct rdp_gfx *gfx = peer->gfx;
 	RdpgfxServerContext *context = gfx->context;
-	MONITOR_DEF monitor = {
-		.right = width - 1,
-		.bottom = height - 1,
-		.flags = MONITOR_PRIMARY,
-	};
+	MONITOR_DEF defs[OUTPUT_LAYOUT_MAX];
 	RDPGFX_RESET_GRAPHICS_PDU reset = {
 		.width = (UINT32)width,
 		.height = (UINT32)height,
-		.monitorCount = 1,
-		.monitorDefArray = &monitor,
+		.monitorCount = (UINT32)n,
+		.monitorDefArray = defs,
 	};
 	RDPGFX_CREATE_SURFACE_PDU create = {
 		.surfaceId = RDP_GFX_SURFACE_ID,
@@ -371,6 +368,16 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, int width, int height)
 	RDPGFX_MAP_SURFACE_TO_OUTPUT_PDU map = {.surfaceId = RDP_GFX_SURFACE_ID};
 	RDPGFX_DELETE_SURFACE_PDU remove = {.surfaceId = RDP_GFX_SURFACE_ID};
 
+	if (n < 1 || n > OUTPUT_LAYOUT_MAX)
+		return -1;
+	for (int i = 0; i < n; i++)
+		defs[i] = (MONITOR_DEF){
+			.left = monitors[i].x,
+			.top = monitors[i].y,
+			.right = monitors[i].x + monitors[i].width - 1,
+			.bottom = monitors[i].y + monitors[i].height - 1,
+			.flags = i == 0 ? MONITOR_PRIMARY : 0,
+		};
 	if (gfx->surface_created && context->DeleteSurface(context, &remove) != CHANNEL_RC_OK)
 		return -1;
 	gfx->surface_created = false;

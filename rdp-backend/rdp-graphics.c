@@ -1,6 +1,6 @@
 /*
- * Graphics: after each repaint, the damage read back from the first output goes
- * to the peer, through the graphics pipeline (rdp-gfx.c) when the client offers
+ * Graphics: after each repaint, the damage read back from the outputs (the
+ * client's desktop: one per monitor, rdp-layout.c) goes to the peer, through the graphics pipeline (rdp-gfx.c) when the client offers
  * it, else as SurfaceBits between frame markers: RemoteFX, NSCodec (set up
  * lossless) or raw bits, the best the client offers unless --rdp-codec says;
  * paced by the client's frame acknowledgements either way.
@@ -253,7 +253,7 @@ rdp_graphics_handle_idle_restart(void *data)
 	rdp_graphics_start_capture(peer);
 }
 
-/* The output was re-created (resized): follow the new one once it exists. */
+/* An output was re-created (resized) or the layout changed: follow once it has settled. */
 static void
 rdp_graphics_handle_capture_destroy(struct wl_listener *listener, void *data)
 {
@@ -271,21 +271,30 @@ rdp_graphics_handle_capture_destroy(struct wl_listener *listener, void *data)
 static void
 rdp_graphics_start_capture(struct rdp_peer *peer)
 {
-	struct weston_output *output = output_manager_get(peer->server->ctx->outputs, 0);
+	struct weston_output *outputs[OUTPUT_LAYOUT_MAX];
+	struct output_rect monitors[OUTPUT_LAYOUT_MAX];
+	int n = output_manager_list(peer->server->ctx->outputs, outputs, OUTPUT_LAYOUT_MAX);
+	struct output_rect *desktop = &peer->desktop;
 
-	if (!output)
+	if (n == 0)
 		return;
-	if (rdp_gfx_ready(peer) && rdp_gfx_reset_surface(peer, output->width, output->height) < 0)
+	output_bounds(outputs, n, desktop);
+	for (int i = 0; i < n; i++)
+		monitors[i] =
+			(struct output_rect){outputs[i]->x - desktop->x, outputs[i]->y - desktop->y,
+					     outputs[i]->width, outputs[i]->height};
+	if (rdp_gfx_ready(peer) &&
+	    rdp_gfx_reset_surface(peer, monitors, n, desktop->width, desktop->height) < 0)
 		rdp_gfx_abandon(peer, "its surface could not be made");
-	peer->capture = damage_capture_create(output);
+	peer->capture = damage_capture_create(outputs, n);
 	if (!peer->capture) {
-		weston_log("rdp: cannot read back the output for %s\n", peer->client->hostname);
+		weston_log("rdp: cannot read back the outputs for %s\n", peer->client->hostname);
 		return;
 	}
-	nsc_context_reset(peer->nsc, (UINT32)output->width, (UINT32)output->height);
+	nsc_context_reset(peer->nsc, (UINT32)desktop->width, (UINT32)desktop->height);
 	/* a reset RemoteFX context sends its headers again with the next frame */
-	rfx_context_reset(peer->rfx, (UINT32)output->width, (UINT32)output->height);
-	/* the new output is sent whole: what was pending names the old one */
+	rfx_context_reset(peer->rfx, (UINT32)desktop->width, (UINT32)desktop->height);
+	/* the new desktop is sent whole: what was pending names the old one */
 	pixman_region32_clear(&peer->pending_damage);
 	damage_capture_set_handler(peer->capture, rdp_graphics_handle_damage, peer);
 	peer->capture_destroy_listener.notify = rdp_graphics_handle_capture_destroy;

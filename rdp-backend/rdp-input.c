@@ -1,8 +1,8 @@
 /*
  * Input from the peer: RDP scancodes to evdev keys (through WinPR's tables) in
  * the keymap of the client's layout, unicode characters as the keys that type
- * them, lock keys as the client has them, absolute pointer motion on the first
- * output, buttons 1-5 and wheels.
+ * them, lock keys as the client has them, absolute pointer motion on the
+ * client's desktop (all outputs), buttons 1-5 and wheels.
  */
 #include <linux/input-event-codes.h>
 
@@ -25,13 +25,11 @@ rdp_input_peer(rdpInput *input)
 	return ((struct rdp_peer_context *)input->context)->peer;
 }
 
+/* The client's coordinates are its desktop's; libweston keeps the pointer on an output. */
 static void
 rdp_input_move(struct rdp_peer *peer, UINT16 x, UINT16 y)
 {
-	struct weston_output *output = output_manager_get(peer->server->ctx->outputs, 0);
-
-	if (output)
-		pc_seat_pointer_move(peer->server->ctx->seat, output->x + x, output->y + y);
+	pc_seat_pointer_move(peer->server->ctx->seat, peer->desktop.x + x, peer->desktop.y + y);
 }
 
 static void

@@ -18,6 +18,7 @@
 #include <wayland-server-core.h>
 
 #include "options.h"
+#include "output.h"
 #include "rdp-server.h"
 
 #define RDP_MAX_EVENT_FDS 32
@@ -92,6 +93,7 @@ struct rdp_peer {
 	/* RemoteApp: no output before the exec answer (rdp_rail_show_soon()) */
 	bool graphics_held;
 	uint16_t unicode_high_surrogate; /* first half of a character beyond the BMP */
+	struct output_layout layout;     /* the client's monitors, as the outputs took them */
 
 	/* virtual channels (rdp-channels.c) */
 	HANDLE vcm;
@@ -105,6 +107,8 @@ struct rdp_peer {
 
 	/* graphics */
 	struct damage_capture *capture;
+	/* what the client sees as its desktop, in global coordinates (the capture's bounds) */
+	struct output_rect desktop;
 	struct wl_listener capture_destroy_listener;
 	struct wl_event_source *capture_idle;
 	enum pc_rdp_codec codec; /* chosen at activation: never AUTO */
@@ -159,7 +163,7 @@ uint32_t rdp_graphics_frames_in_flight_max(struct rdp_peer *peer);
 
 const char *rdp_graphics_codec_name(enum pc_rdp_codec codec);
 
-/** Starts sending the first output: everything once, then each repaint's damage. */
+/** Starts sending the desktop (all outputs): everything once, then each repaint's damage. */
 void rdp_graphics_start(struct rdp_peer *peer);
 
 /* rdp-gfx.c */
@@ -185,10 +189,14 @@ bool rdp_gfx_holds_graphics(struct rdp_peer *peer);
 
 uint32_t rdp_gfx_frames_in_flight_max(struct rdp_peer *peer);
 
-/** A new surface of that size for the output (at the start, and when the output changes). */
-int rdp_gfx_reset_surface(struct rdp_peer *peer, int width, int height);
+/**
+ * A new surface the size of the desktop, over @n monitors (relative to its
+ * top-left): at the start, and when the outputs change.
+ */
+int rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors, int n,
+			  int width, int height);
 
-/** One frame: the damaged parts of @pixels (the whole output) between StartFrame and EndFrame. */
+/** One frame: the damaged parts of @pixels (the whole desktop) between StartFrame and EndFrame. */
 int rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
 		       int height, int stride, pixman_region32_t *damage);
 
@@ -218,6 +226,13 @@ void rdp_rail_sync(struct rdp_rail *rail);
 
 /** After activation: the dynamic channel set-up may have finished; tells who waits. */
 void rdp_channels_poll_dynamic(struct rdp_peer *peer);
+
+/* rdp-layout.c */
+/** Makes the outputs @layout and remembers it as the peer's. */
+int rdp_layout_apply(struct rdp_peer *peer, const struct output_layout *layout);
+
+/** At activation: the outputs take the client's monitors (or its desktop size). */
+void rdp_layout_follow_client(struct rdp_peer *peer);
 
 /* rdp-disp.c */
 /** Dynamic channels are ready: in desktop mode, follows the client's window size. */

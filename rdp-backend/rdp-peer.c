@@ -134,9 +134,8 @@ rdp_peer_handle_activate(freerdp_peer *client)
 	UINT32 width = freerdp_settings_get_uint32(settings, FreeRDP_DesktopWidth);
 	UINT32 height = freerdp_settings_get_uint32(settings, FreeRDP_DesktopHeight);
 
-	/* The first output mirrors the client's desktop. */
-	if (output_manager_resize(peer->server->ctx->outputs, 0, (int)width, (int)height) < 0)
-		weston_log("rdp: cannot size the output to %ux%u\n", width, height);
+	/* The outputs mirror the client's monitors, or its desktop. */
+	rdp_layout_follow_client(peer);
 	rdp_input_follow_client_layout(peer);
 	rdp_graphics_choose_codec(peer);
 	peer->activated = true;

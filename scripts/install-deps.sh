@@ -30,7 +30,8 @@ packages=(
 	# real apps the tests and the main job run
 	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core
 	# test tooling; the host side of RDP tests: a real client on a virtual screen
-	x11-utils python3 xvfb freerdp2-x11 xdotool python3-xlib imagemagick sox
+	# (Xephyr on it for a host with two monitors)
+	x11-utils python3 xvfb xserver-xephyr freerdp2-x11 xdotool python3-xlib imagemagick sox
 	# the user-distro files' logic: systemd-tmpfiles
 	systemd
 )

@@ -53,7 +53,8 @@ cli_usage(FILE *out)
 		"  outputs                           list outputs\n"
 		"  peers                             list RDP clients (JSON): mode, codec,\n"
 		"                                    keyboard layout, frames sent and held\n"
-		"  output add W H | output resize N W H\n"
+		"  output add W H | output resize N W H | output layout WxH+X+Y ...\n"
+		"                                    the outputs exactly so (the first first)\n"
 		"  input move X Y | input button CODE press|release | input key CODE "
 		"press|release\n"
 		"                                    synthetic input, for tests\n"
@@ -396,7 +397,7 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "window") == 0)
 		return cli_passthrough(&cli, "window", argc, argv, 2);
 	if (strcmp(cmd, "output") == 0)
-		return cli_passthrough(&cli, "output", argc, argv, 3);
+		return cli_passthrough(&cli, "output", argc, argv, 2);
 	if (strcmp(cmd, "input") == 0)
 		return cli_passthrough(&cli, "input", argc, argv, 3);
 	if (strcmp(cmd, "capture") == 0 && argc == 2 && strcmp(argv[0], "png") == 0)

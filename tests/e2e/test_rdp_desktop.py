@@ -15,26 +15,27 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from porthole_test import (WAYLAND_CLIENT, Compositor, TestFailure, check, image_diff,  # noqa: E402
                            run, save_artifact, wait_until)
-from rdp_host import PASSWORD, USER, Host, first_peer, start  # noqa: E402
+from rdp_host import PASSWORD, USER, Host, first_peer, output_rects, start  # noqa: E402
 
 KEY_A, KEY_B = 30, 48
 
-def host_matches(host, comp, what, fuzz=2, allowed=0):
-    """Waits until the host shows the compositor's output at (0,0): every channel
-    within fuzz, but for at most allowed pixels (a lossy codec's edges)."""
+def host_matches(host, comp, what, fuzz=2, allowed=0, output=None, at=(0, 0)):
+    """Waits until the host shows the compositor's output (the first, or the one
+    named) at the host position at: every channel within fuzz, but for at most
+    allowed pixels (a lossy codec's edges)."""
     last = [None]
 
     def same():
         try:
-            expected = comp.screenshot()
+            expected = comp.screenshot(output=output)
         except TestFailure as e:
             if "the output went away" in str(e):
                 return False  # re-created for the client's size in the meantime: ask again
             raise
         shot = host.screen()
-        if expected.width > shot.width or expected.height > shot.height:
+        if at[0] + expected.width > shot.width or at[1] + expected.height > shot.height:
             return False  # the output has not taken the client's size yet
-        region = shot.crop(0, 0, expected.width, expected.height)
+        region = shot.crop(at[0], at[1], expected.width, expected.height)
         bad, diff = image_diff(region, expected, fuzz)
         last[0] = (bad, region, diff)
         return bad <= allowed
@@ -193,6 +194,31 @@ def test_client_window_resize_resizes_the_desktop(procs):
         moved = [x for x in comp.windows() if x["id"] == w["id"]]
         check(moved and (moved[0]["x"], moved[0]["y"]) == (100, 100), "the window did not stay: %s" % moved)
         check("resized its desktop to 800x600" in comp.read_log(), "no resize line in the log")
+        procs.stop(host.client)
+        comp.stop()
+
+
+def test_client_monitors_become_outputs(procs):
+    """xfreerdp /multimon on a host with two monitors: each becomes an output, in the
+    host's arrangement; the second one's pixels and pointer land where they should,
+    through the graphics pipeline and through SurfaceBits."""
+    for pipeline in (True, False):
+        how = "the pipeline" if pipeline else "SurfaceBits"
+        comp, port = start(procs)
+        comp.client([WAYLAND_CLIENT, "--title", "on the second monitor", "--cursor"])
+        w = comp.wait_window(lambda w: w["title"] == "on the second monitor")
+        host = Host(procs, monitors=[(1024, 768), (800, 600)])
+        host.connect(port, size=None, extra=["/multimon"] + (["/gfx"] if pipeline else []))
+        wanted = [(0, 0, 1024, 768), (1024, 0, 800, 600)]
+        wait_until(lambda: output_rects(comp) == wanted, 20,
+                   what="an output per host monitor (%s): %s" % (how, output_rects(comp)))
+        comp.cli("window", str(w["id"]), "move", "1200", "150")
+        host_matches(host, comp, "the second monitor (%s)" % how, output=1, at=(1024, 0))
+        host_matches(host, comp, "the first monitor (%s)" % how)
+        # the client's coordinates span both monitors: the pointer over the window there
+        host.xdotool("mousemove", "1250", "200")
+        wait_until(host.shows_test_pointer, 15, 0.2, "the app's pointer image over the second monitor")
+        check("has 2 monitors: 1024x768+0+0, 800x600+1024+0" in comp.read_log(), "no monitors line in the log")
         procs.stop(host.client)
         comp.stop()
 
@@ -376,7 +402,7 @@ if __name__ == "__main__":
     cases = [test_desktop_pixels_and_pointer_follow_the_compositor, test_large_pointer_image,
              test_animation_paced_by_acknowledgements_ends_exact,
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
-         test_client_window_resize_resizes_the_desktop,
+         test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
          test_wrong_password_is_refused,
          test_repeated_failures_lock_logins_out,
          test_typing_and_clicking_through_the_host, test_client_layout_and_lock_keys,

@@ -16,7 +16,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from porthole_test import (WAYLAND_CLIENT, TestFailure, check, image_diff, png_read, png_write_rows,  # noqa: E402
                            run, save_artifact, wait_until)
-from rdp_host import Host, first_peer, start  # noqa: E402
+from rdp_host import Host, first_peer, output_rects, start  # noqa: E402
 
 from Xlib import X, Xatom  # noqa: E402
 from Xlib import display as xdisplay  # noqa: E402
@@ -115,8 +115,8 @@ class HostWindows:
         self.d.sync()
 
 
-def connect_app(procs, comp, port, extra=()):
-    host = Host(procs)
+def connect_app(procs, comp, port, extra=(), monitors=None):
+    host = Host(procs, monitors=monitors)
     hw = HostWindows(host)
     hw.advertise_ewmh()
     client = host.connect(port, app="porthole", extra=extra)
@@ -276,6 +276,27 @@ def test_host_moves_resizes_minimizes_maximizes_and_closes(procs):
     hw.close(win)
     comp.wait_no_window(lambda x: x["id"] == w["id"], what="a host close to close the app")
     wait_until(lambda: w["id"] not in hw.all(), 10, what="the host window to go")
+    comp.stop()
+
+
+def test_windows_on_a_second_host_monitor(procs):
+    """xfreerdp /app /multimon on a host with two monitors: each is an output; a window
+    moved onto the second shows there, and maximizing it there fills that monitor."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "second", "--width", "200", "--height", "150"])
+    w = comp.wait_window(lambda w: w["title"] == "second")
+    host, hw, _ = connect_app(procs, comp, port, extra=["/multimon"], monitors=[(1024, 768), (800, 600)])
+    wait_until(lambda: output_rects(comp) == [(0, 0, 1024, 768), (1024, 0, 800, 600)], 20,
+               what="an output per host monitor")
+    comp.cli("window", str(w["id"]), "move", "1300", "200")
+    win = host_window(hw, w["id"])
+    wait_geometry(hw, comp, w["id"], "the host window on the second monitor")
+    wait_pixels(host, hw, comp, w["id"], "its pixels on the second monitor")
+    hw.set_maximized(win, True)
+    wait_until(lambda: (state_of(comp, w["id"])["x"], state_of(comp, w["id"])["y"], state_of(comp, w["id"])["width"],
+                        state_of(comp, w["id"])["height"]) == (1024, 0, 800, 600), 10,
+               what="the window to fill the second monitor: %s" % state_of(comp, w["id"]))
+    wait_geometry(hw, comp, w["id"], "the host window of the maximized window")
     comp.stop()
 
 
@@ -534,7 +555,7 @@ def test_pointer_image_follows_the_app(procs):
 if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
     cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
-         test_host_moves_resizes_minimizes_maximizes_and_closes,
+         test_host_moves_resizes_minimizes_maximizes_and_closes, test_windows_on_a_second_host_monitor,
          test_app_started_move_and_resize_are_local_on_the_host, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_opens_and_closes_on_the_host, test_app_icons_come_from_the_apps_desktop_files,
          test_reconnect_brings_every_window_back_through_the_pipeline, test_modes_refuse_the_other_kind_of_client,

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """The RAIL shell's window policy, driven through real clients and synthetic input."""
+import json
 import os
 import sys
 import time
@@ -201,8 +202,41 @@ def test_output_resize_keeps_windows(procs):
     comp.stop()
 
 
+def test_output_layout_keeps_windows_on_some_output(procs):
+    """A layout of several outputs (as an RDP client's monitors set it): outputs
+    go exactly where it says; a window on a monitor that goes comes back."""
+    comp = start(procs)
+    w = open_window(comp, "on the right")
+    comp.cli("output", "layout", "800x600+0+0", "640x480+800+60")
+    outs = [json.loads(line) for line in comp.cli("outputs").splitlines()]
+    check([(o["x"], o["y"], o["width"], o["height"]) for o in outs] == [(0, 0, 800, 600), (800, 60, 640, 480)],
+          "outputs after the layout: %s" % outs)
+    comp.cli("window", str(w["id"]), "move", "900", "200")
+    wait_until(lambda: (window(comp, w["id"])["x"], window(comp, w["id"])["y"]) == (900, 200), 5,
+               what="the window on the second output")
+    shot = comp.screenshot(output=1)
+    check((shot.width, shot.height) == (640, 480), "second output shot %dx%d" % (shot.width, shot.height))
+    # the second monitor goes: the window comes back onto the first, whole
+    comp.cli("output", "layout", "800x600+0+0")
+    check(len(comp.cli("outputs").splitlines()) == 1, "outputs: %s" % comp.cli("outputs"))
+    wait_until(lambda: window(comp, w["id"])["x"] + window(comp, w["id"])["width"] <= 800, 5,
+               what="the window back on the first output: %s" % window(comp, w["id"]))
+    # it comes again, the first monitor shrinks: the one set aside is used again, in place
+    comp.cli("output", "layout", "640x480+0+0", "1024x768+640+0")
+    outs = [json.loads(line) for line in comp.cli("outputs").splitlines()]
+    check([(o["x"], o["y"], o["width"], o["height"]) for o in outs] == [(0, 0, 640, 480), (640, 0, 1024, 768)],
+          "outputs after the third layout: %s" % outs)
+    for bad, why in ((["800x600+0+0", "640x480+700+0"], "overlap"), (["0x600+0+0"], "outside"),
+                     (["800x600"], "WxH+X+Y")):
+        r = comp.cli_run("output", "layout", *bad)
+        check(r.returncode != 0 and why in r.stderr, "layout %s: %d %s" % (bad, r.returncode, r.stderr))
+    check(len(comp.cli("outputs").splitlines()) == 2, "a refused layout changed the outputs")
+    comp.stop()
+
+
 if __name__ == "__main__":
     run([test_cascade_and_titles, test_click_to_focus_and_keyboard_follows,
          test_maximize_fullscreen_minimize_restore, test_client_requested_states,
          test_interactive_move, test_interactive_resize, test_popup_and_dialog_placement,
-         test_x11_transient_and_title, test_output_resize_keeps_windows])
+         test_x11_transient_and_title, test_output_resize_keeps_windows,
+         test_output_layout_keeps_windows_on_some_output])

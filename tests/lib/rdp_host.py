@@ -18,38 +18,51 @@ def need(*programs):
 
 
 class Host:
-    """The user's machine: an Xvfb screen with xfreerdp on it."""
+    """The user's machine: an Xvfb screen with xfreerdp on it. With monitors
+    ([(width, height), ...]), an Xephyr on that Xvfb shows them side by side as
+    Xinerama heads (without RandR, which would report one monitor), as a host
+    with several monitors does."""
 
-    def __init__(self, procs):
+    def __init__(self, procs, monitors=None):
         need("Xvfb", "xfreerdp", "xdotool", "import", "xdpyinfo")
         self.procs = procs
-        r, w = os.pipe()
+        size = "%dx%d" % (sum(w for w, _ in monitors), max(h for _, h in monitors)) if monitors else "1024x768"
         # -noreset: Xvfb otherwise resets when its last client leaves (the
         # xdpyinfo probe below), dropping whoever connects in that instant
-        self.xvfb = procs.start(["Xvfb", "-displayfd", str(w), "-screen", "0", "1024x768x24", "-noreset",
-                                 "-nolisten", "tcp"], pass_fds=(w,),
-                                log=os.path.join(tempfile.gettempdir(), "porthole-xvfb.log"))
+        self.display = self._start_server(["Xvfb", "-screen", "0", size + "x24"], "porthole-xvfb.log", None)
+        if monitors:
+            need("Xephyr")
+            screens = [a for w, h in monitors for a in ("-screen", "%dx%d" % (w, h))]
+            self.display = self._start_server(["Xephyr"] + screens + ["+xinerama", "-extension", "RANDR"],
+                                              "porthole-xephyr.log", dict(os.environ, DISPLAY=self.display))
+        self.env = dict(os.environ, DISPLAY=self.display)
+        self.client = None
+
+    def _start_server(self, argv, log, env):
+        r, w = os.pipe()
+        self.procs.start(argv + ["-displayfd", str(w), "-noreset", "-nolisten", "tcp"], pass_fds=(w,), env=env,
+                         log=os.path.join(tempfile.gettempdir(), log))
         os.close(w)
         number = os.read(r, 16).decode().split("\n")[0].strip()
         # Keep the pipe open: the server may write its number again and dies on EPIPE.
-        self.displayfd = os.fdopen(r, "rb")
-        check(number.isdigit(), "Xvfb did not start")
-        self.display = ":" + number
-        self.env = dict(os.environ, DISPLAY=self.display)
-        self.client = None
+        self.displayfds = getattr(self, "displayfds", []) + [os.fdopen(r, "rb")]
+        check(number.isdigit(), "%s did not start" % argv[0])
+        display = ":" + number
         # -displayfd can answer before the server takes connections
-        wait_until(lambda: subprocess.run(["xdpyinfo", "-display", self.display],
+        wait_until(lambda: subprocess.run(["xdpyinfo", "-display", display],
                                           capture_output=True).returncode == 0,
-                   10, 0.1, "Xvfb to accept connections")
+                   10, 0.1, "%s to accept connections" % argv[0])
+        return display
 
     def connect(self, port, password=PASSWORD, size="640x480", app=None, extra=(), env_extra=None):
         """Connects to 127.0.0.1:port, or to a unix socket when port is a path;
         with app, in RemoteApp mode (each window its own host window); extra
-        client arguments and environment (PULSE_SERVER for sound) as given."""
+        client arguments and environment (PULSE_SERVER for sound) as given;
+        size None leaves the desktop's size to the client (/multimon)."""
         self.log = tempfile.mktemp(prefix="xfreerdp-", suffix=".log")
         target = port if isinstance(port, str) else "127.0.0.1:%d" % port
         creds = ["/u:" + USER, "/p:" + password] if password is not None else []
-        mode = ["/app:" + app] if app else ["/size:" + size, "-grab-keyboard"]
+        mode = ["/app:" + app] if app else (["/size:" + size] if size else []) + ["-grab-keyboard"]
         self.client = self.procs.start(
             ["xfreerdp", "/v:" + target] + creds + ["/cert:ignore", "/bpp:32", "/log-level:WARN"] + mode
             + list(extra), env=dict(self.env, **(env_extra or {})), log=self.log)
@@ -114,3 +127,9 @@ def first_peer(comp):
     """The first RDP client `porthole peers` lists, or None."""
     lines = comp.cli("peers").splitlines()
     return json.loads(lines[0]) if lines else None
+
+
+def output_rects(comp):
+    """The compositor's outputs as (x, y, width, height), the first first."""
+    return [(o["x"], o["y"], o["width"], o["height"])
+            for o in (json.loads(line) for line in comp.cli("outputs").splitlines())]
