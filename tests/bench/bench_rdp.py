@@ -4,7 +4,7 @@
 Same run, same client (xfreerdp under Xvfb, identical flags), same workloads,
 side by side: porthole-compositor --rdp-listen and Debian's
 `weston --backend=rdp-backend.so --shell=desktop-shell.so` (which has no RAIL).
-  workloads: a 1280x720 full-window animation, a terminal-line band, idle, and
+  workloads: a full-window animation (1920x1080 unless --size), a terminal-line band, idle, and
              one terminal line every 100 ms for latency
   figures:   frames composited per second, server CPU ms per frame, bytes on the
              wire per frame (the connection's bytes_sent from ss), idle CPU and bytes;
@@ -12,8 +12,8 @@ side by side: porthole-compositor --rdp-listen and Debian's
              last byte of the update that follows it, seen by a loopback relay the
              client connects through (the same relay for both servers)
 
-Usage: bench_rdp.py [--frames N] [--idle SECONDS] [--lines N] [--client-flags "/gfx ..."]
-                    [--porthole-args "--rdp-codec=..."]
+Usage: bench_rdp.py [--size WxH] [--frames N] [--idle SECONDS] [--lines N]
+                    [--client-flags "/gfx ..."] [--porthole-args "--rdp-codec=..."]
 """
 import argparse
 import os
@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from porthole_test import COMPOSITOR, WAYLAND_CLIENT, free_port  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
-W, H = 1280, 720
+SIZE = (1920, 1080)  # the desktop and the animated window, unless --size
 
 
 def cpu_seconds(pid):
@@ -117,8 +117,9 @@ def percentile(values, p):
 
 
 class Rig:
-    def __init__(self, kind, client_flags, porthole_args=""):
+    def __init__(self, kind, size, client_flags, porthole_args=""):
         self.procs = []
+        self.width, self.height = size
         self.displayfd = None
         try:
             self.start(kind, client_flags, porthole_args)
@@ -127,6 +128,7 @@ class Rig:
             raise
 
     def start(self, kind, client_flags, porthole_args):
+        W, H = self.width, self.height
         self.kind = kind
         self.tmp = tempfile.mkdtemp(prefix="porthole-benchrdp-")
         os.chmod(self.tmp, 0o700)
@@ -189,7 +191,8 @@ class Rig:
             time.sleep(0.05)
 
     def animate(self, frames, band):
-        argv = [WAYLAND_CLIENT, "--animate", "--frames", str(frames), "--width", str(W), "--height", str(H),
+        argv = [WAYLAND_CLIENT, "--animate", "--frames", str(frames), "--width", str(self.width),
+                "--height", str(self.height),
                 "--fullscreen", "--title", "bench"]
         if band:
             argv += ["--damage-band", str(band)]
@@ -204,7 +207,8 @@ class Rig:
         """One 16-row line every interval_ms: ms from each commit to its update's last byte."""
         log = os.path.join(self.tmp, "commits")
         argv = [WAYLAND_CLIENT, "--animate", "--frames", str(commits), "--interval-ms", str(interval_ms),
-                "--commit-log", log, "--damage-band", "16", "--width", str(W), "--height", str(H),
+                "--commit-log", log, "--damage-band", "16", "--width", str(self.width),
+                "--height", str(self.height),
                 "--fullscreen", "--title", "bench"]
         subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=300)
         time.sleep(0.5)
@@ -246,6 +250,7 @@ def ratio(a, b):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", default="%dx%d" % SIZE, help="desktop and window size, WxH")
     ap.add_argument("--frames", type=int, default=300)
     ap.add_argument("--idle", type=float, default=30.0)
     ap.add_argument("--lines", type=int, default=200, help="commits in the latency workload")
@@ -253,17 +258,23 @@ def main():
     ap.add_argument("--porthole-args", default="",
                     help="extra porthole-compositor options (e.g. --rdp-codec=avc420)")
     args = ap.parse_args()
+    try:
+        size = tuple(int(v) for v in args.size.split("x"))
+        if len(size) != 2:
+            raise ValueError
+    except ValueError:
+        ap.error("--size is WxH, e.g. 1920x1080")
     for tool in ("weston", "xfreerdp", "Xvfb", "ss", "openssl"):
         if not shutil.which(tool):
             sys.exit("%s is missing; run scripts/install-deps.sh" % tool)
 
     print("== RDP desktop mode, %dx%d, xfreerdp %s, porthole %s, %d frames" % (
-        W, H, args.client_flags or "(defaults)", args.porthole_args or "(defaults)", args.frames))
+        size[0], size[1], args.client_flags or "(defaults)", args.porthole_args or "(defaults)", args.frames))
     print("  %-15s %-9s %8s %12s %14s" % ("workload", "server", "fps", "cpu ms/frame", "bytes/frame"))
     results = {}
     for band, name in ((0, "full window"), (16, "terminal line")):
         for kind in ("porthole", "weston"):
-            rig = Rig(kind, args.client_flags, args.porthole_args)
+            rig = Rig(kind, size, args.client_flags, args.porthole_args)
             try:
                 results[(name, kind)] = rig.animate(args.frames, band)
             finally:
@@ -277,7 +288,7 @@ def main():
           % args.lines)
     lat = {}
     for kind in ("porthole", "weston"):
-        rig = Rig(kind, args.client_flags, args.porthole_args)
+        rig = Rig(kind, size, args.client_flags, args.porthole_args)
         try:
             values, missed = rig.latency(args.lines, 100)
         finally:
@@ -290,7 +301,7 @@ def main():
                                                ratio(lat["porthole"][1], lat["weston"][1])))
     print("\n== idle %.0f s with a mapped, unchanging window" % args.idle)
     for kind in ("porthole", "weston"):
-        rig = Rig(kind, args.client_flags, args.porthole_args)
+        rig = Rig(kind, size, args.client_flags, args.porthole_args)
         try:
             cpu, wire = rig.idle(args.idle)
         finally:
