@@ -11,6 +11,27 @@ from porthole_test import Compositor, TestFailure, check, free_port, png_read, r
 USER, PASSWORD = "porthole", "correct horse battery staple"
 
 
+def x_display(name):
+    """A python-xlib connection to X server name, with tables of its own.
+
+    python-xlib keeps the extension event, error and opcode tables on its
+    connection class, shared by every connection in the process: a server
+    with other extensions (Xephyr without RandR) leaves codes there that break
+    the next connection to Xvfb. Each connection gets fresh ones, kept on it."""
+    from Xlib import display as xdisplay
+    from Xlib import error as xerror
+    from Xlib.protocol import display as xprotocol
+    from Xlib.protocol import event as xevent
+    xprotocol.Display.event_classes = xevent.event_class.copy()
+    xprotocol.Display.error_classes = xerror.xerror_class.copy()
+    xprotocol.Display.extension_major_opcodes = {}
+    d = xdisplay.Display(name)
+    d.display.event_classes = xprotocol.Display.event_classes
+    d.display.error_classes = xprotocol.Display.error_classes
+    d.display.extension_major_opcodes = xprotocol.Display.extension_major_opcodes
+    return d
+
+
 def need(*programs):
     for p in programs:
         if not shutil.which(p):
@@ -85,9 +106,8 @@ class Host:
 
     def pointer_image(self):
         """The pointer image the host shows now: (width, height, xhot, yhot, ARGB pixels)."""
-        from Xlib import display as xdisplay
         from Xlib.ext import xfixes  # noqa: F401 (adds xfixes_* to the display)
-        d = xdisplay.Display(self.display)
+        d = x_display(self.display)
         try:
             d.xfixes_query_version()
             c = d.xfixes_get_cursor_image(d.screen().root)
