@@ -361,18 +361,29 @@ rdp_rail_sync(struct rdp_rail *rail)
 	rail_shell_for_each_window(shell, rdp_rail_collect, rail);
 
 	wl_array_for_each(w, &rail->windows) w->seen = false;
-	update->BeginPaint(update->context);
+	/*
+	 * One batch of orders (BeginPaint..EndPaint) per window. FreeRDP sends a
+	 * batch that outgrows its 16 KB order PDU through its internal paint
+	 * functions, which also leave and enter a lock that BeginPaint and
+	 * EndPaint, all a server can call, never take: the next entry then waits
+	 * forever. One icon is 4 KB, so four new windows at once hung the
+	 * compositor; one window's orders stay far below the limit.
+	 */
 	/* Bottom up, so an owner always exists before what it owns. */
 	for (size_t i = rail->current.size / sizeof *cur; i-- > 0;) {
 		cur = (struct rdp_rail_current *)rail->current.data + i;
+		update->BeginPaint(update->context);
 		rdp_rail_update_one(rail, &cur->info,
 				    (const char *)rail->title_store.data + cur->title_offset);
+		update->EndPaint(update->context);
 	}
 	/* Gone from the shell: gone from the client. */
 	wl_array_for_each(w, &rail->windows)
 	{
 		if (!w->seen) {
+			update->BeginPaint(update->context);
 			rdp_rail_send_delete(rail, w->id);
+			update->EndPaint(update->context);
 			log_scope(rail->peer->server->ctx->scopes.rail,
 				  "rdp: window %u deleted on the client\n", w->id);
 			free(w->title);
@@ -402,10 +413,11 @@ rdp_rail_sync(struct rdp_rail *rail)
 		rail->zorder = rail->next_zorder;
 		rail->next_zorder = swap;
 		rail->active_id = active;
+		update->BeginPaint(update->context);
 		rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_ZORDER |
 						    WINDOW_ORDER_FIELD_DESKTOP_ACTIVE_WND);
+		update->EndPaint(update->context);
 	}
-	update->EndPaint(update->context);
 }
 
 static void

@@ -16,10 +16,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from porthole_test import (WAYLAND_CLIENT, TestFailure, check, image_diff, png_read, png_write_rows,  # noqa: E402
                            run, save_artifact, wait_until)
-from rdp_host import Host, first_peer, output_rects, start  # noqa: E402
+from rdp_host import Host, first_peer, output_rects, start, x_display  # noqa: E402
 
 from Xlib import X, Xatom  # noqa: E402
-from Xlib import display as xdisplay  # noqa: E402
 from Xlib.protocol import event as xevent  # noqa: E402
 
 POPUP_ID_BASE = 0x40000000
@@ -29,7 +28,7 @@ class HostWindows:
     """The RAIL windows xfreerdp made on the host, and a window manager's hand on them."""
 
     def __init__(self, host):
-        self.d = xdisplay.Display(host.display)
+        self.d = x_display(host.display)
         self.root = self.d.screen().root
         self.atom = lambda name: self.d.intern_atom(name)
 
@@ -457,15 +456,32 @@ def test_app_icons_come_from_the_apps_desktop_files(procs):
           "the host icon is not the app's 48x48 quadrants scaled to 32: %08x %08x %08x %08x"
           % (px(4, 4), px(27, 4), px(4, 27), px(27, 27)))
     expected = png_read("/usr/share/icons/hicolor/32x32/apps/gtk3-demo.png")
-    size, _, pixels = icons[demo["id"]]
-    opaque = [(x, y) for y in range(32) for x in range(32) if pixels[y * 32 + x] >> 24 == 0xFF]
-    check(len(opaque) > 100, "gtk3-demo's host icon has only %d opaque pixels" % len(opaque))
-    wrong = [(x, y) for x, y in opaque
-             if tuple((pixels[y * 32 + x] >> s) & 0xFF for s in (16, 8, 0)) != expected.pixel(x, y)]
-    check(not wrong, "gtk3-demo's host icon differs from Debian's gtk3-demo.png at %d pixels" % len(wrong))
+    for w, how in ((demo, "Wayland"),):
+        size, _, pixels = icons[w["id"]]
+        opaque = [(x, y) for y in range(32) for x in range(32) if pixels[y * 32 + x] >> 24 == 0xFF]
+        check(len(opaque) > 100, "%s gtk3-demo's host icon has only %d opaque pixels" % (how, len(opaque)))
+        wrong = [(x, y) for x, y in opaque
+                 if tuple((pixels[y * 32 + x] >> s) & 0xFF for s in (16, 8, 0)) != expected.pixel(x, y)]
+        check(not wrong, "%s gtk3-demo's host icon differs from Debian's gtk3-demo.png at %d pixels"
+              % (how, len(wrong)))
     _, _, pixels = icons[plain["id"]]
     check(pixels[16 * 32 + 16] == 0xFFA0D8F0 and pixels[0] >> 24 == 0,
           "an app without a .desktop file does not get the default porthole icon")
+    comp.stop()
+
+
+def test_many_windows_at_once(procs):
+    """Ten windows with their icons at connect: far more orders than one 16 KB order PDU
+    holds (each icon is 4 KB), which once hung the compositor in FreeRDP's paint lock."""
+    comp, port = start(procs)
+    for i in range(10):
+        comp.client([WAYLAND_CLIENT, "--title", "many %d" % i, "--width", "120", "--height", "90"])
+    ids = [comp.wait_window(lambda w: w["title"] == "many %d" % i)["id"] for i in range(10)]
+    host, hw, _ = connect_app(procs, comp, port)
+    for wid in ids:
+        host_window(hw, wid)
+        wait_until(lambda: host_icon(hw, wid), 10, 0.1, "an icon on window %d" % wid)
+    check(comp.cli("ping").startswith("porthole-compositor"), "the compositor stopped answering")
     comp.stop()
 
 
@@ -558,6 +574,7 @@ if __name__ == "__main__":
          test_host_moves_resizes_minimizes_maximizes_and_closes, test_windows_on_a_second_host_monitor,
          test_app_started_move_and_resize_are_local_on_the_host, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_opens_and_closes_on_the_host, test_app_icons_come_from_the_apps_desktop_files,
-         test_reconnect_brings_every_window_back_through_the_pipeline, test_modes_refuse_the_other_kind_of_client,
+         test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
+         test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app]
     run([c for c in cases if not only or c.__name__ in only])
