@@ -328,3 +328,31 @@ app_icon_find_for_process(pid_t pid, const char *app_id)
 	free(env_block);
 	return icon;
 }
+
+int
+app_icon_program_name(pid_t pid, char *name, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	char link[64], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	size_t len;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(link, sizeof link, "/proc/%d/exe", (int)pid);
+	n = readlink(link, target, sizeof target - 1);
+	if (n <= 0)
+		return -1;
+	target[n] = '\0';
+	/* a program replaced on disk since it started (an upgrade) reads so */
+	len = (size_t)n;
+	if (len > sizeof deleted - 1 && strcmp(target + len - (sizeof deleted - 1), deleted) == 0)
+		target[len - (sizeof deleted - 1)] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!base[0] || strlen(base) >= size)
+		return -1;
+	memcpy(name, base, strlen(base) + 1);
+	return 0;
+}

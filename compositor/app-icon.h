@@ -8,6 +8,7 @@
 #ifndef PORTHOLE_APP_ICON_H
 #define PORTHOLE_APP_ICON_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -29,5 +30,11 @@ struct app_icon *app_icon_find(const char *root, const char *const *data_dirs, c
 
 /** The icon for @app_id as process @pid sees its files. NULL if none. */
 struct app_icon *app_icon_find_for_process(pid_t pid, const char *app_id);
+
+/**
+ * The file name of process @pid's program ("gtk3-demo"), the key to its
+ * `.desktop` file where it has no app id. -1 when it cannot be read.
+ */
+int app_icon_program_name(pid_t pid, char *name, size_t size);
 
 #endif

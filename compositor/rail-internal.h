@@ -78,6 +78,7 @@ struct rail_window {
 	/* the app's icon (rail_window_icon()), for the app id it was looked up for */
 	struct app_icon *icon;
 	char *icon_app_id;
+	pid_t icon_program_pid; /* X11: whose program name icon_app_id is; 0: none */
 };
 
 /* rail-window.c */

@@ -488,16 +488,31 @@ static const struct app_icon *
 rail_window_icon(struct rail_window *window)
 {
 	const char *app_id = weston_desktop_surface_get_app_id(window->dsurface);
+	pid_t pid = weston_desktop_surface_get_pid(window->dsurface);
+	char program[256];
 
-	if (!app_id || !app_id[0])
-		return NULL;
-	if (window->icon_app_id && strcmp(window->icon_app_id, app_id) == 0)
+	/*
+	 * libweston 10 gives X11 windows no app id (WM_CLASS stays inside its
+	 * window manager), but their pid (_NET_WM_PID): the program's name is
+	 * the next best key to a .desktop file. Read once per pid; the pid is
+	 * Xwayland's own until the window manager has read the property.
+	 */
+	if ((!app_id || !app_id[0]) && window->is_xwayland) {
+		if (pid == window->icon_program_pid)
+			return window->icon;
+		window->icon_program_pid = pid;
+		app_id = app_icon_program_name(pid, program, sizeof program) == 0 ? program : NULL;
+	}
+	if (window->icon_app_id && app_id && strcmp(window->icon_app_id, app_id) == 0)
 		return window->icon;
 	free(window->icon);
 	free(window->icon_app_id);
+	window->icon = NULL;
+	window->icon_app_id = NULL;
+	if (!app_id || !app_id[0])
+		return NULL;
 	window->icon_app_id = strdup(app_id);
-	window->icon =
-		app_icon_find_for_process(weston_desktop_surface_get_pid(window->dsurface), app_id);
+	window->icon = app_icon_find_for_process(pid, app_id);
 	log_scope(window->shell->ctx->scopes.rail, "window %u: %s icon for app id \"%s\"\n",
 		  window->id, window->icon ? "an" : "no", app_id);
 	return window->icon;

@@ -426,7 +426,7 @@ def write_quadrant_png(path, size):
 
 
 def test_app_icons_come_from_the_apps_desktop_files(procs):
-    comp, port = start(procs)
+    comp, port = start(procs, xwayland=True)
     # an app whose .desktop file and icon live in its own data directory (XDG_DATA_DIRS)
     data = tempfile.mkdtemp(prefix="porthole-icons-")
     procs.dirs.append(data)
@@ -441,14 +441,17 @@ def test_app_icons_come_from_the_apps_desktop_files(procs):
     # a real app: gtk3-demo's icon from Debian's own gtk3-demo.desktop and hicolor theme
     comp.client(["gtk3-demo"])
     demo = comp.wait_window(lambda w: w["app_id"] == "gtk3-demo", 30, "the gtk3-demo window")
+    # the same through X11, which has no app id: its program's name finds the same file
+    comp.procs.start(["gtk3-demo"], env=dict(comp.env, GDK_BACKEND="x11"))
+    x11_demo = comp.wait_window(lambda w: w["kind"] == "x11", 30, "the X11 gtk3-demo window")
     # and one without a .desktop file keeps the default
     comp.client([WAYLAND_CLIENT, "--title", "plain", "--app-id", "org.porthole.NoSuchApp"])
     plain = comp.wait_window(lambda w: w["title"] == "plain")
     host, hw, _ = connect_app(procs, comp, port)
-    for w in (mine, demo, plain):
+    for w in (mine, demo, x11_demo, plain):
         host_window(hw, w["id"])
     icons = {w["id"]: wait_until(lambda: host_icon(hw, w["id"]), 10, 0.1, "an icon on %s" % w["title"])
-             for w in (mine, demo, plain)}
+             for w in (mine, demo, x11_demo, plain)}
     size, _, pixels = icons[mine["id"]]
     px = lambda x, y: pixels[y * size + x]  # noqa: E731
     check(size == 32 and px(4, 4) == 0xFFFF0000 and px(27, 4) == 0xFF00FF00 and px(4, 27) == 0xFF0000FF
@@ -456,7 +459,7 @@ def test_app_icons_come_from_the_apps_desktop_files(procs):
           "the host icon is not the app's 48x48 quadrants scaled to 32: %08x %08x %08x %08x"
           % (px(4, 4), px(27, 4), px(4, 27), px(27, 27)))
     expected = png_read("/usr/share/icons/hicolor/32x32/apps/gtk3-demo.png")
-    for w, how in ((demo, "Wayland"),):
+    for w, how in ((demo, "Wayland"), (x11_demo, "X11")):
         size, _, pixels = icons[w["id"]]
         opaque = [(x, y) for y in range(32) for x in range(32) if pixels[y * 32 + x] >> 24 == 0xFF]
         check(len(opaque) > 100, "%s gtk3-demo's host icon has only %d opaque pixels" % (how, len(opaque)))

@@ -134,6 +134,17 @@ main(void)
 
 	TAP_CHECK(&t, !app_icon_find_for_process(getpid(), "org.example.Missing"),
 		  "through /proc/PID/root: nothing for an app without a .desktop file");
+	{
+		char name[64] = "";
+
+		TAP_CHECK(&t,
+			  app_icon_program_name(getpid(), name, sizeof name) == 0 &&
+				  strcmp(name, "test-app-icon") == 0,
+			  "a process's program name is its file's (\"%s\")", name);
+		TAP_CHECK(&t, app_icon_program_name(getpid(), name, 4) < 0,
+			  "a name longer than the buffer is refused");
+		TAP_CHECK(&t, app_icon_program_name(0, name, sizeof name) < 0, "no pid, no name");
+	}
 
 	snprintf(path, sizeof path, "rm -rf '%s'", root);
 	if (system(path) != 0)
