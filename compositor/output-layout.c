@@ -14,13 +14,20 @@ output_rects_overlap(const struct output_rect *a, const struct output_rect *b)
 	       b->y < a->y + a->height;
 }
 
+static bool
+output_layout_count_ok(int n, char *why, size_t why_size)
+{
+	if (n >= 1 && n <= OUTPUT_LAYOUT_MAX)
+		return true;
+	snprintf(why, why_size, "%d monitors (1..%d are taken)", n, OUTPUT_LAYOUT_MAX);
+	return false;
+}
+
 int
 output_layout_check(const struct output_rect *rects, int n, char *why, size_t why_size)
 {
-	if (n < 1 || n > OUTPUT_LAYOUT_MAX) {
-		snprintf(why, why_size, "%d monitors (1..%d are taken)", n, OUTPUT_LAYOUT_MAX);
+	if (!output_layout_count_ok(n, why, why_size))
 		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		const struct output_rect *r = &rects[i];
 
@@ -49,10 +56,8 @@ output_layout_from_monitors(struct output_layout *layout, const struct output_mo
 	int64_t min_x = 0, min_y = 0;
 
 	layout->n = 0;
-	if (n < 1 || n > OUTPUT_LAYOUT_MAX) {
-		snprintf(why, why_size, "%d monitors (1..%d are taken)", n, OUTPUT_LAYOUT_MAX);
+	if (!output_layout_count_ok(n, why, why_size))
 		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		const struct output_monitor *m = &monitors[i];
 

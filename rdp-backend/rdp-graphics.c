@@ -278,7 +278,12 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 
 	if (n == 0)
 		return;
-	output_bounds(outputs, n, desktop);
+	peer->capture = damage_capture_create(outputs, n);
+	if (!peer->capture) {
+		weston_log("rdp: cannot read back the outputs for %s\n", peer->client->hostname);
+		return;
+	}
+	damage_capture_get_bounds(peer->capture, desktop);
 	for (int i = 0; i < n; i++)
 		monitors[i] =
 			(struct output_rect){outputs[i]->x - desktop->x, outputs[i]->y - desktop->y,
@@ -286,11 +291,6 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 	if (rdp_gfx_ready(peer) &&
 	    rdp_gfx_reset_surface(peer, monitors, n, desktop->width, desktop->height) < 0)
 		rdp_gfx_abandon(peer, "its surface could not be made");
-	peer->capture = damage_capture_create(outputs, n);
-	if (!peer->capture) {
-		weston_log("rdp: cannot read back the outputs for %s\n", peer->client->hostname);
-		return;
-	}
 	nsc_context_reset(peer->nsc, (UINT32)desktop->width, (UINT32)desktop->height);
 	/* a reset RemoteFX context sends its headers again with the next frame */
 	rfx_context_reset(peer->rfx, (UINT32)desktop->width, (UINT32)desktop->height);
