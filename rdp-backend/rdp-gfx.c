@@ -26,6 +26,10 @@
 /* a client that offered the pipeline but has not used it by then gets SurfaceBits */
 #define RDP_GFX_OPEN_TIMEOUT_MS 5000
 #define RDP_GFX_MAX_CAPSETS 16
+/* narrower boxes are not sent as planar (rdp_gfx_send_planar()) */
+#define RDP_GFX_PLANAR_MIN_WIDTH 3
+/* stalls of a client's pipeline after which it gets SurfaceBits instead */
+#define RDP_GFX_RESTARTS_MAX 3
 /* frames sent but not acknowledged before the client counts as behind */
 #define RDP_GFX_FRAMES_IN_FLIGHT 2
 
@@ -116,6 +120,28 @@ rdp_gfx_give_up(struct rdp_peer *peer, const char *why)
 {
 	rdp_gfx_abandon(peer, why);
 	rdp_graphics_start(peer);
+}
+
+void
+rdp_gfx_restart(struct rdp_peer *peer, const char *why)
+{
+	char reason[128];
+
+	/* frames on the old channel are lost; the next one starts with the desktop whole */
+	peer->frame_acked = peer->frame_id;
+	rdp_graphics_stop_capture(peer);
+	if (peer->ack_stalls > RDP_GFX_RESTARTS_MAX) {
+		snprintf(reason, sizeof reason, "it %s, %d times", why, peer->ack_stalls);
+		/* SurfaceBits count their own stalls */
+		peer->ack_stalls = 0;
+		rdp_gfx_give_up(peer, reason);
+		return;
+	}
+	weston_log("rdp: the graphics pipeline of %s %s; opening it again\n",
+		   peer->client->hostname, why);
+	rdp_gfx_destroy(peer->gfx);
+	peer->gfx = NULL;
+	rdp_gfx_prepare(peer);
 }
 
 static int
@@ -467,6 +493,14 @@ rdp_gfx_send_planar(struct rdp_peer *peer, const BYTE *pixels, int stride,
 	BYTE *data;
 	UINT rc;
 
+	/*
+	 * FreeRDP 2.11's planar decoder rejects what its encoder makes of boxes
+	 * under 3 px wide (every 1-px box; 2-px ones whose height is a multiple
+	 * of 3), and xfreerdp then closes the whole pipeline: a text cursor's
+	 * blink froze the picture. Such boxes are tiny; they go uncompressed.
+	 */
+	if (width < RDP_GFX_PLANAR_MIN_WIDTH)
+		return rdp_gfx_send_uncompressed(peer, pixels, stride, box);
 	if (needed > gfx->flip_size) {
 		BYTE *bigger = realloc(gfx->flip, needed);
 

@@ -20,6 +20,14 @@
 
 /* Room kept in each PDU for headers, below the client's reassembly limit. */
 #define RDP_PDU_MARGIN 1024
+/*
+ * A client that acknowledges no frame for this long while some are in flight
+ * is stuck, or has dropped its graphics pipeline: the picture would freeze for
+ * good, so the server stops waiting (and opens a pipeline again).
+ */
+#define RDP_ACK_TIMEOUT_MS 3000
+/* after this many stalls the server stops waiting for the client's acknowledgements */
+#define RDP_ACK_STALLS_MAX 3
 
 /* The most encoded bytes one SurfaceBits PDU may carry for this client. */
 static UINT32
@@ -142,10 +150,23 @@ rdp_graphics_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int wi
 uint32_t
 rdp_graphics_frames_in_flight_max(struct rdp_peer *peer)
 {
+	if (peer->acks_ignored)
+		return 0;
 	if (peer->gfx)
 		return rdp_gfx_frames_in_flight_max(peer);
 	return freerdp_settings_get_uint32(peer->client->context->settings,
 					   FreeRDP_FrameAcknowledge);
+}
+
+/* Runs while frames are in flight: from the first one sent, again from each acknowledgement. */
+static void
+rdp_graphics_watch_acks(struct rdp_peer *peer)
+{
+	bool waiting =
+		peer->frame_id != peer->frame_acked && rdp_graphics_frames_in_flight_max(peer) > 0;
+
+	if (peer->ack_timer)
+		wl_event_source_timer_update(peer->ack_timer, waiting ? RDP_ACK_TIMEOUT_MS : 0);
 }
 
 /* Whether the client still has as many frames in flight as it said it can take. */
@@ -198,6 +219,9 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 		weston_log("rdp: a frame for %s could not be sent\n", peer->client->hostname);
 	pixman_region32_clear(&peer->pending_damage);
 	peer->frames_sent++;
+	/* the first frame in flight starts the watch; later ones leave it running */
+	if (peer->frame_id - peer->frame_acked == 1)
+		rdp_graphics_watch_acks(peer);
 }
 
 static void
@@ -227,9 +251,48 @@ rdp_graphics_handle_damage(void *data, void *damage_region)
 void
 rdp_graphics_frame_acknowledged(struct rdp_peer *peer, uint32_t frame_id)
 {
+	/*
+	 * Only forward, and never past the last frame sent: a late acknowledgement
+	 * from a pipeline opened again since, or a client's made-up frame id,
+	 * changes nothing.
+	 */
+	if ((int32_t)(frame_id - peer->frame_acked) <= 0 ||
+	    (int32_t)(peer->frame_id - frame_id) < 0)
+		return;
 	peer->frame_acked = frame_id;
+	rdp_graphics_watch_acks(peer);
 	if (peer->activated && !peer->output_suppressed && !rdp_graphics_client_busy(peer))
 		rdp_graphics_send_pending(peer);
+}
+
+static int
+rdp_graphics_handle_ack_timeout(void *data)
+{
+	struct rdp_peer *peer = data;
+
+	if (peer->frame_id == peer->frame_acked)
+		return 0;
+	/* a minimized client may keep frames: they count as shown, nothing else changes */
+	if (peer->output_suppressed) {
+		peer->frame_acked = peer->frame_id;
+		return 0;
+	}
+	peer->ack_stalls++;
+	if (peer->gfx) {
+		/* xfreerdp closes its pipeline on a command it cannot decode */
+		rdp_gfx_restart(peer, "acknowledged no frame in 3 s");
+		return 0;
+	}
+	if (peer->ack_stalls >= RDP_ACK_STALLS_MAX) {
+		weston_log("rdp: %s stopped acknowledging frames %d times; sending them unpaced\n",
+			   peer->client->hostname, peer->ack_stalls);
+		peer->acks_ignored = true;
+	} else {
+		weston_log("rdp: %s acknowledged no frame in 3 s; sending what changed meanwhile\n",
+			   peer->client->hostname);
+	}
+	rdp_graphics_frame_acknowledged(peer, peer->frame_id);
+	return 0;
 }
 
 static BOOL
@@ -243,6 +306,19 @@ rdp_graphics_handle_frame_acknowledge(rdpContext *context, UINT32 frame_id)
 }
 
 static void rdp_graphics_start_capture(struct rdp_peer *peer);
+
+void
+rdp_graphics_stop_capture(struct rdp_peer *peer)
+{
+	if (peer->capture_idle)
+		wl_event_source_remove(peer->capture_idle);
+	peer->capture_idle = NULL;
+	wl_list_remove(&peer->capture_destroy_listener.link);
+	wl_list_init(&peer->capture_destroy_listener.link);
+	damage_capture_destroy(peer->capture);
+	peer->capture = NULL;
+	pixman_region32_clear(&peer->pending_damage);
+}
 
 static void
 rdp_graphics_handle_idle_restart(void *data)
@@ -389,14 +465,17 @@ rdp_graphics_start(struct rdp_peer *peer)
 int
 rdp_graphics_init(struct rdp_peer *peer)
 {
+	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
+
 	wl_list_init(&peer->capture_destroy_listener.link);
 	pixman_region32_init(&peer->pending_damage);
+	peer->ack_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_ack_timeout, peer);
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
 	peer->rfx = rfx_context_new(TRUE);
 	peer->encode_stream = Stream_New(NULL, 65536);
-	if (!peer->nsc || !peer->rfx || !peer->encode_stream)
+	if (!peer->ack_timer || !peer->nsc || !peer->rfx || !peer->encode_stream)
 		return -1;
 	rfx_context_set_pixel_format(peer->rfx, PIXEL_FORMAT_BGRX32);
 	/* the encoder leaves the entropy coder unset; RLGR3 packs busy tiles tighter */
@@ -413,13 +492,10 @@ rdp_graphics_release(struct rdp_peer *peer)
 {
 	rdp_gfx_destroy(peer->gfx);
 	peer->gfx = NULL;
-	if (peer->capture_idle)
-		wl_event_source_remove(peer->capture_idle);
-	peer->capture_idle = NULL;
-	wl_list_remove(&peer->capture_destroy_listener.link);
-	wl_list_init(&peer->capture_destroy_listener.link);
-	damage_capture_destroy(peer->capture);
-	peer->capture = NULL;
+	if (peer->ack_timer)
+		wl_event_source_remove(peer->ack_timer);
+	peer->ack_timer = NULL;
+	rdp_graphics_stop_capture(peer);
 	pixman_region32_fini(&peer->pending_damage);
 	if (peer->nsc)
 		nsc_context_free(peer->nsc);

@@ -116,9 +116,12 @@ struct rdp_peer {
 	NSC_CONTEXT *nsc;
 	RFX_CONTEXT *rfx;
 	wStream *encode_stream;
-	pixman_region32_t pending_damage; /* changed since the last frame sent */
-	uint32_t frame_id;                /* of the last frame sent */
-	uint32_t frame_acked;             /* the last the client acknowledged */
+	pixman_region32_t pending_damage;  /* changed since the last frame sent */
+	uint32_t frame_id;                 /* of the last frame sent */
+	uint32_t frame_acked;              /* the last the client acknowledged */
+	struct wl_event_source *ack_timer; /* runs while frames wait for acknowledgement */
+	int ack_stalls;                    /* times the client acknowledged nothing in time */
+	bool acks_ignored;                 /* it stalled too often: frames go unpaced */
 	uint64_t bytes_sent;
 	uint64_t frames_sent;
 	uint64_t frames_held; /* repaints folded into a later frame while the client was behind */
@@ -166,6 +169,9 @@ const char *rdp_graphics_codec_name(enum pc_rdp_codec codec);
 /** Starts sending the desktop (all outputs): everything once, then each repaint's damage. */
 void rdp_graphics_start(struct rdp_peer *peer);
 
+/** Stops reading back the outputs; the next rdp_graphics_start() sends everything anew. */
+void rdp_graphics_stop_capture(struct rdp_peer *peer);
+
 /* rdp-gfx.c */
 bool rdp_gfx_codec_is_pipeline(enum pc_rdp_codec codec);
 
@@ -180,6 +186,12 @@ void rdp_gfx_destroy(struct rdp_gfx *gfx);
 
 /** Drops the pipeline (logging @why): SurfaceBits from now on. */
 void rdp_gfx_abandon(struct rdp_peer *peer, const char *why);
+
+/**
+ * The client stopped acknowledging pipeline frames (@why): the channel is
+ * opened again and the desktop sent whole; after a few times, SurfaceBits.
+ */
+void rdp_gfx_restart(struct rdp_peer *peer, const char *why);
 
 /** Capabilities are confirmed: frames go through the pipeline. */
 bool rdp_gfx_ready(struct rdp_peer *peer);

@@ -41,6 +41,7 @@ struct options {
 	int damage_band; /* with --animate: only this many rows change (0 = all) */
 	int alpha;       /* below 255: a translucent window (premultiplied ARGB) */
 	int redraws;     /* commit the same picture this many more times, one per frame */
+	int sweep;       /* boxes of every size from 1x1 to this, a few per frame */
 };
 
 struct window;
@@ -71,6 +72,9 @@ struct app {
 	bool running;
 	uint32_t frame;
 	struct timespec start;
+	uint32_t *canvas; /* with --damage-sweep: the picture so far */
+	int canvas_width, canvas_height;
+	int sweep_next; /* the next box: its width is sweep_next / sweep + 1 */
 };
 
 struct window {
@@ -96,6 +100,7 @@ struct fill_args {
 	const struct options *opts;
 	uint32_t color; /* 0 = quadrants */
 	uint32_t frame;
+	const uint32_t *canvas; /* when set, the picture, as is */
 };
 
 static void
@@ -103,6 +108,10 @@ fill_pattern(uint32_t *pixels, int width, int height, void *data)
 {
 	const struct fill_args *args = data;
 
+	if (args->canvas) {
+		memcpy(pixels, args->canvas, (size_t)width * (size_t)height * 4);
+		return;
+	}
 	for (int y = 0; y < height; y++) {
 		for (int x = 0; x < width; x++) {
 			uint32_t c = args->color;
@@ -131,9 +140,10 @@ fill_pattern(uint32_t *pixels, int width, int height, void *data)
 }
 
 static struct wl_buffer *
-make_buffer(struct app *app, int width, int height, uint32_t color, uint32_t frame)
+make_buffer(struct app *app, int width, int height, uint32_t color, uint32_t frame,
+	    const uint32_t *canvas)
 {
-	struct fill_args args = {&app->opts, color, frame};
+	struct fill_args args = {&app->opts, color, frame, canvas};
 	struct wl_buffer *buffer = shm_buffer_create(app->shm, width, height, app->opts.alpha < 255,
 						     fill_pattern, &args);
 
@@ -173,30 +183,108 @@ frame_done(void *data, struct wl_callback *cb, uint32_t time)
 
 static const struct wl_callback_listener frame_listener = {frame_done};
 
+/*
+ * --damage-sweep: boxes of every width and height from 1 to the sweep size, as
+ * many as fit one above the other (no two share a row, so each reaches the
+ * compositor as a damage rectangle of exactly its size), at odd x positions,
+ * each in a colour of its own. Returns false once every size was drawn.
+ */
+static bool
+sweep_draw_boxes(struct window *w)
+{
+	struct app *app = w->app;
+	int max = app->opts.sweep, y = 1, span = w->width - 2 * max - 2;
+
+	if (app->sweep_next >= max * max)
+		return false;
+	while (app->sweep_next < max * max) {
+		int k = app->sweep_next;
+		int bw = k / max + 1, bh = k % max + 1, x = (k * 37 % span) | 1;
+		uint32_t color = 0xff000000 | ((uint32_t)k * 2654435761u >> 8);
+
+		if (y + bh + 1 > w->height)
+			break;
+		for (int row = y; row < y + bh; row++)
+			for (int col = x; col < x + bw; col++)
+				app->canvas[row * w->width + col] = color;
+		wl_surface_damage_buffer(w->surface, x, y, bw, bh);
+		y += bh + 1;
+		app->sweep_next++;
+	}
+	return true;
+}
+
+/* The sweep's picture at the window's size: the quadrants, then the boxes. */
+static void
+sweep_reset_canvas(struct window *w)
+{
+	struct app *app = w->app;
+	struct fill_args args = {&app->opts, w->color, 0, NULL};
+
+	if (w->width < 2 * app->opts.sweep + 4 || w->height < app->opts.sweep + 2) {
+		fprintf(stderr, "porthole-test-wayland-client: %dx%d is too small to sweep\n",
+			w->width, w->height);
+		exit(1);
+	}
+	free(app->canvas);
+	app->canvas = malloc((size_t)w->width * (size_t)w->height * 4);
+	if (!app->canvas) {
+		perror("porthole-test-wayland-client: canvas");
+		exit(1);
+	}
+	fill_pattern(app->canvas, w->width, w->height, &args);
+	app->canvas_width = w->width;
+	app->canvas_height = w->height;
+}
+
 static void
 window_draw(struct window *w)
 {
-	struct wl_buffer *buffer =
-		make_buffer(w->app, w->width, w->height, w->color, w->app->frame);
+	struct app *app = w->app;
+	bool sweep = app->opts.sweep && w == app->main_window;
+	bool more_frames = (app->opts.animate || app->frame < (uint32_t)app->opts.redraws) &&
+			   w == app->main_window;
+	struct wl_buffer *buffer;
 
+	if (sweep) {
+		/* a new size starts the picture again: damage it whole */
+		bool fresh = app->frame == 0 || !app->canvas || w->width != app->canvas_width ||
+			     w->height != app->canvas_height;
+
+		if (fresh) {
+			sweep_reset_canvas(w);
+			wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
+			more_frames = true;
+		} else {
+			more_frames = sweep_draw_boxes(w);
+			if (!more_frames) {
+				printf("sweep %d boxes frames %u\n",
+				       app->opts.sweep * app->opts.sweep, app->frame);
+				fflush(stdout);
+				return;
+			}
+		}
+	}
+	buffer = make_buffer(app, w->width, w->height, w->color, app->frame,
+			     sweep ? app->canvas : NULL);
 	wl_surface_attach(w->surface, buffer, 0, 0);
-	if (w->app->opts.animate && w->app->opts.damage_band && w->app->frame > 0)
-		wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->app->opts.damage_band);
-	else
+	/* a sweep damaged its boxes as it drew them */
+	if (!sweep && app->opts.animate && app->opts.damage_band && app->frame > 0)
+		wl_surface_damage_buffer(w->surface, 0, 0, w->width, app->opts.damage_band);
+	else if (!sweep)
 		wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
-	if ((w->app->opts.animate || w->app->frame < (uint32_t)w->app->opts.redraws) &&
-	    w == w->app->main_window) {
+	if (more_frames) {
 		w->frame_cb = wl_surface_frame(w->surface);
 		wl_callback_add_listener(w->frame_cb, &frame_listener, w);
 	}
 	wl_surface_commit(w->surface);
-	if (w->app->commit_log && w == w->app->main_window) {
+	if (app->commit_log && w == app->main_window) {
 		struct timespec now;
 
 		/* flushed now: the benchmark times the commit, not our next dispatch */
-		wl_display_flush(w->app->display);
+		wl_display_flush(app->display);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		fprintf(w->app->commit_log, "%lld\n",
+		fprintf(app->commit_log, "%lld\n",
 			(long long)now.tv_sec * 1000000000LL + now.tv_nsec);
 	}
 }
@@ -569,6 +657,8 @@ usage(FILE *out)
 		"  --keep-last            with --frames: keep the last frame on screen, do not "
 		"exit\n"
 		"  --damage-band ROWS     with --animate: only the top ROWS change each frame\n"
+		"  --damage-sweep N       damage boxes of every size from 1x1 to NxN, a few per\n"
+		"                         frame; print \"sweep\" and the frames taken when done\n"
 		"  --protocol-error       send an invalid request after mapping\n"
 		"  --connect-only         connect, round-trip, exit\n");
 }
@@ -608,7 +698,11 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->keep_last = true;
 		else if (strcmp(a, "--frames") == 0 && v)
 			o->frames = atoi(argv[++i]);
-		else if (strcmp(a, "--damage-band") == 0 && v)
+		else if (strcmp(a, "--damage-sweep") == 0 && v) {
+			o->sweep = atoi(argv[++i]);
+			if (o->sweep < 1 || o->sweep > 256)
+				return -1;
+		} else if (strcmp(a, "--damage-band") == 0 && v)
 			o->damage_band = atoi(argv[++i]);
 		else if (strcmp(a, "--resize-on-click") == 0 && v)
 			o->resize_edges = (uint32_t)atoi(argv[++i]);
@@ -714,6 +808,7 @@ main(int argc, char *argv[])
 	xkb_state_unref(app.xkb_state);
 	xkb_keymap_unref(app.keymap);
 	xkb_context_unref(app.xkb);
+	free(app.canvas);
 	wl_display_disconnect(app.display);
 	return app.opts.protocol_error ? 3 : 0;
 }

@@ -6,6 +6,7 @@ screenshot; input is typed and clicked into the host window with xdotool and
 must reach the Wayland app.
 """
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -171,6 +172,71 @@ def test_graphics_pipeline_codecs(procs):
                what="SurfaceBits for a client without the pipeline")
     host_matches(host, comp, "the desktop in SurfaceBits")
     comp.stop()
+
+
+def test_damage_of_every_size_in_every_codec(procs):
+    """Boxes of every width and height from 1 to 70 px, at odd positions, each its own damage
+    rectangle, through every codec the server can choose: the client decodes every command
+    (FreeRDP 2.11 drops the whole pipeline on one it cannot, and the picture froze at a
+    blinking text cursor), acknowledges every frame, and shows what the compositor shows."""
+    area = 1024 * 768
+    cases = [("planar", "/gfx", 2, 0), ("progressive", "/gfx", 24, area // 100),
+             ("uncompressed", "/gfx", 2, 0), ("avc420", "/gfx:avc420", 40, area // 20),
+             ("remotefx", "/rfx", 24, area // 100), ("nsc", "/nsc", 2, 0), ("raw", "/rfx", 2, 0)]
+    for codec, flag, fuzz, allowed in cases:
+        comp, port = start(procs, ["--rdp-codec=" + codec, "--width=1024", "--height=768"])
+        host = Host(procs)
+        host.connect(port, size="1024x768", extra=[flag])
+        wait_until(lambda: (first_peer(comp) or {}).get("frame_acked", 0) > 0, 20, 0.2,
+                   "the first frame acknowledged (%s)" % codec)
+        check(first_peer(comp)["codec"] == codec, "codec %s, expected %s" % (first_peer(comp)["codec"], codec))
+        log = os.path.join(comp.runtime_dir, "sweep.log")
+        comp.client([WAYLAND_CLIENT, "--title", "sweep", "--width", "600", "--height", "740",
+                     "--damage-sweep", "70"], log=log)
+        wait_until(lambda: "sweep 4900 boxes" in open(log).read(), 180, 0.3,
+                   "4900 boxes drawn (%s)" % codec)
+        host_matches(host, comp, "every box through %s" % codec, fuzz, allowed)
+        wait_until(lambda: first_peer(comp)["frame_acked"] == first_peer(comp)["frame_id"], 10, 0.2,
+                   "every frame acknowledged (%s)" % codec)
+        peer = first_peer(comp)
+        print("# %s: %d frames, %d bytes" % (codec, peer["frames_sent"], peer["bytes_sent"]), flush=True)
+        refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
+        check(not refused, "the client could not decode a %s command: %s" % (codec, refused[:3]))
+        check("acknowledged no frame" not in comp.read_log(), "the %s frames stalled" % codec)
+        procs.stop(host.client)
+        comp.stop()
+
+
+def test_a_client_that_stops_acknowledging_is_caught_up(procs):
+    """A client that stops acknowledging frames (here: stopped for 4 s mid-animation) must not
+    freeze the picture for good: after 3 s the server stops waiting, with a log line (the
+    pipeline is opened again; SurfaceBits resume), and the client shows the last frame."""
+    for flag, what in (("/gfx", "the graphics pipeline of 127.0.0.1 acknowledged no frame in 3 s; "
+                        "opening it again"),
+                       ("/nsc", "127.0.0.1 acknowledged no frame in 3 s; sending what changed meanwhile")):
+        comp, port = start(procs)
+        host = Host(procs)
+        client = host.connect(port, extra=[flag])
+        host_matches(host, comp, "the first frame (%s)" % flag)
+        log = os.path.join(comp.runtime_dir, "busy.log")
+        comp.client([WAYLAND_CLIENT, "--title", "busy", "--width", "300", "--height", "200", "--animate",
+                     "--interval-ms", "20", "--frames", "250", "--keep-last"], log=log)
+        wait_until(lambda: (first_peer(comp) or {}).get("frames_sent", 0) > 10, 20, 0.1, "frames flowing")
+        os.kill(client.pid, signal.SIGSTOP)
+        try:
+            wait_until(lambda: what in comp.read_log(), 10, 0.2, "the stall noticed (%s)" % flag)
+        finally:
+            os.kill(client.pid, signal.SIGCONT)
+        wait_until(lambda: "frames 250" in open(log).read(), 60, 0.2, "the animation's end")
+        if flag == "/gfx":
+            wait_until(lambda: comp.read_log().count("uses the graphics pipeline") == 2, 20, 0.2,
+                       "the pipeline opened again")
+        host_matches(host, comp, "the last frame after the stall (%s)" % flag)
+        wait_until(lambda: first_peer(comp)["frame_acked"] == first_peer(comp)["frame_id"], 10, 0.2,
+                   "acknowledgements again (%s)" % flag)
+        check(comp.alive(), "the compositor stopped answering")
+        procs.stop(client)
+        comp.stop()
 
 
 def test_client_window_resize_resizes_the_desktop(procs):
@@ -402,6 +468,7 @@ if __name__ == "__main__":
     cases = [test_desktop_pixels_and_pointer_follow_the_compositor, test_large_pointer_image,
              test_animation_paced_by_acknowledgements_ends_exact,
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
+         test_damage_of_every_size_in_every_codec, test_a_client_that_stops_acknowledging_is_caught_up,
          test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
          test_wrong_password_is_refused,
          test_repeated_failures_lock_logins_out,
