@@ -9,7 +9,6 @@
  * software before its monitor, so what the tap hears already follows them.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include <pulse/subscribe.h>
 
 #include "audio-bridge.h"
+#include "log.h"
 #include "pulse-loop.h"
 
 #define AUDIO_RECONNECT_MS 200
@@ -53,23 +53,6 @@ struct audio_bridge {
 };
 
 static void audio_bridge_connect(struct audio_bridge *bridge);
-
-static void audio_bridge_debug(struct audio_bridge *bridge, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-audio_bridge_debug(struct audio_bridge *bridge, const char *fmt, ...)
-{
-	char line[512];
-	va_list args;
-
-	if (!bridge->scope || !weston_log_scope_is_enabled(bridge->scope))
-		return;
-	va_start(args, fmt);
-	vsnprintf(line, sizeof line, fmt, args);
-	va_end(args);
-	weston_log_scope_printf(bridge->scope, "audio: %s\n", line);
-}
 
 static void
 audio_bridge_drop_operation(pa_operation *operation)
@@ -116,7 +99,7 @@ audio_tap_handle_state(pa_stream *stream, void *data)
 
 	switch (pa_stream_get_state(stream)) {
 	case PA_STREAM_READY:
-		audio_bridge_debug(bridge, "tap on %s.monitor ready", AUDIO_SINK_NAME);
+		log_scope(bridge->scope, "audio: tap on %s.monitor ready\n", AUDIO_SINK_NAME);
 		/* players may have come or gone while it was being created */
 		audio_bridge_cork_tap(bridge);
 		break;
@@ -220,8 +203,8 @@ audio_bridge_open_feed(struct audio_bridge *bridge, const pa_sample_spec *spec)
 		bridge->feed = NULL;
 		return;
 	}
-	audio_bridge_debug(bridge, "feed opened: %" PRIu32 " Hz, %u channel(s)", spec->rate,
-			   spec->channels);
+	log_scope(bridge->scope, "audio: feed opened: %" PRIu32 " Hz, %u channel(s)\n", spec->rate,
+		  spec->channels);
 }
 
 static void
@@ -254,11 +237,11 @@ audio_bridge_update_capture(struct audio_bridge *bridge)
 		audio_bridge_open_feed(bridge, &spec);
 	}
 	if (!wanted && bridge->feed) {
-		audio_bridge_debug(bridge,
-				   "feed closed (%" PRIu64
-				   " bytes dropped, %u underflows, %u overflows)",
-				   bridge->feed_dropped_bytes, bridge->feed_underflows,
-				   bridge->feed_overflows);
+		log_scope(bridge->scope,
+			  "audio: feed closed (%" PRIu64
+			  " bytes dropped, %u underflows, %u overflows)\n",
+			  bridge->feed_dropped_bytes, bridge->feed_underflows,
+			  bridge->feed_overflows);
 		audio_bridge_close_stream(&bridge->feed);
 	}
 }
@@ -282,7 +265,8 @@ audio_bridge_handle_source_output(pa_context *context, const pa_source_output_in
 		return;
 	}
 	bridge->counting = 0;
-	audio_bridge_debug(bridge, "%d recorder(s) on %s", bridge->recorders, AUDIO_SOURCE_NAME);
+	log_scope(bridge->scope, "audio: %d recorder(s) on %s\n", bridge->recorders,
+		  AUDIO_SOURCE_NAME);
 	audio_bridge_update_capture(bridge);
 }
 

@@ -9,6 +9,7 @@
 
 #include <wayland-server-core.h>
 
+#include "log.h"
 #include "options.h"
 
 struct weston_compositor;
@@ -25,23 +26,12 @@ struct background;
 struct rdp_server;
 struct audio_bridge;
 
-struct pc_scopes {
-	struct weston_log_scope *rail;
-	struct weston_log_scope *xwayland;
-	struct weston_log_scope *control;
-	struct weston_log_scope *output;
-	struct weston_log_scope *audio;
-	struct weston_log_scope *input;
-};
-
 struct pc_context {
 	struct wl_display *display;
 	struct weston_compositor *compositor;
-	struct weston_log_context *log_ctx;
-	struct weston_log_subscriber *scope_subscriber; /* --debug scopes into the log */
+	struct porthole_log log;
 	struct pc_options options;
 	enum pc_renderer renderer; /* the one in use: never PC_RENDERER_AUTO */
-	struct pc_scopes scopes;
 	char runtime_dir[256];
 
 	struct process_watch *processes;

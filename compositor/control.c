@@ -376,7 +376,7 @@ control_connection_dispatch(struct control_connection *conn)
 	int n_args = 0;
 	struct strbuf out;
 
-	log_scope(ctx->scopes.control, "request: %s\n", conn->request);
+	log_scope(ctx->log.scopes.control, "request: %s\n", conn->request);
 	cmd = strtok_r(conn->request, " ", &save);
 	for (char *a; n_args < 16 && (a = strtok_r(NULL, " ", &save));)
 		args[n_args++] = a;

@@ -120,8 +120,7 @@ main_teardown(struct pc_context *ctx)
 		weston_compositor_destroy(ctx->compositor);
 	if (ctx->display)
 		wl_display_destroy(ctx->display);
-	if (ctx->log_ctx)
-		log_release(ctx);
+	log_close(&ctx->log);
 	options_release(&ctx->options);
 }
 
@@ -139,11 +138,11 @@ main(int argc, char *argv[])
 		options_release(&ctx.options);
 		return ret;
 	}
-	if (main_find_runtime_dir(&ctx) < 0 || log_init(&ctx, ctx.options.log_path) < 0) {
+	if (main_find_runtime_dir(&ctx) < 0 || log_open(&ctx.log, ctx.options.log_path) < 0) {
 		options_release(&ctx.options);
 		return 1;
 	}
-	log_subscribe_scopes(&ctx, ctx.options.debug_scopes);
+	log_subscribe(&ctx.log, ctx.options.debug_scopes);
 	weston_log("porthole-compositor %s starting\n", PORTHOLE_VERSION);
 	if (config_error[0])
 		weston_log("%s\n", config_error);
@@ -160,7 +159,7 @@ main(int argc, char *argv[])
 	ctx.processes = process_watch_create(ctx.display);
 	if (!ctx.processes)
 		goto out;
-	ctx.compositor = weston_compositor_create(ctx.display, ctx.log_ctx, &ctx, NULL);
+	ctx.compositor = weston_compositor_create(ctx.display, ctx.log.context, &ctx, NULL);
 	if (!ctx.compositor)
 		goto out;
 	ctx.compositor->vt_switching = false;
@@ -206,7 +205,8 @@ main(int argc, char *argv[])
 		goto out;
 	if (ctx.options.pulse_server) {
 		/* Before the RDP server: its peers register with the bridge. */
-		ctx.audio = audio_bridge_create(loop, ctx.options.pulse_server, ctx.scopes.audio);
+		ctx.audio =
+			audio_bridge_create(loop, ctx.options.pulse_server, ctx.log.scopes.audio);
 		if (!ctx.audio)
 			goto out;
 	}

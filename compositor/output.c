@@ -79,7 +79,7 @@ output_enable(struct pc_output *out)
 	out->y = output->y;
 	out->placed = true;
 	out->output = output;
-	log_scope(mgr->ctx->scopes.output, "%s enabled at %d,%d %dx%d\n", out->name, output->x,
+	log_scope(mgr->ctx->log.scopes.output, "%s enabled at %d,%d %dx%d\n", out->name, output->x,
 		  output->y, out->width, out->height);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <libweston/libweston.h>
 #include <libweston/xwayland-api.h>
 
+#include "idle-call.h"
 #include "placement.h"
 #include "rail-shell.h"
 
@@ -37,7 +38,7 @@ struct rail_shell {
 	struct wl_listener output_resized_listener;
 	struct wl_listener output_moved_listener;
 	/* after outputs change: brings back windows that no output shows any more */
-	struct wl_event_source *rescue_idle;
+	struct idle_call rescue;
 	struct wl_signal change_signal;
 	struct wl_signal move_size_signal;
 };

@@ -64,7 +64,7 @@ rail_shell_activate(struct rail_shell *shell, struct rail_window *window)
 	shell->focused = window;
 	if (seat)
 		weston_view_activate_input(window->view, seat, WESTON_ACTIVATE_FLAG_CONFIGURE);
-	log_scope(shell->ctx->scopes.rail, "focus window %u\n", window->id);
+	log_scope(shell->ctx->log.scopes.rail, "focus window %u\n", window->id);
 	rail_shell_changed(shell);
 }
 
@@ -276,7 +276,6 @@ rail_shell_rescue_windows(void *data)
 	struct rail_window *window;
 	struct weston_output *first;
 
-	shell->rescue_idle = NULL;
 	if (wl_list_empty(&shell->compositor->output_list))
 		return;
 	first = wl_container_of(shell->compositor->output_list.next, first, link);
@@ -300,12 +299,9 @@ rail_shell_rescue_windows(void *data)
 static void
 rail_shell_handle_output_changed(struct rail_shell *shell)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(shell->compositor->wl_display);
-
 	rail_shell_update_background(shell);
 	rail_shell_refit_windows(shell);
-	if (!shell->rescue_idle)
-		shell->rescue_idle = wl_event_loop_add_idle(loop, rail_shell_rescue_windows, shell);
+	idle_call_schedule(&shell->rescue);
 }
 
 static void
@@ -353,7 +349,7 @@ rail_shell_surface_added(struct weston_desktop_surface *dsurface, void *data)
 		wl_client_post_no_memory(weston_desktop_client_get_client(dc));
 		return;
 	}
-	log_scope(shell->ctx->scopes.rail, "new %s window %u\n",
+	log_scope(shell->ctx->log.scopes.rail, "new %s window %u\n",
 		  window->is_xwayland ? "x11" : "wayland", window->id);
 }
 
@@ -365,7 +361,7 @@ rail_shell_surface_removed(struct weston_desktop_surface *dsurface, void *data)
 
 	if (!window)
 		return;
-	log_scope(shell->ctx->scopes.rail, "remove window %u\n", window->id);
+	log_scope(shell->ctx->log.scopes.rail, "remove window %u\n", window->id);
 	if (window->mapped)
 		weston_view_damage_below(window->view);
 	if (shell->focused == window)
@@ -503,6 +499,8 @@ rail_shell_create(struct pc_context *ctx)
 	wl_list_init(&shell->windows);
 	wl_signal_init(&shell->change_signal);
 	wl_signal_init(&shell->move_size_signal);
+	idle_call_init(&shell->rescue, wl_display_get_event_loop(ec->wl_display),
+		       rail_shell_rescue_windows, shell);
 	shell->xwayland_surface_api = weston_xwayland_surface_get_api(ec);
 
 	weston_layer_init(&shell->background_layer, ec);
@@ -560,8 +558,7 @@ rail_shell_destroy(struct rail_shell *shell)
 	wl_list_remove(&shell->output_destroyed_listener.link);
 	wl_list_remove(&shell->output_resized_listener.link);
 	wl_list_remove(&shell->output_moved_listener.link);
-	if (shell->rescue_idle)
-		wl_event_source_remove(shell->rescue_idle);
+	idle_call_cancel(&shell->rescue);
 	for (size_t i = 0; i < sizeof shell->click_bindings / sizeof shell->click_bindings[0]; i++)
 		weston_binding_destroy(shell->click_bindings[i]);
 	wl_list_for_each_safe(window, tmp, &shell->windows, link) rail_window_destroy(window);

@@ -180,7 +180,7 @@ rail_window_map(struct rail_window *window, const struct weston_geometry *geom)
 	window->surface->is_mapped = true;
 	window->view->is_mapped = true;
 	window->mapped = true;
-	log_scope(shell->ctx->scopes.rail, "map window %u \"%s\" at %d,%d %dx%d\n", window->id,
+	log_scope(shell->ctx->log.scopes.rail, "map window %u \"%s\" at %d,%d %dx%d\n", window->id,
 		  weston_desktop_surface_get_title(window->dsurface) ?: "", window->x, window->y,
 		  geom->width, geom->height);
 	rail_shell_activate(shell, window);
@@ -513,7 +513,7 @@ rail_window_icon(struct rail_window *window)
 		return NULL;
 	window->icon_app_id = strdup(app_id);
 	window->icon = app_icon_find_for_process(pid, app_id);
-	log_scope(window->shell->ctx->scopes.rail, "window %u: %s icon for app id \"%s\"\n",
+	log_scope(window->shell->ctx->log.scopes.rail, "window %u: %s icon for app id \"%s\"\n",
 		  window->id, window->icon ? "an" : "no", app_id);
 	return window->icon;
 }

@@ -83,7 +83,7 @@ xwayland_handle_displayfd(int fd, uint32_t mask, void *data)
 		weston_log("xwayland: server exited before it was ready\n");
 		return 0;
 	}
-	log_scope(xw->ctx->scopes.xwayland, "Xwayland %d ready on %s\n", xw->process.pid,
+	log_scope(xw->ctx->log.scopes.xwayland, "Xwayland %d ready on %s\n", xw->process.pid,
 		  xw->display_name);
 	xw->api->xserver_loaded(xw->xwayland, xw->client, xw->wm_fd);
 	xw->wm_fd = -1; /* the window manager owns it now */

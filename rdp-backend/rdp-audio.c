@@ -391,7 +391,7 @@ rdp_audio_run_confirm(struct rdp_peer *peer, void *payload)
 	audio->confirmed_block = confirm->block;
 	audio->last_confirm_delay_ms =
 		(uint32_t)(rdp_audio_now_ms() - audio->sent_ms[confirm->block]);
-	scope = peer->server->ctx->scopes.audio;
+	scope = peer->server->ctx->log.scopes.audio;
 	if (audio->blocks_sent % 250 == 0)
 		log_scope(scope,
 			  "rdpsnd %s: %llu blocks sent, %llu frames dropped, confirm after %u ms\n",
@@ -503,7 +503,7 @@ rdp_audio_run_mic_samples(struct rdp_peer *peer, void *payload)
 		return;
 	audio->mic_packets++;
 	if (audio->mic_packets % 50 == 1)
-		log_scope(peer->server->ctx->scopes.audio, "audin %s: packet %llu, %zu bytes\n",
+		log_scope(peer->server->ctx->log.scopes.audio, "audin %s: packet %llu, %zu bytes\n",
 			  peer->client->hostname, (unsigned long long)audio->mic_packets,
 			  samples->bytes);
 	audio_bridge_microphone_samples(audio->bridge, &audio->microphone, samples->rate,
@@ -623,7 +623,7 @@ rdp_audio_dynamic_ready(struct rdp_peer *peer)
 		return;
 	/* clients that joined no static rdpsnd may still offer the dynamic one */
 	if (!audio->rdpsnd && !rdp_audio_start_rdpsnd(audio, true))
-		log_scope(peer->server->ctx->scopes.audio, "no sound channel for %s\n",
+		log_scope(peer->server->ctx->log.scopes.audio, "no sound channel for %s\n",
 			  peer->client->hostname);
 	if (!audio->microphone_added) {
 		audio->microphone_added = true;

@@ -94,12 +94,15 @@ rdp_peer_post(struct rdp_peer *peer, rdp_task_func_t run, const void *payload, s
 	return true;
 }
 
+static void rdp_channels_handle_activated(void *data);
+
 int
 rdp_channels_init(struct rdp_peer *peer)
 {
 	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
 	HANDLE vcm_event;
 
+	idle_call_init(&peer->activation_check, loop, rdp_channels_handle_activated, peer);
 	pthread_mutex_init(&peer->tasks.lock, NULL);
 	wl_list_init(&peer->tasks.tasks);
 	peer->tasks.initialized = true;
@@ -127,7 +130,6 @@ rdp_channels_handle_activated(void *data)
 {
 	struct rdp_peer *peer = data;
 
-	peer->activation_idle = NULL;
 	/* The dynamic channel set-up starts at the first check after activation. */
 	rdp_channels_check(peer);
 }
@@ -135,17 +137,14 @@ rdp_channels_handle_activated(void *data)
 void
 rdp_channels_activated(struct rdp_peer *peer)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
-
 	/*
 	 * FreeRDP marks the peer activated only once the activation callback
 	 * returned, and the channel manager starts the set-up only then: check
 	 * once more right after, or a client without static channel traffic
 	 * (desktop mode, no sound) would never get its dynamic channels.
 	 */
-	if (peer->vcm && !peer->activation_idle)
-		peer->activation_idle =
-			wl_event_loop_add_idle(loop, rdp_channels_handle_activated, peer);
+	if (peer->vcm)
+		idle_call_schedule(&peer->activation_check);
 }
 
 void
@@ -179,9 +178,7 @@ rdp_channels_release(struct rdp_peer *peer)
 	if (peer->tasks.wake_fd >= 0)
 		close(peer->tasks.wake_fd);
 	peer->tasks.wake_fd = -1;
-	if (peer->activation_idle)
-		wl_event_source_remove(peer->activation_idle);
-	peer->activation_idle = NULL;
+	idle_call_cancel(&peer->activation_check);
 	if (peer->vcm_event)
 		wl_event_source_remove(peer->vcm_event);
 	peer->vcm_event = NULL;

@@ -310,9 +310,7 @@ static void rdp_graphics_start_capture(struct rdp_peer *peer);
 void
 rdp_graphics_stop_capture(struct rdp_peer *peer)
 {
-	if (peer->capture_idle)
-		wl_event_source_remove(peer->capture_idle);
-	peer->capture_idle = NULL;
+	idle_call_cancel(&peer->capture_restart);
 	wl_list_remove(&peer->capture_destroy_listener.link);
 	wl_list_init(&peer->capture_destroy_listener.link);
 	damage_capture_destroy(peer->capture);
@@ -323,10 +321,7 @@ rdp_graphics_stop_capture(struct rdp_peer *peer)
 static void
 rdp_graphics_handle_idle_restart(void *data)
 {
-	struct rdp_peer *peer = data;
-
-	peer->capture_idle = NULL;
-	rdp_graphics_start_capture(peer);
+	rdp_graphics_start_capture(data);
 }
 
 /* An output was re-created (resized) or the layout changed: follow once it has settled. */
@@ -334,14 +329,11 @@ static void
 rdp_graphics_handle_capture_destroy(struct wl_listener *listener, void *data)
 {
 	struct rdp_peer *peer = wl_container_of(listener, peer, capture_destroy_listener);
-	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
 
 	wl_list_remove(&peer->capture_destroy_listener.link);
 	wl_list_init(&peer->capture_destroy_listener.link);
 	peer->capture = NULL;
-	if (!peer->capture_idle)
-		peer->capture_idle =
-			wl_event_loop_add_idle(loop, rdp_graphics_handle_idle_restart, peer);
+	idle_call_schedule(&peer->capture_restart);
 }
 
 static void
@@ -469,6 +461,7 @@ rdp_graphics_init(struct rdp_peer *peer)
 
 	wl_list_init(&peer->capture_destroy_listener.link);
 	pixman_region32_init(&peer->pending_damage);
+	idle_call_init(&peer->capture_restart, loop, rdp_graphics_handle_idle_restart, peer);
 	peer->ack_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_ack_timeout, peer);
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;

@@ -127,7 +127,7 @@ rdp_input_type_char(struct rdp_peer *peer, uint32_t codepoint)
 	struct rdp_key_chord chord;
 
 	if (!keyboard || !rdp_keymap_find_char(keyboard->xkb_info->keymap, codepoint, &chord)) {
-		log_scope(peer->server->ctx->scopes.input,
+		log_scope(peer->server->ctx->log.scopes.input,
 			  "no key of the keymap types U+%04X; dropped\n", codepoint);
 		return;
 	}
@@ -173,8 +173,9 @@ rdp_input_handle_synchronize(rdpInput *input, UINT32 flags)
 	struct weston_keyboard *keyboard = weston_seat_get_keyboard(seat);
 	uint32_t locks = 0;
 
-	log_scope(peer->server->ctx->scopes.input, "lock keys of %s: Caps Lock %s, Num Lock %s\n",
-		  peer->client->hostname, (flags & KBD_SYNC_CAPS_LOCK) ? "on" : "off",
+	log_scope(peer->server->ctx->log.scopes.input,
+		  "lock keys of %s: Caps Lock %s, Num Lock %s\n", peer->client->hostname,
+		  (flags & KBD_SYNC_CAPS_LOCK) ? "on" : "off",
 		  (flags & KBD_SYNC_NUM_LOCK) ? "on" : "off");
 	if (!peer->activated || !keyboard)
 		return TRUE;

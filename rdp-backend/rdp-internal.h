@@ -17,6 +17,7 @@
 #include <pixman.h>
 #include <wayland-server-core.h>
 
+#include "idle-call.h"
 #include "options.h"
 #include "output.h"
 #include "rdp-server.h"
@@ -98,7 +99,7 @@ struct rdp_peer {
 	/* virtual channels (rdp-channels.c) */
 	HANDLE vcm;
 	struct wl_event_source *vcm_event;
-	struct wl_event_source *activation_idle; /* the first channel check after activation */
+	struct idle_call activation_check; /* the first channel check after activation */
 	struct rdp_task_queue tasks;
 	struct rdp_rail *rail;   /* NULL in desktop mode */
 	struct rdp_audio *audio; /* NULL without an audio bridge */
@@ -110,9 +111,9 @@ struct rdp_peer {
 	/* what the client sees as its desktop, in global coordinates (the capture's bounds) */
 	struct output_rect desktop;
 	struct wl_listener capture_destroy_listener;
-	struct wl_event_source *capture_idle;
-	enum pc_rdp_codec codec; /* chosen at activation: never AUTO */
-	struct rdp_gfx *gfx;     /* the graphics pipeline, when the codec is one of its */
+	struct idle_call capture_restart; /* follows the outputs once a change has settled */
+	enum pc_rdp_codec codec;          /* chosen at activation: never AUTO */
+	struct rdp_gfx *gfx;              /* the graphics pipeline, when the codec is one of its */
 	NSC_CONTEXT *nsc;
 	RFX_CONTEXT *rfx;
 	wStream *encode_stream;

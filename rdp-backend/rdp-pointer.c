@@ -45,7 +45,7 @@ struct rdp_pointer_watch {
 	/* the client that hid the cursor: hidden only while it has the focus */
 	struct wl_client *hidden_by;
 	struct wl_listener hidden_by_destroy_listener;
-	struct wl_event_source *check_idle;
+	struct idle_call check;
 	/*
 	 * xfreerdp sets a pointer on the RemoteApp window under the host's mouse
 	 * (none before the mouse entered one), and each window keeps its own: after
@@ -431,12 +431,9 @@ rdp_pointer_update(struct rdp_pointer_watch *watch)
 }
 
 static void
-rdp_pointer_handle_check_idle(void *data)
+rdp_pointer_handle_check(void *data)
 {
-	struct rdp_pointer_watch *watch = data;
-
-	watch->check_idle = NULL;
-	rdp_pointer_update(watch);
+	rdp_pointer_update(data);
 }
 
 /*
@@ -447,11 +444,7 @@ rdp_pointer_handle_check_idle(void *data)
 static void
 rdp_pointer_schedule_check(struct rdp_pointer_watch *watch)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(watch->server->ctx->display);
-
-	if (!watch->check_idle)
-		watch->check_idle =
-			wl_event_loop_add_idle(loop, rdp_pointer_handle_check_idle, watch);
+	idle_call_schedule(&watch->check);
 }
 
 /* Sees every request before it is dispatched; picks out wl_pointer.set_cursor. */
@@ -497,6 +490,8 @@ rdp_pointer_watch_create(struct rdp_server *server)
 		return NULL;
 	watch->server = server;
 	watch->kind = RDP_CURSOR_DEFAULT;
+	idle_call_init(&watch->check, wl_display_get_event_loop(server->ctx->display),
+		       rdp_pointer_handle_check, watch);
 	watch->hidden_by_destroy_listener.notify = rdp_pointer_handle_hidden_by_destroy;
 	watch->pointer = weston_seat_get_pointer(seat);
 	if (watch->pointer) {
@@ -529,8 +524,7 @@ rdp_pointer_watch_destroy(struct rdp_pointer_watch *watch)
 	if (watch->set_cursor_logger)
 		wl_protocol_logger_destroy(watch->set_cursor_logger);
 	rdp_pointer_set_hidden_by(watch, NULL);
-	if (watch->check_idle)
-		wl_event_source_remove(watch->check_idle);
+	idle_call_cancel(&watch->check);
 	weston_layer_set_position(&watch->server->ctx->compositor->cursor_layer,
 				  WESTON_LAYER_POSITION_CURSOR);
 	free(watch->pixels);

@@ -63,7 +63,8 @@ struct rdp_rail {
 	uint32_t next_popup_id;
 	struct wl_listener shell_change_listener;
 	struct wl_listener move_size_listener;
-	struct wl_event_source *sync_idle;
+	struct idle_call
+		sync; /* many changes in one dispatch (a commit per window) make one sync */
 	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() */
 };
 
@@ -312,7 +313,7 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, 
 			w->icon_hash = info->icon ? info->icon->hash : 0;
 			rdp_rail_send_icon(rail, w->id, info->icon);
 		}
-		log_scope(rail->peer->server->ctx->scopes.rail,
+		log_scope(rail->peer->server->ctx->log.scopes.rail,
 			  "rdp: window %u created on the client at %d,%d %dx%d\n", w->id, w->x,
 			  w->y, w->width, w->height);
 		return;
@@ -384,7 +385,7 @@ rdp_rail_sync(struct rdp_rail *rail)
 			update->BeginPaint(update->context);
 			rdp_rail_send_delete(rail, w->id);
 			update->EndPaint(update->context);
-			log_scope(rail->peer->server->ctx->scopes.rail,
+			log_scope(rail->peer->server->ctx->log.scopes.rail,
 				  "rdp: window %u deleted on the client\n", w->id);
 			free(w->title);
 			continue;
@@ -421,23 +422,17 @@ rdp_rail_sync(struct rdp_rail *rail)
 }
 
 static void
-rdp_rail_handle_sync_idle(void *data)
+rdp_rail_handle_sync(void *data)
 {
-	struct rdp_rail *rail = data;
-
-	rail->sync_idle = NULL;
-	rdp_rail_sync(rail);
+	rdp_rail_sync(data);
 }
 
 static void
 rdp_rail_handle_shell_change(struct wl_listener *listener, void *data)
 {
 	struct rdp_rail *rail = wl_container_of(listener, rail, shell_change_listener);
-	struct wl_event_loop *loop = wl_display_get_event_loop(rail->peer->server->ctx->display);
 
-	/* Many changes in one dispatch (a commit per window) make one sync. */
-	if (!rail->sync_idle)
-		rail->sync_idle = wl_event_loop_add_idle(loop, rdp_rail_handle_sync_idle, rail);
+	idle_call_schedule(&rail->sync);
 }
 
 /* --- app-started moves and resizes: the host does them locally --------------------- */
@@ -522,7 +517,7 @@ rdp_rail_handle_move_size(struct wl_listener *listener, void *data)
 		order.posY = rdp_rail_int16(event->y);
 	}
 	rail->context->ServerLocalMoveSize(rail->context, &order);
-	log_scope(rail->peer->server->ctx->scopes.rail,
+	log_scope(rail->peer->server->ctx->log.scopes.rail,
 		  "rdp: local %s of window %u %s on the client (%d,%d)\n",
 		  event->edges ? "resize" : "move", w->id, event->start ? "starts" : "ends",
 		  order.posX, order.posY);
@@ -552,10 +547,11 @@ rdp_rail_apply(struct rdp_rail *rail, uint32_t id, const char *command)
 
 	if (!window)
 		return; /* gone meanwhile, or a popup: nothing to do */
-	log_scope(rail->peer->server->ctx->scopes.rail, "rdp: host: window %u %s\n", id, command);
+	log_scope(rail->peer->server->ctx->log.scopes.rail, "rdp: host: window %u %s\n", id,
+		  command);
 	if (rail_window_command(window, command, err, sizeof err) < 0)
-		log_scope(rail->peer->server->ctx->scopes.rail, "rdp: host request refused: %s\n",
-			  err);
+		log_scope(rail->peer->server->ctx->log.scopes.rail,
+			  "rdp: host request refused: %s\n", err);
 }
 
 /* The client gets the windows, then the output; from now on it follows along. */
@@ -812,7 +808,7 @@ rdp_rail_run_sysparam(struct rdp_peer *peer, void *payload)
 	const RAIL_SYSPARAM_ORDER *sysparam = payload;
 
 	if (sysparam->params & SPI_MASK_SET_WORK_AREA)
-		log_scope(peer->server->ctx->scopes.rail, "rdp: host work area %d,%d-%d,%d\n",
+		log_scope(peer->server->ctx->log.scopes.rail, "rdp: host work area %d,%d-%d,%d\n",
 			  sysparam->workArea.left, sysparam->workArea.top, sysparam->workArea.right,
 			  sysparam->workArea.bottom);
 }
@@ -944,6 +940,8 @@ rdp_rail_start(struct rdp_peer *peer)
 	rail->peer = peer;
 	rail->active_id = RDP_RAIL_NO_WINDOW;
 	rail->next_popup_id = RDP_RAIL_POPUP_ID_BASE;
+	idle_call_init(&rail->sync, wl_display_get_event_loop(peer->server->ctx->display),
+		       rdp_rail_handle_sync, rail);
 	wl_array_init(&rail->windows);
 	wl_array_init(&rail->zorder);
 	wl_array_init(&rail->next_zorder);
@@ -1007,8 +1005,7 @@ rdp_rail_destroy(struct rdp_rail *rail)
 	}
 	wl_list_remove(&rail->shell_change_listener.link);
 	wl_list_remove(&rail->move_size_listener.link);
-	if (rail->sync_idle)
-		wl_event_source_remove(rail->sync_idle);
+	idle_call_cancel(&rail->sync);
 	if (rail->show_timer)
 		wl_event_source_remove(rail->show_timer);
 	wl_array_for_each(w, &rail->windows) free(w->title);

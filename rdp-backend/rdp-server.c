@@ -15,7 +15,7 @@
 #include <winpr/wtsapi.h>
 
 #include "compositor-internal.h"
-#include "rdp-cert.h"
+#include "tls-identity.h"
 #include "rdp-internal.h"
 #include "rdp-transport.h"
 #include "strbuf.h"
@@ -101,13 +101,13 @@ rdp_server_setup_tls(struct rdp_server *server, const struct rdp_server_config *
 			weston_log("rdp: runtime dir path too long for the TLS files\n");
 			return -1;
 		}
-		if (rdp_cert_generate(server->cert_path, server->key_path, "porthole", 365, err,
-				      sizeof err) < 0) {
+		if (tls_identity_generate(server->cert_path, server->key_path, "porthole", 365, err,
+					  sizeof err) < 0) {
 			weston_log("rdp: cannot make a TLS certificate: %s\n", err);
 			return -1;
 		}
 	}
-	if (rdp_cert_fingerprint(server->cert_path, fingerprint, sizeof fingerprint) < 0) {
+	if (tls_identity_fingerprint(server->cert_path, fingerprint, sizeof fingerprint) < 0) {
 		weston_log("rdp: %s is not a PEM certificate\n", server->cert_path);
 		return -1;
 	}

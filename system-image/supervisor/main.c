@@ -27,7 +27,7 @@
 #include "config.h"
 #include "gpu.h"
 #include "paths.h"
-#include "rdp-cert.h"
+#include "tls-identity.h"
 #include "service.h"
 #include "shared-tree.h"
 #include "spawn.h"
@@ -384,13 +384,13 @@ daemon_prepare_tls(struct portholed *d)
 		return -1;
 	}
 	if (access(d->tls_key_path, R_OK) == 0 &&
-	    rdp_cert_fingerprint(d->tls_cert_path, fingerprint, sizeof fingerprint) == 0) {
+	    tls_identity_fingerprint(d->tls_cert_path, fingerprint, sizeof fingerprint) == 0) {
 		sv_log("RDP certificate %s kept from an earlier boot", d->tls_cert_path);
 		return 0;
 	}
 	start = daemon_now_ms(NULL);
-	if (rdp_cert_generate(d->tls_cert_path, d->tls_key_path, "porthole", 365, err, sizeof err) <
-	    0) {
+	if (tls_identity_generate(d->tls_cert_path, d->tls_key_path, "porthole", 365, err,
+				  sizeof err) < 0) {
 		sv_log("cannot make the RDP certificate in %s: %s", PORTHOLE_TLS_DIR, err);
 		return -1;
 	}

@@ -8,11 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "compositor-internal.h"
-
 /*
  * weston_log's handler takes no user data, so the log's destination is the one
- * place the process already has for it: stderr, pointed at --log by log_init().
+ * place the process already has for it: stderr, pointed at --log by log_open().
  */
 static int
 log_print_stamped(const char *fmt, va_list ap)
@@ -40,7 +38,7 @@ log_print_continued(const char *fmt, va_list ap)
 }
 
 int
-log_init(struct pc_context *ctx, const char *path)
+log_open(struct porthole_log *log, const char *path)
 {
 	if (path) {
 		int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
@@ -55,40 +53,40 @@ log_init(struct pc_context *ctx, const char *path)
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	weston_log_set_handler(log_print_stamped, log_print_continued);
 
-	ctx->log_ctx = weston_log_ctx_create();
-	if (!ctx->log_ctx)
+	log->context = weston_log_ctx_create();
+	if (!log->context)
 		return -1;
-	ctx->scopes.rail = weston_log_ctx_add_log_scope(
-		ctx->log_ctx, "rail", "RAIL shell: window map, focus, state\n", NULL, NULL, ctx);
-	ctx->scopes.xwayland = weston_log_ctx_add_log_scope(ctx->log_ctx, "xwayland",
-							    "Xwayland launcher\n", NULL, NULL, ctx);
-	ctx->scopes.control = weston_log_ctx_add_log_scope(
-		ctx->log_ctx, "control", "control socket requests\n", NULL, NULL, ctx);
-	ctx->scopes.output = weston_log_ctx_add_log_scope(ctx->log_ctx, "output",
-							  "outputs and repaint\n", NULL, NULL, ctx);
-	ctx->scopes.audio = weston_log_ctx_add_log_scope(
-		ctx->log_ctx, "audio", "sound and microphone: PulseAudio, rdpsnd, audin\n", NULL,
-		NULL, ctx);
-	ctx->scopes.input = weston_log_ctx_add_log_scope(
-		ctx->log_ctx, "input", "RDP input: keymap, locks, keys no keymap types\n", NULL,
-		NULL, ctx);
+	log->scopes.rail = weston_log_ctx_add_log_scope(
+		log->context, "rail", "RAIL shell: window map, focus, state\n", NULL, NULL, log);
+	log->scopes.xwayland = weston_log_ctx_add_log_scope(log->context, "xwayland",
+							    "Xwayland launcher\n", NULL, NULL, log);
+	log->scopes.control = weston_log_ctx_add_log_scope(
+		log->context, "control", "control socket requests\n", NULL, NULL, log);
+	log->scopes.output = weston_log_ctx_add_log_scope(log->context, "output",
+							  "outputs and repaint\n", NULL, NULL, log);
+	log->scopes.audio = weston_log_ctx_add_log_scope(
+		log->context, "audio", "sound and microphone: PulseAudio, rdpsnd, audin\n", NULL,
+		NULL, log);
+	log->scopes.input = weston_log_ctx_add_log_scope(
+		log->context, "input", "RDP input: keymap, locks, keys no keymap types\n", NULL,
+		NULL, log);
 	return 0;
 }
 
 void
-log_subscribe_scopes(struct pc_context *ctx, const char *scopes)
+log_subscribe(struct porthole_log *log, const char *scopes)
 {
 	static const char *const known[] = {"rail",       "xwayland", "control", "output",
 					    "xwm-wm-x11", "audio",    "input",   "log"};
 	char list[256], *save = NULL;
 	struct weston_log_subscriber *sub;
 
-	if (!scopes || !*scopes || ctx->scope_subscriber)
+	if (!scopes || !*scopes || log->subscriber)
 		return;
 	sub = weston_log_subscriber_create_log(stderr);
 	if (!sub)
 		return;
-	ctx->scope_subscriber = sub;
+	log->subscriber = sub;
 	snprintf(list, sizeof list, "%s", scopes);
 	for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		bool ok = false;
@@ -98,25 +96,27 @@ log_subscribe_scopes(struct pc_context *ctx, const char *scopes)
 			weston_log("unknown log scope \"%s\" in --debug; known: rail, xwayland, "
 				   "control, output, xwm-wm-x11, audio, input\n",
 				   name);
-		weston_log_subscribe(ctx->log_ctx, sub, name);
+		weston_log_subscribe(log->context, sub, name);
 	}
 }
 
 void
-log_release(struct pc_context *ctx)
+log_close(struct porthole_log *log)
 {
-	weston_log_scope_destroy(ctx->scopes.rail);
-	weston_log_scope_destroy(ctx->scopes.xwayland);
-	weston_log_scope_destroy(ctx->scopes.control);
-	weston_log_scope_destroy(ctx->scopes.output);
-	weston_log_scope_destroy(ctx->scopes.audio);
-	weston_log_scope_destroy(ctx->scopes.input);
-	memset(&ctx->scopes, 0, sizeof ctx->scopes);
-	if (ctx->scope_subscriber)
-		weston_log_subscriber_destroy(ctx->scope_subscriber);
-	ctx->scope_subscriber = NULL;
-	weston_log_ctx_destroy(ctx->log_ctx);
-	ctx->log_ctx = NULL;
+	if (!log->context)
+		return;
+	weston_log_scope_destroy(log->scopes.rail);
+	weston_log_scope_destroy(log->scopes.xwayland);
+	weston_log_scope_destroy(log->scopes.control);
+	weston_log_scope_destroy(log->scopes.output);
+	weston_log_scope_destroy(log->scopes.audio);
+	weston_log_scope_destroy(log->scopes.input);
+	memset(&log->scopes, 0, sizeof log->scopes);
+	if (log->subscriber)
+		weston_log_subscriber_destroy(log->subscriber);
+	log->subscriber = NULL;
+	weston_log_ctx_destroy(log->context);
+	log->context = NULL;
 }
 
 void

@@ -1,4 +1,4 @@
-#include "rdp-cert.h"
+#include "tls-identity.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <openssl/x509.h>
 
 static int
-rdp_cert_write_key(EVP_PKEY *key, const char *path)
+tls_identity_write_key(EVP_PKEY *key, const char *path)
 {
 	FILE *f;
 	int fd, ok;
@@ -33,8 +33,8 @@ rdp_cert_write_key(EVP_PKEY *key, const char *path)
 }
 
 int
-rdp_cert_generate(const char *cert_path, const char *key_path, const char *common_name, int days,
-		  char *err, size_t err_size)
+tls_identity_generate(const char *cert_path, const char *key_path, const char *common_name,
+		      int days, char *err, size_t err_size)
 {
 	EVP_PKEY *key = EVP_RSA_gen(2048);
 	X509 *cert = NULL;
@@ -62,7 +62,7 @@ rdp_cert_generate(const char *cert_path, const char *key_path, const char *commo
 		snprintf(err, err_size, "cannot sign the certificate");
 		goto out;
 	}
-	if (rdp_cert_write_key(key, key_path) < 0) {
+	if (tls_identity_write_key(key, key_path) < 0) {
 		snprintf(err, err_size, "cannot write %s: %s", key_path, strerror(errno));
 		goto out;
 	}
@@ -82,7 +82,7 @@ out:
 }
 
 int
-rdp_cert_fingerprint(const char *cert_path, char *out, size_t out_size)
+tls_identity_fingerprint(const char *cert_path, char *out, size_t out_size)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;

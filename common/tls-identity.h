@@ -3,8 +3,8 @@
  * self-signed pair generated at start (key mode 0600). Its SHA-256 fingerprint
  * is logged and written next to it, so a client can pin it.
  */
-#ifndef PORTHOLE_RDP_CERT_H
-#define PORTHOLE_RDP_CERT_H
+#ifndef PORTHOLE_TLS_IDENTITY_H
+#define PORTHOLE_TLS_IDENTITY_H
 
 #include <stddef.h>
 
@@ -13,10 +13,10 @@
  * @days to @cert_path and its key to @key_path (0600, never world-readable).
  * Returns 0, or -1 with the reason in @err.
  */
-int rdp_cert_generate(const char *cert_path, const char *key_path, const char *common_name,
-		      int days, char *err, size_t err_size);
+int tls_identity_generate(const char *cert_path, const char *key_path, const char *common_name,
+			  int days, char *err, size_t err_size);
 
 /** Fills @out with "AA:BB:..." (SHA-256 of the DER certificate). 0 or -1. */
-int rdp_cert_fingerprint(const char *cert_path, char *out, size_t out_size);
+int tls_identity_fingerprint(const char *cert_path, char *out, size_t out_size);
 
 #endif
