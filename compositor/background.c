@@ -1,4 +1,5 @@
 #include "background.h"
+#include "paths.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@
 #define BACKGROUND_MAX_RESTARTS 5
 
 struct background {
-	struct pc_context *ctx;
+	struct pc_compositor *comp;
 	uint32_t color;
 	struct pc_process process;
 	struct wl_client *client;
@@ -54,28 +55,32 @@ background_spawn(struct background *bg)
 	char path[4096], color[16];
 	char *argv[] = {"porthole-background", color, NULL};
 
-	if (process_sibling_path(path, sizeof path, "porthole-background") < 0)
+	/* installed beside the compositor; in a build tree, in compositor/ beside frontend/ */
+	if (program_path(path, sizeof path, "porthole-background",
+			 "../compositor/porthole-background") < 0) {
+		weston_log("cannot find %s\n", path);
 		return -1;
+	}
 	snprintf(color, sizeof color, "0x%08x", bg->color);
 	bg->process.exited = background_handle_exit;
-	if (process_spawn_client(bg->ctx->display, path, argv, &bg->process, &bg->client) < 0) {
+	if (process_spawn_client(bg->comp->display, path, argv, &bg->process, &bg->client) < 0) {
 		weston_log("cannot start %s\n", path);
 		return -1;
 	}
 	bg->client_destroy_listener.notify = background_handle_client_destroy;
 	wl_client_add_destroy_listener(bg->client, &bg->client_destroy_listener);
-	process_watch_add(bg->ctx->processes, &bg->process);
+	process_watch_add(bg->comp->processes, &bg->process);
 	return 0;
 }
 
 struct background *
-background_create(struct pc_context *ctx, uint32_t color)
+background_create(struct pc_compositor *comp, uint32_t color)
 {
 	struct background *bg = calloc(1, sizeof *bg);
 
 	if (!bg)
 		return NULL;
-	bg->ctx = ctx;
+	bg->comp = comp;
 	bg->color = color;
 	wl_list_init(&bg->process.link);
 	wl_list_init(&bg->client_destroy_listener.link);

@@ -9,11 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct pc_context;
+struct pc_compositor;
 struct background;
 struct wl_client;
 
-struct background *background_create(struct pc_context *ctx, uint32_t color);
+struct background *background_create(struct pc_compositor *comp, uint32_t color);
 
 void background_destroy(struct background *bg);
 

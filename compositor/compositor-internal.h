@@ -1,8 +1,6 @@
 /*
- * What the compositor's files share: the root context of the process.
- *
- * Threading: libweston is touched only on the compositor thread, the one that
- * runs the Wayland event loop. Nothing in this folder starts another thread.
+ * What the compositor's files share: its root object. Private to compositor/;
+ * everyone else goes through porthole-compositor.h.
  */
 #ifndef PORTHOLE_COMPOSITOR_INTERNAL_H
 #define PORTHOLE_COMPOSITOR_INTERNAL_H
@@ -10,41 +8,30 @@
 #include <wayland-server-core.h>
 
 #include "log.h"
-#include "options.h"
+#include "porthole-compositor.h"
 
 struct weston_compositor;
-struct weston_log_context;
-struct weston_log_scope;
-struct weston_log_subscriber;
 struct output_manager;
 struct rail_shell;
 struct pc_xwayland;
 struct pc_seat;
-struct control_server;
 struct process_watch;
 struct background;
-struct rdp_server;
-struct audio_bridge;
 
-struct pc_context {
+struct pc_compositor {
 	struct wl_display *display;
 	struct weston_compositor *compositor;
-	struct porthole_log log;
-	struct pc_options options;
+	/* the config it was made with; the strings are its own copies */
+	struct pc_compositor_config config;
+	const struct log_scopes *scopes;
 	enum pc_renderer renderer; /* the one in use: never PC_RENDERER_AUTO */
-	char runtime_dir[256];
 
 	struct process_watch *processes;
 	struct output_manager *outputs;
 	struct pc_seat *seat;
 	struct rail_shell *shell;
 	struct background *background; /* GL renderer only */
-	struct pc_xwayland *xwayland;  /* NULL unless --xwayland */
-	struct control_server *control;
-	struct rdp_server *rdp;     /* NULL unless --rdp-listen */
-	struct audio_bridge *audio; /* NULL unless --pulse-server */
-
-	int exit_code;
+	struct pc_xwayland *xwayland;  /* NULL unless asked for */
 };
 
 #endif

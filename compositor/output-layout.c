@@ -2,7 +2,7 @@
 
 #include <stdio.h>
 
-#include "options.h"
+#include "porthole-compositor.h"
 
 /* Far enough out for any real arrangement; keeps the arithmetic in range. */
 #define OUTPUT_LAYOUT_MAX_OFFSET (1 << 20)

@@ -29,7 +29,7 @@ struct pc_output {
 };
 
 struct output_manager {
-	struct pc_context *ctx;
+	struct pc_compositor *comp;
 	const struct weston_windowed_output_api *api;
 	struct wl_list outputs; /* pc_output::link, in creation order */
 	int next_number;
@@ -55,7 +55,7 @@ output_enable(struct pc_output *out)
 	struct output_manager *mgr = out->mgr;
 	struct weston_output *output;
 
-	output = weston_compositor_create_output_with_head(mgr->ctx->compositor, out->head);
+	output = weston_compositor_create_output_with_head(mgr->comp->compositor, out->head);
 	if (!output) {
 		weston_log("output %s: cannot create\n", out->name);
 		return -1;
@@ -79,7 +79,7 @@ output_enable(struct pc_output *out)
 	out->y = output->y;
 	out->placed = true;
 	out->output = output;
-	log_scope(mgr->ctx->log.scopes.output, "%s enabled at %d,%d %dx%d\n", out->name, output->x,
+	log_scope(mgr->comp->scopes->output, "%s enabled at %d,%d %dx%d\n", out->name, output->x,
 		  output->y, out->width, out->height);
 	return 0;
 }
@@ -115,7 +115,7 @@ output_gl_is_plausible(void)
 }
 
 static int
-output_load_backend(struct pc_context *ctx, enum pc_renderer renderer)
+output_load_backend(struct pc_compositor *comp, enum pc_renderer renderer)
 {
 	struct weston_headless_backend_config config = {0};
 
@@ -123,12 +123,12 @@ output_load_backend(struct pc_context *ctx, enum pc_renderer renderer)
 	config.base.struct_size = sizeof config;
 	config.use_pixman = renderer == PC_RENDERER_PIXMAN;
 	config.use_gl = renderer == PC_RENDERER_GL;
-	return weston_compositor_load_backend(ctx->compositor, WESTON_BACKEND_HEADLESS,
+	return weston_compositor_load_backend(comp->compositor, WESTON_BACKEND_HEADLESS,
 					      &config.base);
 }
 
 struct output_manager *
-output_manager_create(struct pc_context *ctx, enum pc_renderer renderer, int width, int height,
+output_manager_create(struct pc_compositor *comp, enum pc_renderer renderer, int width, int height,
 		      enum pc_renderer *used)
 {
 	struct output_manager *mgr;
@@ -136,33 +136,34 @@ output_manager_create(struct pc_context *ctx, enum pc_renderer renderer, int wid
 	if (renderer == PC_RENDERER_AUTO)
 		renderer = output_gl_is_plausible() ? PC_RENDERER_GL : PC_RENDERER_PIXMAN;
 
-	if (output_load_backend(ctx, renderer) < 0) {
-		if (renderer != PC_RENDERER_GL || ctx->options.renderer != PC_RENDERER_AUTO) {
+	if (output_load_backend(comp, renderer) < 0) {
+		if (renderer != PC_RENDERER_GL || comp->config.renderer != PC_RENDERER_AUTO) {
 			weston_log("cannot start the headless backend with the %s renderer\n",
-				   options_renderer_name(renderer));
+				   pc_renderer_name(renderer));
 			return NULL;
 		}
 		weston_log("GL renderer failed; falling back to pixman\n");
 		renderer = PC_RENDERER_PIXMAN;
-		if (output_load_backend(ctx, renderer) < 0)
+		if (output_load_backend(comp, renderer) < 0)
 			return NULL;
 	}
 	*used = renderer;
-	weston_log("renderer: %s\n", options_renderer_name(renderer));
+	weston_log("renderer: %s\n", pc_renderer_name(renderer));
 
 	mgr = calloc(1, sizeof *mgr);
 	if (!mgr)
 		return NULL;
-	mgr->ctx = ctx;
+	mgr->comp = comp;
 	wl_list_init(&mgr->outputs);
-	mgr->api = weston_windowed_output_get_api(ctx->compositor);
+	mgr->api = weston_windowed_output_get_api(comp->compositor);
 	if (!mgr->api) {
 		weston_log("the headless backend offers no windowed-output API\n");
 		free(mgr);
 		return NULL;
 	}
 	mgr->heads_changed_listener.notify = output_manager_handle_heads_changed;
-	weston_compositor_add_heads_changed_listener(ctx->compositor, &mgr->heads_changed_listener);
+	weston_compositor_add_heads_changed_listener(comp->compositor,
+						     &mgr->heads_changed_listener);
 
 	if (output_manager_add(mgr, width, height) < 0) {
 		output_manager_destroy(mgr);
@@ -271,7 +272,7 @@ output_manager_add(struct output_manager *mgr, int width, int height)
 	snprintf(out->name, sizeof out->name, "porthole-%d", mgr->next_number++);
 	wl_list_insert(mgr->outputs.prev, &out->link);
 
-	if (mgr->api->create_head(mgr->ctx->compositor, out->name) < 0) {
+	if (mgr->api->create_head(mgr->comp->compositor, out->name) < 0) {
 		wl_list_remove(&out->link);
 		free(out);
 		return -1;
@@ -279,7 +280,7 @@ output_manager_add(struct output_manager *mgr, int width, int height)
 	/* The new head is ours; find it and enable it now rather than on the idle flush. */
 	out->head = NULL;
 	for (struct weston_head *h = NULL;
-	     (h = weston_compositor_iterate_heads(mgr->ctx->compositor, h));) {
+	     (h = weston_compositor_iterate_heads(mgr->comp->compositor, h));) {
 		if (strcmp(weston_head_get_name(h), out->name) == 0)
 			out->head = h;
 	}

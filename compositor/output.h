@@ -9,10 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "options.h"
+#include "porthole-compositor.h"
 #include "output-layout.h"
 
-struct pc_context;
+struct pc_compositor;
 struct output_manager;
 struct weston_output;
 struct strbuf;
@@ -22,7 +22,7 @@ struct strbuf;
  * /dev/dxg exists, pixman otherwise or when GL fails) and creates the first
  * output of @width x @height. *@used says which renderer runs. NULL on failure.
  */
-struct output_manager *output_manager_create(struct pc_context *ctx, enum pc_renderer renderer,
+struct output_manager *output_manager_create(struct pc_compositor *comp, enum pc_renderer renderer,
 					     int width, int height, enum pc_renderer *used);
 
 void output_manager_destroy(struct output_manager *mgr);

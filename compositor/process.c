@@ -2,8 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,18 +119,4 @@ process_spawn_client(struct wl_display *display, const char *path, char *const a
 	}
 	process->pid = pid;
 	return 0;
-}
-
-int
-process_sibling_path(char *path, size_t size, const char *name)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	int len;
-
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	len = snprintf(path, size, "%s/%s", dirname(self), name);
-	return len < 0 || (size_t)len >= size ? -1 : 0;
 }

@@ -37,7 +37,4 @@ void process_watch_remove(struct pc_process *process);
 int process_spawn_client(struct wl_display *display, const char *path, char *const argv[],
 			 struct pc_process *process, struct wl_client **client);
 
-/** Path of a program installed next to the running compositor binary. */
-int process_sibling_path(char *path, size_t size, const char *name);
-
 #endif

@@ -13,10 +13,10 @@
 #include "placement.h"
 #include "rail-shell.h"
 
-struct pc_context;
+struct pc_compositor;
 
 struct rail_shell {
-	struct pc_context *ctx;
+	struct pc_compositor *comp;
 	struct weston_compositor *compositor;
 	struct weston_desktop *desktop;
 	const struct weston_xwayland_surface_api *xwayland_surface_api;

@@ -13,7 +13,7 @@
 struct weston_seat *
 rail_shell_get_seat(struct rail_shell *shell)
 {
-	return shell->ctx->seat ? pc_seat_get_weston_seat(shell->ctx->seat) : NULL;
+	return shell->comp->seat ? pc_seat_get_weston_seat(shell->comp->seat) : NULL;
 }
 
 static void
@@ -64,7 +64,7 @@ rail_shell_activate(struct rail_shell *shell, struct rail_window *window)
 	shell->focused = window;
 	if (seat)
 		weston_view_activate_input(window->view, seat, WESTON_ACTIVATE_FLAG_CONFIGURE);
-	log_scope(shell->ctx->log.scopes.rail, "focus window %u\n", window->id);
+	log_scope(shell->comp->scopes->rail, "focus window %u\n", window->id);
 	rail_shell_changed(shell);
 }
 
@@ -205,8 +205,8 @@ rail_shell_update_background(struct rail_shell *shell)
 static int
 rail_shell_create_background(struct rail_shell *shell)
 {
-	uint32_t color = shell->ctx->options.shell_mode == PC_SHELL_DESKTOP
-				 ? shell->ctx->options.background_color
+	uint32_t color = shell->comp->config.shell_mode == PC_SHELL_DESKTOP
+				 ? shell->comp->config.background_color
 				 : 0xff000000;
 
 	shell->background_surface = weston_surface_create(shell->compositor);
@@ -349,7 +349,7 @@ rail_shell_surface_added(struct weston_desktop_surface *dsurface, void *data)
 		wl_client_post_no_memory(weston_desktop_client_get_client(dc));
 		return;
 	}
-	log_scope(shell->ctx->log.scopes.rail, "new %s window %u\n",
+	log_scope(shell->comp->scopes->rail, "new %s window %u\n",
 		  window->is_xwayland ? "x11" : "wayland", window->id);
 }
 
@@ -361,7 +361,7 @@ rail_shell_surface_removed(struct weston_desktop_surface *dsurface, void *data)
 
 	if (!window)
 		return;
-	log_scope(shell->ctx->log.scopes.rail, "remove window %u\n", window->id);
+	log_scope(shell->comp->scopes->rail, "remove window %u\n", window->id);
 	if (window->mapped)
 		weston_view_damage_below(window->view);
 	if (shell->focused == window)
@@ -485,17 +485,17 @@ static const struct weston_desktop_api rail_shell_desktop_api = {
 /* --- lifetime ---------------------------------------------------------------- */
 
 struct rail_shell *
-rail_shell_create(struct pc_context *ctx)
+rail_shell_create(struct pc_compositor *comp)
 {
 	static const uint32_t buttons[] = {BTN_LEFT, BTN_RIGHT, BTN_MIDDLE};
 	struct rail_shell *shell = calloc(1, sizeof *shell);
-	struct weston_compositor *ec = ctx->compositor;
+	struct weston_compositor *ec = comp->compositor;
 
 	if (!shell)
 		return NULL;
-	shell->ctx = ctx;
+	shell->comp = comp;
 	shell->compositor = ec;
-	shell->cascade.step = ctx->options.cascade_step;
+	shell->cascade.step = comp->config.cascade_step;
 	wl_list_init(&shell->windows);
 	wl_signal_init(&shell->change_signal);
 	wl_signal_init(&shell->move_size_signal);
@@ -511,7 +511,7 @@ rail_shell_create(struct pc_context *ctx)
 	weston_layer_set_position(&shell->fullscreen_layer, WESTON_LAYER_POSITION_FULLSCREEN);
 
 	/* libweston 10's GL renderer cannot draw solid colours: background.c covers GL. */
-	if (ctx->renderer != PC_RENDERER_GL && rail_shell_create_background(shell) < 0)
+	if (comp->renderer != PC_RENDERER_GL && rail_shell_create_background(shell) < 0)
 		goto err_background;
 
 	shell->desktop = weston_desktop_create(ec, &rail_shell_desktop_api, shell);
@@ -531,7 +531,7 @@ rail_shell_create(struct pc_context *ctx)
 	shell->output_moved_listener.notify = rail_shell_handle_output_moved;
 	wl_signal_add(&ec->output_moved_signal, &shell->output_moved_listener);
 	weston_log("shell: %s mode\n",
-		   ctx->options.shell_mode == PC_SHELL_DESKTOP ? "desktop" : "rail");
+		   comp->config.shell_mode == PC_SHELL_DESKTOP ? "desktop" : "rail");
 	return shell;
 
 err_desktop:

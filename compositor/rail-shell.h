@@ -14,7 +14,7 @@
 #include <wayland-server-core.h>
 
 struct app_icon;
-struct pc_context;
+struct pc_compositor;
 struct rail_shell;
 struct rail_window;
 struct strbuf;
@@ -42,7 +42,7 @@ struct rail_window_info {
 
 typedef void (*rail_window_info_func_t)(void *data, const struct rail_window_info *info);
 
-struct rail_shell *rail_shell_create(struct pc_context *ctx);
+struct rail_shell *rail_shell_create(struct pc_compositor *comp);
 
 void rail_shell_destroy(struct rail_shell *shell);
 

@@ -37,7 +37,7 @@ rail_window_create(struct rail_shell *shell, struct weston_desktop_surface *dsur
 	window->id = ++shell->next_window_id;
 	wl_signal_init(&window->destroy_signal);
 	window->is_background = background_owns_client(
-		shell->ctx->background,
+		shell->comp->background,
 		weston_desktop_client_get_client(weston_desktop_surface_get_client(dsurface)));
 	window->is_xwayland = shell->xwayland_surface_api &&
 			      shell->xwayland_surface_api->is_xwayland_surface(window->surface);
@@ -180,7 +180,7 @@ rail_window_map(struct rail_window *window, const struct weston_geometry *geom)
 	window->surface->is_mapped = true;
 	window->view->is_mapped = true;
 	window->mapped = true;
-	log_scope(shell->ctx->log.scopes.rail, "map window %u \"%s\" at %d,%d %dx%d\n", window->id,
+	log_scope(shell->comp->scopes->rail, "map window %u \"%s\" at %d,%d %dx%d\n", window->id,
 		  weston_desktop_surface_get_title(window->dsurface) ?: "", window->x, window->y,
 		  geom->width, geom->height);
 	rail_shell_activate(shell, window);
@@ -513,7 +513,7 @@ rail_window_icon(struct rail_window *window)
 		return NULL;
 	window->icon_app_id = strdup(app_id);
 	window->icon = app_icon_find_for_process(pid, app_id);
-	log_scope(window->shell->ctx->log.scopes.rail, "window %u: %s icon for app id \"%s\"\n",
+	log_scope(window->shell->comp->scopes->rail, "window %u: %s icon for app id \"%s\"\n",
 		  window->id, window->icon ? "an" : "no", app_id);
 	return window->icon;
 }

@@ -15,7 +15,7 @@
 #define PC_SEAT_BTN_COUNT 16
 
 struct pc_seat {
-	struct pc_context *ctx;
+	struct pc_compositor *comp;
 	struct weston_seat seat;
 	uint32_t buttons_down; /* bit (button - PC_SEAT_BTN_FIRST) */
 };
@@ -31,33 +31,33 @@ pc_seat_led_update(struct weston_seat *seat, enum weston_led leds)
 }
 
 struct pc_seat *
-pc_seat_create(struct pc_context *ctx)
+pc_seat_create(struct pc_compositor *comp)
 {
-	struct pc_options *o = &ctx->options;
+	const struct pc_keymap_names *o = &comp->config.keymap;
 	struct xkb_rule_names names = {
-		.rules = o->keymap_rules,
-		.model = o->keymap_model,
-		.layout = o->keymap_layout,
-		.variant = o->keymap_variant,
-		.options = o->keymap_options,
+		.rules = o->rules,
+		.model = o->model,
+		.layout = o->layout,
+		.variant = o->variant,
+		.options = o->options,
 	};
 	struct pc_seat *seat = calloc(1, sizeof *seat);
 
 	if (!seat)
 		return NULL;
-	seat->ctx = ctx;
+	seat->comp = comp;
 	/* libweston keeps the names it is given and frees them: hand it copies. */
 	names.rules = names.rules ? strdup(names.rules) : NULL;
 	names.model = names.model ? strdup(names.model) : NULL;
 	names.layout = names.layout ? strdup(names.layout) : NULL;
 	names.variant = names.variant ? strdup(names.variant) : NULL;
 	names.options = names.options ? strdup(names.options) : NULL;
-	if (weston_compositor_set_xkb_rule_names(ctx->compositor, &names) < 0) {
+	if (weston_compositor_set_xkb_rule_names(comp->compositor, &names) < 0) {
 		weston_log("cannot set the keymap names\n");
 		free(seat);
 		return NULL;
 	}
-	weston_seat_init(&seat->seat, ctx->compositor, "default");
+	weston_seat_init(&seat->seat, comp->compositor, "default");
 	seat->seat.led_update = pc_seat_led_update;
 	weston_seat_init_pointer(&seat->seat);
 	if (weston_seat_init_keyboard(&seat->seat, NULL) < 0) {

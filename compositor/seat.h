@@ -9,11 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct pc_context;
+struct pc_compositor;
 struct pc_seat;
 struct weston_seat;
 
-struct pc_seat *pc_seat_create(struct pc_context *ctx);
+struct pc_seat *pc_seat_create(struct pc_compositor *comp);
 
 void pc_seat_destroy(struct pc_seat *seat);
 

@@ -24,7 +24,7 @@
 #define XWAYLAND_LIBWESTON_DIR "/tmp/.X11-unix"
 
 struct pc_xwayland {
-	struct pc_context *ctx;
+	struct pc_compositor *comp;
 	const struct weston_xwayland_api *api;
 	struct weston_xwayland *xwayland;
 	char display_name[16];
@@ -83,7 +83,7 @@ xwayland_handle_displayfd(int fd, uint32_t mask, void *data)
 		weston_log("xwayland: server exited before it was ready\n");
 		return 0;
 	}
-	log_scope(xw->ctx->log.scopes.xwayland, "Xwayland %d ready on %s\n", xw->process.pid,
+	log_scope(xw->comp->scopes->xwayland, "Xwayland %d ready on %s\n", xw->process.pid,
 		  xw->display_name);
 	xw->api->xserver_loaded(xw->xwayland, xw->client, xw->wm_fd);
 	xw->wm_fd = -1; /* the window manager owns it now */
@@ -140,7 +140,7 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 	argv[argc++] = "-rootless";
 	/* Without a GPU glamor would fall back to llvmpipe after probing it: 400 ms at
 	 * every start and 44 MB of LLVM resident, to draw what fb draws as well. */
-	if (xw->ctx->renderer == PC_RENDERER_PIXMAN)
+	if (xw->comp->renderer == PC_RENDERER_PIXMAN)
 		argv[argc++] = "-shm";
 	if (abstract_fd >= 0) {
 		snprintf(abstract_str, sizeof abstract_str, "%d", abstract_fd);
@@ -170,7 +170,7 @@ static pid_t
 xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_fd)
 {
 	struct pc_xwayland *xw = user_data;
-	struct wl_event_loop *loop = wl_display_get_event_loop(xw->ctx->display);
+	struct wl_event_loop *loop = wl_display_get_event_loop(xw->comp->display);
 	int wayland_sv[2], wm_sv[2], ready[2];
 	pid_t pid;
 
@@ -194,9 +194,9 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 	close(ready[1]);
 	xw->process.pid = pid;
 	xw->process.exited = xwayland_handle_process_exit;
-	process_watch_add(xw->ctx->processes, &xw->process);
+	process_watch_add(xw->comp->processes, &xw->process);
 	xw->wm_fd = wm_sv[0];
-	xw->client = wl_client_create(xw->ctx->display, wayland_sv[0]);
+	xw->client = wl_client_create(xw->comp->display, wayland_sv[0]);
 	if (xw->client) {
 		xw->client_destroy_listener.notify = xwayland_handle_client_destroy;
 		wl_client_add_destroy_listener(xw->client, &xw->client_destroy_listener);
@@ -262,7 +262,7 @@ xwayland_handle_dir_connection(int fd, uint32_t mask, void *data)
 static void
 xwayland_watch_dir_socket(struct pc_xwayland *xw)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(xw->ctx->display);
+	struct wl_event_loop *loop = wl_display_get_event_loop(xw->comp->display);
 
 	if (xw->dir_fd >= 0 && !xw->dir_source)
 		xw->dir_source = wl_event_loop_add_fd(loop, xw->dir_fd, WL_EVENT_READABLE,
@@ -330,7 +330,7 @@ xwayland_listen(struct pc_xwayland *xw)
 }
 
 struct pc_xwayland *
-pc_xwayland_create(struct pc_context *ctx, const char *x11_dir)
+pc_xwayland_create(struct pc_compositor *comp, const char *x11_dir)
 {
 	struct pc_xwayland *xw;
 
@@ -339,12 +339,12 @@ pc_xwayland_create(struct pc_context *ctx, const char *x11_dir)
 			   XWAYLAND_PATH);
 		return NULL;
 	}
-	if (weston_compositor_load_xwayland(ctx->compositor) < 0)
+	if (weston_compositor_load_xwayland(comp->compositor) < 0)
 		return NULL;
 	xw = calloc(1, sizeof *xw);
 	if (!xw)
 		return NULL;
-	xw->ctx = ctx;
+	xw->comp = comp;
 	xw->dir_fd = -1;
 	xw->kick_fd = -1;
 	xw->wm_fd = -1;
@@ -352,10 +352,10 @@ pc_xwayland_create(struct pc_context *ctx, const char *x11_dir)
 	wl_list_init(&xw->client_destroy_listener.link);
 	wl_list_init(&xw->process.link);
 	xw->x11_dir = strdup(x11_dir);
-	xw->api = weston_xwayland_get_api(ctx->compositor);
+	xw->api = weston_xwayland_get_api(comp->compositor);
 	if (!xw->x11_dir || !xw->api)
 		goto err;
-	xw->xwayland = xw->api->get(ctx->compositor);
+	xw->xwayland = xw->api->get(comp->compositor);
 	if (!xw->xwayland || xwayland_listen(xw) < 0)
 		goto err;
 	weston_log("xwayland: listening on %s (%s/X%d)\n", xw->display_name, xw->x11_dir,

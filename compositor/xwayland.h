@@ -10,10 +10,10 @@
 
 #include <sys/types.h>
 
-struct pc_context;
+struct pc_compositor;
 struct pc_xwayland;
 
-struct pc_xwayland *pc_xwayland_create(struct pc_context *ctx, const char *x11_dir);
+struct pc_xwayland *pc_xwayland_create(struct pc_compositor *comp, const char *x11_dir);
 
 void pc_xwayland_destroy(struct pc_xwayland *xw);
 

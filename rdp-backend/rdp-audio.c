@@ -342,8 +342,7 @@ rdp_audio_run_activated(struct rdp_peer *peer, void *payload)
 	audio->queue_capacity = activated->rate * RDP_AUDIO_QUEUE_MS / 1000;
 	audio->queue = calloc(audio->queue_capacity, AUDIO_BRIDGE_FRAME_BYTES);
 	audio->pump_timer =
-		wl_event_loop_add_timer(wl_display_get_event_loop(peer->server->ctx->display),
-					rdp_audio_handle_pump_timer, audio);
+		wl_event_loop_add_timer(peer->server->loop, rdp_audio_handle_pump_timer, audio);
 	if (!audio->block || !audio->queue || !audio->pump_timer)
 		return;
 	audio->resample_pos = 0;
@@ -391,7 +390,7 @@ rdp_audio_run_confirm(struct rdp_peer *peer, void *payload)
 	audio->confirmed_block = confirm->block;
 	audio->last_confirm_delay_ms =
 		(uint32_t)(rdp_audio_now_ms() - audio->sent_ms[confirm->block]);
-	scope = peer->server->ctx->log.scopes.audio;
+	scope = peer->server->scopes->audio;
 	if (audio->blocks_sent % 250 == 0)
 		log_scope(scope,
 			  "rdpsnd %s: %llu blocks sent, %llu frames dropped, confirm after %u ms\n",
@@ -503,7 +502,7 @@ rdp_audio_run_mic_samples(struct rdp_peer *peer, void *payload)
 		return;
 	audio->mic_packets++;
 	if (audio->mic_packets % 50 == 1)
-		log_scope(peer->server->ctx->log.scopes.audio, "audin %s: packet %llu, %zu bytes\n",
+		log_scope(peer->server->scopes->audio, "audin %s: packet %llu, %zu bytes\n",
 			  peer->client->hostname, (unsigned long long)audio->mic_packets,
 			  samples->bytes);
 	audio_bridge_microphone_samples(audio->bridge, &audio->microphone, samples->rate,
@@ -594,7 +593,7 @@ rdp_audio_handle_capture(struct audio_microphone *microphone, bool on)
 void
 rdp_audio_start(struct rdp_peer *peer)
 {
-	struct audio_bridge *bridge = peer->server->ctx->audio;
+	struct audio_bridge *bridge = peer->server->audio;
 	struct rdp_audio *audio;
 
 	if (!bridge || peer->audio)
@@ -623,7 +622,7 @@ rdp_audio_dynamic_ready(struct rdp_peer *peer)
 		return;
 	/* clients that joined no static rdpsnd may still offer the dynamic one */
 	if (!audio->rdpsnd && !rdp_audio_start_rdpsnd(audio, true))
-		log_scope(peer->server->ctx->log.scopes.audio, "no sound channel for %s\n",
+		log_scope(peer->server->scopes->audio, "no sound channel for %s\n",
 			  peer->client->hostname);
 	if (!audio->microphone_added) {
 		audio->microphone_added = true;

@@ -99,7 +99,7 @@ static void rdp_channels_handle_activated(void *data);
 int
 rdp_channels_init(struct rdp_peer *peer)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
+	struct wl_event_loop *loop = peer->server->loop;
 	HANDLE vcm_event;
 
 	idle_call_init(&peer->activation_check, loop, rdp_channels_handle_activated, peer);

@@ -60,10 +60,10 @@ struct rdp_gfx_ack {
 };
 
 bool
-rdp_gfx_codec_is_pipeline(enum pc_rdp_codec codec)
+rdp_gfx_codec_is_pipeline(enum rdp_codec codec)
 {
-	return codec == PC_RDP_CODEC_PLANAR || codec == PC_RDP_CODEC_PROGRESSIVE ||
-	       codec == PC_RDP_CODEC_UNCOMPRESSED || codec == PC_RDP_CODEC_AVC420;
+	return codec == RDP_CODEC_PLANAR || codec == RDP_CODEC_PROGRESSIVE ||
+	       codec == RDP_CODEC_UNCOMPRESSED || codec == RDP_CODEC_AVC420;
 }
 
 static void
@@ -193,18 +193,18 @@ rdp_gfx_pick_capset(const struct rdp_gfx_caps *caps, bool want_avc420)
 }
 
 static bool
-rdp_gfx_create_encoder(struct rdp_gfx *gfx, enum pc_rdp_codec codec)
+rdp_gfx_create_encoder(struct rdp_gfx *gfx, enum rdp_codec codec)
 {
 	switch (codec) {
-	case PC_RDP_CODEC_PLANAR:
+	case RDP_CODEC_PLANAR:
 		/* sized for the whole surface at the first reset */
 		gfx->planar = freerdp_bitmap_planar_context_new(
 			PLANAR_FORMAT_HEADER_RLE | PLANAR_FORMAT_HEADER_NA, 64, 64);
 		return gfx->planar != NULL;
-	case PC_RDP_CODEC_PROGRESSIVE:
+	case RDP_CODEC_PROGRESSIVE:
 		gfx->progressive = progressive_context_new(TRUE);
 		return gfx->progressive != NULL;
-	case PC_RDP_CODEC_AVC420:
+	case RDP_CODEC_AVC420:
 		gfx->h264 = h264_context_new(TRUE);
 		return gfx->h264 != NULL;
 	default:
@@ -225,16 +225,16 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 
 	if (!gfx || gfx->ready)
 		return;
-	picked = rdp_gfx_pick_capset(caps, peer->codec == PC_RDP_CODEC_AVC420);
+	picked = rdp_gfx_pick_capset(caps, peer->codec == RDP_CODEC_AVC420);
 	if (!picked) {
 		rdp_gfx_give_up(peer, "it advertised no capability set");
 		return;
 	}
-	avc420 = peer->codec == PC_RDP_CODEC_AVC420 && rdp_gfx_version_allows_avc420(picked);
-	if (peer->codec == PC_RDP_CODEC_AVC420 && !avc420) {
+	avc420 = peer->codec == RDP_CODEC_AVC420 && rdp_gfx_version_allows_avc420(picked);
+	if (peer->codec == RDP_CODEC_AVC420 && !avc420) {
 		weston_log("rdp: %s does not offer avc420 (--rdp-codec); sending planar\n",
 			   peer->client->hostname);
-		peer->codec = PC_RDP_CODEC_PLANAR;
+		peer->codec = RDP_CODEC_PLANAR;
 	}
 	if (!rdp_gfx_create_encoder(gfx, peer->codec)) {
 		rdp_gfx_give_up(peer, "its encoder could not be set up");
@@ -257,7 +257,7 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	gfx->open_timer = NULL;
 	weston_log("rdp: %s uses the graphics pipeline %s with %s\n", peer->client->hostname,
 		   rdp_gfx_version_name(gfx->version, version, sizeof version),
-		   rdp_graphics_codec_name(peer->codec));
+		   rdp_codec_name(peer->codec));
 	rdp_graphics_start(peer);
 }
 
@@ -302,7 +302,7 @@ rdp_gfx_on_frame_acknowledge(RdpgfxServerContext *context,
 void
 rdp_gfx_prepare(struct rdp_peer *peer)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
+	struct wl_event_loop *loop = peer->server->loop;
 	struct rdp_gfx *gfx;
 
 	if (peer->gfx || !rdp_gfx_codec_is_pipeline(peer->codec))
@@ -409,7 +409,7 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors,
 	gfx->surface_created = false;
 	if (!rdp_gfx_reset_encoder(gfx, width, height)) {
 		weston_log("rdp: cannot size the %s encoder to %dx%d\n",
-			   rdp_graphics_codec_name(peer->codec), width, height);
+			   rdp_codec_name(peer->codec), width, height);
 		return -1;
 	}
 	if (context->ResetGraphics(context, &reset) != CHANNEL_RC_OK ||
@@ -602,7 +602,7 @@ rdp_gfx_fall_back_to_planar(struct rdp_peer *peer)
 	weston_log("rdp: the avc420 encoder failed for %s; sending planar\n",
 		   peer->client->hostname);
 	rdp_gfx_free_encoders(gfx);
-	peer->codec = PC_RDP_CODEC_PLANAR;
+	peer->codec = RDP_CODEC_PLANAR;
 	return rdp_gfx_create_encoder(gfx, peer->codec) &&
 	       rdp_gfx_reset_encoder(gfx, gfx->width, gfx->height);
 }
@@ -624,10 +624,10 @@ rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pix
 	if (gfx->context->StartFrame(gfx->context, &start) != CHANNEL_RC_OK)
 		return -1;
 	switch (peer->codec) {
-	case PC_RDP_CODEC_PROGRESSIVE:
+	case RDP_CODEC_PROGRESSIVE:
 		rc = rdp_gfx_send_progressive(peer, bytes, width, height, stride, damage);
 		break;
-	case PC_RDP_CODEC_AVC420:
+	case RDP_CODEC_AVC420:
 		rc = rdp_gfx_send_avc420(peer, bytes, width, height, stride, damage);
 		if (rc == ERROR_INTERNAL_ERROR && rdp_gfx_fall_back_to_planar(peer)) {
 			pixman_box32_t whole = {0, 0, width, height};
@@ -639,7 +639,7 @@ rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pix
 		rc = CHANNEL_RC_OK;
 		boxes = pixman_region32_rectangles(damage, &n);
 		for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++)
-			rc = peer->codec == PC_RDP_CODEC_PLANAR
+			rc = peer->codec == RDP_CODEC_PLANAR
 				     ? rdp_gfx_send_planar(peer, bytes, stride, &boxes[i])
 				     : rdp_gfx_send_uncompressed(peer, bytes, stride, &boxes[i]);
 		break;

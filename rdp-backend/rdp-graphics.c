@@ -86,7 +86,7 @@ rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride
 		UINT16 codec_id = 0;
 
 		Stream_SetPosition(peer->encode_stream, 0);
-		if (peer->codec == PC_RDP_CODEC_NSC) {
+		if (peer->codec == RDP_CODEC_NSC) {
 			if (!nsc_compose_message(peer->nsc, peer->encode_stream, top, (UINT32)width,
 						 (UINT32)height, (UINT32)stride))
 				return;
@@ -192,7 +192,7 @@ rdp_graphics_send_surface_frame(struct rdp_peer *peer, uint32_t frame_id, const 
 	pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
 
 	context->update->SurfaceFrameMarker(context, &marker);
-	if (peer->codec == PC_RDP_CODEC_REMOTEFX)
+	if (peer->codec == RDP_CODEC_REMOTEFX)
 		rdp_graphics_send_remotefx(peer, pixels, width, height, stride, damage);
 	else
 		for (int i = 0; i < n; i++)
@@ -341,7 +341,7 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 {
 	struct weston_output *outputs[OUTPUT_LAYOUT_MAX];
 	struct output_rect monitors[OUTPUT_LAYOUT_MAX];
-	int n = output_manager_list(peer->server->ctx->outputs, outputs, OUTPUT_LAYOUT_MAX);
+	int n = output_manager_list(peer->server->compositor->outputs, outputs, OUTPUT_LAYOUT_MAX);
 	struct output_rect *desktop = &peer->desktop;
 
 	if (n == 0)
@@ -369,47 +369,20 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 	damage_capture_add_destroy_listener(peer->capture, &peer->capture_destroy_listener);
 }
 
-const char *
-rdp_graphics_codec_name(enum pc_rdp_codec codec)
-{
-	switch (codec) {
-	case PC_RDP_CODEC_REMOTEFX:
-		return "remotefx";
-	case PC_RDP_CODEC_NSC:
-		return "nsc";
-	case PC_RDP_CODEC_RAW:
-		return "raw";
-	case PC_RDP_CODEC_PLANAR:
-		return "planar";
-	case PC_RDP_CODEC_PROGRESSIVE:
-		return "progressive";
-	case PC_RDP_CODEC_UNCOMPRESSED:
-		return "uncompressed";
-	case PC_RDP_CODEC_AVC420:
-		return "avc420";
-	case PC_RDP_CODEC_AUTO:
-		break;
-	}
-	return "auto";
-}
-
 void
 rdp_graphics_choose_surface_codec(struct rdp_peer *peer)
 {
 	rdpSettings *settings = peer->client->context->settings;
 	bool remotefx = freerdp_settings_get_bool(settings, FreeRDP_RemoteFxCodec);
 	bool nsc = freerdp_settings_get_bool(settings, FreeRDP_NSCodec);
-	enum pc_rdp_codec wanted = peer->server->codec;
+	enum rdp_codec wanted = peer->server->codec;
 
-	if (wanted == PC_RDP_CODEC_AUTO || rdp_gfx_codec_is_pipeline(wanted))
-		peer->codec = remotefx ? PC_RDP_CODEC_REMOTEFX
-			      : nsc    ? PC_RDP_CODEC_NSC
-				       : PC_RDP_CODEC_RAW;
-	else if ((wanted == PC_RDP_CODEC_REMOTEFX && !remotefx) ||
-		 (wanted == PC_RDP_CODEC_NSC && !nsc)) {
+	if (wanted == RDP_CODEC_AUTO || rdp_gfx_codec_is_pipeline(wanted))
+		peer->codec = remotefx ? RDP_CODEC_REMOTEFX : nsc ? RDP_CODEC_NSC : RDP_CODEC_RAW;
+	else if ((wanted == RDP_CODEC_REMOTEFX && !remotefx) || (wanted == RDP_CODEC_NSC && !nsc)) {
 		weston_log("rdp: %s does not offer %s (--rdp-codec); sending raw bits\n",
-			   peer->client->hostname, rdp_graphics_codec_name(wanted));
-		peer->codec = PC_RDP_CODEC_RAW;
+			   peer->client->hostname, rdp_codec_name(wanted));
+		peer->codec = RDP_CODEC_RAW;
 	} else {
 		peer->codec = wanted;
 	}
@@ -420,21 +393,21 @@ rdp_graphics_choose_codec(struct rdp_peer *peer)
 {
 	bool pipeline = freerdp_settings_get_bool(peer->client->context->settings,
 						  FreeRDP_SupportGraphicsPipeline);
-	enum pc_rdp_codec wanted = peer->server->codec;
+	enum rdp_codec wanted = peer->server->codec;
 
 	/* a re-activation keeps the pipeline it has */
 	if (peer->gfx)
 		return;
-	if (pipeline && wanted == PC_RDP_CODEC_AUTO) {
+	if (pipeline && wanted == RDP_CODEC_AUTO) {
 		/* lossless and cheap on UI content; the link is local */
-		peer->codec = PC_RDP_CODEC_PLANAR;
+		peer->codec = RDP_CODEC_PLANAR;
 	} else if (pipeline && rdp_gfx_codec_is_pipeline(wanted)) {
 		peer->codec = wanted;
 	} else {
 		if (rdp_gfx_codec_is_pipeline(wanted))
 			weston_log(
 				"rdp: %s does not offer the graphics pipeline (--rdp-codec=%s)\n",
-				peer->client->hostname, rdp_graphics_codec_name(wanted));
+				peer->client->hostname, rdp_codec_name(wanted));
 		rdp_graphics_choose_surface_codec(peer);
 		return;
 	}
@@ -457,7 +430,7 @@ rdp_graphics_start(struct rdp_peer *peer)
 int
 rdp_graphics_init(struct rdp_peer *peer)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(peer->server->ctx->display);
+	struct wl_event_loop *loop = peer->server->loop;
 
 	wl_list_init(&peer->capture_destroy_listener.link);
 	pixman_region32_init(&peer->pending_damage);

@@ -29,13 +29,14 @@ rdp_input_peer(rdpInput *input)
 static void
 rdp_input_move(struct rdp_peer *peer, UINT16 x, UINT16 y)
 {
-	pc_seat_pointer_move(peer->server->ctx->seat, peer->desktop.x + x, peer->desktop.y + y);
+	pc_seat_pointer_move(peer->server->compositor->seat, peer->desktop.x + x,
+			     peer->desktop.y + y);
 }
 
 static void
 rdp_input_wheel(struct rdp_peer *peer, UINT16 flags, uint32_t axis)
 {
-	struct weston_seat *seat = pc_seat_get_weston_seat(peer->server->ctx->seat);
+	struct weston_seat *seat = pc_seat_get_weston_seat(peer->server->compositor->seat);
 	struct weston_pointer_axis_event event = {0};
 	struct timespec now;
 	int value = flags & WheelRotationMask;
@@ -76,7 +77,7 @@ rdp_input_handle_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
 	else if (flags & PTR_FLAGS_BUTTON3)
 		button = BTN_MIDDLE;
 	if (button)
-		pc_seat_pointer_button(peer->server->ctx->seat, button,
+		pc_seat_pointer_button(peer->server->compositor->seat, button,
 				       (flags & PTR_FLAGS_DOWN) != 0);
 	return TRUE;
 }
@@ -90,7 +91,7 @@ rdp_input_handle_extended_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 
 		return TRUE;
 	rdp_input_move(peer, x, y);
 	if (flags & (PTR_XFLAGS_BUTTON1 | PTR_XFLAGS_BUTTON2))
-		pc_seat_pointer_button(peer->server->ctx->seat,
+		pc_seat_pointer_button(peer->server->compositor->seat,
 				       (flags & PTR_XFLAGS_BUTTON1) ? BTN_SIDE : BTN_EXTRA,
 				       (flags & PTR_XFLAGS_DOWN) != 0);
 	return TRUE;
@@ -114,7 +115,7 @@ rdp_input_handle_keyboard(rdpInput *input, UINT16 flags, UINT16 code)
 	keycode = GetKeycodeFromVirtualKeyCode(vk, KEYCODE_TYPE_EVDEV);
 	if (keycode < 8)
 		return TRUE;
-	pc_seat_key(peer->server->ctx->seat, keycode - 8, !(flags & KBD_FLAGS_RELEASE));
+	pc_seat_key(peer->server->compositor->seat, keycode - 8, !(flags & KBD_FLAGS_RELEASE));
 	return TRUE;
 }
 
@@ -122,12 +123,12 @@ rdp_input_handle_keyboard(rdpInput *input, UINT16 flags, UINT16 code)
 static void
 rdp_input_type_char(struct rdp_peer *peer, uint32_t codepoint)
 {
-	struct pc_seat *seat = peer->server->ctx->seat;
+	struct pc_seat *seat = peer->server->compositor->seat;
 	struct weston_keyboard *keyboard = weston_seat_get_keyboard(pc_seat_get_weston_seat(seat));
 	struct rdp_key_chord chord;
 
 	if (!keyboard || !rdp_keymap_find_char(keyboard->xkb_info->keymap, codepoint, &chord)) {
-		log_scope(peer->server->ctx->log.scopes.input,
+		log_scope(peer->server->scopes->input,
 			  "no key of the keymap types U+%04X; dropped\n", codepoint);
 		return;
 	}
@@ -169,13 +170,12 @@ static BOOL
 rdp_input_handle_synchronize(rdpInput *input, UINT32 flags)
 {
 	struct rdp_peer *peer = rdp_input_peer(input);
-	struct weston_seat *seat = pc_seat_get_weston_seat(peer->server->ctx->seat);
+	struct weston_seat *seat = pc_seat_get_weston_seat(peer->server->compositor->seat);
 	struct weston_keyboard *keyboard = weston_seat_get_keyboard(seat);
 	uint32_t locks = 0;
 
-	log_scope(peer->server->ctx->log.scopes.input,
-		  "lock keys of %s: Caps Lock %s, Num Lock %s\n", peer->client->hostname,
-		  (flags & KBD_SYNC_CAPS_LOCK) ? "on" : "off",
+	log_scope(peer->server->scopes->input, "lock keys of %s: Caps Lock %s, Num Lock %s\n",
+		  peer->client->hostname, (flags & KBD_SYNC_CAPS_LOCK) ? "on" : "off",
 		  (flags & KBD_SYNC_NUM_LOCK) ? "on" : "off");
 	if (!peer->activated || !keyboard)
 		return TRUE;
@@ -190,8 +190,8 @@ rdp_input_handle_synchronize(rdpInput *input, UINT32 flags)
 void
 rdp_input_follow_client_layout(struct rdp_peer *peer)
 {
-	struct pc_context *ctx = peer->server->ctx;
-	struct pc_options *o = &ctx->options;
+	struct pc_compositor *ctx = peer->server->compositor;
+	const struct pc_keymap_names *o = &ctx->config.keymap;
 	const char *client = peer->client->hostname;
 	UINT32 id = freerdp_settings_get_uint32(peer->client->context->settings,
 						FreeRDP_KeyboardLayout);
@@ -199,10 +199,10 @@ rdp_input_follow_client_layout(struct rdp_peer *peer)
 	struct xkb_rule_names names = {0};
 	struct xkb_keymap *keymap;
 
-	if (o->keymap_layout) {
+	if (o->layout) {
 		weston_log("rdp: %s's keyboard layout 0x%08x left aside: the config sets "
 			   "[keyboard] keymap_layout=%s\n",
-			   client, id, o->keymap_layout);
+			   client, id, o->layout);
 		return;
 	}
 	if (!layout) {
@@ -211,11 +211,11 @@ rdp_input_follow_client_layout(struct rdp_peer *peer)
 			   client, id);
 		return;
 	}
-	names.rules = o->keymap_rules;
-	names.model = o->keymap_model;
+	names.rules = o->rules;
+	names.model = o->model;
 	names.layout = layout->xkb_layout;
 	names.variant = layout->xkb_variant;
-	names.options = o->keymap_options;
+	names.options = o->options;
 	keymap = xkb_keymap_new_from_names(ctx->compositor->xkb_context, &names,
 					   XKB_KEYMAP_COMPILE_NO_FLAGS);
 	if (!keymap) {

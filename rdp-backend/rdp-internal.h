@@ -18,7 +18,6 @@
 #include <wayland-server-core.h>
 
 #include "idle-call.h"
-#include "options.h"
 #include "output.h"
 #include "rdp-server.h"
 
@@ -30,7 +29,9 @@
 #define RDP_WINDOW_LEVEL_SUPPORTED_EX 0x00000002
 #define RDP_POINTER_CACHE_MAX 32 /* slots used of the client's pointer cache */
 
-struct pc_context;
+struct pc_compositor;
+struct log_scopes;
+struct audio_bridge;
 struct damage_capture;
 struct rdp_peer;
 struct rdp_rail;
@@ -50,14 +51,17 @@ struct rdp_task_queue {
 };
 
 struct rdp_server {
-	struct pc_context *ctx;
+	struct pc_compositor *compositor;
+	struct wl_event_loop *loop;
+	const struct log_scopes *scopes;
+	struct audio_bridge *audio; /* NULL: no sound */
 	freerdp_listener *listener;
 	struct wl_event_source *listener_events[RDP_MAX_EVENT_FDS];
 	int n_listener_events;
 	char *user; /* NULL: no credentials asked (unix and vsock only) */
 	char *password;
-	enum pc_rdp_mode mode;
-	enum pc_rdp_codec codec;             /* what --rdp-codec asks for */
+	enum rdp_mode mode;
+	enum rdp_codec codec;                /* what --rdp-codec asks for */
 	char **rail_exec;                    /* NULL-terminated; NULL: RemoteApp starts nothing */
 	char *unix_paths[RDP_MAX_EVENT_FDS]; /* removed at exit */
 	int n_unix_paths;
@@ -112,7 +116,7 @@ struct rdp_peer {
 	struct output_rect desktop;
 	struct wl_listener capture_destroy_listener;
 	struct idle_call capture_restart; /* follows the outputs once a change has settled */
-	enum pc_rdp_codec codec;          /* chosen at activation: never AUTO */
+	enum rdp_codec codec;             /* chosen at activation: never AUTO */
 	struct rdp_gfx *gfx;              /* the graphics pipeline, when the codec is one of its */
 	NSC_CONTEXT *nsc;
 	RFX_CONTEXT *rfx;
@@ -165,8 +169,6 @@ void rdp_graphics_frame_acknowledged(struct rdp_peer *peer, uint32_t frame_id);
 /** How many frames may be unacknowledged before the client counts as behind; 0: any. */
 uint32_t rdp_graphics_frames_in_flight_max(struct rdp_peer *peer);
 
-const char *rdp_graphics_codec_name(enum pc_rdp_codec codec);
-
 /** Starts sending the desktop (all outputs): everything once, then each repaint's damage. */
 void rdp_graphics_start(struct rdp_peer *peer);
 
@@ -174,7 +176,7 @@ void rdp_graphics_start(struct rdp_peer *peer);
 void rdp_graphics_stop_capture(struct rdp_peer *peer);
 
 /* rdp-gfx.c */
-bool rdp_gfx_codec_is_pipeline(enum pc_rdp_codec codec);
+bool rdp_gfx_codec_is_pipeline(enum rdp_codec codec);
 
 /** At activation, for a pipeline codec: graphics wait until the channel is up or given up. */
 void rdp_gfx_prepare(struct rdp_peer *peer);

@@ -62,7 +62,7 @@ rdp_layout_apply(struct rdp_peer *peer, const struct output_layout *layout)
 {
 	char text[OUTPUT_LAYOUT_MAX * 32];
 
-	if (output_manager_set_layout(peer->server->ctx->outputs, layout) < 0) {
+	if (output_manager_set_layout(peer->server->compositor->outputs, layout) < 0) {
 		weston_log("rdp: cannot make the outputs %s for %s\n",
 			   output_layout_describe(layout, text, sizeof text),
 			   peer->client->hostname);

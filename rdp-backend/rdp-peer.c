@@ -81,14 +81,14 @@ rdp_peer_mode_acceptable(struct rdp_peer *peer)
 	rdpSettings *settings = peer->client->context->settings;
 	bool rail = freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode);
 
-	if (rail && peer->server->mode == PC_RDP_MODE_DESKTOP) {
+	if (rail && peer->server->mode == RDP_MODE_DESKTOP) {
 		weston_log("rdp: refused %s: it asks for RemoteApp windows but this server "
 			   "serves the desktop (--rdp-mode=desktop); connect without /app, or "
 			   "set [rdp] mode=auto\n",
 			   peer->client->hostname);
 		return false;
 	}
-	if (!rail && peer->server->mode == PC_RDP_MODE_RAIL) {
+	if (!rail && peer->server->mode == RDP_MODE_RAIL) {
 		weston_log("rdp: refused %s: it asks for a desktop but this server serves "
 			   "RemoteApp windows only (--rdp-mode=rail); connect with /app, or set "
 			   "[rdp] mode=auto\n",
@@ -140,7 +140,7 @@ rdp_peer_handle_activate(freerdp_peer *client)
 	rdp_graphics_choose_codec(peer);
 	peer->activated = true;
 	weston_log("rdp: %s active at %ux%u, %s\n", client->hostname, width, height,
-		   rdp_graphics_codec_name(peer->codec));
+		   rdp_codec_name(peer->codec));
 	rdp_channels_activated(peer);
 	rdp_audio_start(peer);
 	rdp_pointer_send_current(peer);
@@ -203,7 +203,7 @@ rdp_peer_configure(struct rdp_peer *peer)
 }
 
 static void
-rdp_peer_set_capabilities(rdpSettings *settings, enum pc_rdp_codec codec)
+rdp_peer_set_capabilities(rdpSettings *settings, enum rdp_codec codec)
 {
 	freerdp_settings_set_uint32(settings, FreeRDP_OsMajorType, OSMAJORTYPE_UNIX);
 	freerdp_settings_set_uint32(settings, FreeRDP_OsMinorType, OSMINORTYPE_PSEUDO_XSERVER);
@@ -215,7 +215,7 @@ rdp_peer_set_capabilities(rdpSettings *settings, enum pc_rdp_codec codec)
 	freerdp_settings_set_bool(settings, FreeRDP_RemoteFxCodec, TRUE);
 	/* cleared by FreeRDP when the client does not offer it */
 	freerdp_settings_set_bool(settings, FreeRDP_SupportGraphicsPipeline,
-				  codec == PC_RDP_CODEC_AUTO || rdp_gfx_codec_is_pipeline(codec));
+				  codec == RDP_CODEC_AUTO || rdp_gfx_codec_is_pipeline(codec));
 	freerdp_settings_set_bool(settings, FreeRDP_FrameMarkerCommandEnabled, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_SurfaceFrameMarkerEnabled, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_HasExtendedMouseEvent, TRUE);
@@ -234,7 +234,7 @@ rdp_peer_set_capabilities(rdpSettings *settings, enum pc_rdp_codec codec)
 bool
 rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(server->ctx->display);
+	struct wl_event_loop *loop = server->loop;
 	struct rdp_peer *peer;
 	HANDLE handles[RDP_MAX_EVENT_FDS];
 	DWORD n;

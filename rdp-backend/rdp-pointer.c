@@ -483,15 +483,14 @@ struct rdp_pointer_watch *
 rdp_pointer_watch_create(struct rdp_server *server)
 {
 	struct rdp_pointer_watch *watch = calloc(1, sizeof *watch);
-	struct weston_seat *seat = pc_seat_get_weston_seat(server->ctx->seat);
-	struct weston_compositor *compositor = server->ctx->compositor;
+	struct weston_seat *seat = pc_seat_get_weston_seat(server->compositor->seat);
+	struct weston_compositor *compositor = server->compositor->compositor;
 
 	if (!watch)
 		return NULL;
 	watch->server = server;
 	watch->kind = RDP_CURSOR_DEFAULT;
-	idle_call_init(&watch->check, wl_display_get_event_loop(server->ctx->display),
-		       rdp_pointer_handle_check, watch);
+	idle_call_init(&watch->check, server->loop, rdp_pointer_handle_check, watch);
 	watch->hidden_by_destroy_listener.notify = rdp_pointer_handle_hidden_by_destroy;
 	watch->pointer = weston_seat_get_pointer(seat);
 	if (watch->pointer) {
@@ -504,7 +503,7 @@ rdp_pointer_watch_create(struct rdp_server *server)
 		if (strcmp(wl_pointer_interface.methods[i].name, "set_cursor") == 0)
 			watch->set_cursor = &wl_pointer_interface.methods[i];
 	}
-	watch->set_cursor_logger = wl_display_add_protocol_logger(server->ctx->display,
+	watch->set_cursor_logger = wl_display_add_protocol_logger(server->compositor->display,
 								  rdp_pointer_log_request, watch);
 	if (!watch->set_cursor_logger) {
 		rdp_pointer_watch_destroy(watch);
@@ -525,7 +524,7 @@ rdp_pointer_watch_destroy(struct rdp_pointer_watch *watch)
 		wl_protocol_logger_destroy(watch->set_cursor_logger);
 	rdp_pointer_set_hidden_by(watch, NULL);
 	idle_call_cancel(&watch->check);
-	weston_layer_set_position(&watch->server->ctx->compositor->cursor_layer,
+	weston_layer_set_position(&watch->server->compositor->compositor->cursor_layer,
 				  WESTON_LAYER_POSITION_CURSOR);
 	free(watch->pixels);
 	free(watch);

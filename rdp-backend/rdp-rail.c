@@ -313,7 +313,7 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, 
 			w->icon_hash = info->icon ? info->icon->hash : 0;
 			rdp_rail_send_icon(rail, w->id, info->icon);
 		}
-		log_scope(rail->peer->server->ctx->log.scopes.rail,
+		log_scope(rail->peer->server->scopes->rail,
 			  "rdp: window %u created on the client at %d,%d %dx%d\n", w->id, w->x,
 			  w->y, w->width, w->height);
 		return;
@@ -346,7 +346,7 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, 
 void
 rdp_rail_sync(struct rdp_rail *rail)
 {
-	struct rail_shell *shell = rail->peer->server->ctx->shell;
+	struct rail_shell *shell = rail->peer->server->compositor->shell;
 	struct rdp_rail_window *w;
 	struct rdp_rail_current *cur;
 	rdpUpdate *update;
@@ -385,7 +385,7 @@ rdp_rail_sync(struct rdp_rail *rail)
 			update->BeginPaint(update->context);
 			rdp_rail_send_delete(rail, w->id);
 			update->EndPaint(update->context);
-			log_scope(rail->peer->server->ctx->log.scopes.rail,
+			log_scope(rail->peer->server->scopes->rail,
 				  "rdp: window %u deleted on the client\n", w->id);
 			free(w->title);
 			continue;
@@ -517,7 +517,7 @@ rdp_rail_handle_move_size(struct wl_listener *listener, void *data)
 		order.posY = rdp_rail_int16(event->y);
 	}
 	rail->context->ServerLocalMoveSize(rail->context, &order);
-	log_scope(rail->peer->server->ctx->log.scopes.rail,
+	log_scope(rail->peer->server->scopes->rail,
 		  "rdp: local %s of window %u %s on the client (%d,%d)\n",
 		  event->edges ? "resize" : "move", w->id, event->start ? "starts" : "ends",
 		  order.posX, order.posY);
@@ -534,7 +534,7 @@ struct rdp_rail_exec_task {
 static struct rail_window *
 rdp_rail_window(struct rdp_rail *rail, uint32_t id)
 {
-	struct rail_shell *shell = rail->peer->server->ctx->shell;
+	struct rail_shell *shell = rail->peer->server->compositor->shell;
 
 	return shell && id < RDP_RAIL_POPUP_ID_BASE ? rail_shell_find_window(shell, id) : NULL;
 }
@@ -547,11 +547,9 @@ rdp_rail_apply(struct rdp_rail *rail, uint32_t id, const char *command)
 
 	if (!window)
 		return; /* gone meanwhile, or a popup: nothing to do */
-	log_scope(rail->peer->server->ctx->log.scopes.rail, "rdp: host: window %u %s\n", id,
-		  command);
+	log_scope(rail->peer->server->scopes->rail, "rdp: host: window %u %s\n", id, command);
 	if (rail_window_command(window, command, err, sizeof err) < 0)
-		log_scope(rail->peer->server->ctx->log.scopes.rail,
-			  "rdp: host request refused: %s\n", err);
+		log_scope(rail->peer->server->scopes->rail, "rdp: host request refused: %s\n", err);
 }
 
 /* The client gets the windows, then the output; from now on it follows along. */
@@ -598,7 +596,7 @@ rdp_rail_handle_show_timer(void *data)
 static void
 rdp_rail_show_soon(struct rdp_rail *rail, int delay_ms)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(rail->peer->server->ctx->display);
+	struct wl_event_loop *loop = rail->peer->server->loop;
 
 	if (rail->ready)
 		return;
@@ -655,7 +653,7 @@ rdp_rail_split_words(char *line, char **argv, int *argc)
 static bool
 rdp_rail_launch(struct rdp_peer *peer, const char *program, const char *arguments)
 {
-	struct pc_context *ctx = peer->server->ctx;
+	struct pc_compositor *ctx = peer->server->compositor;
 	const char *display = ctx->xwayland ? pc_xwayland_get_display(ctx->xwayland) : NULL;
 	char line[2 * RDP_RAIL_MAX_PROGRAM + 2];
 	char wayland_var[300], display_var[64];
@@ -670,7 +668,7 @@ rdp_rail_launch(struct rdp_peer *peer, const char *program, const char *argument
 	if (argc == 0)
 		return false;
 	/* Everything the child needs is built here: after fork() only exec-safe calls. */
-	snprintf(wayland_var, sizeof wayland_var, "WAYLAND_DISPLAY=%s", ctx->options.socket_name);
+	snprintf(wayland_var, sizeof wayland_var, "WAYLAND_DISPLAY=%s", ctx->config.socket_name);
 	snprintf(display_var, sizeof display_var, "DISPLAY=%s", display ? display : "");
 	while (environ[n_env])
 		n_env++;
@@ -808,7 +806,7 @@ rdp_rail_run_sysparam(struct rdp_peer *peer, void *payload)
 	const RAIL_SYSPARAM_ORDER *sysparam = payload;
 
 	if (sysparam->params & SPI_MASK_SET_WORK_AREA)
-		log_scope(peer->server->ctx->log.scopes.rail, "rdp: host work area %d,%d-%d,%d\n",
+		log_scope(peer->server->scopes->rail, "rdp: host work area %d,%d-%d,%d\n",
 			  sysparam->workArea.left, sysparam->workArea.top, sysparam->workArea.right,
 			  sysparam->workArea.bottom);
 }
@@ -928,7 +926,7 @@ rdp_rail_start(struct rdp_peer *peer)
 	struct rdp_rail *rail;
 	RailServerContext *context;
 	RAIL_HANDSHAKE_ORDER handshake = {.buildNumber = 0x1DB0};
-	struct rail_shell *shell = peer->server->ctx->shell;
+	struct rail_shell *shell = peer->server->compositor->shell;
 
 	if (peer->rail)
 		return 0; /* a re-activation keeps the running channel */
@@ -940,8 +938,7 @@ rdp_rail_start(struct rdp_peer *peer)
 	rail->peer = peer;
 	rail->active_id = RDP_RAIL_NO_WINDOW;
 	rail->next_popup_id = RDP_RAIL_POPUP_ID_BASE;
-	idle_call_init(&rail->sync, wl_display_get_event_loop(peer->server->ctx->display),
-		       rdp_rail_handle_sync, rail);
+	idle_call_init(&rail->sync, peer->server->loop, rdp_rail_handle_sync, rail);
 	wl_array_init(&rail->windows);
 	wl_array_init(&rail->zorder);
 	wl_array_init(&rail->next_zorder);

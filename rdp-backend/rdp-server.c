@@ -15,10 +15,10 @@
 #include <winpr/wtsapi.h>
 
 #include "compositor-internal.h"
-#include "tls-identity.h"
 #include "rdp-internal.h"
 #include "rdp-transport.h"
 #include "strbuf.h"
+#include "tls-identity.h"
 
 /* --- configuration ----------------------------------------------------------- */
 
@@ -80,7 +80,6 @@ rdp_server_parse_tcp(const char *listen, char *host, size_t host_size, int *port
 static int
 rdp_server_setup_tls(struct rdp_server *server, const struct rdp_server_config *config)
 {
-	struct pc_context *ctx = server->ctx;
 	char fingerprint[128], fp_path[600], err[256];
 	FILE *f;
 
@@ -93,11 +92,11 @@ rdp_server_setup_tls(struct rdp_server *server, const struct rdp_server_config *
 		snprintf(server->key_path, sizeof server->key_path, "%s", config->tls_key);
 	} else {
 		if ((size_t)snprintf(server->cert_path, sizeof server->cert_path, "%s/%s.rdp.crt",
-				     ctx->runtime_dir,
-				     ctx->options.socket_name) >= sizeof server->cert_path ||
+				     config->runtime_dir,
+				     config->socket_name) >= sizeof server->cert_path ||
 		    (size_t)snprintf(server->key_path, sizeof server->key_path, "%s/%s.rdp.key",
-				     ctx->runtime_dir,
-				     ctx->options.socket_name) >= sizeof server->key_path) {
+				     config->runtime_dir,
+				     config->socket_name) >= sizeof server->key_path) {
 			weston_log("rdp: runtime dir path too long for the TLS files\n");
 			return -1;
 		}
@@ -112,8 +111,8 @@ rdp_server_setup_tls(struct rdp_server *server, const struct rdp_server_config *
 		return -1;
 	}
 	weston_log("rdp: TLS certificate %s, SHA-256 %s\n", server->cert_path, fingerprint);
-	snprintf(fp_path, sizeof fp_path, "%s/%s.rdp.fingerprint", ctx->runtime_dir,
-		 ctx->options.socket_name);
+	snprintf(fp_path, sizeof fp_path, "%s/%s.rdp.fingerprint", config->runtime_dir,
+		 config->socket_name);
 	f = fopen(fp_path, "w");
 	if (f) {
 		fprintf(f, "%s\n", fingerprint);
@@ -237,7 +236,7 @@ rdp_server_listen_one(struct rdp_server *server, const char *spec, bool *remote)
 static int
 rdp_server_listen(struct rdp_server *server, const char *listen, bool *remote)
 {
-	struct wl_event_loop *loop = wl_display_get_event_loop(server->ctx->display);
+	struct wl_event_loop *loop = server->loop;
 	HANDLE handles[RDP_MAX_EVENT_FDS];
 	char *list = strdup(listen), *save = NULL;
 	DWORD n;
@@ -301,14 +300,17 @@ err:
 }
 
 struct rdp_server *
-rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config)
+rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_config *config)
 {
 	struct rdp_server *server = calloc(1, sizeof *server);
 	bool remote = false;
 
 	if (!server)
 		return NULL;
-	server->ctx = ctx;
+	server->compositor = compositor;
+	server->loop = wl_display_get_event_loop(compositor->display);
+	server->scopes = config->scopes;
+	server->audio = config->audio;
 	server->mode = config->mode;
 	server->codec = config->codec;
 	wl_list_init(&server->peers);
@@ -340,9 +342,9 @@ rdp_server_create(struct pc_context *ctx, const struct rdp_server_config *config
 	if (!server->pointer)
 		goto err;
 	weston_log("rdp: listening on %s (%s, TLS, %s%s)\n", config->listen,
-		   config->mode == PC_RDP_MODE_RAIL      ? "RemoteApp windows"
-		   : config->mode == PC_RDP_MODE_DESKTOP ? "desktop"
-							 : "RemoteApp or desktop, as asked",
+		   config->mode == RDP_MODE_RAIL      ? "RemoteApp windows"
+		   : config->mode == RDP_MODE_DESKTOP ? "desktop"
+						      : "RemoteApp or desktop, as asked",
 		   server->user ? "user " : "no credentials: local transports only",
 		   server->user ? server->user : "");
 	return server;
@@ -401,7 +403,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu,"
 			"\"pointer\":\"%s\",\"pointers_new\":%llu,\"pointers_cached\":%llu}\n",
 			peer->activated ? "true" : "false", peer->rail ? "rail" : "desktop",
-			rdp_graphics_codec_name(peer->codec),
+			rdp_codec_name(peer->codec),
 			freerdp_settings_get_uint32(settings, FreeRDP_KeyboardLayout),
 			(unsigned long long)peer->frames_sent,
 			(unsigned long long)peer->frames_held, peer->frame_id, peer->frame_acked,

@@ -7,11 +7,41 @@
 #ifndef PORTHOLE_RDP_SERVER_H
 #define PORTHOLE_RDP_SERVER_H
 
-#include "options.h"
+#include <stdbool.h>
 
-struct pc_context;
+struct pc_compositor;
+struct audio_bridge;
+struct log_scopes;
 struct rdp_server;
 struct strbuf;
+
+enum rdp_mode {
+	RDP_MODE_AUTO, /* RemoteApp when the client asks for it, else desktop */
+	RDP_MODE_RAIL,
+	RDP_MODE_DESKTOP,
+};
+
+enum rdp_codec {
+	RDP_CODEC_AUTO, /* graphics pipeline (planar) if offered, else RemoteFX, NSCodec, raw */
+	/* SurfaceBits */
+	RDP_CODEC_REMOTEFX,
+	RDP_CODEC_NSC,
+	RDP_CODEC_RAW,
+	/* graphics pipeline (rdpgfx) */
+	RDP_CODEC_PLANAR,
+	RDP_CODEC_PROGRESSIVE,
+	RDP_CODEC_UNCOMPRESSED,
+	RDP_CODEC_AVC420,
+};
+
+/** The name --rdp-codec and the logs use ("planar", ...). */
+const char *rdp_codec_name(enum rdp_codec codec);
+
+/** 0 and the codec @name names, or -1. */
+int rdp_codec_from_name(const char *name, enum rdp_codec *codec);
+
+/** 0 and the mode @name names ("auto", "rail", "desktop"), or -1. */
+int rdp_mode_from_name(const char *name, enum rdp_mode *mode);
 
 struct rdp_server_config {
 	/* comma-separated: tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N, listen-fds */
@@ -20,13 +50,18 @@ struct rdp_server_config {
 	const char *password_file; /* mode 0600, the password on its first line */
 	const char *tls_cert;      /* both or neither: otherwise a self-signed pair */
 	const char *tls_key;
-	enum pc_rdp_mode mode;
-	enum pc_rdp_codec codec;
+	enum rdp_mode mode;
+	enum rdp_codec codec;
 	const char *rail_exec; /* comma-separated commands RemoteApp may start; NULL: none */
+	/* where the self-signed identity goes: <dir>/<name>.rdp.{crt,key,fingerprint} */
+	const char *runtime_dir;
+	const char *socket_name;
+	const struct log_scopes *scopes;
+	struct audio_bridge *audio; /* NULL: no sound */
 };
 
 /** Starts listening. NULL on failure, with the reason logged. */
-struct rdp_server *rdp_server_create(struct pc_context *ctx,
+struct rdp_server *rdp_server_create(struct pc_compositor *compositor,
 				     const struct rdp_server_config *config);
 
 void rdp_server_destroy(struct rdp_server *server);

@@ -83,7 +83,7 @@ fi
 ninja -C "$builddir" >"$work/ninja.log" 2>&1 || { tail -30 "$work/ninja.log" >&2; fail "the build failed"; }
 
 # What the binaries link, as Debian packages: the host's dpkg knows the files.
-binaries=("$builddir/compositor/porthole-compositor" "$builddir/system-image/supervisor/portholed"
+binaries=("$builddir/frontend/porthole-compositor" "$builddir/system-image/supervisor/portholed"
 	"$builddir/system-image/launcher/porthole" "$builddir/compositor/porthole-background")
 linked=$(ldd "${binaries[@]}" 2>/dev/null | awk '/=> \// {print $3}' | sort -u |
 	xargs -r -n1 sh -c 'dpkg -S "$(readlink -f "$0")" 2>/dev/null || dpkg -S "$0" 2>/dev/null' |

@@ -457,7 +457,7 @@ daemon_define_services(struct portholed *d)
 	if (program_path(pa->program, sizeof pa->program, "porthole-pulseaudio",
 			 "../../audio/porthole-pulseaudio") < 0 ||
 	    program_path(comp->program, sizeof comp->program, "porthole-compositor",
-			 "../../compositor/porthole-compositor") < 0) {
+			 "../../frontend/porthole-compositor") < 0) {
 		sv_log("cannot find porthole-pulseaudio and porthole-compositor (looked beside "
 		       "portholed and in %s); is Porthole installed?",
 		       PORTHOLE_BINDIR);

@@ -19,7 +19,7 @@ import zlib
 
 BUILD = os.environ.get("PORTHOLE_BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 SOURCE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-COMPOSITOR = os.path.join(BUILD, "compositor", "porthole-compositor")
+COMPOSITOR = os.path.join(BUILD, "frontend", "porthole-compositor")
 CLI = os.path.join(BUILD, "system-image", "launcher", "porthole")
 WAYLAND_CLIENT = os.path.join(BUILD, "tests", "clients", "porthole-test-wayland-client")
 X11_CLIENT = os.path.join(BUILD, "tests", "clients", "porthole-test-x11-client")

@@ -87,13 +87,13 @@ main(void)
 	char *modes[] = {"pc", "--rdp-mode=rail", "--rdp-rail-exec=weston-terminal,xterm"};
 	TAP_CHECK(&t,
 		  options_parse_argv(&o, 3, modes, false, err, sizeof err) == 0 &&
-			  o.rdp_mode == PC_RDP_MODE_RAIL &&
+			  o.rdp_mode == RDP_MODE_RAIL &&
 			  strcmp(o.rdp_rail_exec, "weston-terminal,xterm") == 0,
 		  "--rdp-mode and --rdp-rail-exec applied");
 	char *bad_mode[] = {"pc", "--rdp-mode=remoteapp"};
 	TAP_CHECK(&t,
 		  options_parse_argv(&o, 2, bad_mode, false, err, sizeof err) < 0 &&
-			  o.rdp_mode == PC_RDP_MODE_RAIL,
+			  o.rdp_mode == RDP_MODE_RAIL,
 		  "an unknown --rdp-mode is refused and changes nothing: %s", err);
 	char *pulse[] = {"pc", "--pulse-server=unix:/mnt/wslg/PulseServer"};
 	TAP_CHECK(&t,

@@ -86,84 +86,6 @@ options_set_string(char **field, const char *value)
 	*field = value ? strdup(value) : NULL;
 }
 
-const char *
-options_renderer_name(enum pc_renderer renderer)
-{
-	switch (renderer) {
-	case PC_RENDERER_PIXMAN:
-		return "pixman";
-	case PC_RENDERER_GL:
-		return "gl";
-	case PC_RENDERER_AUTO:
-		return "auto";
-	}
-	return "?";
-}
-
-static int
-options_parse_renderer(const char *s, enum pc_renderer *out)
-{
-	if (strcmp(s, "pixman") == 0)
-		*out = PC_RENDERER_PIXMAN;
-	else if (strcmp(s, "gl") == 0)
-		*out = PC_RENDERER_GL;
-	else if (strcmp(s, "auto") == 0)
-		*out = PC_RENDERER_AUTO;
-	else
-		return -1;
-	return 0;
-}
-
-static int
-options_parse_shell(const char *s, enum pc_shell_mode *out)
-{
-	if (strcmp(s, "rail") == 0)
-		*out = PC_SHELL_RAIL;
-	else if (strcmp(s, "desktop") == 0)
-		*out = PC_SHELL_DESKTOP;
-	else
-		return -1;
-	return 0;
-}
-
-static int
-options_parse_rdp_mode(const char *s, enum pc_rdp_mode *out)
-{
-	if (strcmp(s, "auto") == 0)
-		*out = PC_RDP_MODE_AUTO;
-	else if (strcmp(s, "rail") == 0)
-		*out = PC_RDP_MODE_RAIL;
-	else if (strcmp(s, "desktop") == 0)
-		*out = PC_RDP_MODE_DESKTOP;
-	else
-		return -1;
-	return 0;
-}
-
-static int
-options_parse_rdp_codec(const char *s, enum pc_rdp_codec *out)
-{
-	if (strcmp(s, "auto") == 0)
-		*out = PC_RDP_CODEC_AUTO;
-	else if (strcmp(s, "remotefx") == 0)
-		*out = PC_RDP_CODEC_REMOTEFX;
-	else if (strcmp(s, "nsc") == 0)
-		*out = PC_RDP_CODEC_NSC;
-	else if (strcmp(s, "raw") == 0)
-		*out = PC_RDP_CODEC_RAW;
-	else if (strcmp(s, "planar") == 0)
-		*out = PC_RDP_CODEC_PLANAR;
-	else if (strcmp(s, "progressive") == 0)
-		*out = PC_RDP_CODEC_PROGRESSIVE;
-	else if (strcmp(s, "uncompressed") == 0)
-		*out = PC_RDP_CODEC_UNCOMPRESSED;
-	else if (strcmp(s, "avc420") == 0)
-		*out = PC_RDP_CODEC_AVC420;
-	else
-		return -1;
-	return 0;
-}
-
 static int
 options_parse_size(const char *s, int *out)
 {
@@ -279,10 +201,10 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		  size_t err_size)
 {
 	if (strcmp(name, "renderer") == 0) {
-		if (options_parse_renderer(value, &opts->renderer) < 0)
+		if (pc_renderer_from_name(value, &opts->renderer) < 0)
 			goto bad_value;
 	} else if (strcmp(name, "shell") == 0) {
-		if (options_parse_shell(value, &opts->shell_mode) < 0)
+		if (pc_shell_mode_from_name(value, &opts->shell_mode) < 0)
 			goto bad_value;
 	} else if (strcmp(name, "socket") == 0) {
 		if (options_check_socket_name(value) < 0)
@@ -330,10 +252,10 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 	} else if (strcmp(name, "rdp-tls-key") == 0) {
 		options_set_string(&opts->rdp_tls_key, value);
 	} else if (strcmp(name, "rdp-mode") == 0) {
-		if (options_parse_rdp_mode(value, &opts->rdp_mode) < 0)
+		if (rdp_mode_from_name(value, &opts->rdp_mode) < 0)
 			goto bad_value;
 	} else if (strcmp(name, "rdp-codec") == 0) {
-		if (options_parse_rdp_codec(value, &opts->rdp_codec) < 0)
+		if (rdp_codec_from_name(value, &opts->rdp_codec) < 0)
 			goto bad_value;
 	} else if (strcmp(name, "rdp-rail-exec") == 0) {
 		options_set_string(&opts->rdp_rail_exec, value);

@@ -12,26 +12,17 @@
 #include <libweston/libweston.h>
 
 #include "audio-bridge.h"
-#include "compositor-internal.h"
 #include "config.h"
-#include "background.h"
 #include "control.h"
-#include "log.h"
-#include "output.h"
-#include "process.h"
-#include "rail-shell.h"
+#include "frontend.h"
+#include "porthole-compositor.h"
 #include "rdp-server.h"
-#include "seat.h"
 #include "service-notify.h"
-#include "xwayland.h"
-
-/* libweston's repaint window for outputs without a vblank (see main()) */
-#define PC_REPAINT_WINDOW_MS 15
 
 static int
 main_handle_terminate(int signal_number, void *data)
 {
-	struct pc_context *ctx = data;
+	struct frontend *ctx = data;
 
 	weston_log("caught signal %d, exiting\n", signal_number);
 	ctx->exit_code = 0;
@@ -40,7 +31,7 @@ main_handle_terminate(int signal_number, void *data)
 }
 
 static int
-main_parse_options(struct pc_context *ctx, int argc, char *argv[], char *config_error,
+main_parse_options(struct frontend *ctx, int argc, char *argv[], char *config_error,
 		   size_t config_error_size)
 {
 	char err[512];
@@ -69,7 +60,7 @@ main_parse_options(struct pc_context *ctx, int argc, char *argv[], char *config_
 }
 
 static int
-main_find_runtime_dir(struct pc_context *ctx)
+main_find_runtime_dir(struct frontend *ctx)
 {
 	const char *dir = getenv("XDG_RUNTIME_DIR");
 
@@ -87,7 +78,7 @@ main_find_runtime_dir(struct pc_context *ctx)
 }
 
 static int
-main_add_socket(struct pc_context *ctx)
+main_add_socket(struct frontend *ctx)
 {
 	if (wl_display_add_socket(ctx->display, ctx->options.socket_name) < 0) {
 		weston_log("cannot create the Wayland socket %s/%s: %s (another compositor "
@@ -100,8 +91,58 @@ main_add_socket(struct pc_context *ctx)
 	return 0;
 }
 
+static struct pc_compositor *
+main_create_compositor(struct frontend *ctx)
+{
+	const struct pc_options *o = &ctx->options;
+	struct pc_compositor_config config = {
+		.renderer = o->renderer,
+		.shell_mode = o->shell_mode,
+		.width = o->width,
+		.height = o->height,
+		.xwayland = o->xwayland,
+		.x11_dir = o->x11_dir,
+		.socket_name = o->socket_name,
+		.background_color = o->background_color,
+		.cascade_step = o->cascade_step,
+		.keymap =
+			{
+				.rules = o->keymap_rules,
+				.model = o->keymap_model,
+				.layout = o->keymap_layout,
+				.variant = o->keymap_variant,
+				.options = o->keymap_options,
+			},
+		.scopes = &ctx->log.scopes,
+	};
+
+	return pc_compositor_create(ctx->display, ctx->log.context, &config);
+}
+
+static struct rdp_server *
+main_create_rdp_server(struct frontend *ctx)
+{
+	const struct pc_options *o = &ctx->options;
+	struct rdp_server_config config = {
+		.listen = o->rdp_listen,
+		.user = o->rdp_user,
+		.password_file = o->rdp_password_file,
+		.tls_cert = o->rdp_tls_cert,
+		.tls_key = o->rdp_tls_key,
+		.mode = o->rdp_mode,
+		.codec = o->rdp_codec,
+		.rail_exec = o->rdp_rail_exec,
+		.runtime_dir = ctx->runtime_dir,
+		.socket_name = o->socket_name,
+		.scopes = &ctx->log.scopes,
+		.audio = ctx->audio,
+	};
+
+	return rdp_server_create(ctx->compositor, &config);
+}
+
 static void
-main_teardown(struct pc_context *ctx)
+main_teardown(struct frontend *ctx)
 {
 	rdp_server_destroy(ctx->rdp);
 	audio_bridge_destroy(ctx->audio);
@@ -110,14 +151,7 @@ main_teardown(struct pc_context *ctx)
 	 * wl_display_destroy() would leave them alive. */
 	if (ctx->display)
 		wl_display_destroy_clients(ctx->display);
-	background_destroy(ctx->background);
-	pc_xwayland_destroy(ctx->xwayland);
-	rail_shell_destroy(ctx->shell);
-	pc_seat_destroy(ctx->seat);
-	output_manager_destroy(ctx->outputs);
-	process_watch_destroy(ctx->processes);
-	if (ctx->compositor)
-		weston_compositor_destroy(ctx->compositor);
+	pc_compositor_destroy(ctx->compositor);
 	if (ctx->display)
 		wl_display_destroy(ctx->display);
 	log_close(&ctx->log);
@@ -127,7 +161,7 @@ main_teardown(struct pc_context *ctx)
 int
 main(int argc, char *argv[])
 {
-	struct pc_context ctx = {.exit_code = 1};
+	struct frontend ctx = {.exit_code = 1};
 	struct wl_event_source *signals[2] = {NULL, NULL};
 	struct wl_event_loop *loop;
 	char config_error[600] = "";
@@ -156,48 +190,9 @@ main(int argc, char *argv[])
 	/* A client that dies mid-write must not take the compositor with it. */
 	signal(SIGPIPE, SIG_IGN);
 
-	ctx.processes = process_watch_create(ctx.display);
-	if (!ctx.processes)
-		goto out;
-	ctx.compositor = weston_compositor_create(ctx.display, ctx.log.context, &ctx, NULL);
+	ctx.compositor = main_create_compositor(&ctx);
 	if (!ctx.compositor)
 		goto out;
-	ctx.compositor->vt_switching = false;
-	/*
-	 * libweston repaints an output refresh-minus-this after its last frame
-	 * ended, leaving that much time to meet the vblank. The headless outputs
-	 * have no vblank: the frame ends on a 16 ms timer, and RDP clients pace us
-	 * with their acknowledgements. A window of 15 ms repaints 1.7 ms after
-	 * that (the 7 ms default waited 9.7 ms): a change that comes while idle
-	 * reaches the peer that much sooner, and busy frames come every 18 ms
-	 * instead of every 26.
-	 */
-	ctx.compositor->repaint_msec = PC_REPAINT_WINDOW_MS;
-	ctx.outputs = output_manager_create(&ctx, ctx.options.renderer, ctx.options.width,
-					    ctx.options.height, &ctx.renderer);
-	if (!ctx.outputs)
-		goto out;
-	ctx.seat = pc_seat_create(&ctx);
-	if (!ctx.seat)
-		goto out;
-	/* Before the shell: the shell asks the xwayland module which surfaces are X11. */
-	if (ctx.options.xwayland) {
-		ctx.xwayland = pc_xwayland_create(&ctx, ctx.options.x11_dir);
-		if (!ctx.xwayland)
-			weston_log("continuing without X11 support\n");
-	}
-	ctx.shell = rail_shell_create(&ctx);
-	if (!ctx.shell)
-		goto out;
-	if (ctx.renderer == PC_RENDERER_GL) {
-		uint32_t color = ctx.options.shell_mode == PC_SHELL_DESKTOP
-					 ? ctx.options.background_color
-					 : 0xff000000;
-		ctx.background = background_create(&ctx, color);
-		if (!ctx.background)
-			weston_log("no background client: uncovered areas may show stale "
-				   "pixels\n");
-	}
 	if (main_add_socket(&ctx) < 0)
 		goto out;
 	ctx.control = control_server_create(&ctx);
@@ -211,22 +206,12 @@ main(int argc, char *argv[])
 			goto out;
 	}
 	if (ctx.options.rdp_listen) {
-		struct rdp_server_config rdp = {
-			.listen = ctx.options.rdp_listen,
-			.user = ctx.options.rdp_user,
-			.password_file = ctx.options.rdp_password_file,
-			.tls_cert = ctx.options.rdp_tls_cert,
-			.tls_key = ctx.options.rdp_tls_key,
-			.mode = ctx.options.rdp_mode,
-			.codec = ctx.options.rdp_codec,
-			.rail_exec = ctx.options.rdp_rail_exec,
-		};
-		ctx.rdp = rdp_server_create(&ctx, &rdp);
+		ctx.rdp = main_create_rdp_server(&ctx);
 		if (!ctx.rdp)
 			goto out;
 	}
 
-	weston_compositor_wake(ctx.compositor);
+	pc_compositor_wake(ctx.compositor);
 	weston_log("ready\n");
 	/* Every socket accepts from here on: tell the supervisor, then forget
 	 * its address so no child of ours (Xwayland, apps) speaks for us. */

@@ -7,10 +7,10 @@
 #ifndef PORTHOLE_CONTROL_H
 #define PORTHOLE_CONTROL_H
 
-struct pc_context;
+struct frontend;
 struct control_server;
 
-struct control_server *control_server_create(struct pc_context *ctx);
+struct control_server *control_server_create(struct frontend *ctx);
 
 void control_server_destroy(struct control_server *server);
 

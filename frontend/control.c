@@ -12,6 +12,7 @@
 #include <libweston/libweston.h>
 
 #include "compositor-internal.h"
+#include "frontend.h"
 #include "config.h"
 #include "control-protocol.h"
 #include "damage-capture.h"
@@ -27,7 +28,7 @@
 #include "xwayland.h"
 
 struct control_server {
-	struct pc_context *ctx;
+	struct frontend *ctx;
 	int fd;
 	char path[108];
 	struct wl_event_source *source;
@@ -121,12 +122,13 @@ control_connection_handle_shot(void *data, struct strbuf *png, const char *error
 static void
 control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 {
-	struct pc_context *ctx = conn->server->ctx;
+	struct frontend *ctx = conn->server->ctx;
 	char *end;
 
 	if (n_args == 2 && strcmp(args[0], "window") == 0) {
 		unsigned long id = strtoul(args[1], &end, 10);
-		struct rail_window *window = *end ? NULL : rail_shell_find_window(ctx->shell, id);
+		struct rail_window *window =
+			*end ? NULL : rail_shell_find_window(ctx->compositor->shell, id);
 		struct weston_output *output;
 		struct weston_surface *surface;
 		struct strbuf png;
@@ -164,7 +166,8 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 	if (n_args == 0 || (n_args == 2 && strcmp(args[0], "output") == 0)) {
 		int index = n_args ? (int)strtol(args[1], &end, 10) : 0;
 		struct weston_output *output =
-			(n_args && *end) ? NULL : output_manager_get(ctx->outputs, index);
+			(n_args && *end) ? NULL
+					 : output_manager_get(ctx->compositor->outputs, index);
 
 		if (!output) {
 			control_connection_send(conn, "no such output", NULL);
@@ -192,7 +195,7 @@ control_cmd_window(struct control_connection *conn, char **args, int n_args)
 		return;
 	}
 	id = strtoul(args[0], &end, 10);
-	window = *end ? NULL : rail_shell_find_window(conn->server->ctx->shell, id);
+	window = *end ? NULL : rail_shell_find_window(conn->server->ctx->compositor->shell, id);
 	if (!window) {
 		control_connection_send(conn, "no such window (see `porthole windows`)", NULL);
 		return;
@@ -210,7 +213,7 @@ control_cmd_window(struct control_connection *conn, char **args, int n_args)
 static void
 control_cmd_input(struct control_connection *conn, char **args, int n_args)
 {
-	struct pc_seat *seat = conn->server->ctx->seat;
+	struct pc_seat *seat = conn->server->ctx->compositor->seat;
 	double x, y;
 	unsigned code;
 
@@ -249,7 +252,7 @@ control_parse_rect(const char *text, struct output_rect *rect)
 static void
 control_cmd_output(struct control_connection *conn, char **args, int n_args)
 {
-	struct output_manager *outputs = conn->server->ctx->outputs;
+	struct output_manager *outputs = conn->server->ctx->compositor->outputs;
 	struct output_layout layout = {0};
 	char why[128];
 	int a, b, c;
@@ -314,7 +317,7 @@ control_cmd_capture(struct control_connection *conn, char **args, int n_args)
 
 	strbuf_init(&out);
 	if (n_args == 1 && strcmp(args[0], "start") == 0) {
-		output = output_manager_get(server->ctx->outputs, 0);
+		output = output_manager_get(server->ctx->compositor->outputs, 0);
 		if (!server->capture && output) {
 			server->capture = damage_capture_create(&output, 1);
 			if (server->capture) {
@@ -356,14 +359,15 @@ control_cmd_capture(struct control_connection *conn, char **args, int n_args)
 static void
 control_cmd_env(struct control_connection *conn)
 {
-	struct pc_context *ctx = conn->server->ctx;
+	struct frontend *ctx = conn->server->ctx;
 	struct strbuf out;
 
 	strbuf_init(&out);
 	strbuf_appendf(&out, "XDG_RUNTIME_DIR=%s\n", ctx->runtime_dir);
 	strbuf_appendf(&out, "WAYLAND_DISPLAY=%s\n", ctx->options.socket_name);
-	if (ctx->xwayland)
-		strbuf_appendf(&out, "DISPLAY=%s\n", pc_xwayland_get_display(ctx->xwayland));
+	if (ctx->compositor->xwayland)
+		strbuf_appendf(&out, "DISPLAY=%s\n",
+			       pc_xwayland_get_display(ctx->compositor->xwayland));
 	control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	strbuf_release(&out);
 }
@@ -371,7 +375,7 @@ control_cmd_env(struct control_connection *conn)
 static void
 control_connection_dispatch(struct control_connection *conn)
 {
-	struct pc_context *ctx = conn->server->ctx;
+	struct frontend *ctx = conn->server->ctx;
 	char *args[16], *save = NULL, *cmd;
 	int n_args = 0;
 	struct strbuf out;
@@ -390,7 +394,7 @@ control_connection_dispatch(struct control_connection *conn)
 		strbuf_appendf(&out, "porthole-compositor %s\n", PORTHOLE_VERSION);
 		control_connection_send(conn, NULL, &out);
 	} else if (strcmp(cmd, "windows") == 0) {
-		rail_shell_describe_windows(ctx->shell, &out,
+		rail_shell_describe_windows(ctx->compositor->shell, &out,
 					    n_args == 1 && strcmp(args[0], "json") == 0);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "peers") == 0) {
@@ -398,7 +402,7 @@ control_connection_dispatch(struct control_connection *conn)
 			rdp_server_describe_peers(ctx->rdp, &out);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "outputs") == 0) {
-		output_manager_describe(ctx->outputs, &out);
+		output_manager_describe(ctx->compositor->outputs, &out);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "screenshot") == 0) {
 		control_cmd_screenshot(conn, args, n_args);
@@ -500,7 +504,7 @@ control_server_handle_accept(int fd, uint32_t mask, void *data)
 }
 
 struct control_server *
-control_server_create(struct pc_context *ctx)
+control_server_create(struct frontend *ctx)
 {
 	struct wl_event_loop *loop = wl_display_get_event_loop(ctx->display);
 	struct control_server *server = calloc(1, sizeof *server);

@@ -9,35 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum pc_renderer {
-	PC_RENDERER_PIXMAN,
-	PC_RENDERER_GL,
-	PC_RENDERER_AUTO,
-};
-
-enum pc_shell_mode {
-	PC_SHELL_RAIL,
-	PC_SHELL_DESKTOP,
-};
-
-enum pc_rdp_mode {
-	PC_RDP_MODE_AUTO, /* RemoteApp when the client asks for it, else desktop */
-	PC_RDP_MODE_RAIL,
-	PC_RDP_MODE_DESKTOP,
-};
-
-enum pc_rdp_codec {
-	PC_RDP_CODEC_AUTO, /* graphics pipeline (planar) if offered, else RemoteFX, NSCodec, raw */
-	/* SurfaceBits */
-	PC_RDP_CODEC_REMOTEFX,
-	PC_RDP_CODEC_NSC,
-	PC_RDP_CODEC_RAW,
-	/* graphics pipeline (rdpgfx) */
-	PC_RDP_CODEC_PLANAR,
-	PC_RDP_CODEC_PROGRESSIVE,
-	PC_RDP_CODEC_UNCOMPRESSED,
-	PC_RDP_CODEC_AVC420,
-};
+#include "porthole-compositor.h"
+#include "rdp-server.h"
 
 struct pc_options {
 	enum pc_renderer renderer;
@@ -62,8 +35,8 @@ struct pc_options {
 	char *rdp_password_file;
 	char *rdp_tls_cert;
 	char *rdp_tls_key;
-	enum pc_rdp_mode rdp_mode;
-	enum pc_rdp_codec rdp_codec;
+	enum rdp_mode rdp_mode;
+	enum rdp_codec rdp_codec;
 	char *rdp_rail_exec; /* comma-separated commands a RemoteApp client may start */
 	char *pulse_server;  /* "unix:PATH" of the PulseAudio to bridge; NULL: no audio */
 	bool help;
@@ -71,9 +44,6 @@ struct pc_options {
 
 #define PC_DEFAULT_SOCKET "wayland-0"
 #define PC_DEFAULT_X11_DIR "/tmp/.X11-unix"
-#define PC_DEFAULT_WIDTH 1280
-#define PC_DEFAULT_HEIGHT 800
-#define PC_MAX_OUTPUT_SIZE 16384
 
 void options_init_defaults(struct pc_options *opts);
 
@@ -95,7 +65,5 @@ int options_parse_argv(struct pc_options *opts, int argc, char *argv[], bool con
 int options_load_config(struct pc_options *opts, const char *path, char *err, size_t err_size);
 
 void options_print_help(const char *argv0);
-
-const char *options_renderer_name(enum pc_renderer renderer);
 
 #endif

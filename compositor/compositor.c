@@ -1,0 +1,133 @@
+/*
+ * The compositor's root object: libweston, then the outputs, the seat,
+ * Xwayland and the shell on it, in the order they need each other; torn down
+ * the other way round.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libweston/libweston.h>
+
+#include "background.h"
+#include "compositor-internal.h"
+#include "output.h"
+#include "process.h"
+#include "rail-shell.h"
+#include "seat.h"
+#include "xwayland.h"
+
+/* libweston's repaint window for outputs without a vblank (see pc_compositor_create()) */
+#define PC_REPAINT_WINDOW_MS 15
+
+static char *
+pc_compositor_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The compositor keeps its own copy of the config's strings. */
+static void
+pc_compositor_copy_config(struct pc_compositor_config *dst, const struct pc_compositor_config *src)
+{
+	*dst = *src;
+	dst->x11_dir = pc_compositor_strdup(src->x11_dir);
+	dst->socket_name = pc_compositor_strdup(src->socket_name);
+	dst->keymap.rules = pc_compositor_strdup(src->keymap.rules);
+	dst->keymap.model = pc_compositor_strdup(src->keymap.model);
+	dst->keymap.layout = pc_compositor_strdup(src->keymap.layout);
+	dst->keymap.variant = pc_compositor_strdup(src->keymap.variant);
+	dst->keymap.options = pc_compositor_strdup(src->keymap.options);
+}
+
+static void
+pc_compositor_free_config(struct pc_compositor_config *config)
+{
+	free((char *)config->x11_dir);
+	free((char *)config->socket_name);
+	free((char *)config->keymap.rules);
+	free((char *)config->keymap.model);
+	free((char *)config->keymap.layout);
+	free((char *)config->keymap.variant);
+	free((char *)config->keymap.options);
+}
+
+struct pc_compositor *
+pc_compositor_create(struct wl_display *display, struct weston_log_context *log,
+		     const struct pc_compositor_config *config)
+{
+	struct pc_compositor *comp = calloc(1, sizeof *comp);
+
+	if (!comp)
+		return NULL;
+	comp->display = display;
+	comp->scopes = config->scopes;
+	pc_compositor_copy_config(&comp->config, config);
+	comp->processes = process_watch_create(display);
+	if (!comp->processes)
+		goto err;
+	comp->compositor = weston_compositor_create(display, log, comp, NULL);
+	if (!comp->compositor)
+		goto err;
+	comp->compositor->vt_switching = false;
+	/*
+	 * libweston repaints an output refresh-minus-this after its last frame
+	 * ended, leaving that much time to meet the vblank. The headless outputs
+	 * have no vblank: the frame ends on a 16 ms timer, and RDP clients pace us
+	 * with their acknowledgements. A window of 15 ms repaints 1.7 ms after
+	 * that (the 7 ms default waited 9.7 ms): a change that comes while idle
+	 * reaches the peer that much sooner, and busy frames come every 18 ms
+	 * instead of every 26.
+	 */
+	comp->compositor->repaint_msec = PC_REPAINT_WINDOW_MS;
+	comp->outputs = output_manager_create(comp, config->renderer, config->width, config->height,
+					      &comp->renderer);
+	if (!comp->outputs)
+		goto err;
+	comp->seat = pc_seat_create(comp);
+	if (!comp->seat)
+		goto err;
+	/* Before the shell: the shell asks the xwayland module which surfaces are X11. */
+	if (config->xwayland) {
+		comp->xwayland = pc_xwayland_create(comp, comp->config.x11_dir);
+		if (!comp->xwayland)
+			weston_log("continuing without X11 support\n");
+	}
+	comp->shell = rail_shell_create(comp);
+	if (!comp->shell)
+		goto err;
+	if (comp->renderer == PC_RENDERER_GL) {
+		uint32_t color = config->shell_mode == PC_SHELL_DESKTOP ? config->background_color
+									: 0xff000000;
+		comp->background = background_create(comp, color);
+		if (!comp->background)
+			weston_log("no background client: uncovered areas may show stale "
+				   "pixels\n");
+	}
+	return comp;
+err:
+	pc_compositor_destroy(comp);
+	return NULL;
+}
+
+void
+pc_compositor_destroy(struct pc_compositor *comp)
+{
+	if (!comp)
+		return;
+	background_destroy(comp->background);
+	pc_xwayland_destroy(comp->xwayland);
+	rail_shell_destroy(comp->shell);
+	pc_seat_destroy(comp->seat);
+	output_manager_destroy(comp->outputs);
+	process_watch_destroy(comp->processes);
+	if (comp->compositor)
+		weston_compositor_destroy(comp->compositor);
+	pc_compositor_free_config(&comp->config);
+	free(comp);
+}
+
+void
+pc_compositor_wake(struct pc_compositor *comp)
+{
+	weston_compositor_wake(comp->compositor);
+}
