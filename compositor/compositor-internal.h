@@ -12,7 +12,7 @@
 
 struct weston_compositor;
 struct output_manager;
-struct rail_shell;
+struct shell;
 struct pc_xwayland;
 struct pc_seat;
 struct process_watch;
@@ -29,7 +29,7 @@ struct pc_compositor {
 	struct process_watch *processes;
 	struct output_manager *outputs;
 	struct pc_seat *seat;
-	struct rail_shell *shell;
+	struct shell *shell;
 	struct background *background; /* GL renderer only */
 	struct pc_xwayland *xwayland;  /* NULL unless asked for */
 };

@@ -12,7 +12,7 @@
 #include "compositor-internal.h"
 #include "output.h"
 #include "process.h"
-#include "rail-shell.h"
+#include "shell.h"
 #include "seat.h"
 #include "xwayland.h"
 
@@ -92,7 +92,7 @@ pc_compositor_create(struct wl_display *display, struct weston_log_context *log,
 		if (!comp->xwayland)
 			weston_log("continuing without X11 support\n");
 	}
-	comp->shell = rail_shell_create(comp);
+	comp->shell = shell_create(comp);
 	if (!comp->shell)
 		goto err;
 	if (comp->renderer == PC_RENDERER_GL) {
@@ -116,7 +116,7 @@ pc_compositor_destroy(struct pc_compositor *comp)
 		return;
 	background_destroy(comp->background);
 	pc_xwayland_destroy(comp->xwayland);
-	rail_shell_destroy(comp->shell);
+	shell_destroy(comp->shell);
 	pc_seat_destroy(comp->seat);
 	output_manager_destroy(comp->outputs);
 	process_watch_destroy(comp->processes);

@@ -1,6 +1,7 @@
 #include "control.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 #include "log.h"
 #include "output.h"
 #include "png-writer.h"
-#include "rail-shell.h"
+#include "shell.h"
 #include "rdp-server.h"
 #include "screenshot.h"
 #include "seat.h"
@@ -119,6 +120,21 @@ control_connection_handle_shot(void *data, struct strbuf *png, const char *error
 
 /* --- commands ---------------------------------------------------------------- */
 
+/* A whole decimal int, nothing after it. */
+static bool
+control_parse_int(const char *text, int *value)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < INT_MIN || v > INT_MAX)
+		return false;
+	*value = (int)v;
+	return true;
+}
+
 static void
 control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 {
@@ -127,8 +143,8 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 
 	if (n_args == 2 && strcmp(args[0], "window") == 0) {
 		unsigned long id = strtoul(args[1], &end, 10);
-		struct rail_window *window =
-			*end ? NULL : rail_shell_find_window(ctx->compositor->shell, id);
+		struct shell_window *window =
+			*end ? NULL : shell_find_window(ctx->compositor->shell, id);
 		struct weston_output *output;
 		struct weston_surface *surface;
 		struct strbuf png;
@@ -139,7 +155,7 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 						NULL);
 			return;
 		}
-		surface = rail_window_get_content(window, &x, &y, &w, &h);
+		surface = shell_window_get_content(window, &x, &y, &w, &h);
 		content_w = surface->width;
 		content_h = surface->height;
 		if (x >= 0 && y >= 0 && x + w <= content_w && y + h <= content_h) {
@@ -154,7 +170,7 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 			return;
 		}
 		/* Decorations in subsurfaces: take the window as composited. */
-		output = rail_window_get_frame(window, &x, &y, &w, &h);
+		output = shell_window_get_frame(window, &x, &y, &w, &h);
 		conn->pending_shot =
 			output ? screenshot_output(output, x, y, w, h,
 						   control_connection_handle_shot, conn)
@@ -182,11 +198,51 @@ control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 	control_connection_send(conn, "usage: screenshot [window ID | output N]", NULL);
 }
 
+/* "window ID COMMAND [ARGS]": the one place where window commands are text. */
+static int
+control_window_apply(struct shell_window *window, char **args, int n_args, char *err,
+		     size_t err_size)
+{
+	const char *command = args[0];
+	int a, b;
+
+	if (n_args == 1 && strcmp(command, "activate") == 0)
+		shell_window_activate(window);
+	else if (n_args == 1 && strcmp(command, "restore") == 0)
+		shell_window_restore(window);
+	else if (n_args == 1 && strcmp(command, "minimize") == 0)
+		shell_window_minimize(window);
+	else if (n_args == 1 && strcmp(command, "maximize") == 0)
+		shell_window_set_maximized(window, true);
+	else if (n_args == 1 && strcmp(command, "unmaximize") == 0)
+		shell_window_set_maximized(window, false);
+	else if (n_args == 1 && strcmp(command, "fullscreen") == 0)
+		shell_window_set_fullscreen(window, true);
+	else if (n_args == 1 && strcmp(command, "unfullscreen") == 0)
+		shell_window_set_fullscreen(window, false);
+	else if (n_args == 1 && strcmp(command, "close") == 0)
+		shell_window_close(window);
+	else if (n_args == 3 && strcmp(command, "move") == 0 && control_parse_int(args[1], &a) &&
+		 control_parse_int(args[2], &b))
+		return shell_window_move(window, a, b, err, err_size);
+	else if (n_args == 3 && strcmp(command, "resize") == 0 && control_parse_int(args[1], &a) &&
+		 control_parse_int(args[2], &b))
+		return shell_window_resize(window, a, b, err, err_size);
+	else {
+		snprintf(err, err_size,
+			 "unknown window command \"%s\" (activate, minimize, maximize, "
+			 "unmaximize, fullscreen, unfullscreen, restore, close, move X Y, "
+			 "resize W H)",
+			 command);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 control_cmd_window(struct control_connection *conn, char **args, int n_args)
 {
-	struct rail_window *window;
-	struct strbuf command;
+	struct shell_window *window;
 	char err[256], *end;
 	unsigned long id;
 
@@ -195,19 +251,15 @@ control_cmd_window(struct control_connection *conn, char **args, int n_args)
 		return;
 	}
 	id = strtoul(args[0], &end, 10);
-	window = *end ? NULL : rail_shell_find_window(conn->server->ctx->compositor->shell, id);
+	window = *end ? NULL : shell_find_window(conn->server->ctx->compositor->shell, id);
 	if (!window) {
 		control_connection_send(conn, "no such window (see `porthole windows`)", NULL);
 		return;
 	}
-	strbuf_init(&command);
-	for (int i = 1; i < n_args; i++)
-		strbuf_appendf(&command, "%s%s", i > 1 ? " " : "", args[i]);
-	if (command.failed || rail_window_command(window, command.data, err, sizeof err) < 0)
-		control_connection_send(conn, command.failed ? "out of memory" : err, NULL);
+	if (control_window_apply(window, args + 1, n_args - 1, err, sizeof err) < 0)
+		control_connection_send(conn, err, NULL);
 	else
 		control_connection_send(conn, NULL, NULL);
-	strbuf_release(&command);
 }
 
 static void
@@ -394,8 +446,8 @@ control_connection_dispatch(struct control_connection *conn)
 		strbuf_appendf(&out, "porthole-compositor %s\n", PORTHOLE_VERSION);
 		control_connection_send(conn, NULL, &out);
 	} else if (strcmp(cmd, "windows") == 0) {
-		rail_shell_describe_windows(ctx->compositor->shell, &out,
-					    n_args == 1 && strcmp(args[0], "json") == 0);
+		shell_describe_windows(ctx->compositor->shell, &out,
+				       n_args == 1 && strcmp(args[0], "json") == 0);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "peers") == 0) {
 		if (ctx->rdp)

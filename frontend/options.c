@@ -114,7 +114,7 @@ options_print_help(const char *argv0)
 {
 	printf("Usage: %s [OPTIONS]\n"
 	       "\n"
-	       "Porthole's compositor: libweston on a headless output, the RAIL shell,\n"
+	       "Porthole's compositor: libweston on a headless output, the shell,\n"
 	       "Xwayland on demand, and a control socket for the `porthole` command.\n"
 	       "\n"
 	       "  --renderer=pixman|gl|auto  renderer (default pixman; auto picks GL when a\n"

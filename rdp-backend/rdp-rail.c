@@ -23,7 +23,7 @@
 #include "app-icon.h"
 #include "compositor-internal.h"
 #include "log.h"
-#include "rail-shell.h"
+#include "shell.h"
 #include "rdp-internal.h"
 #include "xwayland.h"
 
@@ -71,13 +71,13 @@ struct rdp_rail {
 /* --- window orders ------------------------------------------------------------- */
 
 static uint32_t
-rdp_rail_show_state(enum rail_window_show show)
+rdp_rail_show_state(enum shell_window_show show)
 {
 	switch (show) {
-	case RAIL_WINDOW_MINIMIZED:
+	case SHELL_WINDOW_MINIMIZED:
 		return WINDOW_SHOW_MINIMIZED;
-	case RAIL_WINDOW_MAXIMIZED:
-	case RAIL_WINDOW_FULLSCREEN:
+	case SHELL_WINDOW_MAXIMIZED:
+	case SHELL_WINDOW_FULLSCREEN:
 		return WINDOW_SHOW_MAXIMIZED;
 	default:
 		return WINDOW_SHOW;
@@ -231,7 +231,7 @@ rdp_rail_send_desktop(struct rdp_rail *rail, uint32_t fields)
 
 /* One window of the shell's enumeration; its title lives in title_store, which may move. */
 struct rdp_rail_current {
-	struct rail_window_info info;
+	struct shell_window_info info;
 	size_t title_offset;
 };
 
@@ -249,7 +249,7 @@ rdp_rail_find_sent(struct rdp_rail *rail, const void *key)
 }
 
 static void
-rdp_rail_collect(void *data, const struct rail_window_info *info)
+rdp_rail_collect(void *data, const struct shell_window_info *info)
 {
 	struct rdp_rail *rail = data;
 	struct rdp_rail_current *copy = wl_array_add(&rail->current, sizeof *copy);
@@ -276,7 +276,7 @@ rdp_rail_id_for(struct rdp_rail *rail, const void *key)
 }
 
 static void
-rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, const char *title)
+rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info, const char *title)
 {
 	struct rdp_rail_window *w = rdp_rail_find_sent(rail, info->key);
 	struct rdp_rail_window next = {
@@ -346,7 +346,7 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct rail_window_info *info, 
 void
 rdp_rail_sync(struct rdp_rail *rail)
 {
-	struct rail_shell *shell = rail->peer->server->compositor->shell;
+	struct shell *shell = rail->peer->server->compositor->shell;
 	struct rdp_rail_window *w;
 	struct rdp_rail_current *cur;
 	rdpUpdate *update;
@@ -359,7 +359,7 @@ rdp_rail_sync(struct rdp_rail *rail)
 	update = rail->peer->client->context->update;
 	rail->current.size = 0;
 	rail->title_store.size = 0;
-	rail_shell_for_each_window(shell, rdp_rail_collect, rail);
+	shell_for_each_window(shell, rdp_rail_collect, rail);
 
 	wl_array_for_each(w, &rail->windows) w->seen = false;
 	/*
@@ -479,7 +479,7 @@ static void
 rdp_rail_handle_move_size(struct wl_listener *listener, void *data)
 {
 	struct rdp_rail *rail = wl_container_of(listener, rail, move_size_listener);
-	const struct rail_move_size_event *event = data;
+	const struct shell_move_size_event *event = data;
 	rdpSettings *settings = rail->peer->client->context->settings;
 	struct rdp_rail_window *w;
 	RAIL_LOCALMOVESIZE_ORDER order = {.moveSizeType = rdp_rail_move_size_type(event->edges)};
@@ -531,25 +531,32 @@ struct rdp_rail_exec_task {
 	bool too_long;
 };
 
-static struct rail_window *
+static struct shell_window *
 rdp_rail_window(struct rdp_rail *rail, uint32_t id)
 {
-	struct rail_shell *shell = rail->peer->server->compositor->shell;
+	struct shell *shell = rail->peer->server->compositor->shell;
 
-	return shell && id < RDP_RAIL_POPUP_ID_BASE ? rail_shell_find_window(shell, id) : NULL;
+	return shell && id < RDP_RAIL_POPUP_ID_BASE ? shell_find_window(shell, id) : NULL;
+}
+
+/*
+ * The shell's window the host names by @id, logging what the host does to it;
+ * NULL for a popup or a window gone meanwhile: nothing to do.
+ */
+static struct shell_window *
+rdp_rail_host_request(struct rdp_rail *rail, uint32_t id, const char *what)
+{
+	struct shell_window *window = rdp_rail_window(rail, id);
+
+	if (window)
+		log_scope(rail->peer->server->scopes->rail, "rdp: host: window %u %s\n", id, what);
+	return window;
 }
 
 static void
-rdp_rail_apply(struct rdp_rail *rail, uint32_t id, const char *command)
+rdp_rail_refused(struct rdp_rail *rail, const char *why)
 {
-	struct rail_window *window = rdp_rail_window(rail, id);
-	char err[256];
-
-	if (!window)
-		return; /* gone meanwhile, or a popup: nothing to do */
-	log_scope(rail->peer->server->scopes->rail, "rdp: host: window %u %s\n", id, command);
-	if (rail_window_command(window, command, err, sizeof err) < 0)
-		log_scope(rail->peer->server->scopes->rail, "rdp: host request refused: %s\n", err);
+	log_scope(rail->peer->server->scopes->rail, "rdp: host request refused: %s\n", why);
 }
 
 /* The client gets the windows, then the output; from now on it follows along. */
@@ -740,36 +747,50 @@ static void
 rdp_rail_run_activate(struct rdp_peer *peer, void *payload)
 {
 	const RAIL_ACTIVATE_ORDER *activate = payload;
+	struct shell_window *window;
 
 	/* Deactivation means the host focused one of its own windows: nothing to undo. */
-	if (peer->rail && activate->enabled)
-		rdp_rail_apply(peer->rail, activate->windowId, "activate");
+	if (!peer->rail || !activate->enabled)
+		return;
+	window = rdp_rail_host_request(peer->rail, activate->windowId, "activate");
+	if (window)
+		shell_window_activate(window);
 }
 
 static void
 rdp_rail_run_syscommand(struct rdp_peer *peer, void *payload)
 {
 	const RAIL_SYSCOMMAND_ORDER *syscommand = payload;
-	const char *command = NULL;
+	struct shell_window *window;
+	const char *what;
 
 	switch (syscommand->command) {
 	case SC_MINIMIZE:
-		command = "minimize";
+		what = "minimize";
 		break;
 	case SC_MAXIMIZE:
-		command = "maximize";
+		what = "maximize";
 		break;
 	case SC_RESTORE:
-		command = "restore";
+		what = "restore";
 		break;
 	case SC_CLOSE:
-		command = "close";
+		what = "close";
 		break;
 	default:
 		return; /* SC_MOVE, SC_SIZE, SC_KEYMENU: the host does those locally */
 	}
-	if (peer->rail)
-		rdp_rail_apply(peer->rail, syscommand->windowId, command);
+	window = peer->rail ? rdp_rail_host_request(peer->rail, syscommand->windowId, what) : NULL;
+	if (!window)
+		return;
+	if (syscommand->command == SC_MINIMIZE)
+		shell_window_minimize(window);
+	else if (syscommand->command == SC_MAXIMIZE)
+		shell_window_set_maximized(window, true);
+	else if (syscommand->command == SC_RESTORE)
+		shell_window_restore(window);
+	else
+		shell_window_close(window);
 }
 
 static void
@@ -778,8 +799,9 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 	const RAIL_WINDOW_MOVE_ORDER *move = payload;
 	struct rdp_rail *rail = peer->rail;
 	struct rdp_rail_window *w;
+	struct shell_window *window;
 	int width = move->right - move->left, height = move->bottom - move->top;
-	char command[64];
+	char what[64], err[256];
 
 	if (!rail || width < 1 || height < 1)
 		return;
@@ -789,12 +811,18 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 			continue;
 		/* Record what the host did: the next sync then only corrects, never echoes. */
 		if (w->width != width || w->height != height) {
-			snprintf(command, sizeof command, "resize %d %d", width, height);
-			rdp_rail_apply(rail, w->id, command);
+			snprintf(what, sizeof what, "resize %d %d", width, height);
+			window = rdp_rail_host_request(rail, w->id, what);
+			if (window &&
+			    shell_window_resize(window, width, height, err, sizeof err) < 0)
+				rdp_rail_refused(rail, err);
 		}
 		if (w->x != move->left || w->y != move->top) {
-			snprintf(command, sizeof command, "move %d %d", move->left, move->top);
-			rdp_rail_apply(rail, w->id, command);
+			snprintf(what, sizeof what, "move %d %d", move->left, move->top);
+			window = rdp_rail_host_request(rail, w->id, what);
+			if (window &&
+			    shell_window_move(window, move->left, move->top, err, sizeof err) < 0)
+				rdp_rail_refused(rail, err);
 		}
 		return;
 	}
@@ -817,8 +845,8 @@ rdp_rail_run_get_appid(struct rdp_peer *peer, void *payload)
 	const RAIL_GET_APPID_REQ_ORDER *request = payload;
 	struct rdp_rail *rail = peer->rail;
 	RAIL_GET_APPID_RESP_ORDER response = {.windowId = request->windowId};
-	struct rail_window *window = rail ? rdp_rail_window(rail, request->windowId) : NULL;
-	const char *app_id = window ? rail_window_get_app_id(window) : NULL;
+	struct shell_window *window = rail ? rdp_rail_window(rail, request->windowId) : NULL;
+	const char *app_id = window ? shell_window_get_app_id(window) : NULL;
 	WCHAR *wide = NULL;
 	UINT16 bytes = 0;
 
@@ -926,7 +954,7 @@ rdp_rail_start(struct rdp_peer *peer)
 	struct rdp_rail *rail;
 	RailServerContext *context;
 	RAIL_HANDSHAKE_ORDER handshake = {.buildNumber = 0x1DB0};
-	struct rail_shell *shell = peer->server->compositor->shell;
+	struct shell *shell = peer->server->compositor->shell;
 
 	if (peer->rail)
 		return 0; /* a re-activation keeps the running channel */
@@ -977,9 +1005,9 @@ rdp_rail_start(struct rdp_peer *peer)
 	if (context->ServerHandshake(context, &handshake) != CHANNEL_RC_OK)
 		goto err;
 	rail->shell_change_listener.notify = rdp_rail_handle_shell_change;
-	wl_signal_add(rail_shell_get_change_signal(shell), &rail->shell_change_listener);
+	wl_signal_add(shell_get_change_signal(shell), &rail->shell_change_listener);
 	rail->move_size_listener.notify = rdp_rail_handle_move_size;
-	wl_signal_add(rail_shell_get_move_size_signal(shell), &rail->move_size_listener);
+	wl_signal_add(shell_get_move_size_signal(shell), &rail->move_size_listener);
 	weston_log("rdp: %s in RemoteApp mode\n", peer->client->hostname);
 	return 0;
 err:

@@ -1,6 +1,6 @@
-/* What rail-shell.c, rail-window.c and rail-grab.c share: the shell and window objects. */
-#ifndef PORTHOLE_RAIL_INTERNAL_H
-#define PORTHOLE_RAIL_INTERNAL_H
+/* What shell.c, window.c and grab.c share: the shell and window objects. */
+#ifndef PORTHOLE_SHELL_INTERNAL_H
+#define PORTHOLE_SHELL_INTERNAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,11 +11,11 @@
 
 #include "idle-call.h"
 #include "placement.h"
-#include "rail-shell.h"
+#include "shell.h"
 
 struct pc_compositor;
 
-struct rail_shell {
+struct shell {
 	struct pc_compositor *comp;
 	struct weston_compositor *compositor;
 	struct weston_desktop *desktop;
@@ -27,9 +27,9 @@ struct rail_shell {
 	struct weston_surface *background_surface;
 	struct weston_view *background_view;
 
-	struct wl_list windows; /* rail_window::link, in creation order */
+	struct wl_list windows; /* shell_window::link, in creation order */
 	uint32_t next_window_id;
-	struct rail_window *focused;
+	struct shell_window *focused;
 	struct placement_cascade cascade;
 
 	struct weston_binding *click_bindings[3];
@@ -43,14 +43,14 @@ struct rail_shell {
 	struct wl_signal move_size_signal;
 };
 
-struct rail_window {
-	struct rail_shell *shell;
-	struct wl_list link; /* rail_shell::windows */
+struct shell_window {
+	struct shell *shell;
+	struct wl_list link; /* shell::windows */
 	uint32_t id;
 	struct weston_desktop_surface *dsurface;
 	struct weston_surface *surface;
 	struct weston_view *view;
-	struct rail_window *parent;           /* transient-for; cleared when the parent goes */
+	struct shell_window *parent;          /* transient-for; cleared when the parent goes */
 	struct wl_signal destroy_signal;      /* grabs that point at the window listen */
 	struct wl_listener metadata_listener; /* title and app id */
 	bool is_xwayland;
@@ -76,50 +76,44 @@ struct rail_window {
 	int resize_right, resize_bottom;
 	int last_width, last_height;
 
-	/* the app's icon (rail_window_icon()), for the app id it was looked up for */
+	/* the app's icon (shell_window_icon()), for the app id it was looked up for */
 	struct app_icon *icon;
 	char *icon_app_id;
 	pid_t icon_program_pid; /* X11: whose program name icon_app_id is; 0: none */
 };
 
-/* rail-window.c */
-struct rail_window *rail_window_create(struct rail_shell *shell,
-				       struct weston_desktop_surface *dsurface);
+/* window.c */
+struct shell_window *shell_window_create(struct shell *shell,
+					 struct weston_desktop_surface *dsurface);
 
-void rail_window_destroy(struct rail_window *window);
+void shell_window_destroy(struct shell_window *window);
 
-void rail_window_committed(struct rail_window *window);
+void shell_window_committed(struct shell_window *window);
 
-void rail_window_set_position(struct rail_window *window, int x, int y);
+void shell_window_set_position(struct shell_window *window, int x, int y);
 
-void rail_window_set_maximized(struct rail_window *window, bool maximized);
+struct weston_output *shell_window_get_output(struct shell_window *window);
 
-void rail_window_set_fullscreen(struct rail_window *window, bool fullscreen);
+void shell_window_output_area(struct shell_window *window, struct placement_rect *area);
 
-void rail_window_minimize(struct rail_window *window);
-
-struct weston_output *rail_window_get_output(struct rail_window *window);
-
-void rail_window_output_area(struct rail_window *window, struct placement_rect *area);
-
-/* rail-shell.c */
+/* shell.c */
 /** The bounding box of all outputs. */
-void rail_shell_desktop_box(struct rail_shell *shell, struct placement_rect *box);
+void shell_desktop_box(struct shell *shell, struct placement_rect *box);
 
-void rail_shell_activate(struct rail_shell *shell, struct rail_window *window);
+void shell_activate(struct shell *shell, struct shell_window *window);
 
 /** Gives focus to the topmost visible window other than @leaving, or to nothing. */
-void rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving);
+void shell_focus_next(struct shell *shell, struct shell_window *leaving);
 
-struct weston_seat *rail_shell_get_seat(struct rail_shell *shell);
+struct weston_seat *shell_get_seat(struct shell *shell);
 
 /** Tells remote clients' window lists that something about the windows changed. */
-void rail_shell_changed(struct rail_shell *shell);
+void shell_changed(struct shell *shell);
 
-/* rail-grab.c */
-void rail_grab_start_move(struct rail_window *window, struct weston_seat *seat, uint32_t serial);
+/* grab.c */
+void shell_grab_start_move(struct shell_window *window, struct weston_seat *seat, uint32_t serial);
 
-void rail_grab_start_resize(struct rail_window *window, struct weston_seat *seat, uint32_t serial,
-			    uint32_t edges);
+void shell_grab_start_resize(struct shell_window *window, struct weston_seat *seat, uint32_t serial,
+			     uint32_t edges);
 
 #endif

@@ -4,20 +4,20 @@
 
 #include "compositor-internal.h"
 #include "log.h"
-#include "rail-internal.h"
+#include "shell-internal.h"
 #include "seat.h"
 #include "strbuf.h"
 
 /* --- focus and stacking ------------------------------------------------------ */
 
 struct weston_seat *
-rail_shell_get_seat(struct rail_shell *shell)
+shell_get_seat(struct shell *shell)
 {
 	return shell->comp->seat ? pc_seat_get_weston_seat(shell->comp->seat) : NULL;
 }
 
 static void
-rail_shell_raise_one(struct rail_window *window)
+shell_raise_one(struct shell_window *window)
 {
 	struct weston_layer *layer = window->fullscreen ? &window->shell->fullscreen_layer
 							: &window->shell->normal_layer;
@@ -32,24 +32,24 @@ rail_shell_raise_one(struct rail_window *window)
 
 /* Raises @window, then its transients above it, so a dialog never hides behind its parent. */
 static void
-rail_shell_raise(struct rail_shell *shell, struct rail_window *window)
+shell_raise(struct shell *shell, struct shell_window *window)
 {
-	struct rail_window *child;
+	struct shell_window *child;
 
-	rail_shell_raise_one(window);
+	shell_raise_one(window);
 	wl_list_for_each(child, &shell->windows, link)
 	{
 		if (child->parent == window && child->mapped && !child->minimized)
-			rail_shell_raise(shell, child);
+			shell_raise(shell, child);
 	}
 	weston_compositor_schedule_repaint(shell->compositor);
 }
 
 void
-rail_shell_activate(struct rail_shell *shell, struct rail_window *window)
+shell_activate(struct shell *shell, struct shell_window *window)
 {
-	struct weston_seat *seat = rail_shell_get_seat(shell);
-	struct rail_window *previous = shell->focused;
+	struct weston_seat *seat = shell_get_seat(shell);
+	struct shell_window *previous = shell->focused;
 
 	if (window->minimized) {
 		window->minimized = false;
@@ -57,7 +57,7 @@ rail_shell_activate(struct rail_shell *shell, struct rail_window *window)
 							     : &shell->normal_layer.view_list,
 					  &window->view->layer_link);
 	}
-	rail_shell_raise(shell, window);
+	shell_raise(shell, window);
 	if (previous && previous != window)
 		weston_desktop_surface_set_activated(previous->dsurface, false);
 	weston_desktop_surface_set_activated(window->dsurface, true);
@@ -65,32 +65,32 @@ rail_shell_activate(struct rail_shell *shell, struct rail_window *window)
 	if (seat)
 		weston_view_activate_input(window->view, seat, WESTON_ACTIVATE_FLAG_CONFIGURE);
 	log_scope(shell->comp->scopes->rail, "focus window %u\n", window->id);
-	rail_shell_changed(shell);
+	shell_changed(shell);
 }
 
 void
-rail_shell_changed(struct rail_shell *shell)
+shell_changed(struct shell *shell)
 {
 	wl_signal_emit(&shell->change_signal, shell);
 }
 
 struct wl_signal *
-rail_shell_get_change_signal(struct rail_shell *shell)
+shell_get_change_signal(struct shell *shell)
 {
 	return &shell->change_signal;
 }
 
 struct wl_signal *
-rail_shell_get_move_size_signal(struct rail_shell *shell)
+shell_get_move_size_signal(struct shell *shell)
 {
 	return &shell->move_size_signal;
 }
 
 void
-rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving)
+shell_focus_next(struct shell *shell, struct shell_window *leaving)
 {
 	struct weston_layer *layers[] = {&shell->fullscreen_layer, &shell->normal_layer};
-	struct weston_seat *seat = rail_shell_get_seat(shell);
+	struct weston_seat *seat = shell_get_seat(shell);
 	struct weston_keyboard *keyboard = seat ? weston_seat_get_keyboard(seat) : NULL;
 	struct weston_view *view;
 
@@ -104,22 +104,22 @@ rail_shell_focus_next(struct rail_shell *shell, struct rail_window *leaving)
 		{
 			struct weston_desktop_surface *ds =
 				weston_surface_get_desktop_surface(view->surface);
-			struct rail_window *window =
+			struct shell_window *window =
 				ds ? weston_desktop_surface_get_user_data(ds) : NULL;
 
 			if (window && window != leaving && window->mapped && !window->minimized) {
-				rail_shell_activate(shell, window);
+				shell_activate(shell, window);
 				return;
 			}
 		}
 	}
 	if (keyboard)
 		weston_keyboard_set_focus(keyboard, NULL);
-	rail_shell_changed(shell);
+	shell_changed(shell);
 }
 
-static struct rail_window *
-rail_shell_window_from_view(struct weston_view *view)
+static struct shell_window *
+shell_window_from_view(struct weston_view *view)
 {
 	struct weston_surface *main_surface;
 	struct weston_desktop_surface *ds;
@@ -133,17 +133,17 @@ rail_shell_window_from_view(struct weston_view *view)
 
 /* Click to focus: any button pressed over a window activates it. */
 static void
-rail_shell_handle_click(struct weston_pointer *pointer, const struct timespec *time,
-			uint32_t button, void *data)
+shell_handle_click(struct weston_pointer *pointer, const struct timespec *time, uint32_t button,
+		   void *data)
 {
-	struct rail_shell *shell = data;
-	struct rail_window *window;
+	struct shell *shell = data;
+	struct shell_window *window;
 
 	if (pointer->grab != &pointer->default_grab)
 		return;
-	window = rail_shell_window_from_view(pointer->focus);
+	window = shell_window_from_view(pointer->focus);
 	if (window && window->mapped && window != shell->focused)
-		rail_shell_activate(shell, window);
+		shell_activate(shell, window);
 }
 
 /* --- background -------------------------------------------------------------- */
@@ -154,7 +154,7 @@ rail_shell_handle_click(struct weston_pointer *pointer, const struct timespec *t
  * the configured colour in desktop mode.
  */
 void
-rail_shell_desktop_box(struct rail_shell *shell, struct placement_rect *box)
+shell_desktop_box(struct shell *shell, struct placement_rect *box)
 {
 	struct weston_output *output;
 	int x1 = 0, y1 = 0, x2 = 0, y2 = 0;
@@ -180,17 +180,17 @@ rail_shell_desktop_box(struct rail_shell *shell, struct placement_rect *box)
 }
 
 static void
-rail_shell_update_background(struct rail_shell *shell)
+shell_update_background(struct shell *shell)
 {
-	struct rail_window *window;
+	struct shell_window *window;
 	struct placement_rect box;
 
-	rail_shell_desktop_box(shell, &box);
+	shell_desktop_box(shell, &box);
 	wl_list_for_each(window, &shell->windows, link)
 	{
 		if (window->is_background && window->mapped) {
 			weston_desktop_surface_set_size(window->dsurface, box.width, box.height);
-			rail_window_set_position(window, box.x, box.y);
+			shell_window_set_position(window, box.x, box.y);
 		}
 	}
 	if (!shell->background_surface)
@@ -203,7 +203,7 @@ rail_shell_update_background(struct rail_shell *shell)
 }
 
 static int
-rail_shell_create_background(struct rail_shell *shell)
+shell_create_background(struct shell *shell)
 {
 	uint32_t color = shell->comp->config.shell_mode == PC_SHELL_DESKTOP
 				 ? shell->comp->config.background_color
@@ -229,29 +229,29 @@ rail_shell_create_background(struct rail_shell *shell)
 				  &shell->background_view->layer_link);
 	shell->background_surface->is_mapped = true;
 	shell->background_view->is_mapped = true;
-	rail_shell_update_background(shell);
+	shell_update_background(shell);
 	return 0;
 }
 
 /* Outputs follow the host's monitors; maximized and fullscreen windows follow their output. */
 static void
-rail_shell_refit_windows(struct rail_shell *shell)
+shell_refit_windows(struct shell *shell)
 {
-	struct rail_window *window;
+	struct shell_window *window;
 	struct placement_rect area;
 
 	wl_list_for_each(window, &shell->windows, link)
 	{
 		if (!window->mapped || !(window->maximized || window->fullscreen))
 			continue;
-		rail_window_output_area(window, &area);
+		shell_window_output_area(window, &area);
 		weston_desktop_surface_set_size(window->dsurface, area.width, area.height);
-		rail_window_set_position(window, area.x, area.y);
+		shell_window_set_position(window, area.x, area.y);
 	}
 }
 
 static bool
-rail_shell_rect_on_an_output(struct rail_shell *shell, int x, int y, int width, int height)
+shell_rect_on_an_output(struct shell *shell, int x, int y, int width, int height)
 {
 	struct weston_output *output;
 
@@ -270,10 +270,10 @@ rail_shell_rect_on_an_output(struct rail_shell *shell, int x, int y, int width, 
  * destroys and re-creates an output, and its windows must not jump meanwhile.
  */
 static void
-rail_shell_rescue_windows(void *data)
+shell_rescue_windows(void *data)
 {
-	struct rail_shell *shell = data;
-	struct rail_window *window;
+	struct shell *shell = data;
+	struct shell_window *window;
 	struct weston_output *first;
 
 	if (wl_list_empty(&shell->compositor->output_list))
@@ -288,61 +288,61 @@ rail_shell_rescue_windows(void *data)
 		if (!window->mapped || window->is_background || window->parent)
 			continue;
 		geom = weston_desktop_surface_get_geometry(window->dsurface);
-		if (rail_shell_rect_on_an_output(shell, x, y, geom.width, geom.height))
+		if (shell_rect_on_an_output(shell, x, y, geom.width, geom.height))
 			continue;
 		placement_constrain(&area, geom.width, geom.height, &x, &y);
-		rail_window_set_position(window, x, y);
-		rail_shell_changed(shell);
+		shell_window_set_position(window, x, y);
+		shell_changed(shell);
 	}
 }
 
 static void
-rail_shell_handle_output_changed(struct rail_shell *shell)
+shell_handle_output_changed(struct shell *shell)
 {
-	rail_shell_update_background(shell);
-	rail_shell_refit_windows(shell);
+	shell_update_background(shell);
+	shell_refit_windows(shell);
 	idle_call_schedule(&shell->rescue);
 }
 
 static void
-rail_shell_handle_output_created(struct wl_listener *listener, void *data)
+shell_handle_output_created(struct wl_listener *listener, void *data)
 {
-	struct rail_shell *shell = wl_container_of(listener, shell, output_created_listener);
+	struct shell *shell = wl_container_of(listener, shell, output_created_listener);
 
-	rail_shell_handle_output_changed(shell);
+	shell_handle_output_changed(shell);
 }
 
 static void
-rail_shell_handle_output_destroyed(struct wl_listener *listener, void *data)
+shell_handle_output_destroyed(struct wl_listener *listener, void *data)
 {
-	struct rail_shell *shell = wl_container_of(listener, shell, output_destroyed_listener);
+	struct shell *shell = wl_container_of(listener, shell, output_destroyed_listener);
 
-	rail_shell_handle_output_changed(shell);
+	shell_handle_output_changed(shell);
 }
 
 static void
-rail_shell_handle_output_resized(struct wl_listener *listener, void *data)
+shell_handle_output_resized(struct wl_listener *listener, void *data)
 {
-	struct rail_shell *shell = wl_container_of(listener, shell, output_resized_listener);
+	struct shell *shell = wl_container_of(listener, shell, output_resized_listener);
 
-	rail_shell_handle_output_changed(shell);
+	shell_handle_output_changed(shell);
 }
 
 static void
-rail_shell_handle_output_moved(struct wl_listener *listener, void *data)
+shell_handle_output_moved(struct wl_listener *listener, void *data)
 {
-	struct rail_shell *shell = wl_container_of(listener, shell, output_moved_listener);
+	struct shell *shell = wl_container_of(listener, shell, output_moved_listener);
 
-	rail_shell_handle_output_changed(shell);
+	shell_handle_output_changed(shell);
 }
 
 /* --- libweston-desktop callbacks --------------------------------------------- */
 
 static void
-rail_shell_surface_added(struct weston_desktop_surface *dsurface, void *data)
+shell_surface_added(struct weston_desktop_surface *dsurface, void *data)
 {
-	struct rail_shell *shell = data;
-	struct rail_window *window = rail_window_create(shell, dsurface);
+	struct shell *shell = data;
+	struct shell_window *window = shell_window_create(shell, dsurface);
 
 	if (!window) {
 		struct weston_desktop_client *dc = weston_desktop_surface_get_client(dsurface);
@@ -354,10 +354,10 @@ rail_shell_surface_added(struct weston_desktop_surface *dsurface, void *data)
 }
 
 static void
-rail_shell_surface_removed(struct weston_desktop_surface *dsurface, void *data)
+shell_surface_removed(struct weston_desktop_surface *dsurface, void *data)
 {
-	struct rail_shell *shell = data;
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell *shell = data;
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (!window)
 		return;
@@ -365,88 +365,88 @@ rail_shell_surface_removed(struct weston_desktop_surface *dsurface, void *data)
 	if (window->mapped)
 		weston_view_damage_below(window->view);
 	if (shell->focused == window)
-		rail_shell_focus_next(shell, window);
-	rail_window_destroy(window);
+		shell_focus_next(shell, window);
+	shell_window_destroy(window);
 	weston_compositor_schedule_repaint(shell->compositor);
-	rail_shell_changed(shell);
+	shell_changed(shell);
 }
 
 static void
-rail_shell_committed(struct weston_desktop_surface *dsurface, int32_t sx, int32_t sy, void *data)
+shell_committed(struct weston_desktop_surface *dsurface, int32_t sx, int32_t sy, void *data)
 {
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (window) {
-		rail_window_committed(window);
-		rail_shell_changed(window->shell);
+		shell_window_committed(window);
+		shell_changed(window->shell);
 	}
 }
 
 static void
-rail_shell_set_parent(struct weston_desktop_surface *dsurface,
-		      struct weston_desktop_surface *parent, void *data)
+shell_set_parent(struct weston_desktop_surface *dsurface, struct weston_desktop_surface *parent,
+		 void *data)
 {
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (!window)
 		return;
 	window->parent = parent ? weston_desktop_surface_get_user_data(parent) : NULL;
-	rail_shell_changed(window->shell);
+	shell_changed(window->shell);
 }
 
 static void
-rail_shell_move(struct weston_desktop_surface *dsurface, struct weston_seat *seat, uint32_t serial,
-		void *data)
+shell_move(struct weston_desktop_surface *dsurface, struct weston_seat *seat, uint32_t serial,
+	   void *data)
 {
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (window && window->mapped && !window->maximized && !window->fullscreen)
-		rail_grab_start_move(window, seat, serial);
+		shell_grab_start_move(window, seat, serial);
 }
 
 static void
-rail_shell_resize(struct weston_desktop_surface *dsurface, struct weston_seat *seat,
-		  uint32_t serial, enum weston_desktop_surface_edge edges, void *data)
+shell_resize(struct weston_desktop_surface *dsurface, struct weston_seat *seat, uint32_t serial,
+	     enum weston_desktop_surface_edge edges, void *data)
 {
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (window && window->mapped && !window->maximized && !window->fullscreen)
-		rail_grab_start_resize(window, seat, serial, edges);
+		shell_grab_start_resize(window, seat, serial, edges);
 }
 
 static void
-rail_shell_fullscreen_requested(struct weston_desktop_surface *dsurface, bool fullscreen,
-				struct weston_output *output, void *data)
+shell_fullscreen_requested(struct weston_desktop_surface *dsurface, bool fullscreen,
+			   struct weston_output *output, void *data)
 {
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (window)
-		rail_window_set_fullscreen(window, fullscreen);
+		shell_window_set_fullscreen(window, fullscreen);
 }
 
 static void
-rail_shell_maximized_requested(struct weston_desktop_surface *dsurface, bool maximized, void *data)
+shell_maximized_requested(struct weston_desktop_surface *dsurface, bool maximized, void *data)
 {
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (window)
-		rail_window_set_maximized(window, maximized);
+		shell_window_set_maximized(window, maximized);
 }
 
 static void
-rail_shell_minimized_requested(struct weston_desktop_surface *dsurface, void *data)
+shell_minimized_requested(struct weston_desktop_surface *dsurface, void *data)
 {
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (window)
-		rail_window_minimize(window);
+		shell_window_minimize(window);
 }
 
 static void
-rail_shell_set_xwayland_position(struct weston_desktop_surface *dsurface, int32_t x, int32_t y,
-				 void *data)
+shell_set_xwayland_position(struct weston_desktop_surface *dsurface, int32_t x, int32_t y,
+			    void *data)
 {
-	struct rail_window *window = weston_desktop_surface_get_user_data(dsurface);
+	struct shell_window *window = weston_desktop_surface_get_user_data(dsurface);
 
 	if (!window)
 		return;
@@ -456,39 +456,39 @@ rail_shell_set_xwayland_position(struct weston_desktop_surface *dsurface, int32_
 }
 
 static void
-rail_shell_ping_timeout(struct weston_desktop_client *client, void *data)
+shell_ping_timeout(struct weston_desktop_client *client, void *data)
 {
 	/* An unresponsive app keeps its windows; the host shows them as they are. */
 }
 
 static void
-rail_shell_pong(struct weston_desktop_client *client, void *data)
+shell_pong(struct weston_desktop_client *client, void *data)
 {
 }
 
-static const struct weston_desktop_api rail_shell_desktop_api = {
+static const struct weston_desktop_api shell_desktop_api = {
 	.struct_size = sizeof(struct weston_desktop_api),
-	.ping_timeout = rail_shell_ping_timeout,
-	.pong = rail_shell_pong,
-	.surface_added = rail_shell_surface_added,
-	.surface_removed = rail_shell_surface_removed,
-	.committed = rail_shell_committed,
-	.set_parent = rail_shell_set_parent,
-	.move = rail_shell_move,
-	.resize = rail_shell_resize,
-	.fullscreen_requested = rail_shell_fullscreen_requested,
-	.maximized_requested = rail_shell_maximized_requested,
-	.minimized_requested = rail_shell_minimized_requested,
-	.set_xwayland_position = rail_shell_set_xwayland_position,
+	.ping_timeout = shell_ping_timeout,
+	.pong = shell_pong,
+	.surface_added = shell_surface_added,
+	.surface_removed = shell_surface_removed,
+	.committed = shell_committed,
+	.set_parent = shell_set_parent,
+	.move = shell_move,
+	.resize = shell_resize,
+	.fullscreen_requested = shell_fullscreen_requested,
+	.maximized_requested = shell_maximized_requested,
+	.minimized_requested = shell_minimized_requested,
+	.set_xwayland_position = shell_set_xwayland_position,
 };
 
 /* --- lifetime ---------------------------------------------------------------- */
 
-struct rail_shell *
-rail_shell_create(struct pc_compositor *comp)
+struct shell *
+shell_create(struct pc_compositor *comp)
 {
 	static const uint32_t buttons[] = {BTN_LEFT, BTN_RIGHT, BTN_MIDDLE};
-	struct rail_shell *shell = calloc(1, sizeof *shell);
+	struct shell *shell = calloc(1, sizeof *shell);
 	struct weston_compositor *ec = comp->compositor;
 
 	if (!shell)
@@ -500,7 +500,7 @@ rail_shell_create(struct pc_compositor *comp)
 	wl_signal_init(&shell->change_signal);
 	wl_signal_init(&shell->move_size_signal);
 	idle_call_init(&shell->rescue, wl_display_get_event_loop(ec->wl_display),
-		       rail_shell_rescue_windows, shell);
+		       shell_rescue_windows, shell);
 	shell->xwayland_surface_api = weston_xwayland_surface_get_api(ec);
 
 	weston_layer_init(&shell->background_layer, ec);
@@ -511,24 +511,24 @@ rail_shell_create(struct pc_compositor *comp)
 	weston_layer_set_position(&shell->fullscreen_layer, WESTON_LAYER_POSITION_FULLSCREEN);
 
 	/* libweston 10's GL renderer cannot draw solid colours: background.c covers GL. */
-	if (comp->renderer != PC_RENDERER_GL && rail_shell_create_background(shell) < 0)
+	if (comp->renderer != PC_RENDERER_GL && shell_create_background(shell) < 0)
 		goto err_background;
 
-	shell->desktop = weston_desktop_create(ec, &rail_shell_desktop_api, shell);
+	shell->desktop = weston_desktop_create(ec, &shell_desktop_api, shell);
 	if (!shell->desktop)
 		goto err_desktop;
 
 	for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++)
 		shell->click_bindings[i] = weston_compositor_add_button_binding(
-			ec, buttons[i], 0, rail_shell_handle_click, shell);
+			ec, buttons[i], 0, shell_handle_click, shell);
 
-	shell->output_created_listener.notify = rail_shell_handle_output_created;
+	shell->output_created_listener.notify = shell_handle_output_created;
 	wl_signal_add(&ec->output_created_signal, &shell->output_created_listener);
-	shell->output_destroyed_listener.notify = rail_shell_handle_output_destroyed;
+	shell->output_destroyed_listener.notify = shell_handle_output_destroyed;
 	wl_signal_add(&ec->output_destroyed_signal, &shell->output_destroyed_listener);
-	shell->output_resized_listener.notify = rail_shell_handle_output_resized;
+	shell->output_resized_listener.notify = shell_handle_output_resized;
 	wl_signal_add(&ec->output_resized_signal, &shell->output_resized_listener);
-	shell->output_moved_listener.notify = rail_shell_handle_output_moved;
+	shell->output_moved_listener.notify = shell_handle_output_moved;
 	wl_signal_add(&ec->output_moved_signal, &shell->output_moved_listener);
 	weston_log("shell: %s mode\n",
 		   comp->config.shell_mode == PC_SHELL_DESKTOP ? "desktop" : "rail");
@@ -548,9 +548,9 @@ err_background:
 }
 
 void
-rail_shell_destroy(struct rail_shell *shell)
+shell_destroy(struct shell *shell)
 {
-	struct rail_window *window, *tmp;
+	struct shell_window *window, *tmp;
 
 	if (!shell)
 		return;
@@ -561,7 +561,7 @@ rail_shell_destroy(struct rail_shell *shell)
 	idle_call_cancel(&shell->rescue);
 	for (size_t i = 0; i < sizeof shell->click_bindings / sizeof shell->click_bindings[0]; i++)
 		weston_binding_destroy(shell->click_bindings[i]);
-	wl_list_for_each_safe(window, tmp, &shell->windows, link) rail_window_destroy(window);
+	wl_list_for_each_safe(window, tmp, &shell->windows, link) shell_window_destroy(window);
 	weston_desktop_destroy(shell->desktop);
 	if (shell->background_view)
 		weston_view_destroy(shell->background_view);

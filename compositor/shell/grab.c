@@ -4,11 +4,11 @@
  */
 #include <stdlib.h>
 
-#include "rail-internal.h"
+#include "shell-internal.h"
 
-struct rail_grab {
+struct shell_grab {
 	struct weston_pointer_grab grab;
-	struct rail_window *window;
+	struct shell_window *window;
 	struct wl_listener window_destroy_listener;
 	bool is_resize;
 	/* move: window position minus pointer position at the start */
@@ -21,13 +21,13 @@ struct rail_grab {
 
 /* Tells remote clients (RAIL local move/size) that the grab began or ended. */
 static void
-rail_grab_announce(struct rail_grab *grab, bool start, double pointer_x, double pointer_y)
+shell_grab_announce(struct shell_grab *grab, bool start, double pointer_x, double pointer_y)
 {
-	struct rail_window *window = grab->window;
+	struct shell_window *window = grab->window;
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 	struct weston_size min = weston_desktop_surface_get_min_size(window->dsurface);
 	struct weston_size max = weston_desktop_surface_get_max_size(window->dsurface);
-	struct rail_move_size_event event = {
+	struct shell_move_size_event event = {
 		.key = window->dsurface,
 		.start = start,
 		.edges = grab->is_resize ? grab->edges : 0,
@@ -47,45 +47,45 @@ rail_grab_announce(struct rail_grab *grab, bool start, double pointer_x, double 
 }
 
 static void
-rail_grab_end(struct rail_grab *grab)
+shell_grab_end(struct shell_grab *grab)
 {
-	struct rail_window *window = grab->window;
+	struct shell_window *window = grab->window;
 
 	if (window && grab->is_resize) {
 		weston_desktop_surface_set_resizing(window->dsurface, false);
 		window->resize_ending = true;
 	}
 	if (window)
-		rail_grab_announce(grab, false, 0, 0);
+		shell_grab_announce(grab, false, 0, 0);
 	wl_list_remove(&grab->window_destroy_listener.link);
 	weston_pointer_end_grab(grab->grab.pointer);
 	free(grab);
 }
 
 static void
-rail_grab_handle_window_destroy(struct wl_listener *listener, void *data)
+shell_grab_handle_window_destroy(struct wl_listener *listener, void *data)
 {
-	struct rail_grab *grab = wl_container_of(listener, grab, window_destroy_listener);
+	struct shell_grab *grab = wl_container_of(listener, grab, window_destroy_listener);
 
 	grab->window = NULL;
-	rail_grab_end(grab);
+	shell_grab_end(grab);
 }
 
 static void
-rail_grab_focus(struct weston_pointer_grab *base)
+shell_grab_focus(struct weston_pointer_grab *base)
 {
 }
 
 static void
-rail_grab_move_to(struct rail_grab *grab, double px, double py)
+shell_grab_move_to(struct shell_grab *grab, double px, double py)
 {
-	struct rail_window *window = grab->window;
+	struct shell_window *window = grab->window;
 	int width, height, min_w, min_h, max_w, max_h;
 	struct weston_size min, max;
 	double dx = px - grab->start_x, dy = py - grab->start_y;
 
 	if (!grab->is_resize) {
-		rail_window_set_position(window, (int)(px + grab->dx), (int)(py + grab->dy));
+		shell_window_set_position(window, (int)(px + grab->dx), (int)(py + grab->dy));
 		return;
 	}
 	width = grab->start_width;
@@ -111,53 +111,53 @@ rail_grab_move_to(struct rail_grab *grab, double px, double py)
 }
 
 static void
-rail_grab_motion(struct weston_pointer_grab *base, const struct timespec *time,
-		 struct weston_pointer_motion_event *event)
+shell_grab_motion(struct weston_pointer_grab *base, const struct timespec *time,
+		  struct weston_pointer_motion_event *event)
 {
-	struct rail_grab *grab = wl_container_of(base, grab, grab);
+	struct shell_grab *grab = wl_container_of(base, grab, grab);
 	struct weston_pointer *pointer = base->pointer;
 
 	weston_pointer_move(pointer, event);
-	rail_grab_move_to(grab, wl_fixed_to_double(pointer->x), wl_fixed_to_double(pointer->y));
+	shell_grab_move_to(grab, wl_fixed_to_double(pointer->x), wl_fixed_to_double(pointer->y));
 }
 
 static void
-rail_grab_button(struct weston_pointer_grab *base, const struct timespec *time, uint32_t button,
-		 uint32_t state)
+shell_grab_button(struct weston_pointer_grab *base, const struct timespec *time, uint32_t button,
+		  uint32_t state)
 {
-	struct rail_grab *grab = wl_container_of(base, grab, grab);
+	struct shell_grab *grab = wl_container_of(base, grab, grab);
 
 	if (base->pointer->button_count == 0 && state == WL_POINTER_BUTTON_STATE_RELEASED)
-		rail_grab_end(grab);
+		shell_grab_end(grab);
 }
 
 static void
-rail_grab_axis(struct weston_pointer_grab *base, const struct timespec *time,
-	       struct weston_pointer_axis_event *event)
+shell_grab_axis(struct weston_pointer_grab *base, const struct timespec *time,
+		struct weston_pointer_axis_event *event)
 {
 }
 
 static void
-rail_grab_axis_source(struct weston_pointer_grab *base, uint32_t source)
+shell_grab_axis_source(struct weston_pointer_grab *base, uint32_t source)
 {
 }
 
 static void
-rail_grab_frame(struct weston_pointer_grab *base)
+shell_grab_frame(struct weston_pointer_grab *base)
 {
 }
 
 static void
-rail_grab_cancel(struct weston_pointer_grab *base)
+shell_grab_cancel(struct weston_pointer_grab *base)
 {
-	struct rail_grab *grab = wl_container_of(base, grab, grab);
+	struct shell_grab *grab = wl_container_of(base, grab, grab);
 
-	rail_grab_end(grab);
+	shell_grab_end(grab);
 }
 
-static const struct weston_pointer_grab_interface rail_grab_interface = {
-	rail_grab_focus,       rail_grab_motion, rail_grab_button, rail_grab_axis,
-	rail_grab_axis_source, rail_grab_frame,  rail_grab_cancel,
+static const struct weston_pointer_grab_interface shell_grab_interface = {
+	shell_grab_focus,       shell_grab_motion, shell_grab_button, shell_grab_axis,
+	shell_grab_axis_source, shell_grab_frame,  shell_grab_cancel,
 };
 
 /*
@@ -165,7 +165,7 @@ static const struct weston_pointer_grab_interface rail_grab_interface = {
  * the serial must be the pointer's latest grab serial and the button still down.
  */
 static struct weston_pointer *
-rail_grab_check(struct rail_window *window, struct weston_seat *seat, uint32_t serial)
+shell_grab_check(struct shell_window *window, struct weston_seat *seat, uint32_t serial)
 {
 	struct weston_pointer *pointer = weston_seat_get_pointer(seat);
 
@@ -176,44 +176,44 @@ rail_grab_check(struct rail_window *window, struct weston_seat *seat, uint32_t s
 	return pointer;
 }
 
-static struct rail_grab *
-rail_grab_create(struct rail_window *window)
+static struct shell_grab *
+shell_grab_create(struct shell_window *window)
 {
-	struct rail_grab *grab = calloc(1, sizeof *grab);
+	struct shell_grab *grab = calloc(1, sizeof *grab);
 
 	if (!grab)
 		return NULL;
-	grab->grab.interface = &rail_grab_interface;
+	grab->grab.interface = &shell_grab_interface;
 	grab->window = window;
-	grab->window_destroy_listener.notify = rail_grab_handle_window_destroy;
+	grab->window_destroy_listener.notify = shell_grab_handle_window_destroy;
 	wl_signal_add(&window->destroy_signal, &grab->window_destroy_listener);
 	return grab;
 }
 
 void
-rail_grab_start_move(struct rail_window *window, struct weston_seat *seat, uint32_t serial)
+shell_grab_start_move(struct shell_window *window, struct weston_seat *seat, uint32_t serial)
 {
-	struct weston_pointer *pointer = rail_grab_check(window, seat, serial);
-	struct rail_grab *grab;
+	struct weston_pointer *pointer = shell_grab_check(window, seat, serial);
+	struct shell_grab *grab;
 
-	if (!pointer || !(grab = rail_grab_create(window)))
+	if (!pointer || !(grab = shell_grab_create(window)))
 		return;
 	grab->dx = window->x - wl_fixed_to_double(pointer->grab_x);
 	grab->dy = window->y - wl_fixed_to_double(pointer->grab_y);
 	weston_pointer_start_grab(pointer, &grab->grab);
-	rail_grab_announce(grab, true, wl_fixed_to_double(pointer->grab_x),
-			   wl_fixed_to_double(pointer->grab_y));
+	shell_grab_announce(grab, true, wl_fixed_to_double(pointer->grab_x),
+			    wl_fixed_to_double(pointer->grab_y));
 }
 
 void
-rail_grab_start_resize(struct rail_window *window, struct weston_seat *seat, uint32_t serial,
-		       uint32_t edges)
+shell_grab_start_resize(struct shell_window *window, struct weston_seat *seat, uint32_t serial,
+			uint32_t edges)
 {
-	struct weston_pointer *pointer = rail_grab_check(window, seat, serial);
+	struct weston_pointer *pointer = shell_grab_check(window, seat, serial);
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
-	struct rail_grab *grab;
+	struct shell_grab *grab;
 
-	if (!pointer || edges == 0 || edges > 15 || !(grab = rail_grab_create(window)))
+	if (!pointer || edges == 0 || edges > 15 || !(grab = shell_grab_create(window)))
 		return;
 	grab->is_resize = true;
 	grab->edges = edges;
@@ -227,5 +227,5 @@ rail_grab_start_resize(struct rail_window *window, struct weston_seat *seat, uin
 	window->resize_bottom = window->y + geom.height;
 	weston_desktop_surface_set_resizing(window->dsurface, true);
 	weston_pointer_start_grab(pointer, &grab->grab);
-	rail_grab_announce(grab, true, grab->start_x, grab->start_y);
+	shell_grab_announce(grab, true, grab->start_x, grab->start_y);
 }

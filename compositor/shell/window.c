@@ -6,23 +6,23 @@
 #include "background.h"
 #include "compositor-internal.h"
 #include "log.h"
-#include "rail-internal.h"
+#include "shell-internal.h"
 #include "strbuf.h"
 
 /* --- lifetime --------------------------------------------------------------- */
 
 static void
-rail_window_handle_metadata(struct wl_listener *listener, void *data)
+shell_window_handle_metadata(struct wl_listener *listener, void *data)
 {
-	struct rail_window *window = wl_container_of(listener, window, metadata_listener);
+	struct shell_window *window = wl_container_of(listener, window, metadata_listener);
 
-	rail_shell_changed(window->shell);
+	shell_changed(window->shell);
 }
 
-struct rail_window *
-rail_window_create(struct rail_shell *shell, struct weston_desktop_surface *dsurface)
+struct shell_window *
+shell_window_create(struct shell *shell, struct weston_desktop_surface *dsurface)
 {
-	struct rail_window *window = calloc(1, sizeof *window);
+	struct shell_window *window = calloc(1, sizeof *window);
 
 	if (!window)
 		return NULL;
@@ -43,16 +43,16 @@ rail_window_create(struct rail_shell *shell, struct weston_desktop_surface *dsur
 			      shell->xwayland_surface_api->is_xwayland_surface(window->surface);
 	wl_list_insert(shell->windows.prev, &window->link);
 	weston_desktop_surface_set_user_data(dsurface, window);
-	window->metadata_listener.notify = rail_window_handle_metadata;
+	window->metadata_listener.notify = shell_window_handle_metadata;
 	weston_desktop_surface_add_metadata_listener(dsurface, &window->metadata_listener);
 	return window;
 }
 
 void
-rail_window_destroy(struct rail_window *window)
+shell_window_destroy(struct shell_window *window)
 {
-	struct rail_shell *shell;
-	struct rail_window *other;
+	struct shell *shell;
+	struct shell_window *other;
 
 	if (!window)
 		return;
@@ -78,7 +78,7 @@ rail_window_destroy(struct rail_window *window)
 /* --- geometry --------------------------------------------------------------- */
 
 struct weston_output *
-rail_window_get_output(struct rail_window *window)
+shell_window_get_output(struct shell_window *window)
 {
 	struct weston_compositor *ec = window->shell->compositor;
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
@@ -87,7 +87,7 @@ rail_window_get_output(struct rail_window *window)
 	struct weston_output *output;
 
 	if (window->parent && !window->mapped)
-		return rail_window_get_output(window->parent);
+		return shell_window_get_output(window->parent);
 	wl_list_for_each(output, &ec->output_list, link)
 	{
 		if (cx >= output->x && cx < output->x + output->width && cy >= output->y &&
@@ -100,9 +100,9 @@ rail_window_get_output(struct rail_window *window)
 }
 
 void
-rail_window_output_area(struct rail_window *window, struct placement_rect *area)
+shell_window_output_area(struct shell_window *window, struct placement_rect *area)
 {
-	struct weston_output *output = rail_window_get_output(window);
+	struct weston_output *output = shell_window_get_output(window);
 
 	if (!output) {
 		*area = (struct placement_rect){0, 0, PC_DEFAULT_WIDTH, PC_DEFAULT_HEIGHT};
@@ -113,7 +113,7 @@ rail_window_output_area(struct rail_window *window, struct placement_rect *area)
 
 /* Puts the view where the window geometry's top-left lands on (x, y). */
 void
-rail_window_set_position(struct rail_window *window, int x, int y)
+shell_window_set_position(struct shell_window *window, int x, int y)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 	const struct weston_xwayland_surface_api *xapi = window->shell->xwayland_surface_api;
@@ -135,19 +135,19 @@ rail_window_set_position(struct rail_window *window, int x, int y)
 /* --- mapping ---------------------------------------------------------------- */
 
 static struct weston_layer *
-rail_window_layer(struct rail_window *window)
+shell_window_layer(struct shell_window *window)
 {
 	return window->fullscreen ? &window->shell->fullscreen_layer : &window->shell->normal_layer;
 }
 
 static void
-rail_window_place_new(struct rail_window *window, const struct weston_geometry *geom)
+shell_window_place_new(struct shell_window *window, const struct weston_geometry *geom)
 {
-	struct rail_shell *shell = window->shell;
+	struct shell *shell = window->shell;
 	struct placement_rect area;
 	int x, y;
 
-	rail_window_output_area(window, &area);
+	shell_window_output_area(window, &area);
 	if (window->maximized || window->fullscreen) {
 		x = area.x;
 		y = area.y;
@@ -164,16 +164,17 @@ rail_window_place_new(struct rail_window *window, const struct weston_geometry *
 	} else {
 		placement_cascade_next(&shell->cascade, &area, geom->width, geom->height, &x, &y);
 	}
-	rail_window_set_position(window, x, y);
+	shell_window_set_position(window, x, y);
 }
 
 static void
-rail_window_map(struct rail_window *window, const struct weston_geometry *geom)
+shell_window_map(struct shell_window *window, const struct weston_geometry *geom)
 {
-	struct rail_shell *shell = window->shell;
+	struct shell *shell = window->shell;
 
-	rail_window_place_new(window, geom);
-	weston_layer_entry_insert(&rail_window_layer(window)->view_list, &window->view->layer_link);
+	shell_window_place_new(window, geom);
+	weston_layer_entry_insert(&shell_window_layer(window)->view_list,
+				  &window->view->layer_link);
 	weston_desktop_surface_propagate_layer(window->dsurface);
 	weston_view_update_transform(window->view);
 	/* libweston 10 leaves marking a shell surface mapped to the shell. */
@@ -183,7 +184,7 @@ rail_window_map(struct rail_window *window, const struct weston_geometry *geom)
 	log_scope(shell->comp->scopes->rail, "map window %u \"%s\" at %d,%d %dx%d\n", window->id,
 		  weston_desktop_surface_get_title(window->dsurface) ?: "", window->x, window->y,
 		  geom->width, geom->height);
-	rail_shell_activate(shell, window);
+	shell_activate(shell, window);
 }
 
 /*
@@ -197,7 +198,7 @@ rail_window_map(struct rail_window *window, const struct weston_geometry *geom)
 #define RAIL_OPAQUE_EVERYWHERE (1 << 28)
 
 static bool
-rail_window_buffer_has_no_alpha(struct weston_surface *surface)
+shell_window_buffer_has_no_alpha(struct weston_surface *surface)
 {
 	struct weston_buffer *buffer = surface->buffer_ref.buffer;
 	struct wl_shm_buffer *shm =
@@ -216,11 +217,11 @@ rail_window_buffer_has_no_alpha(struct weston_surface *surface)
 }
 
 static void
-rail_window_update_opaque(struct rail_window *window)
+shell_window_update_opaque(struct shell_window *window)
 {
 	pixman_region32_t *declared = &window->surface->pending.opaque;
 	pixman_box32_t *extents = pixman_region32_extents(declared);
-	bool no_alpha = rail_window_buffer_has_no_alpha(window->surface);
+	bool no_alpha = shell_window_buffer_has_no_alpha(window->surface);
 
 	if (window->opaque_from_format &&
 	    (extents->x2 != RAIL_OPAQUE_EVERYWHERE || extents->y2 != RAIL_OPAQUE_EVERYWHERE)) {
@@ -245,11 +246,11 @@ rail_window_update_opaque(struct rail_window *window)
 
 /* The background client's surface covers all outputs, under every window. */
 static void
-rail_window_committed_background(struct rail_window *window)
+shell_window_committed_background(struct shell_window *window)
 {
 	struct placement_rect box;
 
-	rail_shell_desktop_box(window->shell, &box);
+	shell_desktop_box(window->shell, &box);
 	if (!window->mapped) {
 		if (window->surface->width <= 0)
 			return;
@@ -260,28 +261,28 @@ rail_window_committed_background(struct rail_window *window)
 		window->mapped = true;
 		weston_desktop_surface_set_size(window->dsurface, box.width, box.height);
 	}
-	rail_window_set_position(window, box.x, box.y);
+	shell_window_set_position(window, box.x, box.y);
 }
 
 void
-rail_window_committed(struct rail_window *window)
+shell_window_committed(struct shell_window *window)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 	struct placement_rect area;
 	int x = window->x, y = window->y;
 
-	rail_window_update_opaque(window);
+	shell_window_update_opaque(window);
 	if (window->is_background) {
-		rail_window_committed_background(window);
+		shell_window_committed_background(window);
 		return;
 	}
 	if (!window->mapped) {
 		if (window->surface->width <= 0 || window->surface->height <= 0)
 			return;
-		rail_window_map(window, &geom);
+		shell_window_map(window, &geom);
 	} else {
 		if (window->maximized || window->fullscreen) {
-			rail_window_output_area(window, &area);
+			shell_window_output_area(window, &area);
 			x = area.x;
 			y = area.y;
 		} else if (window->resize_edges) {
@@ -295,7 +296,7 @@ rail_window_committed(struct rail_window *window)
 			}
 		}
 		/* The geometry offset can change on any commit (CSD shadows), so always re-place. */
-		rail_window_set_position(window, x, y);
+		shell_window_set_position(window, x, y);
 	}
 	window->last_width = geom.width;
 	window->last_height = geom.height;
@@ -304,7 +305,7 @@ rail_window_committed(struct rail_window *window)
 /* --- state ------------------------------------------------------------------ */
 
 static void
-rail_window_save_geometry(struct rail_window *window)
+shell_window_save_geometry(struct shell_window *window)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 
@@ -315,7 +316,7 @@ rail_window_save_geometry(struct rail_window *window)
 }
 
 static void
-rail_window_restore_geometry(struct rail_window *window)
+shell_window_restore_geometry(struct shell_window *window)
 {
 	if (!window->has_saved) {
 		weston_desktop_surface_set_size(window->dsurface, 0, 0);
@@ -324,53 +325,53 @@ rail_window_restore_geometry(struct rail_window *window)
 	weston_desktop_surface_set_size(window->dsurface, window->saved.width,
 					window->saved.height);
 	if (window->mapped)
-		rail_window_set_position(window, window->saved.x, window->saved.y);
+		shell_window_set_position(window, window->saved.x, window->saved.y);
 }
 
 void
-rail_window_set_maximized(struct rail_window *window, bool maximized)
+shell_window_set_maximized(struct shell_window *window, bool maximized)
 {
 	struct placement_rect area;
 
 	if (window->maximized == maximized)
 		return;
 	if (maximized) {
-		rail_window_save_geometry(window);
+		shell_window_save_geometry(window);
 		window->maximized = true;
-		rail_window_output_area(window, &area);
+		shell_window_output_area(window, &area);
 		weston_desktop_surface_set_maximized(window->dsurface, true);
 		weston_desktop_surface_set_size(window->dsurface, area.width, area.height);
 	} else {
 		window->maximized = false;
 		weston_desktop_surface_set_maximized(window->dsurface, false);
 		if (!window->fullscreen)
-			rail_window_restore_geometry(window);
+			shell_window_restore_geometry(window);
 	}
 }
 
 void
-rail_window_set_fullscreen(struct rail_window *window, bool fullscreen)
+shell_window_set_fullscreen(struct shell_window *window, bool fullscreen)
 {
 	struct placement_rect area;
 
 	if (window->fullscreen == fullscreen)
 		return;
-	rail_window_save_geometry(window);
+	shell_window_save_geometry(window);
 	if (window->mapped)
 		weston_layer_entry_remove(&window->view->layer_link);
 	window->fullscreen = fullscreen;
 	weston_desktop_surface_set_fullscreen(window->dsurface, fullscreen);
 	if (fullscreen) {
-		rail_window_output_area(window, &area);
+		shell_window_output_area(window, &area);
 		weston_desktop_surface_set_size(window->dsurface, area.width, area.height);
 	} else if (window->maximized) {
-		rail_window_output_area(window, &area);
+		shell_window_output_area(window, &area);
 		weston_desktop_surface_set_size(window->dsurface, area.width, area.height);
 	} else {
-		rail_window_restore_geometry(window);
+		shell_window_restore_geometry(window);
 	}
 	if (window->mapped && !window->minimized) {
-		weston_layer_entry_insert(&rail_window_layer(window)->view_list,
+		weston_layer_entry_insert(&shell_window_layer(window)->view_list,
 					  &window->view->layer_link);
 		weston_desktop_surface_propagate_layer(window->dsurface);
 		weston_view_geometry_dirty(window->view);
@@ -379,7 +380,7 @@ rail_window_set_fullscreen(struct rail_window *window, bool fullscreen)
 }
 
 void
-rail_window_minimize(struct rail_window *window)
+shell_window_minimize(struct shell_window *window)
 {
 	if (window->minimized || !window->mapped)
 		return;
@@ -389,15 +390,15 @@ rail_window_minimize(struct rail_window *window)
 	weston_view_geometry_dirty(window->view);
 	window->minimized = true;
 	if (window->shell->focused == window)
-		rail_shell_focus_next(window->shell, window);
+		shell_focus_next(window->shell, window);
 	weston_compositor_schedule_repaint(window->shell->compositor);
-	rail_shell_changed(window->shell);
+	shell_changed(window->shell);
 }
 
 /* --- queries and commands ---------------------------------------------------- */
 
 static const char *
-rail_window_state_name(const struct rail_window *window)
+shell_window_state_name(const struct shell_window *window)
 {
 	if (window->minimized)
 		return "minimized";
@@ -409,7 +410,7 @@ rail_window_state_name(const struct rail_window *window)
 }
 
 static void
-rail_window_describe(struct rail_window *window, struct strbuf *out, bool json)
+shell_window_describe(struct shell_window *window, struct strbuf *out, bool json)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 	const char *title = weston_desktop_surface_get_title(window->dsurface);
@@ -426,7 +427,7 @@ rail_window_describe(struct rail_window *window, struct strbuf *out, bool json)
 			       ",\"x\":%d,\"y\":%d,\"width\":%d,\"height\":%d,\"state\":\"%s\","
 			       "\"focused\":%s,\"kind\":\"%s\",\"pid\":%d,\"parent\":",
 			       window->x, window->y, geom.width, geom.height,
-			       rail_window_state_name(window), focused ? "true" : "false", kind,
+			       shell_window_state_name(window), focused ? "true" : "false", kind,
 			       (int)weston_desktop_surface_get_pid(window->dsurface));
 		if (window->parent)
 			strbuf_appendf(out, "%u}\n", window->parent->id);
@@ -438,27 +439,27 @@ rail_window_describe(struct rail_window *window, struct strbuf *out, bool json)
 	strbuf_append_json_string(out, app_id ? app_id : "");
 	strbuf_appendf(out, " x=%d y=%d width=%d height=%d state=%s focused=%s kind=%s title=",
 		       window->x, window->y, geom.width, geom.height,
-		       rail_window_state_name(window), focused ? "yes" : "no", kind);
+		       shell_window_state_name(window), focused ? "yes" : "no", kind);
 	strbuf_append_json_string(out, title ? title : "");
 	strbuf_append(out, "\n", 1);
 }
 
 void
-rail_shell_describe_windows(struct rail_shell *shell, struct strbuf *out, bool json)
+shell_describe_windows(struct shell *shell, struct strbuf *out, bool json)
 {
-	struct rail_window *window;
+	struct shell_window *window;
 
 	wl_list_for_each(window, &shell->windows, link)
 	{
 		if (window->mapped && !window->is_background)
-			rail_window_describe(window, out, json);
+			shell_window_describe(window, out, json);
 	}
 }
 
-struct rail_window *
-rail_shell_find_window(struct rail_shell *shell, uint32_t id)
+struct shell_window *
+shell_find_window(struct shell *shell, uint32_t id)
 {
-	struct rail_window *window;
+	struct shell_window *window;
 
 	wl_list_for_each(window, &shell->windows, link)
 	{
@@ -468,16 +469,16 @@ rail_shell_find_window(struct rail_shell *shell, uint32_t id)
 	return NULL;
 }
 
-static enum rail_window_show
-rail_window_show_state(const struct rail_window *window)
+static enum shell_window_show
+shell_window_show_state(const struct shell_window *window)
 {
 	if (window->minimized)
-		return RAIL_WINDOW_MINIMIZED;
+		return SHELL_WINDOW_MINIMIZED;
 	if (window->fullscreen)
-		return RAIL_WINDOW_FULLSCREEN;
+		return SHELL_WINDOW_FULLSCREEN;
 	if (window->maximized)
-		return RAIL_WINDOW_MAXIMIZED;
-	return RAIL_WINDOW_NORMAL;
+		return SHELL_WINDOW_MAXIMIZED;
+	return SHELL_WINDOW_NORMAL;
 }
 
 /*
@@ -485,7 +486,7 @@ rail_window_show_state(const struct rail_window *window)
  * NULL while there is none (no app id, no .desktop file, no PNG).
  */
 static const struct app_icon *
-rail_window_icon(struct rail_window *window)
+shell_window_icon(struct shell_window *window)
 {
 	const char *app_id = weston_desktop_surface_get_app_id(window->dsurface);
 	pid_t pid = weston_desktop_surface_get_pid(window->dsurface);
@@ -519,12 +520,12 @@ rail_window_icon(struct rail_window *window)
 }
 
 static void
-rail_window_fill_info(struct rail_window *window, struct rail_window_info *info)
+shell_window_fill_info(struct shell_window *window, struct shell_window_info *info)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 	const char *title = weston_desktop_surface_get_title(window->dsurface);
 
-	*info = (struct rail_window_info){
+	*info = (struct shell_window_info){
 		.key = window->dsurface,
 		.id = window->id,
 		.owner_key = window->parent ? window->parent->dsurface : NULL,
@@ -533,9 +534,9 @@ rail_window_fill_info(struct rail_window *window, struct rail_window_info *info)
 		.width = geom.width,
 		.height = geom.height,
 		.title = title ? title : "",
-		.show = rail_window_show_state(window),
+		.show = shell_window_show_state(window),
 		.focused = window->shell->focused == window,
-		.icon = rail_window_icon(window),
+		.icon = shell_window_icon(window),
 	};
 }
 
@@ -545,8 +546,8 @@ rail_window_fill_info(struct rail_window *window, struct rail_window_info *info)
  * parent's view; X11 menus belong to whatever window has focus.
  */
 static bool
-rail_shell_fill_popup_info(struct rail_shell *shell, struct weston_view *view,
-			   struct weston_desktop_surface *dsurface, struct rail_window_info *info)
+shell_fill_popup_info(struct shell *shell, struct weston_view *view,
+		      struct weston_desktop_surface *dsurface, struct shell_window_info *info)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(dsurface);
 	struct weston_view *parent = view->geometry.parent;
@@ -563,7 +564,7 @@ rail_shell_fill_popup_info(struct rail_shell *shell, struct weston_view *view,
 		owner = weston_surface_get_desktop_surface(parent->surface);
 	else if (shell->focused)
 		owner = shell->focused->dsurface;
-	*info = (struct rail_window_info){
+	*info = (struct shell_window_info){
 		.key = dsurface,
 		.owner_key = owner,
 		.x = (int)x,
@@ -571,19 +572,19 @@ rail_shell_fill_popup_info(struct rail_shell *shell, struct weston_view *view,
 		.width = geom.width,
 		.height = geom.height,
 		.title = "",
-		.show = RAIL_WINDOW_NORMAL,
+		.show = SHELL_WINDOW_NORMAL,
 		.popup = true,
 	};
 	return true;
 }
 
 void
-rail_shell_for_each_window(struct rail_shell *shell, rail_window_info_func_t func, void *data)
+shell_for_each_window(struct shell *shell, shell_window_info_func_t func, void *data)
 {
 	struct weston_layer *layer;
 	struct weston_view *view;
-	struct rail_window *window;
-	struct rail_window_info info;
+	struct shell_window *window;
+	struct shell_window_info info;
 
 	/* layer_list runs from the top layer down */
 	wl_list_for_each(layer, &shell->compositor->layer_list, link)
@@ -602,8 +603,8 @@ rail_shell_for_each_window(struct rail_shell *shell, rail_window_info_func_t fun
 			if (window) {
 				if (!window->mapped || window->is_background || window->minimized)
 					continue;
-				rail_window_fill_info(window, &info);
-			} else if (!rail_shell_fill_popup_info(shell, view, ds, &info)) {
+				shell_window_fill_info(window, &info);
+			} else if (!shell_fill_popup_info(shell, view, ds, &info)) {
 				continue;
 			}
 			func(data, &info);
@@ -612,20 +613,20 @@ rail_shell_for_each_window(struct rail_shell *shell, rail_window_info_func_t fun
 	wl_list_for_each(window, &shell->windows, link)
 	{
 		if (window->mapped && window->minimized && !window->is_background) {
-			rail_window_fill_info(window, &info);
+			shell_window_fill_info(window, &info);
 			func(data, &info);
 		}
 	}
 }
 
 const char *
-rail_window_get_app_id(struct rail_window *window)
+shell_window_get_app_id(struct shell_window *window)
 {
 	return weston_desktop_surface_get_app_id(window->dsurface);
 }
 
 struct weston_surface *
-rail_window_get_content(struct rail_window *window, int *x, int *y, int *width, int *height)
+shell_window_get_content(struct shell_window *window, int *x, int *y, int *width, int *height)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 
@@ -637,7 +638,7 @@ rail_window_get_content(struct rail_window *window, int *x, int *y, int *width, 
 }
 
 struct weston_output *
-rail_window_get_frame(struct rail_window *window, int *x, int *y, int *width, int *height)
+shell_window_get_frame(struct shell_window *window, int *x, int *y, int *width, int *height)
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 
@@ -645,53 +646,50 @@ rail_window_get_frame(struct rail_window *window, int *x, int *y, int *width, in
 	*y = window->y;
 	*width = geom.width;
 	*height = geom.height;
-	return rail_window_get_output(window);
+	return shell_window_get_output(window);
+}
+
+/* --- what the control socket and the RDP host do to a window ------------------------ */
+
+void
+shell_window_activate(struct shell_window *window)
+{
+	shell_activate(window->shell, window);
+}
+
+void
+shell_window_restore(struct shell_window *window)
+{
+	shell_window_set_fullscreen(window, false);
+	shell_window_set_maximized(window, false);
+	shell_activate(window->shell, window);
+}
+
+void
+shell_window_close(struct shell_window *window)
+{
+	weston_desktop_surface_close(window->dsurface);
 }
 
 int
-rail_window_command(struct rail_window *window, const char *command, char *err, size_t err_size)
+shell_window_move(struct shell_window *window, int x, int y, char *err, size_t err_size)
 {
-	int a, b;
-	char extra;
-
-	if (strcmp(command, "activate") == 0 || strcmp(command, "restore") == 0) {
-		if (strcmp(command, "restore") == 0) {
-			rail_window_set_fullscreen(window, false);
-			rail_window_set_maximized(window, false);
-		}
-		rail_shell_activate(window->shell, window);
-	} else if (strcmp(command, "minimize") == 0) {
-		rail_window_minimize(window);
-	} else if (strcmp(command, "maximize") == 0) {
-		rail_window_set_maximized(window, true);
-	} else if (strcmp(command, "unmaximize") == 0) {
-		rail_window_set_maximized(window, false);
-	} else if (strcmp(command, "fullscreen") == 0) {
-		rail_window_set_fullscreen(window, true);
-	} else if (strcmp(command, "unfullscreen") == 0) {
-		rail_window_set_fullscreen(window, false);
-	} else if (strcmp(command, "close") == 0) {
-		weston_desktop_surface_close(window->dsurface);
-	} else if (sscanf(command, "move %d %d%c", &a, &b, &extra) == 2) {
-		if (window->maximized || window->fullscreen) {
-			snprintf(err, err_size, "window %u is %s; restore it first", window->id,
-				 rail_window_state_name(window));
-			return -1;
-		}
-		rail_window_set_position(window, a, b);
-	} else if (sscanf(command, "resize %d %d%c", &a, &b, &extra) == 2) {
-		if (a < 1 || b < 1 || a > PC_MAX_OUTPUT_SIZE || b > PC_MAX_OUTPUT_SIZE) {
-			snprintf(err, err_size, "size %dx%d out of range", a, b);
-			return -1;
-		}
-		weston_desktop_surface_set_size(window->dsurface, a, b);
-	} else {
-		snprintf(err, err_size,
-			 "unknown window command \"%s\" (activate, minimize, maximize, "
-			 "unmaximize, fullscreen, unfullscreen, restore, close, move X Y, "
-			 "resize W H)",
-			 command);
+	if (window->maximized || window->fullscreen) {
+		snprintf(err, err_size, "window %u is %s; restore it first", window->id,
+			 shell_window_state_name(window));
 		return -1;
 	}
+	shell_window_set_position(window, x, y);
+	return 0;
+}
+
+int
+shell_window_resize(struct shell_window *window, int width, int height, char *err, size_t err_size)
+{
+	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE) {
+		snprintf(err, err_size, "size %dx%d out of range", width, height);
+		return -1;
+	}
+	weston_desktop_surface_set_size(window->dsurface, width, height);
 	return 0;
 }
