@@ -131,3 +131,15 @@ pc_compositor_wake(struct pc_compositor *comp)
 {
 	weston_compositor_wake(comp->compositor);
 }
+
+struct wl_event_loop *
+pc_compositor_get_event_loop(struct pc_compositor *comp)
+{
+	return wl_display_get_event_loop(comp->display);
+}
+
+const char *
+pc_compositor_get_x11_display(struct pc_compositor *comp)
+{
+	return comp->xwayland ? pc_xwayland_get_display(comp->xwayland) : NULL;
+}

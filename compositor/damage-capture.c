@@ -1,5 +1,3 @@
-#include "damage-capture.h"
-
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +7,7 @@
 
 #include "libweston-seat-abi.h"
 #include "output.h"
+#include "porthole-compositor.h"
 #include "readback.h"
 
 /* One of the outputs the capture spans. */

@@ -1,5 +1,4 @@
-#include "output-layout.h"
-
+/* Output layouts: checked, built from a client's monitors, compared, described. */
 #include <stdio.h>
 
 #include "porthole-compositor.h"

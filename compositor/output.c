@@ -127,6 +127,8 @@ output_load_backend(struct pc_compositor *comp, enum pc_renderer renderer)
 					      &config.base);
 }
 
+static int output_add(struct output_manager *mgr, int width, int height);
+
 struct output_manager *
 output_manager_create(struct pc_compositor *comp, enum pc_renderer renderer, int width, int height,
 		      enum pc_renderer *used)
@@ -165,7 +167,7 @@ output_manager_create(struct pc_compositor *comp, enum pc_renderer renderer, int
 	weston_compositor_add_heads_changed_listener(comp->compositor,
 						     &mgr->heads_changed_listener);
 
-	if (output_manager_add(mgr, width, height) < 0) {
+	if (output_add(mgr, width, height) < 0) {
 		output_manager_destroy(mgr);
 		return NULL;
 	}
@@ -246,8 +248,8 @@ output_count(struct output_manager *mgr)
 	return n;
 }
 
-int
-output_manager_add(struct output_manager *mgr, int width, int height)
+static int
+output_add(struct output_manager *mgr, int width, int height)
 {
 	struct pc_output *out;
 	int index = output_count(mgr);
@@ -308,16 +310,23 @@ output_at(struct output_manager *mgr, int index)
 }
 
 int
-output_manager_resize(struct output_manager *mgr, int index, int width, int height)
+pc_outputs_add(struct pc_compositor *comp, int width, int height)
 {
-	struct pc_output *out = output_at(mgr, index);
+	return output_add(comp->outputs, width, height);
+}
+
+int
+pc_outputs_resize(struct pc_compositor *comp, int index, int width, int height)
+{
+	struct pc_output *out = output_at(comp->outputs, index);
 
 	return out ? output_apply_size(out, width, height) : -1;
 }
 
 int
-output_manager_set_layout(struct output_manager *mgr, const struct output_layout *layout)
+pc_outputs_set_layout(struct pc_compositor *comp, const struct output_layout *layout)
 {
+	struct output_manager *mgr = comp->outputs;
 	const struct output_rect *rects = layout->rects;
 	int n = layout->n;
 	struct pc_output *out;
@@ -330,7 +339,7 @@ output_manager_set_layout(struct output_manager *mgr, const struct output_layout
 	}
 	while (wl_list_length(&mgr->outputs) < n) {
 		/* the right size and place follow below */
-		if (output_manager_add(mgr, rects[0].width, rects[0].height) < 0)
+		if (output_add(mgr, rects[0].width, rects[0].height) < 0)
 			return -1;
 	}
 	/* parked outputs come last, so the first @n in the list take the layout */
@@ -359,23 +368,29 @@ output_manager_set_layout(struct output_manager *mgr, const struct output_layout
 }
 
 struct weston_output *
-output_manager_get(struct output_manager *mgr, int index)
+pc_outputs_get(struct pc_compositor *comp, int index)
 {
-	struct pc_output *out = output_at(mgr, index);
+	struct pc_output *out = output_at(comp->outputs, index);
 
 	return out ? out->output : NULL;
 }
 
 int
-output_manager_list(struct output_manager *mgr, struct weston_output **outputs, int max)
+pc_outputs_list(struct pc_compositor *comp, struct weston_output **outputs,
+		struct output_rect *rects, int max)
 {
 	struct pc_output *out;
 	int n = 0;
 
-	wl_list_for_each(out, &mgr->outputs, link)
+	wl_list_for_each(out, &comp->outputs->outputs, link)
 	{
-		if (out->output && n < max)
-			outputs[n++] = out->output;
+		struct weston_output *o = out->output;
+
+		if (!o || n >= max)
+			continue;
+		if (rects)
+			rects[n] = (struct output_rect){o->x, o->y, o->width, o->height};
+		outputs[n++] = o;
 	}
 	return n;
 }
@@ -403,12 +418,12 @@ output_bounds(struct weston_output *const *outputs, int n, struct output_rect *b
 }
 
 void
-output_manager_describe(struct output_manager *mgr, struct strbuf *buf)
+pc_outputs_describe(struct pc_compositor *comp, struct strbuf *buf)
 {
 	struct pc_output *out;
 	int i = 0;
 
-	wl_list_for_each(out, &mgr->outputs, link)
+	wl_list_for_each(out, &comp->outputs->outputs, link)
 	{
 		struct weston_output *o = out->output;
 

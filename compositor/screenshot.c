@@ -8,7 +8,9 @@
 
 #include "libweston-seat-abi.h"
 #include "png-writer.h"
+#include "porthole-compositor.h"
 #include "readback.h"
+#include "shell.h"
 #include "strbuf.h"
 
 struct screenshot {
@@ -154,4 +156,57 @@ screenshot_surface(struct weston_surface *surface, int x, int y, int width, int 
 	ret = png_encode(png, pixels, width, height, width * 4, PNG_PIXELS_ARGB32, false);
 	free(pixels);
 	return ret;
+}
+
+/* --- for the compositor's users ------------------------------------------------------ */
+
+struct screenshot *
+pc_screenshot_output(struct pc_compositor *comp, int index, screenshot_done_func_t done, void *data)
+{
+	struct weston_output *output = pc_outputs_get(comp, index);
+	struct screenshot *shot;
+
+	if (!output) {
+		done(data, NULL, "no such output");
+		return NULL;
+	}
+	shot = screenshot_output(output, 0, 0, 0, 0, done, data);
+	if (!shot)
+		done(data, NULL, "out of memory");
+	return shot;
+}
+
+struct screenshot *
+pc_screenshot_window(struct pc_compositor *comp, uint32_t id, screenshot_done_func_t done,
+		     void *data)
+{
+	struct shell_window *window = pc_window_find(comp, id);
+	struct weston_output *output;
+	struct weston_surface *surface;
+	struct screenshot *shot = NULL;
+	struct strbuf png;
+	int x, y, w, h;
+
+	if (!window) {
+		done(data, NULL, "no such window (see `porthole windows`)");
+		return NULL;
+	}
+	surface = shell_window_get_content(window, &x, &y, &w, &h);
+	if (x >= 0 && y >= 0 && x + w <= surface->width && y + h <= surface->height) {
+		/* The geometry lies in the main surface: its own pixels, unoccluded. */
+		strbuf_init(&png);
+		if (screenshot_surface(surface, x, y, w, h, &png) < 0)
+			done(data, NULL, "cannot read the window's content");
+		else
+			done(data, &png, NULL);
+		strbuf_release(&png);
+		return NULL;
+	}
+	/* Decorations in subsurfaces: take the window as composited. */
+	output = shell_window_get_frame(window, &x, &y, &w, &h);
+	if (output)
+		shot = screenshot_output(output, x, y, w, h, done, data);
+	if (!shot)
+		done(data, NULL, "the window is not on any output");
+	return shot;
 }

@@ -90,9 +90,12 @@ pc_seat_now(struct timespec *ts)
 	clock_gettime(CLOCK_MONOTONIC, ts);
 }
 
+/* --- input from the RDP peer and the control socket ---------------------------- */
+
 void
-pc_seat_pointer_move(struct pc_seat *seat, double x, double y)
+pc_input_pointer_move(struct pc_compositor *comp, double x, double y)
 {
+	struct pc_seat *seat = comp->seat;
 	struct timespec now;
 
 	pc_seat_now(&now);
@@ -101,8 +104,9 @@ pc_seat_pointer_move(struct pc_seat *seat, double x, double y)
 }
 
 void
-pc_seat_pointer_button(struct pc_seat *seat, uint32_t button, bool pressed)
+pc_input_pointer_button(struct pc_compositor *comp, uint32_t button, bool pressed)
 {
+	struct pc_seat *seat = comp->seat;
 	struct timespec now;
 	uint32_t bit = button - PC_SEAT_BTN_FIRST < PC_SEAT_BTN_COUNT
 			       ? 1u << (button - PC_SEAT_BTN_FIRST)
@@ -125,12 +129,71 @@ pc_seat_pointer_button(struct pc_seat *seat, uint32_t button, bool pressed)
 }
 
 void
-pc_seat_key(struct pc_seat *seat, uint32_t key, bool pressed)
+pc_input_pointer_axis(struct pc_compositor *comp, uint32_t axis, double value, int discrete)
+{
+	struct weston_pointer_axis_event event = {
+		.axis = axis,
+		.value = value,
+		.has_discrete = true,
+		.discrete = discrete,
+	};
+	struct timespec now;
+
+	pc_seat_now(&now);
+	notify_axis(&comp->seat->seat, &now, &event);
+	notify_pointer_frame(&comp->seat->seat);
+}
+
+void
+pc_input_key(struct pc_compositor *comp, uint32_t key, bool pressed)
 {
 	struct timespec now;
 
 	pc_seat_now(&now);
-	notify_key(&seat->seat, &now, key,
+	notify_key(&comp->seat->seat, &now, key,
 		   pressed ? WL_KEYBOARD_KEY_STATE_PRESSED : WL_KEYBOARD_KEY_STATE_RELEASED,
 		   STATE_UPDATE_AUTOMATIC);
+}
+
+void
+pc_input_set_locks(struct pc_compositor *comp, bool caps_lock, bool num_lock)
+{
+	struct weston_keyboard *keyboard = weston_seat_get_keyboard(&comp->seat->seat);
+	uint32_t locks = (caps_lock ? WESTON_CAPS_LOCK : 0) | (num_lock ? WESTON_NUM_LOCK : 0);
+
+	if (keyboard)
+		weston_keyboard_set_locks(keyboard, WESTON_NUM_LOCK | WESTON_CAPS_LOCK, locks);
+}
+
+struct xkb_keymap *
+pc_input_get_keymap(struct pc_compositor *comp)
+{
+	struct weston_keyboard *keyboard = weston_seat_get_keyboard(&comp->seat->seat);
+
+	return keyboard ? keyboard->xkb_info->keymap : NULL;
+}
+
+enum pc_keymap_result
+pc_input_follow_layout(struct pc_compositor *comp, const char *layout, const char *variant)
+{
+	const struct pc_keymap_names *config = &comp->config.keymap;
+	struct xkb_rule_names names = {
+		.rules = config->rules,
+		.model = config->model,
+		.layout = layout,
+		.variant = variant,
+		.options = config->options,
+	};
+	struct xkb_keymap *keymap;
+
+	if (config->layout)
+		return PC_KEYMAP_CONFIGURED;
+	keymap = xkb_keymap_new_from_names(comp->compositor->xkb_context, &names,
+					   XKB_KEYMAP_COMPILE_NO_FLAGS);
+	if (!keymap)
+		return PC_KEYMAP_FAILED;
+	/* libweston takes its own reference and swaps once no key is down */
+	weston_seat_update_keymap(&comp->seat->seat, keymap);
+	xkb_keymap_unref(keymap);
+	return PC_KEYMAP_CHANGED;
 }

@@ -12,21 +12,15 @@
 
 #include <libweston/libweston.h>
 
-#include "compositor-internal.h"
-#include "frontend.h"
 #include "config.h"
 #include "control-protocol.h"
-#include "damage-capture.h"
+#include "frontend.h"
 #include "log.h"
-#include "output.h"
 #include "png-writer.h"
-#include "shell.h"
+#include "porthole-compositor.h"
 #include "rdp-server.h"
-#include "screenshot.h"
-#include "seat.h"
 #include "strbuf.h"
 #include "unix-socket.h"
-#include "xwayland.h"
 
 struct control_server {
 	struct frontend *ctx;
@@ -100,10 +94,12 @@ control_connection_send(struct control_connection *conn, const char *error,
 		if (len)
 			strbuf_append(&conn->reply, payload->data, len);
 	}
-	if (conn->reply.failed) {
-		control_connection_destroy(conn);
-		return;
-	}
+	/*
+	 * Out of memory: nothing to say but hang up, from the event loop, so
+	 * that no caller finds its connection gone under it.
+	 */
+	if (conn->reply.failed)
+		strbuf_release(&conn->reply);
 	conn->reply_sent = 0;
 	if (conn->source)
 		wl_event_source_fd_update(conn->source, WL_EVENT_WRITABLE);
@@ -138,64 +134,24 @@ control_parse_int(const char *text, int *value)
 static void
 control_cmd_screenshot(struct control_connection *conn, char **args, int n_args)
 {
-	struct frontend *ctx = conn->server->ctx;
-	char *end;
+	struct pc_compositor *compositor = conn->server->ctx->compositor;
+	int number = 0;
 
-	if (n_args == 2 && strcmp(args[0], "window") == 0) {
-		unsigned long id = strtoul(args[1], &end, 10);
-		struct shell_window *window =
-			*end ? NULL : shell_find_window(ctx->compositor->shell, id);
-		struct weston_output *output;
-		struct weston_surface *surface;
-		struct strbuf png;
-		int x, y, w, h, content_w, content_h;
-
-		if (!window) {
-			control_connection_send(conn, "no such window (see `porthole windows`)",
-						NULL);
-			return;
-		}
-		surface = shell_window_get_content(window, &x, &y, &w, &h);
-		content_w = surface->width;
-		content_h = surface->height;
-		if (x >= 0 && y >= 0 && x + w <= content_w && y + h <= content_h) {
-			/* The geometry lies in the main surface: its own pixels, unoccluded. */
-			strbuf_init(&png);
-			if (screenshot_surface(surface, x, y, w, h, &png) < 0)
-				control_connection_send(conn, "cannot read the window's content",
-							NULL);
-			else
-				control_connection_send(conn, NULL, &png);
-			strbuf_release(&png);
-			return;
-		}
-		/* Decorations in subsurfaces: take the window as composited. */
-		output = shell_window_get_frame(window, &x, &y, &w, &h);
-		conn->pending_shot =
-			output ? screenshot_output(output, x, y, w, h,
-						   control_connection_handle_shot, conn)
-			       : NULL;
-		if (!conn->pending_shot)
-			control_connection_send(conn, "the window is not on any output", NULL);
-		return;
-	}
-	if (n_args == 0 || (n_args == 2 && strcmp(args[0], "output") == 0)) {
-		int index = n_args ? (int)strtol(args[1], &end, 10) : 0;
-		struct weston_output *output =
-			(n_args && *end) ? NULL
-					 : output_manager_get(ctx->compositor->outputs, index);
-
-		if (!output) {
-			control_connection_send(conn, "no such output", NULL);
-			return;
-		}
-		conn->pending_shot =
-			screenshot_output(output, 0, 0, 0, 0, control_connection_handle_shot, conn);
-		if (!conn->pending_shot)
-			control_connection_send(conn, "out of memory", NULL);
-		return;
-	}
-	control_connection_send(conn, "usage: screenshot [window ID | output N]", NULL);
+	/* the reply goes out from control_connection_handle_shot(), now or after a repaint */
+	if (n_args == 2 && strcmp(args[0], "window") == 0 && control_parse_int(args[1], &number) &&
+	    number >= 0)
+		conn->pending_shot = pc_screenshot_window(compositor, (uint32_t)number,
+							  control_connection_handle_shot, conn);
+	else if (n_args == 0 || (n_args == 2 && strcmp(args[0], "output") == 0 &&
+				 control_parse_int(args[1], &number)))
+		conn->pending_shot = pc_screenshot_output(compositor, number,
+							  control_connection_handle_shot, conn);
+	else if (n_args == 2 && strcmp(args[0], "window") == 0)
+		control_connection_send(conn, "no such window (see `porthole windows`)", NULL);
+	else if (n_args == 2 && strcmp(args[0], "output") == 0)
+		control_connection_send(conn, "no such output", NULL);
+	else
+		control_connection_send(conn, "usage: screenshot [window ID | output N]", NULL);
 }
 
 /* "window ID COMMAND [ARGS]": the one place where window commands are text. */
@@ -251,7 +207,7 @@ control_cmd_window(struct control_connection *conn, char **args, int n_args)
 		return;
 	}
 	id = strtoul(args[0], &end, 10);
-	window = *end ? NULL : shell_find_window(conn->server->ctx->compositor->shell, id);
+	window = *end ? NULL : pc_window_find(conn->server->ctx->compositor, id);
 	if (!window) {
 		control_connection_send(conn, "no such window (see `porthole windows`)", NULL);
 		return;
@@ -265,21 +221,21 @@ control_cmd_window(struct control_connection *conn, char **args, int n_args)
 static void
 control_cmd_input(struct control_connection *conn, char **args, int n_args)
 {
-	struct pc_seat *seat = conn->server->ctx->compositor->seat;
+	struct pc_compositor *compositor = conn->server->ctx->compositor;
 	double x, y;
 	unsigned code;
 
 	if (n_args == 3 && strcmp(args[0], "move") == 0 && sscanf(args[1], "%lf", &x) == 1 &&
 	    sscanf(args[2], "%lf", &y) == 1) {
-		pc_seat_pointer_move(seat, x, y);
+		pc_input_pointer_move(compositor, x, y);
 	} else if (n_args == 3 && strcmp(args[0], "button") == 0 &&
 		   sscanf(args[1], "%u", &code) == 1 &&
 		   (strcmp(args[2], "press") == 0 || strcmp(args[2], "release") == 0)) {
-		pc_seat_pointer_button(seat, code, strcmp(args[2], "press") == 0);
+		pc_input_pointer_button(compositor, code, strcmp(args[2], "press") == 0);
 	} else if (n_args == 3 && strcmp(args[0], "key") == 0 &&
 		   sscanf(args[1], "%u", &code) == 1 &&
 		   (strcmp(args[2], "press") == 0 || strcmp(args[2], "release") == 0)) {
-		pc_seat_key(seat, code, strcmp(args[2], "press") == 0);
+		pc_input_key(compositor, code, strcmp(args[2], "press") == 0);
 	} else {
 		control_connection_send(conn,
 					"usage: input move X Y | input button CODE press|release "
@@ -304,21 +260,21 @@ control_parse_rect(const char *text, struct output_rect *rect)
 static void
 control_cmd_output(struct control_connection *conn, char **args, int n_args)
 {
-	struct output_manager *outputs = conn->server->ctx->compositor->outputs;
+	struct pc_compositor *compositor = conn->server->ctx->compositor;
 	struct output_layout layout = {0};
 	char why[128];
 	int a, b, c;
 
 	if (n_args == 3 && strcmp(args[0], "add") == 0 && sscanf(args[1], "%d", &a) == 1 &&
 	    sscanf(args[2], "%d", &b) == 1) {
-		if (output_manager_add(outputs, a, b) < 0) {
+		if (pc_outputs_add(compositor, a, b) < 0) {
 			control_connection_send(conn, "cannot add the output", NULL);
 			return;
 		}
 	} else if (n_args == 4 && strcmp(args[0], "resize") == 0 &&
 		   sscanf(args[1], "%d", &a) == 1 && sscanf(args[2], "%d", &b) == 1 &&
 		   sscanf(args[3], "%d", &c) == 1) {
-		if (output_manager_resize(outputs, a, b, c) < 0) {
+		if (pc_outputs_resize(compositor, a, b, c) < 0) {
 			control_connection_send(conn, "cannot resize: no such output or bad size",
 						NULL);
 			return;
@@ -335,7 +291,7 @@ control_cmd_output(struct control_connection *conn, char **args, int n_args)
 			control_connection_send(conn, why, NULL);
 			return;
 		}
-		if (output_manager_set_layout(outputs, &layout) < 0) {
+		if (pc_outputs_set_layout(compositor, &layout) < 0) {
 			control_connection_send(conn, "cannot make the outputs", NULL);
 			return;
 		}
@@ -369,7 +325,7 @@ control_cmd_capture(struct control_connection *conn, char **args, int n_args)
 
 	strbuf_init(&out);
 	if (n_args == 1 && strcmp(args[0], "start") == 0) {
-		output = output_manager_get(server->ctx->compositor->outputs, 0);
+		output = pc_outputs_get(server->ctx->compositor, 0);
 		if (!server->capture && output) {
 			server->capture = damage_capture_create(&output, 1);
 			if (server->capture) {
@@ -417,9 +373,9 @@ control_cmd_env(struct control_connection *conn)
 	strbuf_init(&out);
 	strbuf_appendf(&out, "XDG_RUNTIME_DIR=%s\n", ctx->runtime_dir);
 	strbuf_appendf(&out, "WAYLAND_DISPLAY=%s\n", ctx->options.socket_name);
-	if (ctx->compositor->xwayland)
+	if (pc_compositor_get_x11_display(ctx->compositor))
 		strbuf_appendf(&out, "DISPLAY=%s\n",
-			       pc_xwayland_get_display(ctx->compositor->xwayland));
+			       pc_compositor_get_x11_display(ctx->compositor));
 	control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	strbuf_release(&out);
 }
@@ -446,15 +402,15 @@ control_connection_dispatch(struct control_connection *conn)
 		strbuf_appendf(&out, "porthole-compositor %s\n", PORTHOLE_VERSION);
 		control_connection_send(conn, NULL, &out);
 	} else if (strcmp(cmd, "windows") == 0) {
-		shell_describe_windows(ctx->compositor->shell, &out,
-				       n_args == 1 && strcmp(args[0], "json") == 0);
+		pc_windows_describe(ctx->compositor, &out,
+				    n_args == 1 && strcmp(args[0], "json") == 0);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "peers") == 0) {
 		if (ctx->rdp)
 			rdp_server_describe_peers(ctx->rdp, &out);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "outputs") == 0) {
-		output_manager_describe(ctx->compositor->outputs, &out);
+		pc_outputs_describe(ctx->compositor, &out);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "screenshot") == 0) {
 		control_cmd_screenshot(conn, args, n_args);

@@ -18,7 +18,6 @@
 #include <winpr/wtsapi.h>
 
 #include "audio-bridge.h"
-#include "compositor-internal.h"
 #include "log.h"
 #include "rdp-internal.h"
 

@@ -14,7 +14,6 @@
 #include <winpr/synch.h>
 #include <winpr/wtsapi.h>
 
-#include "compositor-internal.h"
 #include "rdp-internal.h"
 
 struct rdp_task {

@@ -11,8 +11,7 @@
 #include <freerdp/settings.h>
 #include <libweston/libweston.h>
 
-#include "compositor-internal.h"
-#include "output.h"
+#include "porthole-compositor.h"
 #include "rdp-internal.h"
 
 /* MS-RDPEDISP 2.2.2.2.1: the sizes a monitor layout may give */

@@ -19,7 +19,6 @@
 #include <libweston/libweston.h>
 #include <winpr/crt.h>
 
-#include "compositor-internal.h"
 #include "rdp-internal.h"
 
 #define RDP_GFX_SURFACE_ID 1

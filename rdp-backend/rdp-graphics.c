@@ -12,10 +12,7 @@
 #include <freerdp/settings.h>
 #include <libweston/libweston.h>
 
-#include "compositor-internal.h"
-#include "damage-capture.h"
-#include "libweston-seat-abi.h"
-#include "output.h"
+#include "porthole-compositor.h"
 #include "rdp-internal.h"
 
 /* Room kept in each PDU for headers, below the client's reassembly limit. */
@@ -341,7 +338,7 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 {
 	struct weston_output *outputs[OUTPUT_LAYOUT_MAX];
 	struct output_rect monitors[OUTPUT_LAYOUT_MAX];
-	int n = output_manager_list(peer->server->compositor->outputs, outputs, OUTPUT_LAYOUT_MAX);
+	int n = pc_outputs_list(peer->server->compositor, outputs, monitors, OUTPUT_LAYOUT_MAX);
 	struct output_rect *desktop = &peer->desktop;
 
 	if (n == 0)
@@ -352,10 +349,11 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 		return;
 	}
 	damage_capture_get_bounds(peer->capture, desktop);
-	for (int i = 0; i < n; i++)
-		monitors[i] =
-			(struct output_rect){outputs[i]->x - desktop->x, outputs[i]->y - desktop->y,
-					     outputs[i]->width, outputs[i]->height};
+	/* the pipeline's monitors are relative to the desktop's top-left */
+	for (int i = 0; i < n; i++) {
+		monitors[i].x -= desktop->x;
+		monitors[i].y -= desktop->y;
+	}
 	if (rdp_gfx_ready(peer) &&
 	    rdp_gfx_reset_surface(peer, monitors, n, desktop->width, desktop->height) < 0)
 		rdp_gfx_abandon(peer, "its surface could not be made");

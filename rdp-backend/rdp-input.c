@@ -8,16 +8,12 @@
 
 #include <freerdp/input.h>
 #include <freerdp/settings.h>
-#include <libweston/libweston.h>
 #include <winpr/input.h>
 
-#include "compositor-internal.h"
-#include "libweston-seat-abi.h"
 #include "log.h"
-#include "output.h"
+#include "porthole-compositor.h"
 #include "rdp-internal.h"
 #include "rdp-keymap.h"
-#include "seat.h"
 
 static struct rdp_peer *
 rdp_input_peer(rdpInput *input)
@@ -29,28 +25,19 @@ rdp_input_peer(rdpInput *input)
 static void
 rdp_input_move(struct rdp_peer *peer, UINT16 x, UINT16 y)
 {
-	pc_seat_pointer_move(peer->server->compositor->seat, peer->desktop.x + x,
-			     peer->desktop.y + y);
+	pc_input_pointer_move(peer->server->compositor, peer->desktop.x + x, peer->desktop.y + y);
 }
 
 static void
 rdp_input_wheel(struct rdp_peer *peer, UINT16 flags, uint32_t axis)
 {
-	struct weston_seat *seat = pc_seat_get_weston_seat(peer->server->compositor->seat);
-	struct weston_pointer_axis_event event = {0};
-	struct timespec now;
 	int value = flags & WheelRotationMask;
 
 	/* A rotation is a 9-bit two's complement; 120 units make one notch. */
 	if (flags & PTR_FLAGS_WHEEL_NEGATIVE)
 		value -= 0x200;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	event.axis = axis;
-	event.value = -value * 10.0 / 120.0;
-	event.has_discrete = true;
-	event.discrete = value > 0 ? -1 : 1;
-	notify_axis(seat, &now, &event);
-	notify_pointer_frame(seat);
+	pc_input_pointer_axis(peer->server->compositor, axis, -value * 10.0 / 120.0,
+			      value > 0 ? -1 : 1);
 }
 
 static BOOL
@@ -77,8 +64,8 @@ rdp_input_handle_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
 	else if (flags & PTR_FLAGS_BUTTON3)
 		button = BTN_MIDDLE;
 	if (button)
-		pc_seat_pointer_button(peer->server->compositor->seat, button,
-				       (flags & PTR_FLAGS_DOWN) != 0);
+		pc_input_pointer_button(peer->server->compositor, button,
+					(flags & PTR_FLAGS_DOWN) != 0);
 	return TRUE;
 }
 
@@ -91,9 +78,9 @@ rdp_input_handle_extended_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 
 		return TRUE;
 	rdp_input_move(peer, x, y);
 	if (flags & (PTR_XFLAGS_BUTTON1 | PTR_XFLAGS_BUTTON2))
-		pc_seat_pointer_button(peer->server->compositor->seat,
-				       (flags & PTR_XFLAGS_BUTTON1) ? BTN_SIDE : BTN_EXTRA,
-				       (flags & PTR_XFLAGS_DOWN) != 0);
+		pc_input_pointer_button(peer->server->compositor,
+					(flags & PTR_XFLAGS_BUTTON1) ? BTN_SIDE : BTN_EXTRA,
+					(flags & PTR_XFLAGS_DOWN) != 0);
 	return TRUE;
 }
 
@@ -115,7 +102,7 @@ rdp_input_handle_keyboard(rdpInput *input, UINT16 flags, UINT16 code)
 	keycode = GetKeycodeFromVirtualKeyCode(vk, KEYCODE_TYPE_EVDEV);
 	if (keycode < 8)
 		return TRUE;
-	pc_seat_key(peer->server->compositor->seat, keycode - 8, !(flags & KBD_FLAGS_RELEASE));
+	pc_input_key(peer->server->compositor, keycode - 8, !(flags & KBD_FLAGS_RELEASE));
 	return TRUE;
 }
 
@@ -123,21 +110,21 @@ rdp_input_handle_keyboard(rdpInput *input, UINT16 flags, UINT16 code)
 static void
 rdp_input_type_char(struct rdp_peer *peer, uint32_t codepoint)
 {
-	struct pc_seat *seat = peer->server->compositor->seat;
-	struct weston_keyboard *keyboard = weston_seat_get_keyboard(pc_seat_get_weston_seat(seat));
+	struct pc_compositor *compositor = peer->server->compositor;
+	struct xkb_keymap *keymap = pc_input_get_keymap(compositor);
 	struct rdp_key_chord chord;
 
-	if (!keyboard || !rdp_keymap_find_char(keyboard->xkb_info->keymap, codepoint, &chord)) {
+	if (!keymap || !rdp_keymap_find_char(keymap, codepoint, &chord)) {
 		log_scope(peer->server->scopes->input,
 			  "no key of the keymap types U+%04X; dropped\n", codepoint);
 		return;
 	}
 	for (int i = 0; i < chord.n_modifiers; i++)
-		pc_seat_key(seat, chord.modifiers[i], true);
-	pc_seat_key(seat, chord.key, true);
-	pc_seat_key(seat, chord.key, false);
+		pc_input_key(compositor, chord.modifiers[i], true);
+	pc_input_key(compositor, chord.key, true);
+	pc_input_key(compositor, chord.key, false);
 	for (int i = chord.n_modifiers - 1; i >= 0; i--)
-		pc_seat_key(seat, chord.modifiers[i], false);
+		pc_input_key(compositor, chord.modifiers[i], false);
 }
 
 static BOOL
@@ -170,66 +157,49 @@ static BOOL
 rdp_input_handle_synchronize(rdpInput *input, UINT32 flags)
 {
 	struct rdp_peer *peer = rdp_input_peer(input);
-	struct weston_seat *seat = pc_seat_get_weston_seat(peer->server->compositor->seat);
-	struct weston_keyboard *keyboard = weston_seat_get_keyboard(seat);
-	uint32_t locks = 0;
 
 	log_scope(peer->server->scopes->input, "lock keys of %s: Caps Lock %s, Num Lock %s\n",
 		  peer->client->hostname, (flags & KBD_SYNC_CAPS_LOCK) ? "on" : "off",
 		  (flags & KBD_SYNC_NUM_LOCK) ? "on" : "off");
-	if (!peer->activated || !keyboard)
-		return TRUE;
-	if (flags & KBD_SYNC_NUM_LOCK)
-		locks |= WESTON_NUM_LOCK;
-	if (flags & KBD_SYNC_CAPS_LOCK)
-		locks |= WESTON_CAPS_LOCK;
-	weston_keyboard_set_locks(keyboard, WESTON_NUM_LOCK | WESTON_CAPS_LOCK, locks);
+	if (peer->activated)
+		pc_input_set_locks(peer->server->compositor, flags & KBD_SYNC_CAPS_LOCK,
+				   flags & KBD_SYNC_NUM_LOCK);
 	return TRUE;
 }
 
 void
 rdp_input_follow_client_layout(struct rdp_peer *peer)
 {
-	struct pc_compositor *ctx = peer->server->compositor;
-	const struct pc_keymap_names *o = &ctx->config.keymap;
 	const char *client = peer->client->hostname;
 	UINT32 id = freerdp_settings_get_uint32(peer->client->context->settings,
 						FreeRDP_KeyboardLayout);
 	const struct rdp_keyboard_layout *layout = rdp_keyboard_layout_find(id);
-	struct xkb_rule_names names = {0};
-	struct xkb_keymap *keymap;
 
-	if (o->layout) {
-		weston_log("rdp: %s's keyboard layout 0x%08x left aside: the config sets "
-			   "[keyboard] keymap_layout=%s\n",
-			   client, id, o->layout);
-		return;
-	}
 	if (!layout) {
 		weston_log("rdp: %s's keyboard layout 0x%08x is not in Porthole's table; the "
 			   "keymap stays; set [keyboard] keymap_layout to choose one\n",
 			   client, id);
 		return;
 	}
-	names.rules = o->rules;
-	names.model = o->model;
-	names.layout = layout->xkb_layout;
-	names.variant = layout->xkb_variant;
-	names.options = o->options;
-	keymap = xkb_keymap_new_from_names(ctx->compositor->xkb_context, &names,
-					   XKB_KEYMAP_COMPILE_NO_FLAGS);
-	if (!keymap) {
+	switch (pc_input_follow_layout(peer->server->compositor, layout->xkb_layout,
+				       layout->xkb_variant)) {
+	case PC_KEYMAP_CONFIGURED:
+		weston_log("rdp: %s's keyboard layout 0x%08x left aside: the config sets "
+			   "[keyboard] keymap_layout\n",
+			   client, id);
+		break;
+	case PC_KEYMAP_FAILED:
 		weston_log("rdp: the keymap for %s's layout %s (xkb %s) does not build; the keymap "
 			   "stays\n",
 			   client, layout->name, layout->xkb_layout);
-		return;
+		break;
+	case PC_KEYMAP_CHANGED:
+		weston_log("rdp: keyboard of %s: %s (0x%08x), xkb layout %s%s%s\n", client,
+			   layout->name, id, layout->xkb_layout,
+			   layout->xkb_variant ? " variant " : "",
+			   layout->xkb_variant ? layout->xkb_variant : "");
+		break;
 	}
-	/* libweston takes its own reference and swaps once no key is down */
-	weston_seat_update_keymap(pc_seat_get_weston_seat(ctx->seat), keymap);
-	xkb_keymap_unref(keymap);
-	weston_log("rdp: keyboard of %s: %s (0x%08x), xkb layout %s%s%s\n", client, layout->name,
-		   id, layout->xkb_layout, layout->xkb_variant ? " variant " : "",
-		   layout->xkb_variant ? layout->xkb_variant : "");
 }
 
 void

@@ -18,7 +18,7 @@
 #include <wayland-server-core.h>
 
 #include "idle-call.h"
-#include "output.h"
+#include "porthole-compositor.h"
 #include "rdp-server.h"
 
 #define RDP_MAX_EVENT_FDS 32

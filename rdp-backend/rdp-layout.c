@@ -10,8 +10,7 @@
 #include <freerdp/settings.h>
 #include <libweston/libweston.h>
 
-#include "compositor-internal.h"
-#include "output.h"
+#include "porthole-compositor.h"
 #include "rdp-internal.h"
 
 /*
@@ -62,7 +61,7 @@ rdp_layout_apply(struct rdp_peer *peer, const struct output_layout *layout)
 {
 	char text[OUTPUT_LAYOUT_MAX * 32];
 
-	if (output_manager_set_layout(peer->server->compositor->outputs, layout) < 0) {
+	if (pc_outputs_set_layout(peer->server->compositor, layout) < 0) {
 		weston_log("rdp: cannot make the outputs %s for %s\n",
 			   output_layout_describe(layout, text, sizeof text),
 			   peer->client->hostname);

@@ -12,8 +12,7 @@
 #include <openssl/crypto.h>
 #include <winpr/synch.h>
 
-#include "compositor-internal.h"
-#include "output.h"
+#include "porthole-compositor.h"
 #include "rdp-internal.h"
 
 static struct rdp_peer *

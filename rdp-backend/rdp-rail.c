@@ -6,12 +6,9 @@
  * the compositor's. The pixels still travel as one desktop-sized surface: the
  * client cuts each window out of it at the position the window orders give.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <freerdp/server/rail.h>
@@ -20,12 +17,9 @@
 #include <libweston/libweston.h>
 #include <winpr/string.h>
 
-#include "app-icon.h"
-#include "compositor-internal.h"
 #include "log.h"
-#include "shell.h"
+#include "porthole-compositor.h"
 #include "rdp-internal.h"
-#include "xwayland.h"
 
 #define RDP_RAIL_POPUP_ID_BASE 0x40000000u /* shell window ids stay far below */
 #define RDP_RAIL_MAX_ZORDER 255            /* the order's count is one byte */
@@ -346,7 +340,6 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info,
 void
 rdp_rail_sync(struct rdp_rail *rail)
 {
-	struct shell *shell = rail->peer->server->compositor->shell;
 	struct rdp_rail_window *w;
 	struct rdp_rail_current *cur;
 	rdpUpdate *update;
@@ -354,12 +347,12 @@ rdp_rail_sync(struct rdp_rail *rail)
 	struct wl_array swap;
 	size_t kept = 0;
 
-	if (!rail->ready || !shell || !rail->peer->activated)
+	if (!rail->ready || !rail->peer->activated)
 		return;
 	update = rail->peer->client->context->update;
 	rail->current.size = 0;
 	rail->title_store.size = 0;
-	shell_for_each_window(shell, rdp_rail_collect, rail);
+	pc_windows_for_each(rail->peer->server->compositor, rdp_rail_collect, rail);
 
 	wl_array_for_each(w, &rail->windows) w->seen = false;
 	/*
@@ -534,9 +527,8 @@ struct rdp_rail_exec_task {
 static struct shell_window *
 rdp_rail_window(struct rdp_rail *rail, uint32_t id)
 {
-	struct shell *shell = rail->peer->server->compositor->shell;
-
-	return shell && id < RDP_RAIL_POPUP_ID_BASE ? shell_find_window(shell, id) : NULL;
+	return id < RDP_RAIL_POPUP_ID_BASE ? pc_window_find(rail->peer->server->compositor, id)
+					   : NULL;
 }
 
 /*
@@ -660,51 +652,14 @@ rdp_rail_split_words(char *line, char **argv, int *argc)
 static bool
 rdp_rail_launch(struct rdp_peer *peer, const char *program, const char *arguments)
 {
-	struct pc_compositor *ctx = peer->server->compositor;
-	const char *display = ctx->xwayland ? pc_xwayland_get_display(ctx->xwayland) : NULL;
 	char line[2 * RDP_RAIL_MAX_PROGRAM + 2];
-	char wayland_var[300], display_var[64];
 	char *argv[RDP_RAIL_MAX_ARGS + 1];
-	char **envp;
-	size_t n_env = 0, used = 0;
 	int argc = 0;
-	pid_t pid;
 
 	snprintf(line, sizeof line, "%s %s", program, arguments);
 	rdp_rail_split_words(line, argv, &argc);
-	if (argc == 0)
+	if (argc == 0 || pc_compositor_launch(peer->server->compositor, argv) < 0)
 		return false;
-	/* Everything the child needs is built here: after fork() only exec-safe calls. */
-	snprintf(wayland_var, sizeof wayland_var, "WAYLAND_DISPLAY=%s", ctx->config.socket_name);
-	snprintf(display_var, sizeof display_var, "DISPLAY=%s", display ? display : "");
-	while (environ[n_env])
-		n_env++;
-	envp = calloc(n_env + 3, sizeof *envp);
-	if (!envp)
-		return false;
-	for (size_t i = 0; i < n_env; i++) {
-		if (strncmp(environ[i], "WAYLAND_DISPLAY=", 16) != 0 &&
-		    strncmp(environ[i], "DISPLAY=", 8) != 0)
-			envp[used++] = environ[i];
-	}
-	envp[used++] = wayland_var;
-	if (display)
-		envp[used++] = display_var;
-	pid = fork();
-	if (pid == 0) {
-		/* a grandchild, so the compositor never has to reap it */
-		if (fork() != 0)
-			_exit(0);
-		setsid();
-		signal(SIGPIPE, SIG_DFL);
-		execvpe(argv[0], argv, envp);
-		_exit(127);
-	}
-	free(envp);
-	if (pid < 0)
-		return false;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
 	weston_log("rdp: %s started \"%s\" (%d argument%s from the client)\n",
 		   peer->client->hostname, program, argc - 1, argc == 2 ? "" : "s");
 	return true;
@@ -954,11 +909,11 @@ rdp_rail_start(struct rdp_peer *peer)
 	struct rdp_rail *rail;
 	RailServerContext *context;
 	RAIL_HANDSHAKE_ORDER handshake = {.buildNumber = 0x1DB0};
-	struct shell *shell = peer->server->compositor->shell;
+	struct pc_compositor *compositor = peer->server->compositor;
 
 	if (peer->rail)
 		return 0; /* a re-activation keeps the running channel */
-	if (!peer->vcm || !shell)
+	if (!peer->vcm)
 		return -1;
 	rail = calloc(1, sizeof *rail);
 	if (!rail)
@@ -1005,9 +960,9 @@ rdp_rail_start(struct rdp_peer *peer)
 	if (context->ServerHandshake(context, &handshake) != CHANNEL_RC_OK)
 		goto err;
 	rail->shell_change_listener.notify = rdp_rail_handle_shell_change;
-	wl_signal_add(shell_get_change_signal(shell), &rail->shell_change_listener);
+	wl_signal_add(pc_windows_get_change_signal(compositor), &rail->shell_change_listener);
 	rail->move_size_listener.notify = rdp_rail_handle_move_size;
-	wl_signal_add(shell_get_move_size_signal(shell), &rail->move_size_listener);
+	wl_signal_add(pc_windows_get_move_size_signal(compositor), &rail->move_size_listener);
 	weston_log("rdp: %s in RemoteApp mode\n", peer->client->hostname);
 	return 0;
 err:

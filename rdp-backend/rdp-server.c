@@ -14,7 +14,7 @@
 #include <winpr/wlog.h>
 #include <winpr/wtsapi.h>
 
-#include "compositor-internal.h"
+#include "porthole-compositor.h"
 #include "rdp-internal.h"
 #include "rdp-transport.h"
 #include "strbuf.h"
@@ -308,7 +308,7 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 	if (!server)
 		return NULL;
 	server->compositor = compositor;
-	server->loop = wl_display_get_event_loop(compositor->display);
+	server->loop = pc_compositor_get_event_loop(compositor);
 	server->scopes = config->scopes;
 	server->audio = config->audio;
 	server->mode = config->mode;

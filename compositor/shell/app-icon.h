@@ -12,13 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define APP_ICON_SIZE 32
-
-struct app_icon {
-	uint64_t hash; /* of the pixels: equal icons, equal hashes */
-	/* APP_ICON_SIZE x APP_ICON_SIZE, top row first, 0xAARRGGBB, alpha not premultiplied */
-	uint32_t pixels[APP_ICON_SIZE * APP_ICON_SIZE];
-};
+/* struct app_icon and APP_ICON_SIZE: the RDP side sends the icons */
+#include "porthole-compositor.h"
 
 /**
  * The icon for @app_id: under @root ("" for this process's), the `.desktop` file

@@ -75,15 +75,15 @@ shell_changed(struct shell *shell)
 }
 
 struct wl_signal *
-shell_get_change_signal(struct shell *shell)
+pc_windows_get_change_signal(struct pc_compositor *comp)
 {
-	return &shell->change_signal;
+	return &comp->shell->change_signal;
 }
 
 struct wl_signal *
-shell_get_move_size_signal(struct shell *shell)
+pc_windows_get_move_size_signal(struct pc_compositor *comp)
 {
-	return &shell->move_size_signal;
+	return &comp->shell->move_size_signal;
 }
 
 void

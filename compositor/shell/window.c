@@ -445,11 +445,11 @@ shell_window_describe(struct shell_window *window, struct strbuf *out, bool json
 }
 
 void
-shell_describe_windows(struct shell *shell, struct strbuf *out, bool json)
+pc_windows_describe(struct pc_compositor *comp, struct strbuf *out, bool json)
 {
 	struct shell_window *window;
 
-	wl_list_for_each(window, &shell->windows, link)
+	wl_list_for_each(window, &comp->shell->windows, link)
 	{
 		if (window->mapped && !window->is_background)
 			shell_window_describe(window, out, json);
@@ -457,11 +457,11 @@ shell_describe_windows(struct shell *shell, struct strbuf *out, bool json)
 }
 
 struct shell_window *
-shell_find_window(struct shell *shell, uint32_t id)
+pc_window_find(struct pc_compositor *comp, uint32_t id)
 {
 	struct shell_window *window;
 
-	wl_list_for_each(window, &shell->windows, link)
+	wl_list_for_each(window, &comp->shell->windows, link)
 	{
 		if (window->id == id && window->mapped && !window->is_background)
 			return window;
@@ -579,8 +579,9 @@ shell_fill_popup_info(struct shell *shell, struct weston_view *view,
 }
 
 void
-shell_for_each_window(struct shell *shell, shell_window_info_func_t func, void *data)
+pc_windows_for_each(struct pc_compositor *comp, shell_window_info_func_t func, void *data)
 {
+	struct shell *shell = comp->shell;
 	struct weston_layer *layer;
 	struct weston_view *view;
 	struct shell_window *window;

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "output-layout.h"
+#include "porthole-compositor.h"
 #include "tap.h"
 
 static struct output_monitor
