@@ -295,11 +295,24 @@ void pc_windows_describe(struct pc_compositor *compositor, struct strbuf *out, b
  */
 struct wl_signal *pc_windows_get_change_signal(struct pc_compositor *compositor);
 
+/* The edges a resize pulls (libweston-desktop's and xdg-shell's values). */
+enum shell_edge {
+	SHELL_EDGE_NONE = 0, /* a move */
+	SHELL_EDGE_TOP = 1,
+	SHELL_EDGE_BOTTOM = 2,
+	SHELL_EDGE_LEFT = 4,
+	SHELL_EDGE_TOP_LEFT = 5,
+	SHELL_EDGE_BOTTOM_LEFT = 6,
+	SHELL_EDGE_RIGHT = 8,
+	SHELL_EDGE_TOP_RIGHT = 9,
+	SHELL_EDGE_BOTTOM_RIGHT = 10,
+};
+
 /* An interactive move or resize that the app started, as it starts or ends. */
 struct shell_move_size_event {
 	const void *key; /* shell_window_info::key */
 	bool start;
-	uint32_t edges;            /* 0: a move; else xdg-shell resize edges */
+	uint32_t edges;            /* SHELL_EDGE_*: 0 for a move */
 	int pointer_x, pointer_y;  /* global, where the grab started (start only) */
 	int x, y, width, height;   /* the window geometry now, in global coordinates */
 	int min_width, min_height; /* what the app allows; 0: no limit */

@@ -14,7 +14,6 @@
 #include <freerdp/codec/dsp.h>
 #include <freerdp/server/audin.h>
 #include <freerdp/server/rdpsnd.h>
-#include <libweston/libweston.h>
 #include <winpr/wtsapi.h>
 
 #include "audio-bridge.h"

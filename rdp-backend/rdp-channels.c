@@ -1,27 +1,16 @@
 /*
  * Virtual channels of one peer: FreeRDP's channel manager on the compositor's
- * event loop, and the one queue through which what FreeRDP's channel threads
- * deliver reaches that loop. libweston is never touched off the loop's thread.
+ * event loop, the peer's task queue (rdp-tasks.c) for what the channel threads
+ * deliver, and the dynamic channels' start once the client is ready for them.
  */
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <freerdp/channels/wtsvc.h>
-#include <libweston/libweston.h>
 #include <winpr/synch.h>
 #include <winpr/wtsapi.h>
 
+#include "log.h"
 #include "rdp-internal.h"
-
-struct rdp_task {
-	struct wl_list link; /* rdp_task_queue::tasks */
-	rdp_task_func_t run;
-	size_t size;
-	max_align_t payload[]; /* size bytes, copied from the poster */
-};
 
 /* Sends what channels queued (from any thread) and runs the DVC set-up. */
 static void
@@ -43,56 +32,6 @@ rdp_channels_handle_vcm(int fd, uint32_t mask, void *data)
 	return 0;
 }
 
-static void
-rdp_task_queue_take_all(struct rdp_task_queue *queue, struct wl_list *out)
-{
-	wl_list_init(out);
-	pthread_mutex_lock(&queue->lock);
-	wl_list_insert_list(out, &queue->tasks);
-	wl_list_init(&queue->tasks);
-	pthread_mutex_unlock(&queue->lock);
-}
-
-static int
-rdp_channels_handle_tasks(int fd, uint32_t mask, void *data)
-{
-	struct rdp_peer *peer = data;
-	struct rdp_task *task, *tmp;
-	struct wl_list tasks;
-	uint64_t count;
-
-	if (read(fd, &count, sizeof count) < 0 && errno != EAGAIN)
-		weston_log("rdp: task queue of %s: %s\n", peer->client->hostname, strerror(errno));
-	rdp_task_queue_take_all(&peer->tasks, &tasks);
-	wl_list_for_each_safe(task, tmp, &tasks, link)
-	{
-		wl_list_remove(&task->link);
-		task->run(peer, task->payload);
-		free(task);
-	}
-	return 0;
-}
-
-bool
-rdp_peer_post(struct rdp_peer *peer, rdp_task_func_t run, const void *payload, size_t size)
-{
-	struct rdp_task *task = malloc(sizeof *task + size);
-	uint64_t one = 1;
-
-	if (!task)
-		return false;
-	task->run = run;
-	task->size = size;
-	memcpy(task->payload, payload, size);
-	pthread_mutex_lock(&peer->tasks.lock);
-	wl_list_insert(peer->tasks.tasks.prev, &task->link);
-	pthread_mutex_unlock(&peer->tasks.lock);
-	/* eventfd counts: a full counter is impossible at one write per task */
-	if (write(peer->tasks.wake_fd, &one, sizeof one) < 0)
-		return false;
-	return true;
-}
-
 static void rdp_channels_handle_activated(void *data);
 
 int
@@ -102,15 +41,8 @@ rdp_channels_init(struct rdp_peer *peer)
 	HANDLE vcm_event;
 
 	idle_call_init(&peer->activation_check, loop, rdp_channels_handle_activated, peer);
-	pthread_mutex_init(&peer->tasks.lock, NULL);
-	wl_list_init(&peer->tasks.tasks);
-	peer->tasks.initialized = true;
-	peer->tasks.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (peer->tasks.wake_fd < 0)
-		return -1;
-	peer->tasks.wake_event = wl_event_loop_add_fd(loop, peer->tasks.wake_fd, WL_EVENT_READABLE,
-						      rdp_channels_handle_tasks, peer);
-	if (!peer->tasks.wake_event)
+	peer->tasks = rdp_task_queue_create(peer);
+	if (!peer->tasks)
 		return -1;
 
 	peer->vcm = WTSOpenServerA((LPSTR)peer->client->context);
@@ -161,22 +93,8 @@ rdp_channels_poll_dynamic(struct rdp_peer *peer)
 void
 rdp_channels_release(struct rdp_peer *peer)
 {
-	struct rdp_task *task, *tmp;
-	struct wl_list tasks;
-
-	/* Channel threads are gone (the channels stopped them); what they left is dropped. */
-	if (peer->tasks.initialized) {
-		rdp_task_queue_take_all(&peer->tasks, &tasks);
-		wl_list_for_each_safe(task, tmp, &tasks, link) free(task);
-		pthread_mutex_destroy(&peer->tasks.lock);
-		peer->tasks.initialized = false;
-	}
-	if (peer->tasks.wake_event)
-		wl_event_source_remove(peer->tasks.wake_event);
-	peer->tasks.wake_event = NULL;
-	if (peer->tasks.wake_fd >= 0)
-		close(peer->tasks.wake_fd);
-	peer->tasks.wake_fd = -1;
+	rdp_task_queue_destroy(peer->tasks);
+	peer->tasks = NULL;
 	idle_call_cancel(&peer->activation_check);
 	if (peer->vcm_event)
 		wl_event_source_remove(peer->vcm_event);

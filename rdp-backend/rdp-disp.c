@@ -9,8 +9,8 @@
  */
 #include <freerdp/server/disp.h>
 #include <freerdp/settings.h>
-#include <libweston/libweston.h>
 
+#include "log.h"
 #include "porthole-compositor.h"
 #include "rdp-internal.h"
 

@@ -16,9 +16,9 @@
 #include <freerdp/codec/progressive.h>
 #include <freerdp/codec/region.h>
 #include <freerdp/server/rdpgfx.h>
-#include <libweston/libweston.h>
 #include <winpr/crt.h>
 
+#include "log.h"
 #include "rdp-internal.h"
 
 #define RDP_GFX_SURFACE_ID 1
@@ -27,12 +27,13 @@
 #define RDP_GFX_MAX_CAPSETS 16
 /* narrower boxes are not sent as planar (rdp_gfx_send_planar()) */
 #define RDP_GFX_PLANAR_MIN_WIDTH 3
-/* stalls of a client's pipeline after which it gets SurfaceBits instead */
-#define RDP_GFX_RESTARTS_MAX 3
 /* frames sent but not acknowledged before the client counts as behind */
 #define RDP_GFX_FRAMES_IN_FLIGHT 2
 
 struct rdp_gfx {
+	struct rdp_peer *peer;
+	const struct rdp_gfx_listener *listener;
+	uint32_t generation; /* tells this pipeline's tasks from an earlier one's */
 	RdpgfxServerContext *context;
 	struct wl_event_source *open_timer;
 	bool ready; /* capabilities confirmed: surfaces and frames may go */
@@ -49,11 +50,13 @@ struct rdp_gfx {
 
 /* What the channel thread hands to the compositor's thread. */
 struct rdp_gfx_caps {
+	uint32_t generation;
 	UINT16 count;
 	RDPGFX_CAPSET sets[RDP_GFX_MAX_CAPSETS];
 };
 
 struct rdp_gfx_ack {
+	uint32_t generation;
 	UINT32 frame_id;
 	UINT32 queue_depth;
 };
@@ -103,53 +106,21 @@ rdp_gfx_destroy(struct rdp_gfx *gfx)
 	free(gfx);
 }
 
-void
-rdp_gfx_abandon(struct rdp_peer *peer, const char *why)
-{
-	weston_log("rdp: no graphics pipeline for %s (%s); SurfaceBits instead\n",
-		   peer->client->hostname, why);
-	rdp_gfx_destroy(peer->gfx);
-	peer->gfx = NULL;
-	rdp_graphics_choose_surface_codec(peer);
-}
-
-/* The pipeline is not coming: what was held goes as SurfaceBits. */
+/* The pipeline is not coming, or is gone: its owner frees it (and this with it). */
 static void
-rdp_gfx_give_up(struct rdp_peer *peer, const char *why)
+rdp_gfx_fail(struct rdp_gfx *gfx, const char *why)
 {
-	rdp_gfx_abandon(peer, why);
-	rdp_graphics_start(peer);
-}
-
-void
-rdp_gfx_restart(struct rdp_peer *peer, const char *why)
-{
-	char reason[128];
-
-	/* frames on the old channel are lost; the next one starts with the desktop whole */
-	peer->frame_acked = peer->frame_id;
-	rdp_graphics_stop_capture(peer);
-	if (peer->ack_stalls > RDP_GFX_RESTARTS_MAX) {
-		snprintf(reason, sizeof reason, "it %s, %d times", why, peer->ack_stalls);
-		/* SurfaceBits count their own stalls */
-		peer->ack_stalls = 0;
-		rdp_gfx_give_up(peer, reason);
-		return;
-	}
-	weston_log("rdp: the graphics pipeline of %s %s; opening it again\n",
-		   peer->client->hostname, why);
-	rdp_gfx_destroy(peer->gfx);
-	peer->gfx = NULL;
-	rdp_gfx_prepare(peer);
+	gfx->listener->failed(gfx->peer, why);
 }
 
 static int
 rdp_gfx_handle_open_timeout(void *data)
 {
-	struct rdp_peer *peer = data;
+	struct rdp_gfx *gfx = data;
 
-	peer->gfx->open_timer = NULL;
-	rdp_gfx_give_up(peer, "it advertised no capabilities in time");
+	wl_event_source_remove(gfx->open_timer);
+	gfx->open_timer = NULL;
+	rdp_gfx_fail(gfx, "it advertised no capabilities in time");
 	return 0;
 }
 
@@ -222,11 +193,11 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	bool avc420;
 	char version[16];
 
-	if (!gfx || gfx->ready)
+	if (!gfx || gfx->generation != caps->generation || gfx->ready)
 		return;
 	picked = rdp_gfx_pick_capset(caps, peer->codec == RDP_CODEC_AVC420);
 	if (!picked) {
-		rdp_gfx_give_up(peer, "it advertised no capability set");
+		rdp_gfx_fail(gfx, "it advertised no capability set");
 		return;
 	}
 	avc420 = peer->codec == RDP_CODEC_AVC420 && rdp_gfx_version_allows_avc420(picked);
@@ -236,7 +207,7 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 		peer->codec = RDP_CODEC_PLANAR;
 	}
 	if (!rdp_gfx_create_encoder(gfx, peer->codec)) {
-		rdp_gfx_give_up(peer, "its encoder could not be set up");
+		rdp_gfx_fail(gfx, "its encoder could not be set up");
 		return;
 	}
 	confirmed = *picked;
@@ -246,7 +217,7 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	else if (confirmed.version >= RDPGFX_CAPVERSION_10 && !avc420)
 		confirmed.flags |= RDPGFX_CAPS_FLAG_AVC_DISABLED;
 	if (gfx->context->CapsConfirm(gfx->context, &confirm) != CHANNEL_RC_OK) {
-		rdp_gfx_give_up(peer, "the capability confirm could not be sent");
+		rdp_gfx_fail(gfx, "the capability confirm could not be sent");
 		return;
 	}
 	gfx->version = confirmed.version;
@@ -257,67 +228,64 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	weston_log("rdp: %s uses the graphics pipeline %s with %s\n", peer->client->hostname,
 		   rdp_gfx_version_name(gfx->version, version, sizeof version),
 		   rdp_codec_name(peer->codec));
-	rdp_graphics_start(peer);
+	gfx->listener->ready(peer);
 }
 
 static UINT
 rdp_gfx_on_caps_advertise(RdpgfxServerContext *context, const RDPGFX_CAPS_ADVERTISE_PDU *advertise)
 {
-	struct rdp_peer *peer = context->custom;
-	struct rdp_gfx_caps caps = {0};
+	struct rdp_gfx *gfx = context->custom;
+	struct rdp_gfx_caps caps = {.generation = gfx->generation};
 
 	for (UINT16 i = 0; i < advertise->capsSetCount && caps.count < RDP_GFX_MAX_CAPSETS; i++)
 		caps.sets[caps.count++] = advertise->capsSets[i];
-	return rdp_peer_post(peer, rdp_gfx_run_caps, &caps, sizeof caps) ? CHANNEL_RC_OK
-									 : CHANNEL_RC_NO_MEMORY;
+	return rdp_peer_post(gfx->peer, rdp_gfx_run_caps, &caps, sizeof caps)
+		       ? CHANNEL_RC_OK
+		       : CHANNEL_RC_NO_MEMORY;
 }
 
 static void
 rdp_gfx_run_ack(struct rdp_peer *peer, void *payload)
 {
 	const struct rdp_gfx_ack *ack = payload;
+	struct rdp_gfx *gfx = peer->gfx;
 
-	if (!peer->gfx)
+	if (!gfx || gfx->generation != ack->generation)
 		return;
-	peer->gfx->acks_suspended = ack->queue_depth == SUSPEND_FRAME_ACKNOWLEDGEMENT;
-	rdp_graphics_frame_acknowledged(peer,
-					peer->gfx->acks_suspended ? peer->frame_id : ack->frame_id);
+	gfx->acks_suspended = ack->queue_depth == SUSPEND_FRAME_ACKNOWLEDGEMENT;
+	gfx->listener->acknowledged(peer, gfx->acks_suspended ? peer->frame_id : ack->frame_id);
 }
 
 static UINT
 rdp_gfx_on_frame_acknowledge(RdpgfxServerContext *context,
 			     const RDPGFX_FRAME_ACKNOWLEDGE_PDU *frame_acknowledge)
 {
-	struct rdp_peer *peer = context->custom;
+	struct rdp_gfx *gfx = context->custom;
 	struct rdp_gfx_ack ack = {
+		.generation = gfx->generation,
 		.frame_id = frame_acknowledge->frameId,
 		.queue_depth = frame_acknowledge->queueDepth,
 	};
 
-	return rdp_peer_post(peer, rdp_gfx_run_ack, &ack, sizeof ack) ? CHANNEL_RC_OK
-								      : CHANNEL_RC_NO_MEMORY;
+	return rdp_peer_post(gfx->peer, rdp_gfx_run_ack, &ack, sizeof ack) ? CHANNEL_RC_OK
+									   : CHANNEL_RC_NO_MEMORY;
 }
 
-void
-rdp_gfx_prepare(struct rdp_peer *peer)
+struct rdp_gfx *
+rdp_gfx_create(struct rdp_peer *peer, const struct rdp_gfx_listener *listener, uint32_t generation)
 {
-	struct wl_event_loop *loop = peer->server->loop;
-	struct rdp_gfx *gfx;
+	struct rdp_gfx *gfx = calloc(1, sizeof *gfx);
 
-	if (peer->gfx || !rdp_gfx_codec_is_pipeline(peer->codec))
-		return;
-	gfx = calloc(1, sizeof *gfx);
-	if (!gfx) {
-		rdp_graphics_choose_surface_codec(peer);
-		return;
-	}
-	gfx->open_timer = wl_event_loop_add_timer(loop, rdp_gfx_handle_open_timeout, peer);
+	if (!gfx)
+		return NULL;
+	gfx->peer = peer;
+	gfx->listener = listener;
+	gfx->generation = generation;
+	gfx->open_timer =
+		wl_event_loop_add_timer(peer->server->loop, rdp_gfx_handle_open_timeout, gfx);
 	if (gfx->open_timer)
 		wl_event_source_timer_update(gfx->open_timer, RDP_GFX_OPEN_TIMEOUT_MS);
-	peer->gfx = gfx;
-	/* dynamic channels may be up already (a re-activation) */
-	if (peer->dynamic_channels_ready)
-		rdp_gfx_dynamic_ready(peer);
+	return gfx;
 }
 
 void
@@ -329,15 +297,15 @@ rdp_gfx_dynamic_ready(struct rdp_peer *peer)
 		return;
 	gfx->context = rdpgfx_server_context_new(peer->vcm);
 	if (!gfx->context) {
-		rdp_gfx_give_up(peer, "out of memory");
+		rdp_gfx_fail(gfx, "out of memory");
 		return;
 	}
-	gfx->context->custom = peer;
+	gfx->context->custom = gfx;
 	gfx->context->rdpcontext = peer->client->context;
 	gfx->context->CapsAdvertise = rdp_gfx_on_caps_advertise;
 	gfx->context->FrameAcknowledge = rdp_gfx_on_frame_acknowledge;
 	if (!gfx->context->Open(gfx->context))
-		rdp_gfx_give_up(peer, "its channel did not open");
+		rdp_gfx_fail(gfx, "its channel did not open");
 }
 
 bool

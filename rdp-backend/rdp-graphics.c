@@ -10,8 +10,8 @@
 
 #include <freerdp/codec/color.h>
 #include <freerdp/settings.h>
-#include <libweston/libweston.h>
 
+#include "log.h"
 #include "porthole-compositor.h"
 #include "rdp-internal.h"
 
@@ -25,6 +25,11 @@
 #define RDP_ACK_TIMEOUT_MS 3000
 /* after this many stalls the server stops waiting for the client's acknowledgements */
 #define RDP_ACK_STALLS_MAX 3
+/* stalls of a client's pipeline after which it gets SurfaceBits instead */
+#define RDP_GFX_RESTARTS_MAX 3
+
+static void rdp_graphics_restart_gfx(struct rdp_peer *peer, const char *why);
+static void rdp_graphics_drop_gfx(struct rdp_peer *peer, const char *why);
 
 /* The most encoded bytes one SurfaceBits PDU may carry for this client. */
 static UINT32
@@ -229,9 +234,9 @@ rdp_graphics_handle_damage(void *data, void *damage_region)
 
 	if (!peer->activated || peer->output_suppressed)
 		return;
-	/* Windows first: a popup's pixels are useless before the client has its window. */
-	if (peer->rail)
-		rdp_rail_sync(peer->rail);
+	/* windows first (RemoteApp): a popup's pixels are useless before the client has its window */
+	if (peer->before_frame)
+		peer->before_frame(peer);
 	pixman_region32_union(&peer->pending_damage, &peer->pending_damage, damage);
 	/*
 	 * A client that is behind gets nothing more until it acknowledges a frame;
@@ -277,7 +282,7 @@ rdp_graphics_handle_ack_timeout(void *data)
 	peer->ack_stalls++;
 	if (peer->gfx) {
 		/* xfreerdp closes its pipeline on a command it cannot decode */
-		rdp_gfx_restart(peer, "acknowledged no frame in 3 s");
+		rdp_graphics_restart_gfx(peer, "acknowledged no frame in 3 s");
 		return 0;
 	}
 	if (peer->ack_stalls >= RDP_ACK_STALLS_MAX) {
@@ -304,7 +309,8 @@ rdp_graphics_handle_frame_acknowledge(rdpContext *context, UINT32 frame_id)
 
 static void rdp_graphics_start_capture(struct rdp_peer *peer);
 
-void
+/* Stops reading back the outputs; the next rdp_graphics_start() sends everything anew. */
+static void
 rdp_graphics_stop_capture(struct rdp_peer *peer)
 {
 	idle_call_cancel(&peer->capture_restart);
@@ -356,7 +362,7 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 	}
 	if (rdp_gfx_ready(peer) &&
 	    rdp_gfx_reset_surface(peer, monitors, n, desktop->width, desktop->height) < 0)
-		rdp_gfx_abandon(peer, "its surface could not be made");
+		rdp_graphics_drop_gfx(peer, "its surface could not be made");
 	nsc_context_reset(peer->nsc, (UINT32)desktop->width, (UINT32)desktop->height);
 	/* a reset RemoteFX context sends its headers again with the next frame */
 	rfx_context_reset(peer->rfx, (UINT32)desktop->width, (UINT32)desktop->height);
@@ -367,7 +373,8 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 	damage_capture_add_destroy_listener(peer->capture, &peer->capture_destroy_listener);
 }
 
-void
+/* The best SurfaceBits codec the client offers (or the one --rdp-codec names). */
+static void
 rdp_graphics_choose_surface_codec(struct rdp_peer *peer)
 {
 	rdpSettings *settings = peer->client->context->settings;
@@ -384,6 +391,79 @@ rdp_graphics_choose_surface_codec(struct rdp_peer *peer)
 	} else {
 		peer->codec = wanted;
 	}
+}
+
+/* --- the graphics pipeline, when the client has one ----------------------------------- */
+
+/* No pipeline any more (logging @why): SurfaceBits from now on. */
+static void
+rdp_graphics_drop_gfx(struct rdp_peer *peer, const char *why)
+{
+	weston_log("rdp: no graphics pipeline for %s (%s); SurfaceBits instead\n",
+		   peer->client->hostname, why);
+	rdp_gfx_destroy(peer->gfx);
+	peer->gfx = NULL;
+	rdp_graphics_choose_surface_codec(peer);
+}
+
+static void
+rdp_graphics_handle_gfx_ready(struct rdp_peer *peer)
+{
+	rdp_graphics_start(peer);
+}
+
+/* The pipeline is not coming, or is gone: what was held goes as SurfaceBits. */
+static void
+rdp_graphics_handle_gfx_failed(struct rdp_peer *peer, const char *why)
+{
+	rdp_graphics_drop_gfx(peer, why);
+	rdp_graphics_start(peer);
+}
+
+static const struct rdp_gfx_listener rdp_graphics_gfx_listener = {
+	.ready = rdp_graphics_handle_gfx_ready,
+	.failed = rdp_graphics_handle_gfx_failed,
+	.acknowledged = rdp_graphics_frame_acknowledged,
+};
+
+/* Graphics are held until the pipeline's channel is up (or given up). */
+static void
+rdp_graphics_open_gfx(struct rdp_peer *peer)
+{
+	peer->gfx = rdp_gfx_create(peer, &rdp_graphics_gfx_listener, ++peer->gfx_generation);
+	if (!peer->gfx) {
+		rdp_graphics_choose_surface_codec(peer);
+		return;
+	}
+	/* dynamic channels may be up already (a re-activation, a restart) */
+	if (peer->dynamic_channels_ready)
+		rdp_gfx_dynamic_ready(peer);
+}
+
+/*
+ * The client stopped acknowledging pipeline frames: the channel is opened
+ * again and the desktop sent whole; after a few times, SurfaceBits.
+ */
+static void
+rdp_graphics_restart_gfx(struct rdp_peer *peer, const char *why)
+{
+	char reason[128];
+
+	/* frames on the old channel are lost; the next one starts with the desktop whole */
+	peer->frame_acked = peer->frame_id;
+	rdp_graphics_stop_capture(peer);
+	if (peer->ack_stalls > RDP_GFX_RESTARTS_MAX) {
+		snprintf(reason, sizeof reason, "it %s, %d times", why, peer->ack_stalls);
+		/* SurfaceBits count their own stalls */
+		peer->ack_stalls = 0;
+		rdp_graphics_handle_gfx_failed(peer, reason);
+		return;
+	}
+	weston_log("rdp: the graphics pipeline of %s %s; opening it again\n",
+		   peer->client->hostname, why);
+	rdp_gfx_destroy(peer->gfx);
+	peer->gfx = NULL;
+	rdp_graphics_open_gfx(peer);
 }
 
 void
@@ -409,7 +489,7 @@ rdp_graphics_choose_codec(struct rdp_peer *peer)
 		rdp_graphics_choose_surface_codec(peer);
 		return;
 	}
-	rdp_gfx_prepare(peer);
+	rdp_graphics_open_gfx(peer);
 }
 
 void
@@ -426,10 +506,11 @@ rdp_graphics_start(struct rdp_peer *peer)
 }
 
 int
-rdp_graphics_init(struct rdp_peer *peer)
+rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *peer))
 {
 	struct wl_event_loop *loop = peer->server->loop;
 
+	peer->before_frame = before_frame;
 	wl_list_init(&peer->capture_destroy_listener.link);
 	pixman_region32_init(&peer->pending_damage);
 	idle_call_init(&peer->capture_restart, loop, rdp_graphics_handle_idle_restart, peer);

@@ -2,7 +2,6 @@
 #ifndef PORTHOLE_RDP_INTERNAL_H
 #define PORTHOLE_RDP_INTERNAL_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,17 +37,10 @@ struct rdp_rail;
 struct rdp_audio;
 struct rdp_pointer_watch;
 struct rdp_gfx;
+struct rdp_task_queue;
 
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
 typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
-
-struct rdp_task_queue {
-	pthread_mutex_t lock;
-	struct wl_list tasks; /* rdp_task::link, oldest first */
-	int wake_fd;          /* eventfd: readable while tasks wait */
-	struct wl_event_source *wake_event;
-	bool initialized;
-};
 
 struct rdp_server {
 	struct pc_compositor *compositor;
@@ -104,13 +96,14 @@ struct rdp_peer {
 	HANDLE vcm;
 	struct wl_event_source *vcm_event;
 	struct idle_call activation_check; /* the first channel check after activation */
-	struct rdp_task_queue tasks;
+	struct rdp_task_queue *tasks;
 	struct rdp_rail *rail;   /* NULL in desktop mode */
 	struct rdp_audio *audio; /* NULL without an audio bridge */
 	DispServerContext *disp; /* display control, desktop mode only; NULL without */
 	bool dynamic_channels_ready;
 
 	/* graphics */
+	void (*before_frame)(struct rdp_peer *peer);
 	struct damage_capture *capture;
 	/* what the client sees as its desktop, in global coordinates (the capture's bounds) */
 	struct output_rect desktop;
@@ -118,6 +111,7 @@ struct rdp_peer {
 	struct idle_call capture_restart; /* follows the outputs once a change has settled */
 	enum rdp_codec codec;             /* chosen at activation: never AUTO */
 	struct rdp_gfx *gfx;              /* the graphics pipeline, when the codec is one of its */
+	uint32_t gfx_generation;          /* pipelines made for this peer so far */
 	NSC_CONTEXT *nsc;
 	RFX_CONTEXT *rfx;
 	wStream *encode_stream;
@@ -153,15 +147,13 @@ bool rdp_peer_accept(struct rdp_server *server, freerdp_peer *client);
 void rdp_peer_destroy(struct rdp_peer *peer);
 
 /* rdp-graphics.c */
-int rdp_graphics_init(struct rdp_peer *peer);
+/** @before_frame (may be NULL) runs before each frame's pixels go: RemoteApp windows first. */
+int rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *peer));
 
 void rdp_graphics_release(struct rdp_peer *peer);
 
 /** At activation: the codec, from what the client offers and --rdp-codec. */
 void rdp_graphics_choose_codec(struct rdp_peer *peer);
-
-/** The best SurfaceBits codec the client offers (or the one --rdp-codec names). */
-void rdp_graphics_choose_surface_codec(struct rdp_peer *peer);
 
 /** The client has shown the frame @frame_id (SurfaceBits or graphics pipeline). */
 void rdp_graphics_frame_acknowledged(struct rdp_peer *peer, uint32_t frame_id);
@@ -172,29 +164,32 @@ uint32_t rdp_graphics_frames_in_flight_max(struct rdp_peer *peer);
 /** Starts sending the desktop (all outputs): everything once, then each repaint's damage. */
 void rdp_graphics_start(struct rdp_peer *peer);
 
-/** Stops reading back the outputs; the next rdp_graphics_start() sends everything anew. */
-void rdp_graphics_stop_capture(struct rdp_peer *peer);
-
 /* rdp-gfx.c */
 bool rdp_gfx_codec_is_pipeline(enum rdp_codec codec);
 
-/** At activation, for a pipeline codec: graphics wait until the channel is up or given up. */
-void rdp_gfx_prepare(struct rdp_peer *peer);
+/* What the graphics pipeline tells its owner, rdp-graphics.c. */
+struct rdp_gfx_listener {
+	/* capabilities confirmed: frames may go */
+	void (*ready)(struct rdp_peer *peer);
+	/* the pipeline is not coming, or is gone (@why): the owner frees it */
+	void (*failed)(struct rdp_peer *peer, const char *why);
+	/* the client has shown frame @frame_id */
+	void (*acknowledged)(struct rdp_peer *peer, uint32_t frame_id);
+};
 
-/** Dynamic channels are ready: opens the pipeline's channel if prepared. */
+/**
+ * A pipeline for the peer's codec, to become peer->gfx: it opens its channel
+ * at rdp_gfx_dynamic_ready(), and fails unless the client advertises
+ * capabilities in time. @generation tells its tasks from an earlier pipeline's.
+ */
+struct rdp_gfx *rdp_gfx_create(struct rdp_peer *peer, const struct rdp_gfx_listener *listener,
+			       uint32_t generation);
+
+/** Dynamic channels are ready: opens peer->gfx's channel, if there is a pipeline. */
 void rdp_gfx_dynamic_ready(struct rdp_peer *peer);
 
 /** Stops the channel and its thread; the peer's tasks may still be queued. */
 void rdp_gfx_destroy(struct rdp_gfx *gfx);
-
-/** Drops the pipeline (logging @why): SurfaceBits from now on. */
-void rdp_gfx_abandon(struct rdp_peer *peer, const char *why);
-
-/**
- * The client stopped acknowledging pipeline frames (@why): the channel is
- * opened again and the desktop sent whole; after a few times, SurfaceBits.
- */
-void rdp_gfx_restart(struct rdp_peer *peer, const char *why);
 
 /** Capabilities are confirmed: frames go through the pipeline. */
 bool rdp_gfx_ready(struct rdp_peer *peer);
@@ -222,6 +217,13 @@ void rdp_channels_activated(struct rdp_peer *peer);
 
 /** Stops the queue and the channel manager; channel users are stopped before. */
 void rdp_channels_release(struct rdp_peer *peer);
+
+/* rdp-tasks.c */
+/** The queue from FreeRDP's channel threads to the compositor's thread. NULL on failure. */
+struct rdp_task_queue *rdp_task_queue_create(struct rdp_peer *peer);
+
+/** Drops what is still queued; the threads that post must be gone. NULL-safe. */
+void rdp_task_queue_destroy(struct rdp_task_queue *queue);
 
 /**
  * From any thread: has @run called on the compositor's thread with a copy of the

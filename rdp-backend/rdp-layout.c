@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 #include <freerdp/settings.h>
-#include <libweston/libweston.h>
 
+#include "log.h"
 #include "porthole-compositor.h"
 #include "rdp-internal.h"
 

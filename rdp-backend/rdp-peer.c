@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include <freerdp/settings.h>
-#include <libweston/libweston.h>
 #include <openssl/crypto.h>
 #include <winpr/synch.h>
 
+#include "log.h"
 #include "porthole-compositor.h"
 #include "rdp-internal.h"
 
@@ -174,6 +174,14 @@ rdp_peer_handle_refresh_rect(rdpContext *context, BYTE count, const RECTANGLE_16
 	return TRUE;
 }
 
+/* Before a frame's pixels: a RemoteApp client gets the windows they belong to first. */
+static void
+rdp_peer_sync_windows(struct rdp_peer *peer)
+{
+	if (peer->rail)
+		rdp_rail_sync(peer->rail);
+}
+
 static BOOL
 rdp_peer_context_new(freerdp_peer *client, rdpContext *context)
 {
@@ -252,10 +260,11 @@ rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 	/* From here the context owns the socket, and rdp_peer_destroy() frees it all. */
 	peer->server = server;
 	peer->client = client;
-	peer->tasks.wake_fd = -1;
 	wl_list_insert(&server->peers, &peer->link);
 	((struct rdp_peer_context *)client->context)->peer = peer;
-	if (rdp_peer_configure(peer) < 0 || !client->Initialize(client))
+	/* first: rdp_peer_destroy() releases the graphics whatever fails after */
+	if (rdp_graphics_init(peer, rdp_peer_sync_windows) < 0 || rdp_peer_configure(peer) < 0 ||
+	    !client->Initialize(client))
 		goto err;
 	rdp_peer_set_capabilities(client->context->settings, server->codec);
 	client->PostConnect = rdp_peer_handle_post_connect;
@@ -263,7 +272,7 @@ rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 	client->context->update->SuppressOutput = rdp_peer_handle_suppress_output;
 	client->context->update->RefreshRect = rdp_peer_handle_refresh_rect;
 	rdp_input_init(peer);
-	if (rdp_graphics_init(peer) < 0 || rdp_channels_init(peer) < 0)
+	if (rdp_channels_init(peer) < 0)
 		goto err;
 
 	n = client->GetEventHandles(client, handles, RDP_MAX_EVENT_FDS);

@@ -9,11 +9,11 @@
 
 #include <freerdp/channels/channels.h>
 #include <freerdp/settings.h>
-#include <libweston/libweston.h>
 #include <winpr/synch.h>
 #include <winpr/wlog.h>
 #include <winpr/wtsapi.h>
 
+#include "log.h"
 #include "porthole-compositor.h"
 #include "rdp-internal.h"
 #include "rdp-transport.h"

@@ -6,6 +6,13 @@
 
 #include "shell-internal.h"
 
+/* The move/size events hand libweston-desktop's edges on as they are. */
+_Static_assert((int)SHELL_EDGE_TOP == (int)WESTON_DESKTOP_SURFACE_EDGE_TOP &&
+		       (int)SHELL_EDGE_BOTTOM == (int)WESTON_DESKTOP_SURFACE_EDGE_BOTTOM &&
+		       (int)SHELL_EDGE_LEFT == (int)WESTON_DESKTOP_SURFACE_EDGE_LEFT &&
+		       (int)SHELL_EDGE_RIGHT == (int)WESTON_DESKTOP_SURFACE_EDGE_RIGHT,
+	       "shell edges are libweston-desktop's");
+
 struct shell_grab {
 	struct weston_pointer_grab grab;
 	struct shell_window *window;

@@ -1,0 +1,354 @@
+/*
+ * What a RemoteApp client sends: its status, sysparams and exec, and what the
+ * host does to a window (activate, minimize, maximize, restore, close, move,
+ * resize), applied to the compositor's. The channel's thread copies and posts
+ * each order; they run on the compositor's loop.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <freerdp/server/rail.h>
+#include <freerdp/window.h>
+
+#include "log.h"
+#include "porthole-compositor.h"
+#include "rdp-rail.h"
+
+#define RDP_RAIL_MAX_PROGRAM 512
+
+struct rdp_rail_exec_task {
+	char program[RDP_RAIL_MAX_PROGRAM];
+	char arguments[RDP_RAIL_MAX_PROGRAM];
+	bool too_long;
+};
+
+static struct shell_window *
+rdp_rail_window(struct rdp_rail *rail, uint32_t id)
+{
+	return id < RDP_RAIL_POPUP_ID_BASE ? pc_window_find(rail->peer->server->compositor, id)
+					   : NULL;
+}
+
+/*
+ * The shell's window the host names by @id, logging what the host does to it;
+ * NULL for a popup or a window gone meanwhile: nothing to do.
+ */
+static struct shell_window *
+rdp_rail_host_request(struct rdp_rail *rail, uint32_t id, const char *what)
+{
+	struct shell_window *window = rdp_rail_window(rail, id);
+
+	if (window)
+		log_scope(rail->peer->server->scopes->rail, "rdp: host: window %u %s\n", id, what);
+	return window;
+}
+
+static void
+rdp_rail_refused(struct rdp_rail *rail, const char *why)
+{
+	log_scope(rail->peer->server->scopes->rail, "rdp: host request refused: %s\n", why);
+}
+
+/* The client gets the windows, then the output; from now on it follows along. */
+
+static bool
+rdp_rail_exec_allowed(struct rdp_server *server, const char *program)
+{
+	for (char **allowed = server->rail_exec; allowed && *allowed; allowed++) {
+		if (strcmp(*allowed, program) == 0)
+			return true;
+	}
+	return false;
+}
+
+#define RDP_RAIL_MAX_ARGS 64
+
+/* Splits @line in place on blanks into @argv (NULL-terminated); no shell, no quoting. */
+static void
+rdp_rail_split_words(char *line, char **argv, int *argc)
+{
+	char *save = NULL;
+
+	for (char *word = strtok_r(line, " \t", &save); word && *argc < RDP_RAIL_MAX_ARGS;
+	     word = strtok_r(NULL, " \t", &save))
+		argv[(*argc)++] = word;
+	argv[*argc] = NULL;
+}
+
+/*
+ * An allowed program runs as a client of this compositor, detached from it. The
+ * client's arguments become plain words after it: never a shell command line,
+ * so no peer can make one.
+ */
+static bool
+rdp_rail_launch(struct rdp_peer *peer, const char *program, const char *arguments)
+{
+	char line[2 * RDP_RAIL_MAX_PROGRAM + 2];
+	char *argv[RDP_RAIL_MAX_ARGS + 1];
+	int argc = 0;
+
+	snprintf(line, sizeof line, "%s %s", program, arguments);
+	rdp_rail_split_words(line, argv, &argc);
+	if (argc == 0 || pc_compositor_launch(peer->server->compositor, argv) < 0)
+		return false;
+	weston_log("rdp: %s started \"%s\" (%d argument%s from the client)\n",
+		   peer->client->hostname, program, argc - 1, argc == 2 ? "" : "s");
+	return true;
+}
+
+static void
+rdp_rail_run_exec(struct rdp_peer *peer, void *payload)
+{
+	struct rdp_rail *rail = peer->rail;
+	struct rdp_rail_exec_task *exec = payload;
+	RAIL_EXEC_RESULT_ORDER result = {0};
+	WCHAR *name = NULL;
+
+	if (!rail)
+		return;
+	if (exec->too_long) {
+		result.execResult = RAIL_EXEC_E_DECODE_FAILED;
+	} else if (!peer->server->rail_exec) {
+		/* As in WSLg: the program string only names the connection; show the windows. */
+		result.execResult = RAIL_EXEC_S_OK;
+	} else if (!rdp_rail_exec_allowed(peer->server, exec->program)) {
+		weston_log("rdp: %s asked to start \"%s\", which [rdp] rail-exec does not "
+			   "allow\n",
+			   peer->client->hostname, exec->program);
+		result.execResult = RAIL_EXEC_E_NOT_IN_ALLOWLIST;
+	} else {
+		result.execResult = rdp_rail_launch(peer, exec->program, exec->arguments)
+					    ? RAIL_EXEC_S_OK
+					    : RAIL_EXEC_E_FAIL;
+	}
+	name = rdp_rail_utf16(exec->program, &result.exeOrFile.length);
+	result.exeOrFile.string = (BYTE *)name;
+	rail->context->ServerExecResult(rail->context, &result);
+	free(name);
+	if (result.execResult == RAIL_EXEC_S_OK)
+		rdp_rail_show_soon(rail, RDP_RAIL_MODE_SWITCH_MS);
+}
+
+static void
+rdp_rail_run_activate(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_ACTIVATE_ORDER *activate = payload;
+	struct shell_window *window;
+
+	/* Deactivation means the host focused one of its own windows: nothing to undo. */
+	if (!peer->rail || !activate->enabled)
+		return;
+	window = rdp_rail_host_request(peer->rail, activate->windowId, "activate");
+	if (window)
+		shell_window_activate(window);
+}
+
+static void
+rdp_rail_run_syscommand(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_SYSCOMMAND_ORDER *syscommand = payload;
+	struct shell_window *window;
+	const char *what;
+
+	switch (syscommand->command) {
+	case SC_MINIMIZE:
+		what = "minimize";
+		break;
+	case SC_MAXIMIZE:
+		what = "maximize";
+		break;
+	case SC_RESTORE:
+		what = "restore";
+		break;
+	case SC_CLOSE:
+		what = "close";
+		break;
+	default:
+		return; /* SC_MOVE, SC_SIZE, SC_KEYMENU: the host does those locally */
+	}
+	window = peer->rail ? rdp_rail_host_request(peer->rail, syscommand->windowId, what) : NULL;
+	if (!window)
+		return;
+	if (syscommand->command == SC_MINIMIZE)
+		shell_window_minimize(window);
+	else if (syscommand->command == SC_MAXIMIZE)
+		shell_window_set_maximized(window, true);
+	else if (syscommand->command == SC_RESTORE)
+		shell_window_restore(window);
+	else
+		shell_window_close(window);
+}
+
+static void
+rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_WINDOW_MOVE_ORDER *move = payload;
+	struct rdp_rail *rail = peer->rail;
+	struct rdp_rail_window *w;
+	struct shell_window *window;
+	int width = move->right - move->left, height = move->bottom - move->top;
+	char what[64], err[256];
+
+	if (!rail || width < 1 || height < 1)
+		return;
+	wl_array_for_each(w, &rail->windows)
+	{
+		if (w->id != move->windowId)
+			continue;
+		/* Record what the host did: the next sync then only corrects, never echoes. */
+		if (w->width != width || w->height != height) {
+			snprintf(what, sizeof what, "resize %d %d", width, height);
+			window = rdp_rail_host_request(rail, w->id, what);
+			if (window &&
+			    shell_window_resize(window, width, height, err, sizeof err) < 0)
+				rdp_rail_refused(rail, err);
+		}
+		if (w->x != move->left || w->y != move->top) {
+			snprintf(what, sizeof what, "move %d %d", move->left, move->top);
+			window = rdp_rail_host_request(rail, w->id, what);
+			if (window &&
+			    shell_window_move(window, move->left, move->top, err, sizeof err) < 0)
+				rdp_rail_refused(rail, err);
+		}
+		return;
+	}
+}
+
+static void
+rdp_rail_run_sysparam(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_SYSPARAM_ORDER *sysparam = payload;
+
+	if (sysparam->params & SPI_MASK_SET_WORK_AREA)
+		log_scope(peer->server->scopes->rail, "rdp: host work area %d,%d-%d,%d\n",
+			  sysparam->workArea.left, sysparam->workArea.top, sysparam->workArea.right,
+			  sysparam->workArea.bottom);
+}
+
+static void
+rdp_rail_run_get_appid(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_GET_APPID_REQ_ORDER *request = payload;
+	struct rdp_rail *rail = peer->rail;
+	RAIL_GET_APPID_RESP_ORDER response = {.windowId = request->windowId};
+	struct shell_window *window = rail ? rdp_rail_window(rail, request->windowId) : NULL;
+	const char *app_id = window ? shell_window_get_app_id(window) : NULL;
+	WCHAR *wide = NULL;
+	UINT16 bytes = 0;
+
+	if (!rail)
+		return;
+	wide = rdp_rail_utf16(app_id ? app_id : "", &bytes);
+	if (wide) {
+		size_t units = bytes / 2 < 259 ? bytes / 2 : 259;
+		memcpy(response.applicationId, wide, units * sizeof(WCHAR));
+	}
+	free(wide);
+	rail->context->ServerGetAppidResp(rail->context, &response);
+}
+
+/* --- the channel thread's callbacks: copy, post, return ------------------------------ */
+
+static struct rdp_peer *
+rdp_rail_peer(RailServerContext *context)
+{
+	return context->custom;
+}
+
+static UINT
+rdp_rail_post(RailServerContext *context, rdp_task_func_t run, const void *order, size_t size)
+{
+	return rdp_peer_post(rdp_rail_peer(context), run, order, size) ? CHANNEL_RC_OK
+								       : CHANNEL_RC_NO_MEMORY;
+}
+
+static UINT
+rdp_rail_on_handshake(RailServerContext *context, const RAIL_HANDSHAKE_ORDER *handshake)
+{
+	return CHANNEL_RC_OK; /* the client's build number changes nothing here */
+}
+
+static UINT
+rdp_rail_on_client_status(RailServerContext *context, const RAIL_CLIENT_STATUS_ORDER *status)
+{
+	return rdp_rail_post(context, rdp_rail_run_client_status, status, sizeof *status);
+}
+
+static UINT
+rdp_rail_on_exec(RailServerContext *context, const RAIL_EXEC_ORDER *exec)
+{
+	struct rdp_rail_exec_task task = {0};
+	const char *program = exec->RemoteApplicationProgram ? exec->RemoteApplicationProgram : "";
+	const char *arguments =
+		exec->RemoteApplicationArguments ? exec->RemoteApplicationArguments : "";
+
+	/* strings die with the callback: copy them */
+	task.too_long = strlen(program) >= sizeof task.program ||
+			strlen(arguments) >= sizeof task.arguments;
+	if (!task.too_long) {
+		strcpy(task.program, program);
+		strcpy(task.arguments, arguments);
+	}
+	return rdp_rail_post(context, rdp_rail_run_exec, &task, sizeof task);
+}
+
+static UINT
+rdp_rail_on_sysparam(RailServerContext *context, const RAIL_SYSPARAM_ORDER *sysparam)
+{
+	RAIL_SYSPARAM_ORDER copy = *sysparam;
+
+	copy.highContrast.colorScheme.string = NULL; /* not kept past the callback */
+	copy.highContrast.colorScheme.length = 0;
+	return rdp_rail_post(context, rdp_rail_run_sysparam, &copy, sizeof copy);
+}
+
+static UINT
+rdp_rail_on_activate(RailServerContext *context, const RAIL_ACTIVATE_ORDER *activate)
+{
+	return rdp_rail_post(context, rdp_rail_run_activate, activate, sizeof *activate);
+}
+
+static UINT
+rdp_rail_on_syscommand(RailServerContext *context, const RAIL_SYSCOMMAND_ORDER *syscommand)
+{
+	return rdp_rail_post(context, rdp_rail_run_syscommand, syscommand, sizeof *syscommand);
+}
+
+static UINT
+rdp_rail_on_window_move(RailServerContext *context, const RAIL_WINDOW_MOVE_ORDER *move)
+{
+	return rdp_rail_post(context, rdp_rail_run_window_move, move, sizeof *move);
+}
+
+static UINT
+rdp_rail_on_get_appid(RailServerContext *context, const RAIL_GET_APPID_REQ_ORDER *request)
+{
+	return rdp_rail_post(context, rdp_rail_run_get_appid, request, sizeof *request);
+}
+
+static UINT
+rdp_rail_on_ignored(RailServerContext *context, const void *order)
+{
+	return CHANNEL_RC_OK;
+}
+
+void
+rdp_rail_requests_attach(RailServerContext *context)
+{
+	context->ClientHandshake = rdp_rail_on_handshake;
+	context->ClientClientStatus = rdp_rail_on_client_status;
+	context->ClientExec = rdp_rail_on_exec;
+	context->ClientSysparam = rdp_rail_on_sysparam;
+	context->ClientActivate = rdp_rail_on_activate;
+	context->ClientSyscommand = rdp_rail_on_syscommand;
+	context->ClientWindowMove = rdp_rail_on_window_move;
+	context->ClientGetAppidReq = rdp_rail_on_get_appid;
+	context->ClientSysmenu = (psRailClientSysmenu)rdp_rail_on_ignored;
+	context->ClientNotifyEvent = (psRailClientNotifyEvent)rdp_rail_on_ignored;
+	context->ClientSnapArrange = (psRailClientSnapArrange)rdp_rail_on_ignored;
+	context->ClientLangbarInfo = (psRailClientLangbarInfo)rdp_rail_on_ignored;
+	context->ClientLanguageImeInfo = (psRailClientLanguageImeInfo)rdp_rail_on_ignored;
+	context->ClientCompartmentInfo = (psRailClientCompartmentInfo)rdp_rail_on_ignored;
+	context->ClientCloak = (psRailClientCloak)rdp_rail_on_ignored;
+}

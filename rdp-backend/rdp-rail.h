@@ -1,0 +1,81 @@
+/*
+ * What the RemoteApp files share: rdp-rail.c (the channel's lifetime, when the
+ * client may see windows, app-started moves), rdp-rail-orders.c (window orders
+ * that keep the client's list equal to the shell's) and rdp-rail-requests.c
+ * (what the host asks for).
+ */
+#ifndef PORTHOLE_RDP_RAIL_H
+#define PORTHOLE_RDP_RAIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <freerdp/server/rail.h>
+#include <winpr/wtypes.h>
+
+#include "rdp-internal.h"
+
+#define RDP_RAIL_POPUP_ID_BASE 0x40000000u /* shell window ids stay far below */
+#define RDP_RAIL_NO_WINDOW 0xFFFFFFFFu
+/* see rdp_rail_show_soon() */
+#define RDP_RAIL_MODE_SWITCH_MS 200
+#define RDP_RAIL_NO_EXEC_MS 2000
+
+/* What the client was last told about one window. */
+struct rdp_rail_window {
+	const void *key;
+	uint32_t id;
+	uint32_t owner_id;
+	int x, y, width, height;
+	char *title;
+	uint32_t show_state;
+	bool popup;
+	bool seen;          /* still there in the sync under way */
+	uint64_t icon_hash; /* of the icon sent; 0: the default one */
+};
+
+struct rdp_rail {
+	struct rdp_peer *peer;
+	RailServerContext *context;
+	bool status_received;        /* the client's status arrived */
+	bool ready;                  /* the client shows app windows: orders may flow */
+	struct wl_array windows;     /* struct rdp_rail_window */
+	struct wl_array zorder;      /* uint32_t window ids, topmost first, as last sent */
+	struct wl_array next_zorder; /* the same, being built during a sync */
+	struct wl_array current;     /* struct rdp_rail_current, filled during a sync */
+	struct wl_array title_store; /* the titles of current, NUL-separated */
+	uint32_t active_id;
+	uint32_t next_popup_id;
+	struct wl_listener shell_change_listener;
+	struct wl_listener move_size_listener;
+	struct idle_call
+		sync; /* many changes in one dispatch (a commit per window) make one sync */
+	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() */
+};
+
+/* rdp-rail-orders.c */
+/** UTF-8 to the UTF-16LE the orders carry, cut to a title's length; free() it. */
+WCHAR *rdp_rail_utf16(const char *utf8, UINT16 *bytes);
+
+void rdp_rail_send_desktop(struct rdp_rail *rail, uint32_t fields);
+
+/** What the client was last told about the window @key names, or NULL. */
+struct rdp_rail_window *rdp_rail_find_sent(struct rdp_rail *rail, const void *key);
+
+/** For the idle call that makes one sync of many changes. */
+void rdp_rail_handle_sync(void *data);
+
+void rdp_rail_handle_shell_change(struct wl_listener *listener, void *data);
+
+/* rdp-rail.c */
+/** Windows and output go to the client after @delay_ms; see rdp-rail.c for why. */
+void rdp_rail_show_soon(struct rdp_rail *rail, int delay_ms);
+
+/** A task: the client's status arrived. */
+void rdp_rail_run_client_status(struct rdp_peer *peer, void *payload);
+
+/* rdp-rail-requests.c */
+/** Sets the channel's callbacks for what the client sends. */
+void rdp_rail_requests_attach(RailServerContext *context);
+
+#endif
