@@ -17,6 +17,9 @@
 #include "launcher.h"
 #include "paths.h"
 
+const char *const boot_sockets[BOOT_SOCKET_COUNT] = {"runtime-dir/wayland-0", ".X11-unix/X0",
+						     "PulseServer"};
+
 const char *
 boot_state_dir(void)
 {

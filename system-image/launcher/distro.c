@@ -1,80 +1,14 @@
 /*
- * porthole run / system: a command in a user distro (its own mount and pid
- * namespaces, the shared dir bound in, the sockets' environment, as the
- * distro's user), or inside the running system distro itself.
+ * A user as a distro's own /etc/passwd and /etc/group say (parsed by hand: NSS
+ * modules of another distro's libc are not ours to load), and the environment
+ * of a session in a distro that reaches Porthole's sockets.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <grp.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "launcher.h"
+#include "distro.h"
 #include "paths.h"
-
-#define RUN_GROUPS_MAX 64
-
-/* A user as the distro's own /etc/passwd and /etc/group say (parsed by hand:
- * NSS modules of another distro's libc are not ours to load). */
-struct distro_user {
-	char name[64];
-	uid_t uid;
-	gid_t gid;
-	char home[PATH_MAX];
-	char shell[PATH_MAX];
-	gid_t groups[RUN_GROUPS_MAX];
-	int group_count;
-};
-
-/* Device groups whose gid may differ between distros; the shared nodes carry
- * the host's (the system distro's) gid. */
-static const char *const device_groups[] = {"video", "render"};
-#define DEVICE_GROUP_COUNT 2
-
-struct run_plan {
-	const struct boot_state *state;
-	const char *distro; /* NULL: the host's root */
-	const char *user;   /* NULL: the distro's first regular user, else root */
-	char **command;
-	/* host gid of each device group, -1 when the host has none */
-	long host_device_gid[DEVICE_GROUP_COUNT];
-};
-
-static void
-run_die(const char *what, const char *path)
-{
-	fprintf(stderr, "porthole run: %s%s%s: %s\n", what, path ? " " : "", path ? path : "",
-		strerror(errno));
-	_exit(127);
-}
-
-/* A path that does not fit ends the setup: better than a truncated mount target. */
-static void run_pathf(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-run_pathf(char *out, size_t size, const char *fmt, ...)
-{
-	va_list args;
-	int ret;
-
-	va_start(args, fmt);
-	ret = path_vprintf(out, size, fmt, args);
-	va_end(args);
-	if (ret < 0)
-		run_die("path too long:", out);
-}
 
 /* Splits one line of /etc/passwd or /etc/group at ':' into at most @max fields;
  * returns how many. strsep keeps empty fields (an empty GECOS). */
@@ -90,14 +24,15 @@ distro_split_fields(char *line, char **fields, int max)
 }
 
 /* Finds @name (or the first uid >= 1000 when NULL) in <root>/etc/passwd. */
-static int
+int
 distro_find_user(const char *root, const char *name, struct distro_user *user)
 {
 	char path[PATH_MAX], line[2048];
 	FILE *file;
 	int found = -1;
 
-	run_pathf(path, sizeof path, "%s/etc/passwd", root);
+	if (path_printf(path, sizeof path, "%s/etc/passwd", root) < 0)
+		return -1;
 	file = fopen(path, "re");
 	if (!file)
 		return -1;
@@ -123,14 +58,15 @@ distro_find_user(const char *root, const char *name, struct distro_user *user)
 
 /* The user's supplementary groups from <root>/etc/group; also, when @wanted is
  * not NULL, the gid of group @wanted (-1 if absent). */
-static long
+long
 distro_read_groups(const char *root, struct distro_user *user, const char *wanted)
 {
 	char path[PATH_MAX], line[4096];
 	long wanted_gid = -1;
 	FILE *file;
 
-	run_pathf(path, sizeof path, "%s/etc/group", root);
+	if (path_printf(path, sizeof path, "%s/etc/group", root) < 0)
+		return -1;
 	file = fopen(path, "re");
 	if (!file)
 		return -1;
@@ -157,160 +93,8 @@ distro_read_groups(const char *root, struct distro_user *user, const char *wante
 	return wanted_gid;
 }
 
-/* ---- the user namespace that translates device groups ---- */
-
-struct gid_swap {
-	long inside, outside;
-};
-
-/* The distro's device groups whose gid differs from the host's: their gids are
- * swapped in the user namespace's gid_map, so the distro's "video" is the
- * node's group as the kernel checks it. Returns how many. */
-static int
-run_device_swaps(const struct run_plan *plan, const char *root, struct gid_swap *swaps)
-{
-	int count = 0;
-
-	for (int i = 0; i < DEVICE_GROUP_COUNT; i++) {
-		long inside = distro_read_groups(root, NULL, device_groups[i]);
-		long outside = plan->host_device_gid[i];
-		if (inside < 0 || outside < 0 || inside == outside)
-			continue;
-		swaps[count++] = (struct gid_swap){inside, outside};
-	}
-	return count;
-}
-
-/* Identity everywhere except the swapped pairs (each maps both ways, so the
- * map stays one-to-one). */
-static int
-run_format_gid_map(const struct gid_swap *swaps, int count, char *out, size_t size)
-{
-	long points[2 * DEVICE_GROUP_COUNT];
-	int n = 0, used = 0;
-	long next = 0;
-
-	for (int i = 0; i < count; i++) {
-		points[n++] = swaps[i].inside;
-		points[n++] = swaps[i].outside;
-	}
-	/* sort the special ids so the identity ranges can run between them */
-	for (int i = 0; i < n; i++) {
-		for (int j = i + 1; j < n; j++) {
-			if (points[j] < points[i]) {
-				long t = points[i];
-				points[i] = points[j];
-				points[j] = t;
-			}
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		long id = points[i], target = id;
-		if (i > 0 && id == points[i - 1])
-			continue;
-		for (int k = 0; k < count; k++) {
-			if (swaps[k].inside == id)
-				target = swaps[k].outside;
-			else if (swaps[k].outside == id)
-				target = swaps[k].inside;
-		}
-		if (id > next)
-			used += snprintf(out + used, size - (size_t)used, "%ld %ld %ld\n", next,
-					 next, id - next);
-		used += snprintf(out + used, size - (size_t)used, "%ld %ld 1\n", id, target);
-		next = id + 1;
-	}
-	used += snprintf(out + used, size - (size_t)used, "%ld %ld %ld\n", next, next,
-			 4294967295L - next);
-	return (size_t)used < size ? 0 : -1;
-}
-
-static int
-run_write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-/* ---- inside the user distro's namespaces ---- */
-
-static void
-run_bind(const char *source, const char *target, unsigned long extra)
-{
-	struct stat st;
-
-	if (stat(target, &st) < 0 && mkdir(target, 0755) < 0)
-		run_die("cannot create", target);
-	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		run_die("cannot bind", target);
-	if (extra && mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | extra, NULL) < 0)
-		run_die("cannot remount", target);
-}
-
-static void
-run_enter_root(const struct run_plan *plan)
-{
-	char path[PATH_MAX];
-
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		run_die("cannot make mounts private", NULL);
-	if (plan->distro) {
-		const char *root = plan->distro;
-		run_bind(root, root, 0);
-		run_pathf(path, sizeof path, "%s/dev", root);
-		run_bind("/dev", path, 0);
-		run_pathf(path, sizeof path, "%s/sys", root);
-		run_bind("/sys", path, 0);
-		run_pathf(path, sizeof path, "%s/proc", root);
-		if (mkdir(path, 0555) < 0 && errno != EEXIST)
-			run_die("cannot create", path);
-		if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-			run_die("cannot mount", path);
-		run_pathf(path, sizeof path, "%s/mnt", root);
-		mkdir(path, 0755);
-		run_pathf(path, sizeof path, "%s/mnt/wslg", root);
-		run_bind(plan->state->shared_dir, path, 0);
-		/* the host's GPU user-mode driver for d3d12, as WSL gives every distro */
-		struct stat wsl_libs;
-		if (stat("/usr/lib/wsl", &wsl_libs) == 0 && S_ISDIR(wsl_libs.st_mode)) {
-			run_pathf(path, sizeof path, "%s/usr/lib/wsl", root);
-			/* a distro whose /usr cannot take the mount point goes without */
-			if ((mkdir(path, 0755) == 0 || errno == EEXIST) &&
-			    mount("/usr/lib/wsl", path, NULL, MS_BIND | MS_REC, NULL) == 0)
-				mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
-		}
-		run_pathf(path, sizeof path, "%s/tmp", root);
-		mkdir(path, 01777);
-		char x11_dir[PATH_MAX];
-		run_pathf(x11_dir, sizeof x11_dir, "%s/.X11-unix", plan->state->shared_dir);
-		run_pathf(path, sizeof path, "%s/tmp/.X11-unix", root);
-		run_bind(x11_dir, path, 0);
-		if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
-		    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
-			run_die("cannot enter the distro at", root);
-		/* X11 sockets read-only: a distro app can connect, not replace them. */
-		if (mount(NULL, "/tmp/.X11-unix", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
-			run_die("cannot remount", "/tmp/.X11-unix");
-	} else {
-		if (strcmp(plan->state->shared_dir, "/mnt/wslg") != 0) {
-			mkdir("/mnt", 0755);
-			run_bind(plan->state->shared_dir, "/mnt/wslg", 0);
-		}
-		mkdir("/tmp/.X11-unix", 01777);
-		run_bind("/mnt/wslg/.X11-unix", "/tmp/.X11-unix", MS_RDONLY);
-		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-			run_die("cannot mount", "/proc");
-	}
-}
-
-static void
-run_set_env(const struct distro_user *user)
+void
+distro_set_session_env(const struct distro_user *user)
 {
 	const char *term = getenv("TERM"), *lang = getenv("LANG");
 	char line[1024];
@@ -344,296 +128,4 @@ run_set_env(const struct distro_user *user)
 	}
 	if (file)
 		fclose(file);
-}
-
-/* pid 1 of the user distro: starts the command, passes signals on, reaps, and
- * ends with the command's status. */
-static int
-run_reap_until(pid_t command)
-{
-	sigset_t set;
-	int status = 0, sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	for (;;) {
-		pid_t pid;
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (pid == command)
-				return WIFEXITED(status) ? WEXITSTATUS(status)
-							 : 128 + WTERMSIG(status);
-		}
-		if (pid < 0 && errno == ECHILD)
-			return 1;
-		if (sigwait(&set, &sig) == 0 && sig != SIGCHLD)
-			kill(command, sig);
-	}
-}
-
-static int
-run_child(void *data)
-{
-	struct run_plan *plan = data;
-	struct distro_user user = {0};
-	struct gid_swap swaps[DEVICE_GROUP_COUNT];
-	int swap_count;
-	pid_t command;
-	char go;
-
-	run_enter_root(plan);
-	if (distro_find_user("", plan->user, &user) < 0) {
-		if (plan->user) {
-			fprintf(stderr,
-				"porthole run: no user \"%s\" in the distro's /etc/passwd\n",
-				plan->user);
-			_exit(127);
-		}
-		user = (struct distro_user){.name = "root", .home = "/root", .shell = "/bin/sh"};
-	}
-	distro_read_groups("", &user, NULL);
-	/* root passes the node's permission check anyway, and a user namespace
-	 * would take its right to mount (as systemd does to /tmp) */
-	swap_count = user.uid == 0 ? 0 : run_device_swaps(plan, "", swaps);
-	/* The command asks for its user namespace's maps and waits for them here. */
-	int userns_fds[2] = {-1, -1};
-	if (swap_count > 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, userns_fds) < 0)
-		run_die("socketpair", NULL);
-
-	command = fork();
-	if (command < 0)
-		run_die("fork", NULL);
-	if (command == 0) {
-		if (swap_count > 0) {
-			/* The maps are written by the parent, still root on the host;
-			 * this process is then root in a namespace whose gids are the
-			 * host's, except the swapped device groups. */
-			if (unshare(CLONE_NEWUSER) < 0)
-				run_die("cannot create a user namespace", NULL);
-			close(userns_fds[0]);
-			if (write(userns_fds[1], "u", 1) != 1 || read(userns_fds[1], &go, 1) != 1)
-				run_die("the user namespace was not set up", NULL);
-			close(userns_fds[1]);
-		}
-		if (setgroups((size_t)user.group_count, user.groups) < 0 ||
-		    setresgid(user.gid, user.gid, user.gid) < 0 ||
-		    setresuid(user.uid, user.uid, user.uid) < 0)
-			run_die("cannot become the user", user.name);
-		run_set_env(&user);
-		if (chdir(user.home) < 0 && chdir("/") < 0)
-			run_die("chdir", "/");
-		execvp(plan->command[0], plan->command);
-		run_die("cannot run", plan->command[0]);
-	}
-	if (swap_count > 0) {
-		char path[64], map[512];
-		close(userns_fds[1]);
-		if (read(userns_fds[0], &go, 1) != 1 ||
-		    run_format_gid_map(swaps, swap_count, map, sizeof map) < 0)
-			run_die("cannot set up the user namespace", NULL);
-		run_pathf(path, sizeof path, "/proc/%d/uid_map", (int)command);
-		if (run_write_file(path, "0 0 4294967295\n") < 0)
-			run_die("cannot write", path);
-		run_pathf(path, sizeof path, "/proc/%d/gid_map", (int)command);
-		if (run_write_file(path, map) < 0)
-			run_die("cannot write", path);
-		if (write(userns_fds[0], "g", 1) != 1)
-			run_die("cannot start the command", NULL);
-		close(userns_fds[0]);
-	}
-	return run_reap_until(command);
-}
-
-static void
-run_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: porthole run [--distro DIR] [--user NAME] -- COMMAND [ARGS...]\n"
-		"\n"
-		"Runs COMMAND in a user distro attached to the booted system distro: its own\n"
-		"mount and pid namespaces with root DIR (default: the host's root), the shared\n"
-		"dir at /mnt/wslg, /tmp/.X11-unix bound read-only to /mnt/wslg/.X11-unix, and\n"
-		"DISPLAY, WAYLAND_DISPLAY, XDG_RUNTIME_DIR, PULSE_SERVER set. Device groups\n"
-		"(video, render) whose gid differs from the host's are mapped onto the host's\n"
-		"in a user namespace, so shared device nodes keep working. Needs root.\n"
-		"\n"
-		"  --distro DIR   the user distro's root file system\n"
-		"  --user NAME    run as NAME (default: the distro's first user with uid >= 1000,\n"
-		"                 else root)\n"
-		"\n"
-		"Exit status: COMMAND's; 127 when it could not be started; 1 nothing booted.\n");
-}
-
-static void
-run_read_host_device_gids(struct run_plan *plan)
-{
-	for (int i = 0; i < DEVICE_GROUP_COUNT; i++)
-		plan->host_device_gid[i] = distro_read_groups("", NULL, device_groups[i]);
-}
-
-static int
-run_in_namespaces(struct run_plan *plan)
-{
-	static char stack[256 * 1024] __attribute__((aligned(16)));
-	int status;
-	pid_t pid;
-
-	pid = clone(run_child, stack + sizeof stack, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, plan);
-	if (pid < 0) {
-		fprintf(stderr, "porthole run: cannot create the namespaces: %s\n",
-			strerror(errno));
-		return 1;
-	}
-	/* Ctrl-C reaches the command through the distro's pid 1. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return 1;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-int
-run_main(int argc, char *argv[])
-{
-	static const struct option options[] = {
-		{"distro", required_argument, NULL, 'd'},
-		{"user", required_argument, NULL, 'u'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	struct boot_state state;
-	struct run_plan plan = {.state = &state};
-	int opt;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			plan.distro = optarg;
-			break;
-		case 'u':
-			plan.user = optarg;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			run_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		run_usage(stderr);
-		return EXIT_USAGE;
-	}
-	plan.command = argv + optind;
-	if (geteuid() != 0) {
-		fprintf(stderr, "porthole run: needs root (namespaces); run it with sudo\n");
-		return 1;
-	}
-	if (plan.distro && access(plan.distro, X_OK) < 0) {
-		fprintf(stderr, "porthole run: cannot use the distro at %s: %s\n", plan.distro,
-			strerror(errno));
-		return 1;
-	}
-	if (boot_state_load(&state, false) < 0)
-		return 1;
-	run_read_host_device_gids(&plan);
-	return run_in_namespaces(&plan);
-}
-
-/* ---- porthole system: a process inside the system distro ---- */
-
-int
-system_main(int argc, char *argv[])
-{
-	static const char *const namespaces[] = {"mnt", "pid", "uts"};
-	static const struct option options[] = {
-		{"user", required_argument, NULL, 'u'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	char *shell[] = {"/bin/sh", NULL};
-	char **command = shell;
-	const char *user_name = "root";
-	struct distro_user user = {0};
-	struct boot_state state;
-	int opt, status;
-	pid_t pid;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
-		if (opt == 'u') {
-			user_name = optarg;
-		} else {
-			FILE *out = opt == 'h' ? stdout : stderr;
-			fprintf(out, "Usage: porthole system [--user NAME] [-- COMMAND [ARGS...]]\n"
-				     "\n"
-				     "A shell (or COMMAND) inside the running system distro, as "
-				     "`wsl --system`;\ndefault user root, so portholed and its "
-				     "services can be inspected.\n"
-				     "Exit status: COMMAND's; 127 when it could not be started.\n");
-			return opt == 'h' ? 0 : EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		command = argv + optind;
-	if (geteuid() != 0) {
-		fprintf(stderr, "porthole system: needs root (setns); run it with sudo\n");
-		return 1;
-	}
-	if (boot_state_load(&state, false) < 0)
-		return 1;
-	/* Every fd is opened before the first setns: once in the system distro's mount
-	 * namespace, /proc is its own and the host pid means nothing there. */
-	int ns_fds[3];
-	for (size_t i = 0; i < 3; i++) {
-		char path[64];
-
-		run_pathf(path, sizeof path, "/proc/%d/ns/%s", (int)state.pid, namespaces[i]);
-		ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (ns_fds[i] < 0) {
-			fprintf(stderr, "porthole system: cannot open %s: %s\n", path,
-				strerror(errno));
-			return 1;
-		}
-	}
-	for (size_t i = 0; i < 3; i++) {
-		if (setns(ns_fds[i], 0) < 0) {
-			fprintf(stderr, "porthole system: cannot enter the %s namespace: %s\n",
-				namespaces[i], strerror(errno));
-			return 1;
-		}
-		close(ns_fds[i]);
-	}
-	/* The pid namespace applies to children: the command is one. */
-	pid = fork();
-	if (pid == 0) {
-		if (chdir("/") < 0 || distro_find_user("", user_name, &user) < 0) {
-			fprintf(stderr, "porthole system: no user \"%s\" in the system distro\n",
-				user_name);
-			_exit(127);
-		}
-		distro_read_groups("", &user, NULL);
-		if (setgroups((size_t)user.group_count, user.groups) < 0 ||
-		    setresgid(user.gid, user.gid, user.gid) < 0 ||
-		    setresuid(user.uid, user.uid, user.uid) < 0)
-			run_die("cannot become the user", user.name);
-		run_set_env(&user);
-		execvp(command[0], command);
-		run_die("cannot run", command[0]);
-	}
-	if (pid < 0)
-		return 1;
-	signal(SIGINT, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return 1;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -7,9 +7,28 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define EXIT_USAGE 2
+
+/* setup.c: the child that sets up new namespaces ends on any failure */
+struct setup_context {
+	const char *command; /* "porthole boot" */
+	int status;          /* the child's exit status on failure */
+};
+
+/** "@command: @what @path: strerror(errno)" on stderr, then _exit(@status). */
+void setup_die(const struct setup_context *setup, const char *what, const char *path)
+	__attribute__((noreturn));
+
+/** path_printf() into @out, or setup_die() naming the path that did not fit. */
+void setup_pathf(const struct setup_context *setup, char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/** Seconds on the monotonic clock. */
+double launcher_now(void);
 
 /* One booted system distro, as `porthole boot` recorded it in the state dir. */
 struct boot_state {
@@ -35,6 +54,21 @@ int boot_state_connect_value(const struct boot_state *state, const char *key, ch
 
 /** Whether a listening AF_UNIX socket is bound at @path: connections to it queue. */
 bool launcher_socket_listening(const char *path);
+
+/* What a booted system distro serves, relative to the shared dir: booting waits
+ * for all of them, status reports each. */
+extern const char *const boot_sockets[];
+#define BOOT_SOCKET_COUNT 3
+
+/* stop.c */
+/** Ends portholed @pid: SIGTERM, then SIGKILL after @grace_s. Returns once it is gone. */
+void boot_end(pid_t pid, int grace_s);
+
+void boot_unmount_shared(const char *shared_dir);
+
+/* status.c */
+/** Copies @in to @out to the end. */
+void launcher_copy_stream(FILE *in, FILE *out);
 
 int boot_main(int argc, char *argv[]);
 int stop_main(int argc, char *argv[]);

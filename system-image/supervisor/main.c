@@ -10,7 +10,6 @@
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,7 @@
 #include "config.h"
 #include "gpu.h"
 #include "paths.h"
-#include "tls-identity.h"
+#include "rdp-identity.h"
 #include "service.h"
 #include "shared-tree.h"
 #include "spawn.h"
@@ -35,9 +34,6 @@
 #include "sv-log.h"
 
 #define EXIT_USAGE 2
-
-/* Kept from boot to boot when `porthole boot` binds its state here. */
-#define PORTHOLE_TLS_DIR "/var/lib/porthole"
 
 enum { SERVICE_PULSEAUDIO, SERVICE_COMPOSITOR, SERVICE_COUNT };
 
@@ -48,8 +44,7 @@ struct daemon_service {
 	struct portholed *daemon;
 	struct wl_event_source *timer;
 	char program[PATH_MAX];
-	char *argv[24];
-	char args[16][PATH_MAX + 32];
+	struct sv_argv argv;
 	bool keep_net_bind_service;
 };
 
@@ -63,9 +58,7 @@ struct portholed {
 	char user_config_path[PATH_MAX];
 	char run_dir[PATH_MAX];
 	char merged_config_path[PATH_MAX];
-	char password_path[PATH_MAX];
-	char tls_cert_path[PATH_MAX]; /* empty: the user's [rdp] tls-cert is used */
-	char tls_key_path[PATH_MAX];
+	struct rdp_identity rdp;
 	char config_report[2 * (PATH_MAX + 400)]; /* logged once stderr.log is open */
 	struct daemon_service services[SERVICE_COUNT];
 	int notify_fd;
@@ -89,7 +82,7 @@ daemon_spawn(struct sv_service *sv)
 {
 	struct daemon_service *service = to_daemon_service(sv);
 	struct sv_spawn spec = {
-		.argv = service->argv,
+		.argv = service->argv.args,
 		.env = &service->daemon->env,
 		.identity = &service->daemon->identity,
 		.keep_net_bind_service = service->keep_net_bind_service,
@@ -315,127 +308,6 @@ daemon_find_identity(struct portholed *d)
 	return 0;
 }
 
-/* A one-time RDP password for this boot, readable by the service user alone
- * (and by root: `porthole connect` reads it through the distro's root). */
-static int
-daemon_make_password(struct portholed *d)
-{
-	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-	unsigned char random_bytes[20];
-	char password[sizeof random_bytes + 2];
-	int fd, random_fd;
-
-	if (d->config.rdp_password_file[0]) {
-		snprintf(d->password_path, sizeof d->password_path, "%s",
-			 d->config.rdp_password_file);
-		return 0;
-	}
-	random_fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (random_fd < 0 ||
-	    read(random_fd, random_bytes, sizeof random_bytes) != (ssize_t)sizeof random_bytes) {
-		sv_log("cannot read /dev/urandom: %s", strerror(errno));
-		if (random_fd >= 0)
-			close(random_fd);
-		return -1;
-	}
-	close(random_fd);
-	for (size_t i = 0; i < sizeof random_bytes; i++)
-		password[i] = alphabet[random_bytes[i] % (sizeof alphabet - 1)];
-	password[sizeof random_bytes] = '\n';
-	password[sizeof random_bytes + 1] = '\0';
-
-	if (path_printf(d->password_path, sizeof d->password_path, "%s/rdp-password", d->run_dir) <
-	    0)
-		return -1;
-	unlink(d->password_path);
-	fd = open(d->password_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, password, strlen(password)) != (ssize_t)strlen(password) ||
-	    (d->identity.drop && fchown(fd, d->identity.uid, d->identity.gid) < 0)) {
-		sv_log("cannot write %s: %s", d->password_path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-/*
- * The RDP server's TLS identity, in the system distro's private state rather than
- * the shared dir (user distros read that). Reused while it is there: making an
- * RSA key is most of a boot's time, and a certificate that stays is one a client
- * can keep trusting.
- */
-static int
-daemon_prepare_tls(struct portholed *d)
-{
-	char fingerprint[128], err[256];
-	int64_t start;
-
-	if (d->config.rdp_tls_cert[0])
-		return 0; /* the user's own, passed on in the merged config */
-	if (path_printf(d->tls_cert_path, sizeof d->tls_cert_path, "%s/rdp-tls.crt",
-			PORTHOLE_TLS_DIR) < 0 ||
-	    path_printf(d->tls_key_path, sizeof d->tls_key_path, "%s/rdp-tls.key",
-			PORTHOLE_TLS_DIR) < 0 ||
-	    shared_tree_mkdir_owned(PORTHOLE_TLS_DIR, &d->identity) < 0 ||
-	    chmod(PORTHOLE_TLS_DIR, 0700) < 0) {
-		sv_log("cannot prepare %s: %s", PORTHOLE_TLS_DIR, strerror(errno));
-		return -1;
-	}
-	if (access(d->tls_key_path, R_OK) == 0 &&
-	    tls_identity_fingerprint(d->tls_cert_path, fingerprint, sizeof fingerprint) == 0) {
-		sv_log("RDP certificate %s kept from an earlier boot", d->tls_cert_path);
-		return 0;
-	}
-	start = daemon_now_ms(NULL);
-	if (tls_identity_generate(d->tls_cert_path, d->tls_key_path, "porthole", 365, err,
-				  sizeof err) < 0) {
-		sv_log("cannot make the RDP certificate in %s: %s", PORTHOLE_TLS_DIR, err);
-		return -1;
-	}
-	if (d->identity.drop && (chown(d->tls_cert_path, d->identity.uid, d->identity.gid) < 0 ||
-				 chown(d->tls_key_path, d->identity.uid, d->identity.gid) < 0)) {
-		sv_log("cannot hand %s to %s: %s", PORTHOLE_TLS_DIR, d->config.user,
-		       strerror(errno));
-		return -1;
-	}
-	sv_log("RDP certificate generated in %lld ms: %s", (long long)(daemon_now_ms(NULL) - start),
-	       d->tls_cert_path);
-	return 0;
-}
-
-/* What `porthole connect` needs to reach this boot's RDP server. */
-static int
-daemon_write_connect_info(struct portholed *d)
-{
-	char text[PATH_MAX * 3 + 512];
-
-	snprintf(text, sizeof text,
-		 "listen=%s\nuser=%s\npassword-file=%s\nfingerprint-file=%s/runtime-dir/"
-		 "wayland-0.rdp.fingerprint\nshared-dir=%s\n",
-		 d->config.rdp_listen, d->config.rdp_user, d->password_path, d->config.shared_dir,
-		 d->config.shared_dir);
-	return shared_tree_write_text(d->run_dir, "connect.ini", text);
-}
-
-static void daemon_service_arg(struct daemon_service *service, int *argc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-daemon_service_arg(struct daemon_service *service, int *argc, const char *fmt, ...)
-{
-	int i = *argc;
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(service->args[i], sizeof service->args[i], fmt, args);
-	va_end(args);
-	service->argv[i + 1] = service->args[i];
-	service->argv[i + 2] = NULL;
-	(*argc)++;
-}
-
 /* A listener on a privileged port needs CAP_NET_BIND_SERVICE, nothing else does. */
 static bool
 daemon_listen_needs_low_port(const char *listen)
@@ -449,12 +321,14 @@ daemon_listen_needs_low_port(const char *listen)
 static int
 daemon_define_services(struct portholed *d)
 {
-	struct daemon_service *pa = &d->services[SERVICE_PULSEAUDIO];
+	struct sv_argv *pa = &d->services[SERVICE_PULSEAUDIO].argv;
 	struct daemon_service *comp = &d->services[SERVICE_COMPOSITOR];
+	struct sv_argv *argv = &comp->argv;
 	const char *shared = d->config.shared_dir;
-	int argc = 0;
+	int failed = 0;
 
-	if (program_path(pa->program, sizeof pa->program, "porthole-pulseaudio",
+	if (program_path(d->services[SERVICE_PULSEAUDIO].program,
+			 sizeof d->services[SERVICE_PULSEAUDIO].program, "porthole-pulseaudio",
 			 "../../audio/porthole-pulseaudio") < 0 ||
 	    program_path(comp->program, sizeof comp->program, "porthole-compositor",
 			 "../../frontend/porthole-compositor") < 0) {
@@ -463,30 +337,33 @@ daemon_define_services(struct portholed *d)
 		       PORTHOLE_BINDIR);
 		return -1;
 	}
-	pa->argv[0] = pa->program;
-	daemon_service_arg(pa, &argc, "--socket");
-	daemon_service_arg(pa, &argc, "%s/PulseServer", shared);
-	daemon_service_arg(pa, &argc, "--log");
-	daemon_service_arg(pa, &argc, "%s/pulseaudio.log", shared);
-	daemon_service_arg(pa, &argc, "--state-dir");
-	daemon_service_arg(pa, &argc, "%s/pulse", d->run_dir);
+	failed |= sv_argv_addf(pa, "%s", d->services[SERVICE_PULSEAUDIO].program);
+	failed |= sv_argv_addf(pa, "--socket");
+	failed |= sv_argv_addf(pa, "%s/PulseServer", shared);
+	failed |= sv_argv_addf(pa, "--log");
+	failed |= sv_argv_addf(pa, "%s/pulseaudio.log", shared);
+	failed |= sv_argv_addf(pa, "--state-dir");
+	failed |= sv_argv_addf(pa, "%s/pulse", d->run_dir);
 
-	argc = 0;
-	comp->argv[0] = comp->program;
-	daemon_service_arg(comp, &argc, "--config=%s", d->merged_config_path);
-	daemon_service_arg(comp, &argc, "--socket=wayland-0");
-	daemon_service_arg(comp, &argc, "--xwayland");
-	daemon_service_arg(comp, &argc, "--x11-dir=%s/.X11-unix", shared);
-	daemon_service_arg(comp, &argc, "--log=%s/compositor.log", shared);
-	daemon_service_arg(comp, &argc, "--renderer=%s", d->gpu.renderer);
-	daemon_service_arg(comp, &argc, "--rdp-listen=%s", d->config.rdp_listen);
-	daemon_service_arg(comp, &argc, "--rdp-user=%s", d->config.rdp_user);
-	daemon_service_arg(comp, &argc, "--rdp-password-file=%s", d->password_path);
-	if (d->tls_cert_path[0]) {
-		daemon_service_arg(comp, &argc, "--rdp-tls-cert=%s", d->tls_cert_path);
-		daemon_service_arg(comp, &argc, "--rdp-tls-key=%s", d->tls_key_path);
+	failed |= sv_argv_addf(argv, "%s", comp->program);
+	failed |= sv_argv_addf(argv, "--config=%s", d->merged_config_path);
+	failed |= sv_argv_addf(argv, "--socket=wayland-0");
+	failed |= sv_argv_addf(argv, "--xwayland");
+	failed |= sv_argv_addf(argv, "--x11-dir=%s/.X11-unix", shared);
+	failed |= sv_argv_addf(argv, "--log=%s/compositor.log", shared);
+	failed |= sv_argv_addf(argv, "--renderer=%s", d->gpu.renderer);
+	failed |= sv_argv_addf(argv, "--rdp-listen=%s", d->config.rdp_listen);
+	failed |= sv_argv_addf(argv, "--rdp-user=%s", d->config.rdp_user);
+	failed |= sv_argv_addf(argv, "--rdp-password-file=%s", d->rdp.password_path);
+	if (d->rdp.tls_cert_path[0]) {
+		failed |= sv_argv_addf(argv, "--rdp-tls-cert=%s", d->rdp.tls_cert_path);
+		failed |= sv_argv_addf(argv, "--rdp-tls-key=%s", d->rdp.tls_key_path);
 	}
-	daemon_service_arg(comp, &argc, "--pulse-server=unix:%s/PulseServer", shared);
+	failed |= sv_argv_addf(argv, "--pulse-server=unix:%s/PulseServer", shared);
+	if (failed) {
+		sv_log("out of memory");
+		return -1;
+	}
 	comp->keep_net_bind_service = daemon_listen_needs_low_port(d->config.rdp_listen);
 
 	for (int i = 0; i < SERVICE_COUNT; i++) {
@@ -671,8 +548,9 @@ daemon_setup(struct portholed *d)
 	    shared_tree_create_file(shared, "compositor.log", &d->identity, 0644) < 0 ||
 	    shared_tree_create_file(shared, "pulseaudio.log", &d->identity, 0644) < 0)
 		return -1;
-	if (daemon_make_password(d) < 0 || daemon_prepare_tls(d) < 0 ||
-	    daemon_write_connect_info(d) < 0)
+	if (rdp_identity_make_password(&d->rdp, &d->config, d->run_dir, &d->identity) < 0 ||
+	    rdp_identity_prepare_tls(&d->rdp, &d->config, &d->identity) < 0 ||
+	    rdp_identity_write_connect_info(&d->rdp, &d->config, d->run_dir) < 0)
 		return -1;
 	if (daemon_open_notify_socket(d) < 0 || daemon_build_env(d) < 0 ||
 	    daemon_define_services(d) < 0)
@@ -686,6 +564,7 @@ daemon_teardown(struct portholed *d)
 	for (int i = 0; i < SERVICE_COUNT; i++) {
 		if (d->services[i].timer)
 			wl_event_source_remove(d->services[i].timer);
+		sv_argv_release(&d->services[i].argv);
 	}
 	if (d->notify_source)
 		wl_event_source_remove(d->notify_source);

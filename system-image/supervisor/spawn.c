@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,39 @@ sv_env_release(struct sv_env *env)
 	free(env->vars);
 	env->vars = NULL;
 	env->count = 0;
+}
+
+int
+sv_argv_addf(struct sv_argv *argv, const char *fmt, ...)
+{
+	char *arg, **args;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&arg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	args = realloc(argv->args, (argv->count + 2) * sizeof *args);
+	if (!args) {
+		free(arg);
+		return -1;
+	}
+	argv->args = args;
+	argv->args[argv->count++] = arg;
+	argv->args[argv->count] = NULL;
+	return 0;
+}
+
+void
+sv_argv_release(struct sv_argv *argv)
+{
+	for (size_t i = 0; i < argv->count; i++)
+		free(argv->args[i]);
+	free(argv->args);
+	argv->args = NULL;
+	argv->count = 0;
 }
 
 /* In the child: from here on only async-signal-safe calls and _exit. */

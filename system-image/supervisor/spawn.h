@@ -23,6 +23,16 @@ int sv_env_set_lines(struct sv_env *env, const char *lines);
 const char *sv_env_get(const struct sv_env *env, const char *name);
 void sv_env_release(struct sv_env *env);
 
+/* A growable NULL-terminated argument vector. */
+struct sv_argv {
+	char **args;
+	size_t count;
+};
+
+/** Appends one argument, formatted. Returns 0 or -1 on allocation failure. */
+int sv_argv_addf(struct sv_argv *argv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sv_argv_release(struct sv_argv *argv);
+
 struct sv_identity {
 	bool drop; /* false when the supervisor itself is unprivileged */
 	uid_t uid;
