@@ -22,16 +22,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from audio_host import HOST_CONFIG, PulseServer, tone  # noqa: E402
-from porthole_test import Processes, wait_until  # noqa: E402
+from processes import Processes  # noqa: E402
+from tap import wait_until  # noqa: E402
 from rdp_host import Host, start  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+from measure import cpu_seconds, percentile  # noqa: E402
 
 
 class Listener:
@@ -65,11 +59,6 @@ class Listener:
     def stop(self):
         self.process.kill()
         self.process.wait()
-
-
-def percentile(values, p):
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
 
 
 def main():

@@ -25,7 +25,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import Processes, free_port, process_name, wait_until  # noqa: E402
+from processes import Processes, free_port, process_name  # noqa: E402
+from tap import wait_until  # noqa: E402
 from system_distro import SystemDistro, pids_in_namespace  # noqa: E402
 
 

@@ -23,15 +23,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import CLI, COMPOSITOR, WAYLAND_CLIENT  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+from locations import CLI, COMPOSITOR, WAYLAND_CLIENT  # noqa: E402
+from measure import cpu_seconds, ratio  # noqa: E402
 
 
 class Server:
@@ -157,10 +150,6 @@ def bench_idle(seconds):
         server.stop()
         rows.append((kind, cpu, repaints))
     return rows
-
-
-def ratio(a, b):
-    return "%.2f" % (a / b) if a is not None and b else "n/a"
 
 
 def main():

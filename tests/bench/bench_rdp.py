@@ -28,16 +28,11 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import COMPOSITOR, WAYLAND_CLIENT, free_port  # noqa: E402
+from locations import COMPOSITOR, WAYLAND_CLIENT  # noqa: E402
+from processes import free_port  # noqa: E402
+from measure import cpu_seconds, percentile, ratio  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
 SIZE = (1920, 1080)  # the desktop and the animated window, unless --size
-
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def bytes_sent(port):
@@ -109,11 +104,6 @@ def latencies(commits, arrivals):
         else:
             out.append((last - start) / 1e6)
     return out, missed
-
-
-def percentile(values, p):
-    v = sorted(values)
-    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))] if v else float("nan")
 
 
 class Rig:
@@ -242,10 +232,6 @@ class Rig:
             self.displayfd = None
         if getattr(self, "tmp", None):
             shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def ratio(a, b):
-    return "%.2f" % (a / b) if b else "n/a"
 
 
 def main():

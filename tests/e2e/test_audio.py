@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from audio_host import HOST_CONFIG, PulseServer, tone  # noqa: E402
-from porthole_test import check, run, wait_until  # noqa: E402
+from tap import check, run, wait_until  # noqa: E402
 from rdp_host import Host, start  # noqa: E402
 
 # latency: the client's PulseAudio stream buffers this much (its default, about 2 s

@@ -12,7 +12,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import BUILD, SOURCE, TestFailure, check, process_name, run, wait_until  # noqa: E402
+from locations import BUILD, SOURCE  # noqa: E402
+from processes import process_name  # noqa: E402
+from tap import TestFailure, check, run, wait_until  # noqa: E402
 from system_distro import SystemDistro, UserDistro, pids_in_namespace  # noqa: E402
 
 OUT = os.path.join(BUILD, "image")

@@ -14,8 +14,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import (WAYLAND_CLIENT, Compositor, TestFailure, check, image_diff,  # noqa: E402
-                           run, save_artifact, wait_until)
+from compositor_harness import Compositor  # noqa: E402
+from images import image_diff, save_artifact  # noqa: E402
+from locations import WAYLAND_CLIENT  # noqa: E402
+from tap import TestFailure, check, run, wait_until  # noqa: E402
 from rdp_host import PASSWORD, USER, Host, first_peer, output_rects, start  # noqa: E402
 
 KEY_A, KEY_B = 30, 48
@@ -432,7 +434,7 @@ def test_inherited_fd_needs_credentials(procs):
     # a TCP socket handed over still reaches the network: no credentials, no start
     env = dict(os.environ, XDG_RUNTIME_DIR=tempfile.mkdtemp(prefix="porthole-rt-"))
     procs.dirs.append(env["XDG_RUNTIME_DIR"])
-    from porthole_test import COMPOSITOR
+    from locations import COMPOSITOR
     r = subprocess.run([COMPOSITOR, "--socket=fd-check", "--rdp-listen=fd:%d" % fd], env=env,
                        pass_fds=(fd,), capture_output=True, text=True, timeout=20)
     check(r.returncode == 1 and "needs --rdp-user" in r.stderr, "fd without credentials: %r" % r.stderr[-300:])

@@ -13,7 +13,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import SOURCE, check, process_name, run, wait_until  # noqa: E402
+from locations import SOURCE  # noqa: E402
+from processes import process_name  # noqa: E402
+from tap import check, run, wait_until  # noqa: E402
 from system_distro import (SOCKETS, SystemDistro, UserDistro, mounts_under,  # noqa: E402
                            pids_in_namespace, wait_service_ready)
 
@@ -302,7 +304,7 @@ def subprocess_as_nobody(args):
     import shutil
     import subprocess
     import tempfile
-    from porthole_test import CLI
+    from locations import CLI
     env, verb = args
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o755)

@@ -10,7 +10,8 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import Compositor, TestFailure, check, run  # noqa: E402
+from compositor_harness import Compositor  # noqa: E402
+from tap import TestFailure, check, run  # noqa: E402
 
 
 def need(program):

@@ -7,7 +7,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import CLI, COMPOSITOR, WAYLAND_CLIENT, Compositor, check, run  # noqa: E402
+from compositor_harness import Compositor  # noqa: E402
+from locations import CLI, COMPOSITOR, WAYLAND_CLIENT  # noqa: E402
+from tap import check, run  # noqa: E402
 
 
 def sh(argv, **kw):
@@ -109,7 +111,7 @@ def test_config_file_applies(procs):
 
 
 def test_shipped_config_is_valid(procs):
-    from porthole_test import SOURCE
+    from locations import SOURCE
     comp = Compositor(procs, ["--config=" + os.path.join(SOURCE, "config", "porthole.ini")])
     check("using defaults" not in comp.read_log(), "shipped config rejected")
     check('"width":1280,"height":800' in comp.cli("outputs"), "shipped config does not give the defaults")

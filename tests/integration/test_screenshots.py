@@ -10,9 +10,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import (REFERENCE_DIR, WAYLAND_CLIENT, X11_CLIENT, Compositor,  # noqa: E402
-                           TestFailure, check, compare_with_reference, image_diff, png_read,
-                           run, save_artifact)
+from compositor_harness import Compositor  # noqa: E402
+from images import compare_with_reference, image_diff, png_read, save_artifact  # noqa: E402
+from locations import REFERENCE_DIR, WAYLAND_CLIENT, X11_CLIENT  # noqa: E402
+from tap import TestFailure, check, run  # noqa: E402
 
 QUADRANTS = [(0xe0, 0x10, 0x10), (0x10, 0xc0, 0x10), (0x10, 0x40, 0xe0), (0xf0, 0xf0, 0xf0)]
 

@@ -6,7 +6,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import WAYLAND_CLIENT, X11_CLIENT, Compositor, check, run, wait_until  # noqa: E402
+from compositor_harness import Compositor  # noqa: E402
+from locations import WAYLAND_CLIENT, X11_CLIENT  # noqa: E402
+from tap import check, run, wait_until  # noqa: E402
 
 BTN_LEFT = 0x110
 KEY_A = 30

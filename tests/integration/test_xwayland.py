@@ -9,8 +9,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from porthole_test import (X11_CLIENT, Compositor, TestFailure, check, children_of,  # noqa: E402
-                           process_name, run, wait_until)
+from compositor_harness import Compositor  # noqa: E402
+from locations import X11_CLIENT  # noqa: E402
+from processes import children_of, process_name  # noqa: E402
+from tap import check, run, wait_until  # noqa: E402
 
 
 def xwayland_pids(comp):

@@ -9,7 +9,9 @@ import subprocess
 import tempfile
 import time
 
-from porthole_test import SOURCE, TestFailure, read_text, wait_until
+from locations import SOURCE
+from processes import read_text
+from tap import TestFailure, wait_until
 
 LAUNCHER = os.path.join(SOURCE, "audio", "porthole-pulseaudio")
 HOST_CONFIG = os.path.join(SOURCE, "tests", "lib", "host-pulseaudio.pa")

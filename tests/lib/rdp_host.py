@@ -6,7 +6,10 @@ import shutil
 import subprocess
 import tempfile
 
-from porthole_test import Compositor, TestFailure, check, free_port, png_read, read_text, wait_until
+from compositor_harness import Compositor
+from images import png_read
+from processes import free_port, read_text
+from tap import TestFailure, check, wait_until
 
 USER, PASSWORD = "porthole", "correct horse battery staple"
 

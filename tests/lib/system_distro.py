@@ -13,7 +13,9 @@ import signal
 import subprocess
 import tempfile
 
-from porthole_test import BUILD, CLI, TestFailure, check, free_port, process_name, read_text, wait_until
+from locations import BUILD, CLI
+from processes import free_port, process_name, read_text
+from tap import TestFailure, check, wait_until
 
 SOCKETS = ("runtime-dir/wayland-0", ".X11-unix/X0", "PulseServer")
 USER_DISTRO_CACHE = os.path.join(BUILD, "tests", "user-distros")
