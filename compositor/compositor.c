@@ -3,8 +3,10 @@
  * Xwayland and the shell on it, in the order they need each other; torn down
  * the other way round.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libweston/libweston.h>
 
@@ -142,4 +144,36 @@ const char *
 pc_compositor_get_x11_display(struct pc_compositor *comp)
 {
 	return comp->xwayland ? pc_xwayland_get_display(comp->xwayland) : NULL;
+}
+
+/* A program started for someone else (a RemoteApp client's exec), with the compositor's sockets. */
+int
+pc_compositor_launch(struct pc_compositor *comp, char *const argv[])
+{
+	const char *display = pc_compositor_get_x11_display(comp);
+	char wayland_var[300], display_var[64];
+	char **envp;
+	size_t n_env = 0, used = 0;
+	int ret;
+
+	if (!argv[0])
+		return -1;
+	snprintf(wayland_var, sizeof wayland_var, "WAYLAND_DISPLAY=%s", comp->config.socket_name);
+	snprintf(display_var, sizeof display_var, "DISPLAY=%s", display ? display : "");
+	while (environ[n_env])
+		n_env++;
+	envp = calloc(n_env + 3, sizeof *envp);
+	if (!envp)
+		return -1;
+	for (size_t i = 0; i < n_env; i++) {
+		if (strncmp(environ[i], "WAYLAND_DISPLAY=", 16) != 0 &&
+		    strncmp(environ[i], "DISPLAY=", 8) != 0)
+			envp[used++] = environ[i];
+	}
+	envp[used++] = wayland_var;
+	if (display)
+		envp[used++] = display_var;
+	ret = process_spawn_detached(argv, envp);
+	free(envp);
+	return ret;
 }

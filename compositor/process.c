@@ -12,8 +12,6 @@
 
 #include <libweston/libweston.h>
 
-#include "compositor-internal.h"
-
 struct process_watch {
 	struct wl_list processes; /* pc_process::link */
 	struct wl_event_source *sigchld_source;
@@ -123,40 +121,13 @@ process_spawn_client(struct wl_display *display, const char *path, char *const a
 	return 0;
 }
 
-/*
- * A program the compositor starts for someone else (a RemoteApp client's
- * exec): a grandchild, so the compositor never has to reap it, in a session of
- * its own, with the compositor's sockets in its environment.
- */
 int
-pc_compositor_launch(struct pc_compositor *comp, char *const argv[])
+process_spawn_detached(char *const argv[], char *const envp[])
 {
-	const char *display = pc_compositor_get_x11_display(comp);
-	char wayland_var[300], display_var[64];
-	char **envp;
-	size_t n_env = 0, used = 0;
-	pid_t pid;
+	pid_t pid = fork();
 
-	if (!argv[0])
-		return -1;
-	/* Everything the child needs is built here: after fork() only exec-safe calls. */
-	snprintf(wayland_var, sizeof wayland_var, "WAYLAND_DISPLAY=%s", comp->config.socket_name);
-	snprintf(display_var, sizeof display_var, "DISPLAY=%s", display ? display : "");
-	while (environ[n_env])
-		n_env++;
-	envp = calloc(n_env + 3, sizeof *envp);
-	if (!envp)
-		return -1;
-	for (size_t i = 0; i < n_env; i++) {
-		if (strncmp(environ[i], "WAYLAND_DISPLAY=", 16) != 0 &&
-		    strncmp(environ[i], "DISPLAY=", 8) != 0)
-			envp[used++] = environ[i];
-	}
-	envp[used++] = wayland_var;
-	if (display)
-		envp[used++] = display_var;
-	pid = fork();
 	if (pid == 0) {
+		/* a grandchild, so the compositor never has to reap it */
 		if (fork() != 0)
 			_exit(0);
 		setsid();
@@ -164,7 +135,6 @@ pc_compositor_launch(struct pc_compositor *comp, char *const argv[])
 		execvpe(argv[0], argv, envp);
 		_exit(127);
 	}
-	free(envp);
 	if (pid < 0)
 		return -1;
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)

@@ -37,4 +37,10 @@ void process_watch_remove(struct pc_process *process);
 int process_spawn_client(struct wl_display *display, const char *path, char *const argv[],
 			 struct pc_process *process, struct wl_client **client);
 
+/**
+ * Starts @argv (argv[0] looked up in PATH) with @envp, detached: in a session
+ * of its own, never a child of the compositor. 0, or -1 when fork() fails.
+ */
+int process_spawn_detached(char *const argv[], char *const envp[]);
+
 #endif

@@ -21,9 +21,6 @@
 #include "rdp-server.h"
 
 #define RDP_MAX_EVENT_FDS 32
-#define RDP_AUTH_FAILURES_MAX 5 /* failed logins within the window ... */
-#define RDP_AUTH_WINDOW_S 30    /* ... make the server refuse connections ... */
-#define RDP_AUTH_LOCKOUT_S 10   /* ... for this long */
 /* MS-RDPERP 2.2.1.1.2 wndSupportLevel; FreeRDP keeps the names in a private header */
 #define RDP_WINDOW_LEVEL_SUPPORTED_EX 0x00000002
 #define RDP_POINTER_CACHE_MAX 32 /* slots used of the client's pointer cache */
@@ -37,6 +34,7 @@ struct rdp_rail;
 struct rdp_audio;
 struct rdp_pointer_watch;
 struct rdp_gfx;
+struct rdp_auth;
 struct rdp_task_queue;
 
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
@@ -50,8 +48,7 @@ struct rdp_server {
 	freerdp_listener *listener;
 	struct wl_event_source *listener_events[RDP_MAX_EVENT_FDS];
 	int n_listener_events;
-	char *user; /* NULL: no credentials asked (unix and vsock only) */
-	char *password;
+	struct rdp_auth *auth; /* who may log in */
 	enum rdp_mode mode;
 	enum rdp_codec codec;                /* what --rdp-codec asks for */
 	char **rail_exec;                    /* NULL-terminated; NULL: RemoteApp starts nothing */
@@ -61,9 +58,6 @@ struct rdp_server {
 	char key_path[512];
 	struct wl_list peers; /* rdp_peer::link */
 	struct rdp_pointer_watch *pointer;
-	time_t auth_failures[RDP_AUTH_FAILURES_MAX];
-	int next_failure;
-	time_t locked_until;
 };
 
 /* A pointer image the client holds, by the key rdp-pointer.c gives it. */
@@ -131,11 +125,20 @@ struct rdp_peer {
 	uint64_t pointers_new, pointers_cached;
 };
 
-/* rdp-server.c */
-/** Whether repeated failed logins have the server refusing connections now. */
-bool rdp_server_is_locked(struct rdp_server *server);
+/* rdp-auth.c */
+/** The credentials a client must give (both NULL: none, for local transports). */
+struct rdp_auth *rdp_auth_create(const char *user, const char *password_file);
 
-void rdp_server_note_auth_failure(struct rdp_server *server);
+void rdp_auth_destroy(struct rdp_auth *auth);
+
+/** The user name clients must give; NULL when no credentials are asked. */
+const char *rdp_auth_user(const struct rdp_auth *auth);
+
+/** Whether repeated failed logins have the server refusing connections now. */
+bool rdp_auth_is_locked(const struct rdp_auth *auth);
+
+/** Whether @user and @password are right (always, without credentials); failures count. */
+bool rdp_auth_check(struct rdp_auth *auth, const char *user, const char *password);
 
 /* rdp-peer.c */
 /**
@@ -211,9 +214,14 @@ int rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t 
 		       int height, int stride, pixman_region32_t *damage);
 
 /* rdp-channels.c */
+/** The channel manager and the task queue; 0 or -1. */
 int rdp_channels_init(struct rdp_peer *peer);
 
-void rdp_channels_activated(struct rdp_peer *peer);
+/** Readable when the channel manager has work: rdp_channels_check() then. */
+int rdp_channels_get_fd(struct rdp_peer *peer);
+
+/** Sends what channels queued (from any thread) and runs the DVC set-up; false: they failed. */
+bool rdp_channels_check(struct rdp_peer *peer);
 
 /** Stops the queue and the channel manager; channel users are stopped before. */
 void rdp_channels_release(struct rdp_peer *peer);

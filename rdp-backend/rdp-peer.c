@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <freerdp/settings.h>
-#include <openssl/crypto.h>
 #include <winpr/synch.h>
 
 #include "log.h"
@@ -28,6 +27,9 @@ rdp_peer_destroy(struct rdp_peer *peer)
 		return;
 	for (int i = 0; i < peer->n_events; i++)
 		wl_event_source_remove(peer->events[i]);
+	if (peer->vcm_event)
+		wl_event_source_remove(peer->vcm_event);
+	idle_call_cancel(&peer->activation_check);
 	rdp_rail_destroy(peer->rail);
 	peer->rail = NULL;
 	rdp_audio_destroy(peer->audio);
@@ -60,17 +62,28 @@ rdp_peer_handle_activity(int fd, uint32_t mask, void *data)
 	return 0;
 }
 
-/* Constant time: the comparison must not tell an attacker how much was right. */
-static bool
-rdp_peer_secret_equal(const char *given, const char *expected)
+/* The channels' turn: what they queued goes out; a peer whose channels fail is dropped. */
+static void
+rdp_peer_check_channels(struct rdp_peer *peer)
 {
-	size_t a = given ? strlen(given) : 0, b = strlen(expected);
-	unsigned char diff = a != b;
-	size_t n = a < b ? a : b;
+	if (rdp_channels_check(peer))
+		return;
+	weston_log("rdp: virtual channels of %s failed; dropping it\n", peer->client->hostname);
+	rdp_peer_destroy(peer);
+}
 
-	if (n)
-		diff |= CRYPTO_memcmp(given, expected, n) != 0;
-	return !diff;
+static int
+rdp_peer_handle_channels(int fd, uint32_t mask, void *data)
+{
+	rdp_peer_check_channels(data);
+	return 0;
+}
+
+/* The dynamic channel set-up starts at the first check after activation. */
+static void
+rdp_peer_handle_activation_check(void *data)
+{
+	rdp_peer_check_channels(data);
 }
 
 /* RemoteApp or desktop is the client's choice, within what --rdp-mode allows. */
@@ -109,16 +122,14 @@ rdp_peer_handle_post_connect(freerdp_peer *client)
 
 	if (!rdp_peer_mode_acceptable(peer))
 		return FALSE;
-	if (!server->user) {
+	if (!rdp_auth_user(server->auth)) {
 		weston_log("rdp: %s connected (no credentials on local transports)\n",
 			   client->hostname);
 		return TRUE;
 	}
-	if (!user || strcmp(user, server->user) != 0 ||
-	    !rdp_peer_secret_equal(password, server->password)) {
+	if (!rdp_auth_check(server->auth, user, password)) {
 		weston_log("rdp: refused %s: wrong user name or password (user \"%s\")\n",
 			   client->hostname, user ? user : "");
-		rdp_server_note_auth_failure(server);
 		return FALSE;
 	}
 	weston_log("rdp: %s logged in as %s\n", client->hostname, user);
@@ -140,7 +151,13 @@ rdp_peer_handle_activate(freerdp_peer *client)
 	peer->activated = true;
 	weston_log("rdp: %s active at %ux%u, %s\n", client->hostname, width, height,
 		   rdp_codec_name(peer->codec));
-	rdp_channels_activated(peer);
+	/*
+	 * FreeRDP marks the peer activated only once this callback returned, and
+	 * the channel manager starts the set-up only then: check once more right
+	 * after, or a client without static channel traffic (desktop mode, no
+	 * sound) would never get its dynamic channels.
+	 */
+	idle_call_schedule(&peer->activation_check);
 	rdp_audio_start(peer);
 	rdp_pointer_send_current(peer);
 	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode)) {
@@ -273,6 +290,11 @@ rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
 	client->context->update->RefreshRect = rdp_peer_handle_refresh_rect;
 	rdp_input_init(peer);
 	if (rdp_channels_init(peer) < 0)
+		goto err;
+	idle_call_init(&peer->activation_check, loop, rdp_peer_handle_activation_check, peer);
+	peer->vcm_event = wl_event_loop_add_fd(loop, rdp_channels_get_fd(peer), WL_EVENT_READABLE,
+					       rdp_peer_handle_channels, peer);
+	if (!peer->vcm_event)
 		goto err;
 
 	n = client->GetEventHandles(client, handles, RDP_MAX_EVENT_FDS);

@@ -13,7 +13,7 @@
 
 #include "log.h"
 #include "porthole-compositor.h"
-#include "rdp-rail.h"
+#include "rdp-rail-internal.h"
 
 #define RDP_RAIL_MAX_ZORDER 255 /* the order's count is one byte */
 #define RDP_RAIL_MAX_TITLE 255  /* UTF-16 units; keeps orders small */

@@ -13,9 +13,12 @@
 
 #include "log.h"
 #include "porthole-compositor.h"
-#include "rdp-rail.h"
+#include "rdp-rail-internal.h"
 
 #define RDP_RAIL_MAX_PROGRAM 512
+/* see rdp_rail_show_soon() */
+#define RDP_RAIL_MODE_SWITCH_MS 200
+#define RDP_RAIL_NO_EXEC_MS 2000
 
 struct rdp_rail_exec_task {
 	char program[RDP_RAIL_MAX_PROGRAM];
@@ -51,6 +54,78 @@ rdp_rail_refused(struct rdp_rail *rail, const char *why)
 }
 
 /* The client gets the windows, then the output; from now on it follows along. */
+
+/* --- when the client shows app windows ------------------------------------------------ */
+
+static void
+rdp_rail_show(struct rdp_rail *rail)
+{
+	struct rdp_peer *peer = rail->peer;
+	rdpUpdate *update = peer->client->context->update;
+
+	weston_log("rdp: %s shows the app windows\n", peer->client->hostname);
+	rail->ready = true;
+	update->BeginPaint(update->context);
+	rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_HOOKED |
+					    WINDOW_ORDER_FIELD_DESKTOP_ARC_BEGAN);
+	update->EndPaint(update->context);
+	rdp_rail_sync(rail);
+	update->BeginPaint(update->context);
+	rdp_rail_send_desktop(rail, WINDOW_ORDER_FIELD_DESKTOP_ARC_COMPLETED);
+	update->EndPaint(update->context);
+	peer->graphics_held = false;
+	if (!peer->output_suppressed)
+		rdp_graphics_start(peer);
+}
+
+static int
+rdp_rail_handle_show_timer(void *data)
+{
+	struct rdp_rail *rail = data;
+
+	wl_event_source_remove(rail->show_timer);
+	rail->show_timer = NULL;
+	rdp_rail_show(rail);
+	return 0;
+}
+
+/*
+ * xfreerdp turns to RemoteApp mode only when its channel thread handles the exec
+ * answer; until then its main thread treats app windows as foreign (their map
+ * is never noted, so it never reports their moves) and paints updates into a
+ * desktop window of its own. Nothing tells the server when the switch is made:
+ * windows and output go out a little after the answer, when it has long been
+ * made. A client that never asks to exec gets them a while after its status.
+ */
+static void
+rdp_rail_show_soon(struct rdp_rail *rail, int delay_ms)
+{
+	struct wl_event_loop *loop = rail->peer->server->loop;
+
+	if (rail->ready)
+		return;
+	if (!rail->show_timer)
+		rail->show_timer = wl_event_loop_add_timer(loop, rdp_rail_handle_show_timer, rail);
+	if (!rail->show_timer || wl_event_source_timer_update(rail->show_timer, delay_ms) < 0)
+		rdp_rail_show(rail);
+}
+
+static void
+rdp_rail_run_client_status(struct rdp_peer *peer, void *payload)
+{
+	struct rdp_rail *rail = peer->rail;
+	const RAIL_CLIENT_STATUS_ORDER *status = payload;
+
+	if (!rail || rail->status_received)
+		return;
+	weston_log("rdp: %s RemoteApp client ready (status flags 0x%x)\n", peer->client->hostname,
+		   status->flags);
+	rail->status_received = true;
+	if (!rail->show_timer) /* an exec answer may have set it sooner */
+		rdp_rail_show_soon(rail, RDP_RAIL_NO_EXEC_MS);
+}
+
+/* --- what the host asks for --------------------------------------------------------- */
 
 static bool
 rdp_rail_exec_allowed(struct rdp_server *server, const char *program)

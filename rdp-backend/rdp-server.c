@@ -22,34 +22,6 @@
 
 /* --- configuration ----------------------------------------------------------- */
 
-static char *
-rdp_server_read_password(const char *path)
-{
-	char line[512];
-	struct stat st;
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f) {
-		weston_log("rdp: cannot read the password file %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
-		weston_log("rdp: %s is readable by others (mode %o); run: chmod 600 %s\n", path,
-			   st.st_mode & 0777, path);
-		fclose(f);
-		return NULL;
-	}
-	if (!fgets(line, sizeof line, f) || !line[0] || line[0] == '\n') {
-		weston_log("rdp: %s holds no password on its first line\n", path);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	return strdup(line);
-}
-
 static int
 rdp_server_parse_tcp(const char *listen, char *host, size_t host_size, int *port)
 {
@@ -147,30 +119,6 @@ rdp_server_route_wlog(void)
 		weston_log("rdp: cannot route FreeRDP's log; it goes to stdout\n");
 }
 
-/* --- authentication rate limit ------------------------------------------------ */
-
-bool
-rdp_server_is_locked(struct rdp_server *server)
-{
-	return time(NULL) < server->locked_until;
-}
-
-void
-rdp_server_note_auth_failure(struct rdp_server *server)
-{
-	time_t now = time(NULL);
-	time_t oldest;
-
-	server->auth_failures[server->next_failure] = now;
-	server->next_failure = (server->next_failure + 1) % RDP_AUTH_FAILURES_MAX;
-	oldest = server->auth_failures[server->next_failure];
-	if (oldest && now - oldest < RDP_AUTH_WINDOW_S) {
-		server->locked_until = now + RDP_AUTH_LOCKOUT_S;
-		weston_log("rdp: %d failed logins within %d s; refusing connections for %d s\n",
-			   RDP_AUTH_FAILURES_MAX, RDP_AUTH_WINDOW_S, RDP_AUTH_LOCKOUT_S);
-	}
-}
-
 /* --- listener ------------------------------------------------------------------ */
 
 static BOOL
@@ -179,7 +127,7 @@ rdp_server_handle_peer_accepted(freerdp_listener *listener, freerdp_peer *client
 	struct rdp_server *server = listener->param4;
 
 	/* FALSE has FreeRDP close the connection and free the peer. */
-	if (rdp_server_is_locked(server)) {
+	if (rdp_auth_is_locked(server->auth)) {
 		weston_log("rdp: refusing a connection during the login lockout\n");
 		return FALSE;
 	}
@@ -320,21 +268,14 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 	if (config->rail_exec && config->rail_exec[0] &&
 	    !(server->rail_exec = rdp_server_split_list(config->rail_exec)))
 		goto err;
-	if (!!config->user != !!config->password_file) {
-		weston_log("rdp: give both --rdp-user and --rdp-password-file, or neither\n");
+	server->auth = rdp_auth_create(config->user, config->password_file);
+	if (!server->auth)
 		goto err;
-	}
-	if (config->user) {
-		server->user = strdup(config->user);
-		server->password = rdp_server_read_password(config->password_file);
-		if (!server->user || !server->password)
-			goto err;
-	}
 	if (rdp_server_setup_tls(server, config) < 0 ||
 	    rdp_server_listen(server, config->listen, &remote) < 0)
 		goto err;
 	/* TCP reaches other users and machines: there, credentials are required. */
-	if (remote && !server->user) {
+	if (remote && !rdp_auth_user(server->auth)) {
 		weston_log("rdp: a TCP listener needs --rdp-user and --rdp-password-file\n");
 		goto err;
 	}
@@ -345,8 +286,8 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 		   config->mode == RDP_MODE_RAIL      ? "RemoteApp windows"
 		   : config->mode == RDP_MODE_DESKTOP ? "desktop"
 						      : "RemoteApp or desktop, as asked",
-		   server->user ? "user " : "no credentials: local transports only",
-		   server->user ? server->user : "");
+		   rdp_auth_user(server->auth) ? "user " : "no credentials: local transports only",
+		   rdp_auth_user(server->auth) ? rdp_auth_user(server->auth) : "");
 	return server;
 err:
 	rdp_server_destroy(server);
@@ -372,11 +313,7 @@ rdp_server_destroy(struct rdp_server *server)
 		unlink(server->unix_paths[i]);
 		free(server->unix_paths[i]);
 	}
-	if (server->password) {
-		explicit_bzero(server->password, strlen(server->password));
-		free(server->password);
-	}
-	free(server->user);
+	rdp_auth_destroy(server->auth);
 	for (char **item = server->rail_exec; item && *item; item++)
 		free(*item);
 	free(server->rail_exec);

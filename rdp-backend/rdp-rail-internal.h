@@ -1,11 +1,11 @@
 /*
- * What the RemoteApp files share: rdp-rail.c (the channel's lifetime, when the
- * client may see windows, app-started moves), rdp-rail-orders.c (window orders
- * that keep the client's list equal to the shell's) and rdp-rail-requests.c
- * (what the host asks for).
+ * What the RemoteApp files share: rdp-rail.c (the channel's lifetime and the
+ * moves and resizes apps start), rdp-rail-orders.c (window orders that keep
+ * the client's list equal to the shell's) and rdp-rail-requests.c (what the
+ * client sends: its status, exec and the host's requests).
  */
-#ifndef PORTHOLE_RDP_RAIL_H
-#define PORTHOLE_RDP_RAIL_H
+#ifndef PORTHOLE_RDP_RAIL_INTERNAL_H
+#define PORTHOLE_RDP_RAIL_INTERNAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,9 +17,6 @@
 
 #define RDP_RAIL_POPUP_ID_BASE 0x40000000u /* shell window ids stay far below */
 #define RDP_RAIL_NO_WINDOW 0xFFFFFFFFu
-/* see rdp_rail_show_soon() */
-#define RDP_RAIL_MODE_SWITCH_MS 200
-#define RDP_RAIL_NO_EXEC_MS 2000
 
 /* What the client was last told about one window. */
 struct rdp_rail_window {
@@ -50,7 +47,7 @@ struct rdp_rail {
 	struct wl_listener move_size_listener;
 	struct idle_call
 		sync; /* many changes in one dispatch (a commit per window) make one sync */
-	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() */
+	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() (rdp-rail-requests.c) */
 };
 
 /* rdp-rail-orders.c */
@@ -66,13 +63,6 @@ struct rdp_rail_window *rdp_rail_find_sent(struct rdp_rail *rail, const void *ke
 void rdp_rail_handle_sync(void *data);
 
 void rdp_rail_handle_shell_change(struct wl_listener *listener, void *data);
-
-/* rdp-rail.c */
-/** Windows and output go to the client after @delay_ms; see rdp-rail.c for why. */
-void rdp_rail_show_soon(struct rdp_rail *rail, int delay_ms);
-
-/** A task: the client's status arrived. */
-void rdp_rail_run_client_status(struct rdp_peer *peer, void *payload);
 
 /* rdp-rail-requests.c */
 /** Sets the channel's callbacks for what the client sends. */
