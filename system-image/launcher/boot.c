@@ -215,17 +215,131 @@ boot_sockets_accept(const char *shared_dir, double deadline)
 	return true;
 }
 
+/* The user's own file, as WSLg's .wslgconfig: --config, else ~/.config/porthole/porthole.ini. */
+static int
+boot_find_user_config(struct boot_options *options, char *home_config, size_t size)
+{
+	const char *home = getenv("HOME");
+
+	if (!options->user_config && home &&
+	    path_printf(home_config, size, "%s/.config/porthole/porthole.ini", home) == 0 &&
+	    access(home_config, R_OK) == 0)
+		options->user_config = home_config;
+	if (options->user_config && access(options->user_config, R_OK) < 0) {
+		fprintf(stderr, "porthole boot: cannot read %s: %s\n", options->user_config,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Where the root comes from and where the boot keeps its state; the shared tmpfs mounted. */
+static int
+boot_make_plan(struct boot_plan *plan, struct boot_state *state)
+{
+	const struct boot_options *options = plan->options;
+
+	plan->host_root = !options->image && !options->rootfs;
+	snprintf(plan->lower, sizeof plan->lower, "%s", options->rootfs ? options->rootfs : "/");
+	if (plan->host_root) {
+		if (program_path(plan->portholed, sizeof plan->portholed, "portholed",
+				 "../supervisor/portholed") < 0) {
+			fprintf(stderr,
+				"porthole boot: cannot find portholed (looked beside "
+				"porthole and in %s)\n",
+				PORTHOLE_BINDIR);
+			return -1;
+		}
+	} else {
+		snprintf(plan->portholed, sizeof plan->portholed, "/usr/bin/portholed");
+	}
+	memset(state, 0, sizeof *state);
+	snprintf(state->state_dir, sizeof state->state_dir, "%s", boot_state_dir());
+	snprintf(state->shared_dir, sizeof state->shared_dir, "%s", options->shared_dir);
+	if (path_printf(plan->scratch, sizeof plan->scratch, "%s/system-distro", state->state_dir) <
+		    0 ||
+	    path_printf(plan->keep, sizeof plan->keep, "%s/kept", state->state_dir) < 0) {
+		fprintf(stderr, "porthole boot: state dir path too long\n");
+		return -1;
+	}
+	if ((mkdir(state->state_dir, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(plan->scratch, 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(plan->keep, 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(options->shared_dir, 0755) < 0 && errno != EEXIST)) {
+		fprintf(stderr, "porthole boot: cannot create the state or shared dir: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	boot_unmount_shared(options->shared_dir); /* a crashed boot's leftover */
+	if (mount("tmpfs", options->shared_dir, "tmpfs", MS_NOSUID, "mode=0755,size=256m") < 0) {
+		fprintf(stderr, "porthole boot: cannot mount a tmpfs at %s: %s\n",
+			options->shared_dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The namespaces and portholed in them; its word comes back on *@ready_read. */
+static pid_t
+boot_start(struct boot_plan *plan, struct boot_state *state, int *ready_read)
+{
+	static char stack[256 * 1024] __attribute__((aligned(16)));
+	const struct boot_options *options = plan->options;
+	int pipe_fds[2];
+	pid_t pid;
+
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		return -1;
+	plan->ready_fd = pipe_fds[1];
+	fcntl(plan->ready_fd, F_SETFD, 0); /* portholed inherits it */
+	printf("porthole: booting the system distro (%s)\n", options->image    ? options->image
+							     : options->rootfs ? options->rootfs
+									       : "host root");
+	fflush(stdout);
+	pid = clone(boot_child, stack + sizeof stack,
+		    CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | SIGCHLD, plan);
+	close(pipe_fds[1]);
+	if (pid < 0) {
+		fprintf(stderr, "porthole boot: cannot create the namespaces: %s\n",
+			strerror(errno));
+		close(pipe_fds[0]);
+		return -1;
+	}
+	state->pid = pid;
+	if (boot_state_save(state) < 0)
+		fprintf(stderr, "porthole boot: cannot record the boot in %s: %s\n",
+			state->state_dir, strerror(errno));
+	*ready_read = pipe_fds[0];
+	return pid;
+}
+
+/* Says why the boot failed, ends what runs, and keeps the logs the tmpfs held. */
+static void
+boot_fail(const struct boot_options *options, struct boot_state *state, int ready,
+	  const char *message)
+{
+	if (ready == -1)
+		fprintf(stderr, "porthole boot: not ready after %d s\n", options->timeout_s);
+	else if (message[0])
+		fprintf(stderr, "porthole boot: portholed says %s", message);
+	else
+		fprintf(stderr, "porthole boot: portholed ended during boot\n");
+	boot_end(state->pid, 5);
+	boot_show_log_tail(options->shared_dir);
+	boot_keep_logs(options->shared_dir, state->state_dir);
+	boot_unmount_shared(options->shared_dir);
+	boot_state_remove(state);
+}
+
 int
 boot_main(int argc, char *argv[])
 {
-	static char stack[256 * 1024] __attribute__((aligned(16)));
 	struct boot_options options = {0};
 	struct boot_plan plan = {.options = &options};
 	struct boot_state state;
 	char message[256], home_config[PATH_MAX];
-	const char *home = getenv("HOME");
 	double start = launcher_now();
-	int pipe_fds[2], ready, ret;
+	int ready_read, ready, ret;
 	pid_t pid;
 
 	ret = boot_parse(&options, argc, argv);
@@ -243,97 +357,18 @@ boot_main(int argc, char *argv[])
 			(int)state.pid, state.shared_dir);
 		return 1;
 	}
-	if (!options.user_config && home &&
-	    path_printf(home_config, sizeof home_config, "%s/.config/porthole/porthole.ini",
-			home) == 0 &&
-	    access(home_config, R_OK) == 0)
-		options.user_config = home_config;
-	if (options.user_config && access(options.user_config, R_OK) < 0) {
-		fprintf(stderr, "porthole boot: cannot read %s: %s\n", options.user_config,
-			strerror(errno));
+	if (boot_find_user_config(&options, home_config, sizeof home_config) < 0 ||
+	    boot_make_plan(&plan, &state) < 0)
 		return 1;
-	}
-
-	plan.host_root = !options.image && !options.rootfs;
-	snprintf(plan.lower, sizeof plan.lower, "%s", options.rootfs ? options.rootfs : "/");
-	if (plan.host_root) {
-		if (program_path(plan.portholed, sizeof plan.portholed, "portholed",
-				 "../supervisor/portholed") < 0) {
-			fprintf(stderr,
-				"porthole boot: cannot find portholed (looked beside "
-				"porthole and in %s)\n",
-				PORTHOLE_BINDIR);
-			return 1;
-		}
-	} else {
-		snprintf(plan.portholed, sizeof plan.portholed, "/usr/bin/portholed");
-	}
-
-	memset(&state, 0, sizeof state);
-	snprintf(state.state_dir, sizeof state.state_dir, "%s", boot_state_dir());
-	snprintf(state.shared_dir, sizeof state.shared_dir, "%s", options.shared_dir);
-	if (path_printf(plan.scratch, sizeof plan.scratch, "%s/system-distro", state.state_dir) <
-	    0) {
-		fprintf(stderr, "porthole boot: state dir path too long\n");
-		return 1;
-	}
-	if (path_printf(plan.keep, sizeof plan.keep, "%s/kept", state.state_dir) < 0) {
-		fprintf(stderr, "porthole boot: state dir path too long\n");
-		return 1;
-	}
-	if ((mkdir(state.state_dir, 0755) < 0 && errno != EEXIST) ||
-	    (mkdir(plan.scratch, 0700) < 0 && errno != EEXIST) ||
-	    (mkdir(plan.keep, 0700) < 0 && errno != EEXIST) ||
-	    (mkdir(options.shared_dir, 0755) < 0 && errno != EEXIST)) {
-		fprintf(stderr, "porthole boot: cannot create the state or shared dir: %s\n",
-			strerror(errno));
-		return 1;
-	}
-	boot_unmount_shared(options.shared_dir); /* a crashed boot's leftover */
-	if (mount("tmpfs", options.shared_dir, "tmpfs", MS_NOSUID, "mode=0755,size=256m") < 0) {
-		fprintf(stderr, "porthole boot: cannot mount a tmpfs at %s: %s\n",
-			options.shared_dir, strerror(errno));
-		return 1;
-	}
-	if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
-		boot_unmount_shared(options.shared_dir);
-		return 1;
-	}
-	plan.ready_fd = pipe_fds[1];
-	fcntl(plan.ready_fd, F_SETFD, 0); /* portholed inherits it */
-	printf("porthole: booting the system distro (%s)\n", options.image    ? options.image
-							     : options.rootfs ? options.rootfs
-									      : "host root");
-	fflush(stdout);
-	pid = clone(boot_child, stack + sizeof stack,
-		    CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | SIGCHLD, &plan);
-	close(pipe_fds[1]);
+	pid = boot_start(&plan, &state, &ready_read);
 	if (pid < 0) {
-		fprintf(stderr, "porthole boot: cannot create the namespaces: %s\n",
-			strerror(errno));
-		close(pipe_fds[0]);
 		boot_unmount_shared(options.shared_dir);
 		return 1;
 	}
-	state.pid = pid;
-	if (boot_state_save(&state) < 0)
-		fprintf(stderr, "porthole boot: cannot record the boot in %s: %s\n",
-			state.state_dir, strerror(errno));
-
-	ready = boot_wait_ready(pipe_fds[0], options.timeout_s, message, sizeof message);
-	close(pipe_fds[0]);
+	ready = boot_wait_ready(ready_read, options.timeout_s, message, sizeof message);
+	close(ready_read);
 	if (ready != 1 || !boot_sockets_accept(options.shared_dir, start + options.timeout_s)) {
-		if (ready == -1)
-			fprintf(stderr, "porthole boot: not ready after %d s\n", options.timeout_s);
-		else if (message[0])
-			fprintf(stderr, "porthole boot: portholed says %s", message);
-		else
-			fprintf(stderr, "porthole boot: portholed ended during boot\n");
-		boot_end(pid, 5);
-		boot_show_log_tail(options.shared_dir);
-		boot_keep_logs(options.shared_dir, state.state_dir);
-		boot_unmount_shared(options.shared_dir);
-		boot_state_remove(&state);
+		boot_fail(&options, &state, ready, message);
 		return 1;
 	}
 	printf("porthole: ready in %.0f ms (portholed pid %d)\n"

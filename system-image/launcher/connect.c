@@ -81,6 +81,89 @@ connect_usage(FILE *out)
 		"Exit status: the client's; 1 when nothing is booted or the client is missing.\n");
 }
 
+/* What reaches this boot's RDP server: read from its connect.ini and private files. */
+struct connect_info {
+	char listen[256], user[64], password[256], fingerprint[256];
+};
+
+static int
+connect_read_info(const struct boot_state *state, struct connect_info *info)
+{
+	char password_file[PATH_MAX], fingerprint_file[PATH_MAX], path[PATH_MAX];
+
+	if (boot_state_connect_value(state, "listen", info->listen, sizeof info->listen) < 0 ||
+	    boot_state_connect_value(state, "user", info->user, sizeof info->user) < 0 ||
+	    boot_state_connect_value(state, "password-file", password_file, sizeof password_file) <
+		    0 ||
+	    boot_state_connect_value(state, "fingerprint-file", fingerprint_file,
+				     sizeof fingerprint_file) < 0) {
+		fprintf(stderr, "porthole connect: cannot read the system distro's "
+				"/run/porthole/connect.ini (see `porthole logs`)\n");
+		return -1;
+	}
+	if (strncmp(info->listen, "tcp:", 4) != 0) {
+		fprintf(stderr,
+			"porthole connect: the RDP server listens on %s; xfreerdp "
+			"needs a TCP address ([rdp] listen=tcp:HOST:PORT)\n",
+			info->listen);
+		return -1;
+	}
+	/* Both files are private to the system distro: read through its root. */
+	if (path_printf(path, sizeof path, "/proc/%d/root%s", (int)state->pid, password_file) < 0 ||
+	    connect_read_first_line(path, info->password, sizeof info->password) < 0) {
+		fprintf(stderr, "porthole connect: cannot read the RDP password %s: %s\n",
+			password_file, strerror(errno));
+		return -1;
+	}
+	if (path_printf(path, sizeof path, "/proc/%d/root%s", (int)state->pid, fingerprint_file) <
+		    0 ||
+	    connect_read_first_line(path, info->fingerprint, sizeof info->fingerprint) < 0) {
+		fprintf(stderr,
+			"porthole connect: no certificate fingerprint at %s yet: is the "
+			"compositor up? (`porthole status`)\n",
+			fingerprint_file);
+		return -1;
+	}
+	return 0;
+}
+
+struct connect_args {
+	char *args[CONNECT_ARGS_MAX];
+	int n;
+	char target[300], user[80], password[300], cert[320];
+};
+
+/* xfreerdp's command line: the server, pinned to its certificate, and what it offers. */
+static void
+connect_build_args(struct connect_args *a, const struct connect_info *info, bool desktop,
+		   bool sound, char **extra, int n_extra)
+{
+	snprintf(a->target, sizeof a->target, "/v:%s", info->listen + 4);
+	snprintf(a->user, sizeof a->user, "/u:%s", info->user);
+	snprintf(a->password, sizeof a->password, "/p:%s", info->password);
+	/* Pinned: this boot's self-signed certificate and no other. */
+	snprintf(a->cert, sizeof a->cert, "/cert:fingerprint:sha256:%s", info->fingerprint);
+	a->n = 0;
+	a->args[a->n++] = "xfreerdp";
+	a->args[a->n++] = a->target;
+	a->args[a->n++] = a->user;
+	a->args[a->n++] = a->password;
+	a->args[a->n++] = a->cert;
+	a->args[a->n++] = "/bpp:32";
+	a->args[a->n++] = "+clipboard";
+	/* the graphics pipeline: planar, lossless and lighter than raw SurfaceBits */
+	a->args[a->n++] = "/gfx";
+	a->args[a->n++] = desktop ? "/dynamic-resolution" : "/app:porthole";
+	if (sound) {
+		/* 75 ms: lower made the client's own PulseAudio stream run dry. */
+		a->args[a->n++] = "/sound:sys:pulse,latency:75";
+		a->args[a->n++] = "/microphone:sys:pulse";
+	}
+	for (int i = 0; i < n_extra; i++)
+		a->args[a->n++] = extra[i];
+	a->args[a->n] = NULL;
+}
+
 int
 connect_main(int argc, char *argv[])
 {
@@ -91,13 +174,11 @@ connect_main(int argc, char *argv[])
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	char listen[256], user[64], password_file[PATH_MAX], fingerprint_file[PATH_MAX];
-	char path[PATH_MAX], password[256], fingerprint[256];
-	char target[300], user_arg[80], password_arg[300], cert_arg[320];
-	char *args[CONNECT_ARGS_MAX];
 	bool desktop = false, sound = true, print = false;
+	struct connect_info info;
+	struct connect_args args;
 	struct boot_state state;
-	int opt, n = 0;
+	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
@@ -123,76 +204,19 @@ connect_main(int argc, char *argv[])
 		fprintf(stderr, "porthole connect: too many client arguments\n");
 		return EXIT_USAGE;
 	}
-	if (boot_state_load(&state, false) < 0)
+	if (boot_state_load(&state, false) < 0 || connect_read_info(&state, &info) < 0)
 		return 1;
-	if (boot_state_connect_value(&state, "listen", listen, sizeof listen) < 0 ||
-	    boot_state_connect_value(&state, "user", user, sizeof user) < 0 ||
-	    boot_state_connect_value(&state, "password-file", password_file, sizeof password_file) <
-		    0 ||
-	    boot_state_connect_value(&state, "fingerprint-file", fingerprint_file,
-				     sizeof fingerprint_file) < 0) {
-		fprintf(stderr, "porthole connect: cannot read the system distro's "
-				"/run/porthole/connect.ini (see `porthole logs`)\n");
-		return 1;
-	}
-	if (strncmp(listen, "tcp:", 4) != 0) {
-		fprintf(stderr,
-			"porthole connect: the RDP server listens on %s; xfreerdp "
-			"needs a TCP address ([rdp] listen=tcp:HOST:PORT)\n",
-			listen);
-		return 1;
-	}
-	/* Both files are private to the system distro: read through its root. */
-	if (path_printf(path, sizeof path, "/proc/%d/root%s", (int)state.pid, password_file) < 0 ||
-	    connect_read_first_line(path, password, sizeof password) < 0) {
-		fprintf(stderr, "porthole connect: cannot read the RDP password %s: %s\n",
-			password_file, strerror(errno));
-		return 1;
-	}
-	if (path_printf(path, sizeof path, "/proc/%d/root%s", (int)state.pid, fingerprint_file) <
-		    0 ||
-	    connect_read_first_line(path, fingerprint, sizeof fingerprint) < 0) {
-		fprintf(stderr,
-			"porthole connect: no certificate fingerprint at %s yet: is the "
-			"compositor up? (`porthole status`)\n",
-			fingerprint_file);
-		return 1;
-	}
-
-	snprintf(target, sizeof target, "/v:%s", listen + 4);
-	snprintf(user_arg, sizeof user_arg, "/u:%s", user);
-	snprintf(password_arg, sizeof password_arg, "/p:%s", password);
-	/* Pinned: this boot's self-signed certificate and no other. */
-	snprintf(cert_arg, sizeof cert_arg, "/cert:fingerprint:sha256:%s", fingerprint);
-	args[n++] = "xfreerdp";
-	args[n++] = target;
-	args[n++] = user_arg;
-	args[n++] = password_arg;
-	args[n++] = cert_arg;
-	args[n++] = "/bpp:32";
-	args[n++] = "+clipboard";
-	/* the graphics pipeline: planar, lossless and lighter than raw SurfaceBits */
-	args[n++] = "/gfx";
-	args[n++] = desktop ? "/dynamic-resolution" : "/app:porthole";
 	if (sound && !print && !connect_host_has_pulseaudio()) {
 		fprintf(stderr, "porthole connect: no PulseAudio answers on the host (`pactl info` "
 				"fails), so no sound or microphone this time; start one "
 				"(pulseaudio --start) to have them, or pass --no-sound\n");
 		sound = false;
 	}
-	if (sound) {
-		/* 75 ms: lower made the client's own PulseAudio stream run dry. */
-		args[n++] = "/sound:sys:pulse,latency:75";
-		args[n++] = "/microphone:sys:pulse";
-	}
-	for (int i = optind; i < argc; i++)
-		args[n++] = argv[i];
-	args[n] = NULL;
-
+	connect_build_args(&args, &info, desktop, sound, argv + optind, argc - optind);
 	if (print) {
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < args.n; i++)
 			printf("%s%s", i ? " " : "",
-			       args[i] == password_arg ? "/p:********" : args[i]);
+			       args.args[i] == args.password ? "/p:********" : args.args[i]);
 		printf("\n");
 		return 0;
 	}
@@ -201,7 +225,7 @@ connect_main(int argc, char *argv[])
 				"X display\n");
 		return 1;
 	}
-	execvp(args[0], args);
+	execvp(args.args[0], args.args);
 	fprintf(stderr,
 		"porthole connect: cannot run xfreerdp: %s (apt-get install "
 		"freerdp2-x11)\n",

@@ -304,47 +304,91 @@ cli_passthrough(const struct cli *cli, const char *verb, int argc, char *argv[],
 	return ret;
 }
 
-int
-main(int argc, char *argv[])
+/* The verbs that talk to a running compositor over its control socket. */
+static int
+cli_compositor_verb(struct cli *cli, const char *cmd, int argc, char *argv[])
 {
-	struct cli cli = {
-		.runtime_dir = getenv("XDG_RUNTIME_DIR"),
-		.socket_name = getenv("WAYLAND_DISPLAY"),
-		.timeout_ms = 10000,
-	};
-	const char *cmd;
+	if (strcmp(cmd, "windows") == 0) {
+		if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") != 0)) {
+			fprintf(stderr, "porthole: windows [--json]\n");
+			return EXIT_USAGE;
+		}
+		return cli_print(cli, argc ? "windows json" : "windows");
+	}
+	if (strcmp(cmd, "screenshot") == 0)
+		return cli_screenshot(cli, argc, argv);
+	if (strcmp(cmd, "env") == 0) {
+		if (argc) {
+			fprintf(stderr, "porthole: env takes no arguments\n");
+			return EXIT_USAGE;
+		}
+		return cli_env(cli);
+	}
+	if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "ping") == 0 || strcmp(cmd, "outputs") == 0 ||
+	    strcmp(cmd, "peers") == 0) {
+		if (argc) {
+			fprintf(stderr, "porthole: %s takes no arguments\n", cmd);
+			return EXIT_USAGE;
+		}
+		return cli_print(cli, cmd);
+	}
+	if (strcmp(cmd, "window") == 0)
+		return cli_passthrough(cli, "window", argc, argv, 2);
+	if (strcmp(cmd, "output") == 0)
+		return cli_passthrough(cli, "output", argc, argv, 2);
+	if (strcmp(cmd, "input") == 0)
+		return cli_passthrough(cli, "input", argc, argv, 3);
+	if (strcmp(cmd, "capture") == 0 && argc == 2 && strcmp(argv[0], "png") == 0)
+		return cli_save(cli, "capture png", argv[1]);
+	if (strcmp(cmd, "capture") == 0)
+		return cli_passthrough(cli, "capture", argc, argv, 1);
+	fprintf(stderr, "porthole: unknown command \"%s\" (see --help)\n", cmd);
+	return EXIT_USAGE;
+}
+
+/* The options before the verb; the verb's index, or -1 and *@exit_code to end with. */
+static int
+cli_parse_options(struct cli *cli, int argc, char *argv[], int *exit_code)
+{
 	int i;
 
-	if (!cli.socket_name || !*cli.socket_name || strchr(cli.socket_name, '/'))
-		cli.socket_name = "wayland-0";
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			cli_usage(stdout);
-			return 0;
+			*exit_code = 0;
+			return -1;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("porthole %s\n", PORTHOLE_VERSION);
-			return 0;
+			*exit_code = 0;
+			return -1;
 		} else if (strcmp(argv[i], "--runtime-dir") == 0 && i + 1 < argc) {
-			cli.runtime_dir = argv[++i];
+			cli->runtime_dir = argv[++i];
 		} else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-			cli.socket_name = argv[++i];
+			cli->socket_name = argv[++i];
 		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			cli.timeout_ms = atoi(argv[++i]) * 1000;
-			if (cli.timeout_ms <= 0) {
+			cli->timeout_ms = atoi(argv[++i]) * 1000;
+			if (cli->timeout_ms <= 0) {
 				fprintf(stderr, "porthole: --timeout needs a positive number\n");
-				return EXIT_USAGE;
+				*exit_code = EXIT_USAGE;
+				return -1;
 			}
 		} else {
 			fprintf(stderr, "porthole: unknown option %s (see --help)\n", argv[i]);
-			return EXIT_USAGE;
+			*exit_code = EXIT_USAGE;
+			return -1;
 		}
 	}
 	if (i >= argc) {
 		cli_usage(stderr);
-		return EXIT_USAGE;
+		*exit_code = EXIT_USAGE;
+		return -1;
 	}
-	cmd = argv[i];
+	return i;
+}
 
+int
+main(int argc, char *argv[])
+{
 	static const struct {
 		const char *name;
 		int (*main)(int argc, char *argv[]);
@@ -353,57 +397,29 @@ main(int argc, char *argv[])
 		{"logs", logs_main},       {"run", run_main},   {"system", system_main},
 		{"connect", connect_main},
 	};
+	static char booted_runtime_dir[PATH_MAX + 16];
+	struct cli cli = {
+		.runtime_dir = getenv("XDG_RUNTIME_DIR"),
+		.socket_name = getenv("WAYLAND_DISPLAY"),
+		.timeout_ms = 10000,
+	};
+	struct boot_state booted;
+	int i, exit_code;
+
+	if (!cli.socket_name || !*cli.socket_name || strchr(cli.socket_name, '/'))
+		cli.socket_name = "wayland-0";
+	i = cli_parse_options(&cli, argc, argv, &exit_code);
+	if (i < 0)
+		return exit_code;
 	for (size_t v = 0; v < sizeof system_verbs / sizeof system_verbs[0]; v++) {
-		if (strcmp(cmd, system_verbs[v].name) == 0)
+		if (strcmp(argv[i], system_verbs[v].name) == 0)
 			return system_verbs[v].main(argc - i, argv + i);
 	}
-
 	/* No runtime dir given: the booted system distro's, when there is one. */
-	struct boot_state booted;
-	static char booted_runtime_dir[PATH_MAX + 16];
 	if (!cli.runtime_dir && boot_state_load(&booted, true) == 0) {
 		snprintf(booted_runtime_dir, sizeof booted_runtime_dir, "%s/runtime-dir",
 			 booted.shared_dir);
 		cli.runtime_dir = booted_runtime_dir;
 	}
-	i++;
-	argc -= i;
-	argv += i;
-
-	if (strcmp(cmd, "windows") == 0) {
-		if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") != 0)) {
-			fprintf(stderr, "porthole: windows [--json]\n");
-			return EXIT_USAGE;
-		}
-		return cli_print(&cli, argc ? "windows json" : "windows");
-	}
-	if (strcmp(cmd, "screenshot") == 0)
-		return cli_screenshot(&cli, argc, argv);
-	if (strcmp(cmd, "env") == 0) {
-		if (argc) {
-			fprintf(stderr, "porthole: env takes no arguments\n");
-			return EXIT_USAGE;
-		}
-		return cli_env(&cli);
-	}
-	if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "ping") == 0 || strcmp(cmd, "outputs") == 0 ||
-	    strcmp(cmd, "peers") == 0) {
-		if (argc) {
-			fprintf(stderr, "porthole: %s takes no arguments\n", cmd);
-			return EXIT_USAGE;
-		}
-		return cli_print(&cli, cmd);
-	}
-	if (strcmp(cmd, "window") == 0)
-		return cli_passthrough(&cli, "window", argc, argv, 2);
-	if (strcmp(cmd, "output") == 0)
-		return cli_passthrough(&cli, "output", argc, argv, 2);
-	if (strcmp(cmd, "input") == 0)
-		return cli_passthrough(&cli, "input", argc, argv, 3);
-	if (strcmp(cmd, "capture") == 0 && argc == 2 && strcmp(argv[0], "png") == 0)
-		return cli_save(&cli, "capture png", argv[1]);
-	if (strcmp(cmd, "capture") == 0)
-		return cli_passthrough(&cli, "capture", argc, argv, 1);
-	fprintf(stderr, "porthole: unknown command \"%s\" (see --help)\n", cmd);
-	return EXIT_USAGE;
+	return cli_compositor_verb(&cli, argv[i], argc - i - 1, argv + i + 1);
 }

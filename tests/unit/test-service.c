@@ -83,6 +83,117 @@ crashed(void)
 	return SIGSEGV; /* a wait status for "killed by SIGSEGV" */
 }
 
+/* Start, readiness, restarts with backoff, the crash loop that gives up. */
+static void
+test_lifecycle(struct tap *t, struct sv_service *s, struct fake *fake)
+{
+	sv_service_init(s, "svc", &fake_ops, &policy, fake);
+	TAP_CHECK(t, s->state == SV_DOWN && sv_service_is_stopped(s), "a new service is down");
+
+	sv_service_start(s);
+	TAP_CHECK(t, s->state == SV_STARTING && s->pid == 100 && fake->timer_ms == 5000,
+		  "start spawns and arms the ready timeout");
+	sv_service_handle_ready(s, 999);
+	TAP_CHECK(t, s->state == SV_STARTING, "readiness from another pid is ignored");
+	sv_service_handle_ready(s, 100);
+	TAP_CHECK(t, s->state == SV_READY && fake->timer_ms == 0,
+		  "READY=1 from its pid: ready, timeout cancelled");
+	TAP_CHECK(t, !sv_service_handle_exit(s, 555, 0), "an unknown pid's exit is not its");
+
+	/* a ready service that dies comes back at once */
+	fake->now += 50;
+	sv_service_handle_exit(s, 100, crashed());
+	TAP_CHECK(t, s->state == SV_STARTING && s->pid == 101 && s->restarts == 1,
+		  "a crash after ready restarts at once (pid %d)", (int)s->pid);
+	TAP_CHECK(t, strstr(fake->last_why, "pid 101") != NULL, "the new pid is told: %s",
+		  fake->last_why);
+
+	/* never ready again: backoff doubles */
+	fake->now += 50;
+	sv_service_handle_exit(s, 101, 1 << 8);
+	TAP_CHECK(t,
+		  s->state == SV_DOWN && fake->timer_ms == 100 && strstr(fake->last_why, "100 ms"),
+		  "a crash before ready waits the minimum delay: %s", fake->last_why);
+	sv_service_handle_timer(s);
+	TAP_CHECK(t, s->state == SV_STARTING && s->pid == 102, "the timer restarts it");
+
+	fake->now += 50;
+	sv_service_handle_exit(s, 102, 1 << 8);
+	TAP_CHECK(t, s->state == SV_FAILED && strstr(fake->last_why, "crash loop"),
+		  "the third exit within the window gives up: %s", fake->last_why);
+	sv_service_handle_timer(s);
+	TAP_CHECK(t, s->state == SV_FAILED && fake->spawns == 3, "a failed service stays down");
+
+	/* start again after failing: the count starts over */
+	sv_service_start(s);
+	TAP_CHECK(t, s->state == SV_STARTING && s->pid == 103, "start after failed spawns again");
+
+	/* exits spread wider than the window never add up to a loop */
+	for (int i = 0; i < 5; i++) {
+		pid_t pid = s->pid;
+		sv_service_handle_ready(s, pid);
+		fake->now += 6000;
+		sv_service_handle_exit(s, pid, crashed());
+	}
+	TAP_CHECK(t, s->state == SV_STARTING, "five exits 6 s apart (window 10 s) keep restarting");
+}
+
+/* A service that never gets ready is killed; stopping stops for good. */
+static void
+test_timeouts_and_stop(struct tap *t, struct sv_service *s, struct fake *fake)
+{
+	/* ready timeout: killed, then the exit counts as a crash */
+	int64_t before = fake->now;
+	sv_service_handle_timer(s);
+	TAP_CHECK(t, fake->last_signal == SIGKILL && fake->last_signal_pid == s->pid,
+		  "not ready in time: SIGKILL");
+	fake->now = before + 20000;
+	sv_service_handle_exit(s, s->pid, SIGKILL);
+	TAP_CHECK(t, s->state == SV_DOWN && fake->timer_ms > 0,
+		  "the hung one is restarted after a delay");
+
+	/* the delay never exceeds the maximum */
+	for (int i = 0; i < 2; i++) {
+		sv_service_handle_timer(s);
+		fake->now += 20000;
+		sv_service_handle_exit(s, s->pid, 1 << 8);
+	}
+	TAP_CHECK(t, fake->timer_ms == 400, "backoff is capped at the maximum: %d ms",
+		  fake->timer_ms);
+
+	/* stop: SIGTERM, SIGKILL at the stop timeout, no restart */
+	sv_service_handle_timer(s);
+	pid_t running = s->pid;
+	sv_service_stop(s);
+	TAP_CHECK(t,
+		  s->state == SV_STOPPING && fake->last_signal == SIGTERM && fake->timer_ms == 2000,
+		  "stop sends SIGTERM and arms the stop timeout");
+	sv_service_handle_timer(s);
+	TAP_CHECK(t, fake->last_signal == SIGKILL && fake->last_signal_pid == running,
+		  "still there at the timeout: SIGKILL");
+	sv_service_handle_exit(s, running, SIGKILL);
+	TAP_CHECK(t, s->state == SV_DOWN && sv_service_is_stopped(s) && s->pid == 0,
+		  "after the exit it is down and stays so");
+	int spawns = fake->spawns;
+	sv_service_handle_timer(s);
+	TAP_CHECK(t, fake->spawns == spawns, "no restart after stop");
+}
+
+/* spawn failures count as crashes and end in failed, not a busy loop */
+static void
+test_spawn_failures(struct tap *t)
+{
+	struct sv_service broken;
+	struct fake broken_fake = {.next_pid = 200, .now = 0, .spawn_fails = true};
+	sv_service_init(&broken, "broken", &fake_ops, &policy, &broken_fake);
+	sv_service_start(&broken);
+	for (int i = 0; i < 10 && broken.state == SV_DOWN; i++)
+		sv_service_handle_timer(&broken);
+	TAP_CHECK(t, broken.state == SV_FAILED && broken_fake.spawns == 3,
+		  "a service that cannot be spawned fails after the limit (%d tries)",
+		  broken_fake.spawns);
+}
+
 int
 main(void)
 {
@@ -90,100 +201,8 @@ main(void)
 	struct fake fake = {.next_pid = 100, .now = 1000};
 	struct sv_service s;
 
-	sv_service_init(&s, "svc", &fake_ops, &policy, &fake);
-	TAP_CHECK(&t, s.state == SV_DOWN && sv_service_is_stopped(&s), "a new service is down");
-
-	sv_service_start(&s);
-	TAP_CHECK(&t, s.state == SV_STARTING && s.pid == 100 && fake.timer_ms == 5000,
-		  "start spawns and arms the ready timeout");
-	sv_service_handle_ready(&s, 999);
-	TAP_CHECK(&t, s.state == SV_STARTING, "readiness from another pid is ignored");
-	sv_service_handle_ready(&s, 100);
-	TAP_CHECK(&t, s.state == SV_READY && fake.timer_ms == 0,
-		  "READY=1 from its pid: ready, timeout cancelled");
-	TAP_CHECK(&t, !sv_service_handle_exit(&s, 555, 0), "an unknown pid's exit is not its");
-
-	/* a ready service that dies comes back at once */
-	fake.now += 50;
-	sv_service_handle_exit(&s, 100, crashed());
-	TAP_CHECK(&t, s.state == SV_STARTING && s.pid == 101 && s.restarts == 1,
-		  "a crash after ready restarts at once (pid %d)", (int)s.pid);
-	TAP_CHECK(&t, strstr(fake.last_why, "pid 101") != NULL, "the new pid is told: %s",
-		  fake.last_why);
-
-	/* never ready again: backoff doubles */
-	fake.now += 50;
-	sv_service_handle_exit(&s, 101, 1 << 8);
-	TAP_CHECK(&t, s.state == SV_DOWN && fake.timer_ms == 100 && strstr(fake.last_why, "100 ms"),
-		  "a crash before ready waits the minimum delay: %s", fake.last_why);
-	sv_service_handle_timer(&s);
-	TAP_CHECK(&t, s.state == SV_STARTING && s.pid == 102, "the timer restarts it");
-
-	fake.now += 50;
-	sv_service_handle_exit(&s, 102, 1 << 8);
-	TAP_CHECK(&t, s.state == SV_FAILED && strstr(fake.last_why, "crash loop"),
-		  "the third exit within the window gives up: %s", fake.last_why);
-	sv_service_handle_timer(&s);
-	TAP_CHECK(&t, s.state == SV_FAILED && fake.spawns == 3, "a failed service stays down");
-
-	/* start again after failing: the count starts over */
-	sv_service_start(&s);
-	TAP_CHECK(&t, s.state == SV_STARTING && s.pid == 103, "start after failed spawns again");
-
-	/* exits spread wider than the window never add up to a loop */
-	for (int i = 0; i < 5; i++) {
-		pid_t pid = s.pid;
-		sv_service_handle_ready(&s, pid);
-		fake.now += 6000;
-		sv_service_handle_exit(&s, pid, crashed());
-	}
-	TAP_CHECK(&t, s.state == SV_STARTING, "five exits 6 s apart (window 10 s) keep restarting");
-
-	/* ready timeout: killed, then the exit counts as a crash */
-	int64_t before = fake.now;
-	sv_service_handle_timer(&s);
-	TAP_CHECK(&t, fake.last_signal == SIGKILL && fake.last_signal_pid == s.pid,
-		  "not ready in time: SIGKILL");
-	fake.now = before + 20000;
-	sv_service_handle_exit(&s, s.pid, SIGKILL);
-	TAP_CHECK(&t, s.state == SV_DOWN && fake.timer_ms > 0,
-		  "the hung one is restarted after a delay");
-
-	/* the delay never exceeds the maximum */
-	for (int i = 0; i < 2; i++) {
-		sv_service_handle_timer(&s);
-		fake.now += 20000;
-		sv_service_handle_exit(&s, s.pid, 1 << 8);
-	}
-	TAP_CHECK(&t, fake.timer_ms == 400, "backoff is capped at the maximum: %d ms",
-		  fake.timer_ms);
-
-	/* stop: SIGTERM, SIGKILL at the stop timeout, no restart */
-	sv_service_handle_timer(&s);
-	pid_t running = s.pid;
-	sv_service_stop(&s);
-	TAP_CHECK(&t,
-		  s.state == SV_STOPPING && fake.last_signal == SIGTERM && fake.timer_ms == 2000,
-		  "stop sends SIGTERM and arms the stop timeout");
-	sv_service_handle_timer(&s);
-	TAP_CHECK(&t, fake.last_signal == SIGKILL && fake.last_signal_pid == running,
-		  "still there at the timeout: SIGKILL");
-	sv_service_handle_exit(&s, running, SIGKILL);
-	TAP_CHECK(&t, s.state == SV_DOWN && sv_service_is_stopped(&s) && s.pid == 0,
-		  "after the exit it is down and stays so");
-	int spawns = fake.spawns;
-	sv_service_handle_timer(&s);
-	TAP_CHECK(&t, fake.spawns == spawns, "no restart after stop");
-
-	/* spawn failures count as crashes and end in failed, not a busy loop */
-	struct sv_service broken;
-	struct fake broken_fake = {.next_pid = 200, .now = 0, .spawn_fails = true};
-	sv_service_init(&broken, "broken", &fake_ops, &policy, &broken_fake);
-	sv_service_start(&broken);
-	for (int i = 0; i < 10 && broken.state == SV_DOWN; i++)
-		sv_service_handle_timer(&broken);
-	TAP_CHECK(&t, broken.state == SV_FAILED && broken_fake.spawns == 3,
-		  "a service that cannot be spawned fails after the limit (%d tries)",
-		  broken_fake.spawns);
+	test_lifecycle(&t, &s, &fake);
+	test_timeouts_and_stop(&t, &s, &fake);
+	test_spawn_failures(&t);
 	return tap_finish(&t);
 }

@@ -1,0 +1,87 @@
+/* What the test client's files share: its options, the app and its windows. */
+#ifndef PORTHOLE_TEST_WAYLAND_CLIENT_H
+#define PORTHOLE_TEST_WAYLAND_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <wayland-client.h>
+
+#include "xdg-shell-client-protocol.h"
+
+struct options {
+	int width, height;
+	const char *title;
+	const char *app_id;
+	uint32_t color; /* 0 = quadrants */
+	bool popup, dialog, maximize, fullscreen, animate, protocol_error, connect_only;
+	bool move_on_click;
+	bool cursor;           /* its own pointer image; each left click hides or shows it */
+	int cursor_scale;      /* the image and its hotspot that many times larger */
+	uint32_t resize_edges; /* resize grab on click when non-zero */
+	const char *key_log;
+	const char *text_log;
+	int frames;      /* with --animate: exit after this many frames */
+	bool keep_last;  /* with --frames: stop animating but stay mapped */
+	int interval_ms; /* with --animate: this long between frames, not as fast as frames come */
+	const char *commit_log;
+	int damage_band; /* with --animate: only this many rows change (0 = all) */
+	int alpha;       /* below 255: a translucent window (premultiplied ARGB) */
+	int redraws;     /* commit the same picture this many more times, one per frame */
+	int sweep;       /* boxes of every size from 1x1 to this, a few per frame */
+};
+
+struct window;
+
+struct app {
+	struct options opts;
+	struct wl_display *display;
+	struct wl_registry *registry;
+	struct wl_compositor *compositor;
+	struct wl_shm *shm;
+	struct wl_seat *seat;
+	struct wl_pointer *pointer;
+	struct wl_keyboard *keyboard;
+	struct xdg_wm_base *wm_base;
+	struct window *main_window;
+	struct window *pointer_window;
+	struct wl_surface *cursor_surface;
+	uint32_t pointer_serial; /* of the last enter */
+	bool cursor_hidden;
+	struct window *windows[3];
+	int n_windows;
+	FILE *key_log;
+	FILE *text_log;
+	FILE *commit_log;
+	struct xkb_context *xkb;
+	struct xkb_keymap *keymap; /* the compositor's, as sent */
+	struct xkb_state *xkb_state;
+	bool running;
+	uint32_t frame;
+	struct timespec start;
+	uint32_t *canvas; /* with --damage-sweep: the picture so far */
+	int canvas_width, canvas_height;
+	int sweep_next; /* the next box: its width is sweep_next / sweep + 1 */
+};
+
+struct window {
+	struct app *app;
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	struct xdg_popup *popup;
+	int width, height;        /* current buffer size */
+	int pending_w, pending_h; /* from the last configure */
+	uint32_t color;
+	bool configured;
+	struct wl_callback *frame_cb;
+};
+
+static const uint32_t quadrant_colors[4] = {0xffe01010, 0xff10c010, 0xff1040e0, 0xfff0f0f0};
+
+/* test-wayland-input.c: the pointer and keyboard of the seat */
+extern const struct wl_seat_listener seat_listener;
+
+#endif
