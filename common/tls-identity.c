@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -81,14 +82,26 @@ out:
 	return ret;
 }
 
-int
-tls_identity_fingerprint(const char *cert_path, char *out, size_t out_size)
+static int
+tls_identity_fingerprint_x509(X509 *cert, char *out, size_t out_size)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
-	FILE *f = fopen(cert_path, "r");
-	X509 *cert;
 	size_t pos = 0;
+
+	if (!X509_digest(cert, EVP_sha256(), md, &len) || out_size < len * 3)
+		return -1;
+	for (unsigned int i = 0; i < len; i++)
+		pos += (size_t)snprintf(out + pos, out_size - pos, i ? ":%02X" : "%02X", md[i]);
+	return 0;
+}
+
+int
+tls_identity_fingerprint(const char *cert_path, char *out, size_t out_size)
+{
+	FILE *f = fopen(cert_path, "re");
+	X509 *cert;
+	int ret;
 
 	if (!f)
 		return -1;
@@ -96,12 +109,36 @@ tls_identity_fingerprint(const char *cert_path, char *out, size_t out_size)
 	fclose(f);
 	if (!cert)
 		return -1;
-	if (!X509_digest(cert, EVP_sha256(), md, &len) || out_size < len * 3) {
-		X509_free(cert);
-		return -1;
-	}
+	ret = tls_identity_fingerprint_x509(cert, out, out_size);
 	X509_free(cert);
-	for (unsigned int i = 0; i < len; i++)
-		pos += (size_t)snprintf(out + pos, out_size - pos, i ? ":%02X" : "%02X", md[i]);
-	return 0;
+	return ret;
+}
+
+int
+tls_identity_fingerprint_pem(const char *pem, char *out, size_t out_size)
+{
+	BIO *bio = BIO_new_mem_buf(pem, -1);
+	X509 *cert = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	int ret = cert ? tls_identity_fingerprint_x509(cert, out, out_size) : -1;
+
+	X509_free(cert);
+	BIO_free(bio);
+	return ret;
+}
+
+int
+tls_identity_check_pair_pem(const char *cert_pem, const char *key_pem)
+{
+	BIO *cert_bio = BIO_new_mem_buf(cert_pem, -1), *key_bio = BIO_new_mem_buf(key_pem, -1);
+	X509 *cert = cert_bio ? PEM_read_bio_X509(cert_bio, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *key = key_bio ? PEM_read_bio_PrivateKey(key_bio, NULL, NULL, NULL) : NULL;
+	int ret = cert && key && X509_check_private_key(cert, key) == 1 ? 0 : -1;
+
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	BIO_free(key_bio);
+	BIO_free(cert_bio);
+	/* what OpenSSL queued on the way must not fail the next TLS call on this thread */
+	ERR_clear_error();
+	return ret;
 }

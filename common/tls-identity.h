@@ -19,4 +19,10 @@ int tls_identity_generate(const char *cert_path, const char *key_path, const cha
 /** Fills @out with "AA:BB:..." (SHA-256 of the DER certificate). 0 or -1. */
 int tls_identity_fingerprint(const char *cert_path, char *out, size_t out_size);
 
+/** The same for a certificate in PEM text. */
+int tls_identity_fingerprint_pem(const char *pem, char *out, size_t out_size);
+
+/** 0 when @key_pem is a private key (PEM) that belongs to the certificate @cert_pem. */
+int tls_identity_check_pair_pem(const char *cert_pem, const char *key_pem);
+
 #endif

@@ -90,7 +90,8 @@ pc_compositor_create(struct wl_display *display, struct weston_log_context *log,
 		goto err;
 	/* Before the shell: the shell asks the xwayland module which surfaces are X11. */
 	if (config->xwayland) {
-		comp->xwayland = pc_xwayland_create(comp, comp->config.x11_dir);
+		comp->xwayland =
+			pc_xwayland_create(comp, comp->config.x11_dir, comp->config.x11_display);
 		if (!comp->xwayland)
 			weston_log("continuing without X11 support\n");
 	}

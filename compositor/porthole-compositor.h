@@ -55,6 +55,7 @@ struct pc_compositor_config {
 	int width, height; /* of the first output */
 	bool xwayland;
 	const char *x11_dir;       /* where the X11 socket goes */
+	int x11_display;           /* its display number; 0: the first free one */
 	const char *socket_name;   /* the Wayland socket's name, for the programs it starts */
 	uint32_t background_color; /* 0xAARRGGBB, desktop mode */
 	int cascade_step;          /* between new windows */

@@ -30,6 +30,50 @@ pc_seat_led_update(struct weston_seat *seat, enum weston_led leds)
 {
 }
 
+/*
+ * A [keyboard] section whose keymap does not build (a layout xkeyboard-config
+ * does not know, a typo) must not stop the compositor: the default keymap is
+ * used, and the client's layout is followed as if the config named none.
+ */
+static void
+pc_seat_check_keymap_names(struct pc_compositor *comp)
+{
+	struct pc_keymap_names *o = &comp->config.keymap;
+	const struct xkb_rule_names names = {
+		.rules = o->rules,
+		.model = o->model,
+		.layout = o->layout,
+		.variant = o->variant,
+		.options = o->options,
+	};
+	struct xkb_context *context;
+	struct xkb_keymap *keymap = NULL;
+
+	if (!o->rules && !o->model && !o->layout && !o->variant && !o->options)
+		return;
+	/* libweston makes its context only when it gets the names: a throw-away one */
+	context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (context)
+		keymap = xkb_keymap_new_from_names(context, &names, XKB_KEYMAP_COMPILE_NO_FLAGS);
+	xkb_context_unref(context);
+	if (keymap) {
+		xkb_keymap_unref(keymap);
+		return;
+	}
+	weston_log("the keymap of [keyboard] (rules %s, model %s, layout %s, variant %s, options "
+		   "%s) does not build; using the default keymap. Check the names in "
+		   "/usr/share/X11/xkb/rules/evdev.lst\n",
+		   o->rules ? o->rules : "-", o->model ? o->model : "-",
+		   o->layout ? o->layout : "-", o->variant ? o->variant : "-",
+		   o->options ? o->options : "-");
+	free((char *)o->rules);
+	free((char *)o->model);
+	free((char *)o->layout);
+	free((char *)o->variant);
+	free((char *)o->options);
+	*o = (struct pc_keymap_names){0};
+}
+
 struct pc_seat *
 pc_seat_create(struct pc_compositor *comp)
 {
@@ -46,6 +90,8 @@ pc_seat_create(struct pc_compositor *comp)
 	if (!seat)
 		return NULL;
 	seat->comp = comp;
+	pc_seat_check_keymap_names(comp);
+	names = (struct xkb_rule_names){o->rules, o->model, o->layout, o->variant, o->options};
 	/* libweston keeps the names it is given and frees them: hand it copies. */
 	names.rules = names.rules ? strdup(names.rules) : NULL;
 	names.model = names.model ? strdup(names.model) : NULL;

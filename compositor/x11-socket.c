@@ -95,14 +95,15 @@ x11_socket_release(const char *x11_dir, int display)
 }
 
 void
-x11_lock_reserve_live(const char *lock_dir, const char *x11_dir, unsigned long long *reserved)
+x11_lock_reserve(const char *lock_dir, const char *x11_dir, int below, unsigned long long *reserved)
 {
 	*reserved = 0;
 	for (int n = 0; n < X11_DISPLAY_MAX; n++) {
 		char path[256], text[16];
 		int fd;
 
-		if (x11_lock_owner(lock_dir, n) != 0 || !x11_socket_is_live(x11_dir, n))
+		if (x11_lock_owner(lock_dir, n) != 0 ||
+		    (n >= below && !(x11_dir && x11_socket_is_live(x11_dir, n))))
 			continue;
 		if (x11_lock_path(path, sizeof path, lock_dir, n) < 0)
 			continue;

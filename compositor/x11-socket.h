@@ -33,12 +33,14 @@ int x11_socket_claim(const char *x11_dir, int display);
 void x11_socket_release(const char *x11_dir, int display);
 
 /**
- * Makes display numbers below X11_DISPLAY_MAX that are free by their lock in
- * @lock_dir but live in @x11_dir look taken, by writing a lock for them with our
- * own pid, so whoever picks a number by lock files alone skips them. Sets bit n
- * of *@reserved for each lock written; x11_lock_unreserve() removes them.
+ * Makes display numbers that are free by their lock in @lock_dir look taken, by
+ * writing a lock for them with our own pid, so whoever picks a number by lock
+ * files alone skips them: those live in @x11_dir (may be NULL), and all below
+ * @below. Sets bit n of *@reserved for each lock written; x11_lock_unreserve()
+ * removes them.
  */
-void x11_lock_reserve_live(const char *lock_dir, const char *x11_dir, unsigned long long *reserved);
+void x11_lock_reserve(const char *lock_dir, const char *x11_dir, int below,
+		      unsigned long long *reserved);
 
 void x11_lock_unreserve(const char *lock_dir, unsigned long long reserved);
 

@@ -30,6 +30,7 @@ struct pc_xwayland {
 	char display_name[16];
 	int display;
 	char *x11_dir;
+	int wanted_display; /* 0: the first free one */
 
 	/* our socket in x11_dir when it is not libweston's /tmp/.X11-unix */
 	int dir_fd;
@@ -306,8 +307,11 @@ xwayland_listen(struct pc_xwayland *xw)
 	/* libweston binds its socket there but does not create the directory. */
 	if (mkdir(XWAYLAND_LIBWESTON_DIR, 01777) == 0)
 		chmod(XWAYLAND_LIBWESTON_DIR, 01777);
-	if (own_dir)
-		x11_lock_reserve_live("/tmp", xw->x11_dir, &reserved);
+	/*
+	 * libweston picks the first number free by its lock file: locks of our own
+	 * steer it past numbers our directory has live, and to the one asked for.
+	 */
+	x11_lock_reserve("/tmp", own_dir ? xw->x11_dir : NULL, xw->wanted_display, &reserved);
 	ret = xw->api->listen(xw->xwayland, xw, xwayland_spawn);
 	x11_lock_unreserve("/tmp", reserved);
 	if (ret < 0)
@@ -316,6 +320,11 @@ xwayland_listen(struct pc_xwayland *xw)
 	xw->display = x11_display_parse(getenv("DISPLAY"));
 	if (xw->display < 0)
 		return -1;
+	if (xw->wanted_display > 0 && xw->display != xw->wanted_display) {
+		weston_log("xwayland: display :%d was asked for, but :%d is what was free\n",
+			   xw->wanted_display, xw->display);
+		return -1;
+	}
 	snprintf(xw->display_name, sizeof xw->display_name, ":%d", xw->display);
 	if (own_dir) {
 		xw->dir_fd = x11_socket_claim(xw->x11_dir, xw->display);
@@ -330,7 +339,7 @@ xwayland_listen(struct pc_xwayland *xw)
 }
 
 struct pc_xwayland *
-pc_xwayland_create(struct pc_compositor *comp, const char *x11_dir)
+pc_xwayland_create(struct pc_compositor *comp, const char *x11_dir, int display)
 {
 	struct pc_xwayland *xw;
 
@@ -352,6 +361,7 @@ pc_xwayland_create(struct pc_compositor *comp, const char *x11_dir)
 	wl_list_init(&xw->client_destroy_listener.link);
 	wl_list_init(&xw->process.link);
 	xw->x11_dir = strdup(x11_dir);
+	xw->wanted_display = display;
 	xw->api = weston_xwayland_get_api(comp->compositor);
 	if (!xw->x11_dir || !xw->api)
 		goto err;

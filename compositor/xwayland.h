@@ -13,7 +13,9 @@
 struct pc_compositor;
 struct pc_xwayland;
 
-struct pc_xwayland *pc_xwayland_create(struct pc_compositor *comp, const char *x11_dir);
+/** Listens for X11 clients on display :@display (0: the first free one) in @x11_dir. */
+struct pc_xwayland *pc_xwayland_create(struct pc_compositor *comp, const char *x11_dir,
+				       int display);
 
 void pc_xwayland_destroy(struct pc_xwayland *xw);
 

@@ -16,18 +16,27 @@
 #include "control-protocol.h"
 #include "frontend.h"
 #include "log.h"
+#include "paths.h"
 #include "png-writer.h"
 #include "porthole-compositor.h"
 #include "rdp-server.h"
 #include "strbuf.h"
 #include "unix-socket.h"
 
+/*
+ * A request must come whole within this long, and no more connections than
+ * this are open at once: idle or slow clients cannot fill the fd table.
+ */
+#define CONTROL_REQUEST_TIMEOUT_MS 5000
+#define CONTROL_CONNECTIONS_MAX 16
+
 struct control_server {
 	struct frontend *ctx;
 	int fd;
 	char path[108];
 	struct wl_event_source *source;
-	struct wl_list connections;     /* control_connection::link */
+	struct wl_list connections; /* control_connection::link */
+	int n_connections;
 	struct damage_capture *capture; /* "capture start": damage read-back for benchmarks */
 	struct wl_listener capture_destroy_listener;
 };
@@ -37,6 +46,8 @@ struct control_connection {
 	struct wl_list link; /* control_server::connections */
 	int fd;
 	struct wl_event_source *source;
+	struct wl_event_source *timeout; /* until the request has come */
+	bool requested;                  /* its line has come */
 	char request[CONTROL_REQUEST_MAX];
 	size_t request_len;
 	struct strbuf reply;
@@ -54,6 +65,9 @@ control_connection_destroy(struct control_connection *conn)
 	screenshot_cancel(conn->pending_shot);
 	if (conn->source)
 		wl_event_source_remove(conn->source);
+	if (conn->timeout)
+		wl_event_source_remove(conn->timeout);
+	conn->server->n_connections--;
 	close(conn->fd);
 	strbuf_release(&conn->reply);
 	wl_list_remove(&conn->link);
@@ -426,9 +440,11 @@ control_connection_dispatch(struct control_connection *conn)
 		control_cmd_env(conn);
 	} else if (strcmp(cmd, "quit") == 0) {
 		weston_log("quit requested on the control socket\n");
-		control_connection_send(conn, NULL, NULL);
 		ctx->exit_code = 0;
 		wl_display_terminate(ctx->display);
+		control_connection_send(conn, NULL, NULL);
+		/* the loop ends before it would write: the answer goes now (it may end conn) */
+		control_connection_handle_writable(conn->fd, WL_EVENT_WRITABLE, conn);
 	} else {
 		control_connection_send(conn, "unknown command (see `porthole --help`)", NULL);
 	}
@@ -456,7 +472,7 @@ control_connection_handle_readable(int fd, uint32_t mask, void *data)
 	}
 	conn->request_len += (size_t)n;
 	conn->request[conn->request_len] = '\0';
-	newline = strchr(conn->request, '\n');
+	newline = memchr(conn->request, '\n', conn->request_len);
 	if (!newline) {
 		if (conn->request_len == sizeof conn->request - 1)
 			control_connection_send(conn, "request too long", NULL);
@@ -464,8 +480,25 @@ control_connection_handle_readable(int fd, uint32_t mask, void *data)
 	}
 	*newline = '\0';
 	/* One request per connection: stop reading, then answer. */
+	conn->requested = true;
 	wl_event_source_fd_update(conn->source, 0);
-	control_connection_dispatch(conn);
+	wl_event_source_timer_update(conn->timeout, 0);
+	/* every request gets an answer, also one that is not text */
+	if (memchr(conn->request, '\0', (size_t)(newline - conn->request)))
+		control_connection_send(conn, "a request is one line of text, without NUL bytes",
+					NULL);
+	else
+		control_connection_dispatch(conn);
+	return 0;
+}
+
+static int
+control_connection_handle_timeout(void *data)
+{
+	struct control_connection *conn = data;
+
+	wl_event_source_fd_update(conn->source, 0);
+	control_connection_send(conn, "no whole request in time", NULL);
 	return 0;
 }
 
@@ -485,6 +518,41 @@ control_connection_handle_event(int fd, uint32_t mask, void *data)
 
 /* --- the listening socket ---------------------------------------------------- */
 
+/*
+ * Root, or this process's own user unless told otherwise: in the system distro
+ * the service user also runs PulseAudio and Xwayland, whose /proc/PID/root a
+ * process of the same uid on the host could walk into the private /run.
+ */
+static bool
+control_peer_allowed(const struct control_server *server, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return false;
+	return cred.uid == 0 || (!server->ctx->options.control_root_only && cred.uid == geteuid());
+}
+
+static bool
+control_server_make_room(struct control_server *server)
+{
+	struct control_connection *conn;
+
+	/* the list holds the newest first */
+	wl_list_for_each_reverse(conn, &server->connections, link)
+	{
+		if (!conn->requested) {
+			log_scope(server->ctx->log.scopes.control,
+				  "%d connections: dropping the oldest without a request\n",
+				  server->n_connections);
+			control_connection_destroy(conn);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int
 control_server_handle_accept(int fd, uint32_t mask, void *data)
 {
@@ -495,6 +563,16 @@ control_server_handle_accept(int fd, uint32_t mask, void *data)
 
 	if (client < 0)
 		return 0;
+	if (!control_peer_allowed(server, client)) {
+		weston_log("control socket: a connection from another user was refused\n");
+		close(client);
+		return 0;
+	}
+	/* full: the connection that has waited longest without a request makes room */
+	if (server->n_connections >= CONTROL_CONNECTIONS_MAX && !control_server_make_room(server)) {
+		close(client);
+		return 0;
+	}
 	conn = calloc(1, sizeof *conn);
 	if (!conn) {
 		close(client);
@@ -504,10 +582,15 @@ control_server_handle_accept(int fd, uint32_t mask, void *data)
 	conn->fd = client;
 	strbuf_init(&conn->reply);
 	wl_list_insert(&server->connections, &conn->link);
+	server->n_connections++;
 	conn->source = wl_event_loop_add_fd(loop, client, WL_EVENT_READABLE,
 					    control_connection_handle_event, conn);
-	if (!conn->source)
+	conn->timeout = wl_event_loop_add_timer(loop, control_connection_handle_timeout, conn);
+	if (!conn->source || !conn->timeout) {
 		control_connection_destroy(conn);
+		return 0;
+	}
+	wl_event_source_timer_update(conn->timeout, CONTROL_REQUEST_TIMEOUT_MS);
 	return 0;
 }
 
@@ -522,9 +605,12 @@ control_server_create(struct frontend *ctx)
 	server->ctx = ctx;
 	server->fd = -1;
 	wl_list_init(&server->connections);
-	if (control_socket_path(server->path, sizeof server->path, ctx->runtime_dir,
-				ctx->options.socket_name) < 0) {
-		weston_log("control socket path too long in %s\n", ctx->runtime_dir);
+	if (ctx->options.control_socket
+		    ? path_printf(server->path, sizeof server->path, "%s",
+				  ctx->options.control_socket) < 0
+		    : control_socket_path(server->path, sizeof server->path, ctx->runtime_dir,
+					  ctx->options.socket_name) < 0) {
+		weston_log("control socket path too long (a unix socket path has 107 bytes)\n");
 		goto err;
 	}
 	/* 0600 from the start: no window in which another user could connect. */

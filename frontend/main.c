@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <libweston/libweston.h>
@@ -18,6 +19,32 @@
 #include "porthole-compositor.h"
 #include "rdp-server.h"
 #include "service-notify.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+/* LeakSanitizer stops the process's threads with ptrace at exit, which a non-dumpable
+ * process without CAP_SYS_PTRACE refuses: the check must still run. */
+static void
+main_dumpable_again(void)
+{
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+#endif
+
+/*
+ * The RDP password and TLS key live in this process: no other process of the
+ * same user (a user-distro app, a host process of uid 1000) may read its
+ * memory or its /proc files, or ptrace it.
+ */
+static void
+main_keep_secrets(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fprintf(stderr, "porthole-compositor: cannot make the process non-dumpable: %s\n",
+			strerror(errno));
+#if defined(__SANITIZE_ADDRESS__)
+	atexit(main_dumpable_again);
+#endif
+}
 
 static int
 main_handle_terminate(int signal_number, void *data)
@@ -102,6 +129,7 @@ main_create_compositor(struct frontend *ctx)
 		.height = o->height,
 		.xwayland = o->xwayland,
 		.x11_dir = o->x11_dir,
+		.x11_display = o->x11_display,
 		.socket_name = o->socket_name,
 		.background_color = o->background_color,
 		.cascade_step = o->cascade_step,
@@ -167,6 +195,7 @@ main(int argc, char *argv[])
 	char config_error[600] = "";
 	int ret;
 
+	main_keep_secrets();
 	ret = main_parse_options(&ctx, argc, argv, config_error, sizeof config_error);
 	if (ret >= 0) {
 		options_release(&ctx.options);

@@ -31,6 +31,7 @@ options_free_strings(struct pc_options *opts)
 	free(opts->x11_dir);
 	free(opts->log_path);
 	free(opts->config_path);
+	free(opts->control_socket);
 	free(opts->debug_scopes);
 	free(opts->keymap_rules);
 	free(opts->keymap_model);
@@ -63,6 +64,7 @@ options_copy(struct pc_options *dst, const struct pc_options *src)
 	DUP(x11_dir);
 	DUP(log_path);
 	DUP(config_path);
+	DUP(control_socket);
 	DUP(debug_scopes);
 	DUP(keymap_rules);
 	DUP(keymap_model);
@@ -125,9 +127,14 @@ options_print_help(const char *argv0)
 	       "  --width=N --height=N       size of the first output (default %dx%d)\n"
 	       "  --xwayland                 start Xwayland on the first X11 connection\n"
 	       "  --x11-dir=DIR              directory of the X11 socket (default %s)\n"
+	       "  --x11-display=N            the X11 display number (default: the first free)\n"
 	       "  --log=FILE                 write the log to FILE instead of stderr\n"
 	       "  --debug=SCOPES             also log these scopes "
 	       "(rail,xwayland,control,output,audio,input)\n"
+	       "  --control-socket=PATH      the control socket (default\n"
+	       "                             $XDG_RUNTIME_DIR/NAME.control); root and this user "
+	       "only\n"
+	       "  --control-root-only        refuse this user too on the control socket\n"
 	       "  --config=FILE              weston-style ini: [core] [output] [shell] [keyboard]\n"
 	       "                             [rdp] [audio]\n"
 	       "  --rdp-listen=WHERE         serve RDP, TLS always; repeatable:\n"
@@ -135,9 +142,11 @@ options_print_help(const char *argv0)
 	       "                             listen-fds (socket activation)\n"
 	       "  --rdp-user=NAME            user name an RDP client must give (required with\n"
 	       "                             TCP, optional on unix and vsock)\n"
-	       "  --rdp-password-file=FILE   its password, first line of a mode-0600 file\n"
+	       "  --rdp-password-file=FILE   its password, first line of a mode-0600 file, or\n"
+	       "                             fd:N, an open file read at start\n"
 	       "  --rdp-tls-cert=FILE --rdp-tls-key=FILE\n"
-	       "                             TLS identity (default: self-signed, made at start)\n"
+	       "                             TLS identity, PEM (or fd:N each; default:\n"
+	       "                             self-signed, made at start)\n"
 	       "  --rdp-mode=MODE            rail (RemoteApp windows), desktop (the whole\n"
 	       "                             output) or auto (what the client asks; default)\n"
 	       "  --rdp-codec=CODEC          auto (default: the graphics pipeline with planar\n"
@@ -167,16 +176,29 @@ struct option_desc {
 };
 
 static const struct option_desc option_table[] = {
-	{"renderer", OPT_VALUE},     {"shell", OPT_VALUE},
-	{"socket", OPT_VALUE},       {"width", OPT_VALUE},
-	{"height", OPT_VALUE},       {"xwayland", OPT_FLAG},
-	{"x11-dir", OPT_VALUE},      {"log", OPT_VALUE},
-	{"debug", OPT_VALUE},        {"config", OPT_VALUE},
-	{"help", OPT_FLAG},          {"rdp-listen", OPT_VALUE},
-	{"rdp-user", OPT_VALUE},     {"rdp-password-file", OPT_VALUE},
-	{"rdp-tls-cert", OPT_VALUE}, {"rdp-tls-key", OPT_VALUE},
-	{"rdp-mode", OPT_VALUE},     {"rdp-rail-exec", OPT_VALUE},
-	{"rdp-codec", OPT_VALUE},    {"pulse-server", OPT_VALUE},
+	{"renderer", OPT_VALUE},
+	{"shell", OPT_VALUE},
+	{"socket", OPT_VALUE},
+	{"width", OPT_VALUE},
+	{"height", OPT_VALUE},
+	{"xwayland", OPT_FLAG},
+	{"x11-dir", OPT_VALUE},
+	{"x11-display", OPT_VALUE},
+	{"log", OPT_VALUE},
+	{"debug", OPT_VALUE},
+	{"config", OPT_VALUE},
+	{"help", OPT_FLAG},
+	{"rdp-listen", OPT_VALUE},
+	{"rdp-user", OPT_VALUE},
+	{"rdp-password-file", OPT_VALUE},
+	{"rdp-tls-cert", OPT_VALUE},
+	{"rdp-tls-key", OPT_VALUE},
+	{"rdp-mode", OPT_VALUE},
+	{"rdp-rail-exec", OPT_VALUE},
+	{"rdp-codec", OPT_VALUE},
+	{"pulse-server", OPT_VALUE},
+	{"control-socket", OPT_VALUE},
+	{"control-root-only", OPT_FLAG},
 };
 
 /* tcp:HOST:PORT, unix:PATH, vsock:PORT, fd:N or listen-fds, possibly comma-separated */
@@ -216,8 +238,17 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 	} else if (strcmp(name, "height") == 0) {
 		if (options_parse_size(value, &opts->height) < 0)
 			goto bad_value;
+	} else if (strcmp(name, "control-root-only") == 0) {
+		opts->control_root_only = true;
 	} else if (strcmp(name, "xwayland") == 0) {
 		opts->xwayland = true;
+	} else if (strcmp(name, "x11-display") == 0) {
+		char *end;
+		long n = strtol(value, &end, 10);
+
+		if (end == value || *end || n < 0 || n >= 64)
+			goto bad_value;
+		opts->x11_display = (int)n;
 	} else if (strcmp(name, "x11-dir") == 0) {
 		if (value[0] != '/')
 			goto bad_value;
@@ -228,6 +259,10 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		options_set_string(&opts->debug_scopes, value);
 	} else if (strcmp(name, "config") == 0) {
 		options_set_string(&opts->config_path, value);
+	} else if (strcmp(name, "control-socket") == 0) {
+		if (value[0] != '/')
+			goto bad_value;
+		options_set_string(&opts->control_socket, value);
 	} else if (strcmp(name, "help") == 0) {
 		opts->help = true;
 	} else if (strcmp(name, "rdp-listen") == 0) {

@@ -19,9 +19,12 @@ struct pc_options {
 	int width;
 	int height;
 	bool xwayland;
+	bool control_root_only; /* the system distro: its service user is not trusted */
 	char *x11_dir;
+	int x11_display; /* 0: the first free number */
 	char *log_path;
 	char *config_path;
+	char *control_socket;      /* NULL: <runtime dir>/<socket>.control */
 	char *debug_scopes;        /* comma-separated log scopes written to the log */
 	uint32_t background_color; /* 0xAARRGGBB */
 	int cascade_step;

@@ -18,6 +18,8 @@
 
 #include "audio-bridge.h"
 #include "log.h"
+#include "monotonic.h"
+#include "rdp-client-checks.h"
 #include "rdp-internal.h"
 
 #define RDP_AUDIO_BLOCK_MS 20
@@ -92,40 +94,6 @@ struct rdp_audio_mic_samples {
 	uint8_t data[];
 };
 
-static uint64_t
-rdp_audio_now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
-/* PCM 16-bit, our rate and channels first, then 44.1 kHz stereo, then any PCM 16-bit. */
-static int
-rdp_audio_pick_format(const AUDIO_FORMAT *formats, size_t n, bool stereo_only)
-{
-	static const struct {
-		uint32_t rate;
-		uint16_t channels;
-	} wanted[] = {{AUDIO_BRIDGE_RATE, 2}, {44100, 2}, {0, 2}, {0, 0}};
-
-	for (size_t w = 0; w < sizeof wanted / sizeof wanted[0]; w++) {
-		for (size_t i = 0; i < n; i++) {
-			const AUDIO_FORMAT *f = &formats[i];
-
-			if (f->wFormatTag != WAVE_FORMAT_PCM || f->wBitsPerSample != 16 ||
-			    f->nSamplesPerSec == 0 || f->nChannels == 0 || f->nChannels > 2 ||
-			    (stereo_only && f->nChannels != 2))
-				continue;
-			if ((!wanted[w].rate || f->nSamplesPerSec == wanted[w].rate) &&
-			    (!wanted[w].channels || f->nChannels == wanted[w].channels))
-				return (int)i;
-		}
-	}
-	return -1;
-}
-
 static AUDIO_FORMAT
 rdp_audio_pcm_format(uint32_t rate, uint16_t channels)
 {
@@ -189,7 +157,7 @@ rdp_audio_send_block(struct rdp_audio *audio, size_t frames)
 	RdpsndServerContext *rdpsnd = audio->rdpsnd;
 	uint8_t in_flight = (uint8_t)(rdpsnd->block_no - audio->confirmed_block - 1);
 	uint8_t block = rdpsnd->block_no;
-	uint64_t now = rdp_audio_now_ms();
+	uint64_t now = monotonic_ms();
 	UINT error;
 
 	for (size_t i = 0; i < frames; i++) {
@@ -237,7 +205,7 @@ rdp_audio_send_block(struct rdp_audio *audio, size_t frames)
 static void
 rdp_audio_pump(struct rdp_audio *audio)
 {
-	uint64_t now = rdp_audio_now_ms();
+	uint64_t now = monotonic_ms();
 	int64_t ahead_ms = (int64_t)(audio->stream_frames * 1000 / audio->rate) -
 			   (int64_t)(now - audio->stream_start_ms);
 
@@ -290,7 +258,7 @@ rdp_audio_handle_play(struct audio_player *player, const int16_t *frames, size_t
 	struct rdp_audio *audio = wl_container_of(player, audio, player);
 	double step = (double)AUDIO_BRIDGE_RATE / audio->rate;
 
-	audio->last_data_ms = rdp_audio_now_ms();
+	audio->last_data_ms = monotonic_ms();
 	if (audio->rate == AUDIO_BRIDGE_RATE) {
 		for (size_t i = 0; i < n_frames; i++)
 			rdp_audio_push_frame(audio, frames[2 * i], frames[2 * i + 1]);
@@ -335,9 +303,9 @@ rdp_audio_run_activated(struct rdp_peer *peer, void *payload)
 		   activated->rate, activated->channels, activated->client_version);
 	audio->format_index = activated->format_index;
 	audio->rate = activated->rate;
-	audio->block_frames = activated->rate * RDP_AUDIO_BLOCK_MS / 1000;
+	audio->block_frames = rdp_audio_frames(activated->rate, RDP_AUDIO_BLOCK_MS);
 	audio->block = calloc(audio->block_frames, AUDIO_BRIDGE_FRAME_BYTES);
-	audio->queue_capacity = activated->rate * RDP_AUDIO_QUEUE_MS / 1000;
+	audio->queue_capacity = rdp_audio_frames(activated->rate, RDP_AUDIO_QUEUE_MS);
 	audio->queue = calloc(audio->queue_capacity, AUDIO_BRIDGE_FRAME_BYTES);
 	audio->pump_timer =
 		wl_event_loop_add_timer(peer->server->loop, rdp_audio_handle_pump_timer, audio);
@@ -386,8 +354,7 @@ rdp_audio_run_confirm(struct rdp_peer *peer, void *payload)
 		return;
 	/* Each block is confirmed twice (arrival, then played): the later one wins. */
 	audio->confirmed_block = confirm->block;
-	audio->last_confirm_delay_ms =
-		(uint32_t)(rdp_audio_now_ms() - audio->sent_ms[confirm->block]);
+	audio->last_confirm_delay_ms = (uint32_t)(monotonic_ms() - audio->sent_ms[confirm->block]);
 	scope = peer->server->scopes->audio;
 	if (audio->blocks_sent % 250 == 0)
 		log_scope(scope,
@@ -475,7 +442,7 @@ rdp_audio_handle_audin_opening(audin_server_context *audin)
 		/* read on this thread only, by the samples handler below */
 		audio->mic_flip_sign = rdp_audio_dsp_flips_sign(false, f);
 		audin->frames_per_packet =
-			(int)(f->nSamplesPerSec * RDP_AUDIO_MIC_PACKET_MS / 1000);
+			(int)rdp_audio_frames(f->nSamplesPerSec, RDP_AUDIO_MIC_PACKET_MS);
 		error = audin->SelectFormat(audin, (size_t)open.format_index);
 		if (error != CHANNEL_RC_OK)
 			open.format_index = -1;
@@ -512,11 +479,15 @@ rdp_audio_handle_audin_samples(audin_server_context *audin, const AUDIO_FORMAT *
 			       wStream *buf, size_t n_frames)
 {
 	struct rdp_audio *audio = audin->data;
-	size_t bytes = n_frames * format->nChannels * 2;
 	struct rdp_audio_mic_samples *samples;
+	uint64_t bytes;
 	bool posted;
 
-	if (format->wBitsPerSample != 16 || bytes > Stream_GetRemainingLength(buf))
+	/* the format is the one the client chose of ours, but its numbers are its */
+	if (!rdp_audio_format_usable(format) || n_frames > Stream_GetRemainingLength(buf))
+		return ERROR_INVALID_DATA;
+	bytes = (uint64_t)n_frames * format->nBlockAlign;
+	if (bytes > Stream_GetRemainingLength(buf))
 		return ERROR_INVALID_DATA;
 	samples = malloc(sizeof *samples + bytes);
 	if (!samples)

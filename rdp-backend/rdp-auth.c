@@ -3,56 +3,63 @@
  * local transports), compared in constant time, and the rate limit on failed
  * logins.
  */
-#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
 
 #include "log.h"
+#include "monotonic.h"
 #include "rdp-internal.h"
+#include "secret-file.h"
 
-#define RDP_AUTH_FAILURES_MAX 5 /* failed logins within the window ... */
-#define RDP_AUTH_WINDOW_S 30    /* ... make the server refuse connections ... */
-#define RDP_AUTH_LOCKOUT_S 10   /* ... for this long */
+/*
+ * Failed logins are remembered per source address (a local transport is one
+ * address, ""), and the peer that failed is answered only after a delay that
+ * doubles with each failure from its address. A guesser is slowed, and no one
+ * else ever waits: the right password is let in at once, from anywhere.
+ */
+#define RDP_AUTH_ADDRESSES 64       /* addresses remembered at once ... */
+#define RDP_AUTH_MEMORY_MS 60000    /* ... for this long after their last failure */
+#define RDP_AUTH_DELAY_FIRST_MS 500 /* the first failure's delay ... */
+#define RDP_AUTH_DELAY_MAX_MS 8000  /* ... doubling up to this */
+
+struct rdp_auth_address {
+	char address[64];
+	int failures;
+	int64_t last_ms;
+};
 
 struct rdp_auth {
 	char *user; /* NULL: no credentials asked (unix and vsock only) */
 	char *password;
-	time_t failures[RDP_AUTH_FAILURES_MAX];
-	int next_failure;
-	time_t locked_until;
+	pthread_mutex_t lock; /* logins are checked on their peers' own threads */
+	struct rdp_auth_address addresses[RDP_AUTH_ADDRESSES];
 };
 
+/* The first line of @source: a mode-0600 file, or an fd a privileged parent opened ("fd:N"). */
 static char *
-rdp_auth_read_password(const char *path)
+rdp_auth_read_password(const char *source)
 {
-	char line[512];
-	struct stat st;
-	FILE *f;
+	char err[300], *text = secret_read(source, SECRET_PRIVATE, 4096, err, sizeof err),
+		       *password;
 
-	f = fopen(path, "r");
-	if (!f) {
-		weston_log("rdp: cannot read the password file %s: %s\n", path, strerror(errno));
+	if (!text) {
+		weston_log("rdp: the password: %s\n", err);
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
-		weston_log("rdp: %s is readable by others (mode %o); run: chmod 600 %s\n", path,
-			   st.st_mode & 0777, path);
-		fclose(f);
+	text[strcspn(text, "\r\n")] = '\0';
+	if (!text[0]) {
+		weston_log("rdp: %s holds no password on its first line\n", source);
+		secret_free(text);
 		return NULL;
 	}
-	if (!fgets(line, sizeof line, f) || !line[0] || line[0] == '\n') {
-		weston_log("rdp: %s holds no password on its first line\n", path);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	return strdup(line);
+	password = strdup(text);
+	secret_free(text);
+	return password;
 }
 
 struct rdp_auth *
@@ -62,6 +69,7 @@ rdp_auth_create(const char *user, const char *password_file)
 
 	if (!auth)
 		return NULL;
+	pthread_mutex_init(&auth->lock, NULL);
 	if (!!user != !!password_file) {
 		weston_log("rdp: give both --rdp-user and --rdp-password-file, or neither\n");
 		goto err;
@@ -88,6 +96,7 @@ rdp_auth_destroy(struct rdp_auth *auth)
 		free(auth->password);
 	}
 	free(auth->user);
+	pthread_mutex_destroy(&auth->lock);
 	free(auth);
 }
 
@@ -97,26 +106,36 @@ rdp_auth_user(const struct rdp_auth *auth)
 	return auth->user;
 }
 
-bool
-rdp_auth_is_locked(const struct rdp_auth *auth)
+/* How long the peer that just failed waits; counts the failure. Under auth->lock. */
+static int
+rdp_auth_note_failure(struct rdp_auth *auth, const char *address)
 {
-	return time(NULL) < auth->locked_until;
-}
+	int64_t now = monotonic_ms();
+	struct rdp_auth_address *slot = NULL, *spare = NULL;
+	int delay = RDP_AUTH_DELAY_FIRST_MS;
 
-static void
-rdp_auth_note_failure(struct rdp_auth *auth)
-{
-	time_t now = time(NULL);
-	time_t oldest;
+	for (int i = 0; i < RDP_AUTH_ADDRESSES; i++) {
+		struct rdp_auth_address *a = &auth->addresses[i];
 
-	auth->failures[auth->next_failure] = now;
-	auth->next_failure = (auth->next_failure + 1) % RDP_AUTH_FAILURES_MAX;
-	oldest = auth->failures[auth->next_failure];
-	if (oldest && now - oldest < RDP_AUTH_WINDOW_S) {
-		auth->locked_until = now + RDP_AUTH_LOCKOUT_S;
-		weston_log("rdp: %d failed logins within %d s; refusing connections for %d s\n",
-			   RDP_AUTH_FAILURES_MAX, RDP_AUTH_WINDOW_S, RDP_AUTH_LOCKOUT_S);
+		if (a->failures && now - a->last_ms > RDP_AUTH_MEMORY_MS)
+			a->failures = 0;
+		if (a->failures && strcmp(a->address, address) == 0)
+			slot = a;
+		/* a free slot, else the address whose last failure is the oldest */
+		if (!spare || (spare->failures && (!a->failures || a->last_ms < spare->last_ms)))
+			spare = a;
 	}
+	if (!slot) {
+		slot = spare;
+		snprintf(slot->address, sizeof slot->address, "%s", address);
+		slot->failures = 0;
+	}
+	slot->last_ms = now;
+	if (slot->failures < 30)
+		slot->failures++;
+	for (int i = 1; i < slot->failures && delay < RDP_AUTH_DELAY_MAX_MS; i++)
+		delay *= 2;
+	return delay < RDP_AUTH_DELAY_MAX_MS ? delay : RDP_AUTH_DELAY_MAX_MS;
 }
 
 /* Constant time: the comparison must not tell an attacker how much was right. */
@@ -133,13 +152,17 @@ rdp_auth_secret_equal(const char *given, const char *expected)
 }
 
 bool
-rdp_auth_check(struct rdp_auth *auth, const char *user, const char *password)
+rdp_auth_check(struct rdp_auth *auth, const char *address, const char *user, const char *password,
+	       int *delay_ms)
 {
+	*delay_ms = 0;
 	if (!auth->user)
 		return true;
 	if (user && strcmp(user, auth->user) == 0 &&
 	    rdp_auth_secret_equal(password, auth->password))
 		return true;
-	rdp_auth_note_failure(auth);
+	pthread_mutex_lock(&auth->lock);
+	*delay_ms = rdp_auth_note_failure(auth, address);
+	pthread_mutex_unlock(&auth->lock);
 	return false;
 }

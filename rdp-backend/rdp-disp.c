@@ -12,48 +12,24 @@
 
 #include "log.h"
 #include "porthole-compositor.h"
+#include "rdp-client-checks.h"
 #include "rdp-internal.h"
 
-/* MS-RDPEDISP 2.2.2.2.1: the sizes a monitor layout may give */
-#define RDP_DISP_MIN_SIDE 200
-#define RDP_DISP_MAX_SIDE 8192
-
-/* What the channel thread hands over: the monitors as the client sent them. */
+/* What the channel thread hands over: the layout, checked there. */
 struct rdp_disp_layout {
-	int n;
-	struct output_monitor monitors[OUTPUT_LAYOUT_MAX];
+	struct output_layout layout;
 };
 
 static void
 rdp_disp_run_layout(struct rdp_peer *peer, void *payload)
 {
-	struct rdp_disp_layout *sent = payload;
+	const struct output_layout layout = ((struct rdp_disp_layout *)payload)->layout;
 	rdpSettings *settings = peer->client->context->settings;
-	struct output_layout layout;
-	char why[128], text[OUTPUT_LAYOUT_MAX * 32];
+	char text[OUTPUT_LAYOUT_MAX * 32];
 	int width, height;
 
 	if (!peer->disp || !peer->activated)
 		return;
-	for (int i = 0; i < sent->n; i++) {
-		struct output_monitor *m = &sent->monitors[i];
-
-		if (m->width < RDP_DISP_MIN_SIDE || m->height < RDP_DISP_MIN_SIDE ||
-		    m->width > RDP_DISP_MAX_SIDE || m->height > RDP_DISP_MAX_SIDE) {
-			weston_log(
-				"rdp: %s asked for a %lldx%lld monitor, outside %d..%d; ignored\n",
-				peer->client->hostname, (long long)m->width, (long long)m->height,
-				RDP_DISP_MIN_SIDE, RDP_DISP_MAX_SIDE);
-			return;
-		}
-		/* an odd width upsets some codecs' row handling */
-		m->width &= ~1;
-	}
-	if (output_layout_from_monitors(&layout, sent->monitors, sent->n, why, sizeof why) < 0) {
-		weston_log("rdp: the monitor layout of %s is refused: %s\n", peer->client->hostname,
-			   why);
-		return;
-	}
 	if (output_layout_equal(&layout, &peer->layout))
 		return;
 	output_layout_size(&layout, &width, &height);
@@ -81,26 +57,17 @@ rdp_disp_on_monitor_layout(DispServerContext *context,
 			   const DISPLAY_CONTROL_MONITOR_LAYOUT_PDU *pdu)
 {
 	struct rdp_peer *peer = context->custom;
-	struct rdp_disp_layout layout = {0};
+	struct rdp_disp_layout sent;
+	char why[128];
 
-	/* more than the channel allows (MaxNumMonitors) is the client's error: ignored */
-	if (pdu->NumMonitors < 1 || pdu->NumMonitors > OUTPUT_LAYOUT_MAX)
+	/* a layout that cannot be outputs is the client's error: said, and ignored */
+	if (rdp_disp_layout_from_pdu(pdu, &sent.layout, why, sizeof why) < 0) {
+		weston_log("rdp: the monitor layout of %s is refused: %s\n", peer->client->hostname,
+			   why);
 		return CHANNEL_RC_OK;
-	for (UINT32 i = 0; i < pdu->NumMonitors; i++) {
-		const DISPLAY_CONTROL_MONITOR_LAYOUT *m = &pdu->Monitors[i];
-
-		layout.monitors[i] = (struct output_monitor){
-			.x = m->Left,
-			.y = m->Top,
-			.width = m->Width,
-			.height = m->Height,
-			.primary = (m->Flags & DISPLAY_CONTROL_MONITOR_PRIMARY) != 0,
-		};
 	}
-	layout.n = (int)pdu->NumMonitors;
-	return rdp_peer_post(peer, rdp_disp_run_layout, &layout, sizeof layout)
-		       ? CHANNEL_RC_OK
-		       : CHANNEL_RC_NO_MEMORY;
+	return rdp_peer_post(peer, rdp_disp_run_layout, &sent, sizeof sent) ? CHANNEL_RC_OK
+									    : CHANNEL_RC_NO_MEMORY;
 }
 
 void

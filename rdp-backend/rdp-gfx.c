@@ -19,6 +19,7 @@
 #include <winpr/crt.h>
 
 #include "log.h"
+#include "rdp-client-checks.h"
 #include "rdp-internal.h"
 
 #define RDP_GFX_SURFACE_ID 1
@@ -124,42 +125,11 @@ rdp_gfx_handle_open_timeout(void *data)
 	return 0;
 }
 
-static bool
-rdp_gfx_version_allows_avc420(const RDPGFX_CAPSET *set)
-{
-	if (set->version == RDPGFX_CAPVERSION_8)
-		return false;
-	if (set->version == RDPGFX_CAPVERSION_81)
-		return set->flags & RDPGFX_CAPS_FLAG_AVC420_ENABLED;
-	return !(set->flags & RDPGFX_CAPS_FLAG_AVC_DISABLED);
-}
-
 static const char *
 rdp_gfx_version_name(uint32_t version, char *buf, size_t size)
 {
 	snprintf(buf, size, "%u.%u", (version >> 16) & 0xffff, (version >> 8) & 0xff);
 	return buf;
-}
-
-/*
- * The newest capability set the client advertised; when AVC420 is wanted, the
- * newest that allows it, if any does.
- */
-static const RDPGFX_CAPSET *
-rdp_gfx_pick_capset(const struct rdp_gfx_caps *caps, bool want_avc420)
-{
-	const RDPGFX_CAPSET *best = NULL, *best_avc = NULL;
-
-	for (UINT16 i = 0; i < caps->count; i++) {
-		const RDPGFX_CAPSET *set = &caps->sets[i];
-
-		if (!best || set->version > best->version)
-			best = set;
-		if (rdp_gfx_version_allows_avc420(set) &&
-		    (!best_avc || set->version > best_avc->version))
-			best_avc = set;
-	}
-	return want_avc420 && best_avc ? best_avc : best;
 }
 
 static bool
@@ -195,12 +165,12 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 
 	if (!gfx || gfx->generation != caps->generation || gfx->ready)
 		return;
-	picked = rdp_gfx_pick_capset(caps, peer->codec == RDP_CODEC_AVC420);
+	picked = rdp_gfx_pick_capset(caps->sets, caps->count, peer->codec == RDP_CODEC_AVC420);
 	if (!picked) {
 		rdp_gfx_fail(gfx, "it advertised no capability set");
 		return;
 	}
-	avc420 = peer->codec == RDP_CODEC_AVC420 && rdp_gfx_version_allows_avc420(picked);
+	avc420 = peer->codec == RDP_CODEC_AVC420 && rdp_gfx_capset_allows_avc420(picked);
 	if (peer->codec == RDP_CODEC_AVC420 && !avc420) {
 		weston_log("rdp: %s does not offer avc420 (--rdp-codec); sending planar\n",
 			   peer->client->hostname);

@@ -13,6 +13,9 @@
 
 #include "log.h"
 #include "porthole-compositor.h"
+#include <openssl/err.h>
+
+#include "rdp-client-checks.h"
 #include "rdp-internal.h"
 
 /* Room kept in each PDU for headers, below the client's reassembly limit. */
@@ -213,6 +216,8 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
 		return;
 	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
+	/* a write's failure is read from OpenSSL's queue: nothing stale may be in it */
+	ERR_clear_error();
 	if (!rdp_gfx_ready(peer))
 		rdp_graphics_send_surface_frame(peer, ++peer->frame_id, pixels, width, height,
 						stride, &peer->pending_damage);
@@ -258,8 +263,7 @@ rdp_graphics_frame_acknowledged(struct rdp_peer *peer, uint32_t frame_id)
 	 * from a pipeline opened again since, or a client's made-up frame id,
 	 * changes nothing.
 	 */
-	if ((int32_t)(frame_id - peer->frame_acked) <= 0 ||
-	    (int32_t)(peer->frame_id - frame_id) < 0)
+	if (!rdp_frame_ack_moves(peer->frame_id, peer->frame_acked, frame_id))
 		return;
 	peer->frame_acked = frame_id;
 	rdp_graphics_watch_acks(peer);

@@ -36,6 +36,8 @@ struct rdp_pointer_watch;
 struct rdp_gfx;
 struct rdp_auth;
 struct rdp_task_queue;
+struct rdp_login;
+struct rdp_logins;
 
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
 typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
@@ -48,14 +50,15 @@ struct rdp_server {
 	freerdp_listener *listener;
 	struct wl_event_source *listener_events[RDP_MAX_EVENT_FDS];
 	int n_listener_events;
-	struct rdp_auth *auth; /* who may log in */
+	struct rdp_auth *auth;     /* who may log in */
+	struct rdp_logins *logins; /* clients on their way in, each on its thread */
 	enum rdp_mode mode;
 	enum rdp_codec codec;                /* what --rdp-codec asks for */
 	char **rail_exec;                    /* NULL-terminated; NULL: RemoteApp starts nothing */
 	char *unix_paths[RDP_MAX_EVENT_FDS]; /* removed at exit */
 	int n_unix_paths;
-	char cert_path[512];
-	char key_path[512];
+	char *cert_pem; /* the TLS identity, PEM text */
+	char *key_pem;
 	struct wl_list peers; /* rdp_peer::link */
 	struct rdp_pointer_watch *pointer;
 };
@@ -75,8 +78,12 @@ struct rdp_peer_context {
 
 struct rdp_peer {
 	struct rdp_server *server;
-	struct wl_list link; /* rdp_server::peers */
+	struct wl_list link; /* rdp_server::peers, from the first activation */
 	freerdp_peer *client;
+	struct rdp_login *login; /* while the login thread has the peer; NULL after */
+	/* ends that thread and forgets the login, the peer staying (rdp-login.c's) */
+	void (*end_login)(struct rdp_login *login);
+	bool set_up; /* graphics and channels made (rdp_peer_set_up()) */
 	struct wl_event_source *events[RDP_MAX_EVENT_FDS];
 	int n_events;
 	bool activated;
@@ -134,18 +141,37 @@ void rdp_auth_destroy(struct rdp_auth *auth);
 /** The user name clients must give; NULL when no credentials are asked. */
 const char *rdp_auth_user(const struct rdp_auth *auth);
 
-/** Whether repeated failed logins have the server refusing connections now. */
-bool rdp_auth_is_locked(const struct rdp_auth *auth);
+/**
+ * Whether @user and @password are right (always, without credentials). Any
+ * thread. A wrong pair counts against @address, the client's; @delay_ms is
+ * how long to wait before that client is told.
+ */
+bool rdp_auth_check(struct rdp_auth *auth, const char *address, const char *user,
+		    const char *password, int *delay_ms);
 
-/** Whether @user and @password are right (always, without credentials); failures count. */
-bool rdp_auth_check(struct rdp_auth *auth, const char *user, const char *password);
+/* rdp-login.c */
+struct rdp_logins *rdp_logins_create(struct rdp_server *server);
+
+/** Ends every client still logging in (their threads, their peers). NULL-safe. */
+void rdp_logins_destroy(struct rdp_logins *logins);
+
+/**
+ * A new client: its login thread takes it from here. False when it was not
+ * taken; the listener then closes and frees @client.
+ */
+bool rdp_login_start(struct rdp_server *server, freerdp_peer *client);
 
 /* rdp-peer.c */
-/**
- * Sets up a new peer. Returns false when it did not take @client, which the
- * listener then closes and frees; a peer that fails later is dropped here.
- */
-bool rdp_peer_accept(struct rdp_server *server, freerdp_peer *client);
+/** On the login thread: FreeRDP's context and settings for a new peer (the login sets
+ * its own Activate and licensing callbacks). */
+bool rdp_peer_prepare(struct rdp_peer *peer);
+
+/** On the event loop: activates the peer, making its graphics and channels the first time. */
+bool rdp_peer_activate(struct rdp_peer *peer);
+
+/** On the event loop, once the login thread ended: the peer's input, sockets and later
+ * activations are the event loop's. */
+bool rdp_peer_go_live(struct rdp_peer *peer);
 
 void rdp_peer_destroy(struct rdp_peer *peer);
 

@@ -1,11 +1,15 @@
 /*
- * One RDP client: FreeRDP's peer object on the compositor's event loop, from
- * accept through TLS, the password check, activation, to disconnect. A peer
- * that misbehaves or fails is cut off alone.
+ * One RDP client: FreeRDP's peer object, prepared on its login thread
+ * (rdp-login.c) and, from activation to disconnect, on the compositor's event
+ * loop. Graphics and channels are made only for a client that logged in. A
+ * peer that misbehaves or fails is cut off alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
 
 #include <freerdp/settings.h>
 #include <winpr/synch.h>
@@ -25,25 +29,35 @@ rdp_peer_destroy(struct rdp_peer *peer)
 {
 	if (!peer)
 		return;
+	/* first: from here on no other thread touches the peer */
+	if (peer->login)
+		peer->end_login(peer->login);
 	for (int i = 0; i < peer->n_events; i++)
 		wl_event_source_remove(peer->events[i]);
 	if (peer->vcm_event)
 		wl_event_source_remove(peer->vcm_event);
-	idle_call_cancel(&peer->activation_check);
-	rdp_rail_destroy(peer->rail);
-	peer->rail = NULL;
-	rdp_audio_destroy(peer->audio);
-	/* closes the display control channel and stops its thread; its tasks find no disp */
-	disp_server_context_free(peer->disp);
-	peer->disp = NULL;
-	rdp_graphics_release(peer);
-	rdp_channels_release(peer);
+	if (peer->set_up) {
+		idle_call_cancel(&peer->activation_check);
+		rdp_rail_destroy(peer->rail);
+		peer->rail = NULL;
+		rdp_audio_destroy(peer->audio);
+		/* closes the display control channel and stops its thread; its tasks find no disp */
+		disp_server_context_free(peer->disp);
+		peer->disp = NULL;
+		rdp_graphics_release(peer);
+		rdp_channels_release(peer);
+	}
 	wl_list_remove(&peer->link);
-	if (peer->client) {
+	if (peer->client->context) {
 		peer->client->Disconnect(peer->client);
 		freerdp_peer_context_free(peer->client);
-		freerdp_peer_free(peer->client);
+	} else {
+		/* the context never took the socket */
+		close(peer->client->sockfd);
 	}
+	freerdp_peer_free(peer->client);
+	/* what OpenSSL queued while this peer ended must not fail the next one */
+	ERR_clear_error();
 	free(peer);
 }
 
@@ -52,6 +66,8 @@ rdp_peer_handle_activity(int fd, uint32_t mask, void *data)
 {
 	struct rdp_peer *peer = data;
 
+	/* OpenSSL's error queue is the thread's: another peer's errors must not count */
+	ERR_clear_error();
 	if (!peer->client->CheckFileDescriptor(peer->client)) {
 		weston_log("rdp: peer %s disconnected\n", peer->client->hostname);
 		rdp_peer_destroy(peer);
@@ -66,6 +82,7 @@ rdp_peer_handle_activity(int fd, uint32_t mask, void *data)
 static void
 rdp_peer_check_channels(struct rdp_peer *peer)
 {
+	ERR_clear_error();
 	if (rdp_channels_check(peer))
 		return;
 	weston_log("rdp: virtual channels of %s failed; dropping it\n", peer->client->hostname);
@@ -110,40 +127,57 @@ rdp_peer_mode_acceptable(struct rdp_peer *peer)
 	return true;
 }
 
-/* The Client Info PDU (user and password) has arrived; no pixel has been sent. */
+/*
+ * On the login thread, at the end of the connection sequence: the password
+ * was checked at licensing (rdp-login.c); what is left is the kind of session.
+ */
 static BOOL
 rdp_peer_handle_post_connect(freerdp_peer *client)
 {
-	struct rdp_peer *peer = to_rdp_peer(client);
-	struct rdp_server *server = peer->server;
-	rdpSettings *settings = client->context->settings;
-	const char *user = freerdp_settings_get_string(settings, FreeRDP_Username);
-	const char *password = freerdp_settings_get_string(settings, FreeRDP_Password);
-
-	if (!rdp_peer_mode_acceptable(peer))
-		return FALSE;
-	if (!rdp_auth_user(server->auth)) {
-		weston_log("rdp: %s connected (no credentials on local transports)\n",
-			   client->hostname);
-		return TRUE;
-	}
-	if (!rdp_auth_check(server->auth, user, password)) {
-		weston_log("rdp: refused %s: wrong user name or password (user \"%s\")\n",
-			   client->hostname, user ? user : "");
-		return FALSE;
-	}
-	weston_log("rdp: %s logged in as %s\n", client->hostname, user);
-	return TRUE;
+	return rdp_peer_mode_acceptable(to_rdp_peer(client));
 }
 
-static BOOL
-rdp_peer_handle_activate(freerdp_peer *client)
+/* Before a frame's pixels: a RemoteApp client gets the windows they belong to first. */
+static void
+rdp_peer_sync_windows(struct rdp_peer *peer)
 {
-	struct rdp_peer *peer = to_rdp_peer(client);
+	if (peer->rail)
+		rdp_rail_sync(peer->rail);
+}
+
+/*
+ * What a client that logged in needs: encoders, the channel manager and its
+ * task queue. Made at its first activation, never for a client still logging in.
+ */
+static int
+rdp_peer_set_up(struct rdp_peer *peer)
+{
+	struct wl_event_loop *loop = peer->server->loop;
+
+	peer->set_up = true;
+	idle_call_init(&peer->activation_check, loop, rdp_peer_handle_activation_check, peer);
+	if (rdp_graphics_init(peer, rdp_peer_sync_windows) < 0 || rdp_channels_init(peer) < 0)
+		return -1;
+	peer->vcm_event = wl_event_loop_add_fd(loop, rdp_channels_get_fd(peer), WL_EVENT_READABLE,
+					       rdp_peer_handle_channels, peer);
+	if (!peer->vcm_event)
+		return -1;
+	wl_list_insert(&peer->server->peers, &peer->link);
+	return 0;
+}
+
+bool
+rdp_peer_activate(struct rdp_peer *peer)
+{
+	freerdp_peer *client = peer->client;
 	rdpSettings *settings = client->context->settings;
 	UINT32 width = freerdp_settings_get_uint32(settings, FreeRDP_DesktopWidth);
 	UINT32 height = freerdp_settings_get_uint32(settings, FreeRDP_DesktopHeight);
 
+	if (!peer->set_up && rdp_peer_set_up(peer) < 0) {
+		weston_log("rdp: dropping %s: no graphics or channels for it\n", client->hostname);
+		return false;
+	}
 	/* The outputs mirror the client's monitors, or its desktop. */
 	rdp_layout_follow_client(peer);
 	rdp_input_follow_client_layout(peer);
@@ -162,11 +196,18 @@ rdp_peer_handle_activate(freerdp_peer *client)
 	rdp_pointer_send_current(peer);
 	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode)) {
 		if (rdp_rail_start(peer) < 0)
-			return FALSE;
+			return false;
 		peer->graphics_held = true;
 	}
 	rdp_graphics_start(peer);
-	return TRUE;
+	return true;
+}
+
+/* Activations after the first (a desktop resize), on the event loop. */
+static BOOL
+rdp_peer_handle_activate(freerdp_peer *client)
+{
+	return rdp_peer_activate(to_rdp_peer(client));
 }
 
 static BOOL
@@ -191,14 +232,6 @@ rdp_peer_handle_refresh_rect(rdpContext *context, BYTE count, const RECTANGLE_16
 	return TRUE;
 }
 
-/* Before a frame's pixels: a RemoteApp client gets the windows they belong to first. */
-static void
-rdp_peer_sync_windows(struct rdp_peer *peer)
-{
-	if (peer->rail)
-		rdp_rail_sync(peer->rail);
-}
-
 static BOOL
 rdp_peer_context_new(freerdp_peer *client, rdpContext *context)
 {
@@ -216,8 +249,8 @@ rdp_peer_configure(struct rdp_peer *peer)
 	struct rdp_server *server = peer->server;
 	rdpSettings *settings = peer->client->context->settings;
 
-	if (!freerdp_settings_set_string(settings, FreeRDP_CertificateFile, server->cert_path) ||
-	    !freerdp_settings_set_string(settings, FreeRDP_PrivateKeyFile, server->key_path))
+	if (!freerdp_settings_set_string(settings, FreeRDP_CertificateContent, server->cert_pem) ||
+	    !freerdp_settings_set_string(settings, FreeRDP_PrivateKeyContent, server->key_pem))
 		return -1;
 	/* TLS always; standard RDP security is weak and NLA would need a SAM file. */
 	freerdp_settings_set_bool(settings, FreeRDP_RdpSecurity, FALSE);
@@ -256,59 +289,57 @@ rdp_peer_set_capabilities(rdpSettings *settings, enum rdp_codec codec)
 }
 
 bool
-rdp_peer_accept(struct rdp_server *server, freerdp_peer *client)
+rdp_peer_prepare(struct rdp_peer *peer)
 {
-	struct wl_event_loop *loop = server->loop;
-	struct rdp_peer *peer;
-	HANDLE handles[RDP_MAX_EVENT_FDS];
-	DWORD n;
+	freerdp_peer *client = peer->client;
 
 	client->ContextSize = sizeof(struct rdp_peer_context);
 	client->ContextNew = rdp_peer_context_new;
 	client->ContextFree = rdp_peer_context_free;
-	/* Until the context exists the listener owns the connection: say no. */
-	peer = calloc(1, sizeof *peer);
-	if (!peer)
+	if (!freerdp_peer_context_new(client))
 		return false;
-	if (!freerdp_peer_context_new(client)) {
-		free(peer);
-		return false;
-	}
-	/* From here the context owns the socket, and rdp_peer_destroy() frees it all. */
-	peer->server = server;
-	peer->client = client;
-	wl_list_insert(&server->peers, &peer->link);
 	((struct rdp_peer_context *)client->context)->peer = peer;
-	/* first: rdp_peer_destroy() releases the graphics whatever fails after */
-	if (rdp_graphics_init(peer, rdp_peer_sync_windows) < 0 || rdp_peer_configure(peer) < 0 ||
-	    !client->Initialize(client))
-		goto err;
-	rdp_peer_set_capabilities(client->context->settings, server->codec);
+	if (rdp_peer_configure(peer) < 0 || !client->Initialize(client))
+		return false;
+	rdp_peer_set_capabilities(client->context->settings, peer->server->codec);
 	client->PostConnect = rdp_peer_handle_post_connect;
+	return true;
+}
+
+bool
+rdp_peer_go_live(struct rdp_peer *peer)
+{
+	freerdp_peer *client = peer->client;
+	HANDLE handles[RDP_MAX_EVENT_FDS];
+	DWORD n;
+
 	client->Activate = rdp_peer_handle_activate;
 	client->context->update->SuppressOutput = rdp_peer_handle_suppress_output;
 	client->context->update->RefreshRect = rdp_peer_handle_refresh_rect;
 	rdp_input_init(peer);
-	if (rdp_channels_init(peer) < 0)
-		goto err;
-	idle_call_init(&peer->activation_check, loop, rdp_peer_handle_activation_check, peer);
-	peer->vcm_event = wl_event_loop_add_fd(loop, rdp_channels_get_fd(peer), WL_EVENT_READABLE,
-					       rdp_peer_handle_channels, peer);
-	if (!peer->vcm_event)
-		goto err;
-
 	n = client->GetEventHandles(client, handles, RDP_MAX_EVENT_FDS);
-	if (n == 0)
-		goto err;
 	for (DWORD i = 0; i < n; i++) {
 		int fd = GetEventFileDescriptor(handles[i]);
-		peer->events[peer->n_events++] = wl_event_loop_add_fd(
-			loop, fd, WL_EVENT_READABLE, rdp_peer_handle_activity, peer);
+
+		peer->events[peer->n_events] = wl_event_loop_add_fd(
+			peer->server->loop, fd, WL_EVENT_READABLE, rdp_peer_handle_activity, peer);
+		if (!peer->events[peer->n_events])
+			n = 0;
+		else
+			peer->n_events++;
 	}
-	weston_log("rdp: connection from %s\n", client->hostname);
-	return true;
-err:
-	weston_log("rdp: dropping %s: the connection could not be set up\n", client->hostname);
-	rdp_peer_destroy(peer);
+	if (n == 0) {
+		weston_log("rdp: dropping %s: its connection cannot be watched\n",
+			   client->hostname);
+		rdp_peer_destroy(peer);
+		return false;
+	}
+	/*
+	 * FreeRDP marked the peer activated only after the login thread's Activate
+	 * returned, maybe after the check scheduled there ran: check once more.
+	 */
+	idle_call_schedule(&peer->activation_check);
+	/* what arrived while the login thread handed over waits in FreeRDP's buffer */
+	rdp_peer_handle_activity(-1, 0, peer);
 	return true;
 }

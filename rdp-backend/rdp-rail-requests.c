@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "porthole-compositor.h"
+#include "rdp-client-checks.h"
 #include "rdp-rail-internal.h"
 
 #define RDP_RAIL_MAX_PROGRAM 512
@@ -262,10 +263,10 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 	struct rdp_rail *rail = peer->rail;
 	struct rdp_rail_window *w;
 	struct shell_window *window;
-	int width = move->right - move->left, height = move->bottom - move->top;
 	char what[64], err[256];
+	int width, height;
 
-	if (!rail || width < 1 || height < 1)
+	if (!rail || !rdp_rail_move_size(move, &width, &height))
 		return;
 	wl_array_for_each(w, &rail->windows)
 	{

@@ -1,6 +1,7 @@
 #include "rdp-server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include "porthole-compositor.h"
 #include "rdp-internal.h"
 #include "rdp-transport.h"
+#include "paths.h"
+#include "secret-file.h"
 #include "strbuf.h"
 #include "tls-identity.h"
 
@@ -49,43 +52,66 @@ rdp_server_parse_tcp(const char *listen, char *host, size_t host_size, int *port
 	return 0;
 }
 
+/* The most a PEM certificate or key may take: a 4096-bit RSA key is about 3.3 kB. */
+#define RDP_TLS_PEM_MAX (64 * 1024)
+
+/*
+ * The TLS identity, held in memory for the peers: the configured certificate
+ * and key (files, or fds a privileged parent opened), or a self-signed pair
+ * made now in the runtime dir. Its fingerprint is logged and written there, so
+ * a client can pin it.
+ */
 static int
 rdp_server_setup_tls(struct rdp_server *server, const struct rdp_server_config *config)
 {
-	char fingerprint[128], fp_path[600], err[256];
+	char fingerprint[128], fp_path[600], cert_path[512], key_path[512], err[300];
+	const char *cert = config->tls_cert, *key = config->tls_key;
 	FILE *f;
 
-	if (config->tls_cert || config->tls_key) {
-		if (!config->tls_cert || !config->tls_key) {
-			weston_log("rdp: give both --rdp-tls-cert and --rdp-tls-key, or neither\n");
-			return -1;
-		}
-		snprintf(server->cert_path, sizeof server->cert_path, "%s", config->tls_cert);
-		snprintf(server->key_path, sizeof server->key_path, "%s", config->tls_key);
-	} else {
-		if ((size_t)snprintf(server->cert_path, sizeof server->cert_path, "%s/%s.rdp.crt",
-				     config->runtime_dir,
-				     config->socket_name) >= sizeof server->cert_path ||
-		    (size_t)snprintf(server->key_path, sizeof server->key_path, "%s/%s.rdp.key",
-				     config->runtime_dir,
-				     config->socket_name) >= sizeof server->key_path) {
+	if (!!cert != !!key) {
+		weston_log("rdp: give both --rdp-tls-cert and --rdp-tls-key, or neither\n");
+		return -1;
+	}
+	if (!cert) {
+		if (path_printf(cert_path, sizeof cert_path, "%s/%s.rdp.crt", config->runtime_dir,
+				config->socket_name) < 0 ||
+		    path_printf(key_path, sizeof key_path, "%s/%s.rdp.key", config->runtime_dir,
+				config->socket_name) < 0) {
 			weston_log("rdp: runtime dir path too long for the TLS files\n");
 			return -1;
 		}
-		if (tls_identity_generate(server->cert_path, server->key_path, "porthole", 365, err,
-					  sizeof err) < 0) {
+		if (tls_identity_generate(cert_path, key_path, "porthole", 365, err, sizeof err) <
+		    0) {
 			weston_log("rdp: cannot make a TLS certificate: %s\n", err);
 			return -1;
 		}
+		cert = cert_path;
+		key = key_path;
 	}
-	if (tls_identity_fingerprint(server->cert_path, fingerprint, sizeof fingerprint) < 0) {
-		weston_log("rdp: %s is not a PEM certificate\n", server->cert_path);
+	server->cert_pem = secret_read(cert, SECRET_PUBLIC, RDP_TLS_PEM_MAX, err, sizeof err);
+	if (!server->cert_pem) {
+		weston_log("rdp: the TLS certificate: %s\n", err);
 		return -1;
 	}
-	weston_log("rdp: TLS certificate %s, SHA-256 %s\n", server->cert_path, fingerprint);
+	server->key_pem = secret_read(key, SECRET_PRIVATE, RDP_TLS_PEM_MAX, err, sizeof err);
+	if (!server->key_pem) {
+		weston_log("rdp: the TLS key: %s\n", err);
+		return -1;
+	}
+	if (tls_identity_fingerprint_pem(server->cert_pem, fingerprint, sizeof fingerprint) < 0) {
+		weston_log("rdp: %s is not a PEM certificate\n", cert);
+		return -1;
+	}
+	/* found now, not at the first client's handshake */
+	if (tls_identity_check_pair_pem(server->cert_pem, server->key_pem) < 0) {
+		weston_log("rdp: %s is not the private key (PEM) of the certificate %s\n", key,
+			   cert);
+		return -1;
+	}
+	weston_log("rdp: TLS certificate %s, SHA-256 %s\n", cert, fingerprint);
 	snprintf(fp_path, sizeof fp_path, "%s/%s.rdp.fingerprint", config->runtime_dir,
 		 config->socket_name);
-	f = fopen(fp_path, "w");
+	f = fopen(fp_path, "we");
 	if (f) {
 		fprintf(f, "%s\n", fingerprint);
 		fclose(f);
@@ -126,12 +152,11 @@ rdp_server_handle_peer_accepted(freerdp_listener *listener, freerdp_peer *client
 {
 	struct rdp_server *server = listener->param4;
 
-	/* FALSE has FreeRDP close the connection and free the peer. */
-	if (rdp_auth_is_locked(server->auth)) {
-		weston_log("rdp: refusing a connection during the login lockout\n");
+	/* FreeRDP accepts without it: the connection must not leak into Xwayland or apps */
+	if (fcntl(client->sockfd, F_SETFD, FD_CLOEXEC) < 0)
 		return FALSE;
-	}
-	return rdp_peer_accept(server, client);
+	/* FALSE has FreeRDP close the connection and free the peer. */
+	return rdp_login_start(server, client);
 }
 
 static int
@@ -206,6 +231,13 @@ rdp_server_listen(struct rdp_server *server, const char *listen, bool *remote)
 	n = server->listener->GetEventHandles(server->listener, handles, RDP_MAX_EVENT_FDS);
 	for (DWORD i = 0; i < n; i++) {
 		int fd = GetEventFileDescriptor(handles[i]);
+
+		/* FreeRDP's sockets (and an inherited one) must not reach the children */
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+			weston_log("rdp: cannot mark the listening socket close-on-exec: %s\n",
+				   strerror(errno));
+			return -1;
+		}
 		server->listener_events[server->n_listener_events++] = wl_event_loop_add_fd(
 			loop, fd, WL_EVENT_READABLE, rdp_server_handle_listener_event, server);
 	}
@@ -269,7 +301,8 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 	    !(server->rail_exec = rdp_server_split_list(config->rail_exec)))
 		goto err;
 	server->auth = rdp_auth_create(config->user, config->password_file);
-	if (!server->auth)
+	server->logins = rdp_logins_create(server);
+	if (!server->auth || !server->logins)
 		goto err;
 	if (rdp_server_setup_tls(server, config) < 0 ||
 	    rdp_server_listen(server, config->listen, &remote) < 0)
@@ -301,6 +334,7 @@ rdp_server_destroy(struct rdp_server *server)
 
 	if (!server)
 		return;
+	rdp_logins_destroy(server->logins);
 	wl_list_for_each_safe(peer, tmp, &server->peers, link) rdp_peer_destroy(peer);
 	rdp_pointer_watch_destroy(server->pointer);
 	for (int i = 0; i < server->n_listener_events; i++)
@@ -314,6 +348,8 @@ rdp_server_destroy(struct rdp_server *server)
 		free(server->unix_paths[i]);
 	}
 	rdp_auth_destroy(server->auth);
+	secret_free(server->cert_pem);
+	secret_free(server->key_pem);
 	for (char **item = server->rail_exec; item && *item; item++)
 		free(*item);
 	free(server->rail_exec);

@@ -153,7 +153,7 @@ echo "Host screen (xfreerdp):    $out/host-screen.png"
 [ "$desktop" = 0 ] && echo "Host windows (RemoteApp):  $out/host-windows.txt"
 echo "Window list:               $out/windows.txt"
 echo "System distro:             $out/status.txt (sockets, processes, memory)"
-echo "Shared dir:                $shared (runtime-dir/wayland-0, .X11-unix/X0, PulseServer)"
+echo "Shared dir:                $shared (runtime-dir/wayland-0, .X11-unix/X<n>, PulseServer; porthole status names them)"
 echo "Logs:                      $shared/{stderr,compositor,pulseaudio}.log (gone after stop), $out/*.log"
 if [ "$keep" = 1 ]; then
 	cp "$shared"/*.log "$out/" 2>/dev/null

@@ -22,6 +22,8 @@ esac
 packages=(
 	# build
 	build-essential meson ninja-build pkg-config clang-format
+	# the fuzz targets: clang and libFuzzer
+	clang libclang-rt-14-dev
 	libweston-10-dev libwayland-dev wayland-protocols libpixman-1-dev
 	libxkbcommon-dev libpng-dev libxcb1-dev libegl-dev libgles-dev
 	freerdp2-dev libwinpr2-dev libssl-dev libpulse-dev
@@ -31,7 +33,7 @@ packages=(
 	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core chromium libreoffice-writer
 	# test tooling; the host side of RDP tests: a real client on a virtual screen
 	# (Xephyr on it for a host with two monitors)
-	x11-utils python3 xvfb xserver-xephyr freerdp2-x11 xdotool python3-xlib imagemagick sox
+	x11-utils python3 xvfb xserver-xephyr freerdp2-x11 xdotool python3-xlib imagemagick sox openssl
 	# the user-distro files' logic: systemd-tmpfiles
 	systemd
 )

@@ -9,26 +9,30 @@ usage() {
 	cat <<USAGE
 Usage: scripts/run-tests.sh [--no-deps] [--no-sanitize] [--help]
 
-Builds Porthole and runs its tests (suites unit, integration, e2e, image, style), then
-again under AddressSanitizer and UndefinedBehaviorSanitizer (all but image). Run as root on Debian 12:
-it installs missing packages with apt-get first.
+Builds Porthole and runs its tests (suites unit, integration, e2e, security, image, style),
+then again under AddressSanitizer and UndefinedBehaviorSanitizer (all but image), then
+the client-PDU fuzz targets with clang and libFuzzer for 60 s each (suite fuzz). Run as
+root on Debian 12: it installs missing packages with apt-get first.
 
   --no-deps       do not install packages (they must be present)
   --no-sanitize   skip the sanitizer build and run
+  --no-fuzz       skip the fuzz build and run
   -h, --help      show this help
 
-Build folders: build-test/ and build-test-asan/; failing screenshot tests leave
-their shot and a diff PNG in <build>/meson-logs/artifacts/.
+Build folders: build-test/, build-test-asan/ and build-test-fuzz/; failing screenshot
+tests leave their shot and a diff PNG in <build>/meson-logs/artifacts/.
 Exit status: 0 all passed, 1 a build or test failed, 2 usage.
 USAGE
 }
 
 deps=1
 sanitize=1
+fuzz=1
 for arg in "$@"; do
 	case "$arg" in
 	--no-deps) deps=0 ;;
 	--no-sanitize) sanitize=0 ;;
+	--no-fuzz) fuzz=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -41,8 +45,8 @@ if [ "$deps" = 1 ]; then
 	bash scripts/install-deps.sh || { echo "run-tests: installing packages failed" >&2; exit 1; }
 fi
 
-# setup_build DIR [MESON OPTIONS...]: configure (or reconfigure) and compile.
-setup_build() {
+# configure DIR [MESON OPTIONS...]: configure (or reconfigure) the build folder.
+configure() {
 	local dir=$1
 	shift
 	echo "run-tests: building $dir"
@@ -51,7 +55,11 @@ setup_build() {
 	else
 		meson setup "$dir" "$@" >"$dir.setup.log" 2>&1
 	fi || { cat "$dir.setup.log" >&2; return 1; }
-	ninja -C "$dir" || return 1
+}
+
+# setup_build DIR [MESON OPTIONS...]: configure and compile everything.
+setup_build() {
+	configure "$@" && ninja -C "$1"
 }
 
 # run_suites DIR SUITES...: runs the suites (!NAME leaves one out); failures are
@@ -73,7 +81,7 @@ run_suites() {
 builds=()
 status=0
 if setup_build build-test --werror -Dbuildtype=debugoptimized; then
-	run_suites build-test unit integration e2e image style || status=1
+	run_suites build-test unit integration e2e security image style || status=1
 	builds+=(build-test)
 else
 	echo "run-tests: build failed" >&2
@@ -84,10 +92,24 @@ if [ "$sanitize" = 1 ]; then
 		-Db_sanitize=address,undefined -Db_lundef=false; then
 		# realtime: sound paced in real time; ASan's slowdown on two cores makes
 		# the audio underrun, which tests the machine rather than the code
-		run_suites build-test-asan unit integration e2e '!realtime' || status=1
+		run_suites build-test-asan unit integration e2e security '!realtime' || status=1
 		builds+=(build-test-asan)
 	else
 		echo "run-tests: sanitizer build failed" >&2
+		status=1
+	fi
+fi
+if [ "$fuzz" = 1 ]; then
+	# clang for libFuzzer; only the fuzz targets (and the libraries they link) are built
+	fuzz_targets=(tests/fuzz/fuzz-audio-formats tests/fuzz/fuzz-gfx tests/fuzz/fuzz-disp-layout
+		tests/fuzz/fuzz-rail-move)
+	if CC=clang configure build-test-fuzz -Dbuildtype=debug -Dfuzz=true \
+		-Db_sanitize=address,undefined -Db_lundef=false &&
+		ninja -C build-test-fuzz "${fuzz_targets[@]}"; then
+		run_suites build-test-fuzz fuzz || status=1
+		builds+=(build-test-fuzz)
+	else
+		echo "run-tests: fuzz build failed" >&2
 		status=1
 	fi
 fi

@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -304,14 +307,52 @@ boot_mount_image(const char *image, const char *target)
 	}
 }
 
+/* The distro's own network starts with its loopback down: its servers need it up. */
+static void
+boot_loopback_up(void)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		setup_die(&boot_setup, "cannot read the loopback interface", NULL);
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		setup_die(&boot_setup, "cannot bring up the loopback interface", NULL);
+	close(fd);
+}
+
+/* portholed's command line: the host-side sockets it keeps (their fds stay open) */
+static void
+boot_exec_portholed(struct boot_plan *plan)
+{
+	char ready_fd[16], x11_display[16], x11_hold[16];
+
+	for (int i = 0; i < plan->n_rdp_fds; i++) {
+		if (fcntl(plan->rdp_fds[i], F_SETFD, 0) < 0)
+			setup_die(&boot_setup, "cannot hand on the RDP socket", NULL);
+	}
+	if (fcntl(plan->x11_hold_fd, F_SETFD, 0) < 0)
+		setup_die(&boot_setup, "cannot hand on the X11 name", NULL);
+	snprintf(ready_fd, sizeof ready_fd, "%d", plan->ready_fd);
+	snprintf(x11_display, sizeof x11_display, "%d", plan->x11_display);
+	snprintf(x11_hold, sizeof x11_hold, "%d", plan->x11_hold_fd);
+	execl(plan->portholed, "portholed", "--config", "/etc/porthole/porthole.ini",
+	      "--user-config", "/etc/porthole/user.ini", "--ready-fd", ready_fd, "--rdp-sockets",
+	      plan->rdp_sockets, "--x11-display", x11_display, "--x11-hold-fd", x11_hold,
+	      (char *)NULL);
+	setup_die(&boot_setup, "cannot start", plan->portholed);
+}
+
 int
 boot_child(void *data)
 {
 	struct boot_plan *plan = data;
 	char upper[PATH_MAX], work[PATH_MAX], root[PATH_MAX], path[PATH_MAX], lower[PATH_MAX];
-	char overlay_options[PATH_MAX * 3 + 64], ready_fd[16];
+	char overlay_options[PATH_MAX * 3 + 64];
 	int null_fd;
 
+	boot_loopback_up();
 	/* Nothing mounted here may reach the host. */
 	boot_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	if (sethostname("porthole", 8) < 0)
@@ -382,9 +423,6 @@ boot_child(void *data)
 		/* stderr stays the launcher's until portholed opens stderr.log, so
 		 * an early failure is still seen by the user. */
 	}
-	snprintf(ready_fd, sizeof ready_fd, "%d", plan->ready_fd);
-	execl(plan->portholed, "portholed", "--config", "/etc/porthole/porthole.ini",
-	      "--user-config", "/etc/porthole/user.ini", "--ready-fd", ready_fd, (char *)NULL);
-	setup_die(&boot_setup, "cannot start", plan->portholed);
+	boot_exec_portholed(plan);
 	return 1;
 }

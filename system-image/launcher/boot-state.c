@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,20 @@
 #include "launcher.h"
 #include "paths.h"
 
-const char *const boot_sockets[BOOT_SOCKET_COUNT] = {"runtime-dir/wayland-0", ".X11-unix/X0",
-						     "PulseServer"};
+int
+boot_socket_path(const struct boot_state *state, int i, char *out, size_t size)
+{
+	switch (i) {
+	case 0:
+		return path_printf(out, size, "%s/runtime-dir/wayland-0", state->shared_dir);
+	case 1:
+		return path_printf(out, size, "%s/.X11-unix/X%d", state->shared_dir,
+				   state->x11_display);
+	case 2:
+		return path_printf(out, size, "%s/PulseServer", state->shared_dir);
+	}
+	return -1;
+}
 
 const char *
 boot_state_dir(void)
@@ -71,7 +85,7 @@ boot_state_pid_is_portholed(pid_t pid)
 int
 boot_state_load(struct boot_state *state, bool quiet)
 {
-	char path[PATH_MAX], pid_text[32];
+	char path[PATH_MAX], pid_text[32], display[16] = "0";
 
 	memset(state, 0, sizeof *state);
 	snprintf(state->state_dir, sizeof state->state_dir, "%s", boot_state_dir());
@@ -86,6 +100,11 @@ boot_state_load(struct boot_state *state, bool quiet)
 				state->state_dir);
 		return -1;
 	}
+	/* a record from before the display was chosen at boot said nothing: 0 */
+	boot_state_read_key(path, "x11-display", display, sizeof display);
+	state->x11_display = atoi(display);
+	if (state->x11_display < 0 || state->x11_display >= 64)
+		state->x11_display = 0;
 	state->pid = (pid_t)atoi(pid_text);
 	if (state->pid <= 0 || !boot_state_pid_is_portholed(state->pid)) {
 		if (!quiet)
@@ -113,7 +132,8 @@ boot_state_save(const struct boot_state *state)
 	file = fopen(temp, "we");
 	if (!file)
 		return -1;
-	fprintf(file, "pid=%d\nshared-dir=%s\n", (int)state->pid, state->shared_dir);
+	fprintf(file, "pid=%d\nshared-dir=%s\nx11-display=%d\n", (int)state->pid, state->shared_dir,
+		state->x11_display);
 	if (fclose(file) != 0 || rename(temp, path) < 0) {
 		unlink(temp);
 		return -1;
@@ -147,12 +167,45 @@ boot_state_connect_value(const struct boot_state *state, const char *key, char *
 }
 
 /*
+ * A sock_diag socket of @pid's network namespace: the kernel lists the sockets
+ * of the namespace the querying socket was made in, and the system distro has
+ * its own.
+ */
+static int
+launcher_diag_socket(pid_t pid)
+{
+	char path[64];
+	int self, target, fd;
+
+	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	target = open(path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || target < 0 || setns(target, CLONE_NEWNET) < 0) {
+		fd = -1;
+		goto out;
+	}
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* never go on in the distro's network */
+		fprintf(stderr, "porthole: cannot return to this machine's network: %s\n",
+			strerror(errno));
+		_exit(1);
+	}
+out:
+	if (self >= 0)
+		close(self);
+	if (target >= 0)
+		close(target);
+	return fd;
+}
+
+/*
  * Asks the kernel (sock_diag) whether a socket bound at the file with this device and
  * inode is listening. Connecting instead would look the same to the caller but not to
  * the compositor: a connection on the lazy X11 socket starts Xwayland.
  */
 static bool
-launcher_listening_inode(dev_t dev, ino_t ino)
+launcher_listening_inode(pid_t netns_pid, dev_t dev, ino_t ino)
 {
 	struct {
 		struct nlmsghdr header;
@@ -169,7 +222,7 @@ launcher_listening_inode(dev_t dev, ino_t ino)
 	/* the kernel's own dev_t layout (major << 20 | minor), not stat()'s */
 	uint32_t kernel_dev = (uint32_t)(major(dev) << 20 | minor(dev));
 	bool found = false, done = false;
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	int fd = launcher_diag_socket(netns_pid);
 
 	if (fd < 0)
 		return false;
@@ -206,10 +259,10 @@ launcher_listening_inode(dev_t dev, ino_t ino)
 }
 
 bool
-launcher_socket_listening(const char *path)
+launcher_socket_listening(const struct boot_state *state, const char *path)
 {
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
-	       launcher_listening_inode(st.st_dev, st.st_ino);
+	       launcher_listening_inode(state->pid, st.st_dev, st.st_ino);
 }

@@ -121,7 +121,7 @@ boot_show_log_tail(const char *shared_dir)
 
 	if (path_printf(path, sizeof path, "%s/stderr.log", shared_dir) < 0)
 		return;
-	file = fopen(path, "re");
+	file = launcher_open_log(shared_dir, "stderr.log");
 	if (!file)
 		return;
 	while (fgets(line, sizeof line, file))
@@ -137,21 +137,25 @@ static void
 boot_keep_logs(const char *shared_dir, const char *state_dir)
 {
 	static const char *const names[] = {"stderr.log", "compositor.log", "pulseaudio.log"};
-	char dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
+	char dir[PATH_MAX], to[PATH_MAX];
 
 	if (path_printf(dir, sizeof dir, "%s/failed-boot", state_dir) < 0 ||
 	    (mkdir(dir, 0700) < 0 && errno != EEXIST))
 		return;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		FILE *in, *out;
+		int fd;
 
-		if (path_printf(from, sizeof from, "%s/%s", shared_dir, names[i]) < 0 ||
-		    path_printf(to, sizeof to, "%s/%s", dir, names[i]) < 0)
+		if (path_printf(to, sizeof to, "%s/%s", dir, names[i]) < 0)
 			continue;
-		in = fopen(from, "re");
+		in = launcher_open_log(shared_dir, names[i]);
 		if (!in)
 			continue;
-		out = fopen(to, "we");
+		unlink(to);
+		fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		out = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (fd >= 0 && !out)
+			close(fd);
 		if (out) {
 			launcher_copy_stream(in, out);
 			fclose(out);
@@ -196,14 +200,14 @@ boot_wait_ready(int fd, int timeout_s, char *message, size_t size)
 }
 
 static bool
-boot_sockets_accept(const char *shared_dir, double deadline)
+boot_sockets_accept(const struct boot_state *state, double deadline)
 {
 	char path[PATH_MAX];
 
-	for (size_t i = 0; i < BOOT_SOCKET_COUNT; i++) {
-		if (path_printf(path, sizeof path, "%s/%s", shared_dir, boot_sockets[i]) < 0)
+	for (int i = 0; i < BOOT_SOCKET_COUNT; i++) {
+		if (boot_socket_path(state, i, path, sizeof path) < 0)
 			return false;
-		while (!launcher_socket_listening(path)) {
+		while (!launcher_socket_listening(state, path)) {
 			if (launcher_now() > deadline) {
 				fprintf(stderr, "porthole boot: %s does not accept connections\n",
 					path);
@@ -296,9 +300,12 @@ boot_start(struct boot_plan *plan, struct boot_state *state, int *ready_read)
 							     : options->rootfs ? options->rootfs
 									       : "host root");
 	fflush(stdout);
+	/* a network of its own: its X server's abstract socket and its loopback are private */
 	pid = clone(boot_child, stack + sizeof stack,
-		    CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | SIGCHLD, plan);
+		    CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWNET | SIGCHLD, plan);
 	close(pipe_fds[1]);
+	/* portholed holds the sockets now */
+	boot_close_sockets(plan);
 	if (pid < 0) {
 		fprintf(stderr, "porthole boot: cannot create the namespaces: %s\n",
 			strerror(errno));
@@ -306,6 +313,7 @@ boot_start(struct boot_plan *plan, struct boot_state *state, int *ready_read)
 		return -1;
 	}
 	state->pid = pid;
+	state->x11_display = plan->x11_display;
 	if (boot_state_save(state) < 0)
 		fprintf(stderr, "porthole boot: cannot record the boot in %s: %s\n",
 			state->state_dir, strerror(errno));
@@ -358,8 +366,12 @@ boot_main(int argc, char *argv[])
 		return 1;
 	}
 	if (boot_find_user_config(&options, home_config, sizeof home_config) < 0 ||
-	    boot_make_plan(&plan, &state) < 0)
+	    boot_open_sockets(&plan) < 0)
 		return 1;
+	if (boot_make_plan(&plan, &state) < 0) {
+		boot_close_sockets(&plan);
+		return 1;
+	}
 	pid = boot_start(&plan, &state, &ready_read);
 	if (pid < 0) {
 		boot_unmount_shared(options.shared_dir);
@@ -367,15 +379,16 @@ boot_main(int argc, char *argv[])
 	}
 	ready = boot_wait_ready(ready_read, options.timeout_s, message, sizeof message);
 	close(ready_read);
-	if (ready != 1 || !boot_sockets_accept(options.shared_dir, start + options.timeout_s)) {
+	if (ready != 1 || !boot_sockets_accept(&state, start + options.timeout_s)) {
 		boot_fail(&options, &state, ready, message);
 		return 1;
 	}
 	printf("porthole: ready in %.0f ms (portholed pid %d)\n"
-	       "  shared dir  %s (Wayland runtime-dir/wayland-0, X11 .X11-unix/X0, "
-	       "PulseServer)\n"
+	       "  shared dir  %s (Wayland runtime-dir/wayland-0, X11 .X11-unix/X%d as "
+	       "DISPLAY=:%d, PulseServer)\n"
 	       "  logs        %s/{stderr,compositor,pulseaudio}.log\n"
 	       "  next        porthole run -- APP;  porthole connect;  porthole stop\n",
-	       (launcher_now() - start) * 1000, (int)pid, options.shared_dir, options.shared_dir);
+	       (launcher_now() - start) * 1000, (int)pid, options.shared_dir, state.x11_display,
+	       state.x11_display, options.shared_dir);
 	return 0;
 }

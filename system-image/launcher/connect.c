@@ -52,10 +52,14 @@ connect_host_has_pulseaudio(void)
 static int
 connect_read_first_line(const char *path, char *out, size_t size)
 {
-	FILE *file = fopen(path, "re");
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *file = fd >= 0 ? fdopen(fd, "r") : NULL;
 
-	if (!file)
+	if (!file) {
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	if (!fgets(out, (int)size, file))
 		out[0] = '\0';
 	fclose(file);
@@ -89,14 +93,14 @@ struct connect_info {
 static int
 connect_read_info(const struct boot_state *state, struct connect_info *info)
 {
-	char password_file[PATH_MAX], fingerprint_file[PATH_MAX], path[PATH_MAX];
+	char password_file[PATH_MAX], path[PATH_MAX];
 
 	if (boot_state_connect_value(state, "listen", info->listen, sizeof info->listen) < 0 ||
 	    boot_state_connect_value(state, "user", info->user, sizeof info->user) < 0 ||
 	    boot_state_connect_value(state, "password-file", password_file, sizeof password_file) <
 		    0 ||
-	    boot_state_connect_value(state, "fingerprint-file", fingerprint_file,
-				     sizeof fingerprint_file) < 0) {
+	    boot_state_connect_value(state, "fingerprint", info->fingerprint,
+				     sizeof info->fingerprint) < 0) {
 		fprintf(stderr, "porthole connect: cannot read the system distro's "
 				"/run/porthole/connect.ini (see `porthole logs`)\n");
 		return -1;
@@ -108,20 +112,11 @@ connect_read_info(const struct boot_state *state, struct connect_info *info)
 			info->listen);
 		return -1;
 	}
-	/* Both files are private to the system distro: read through its root. */
+	/* root's file in the system distro's private /run: read through its root */
 	if (path_printf(path, sizeof path, "/proc/%d/root%s", (int)state->pid, password_file) < 0 ||
 	    connect_read_first_line(path, info->password, sizeof info->password) < 0) {
 		fprintf(stderr, "porthole connect: cannot read the RDP password %s: %s\n",
 			password_file, strerror(errno));
-		return -1;
-	}
-	if (path_printf(path, sizeof path, "/proc/%d/root%s", (int)state->pid, fingerprint_file) <
-		    0 ||
-	    connect_read_first_line(path, info->fingerprint, sizeof info->fingerprint) < 0) {
-		fprintf(stderr,
-			"porthole connect: no certificate fingerprint at %s yet: is the "
-			"compositor up? (`porthole status`)\n",
-			fingerprint_file);
 		return -1;
 	}
 	return 0;
@@ -130,8 +125,31 @@ connect_read_info(const struct boot_state *state, struct connect_info *info)
 struct connect_args {
 	char *args[CONNECT_ARGS_MAX];
 	int n;
-	char target[300], user[80], password[300], cert[320];
+	char target[300], user[80], cert[320];
 };
+
+/*
+ * Makes stdin a pipe that holds the password and its newline: xfreerdp
+ * /from-stdin reads it there. A password is far smaller than a pipe's buffer.
+ */
+static int
+connect_pass_password(const char *password)
+{
+	size_t len = strlen(password);
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	if (write(fds[1], password, len) != (ssize_t)len || write(fds[1], "\n", 1) != 1 ||
+	    dup2(fds[0], STDIN_FILENO) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	close(fds[0]);
+	close(fds[1]);
+	return 0;
+}
 
 /* xfreerdp's command line: the server, pinned to its certificate, and what it offers. */
 static void
@@ -140,14 +158,19 @@ connect_build_args(struct connect_args *a, const struct connect_info *info, bool
 {
 	snprintf(a->target, sizeof a->target, "/v:%s", info->listen + 4);
 	snprintf(a->user, sizeof a->user, "/u:%s", info->user);
-	snprintf(a->password, sizeof a->password, "/p:%s", info->password);
 	/* Pinned: this boot's self-signed certificate and no other. */
 	snprintf(a->cert, sizeof a->cert, "/cert:fingerprint:sha256:%s", info->fingerprint);
 	a->n = 0;
 	a->args[a->n++] = "xfreerdp";
 	a->args[a->n++] = a->target;
 	a->args[a->n++] = a->user;
-	a->args[a->n++] = a->password;
+	/*
+	 * The password comes on stdin (connect_pass_password()), never on the
+	 * command line, which every user can read in /proc; a domain, so that is
+	 * not asked for first.
+	 */
+	a->args[a->n++] = "/d:porthole";
+	a->args[a->n++] = "/from-stdin:force";
 	a->args[a->n++] = a->cert;
 	a->args[a->n++] = "/bpp:32";
 	a->args[a->n++] = "+clipboard";
@@ -215,8 +238,7 @@ connect_main(int argc, char *argv[])
 	connect_build_args(&args, &info, desktop, sound, argv + optind, argc - optind);
 	if (print) {
 		for (int i = 0; i < args.n; i++)
-			printf("%s%s", i ? " " : "",
-			       args.args[i] == args.password ? "/p:********" : args.args[i]);
+			printf("%s%s", i ? " " : "", args.args[i]);
 		printf("\n");
 		return 0;
 	}
@@ -225,6 +247,12 @@ connect_main(int argc, char *argv[])
 				"X display\n");
 		return 1;
 	}
+	if (connect_pass_password(info.password) < 0) {
+		fprintf(stderr, "porthole connect: cannot hand the password to xfreerdp: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	explicit_bzero(info.password, sizeof info.password);
 	execvp(args.args[0], args.args);
 	fprintf(stderr,
 		"porthole connect: cannot run xfreerdp: %s (apt-get install "

@@ -30,11 +30,18 @@ void setup_pathf(const struct setup_context *setup, char *out, size_t size, cons
 /** Seconds on the monotonic clock. */
 double launcher_now(void);
 
+/**
+ * The log @name in the shared dir, for reading as root: a regular file reached
+ * without following a symlink, in the dir or at it. NULL with errno.
+ */
+FILE *launcher_open_log(const char *shared_dir, const char *name);
+
 /* One booted system distro, as `porthole boot` recorded it in the state dir. */
 struct boot_state {
 	char state_dir[PATH_MAX];
 	pid_t pid; /* portholed, as the host sees it */
 	char shared_dir[PATH_MAX];
+	int x11_display; /* DISPLAY=:N for the distros */
 };
 
 /** The state dir: $PORTHOLE_STATE_DIR, else /run/porthole. */
@@ -52,13 +59,17 @@ void boot_state_remove(const struct boot_state *state);
 int boot_state_connect_value(const struct boot_state *state, const char *key, char *value,
 			     size_t size);
 
-/** Whether a listening AF_UNIX socket is bound at @path: connections to it queue. */
-bool launcher_socket_listening(const char *path);
+/**
+ * Whether a listening AF_UNIX socket of the boot's network namespace is bound
+ * at @path: connections to it queue. Needs root (it asks inside that namespace).
+ */
+bool launcher_socket_listening(const struct boot_state *state, const char *path);
 
 /* What a booted system distro serves, relative to the shared dir: booting waits
  * for all of them, status reports each. */
-extern const char *const boot_sockets[];
 #define BOOT_SOCKET_COUNT 3
+/** Socket @i (Wayland, X11, PulseAudio) of the boot, as the host sees it. 0 or -1. */
+int boot_socket_path(const struct boot_state *state, int i, char *out, size_t size);
 
 /* stop.c */
 /** Ends portholed @pid: SIGTERM, then SIGKILL after @grace_s. Returns once it is gone. */

@@ -17,12 +17,14 @@
 #include "config.h"
 #include "control-protocol.h"
 #include "launcher.h"
+#include "paths.h"
 #include "strbuf.h"
 
 struct cli {
 	const char *runtime_dir;
 	const char *socket_name;
 	int timeout_ms;
+	char control_path[108]; /* empty: none known */
 };
 
 static void
@@ -80,15 +82,12 @@ cli_connect(const struct cli *cli)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd;
 
-	if (!cli->runtime_dir) {
-		fprintf(stderr, "porthole: XDG_RUNTIME_DIR is not set; pass --runtime-dir DIR\n");
+	if (!cli->control_path[0]) {
+		fprintf(stderr, "porthole: XDG_RUNTIME_DIR is not set and no system distro is "
+				"booted; pass --runtime-dir DIR\n");
 		return -1;
 	}
-	if (control_socket_path(addr.sun_path, sizeof addr.sun_path, cli->runtime_dir,
-				cli->socket_name) < 0) {
-		fprintf(stderr, "porthole: socket path too long\n");
-		return -1;
-	}
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", cli->control_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		fprintf(stderr,
@@ -415,11 +414,23 @@ main(int argc, char *argv[])
 		if (strcmp(argv[i], system_verbs[v].name) == 0)
 			return system_verbs[v].main(argc - i, argv + i);
 	}
-	/* No runtime dir given: the booted system distro's, when there is one. */
-	if (!cli.runtime_dir && boot_state_load(&booted, true) == 0) {
+	/*
+	 * No runtime dir given: the booted system distro's compositor, whose
+	 * control socket is in the distro's private /run, reached through its root
+	 * (root only: the socket is no API for apps).
+	 */
+	if (cli.runtime_dir) {
+		if (control_socket_path(cli.control_path, sizeof cli.control_path, cli.runtime_dir,
+					cli.socket_name) < 0)
+			cli.control_path[0] = '\0';
+	} else if (boot_state_load(&booted, true) == 0) {
 		snprintf(booted_runtime_dir, sizeof booted_runtime_dir, "%s/runtime-dir",
 			 booted.shared_dir);
 		cli.runtime_dir = booted_runtime_dir;
+		if (path_printf(cli.control_path, sizeof cli.control_path,
+				"/proc/%d/root/run/porthole/control/%s.control", (int)booted.pid,
+				cli.socket_name) < 0)
+			cli.control_path[0] = '\0';
 	}
 	return cli_compositor_verb(&cli, argv[i], argc - i - 1, argv + i + 1);
 }

@@ -37,6 +37,7 @@ struct run_plan {
 	char **command;
 	/* host gid of each device group, -1 when the host has none */
 	long host_device_gid[DEVICE_GROUP_COUNT];
+	char gpu_env[DISTRO_GPU_ENV_MAX]; /* read before the namespaces, from root's files */
 };
 
 /* ---- the user namespace that translates device groups ---- */
@@ -180,6 +181,7 @@ run_enter_root(const struct run_plan *plan)
 		/* X11 sockets read-only: a distro app can connect, not replace them. */
 		if (mount(NULL, "/tmp/.X11-unix", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 			setup_die(&run_setup, "cannot remount", "/tmp/.X11-unix");
+		run_bind("/mnt/wslg/.X11-unix", "/mnt/wslg/.X11-unix", MS_RDONLY);
 	} else {
 		if (strcmp(plan->state->shared_dir, "/mnt/wslg") != 0) {
 			mkdir("/mnt", 0755);
@@ -187,6 +189,8 @@ run_enter_root(const struct run_plan *plan)
 		}
 		mkdir("/tmp/.X11-unix", 01777);
 		run_bind("/mnt/wslg/.X11-unix", "/tmp/.X11-unix", MS_RDONLY);
+		/* the same directory through /mnt/wslg: read-only there too */
+		run_bind("/mnt/wslg/.X11-unix", "/mnt/wslg/.X11-unix", MS_RDONLY);
 		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			setup_die(&run_setup, "cannot mount", "/proc");
 	}
@@ -220,6 +224,26 @@ run_reap_until(pid_t command)
 	}
 }
 
+/*
+ * The distro's files name the user, and its user may be able to write them:
+ * root only when asked for by name, any other user only with a uid and gid
+ * of their own kind (a uid of 0 under another name, or a gid of 0, would be
+ * the host's root).
+ */
+static bool
+run_identity_allowed(const struct run_plan *plan, const struct distro_user *user)
+{
+	if (plan->user && strcmp(plan->user, "root") == 0 && user->uid == 0)
+		return true;
+	if (user->uid >= DISTRO_FIRST_UID && user->gid >= DISTRO_FIRST_GID)
+		return true;
+	fprintf(stderr,
+		"porthole run: the distro's user \"%s\" has uid %d and gid %d; a user of "
+		"the distro needs both of %d or more (or ask for --user root)\n",
+		user->name, (int)user->uid, (int)user->gid, DISTRO_FIRST_UID);
+	return false;
+}
+
 static int
 run_child(void *data)
 {
@@ -232,14 +256,15 @@ run_child(void *data)
 
 	run_enter_root(plan);
 	if (distro_find_user("", plan->user, &user) < 0) {
-		if (plan->user) {
-			fprintf(stderr,
-				"porthole run: no user \"%s\" in the distro's /etc/passwd\n",
-				plan->user);
-			_exit(127);
-		}
-		user = (struct distro_user){.name = "root", .home = "/root", .shell = "/bin/sh"};
+		fprintf(stderr,
+			plan->user ? "porthole run: no user \"%s\" in the distro's /etc/passwd\n"
+				   : "porthole run: the distro has no user with a uid of 1000 or "
+				     "more; pass --user NAME (or --user root)\n",
+			plan->user);
+		_exit(127);
 	}
+	if (!run_identity_allowed(plan, &user))
+		_exit(127);
 	distro_read_groups("", &user, NULL);
 	/* root passes the node's permission check anyway, and a user namespace
 	 * would take its right to mount (as systemd does to /tmp) */
@@ -268,7 +293,7 @@ run_child(void *data)
 		    setresgid(user.gid, user.gid, user.gid) < 0 ||
 		    setresuid(user.uid, user.uid, user.uid) < 0)
 			setup_die(&run_setup, "cannot become the user", user.name);
-		distro_set_session_env(&user);
+		distro_set_session_env(&user, plan->state->x11_display, plan->gpu_env);
 		if (chdir(user.home) < 0 && chdir("/") < 0)
 			setup_die(&run_setup, "chdir", "/");
 		execvp(plan->command[0], plan->command);
@@ -389,6 +414,10 @@ run_main(int argc, char *argv[])
 	}
 	if (boot_state_load(&state, false) < 0)
 		return 1;
+	if (distro_read_gpu_env(state.pid, plan.gpu_env, sizeof plan.gpu_env) < 0)
+		fprintf(stderr,
+			"porthole run: cannot read the system distro's GPU environment: %s\n",
+			strerror(errno));
 	run_read_host_device_gids(&plan);
 	return run_in_namespaces(&plan);
 }

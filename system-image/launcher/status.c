@@ -84,12 +84,11 @@ status_main(int argc, char *argv[])
 		return 1;
 	boot_state_connect_value(&state, "listen", listen, sizeof listen);
 	printf("porthole: system distro running, portholed pid %d\n  shared dir %s\n  RDP "
-	       "%s\n",
-	       (int)state.pid, state.shared_dir, listen);
-	for (size_t i = 0; i < BOOT_SOCKET_COUNT; i++) {
-		bool ok = path_printf(path, sizeof path, "%s/%s", state.shared_dir,
-				      boot_sockets[i]) == 0 &&
-			  launcher_socket_listening(path);
+	       "%s\n  DISPLAY :%d\n",
+	       (int)state.pid, state.shared_dir, listen, state.x11_display);
+	for (int i = 0; i < BOOT_SOCKET_COUNT; i++) {
+		bool ok = boot_socket_path(&state, i, path, sizeof path) == 0 &&
+			  launcher_socket_listening(&state, path);
 		printf("  %-40s %s\n", path, ok ? "accepts" : "NOT ACCEPTING");
 		all = all && ok;
 	}
@@ -122,7 +121,7 @@ logs_main(int argc, char *argv[])
 		return 1;
 	if (path_printf(path, sizeof path, "%s/%s.log", state.shared_dir, name) < 0)
 		return 1;
-	file = fopen(path, "re");
+	file = launcher_open_log(state.shared_dir, path + strlen(state.shared_dir) + 1);
 	if (!file) {
 		fprintf(stderr, "porthole logs: cannot read %s: %s\n", path, strerror(errno));
 		return 1;

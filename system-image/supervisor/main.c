@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -24,6 +23,7 @@
 #include <wayland-server-core.h>
 
 #include "config.h"
+#include "daemon-options.h"
 #include "gpu.h"
 #include "paths.h"
 #include "rdp-identity.h"
@@ -32,8 +32,6 @@
 #include "spawn.h"
 #include "sv-config.h"
 #include "sv-log.h"
-
-#define EXIT_USAGE 2
 
 enum { SERVICE_PULSEAUDIO, SERVICE_COMPOSITOR, SERVICE_COUNT };
 
@@ -46,6 +44,8 @@ struct daemon_service {
 	char program[PATH_MAX];
 	struct sv_argv argv;
 	bool keep_net_bind_service;
+	const int *pass_fds;
+	size_t n_pass_fds;
 };
 
 struct portholed {
@@ -54,11 +54,15 @@ struct portholed {
 	struct sv_identity identity;
 	struct gpu_choice gpu;
 	struct sv_env env;
-	char config_path[PATH_MAX];
-	char user_config_path[PATH_MAX];
-	char run_dir[PATH_MAX];
+	struct daemon_options options;
 	char merged_config_path[PATH_MAX];
 	struct rdp_identity rdp;
+	/* from `porthole boot`: RDP sockets of the host's network (fd:N in the spec) */
+	char rdp_sockets[1024];
+	int compositor_fds[RDP_IDENTITY_FDS + 8]; /* the secrets, then those sockets */
+	size_t n_compositor_fds;
+	int x11_display; /* -1: the compositor picks */
+	int x11_hold_fd; /* holds the display's name in the host's network; never read */
 	char config_report[2 * (PATH_MAX + 400)]; /* logged once stderr.log is open */
 	struct daemon_service services[SERVICE_COUNT];
 	int notify_fd;
@@ -86,6 +90,8 @@ daemon_spawn(struct sv_service *sv)
 		.env = &service->daemon->env,
 		.identity = &service->daemon->identity,
 		.keep_net_bind_service = service->keep_net_bind_service,
+		.pass_fds = service->pass_fds,
+		.n_pass_fds = service->n_pass_fds,
 	};
 
 	return sv_spawn(&spec);
@@ -127,11 +133,11 @@ daemon_all_stopped(struct portholed *d)
 static void
 daemon_tell_boot(struct portholed *d, const char *message)
 {
-	if (d->ready_fd < 0)
+	if (d->options.ready_fd < 0)
 		return;
-	(void)!write(d->ready_fd, message, strlen(message));
-	close(d->ready_fd);
-	d->ready_fd = -1;
+	(void)!write(d->options.ready_fd, message, strlen(message));
+	close(d->options.ready_fd);
+	d->options.ready_fd = -1;
 }
 
 static void
@@ -160,14 +166,14 @@ daemon_state_changed(struct sv_service *sv, enum sv_state old_state, const char 
 	    (sv->state == SV_READY || sv->state == SV_FAILED) && !compositor->wanted)
 		sv_service_start(compositor);
 
-	if (sv->state == SV_FAILED && d->ready_fd >= 0) {
+	if (sv->state == SV_FAILED && d->options.ready_fd >= 0) {
 		char message[128];
 		snprintf(message, sizeof message, "FAILED=%s\n", sv->name);
 		daemon_tell_boot(d, message);
 	}
 	for (int i = 0; i < SERVICE_COUNT; i++)
 		all_ready = all_ready && d->services[i].sv.state == SV_READY;
-	if (all_ready && d->ready_fd >= 0) {
+	if (all_ready && d->options.ready_fd >= 0) {
 		sv_log("all services ready");
 		daemon_tell_boot(d, "READY=1\n");
 	}
@@ -263,9 +269,9 @@ daemon_open_notify_socket(struct portholed *d)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int on = 1;
 
-	if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/notify", d->run_dir) >=
-	    sizeof addr.sun_path) {
-		sv_log("run dir %s is too long for a socket path", d->run_dir);
+	if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/notify",
+			     d->options.run_dir) >= sizeof addr.sun_path) {
+		sv_log("run dir %s is too long for a socket path", d->options.run_dir);
 		return -1;
 	}
 	unlink(addr.sun_path);
@@ -339,11 +345,11 @@ daemon_define_services(struct portholed *d)
 	}
 	failed |= sv_argv_addf(pa, "%s", d->services[SERVICE_PULSEAUDIO].program);
 	failed |= sv_argv_addf(pa, "--socket");
-	failed |= sv_argv_addf(pa, "%s/PulseServer", shared);
+	failed |= sv_argv_addf(pa, "%s/%s", shared, shared_tree_pulse_socket());
 	failed |= sv_argv_addf(pa, "--log");
 	failed |= sv_argv_addf(pa, "%s/pulseaudio.log", shared);
 	failed |= sv_argv_addf(pa, "--state-dir");
-	failed |= sv_argv_addf(pa, "%s/pulse", d->run_dir);
+	failed |= sv_argv_addf(pa, "%s/pulse", d->options.run_dir);
 
 	failed |= sv_argv_addf(argv, "%s", comp->program);
 	failed |= sv_argv_addf(argv, "--config=%s", d->merged_config_path);
@@ -352,19 +358,35 @@ daemon_define_services(struct portholed *d)
 	failed |= sv_argv_addf(argv, "--x11-dir=%s/.X11-unix", shared);
 	failed |= sv_argv_addf(argv, "--log=%s/compositor.log", shared);
 	failed |= sv_argv_addf(argv, "--renderer=%s", d->gpu.renderer);
-	failed |= sv_argv_addf(argv, "--rdp-listen=%s", d->config.rdp_listen);
+	failed |= sv_argv_addf(argv, "--rdp-listen=%s",
+			       d->options.rdp_sockets[0] ? d->options.rdp_sockets
+							 : d->config.rdp_listen);
+	if (d->options.x11_display >= 0)
+		failed |= sv_argv_addf(argv, "--x11-display=%d", d->options.x11_display);
 	failed |= sv_argv_addf(argv, "--rdp-user=%s", d->config.rdp_user);
-	failed |= sv_argv_addf(argv, "--rdp-password-file=%s", d->rdp.password_path);
-	if (d->rdp.tls_cert_path[0]) {
-		failed |= sv_argv_addf(argv, "--rdp-tls-cert=%s", d->rdp.tls_cert_path);
-		failed |= sv_argv_addf(argv, "--rdp-tls-key=%s", d->rdp.tls_key_path);
-	}
-	failed |= sv_argv_addf(argv, "--pulse-server=unix:%s/PulseServer", shared);
+	/* the secrets as open files: the service user may not open them itself */
+	failed |=
+		sv_argv_addf(argv, "--rdp-password-file=fd:%d", d->rdp.fds[RDP_IDENTITY_PASSWORD]);
+	failed |= sv_argv_addf(argv, "--rdp-tls-cert=fd:%d", d->rdp.fds[RDP_IDENTITY_CERT]);
+	failed |= sv_argv_addf(argv, "--rdp-tls-key=fd:%d", d->rdp.fds[RDP_IDENTITY_KEY]);
+	failed |= sv_argv_addf(argv, "--control-socket=%s/control/wayland-0.control",
+			       d->options.run_dir);
+	failed |= sv_argv_addf(argv, "--control-root-only");
+	failed |=
+		sv_argv_addf(argv, "--pulse-server=unix:%s/%s", shared, shared_tree_pulse_socket());
 	if (failed) {
 		sv_log("out of memory");
 		return -1;
 	}
-	comp->keep_net_bind_service = daemon_listen_needs_low_port(d->config.rdp_listen);
+	/* a port the launcher bound needs no privilege here */
+	comp->keep_net_bind_service =
+		!d->options.rdp_sockets[0] && daemon_listen_needs_low_port(d->config.rdp_listen);
+	memcpy(d->compositor_fds, d->rdp.fds, sizeof d->rdp.fds);
+	memcpy(d->compositor_fds + RDP_IDENTITY_FDS, d->options.rdp_socket_fds,
+	       d->options.n_rdp_socket_fds * sizeof d->options.rdp_socket_fds[0]);
+	d->n_compositor_fds = RDP_IDENTITY_FDS + d->options.n_rdp_socket_fds;
+	comp->pass_fds = d->compositor_fds;
+	comp->n_pass_fds = d->n_compositor_fds;
 
 	for (int i = 0; i < SERVICE_COUNT; i++) {
 		struct daemon_service *s = &d->services[i];
@@ -410,7 +432,7 @@ daemon_build_env(struct portholed *d)
 static void
 daemon_load_config(struct portholed *d)
 {
-	const char *paths[] = {d->config_path, d->user_config_path};
+	const char *paths[] = {d->options.config_path, d->options.user_config_path};
 	char why[PATH_MAX + 300];
 
 	sv_config_init(&d->config);
@@ -430,84 +452,6 @@ daemon_load_config(struct portholed *d)
 	}
 }
 
-static void
-daemon_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: portholed [--config FILE] [--user-config FILE] [--run-dir DIR]\n"
-		"                 [--ready-fd N]\n"
-		"\n"
-		"The system distro's init: prepares the shared directory (default /mnt/wslg),\n"
-		"starts PulseAudio and porthole-compositor as the service user, restarts them\n"
-		"when they crash, and stops them in order on SIGTERM. `porthole boot` starts it.\n"
-		"\n"
-		"  --config FILE       the image's config (default /etc/porthole/porthole.ini)\n"
-		"  --user-config FILE  the user's config, read on top; its [system-distro-env]\n"
-		"                      section becomes the services' environment\n"
-		"  --run-dir DIR       private state: notify socket, RDP password, merged config\n"
-		"                      (default /run/porthole)\n"
-		"  --ready-fd N        write \"READY=1\" to fd N once every service is ready\n"
-		"                      (\"FAILED=NAME\" when one gives up), then close it\n"
-		"  -h, --help          show this help\n"
-		"\n"
-		"Exit status: 0 stopped by a signal, 1 setup failed, 2 usage.\n");
-}
-
-static int
-daemon_parse_options(struct portholed *d, int argc, char *argv[])
-{
-	static const struct option options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"user-config", required_argument, NULL, 'u'},
-		{"run-dir", required_argument, NULL, 'r'},
-		{"ready-fd", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	int opt;
-
-	snprintf(d->config_path, sizeof d->config_path, "/etc/porthole/porthole.ini");
-	snprintf(d->run_dir, sizeof d->run_dir, "/run/porthole");
-	d->ready_fd = -1;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			snprintf(d->config_path, sizeof d->config_path, "%s", optarg);
-			break;
-		case 'u':
-			snprintf(d->user_config_path, sizeof d->user_config_path, "%s", optarg);
-			break;
-		case 'r':
-			snprintf(d->run_dir, sizeof d->run_dir, "%s", optarg);
-			break;
-		case 'f': {
-			char *end;
-			long fd = strtol(optarg, &end, 10);
-			if (*end || fd < 0 || fcntl((int)fd, F_GETFD) < 0) {
-				fprintf(stderr, "portholed: --ready-fd %s is not an open fd\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			d->ready_fd = (int)fd;
-			fcntl(d->ready_fd, F_SETFD, FD_CLOEXEC);
-			break;
-		}
-		case 'h':
-			daemon_usage(stdout);
-			return 0;
-		default:
-			daemon_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "portholed: unexpected argument \"%s\" (see --help)\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
-	return -1;
-}
-
 static int
 daemon_setup(struct portholed *d)
 {
@@ -515,8 +459,8 @@ daemon_setup(struct portholed *d)
 					  "DRM render node"};
 	const char *shared = d->config.shared_dir;
 
-	if (mkdir(d->run_dir, 0755) < 0 && errno != EEXIST) {
-		sv_log("cannot create %s: %s", d->run_dir, strerror(errno));
+	if (mkdir(d->options.run_dir, 0755) < 0 && errno != EEXIST) {
+		sv_log("cannot create %s: %s", d->options.run_dir, strerror(errno));
 		return -1;
 	}
 	if (daemon_find_identity(d) < 0 || shared_tree_prepare(shared, &d->identity) < 0 ||
@@ -533,24 +477,26 @@ daemon_setup(struct portholed *d)
 	sv_log("GPU: %s%s%s; compositor renderer %s", gpu_names[d->gpu.kind],
 	       d->gpu.device[0] ? " at " : "", d->gpu.device, d->gpu.renderer);
 
-	char pulse_state[PATH_MAX];
-	if (path_printf(pulse_state, sizeof pulse_state, "%s/pulse", d->run_dir) < 0 ||
+	char pulse_state[PATH_MAX], control_dir[PATH_MAX];
+	if (path_printf(pulse_state, sizeof pulse_state, "%s/pulse", d->options.run_dir) < 0 ||
+	    path_printf(control_dir, sizeof control_dir, "%s/control", d->options.run_dir) < 0 ||
 	    path_printf(d->merged_config_path, sizeof d->merged_config_path, "%s/porthole.ini",
-			d->run_dir) < 0 ||
+			d->options.run_dir) < 0 ||
 	    shared_tree_mkdir_owned(pulse_state, &d->identity) < 0 ||
+	    shared_tree_mkdir_owned(control_dir, &d->identity) < 0 ||
 	    sv_config_write(&d->config, d->merged_config_path) < 0 ||
 	    chmod(d->merged_config_path, 0644) < 0) {
 		sv_log("cannot write %s: %s", d->merged_config_path, strerror(errno));
 		return -1;
 	}
 	if (shared_tree_write_versions(shared) < 0 ||
-	    shared_tree_write_text(shared, "client.env", d->gpu.client_env) < 0 ||
+	    shared_tree_write_text(d->options.run_dir, "client.env", d->gpu.client_env) < 0 ||
 	    shared_tree_create_file(shared, "compositor.log", &d->identity, 0644) < 0 ||
 	    shared_tree_create_file(shared, "pulseaudio.log", &d->identity, 0644) < 0)
 		return -1;
-	if (rdp_identity_make_password(&d->rdp, &d->config, d->run_dir, &d->identity) < 0 ||
-	    rdp_identity_prepare_tls(&d->rdp, &d->config, &d->identity) < 0 ||
-	    rdp_identity_write_connect_info(&d->rdp, &d->config, d->run_dir) < 0)
+	if (rdp_identity_make_password(&d->rdp, &d->config, d->options.run_dir) < 0 ||
+	    rdp_identity_prepare_tls(&d->rdp, &d->config) < 0 || rdp_identity_open(&d->rdp) < 0 ||
+	    rdp_identity_write_connect_info(&d->rdp, &d->config, d->options.run_dir) < 0)
 		return -1;
 	if (daemon_open_notify_socket(d) < 0 || daemon_build_env(d) < 0 ||
 	    daemon_define_services(d) < 0)
@@ -570,9 +516,10 @@ daemon_teardown(struct portholed *d)
 		wl_event_source_remove(d->notify_source);
 	if (d->notify_fd >= 0)
 		close(d->notify_fd);
-	if (d->ready_fd >= 0)
-		close(d->ready_fd);
+	if (d->options.ready_fd >= 0)
+		close(d->options.ready_fd);
 	sv_env_release(&d->env);
+	rdp_identity_close(&d->rdp);
 	sv_config_release(&d->config);
 	if (d->loop)
 		wl_event_loop_destroy(d->loop);
@@ -592,12 +539,12 @@ daemon_kill_leftovers(void)
 int
 main(int argc, char *argv[])
 {
-	struct portholed d = {.notify_fd = -1, .exit_code = 1};
+	struct portholed d = {.notify_fd = -1, .exit_code = 1, .rdp.fds = {-1, -1, -1}};
 	struct wl_event_source *signals[4] = {NULL};
 	static const int signal_numbers[4] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP};
 	int ret;
 
-	ret = daemon_parse_options(&d, argc, argv);
+	ret = daemon_parse_options(&d.options, argc, argv);
 	if (ret >= 0)
 		return ret;
 	/* Not pid 1 (a test, a developer): still the parent of every orphan. */

@@ -135,6 +135,18 @@ sv_service_handle_exit(struct sv_service *service, pid_t pid, int status)
 		return true;
 	}
 
+	/*
+	 * A service that served and then ended cleanly was asked to (a quit on the
+	 * compositor's control socket): not a crash, so it never adds up to a
+	 * crash loop; it comes back after the shortest delay.
+	 */
+	if (was_ready && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		snprintf(why, sizeof why, "%s; restarting in %d ms (a clean exit, not a crash)",
+			 reason, service->policy.restart_delay_min_ms);
+		sv_service_set_state(service, SV_DOWN, why);
+		service->ops->arm_timer(service, service->policy.restart_delay_min_ms);
+		return true;
+	}
 	service->exits[service->exit_count % (unsigned)service->policy.restart_limit] = now;
 	service->exit_count++;
 	if (sv_service_recent_exits(service, now) >= service->policy.restart_limit) {

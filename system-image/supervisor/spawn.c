@@ -181,6 +181,10 @@ sv_spawn(const struct sv_spawn *spec)
 	if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0)
 		sv_spawn_fail("/dev/null");
 	dup2(STDERR_FILENO, STDOUT_FILENO);
+	for (size_t i = 0; i < spec->n_pass_fds; i++) {
+		if (fcntl(spec->pass_fds[i], F_SETFD, 0) < 0)
+			sv_spawn_fail("passing a file");
+	}
 	umask(022);
 	if (spec->identity->drop)
 		sv_spawn_drop_privileges(spec->identity, spec->keep_net_bind_service);

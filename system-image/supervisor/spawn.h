@@ -45,6 +45,8 @@ struct sv_spawn {
 	const struct sv_env *env;
 	const struct sv_identity *identity;
 	bool keep_net_bind_service; /* a listener on a port below 1024 */
+	const int *pass_fds;        /* open files the service inherits (its secrets) */
+	size_t n_pass_fds;
 };
 
 /** Forks and execs; returns the child's pid or -1 (the reason logged). */

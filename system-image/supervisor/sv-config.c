@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "ini.h"
 
 void
@@ -24,7 +25,7 @@ sv_config_init(struct sv_config *config)
 		.stop_timeout_ms = 5000,
 	};
 	snprintf(config->renderer, sizeof config->renderer, "auto");
-	snprintf(config->rdp_listen, sizeof config->rdp_listen, "tcp:127.0.0.1:3389");
+	snprintf(config->rdp_listen, sizeof config->rdp_listen, "%s", PORTHOLE_RDP_LISTEN_DEFAULT);
 	snprintf(config->rdp_user, sizeof config->rdp_user, "porthole");
 }
 
@@ -188,6 +189,9 @@ sv_config_handle_entry(void *data, const char *section, const char *key, const c
 		r = sv_config_set_string(c->rdp_user, sizeof c->rdp_user, value, why, why_size);
 	} else if (strcmp(section, "rdp") == 0 && strcmp(key, "tls-cert") == 0) {
 		r = sv_config_set_string(c->rdp_tls_cert, sizeof c->rdp_tls_cert, value, why,
+					 why_size);
+	} else if (strcmp(section, "rdp") == 0 && strcmp(key, "tls-key") == 0) {
+		r = sv_config_set_string(c->rdp_tls_key, sizeof c->rdp_tls_key, value, why,
 					 why_size);
 	} else if (strcmp(section, "rdp") == 0 && strcmp(key, "password-file") == 0) {
 		r = sv_config_set_string(c->rdp_password_file, sizeof c->rdp_password_file, value,

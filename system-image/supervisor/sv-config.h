@@ -26,6 +26,7 @@ struct sv_config {
 	char rdp_user[64];                /* [rdp] user */
 	char rdp_password_file[PATH_MAX]; /* [rdp] password-file; empty: one per boot */
 	char rdp_tls_cert[PATH_MAX];      /* [rdp] tls-cert; empty: portholed keeps one */
+	char rdp_tls_key[PATH_MAX];       /* [rdp] tls-key, with tls-cert */
 
 	struct sv_config_entry *entries; /* both files, the user's winning */
 	size_t entry_count;

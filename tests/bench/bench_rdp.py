@@ -60,7 +60,12 @@ class Relay:
 
     def serve(self):
         client, _ = self.listener.accept()
-        server = socket.create_connection(("127.0.0.1", self.server_port))
+        try:
+            server = socket.create_connection(("127.0.0.1", self.server_port))
+        except OSError:
+            client.close()  # a server that takes no connection: nothing to relay
+            self.stopping = True
+            return
         for s in (client, server):
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sel = selectors.DefaultSelector()
@@ -107,17 +112,23 @@ def latencies(commits, arrivals):
 
 
 class Rig:
+    """One RDP server (porthole or weston) on a free loopback port, and unless
+    client_flags is None, an xfreerdp on a private Xvfb connected to it through
+    a Relay."""
+
     def __init__(self, kind, size, client_flags, porthole_args=""):
         self.procs = []
         self.width, self.height = size
         self.displayfd = None
         try:
-            self.start(kind, client_flags, porthole_args)
+            self.start_server(kind, porthole_args)
+            if client_flags is not None:
+                self.start_client(client_flags)
         except BaseException:
             self.stop()  # nothing of a failed start outlives it
             raise
 
-    def start(self, kind, client_flags, porthole_args):
+    def start_server(self, kind, porthole_args):
         W, H = self.width, self.height
         self.kind = kind
         self.tmp = tempfile.mkdtemp(prefix="porthole-benchrdp-")
@@ -145,6 +156,13 @@ class Rig:
         self.server = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.procs.append(self.server)
         self.wait(lambda: os.path.exists(os.path.join(self.tmp, "wayland-bench")), "Wayland socket")
+        self.wait(lambda: ":%d " % self.port in subprocess.run(
+            ["ss", "-tlnH", "( sport = :%d )" % self.port], capture_output=True, text=True).stdout + " ",
+            "RDP listener")
+
+    def start_display(self):
+        """A private Xvfb of the desktop's size for clients; its name."""
+        W, H = self.width, self.height
         r, w = os.pipe()
         xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "%dx%dx24" % (W, H),
                                  "-noreset", "-nolisten", "tcp"], pass_fds=(w,), stderr=subprocess.DEVNULL)
@@ -154,17 +172,22 @@ class Rig:
         display = ":" + self.displayfd.readline().decode().strip()
         self.wait(lambda: subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0,
                   "Xvfb")
-        self.wait(lambda: ":%d " % self.port in subprocess.run(
-            ["ss", "-tlnH", "( sport = :%d )" % self.port], capture_output=True, text=True).stdout + " ",
-            "RDP listener")
-        self.relay = Relay(self.port)
-        client = subprocess.Popen(["xfreerdp", "/v:127.0.0.1:%d" % self.relay.port, "/u:bench", "/p:bench",
-                                   "/cert:ignore", "/size:%dx%d" % (W, H), "/bpp:32", "/log-level:ERROR"]
-                                  + client_flags.split(),
+        return display
+
+    def start_xfreerdp(self, display, port, password="bench", client_flags="", log="client.log"):
+        client = subprocess.Popen(["xfreerdp", "/v:127.0.0.1:%d" % port, "/u:bench", "/p:" + password,
+                                   "/cert:ignore", "/size:%dx%d" % (self.width, self.height), "/bpp:32",
+                                   "/log-level:ERROR"] + client_flags.split(),
                                   env=dict(os.environ, DISPLAY=display),
-                                  stdout=open(os.path.join(self.tmp, "client.log"), "w"),
+                                  stdout=open(os.path.join(self.tmp, log), "w"),
                                   stderr=subprocess.STDOUT)
         self.procs.append(client)
+        return client
+
+    def start_client(self, client_flags):
+        display = self.start_display()
+        self.relay = Relay(self.port)
+        self.start_xfreerdp(display, self.relay.port, client_flags=client_flags)
         self.wait(lambda: bytes_sent(self.port) > 0, "the RDP connection")
         time.sleep(2)  # activation and the first full frame
 

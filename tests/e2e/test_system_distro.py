@@ -13,38 +13,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from locations import SOURCE  # noqa: E402
-from processes import process_name  # noqa: E402
-from tap import check, run, wait_until  # noqa: E402
-from system_distro import (SOCKETS, SystemDistro, UserDistro, mounts_under,  # noqa: E402
-                           pids_in_namespace, wait_service_ready)
+from locations import CLI, SOURCE  # noqa: E402
+from processes import process_name, read_text  # noqa: E402
+from tap import TestFailure, check, run, wait_until  # noqa: E402
+from system_distro import (SOCKETS, SystemDistro, UserDistro, booted, mounts_under,  # noqa: E402
+                           pids_in_namespace, wait_service_ready, with_config)
 
 USER_DISTRO_FILES = os.path.join(SOURCE, "system-image", "user-distro")
-
-
-def booted(case):
-    """Runs case(procs, distro) against a fresh boot, cleaned up whatever happens."""
-    def wrapper(procs):
-        if os.geteuid() != 0:
-            return "skip: needs root (mount and pid namespaces)"
-        distro = SystemDistro(getattr(case, "config", ""))
-        try:
-            if getattr(case, "boot", True):
-                distro.boot()
-            return case(procs, distro)
-        finally:
-            procs.stop_all()
-            distro.cleanup()
-    wrapper.__name__ = case.__name__
-    return wrapper
-
-
-def with_config(text, boot=True):
-    def mark(case):
-        case.config = text
-        case.boot = boot
-        return case
-    return mark
 
 
 def proc_status(pid, field):
@@ -61,13 +36,14 @@ def test_boot_ready_and_shared_tree(procs, d):
     print("# boot to all three sockets accepting: %d ms" % d.ready_ms)
     r = d.porthole("status")
     for name in SOCKETS:
+        name = name.format(display=d.display)
         check("%s/%s" % (d.shared_dir, name) in r.stdout, "status does not list %s:\n%s" % (name, r.stdout))
     check("NOT ACCEPTING" not in r.stdout, "a socket does not accept:\n%s" % r.stdout)
     print("# " + r.stdout.strip().splitlines()[-1])
 
     modes = {p: stat.S_IMODE(os.stat(os.path.join(d.shared_dir, p)).st_mode)
              for p in ("runtime-dir", ".X11-unix")}
-    check(modes == {"runtime-dir": 0o700, ".X11-unix": 0o1777}, "shared tree modes: %s" % modes)
+    check(modes == {"runtime-dir": 0o700, ".X11-unix": 0o755}, "shared tree modes: %s" % modes)
     check(os.stat(os.path.join(d.shared_dir, "runtime-dir")).st_uid == 1000,
           "runtime-dir is not the services' user's")
     versions = open(os.path.join(d.shared_dir, "versions.txt")).read()
@@ -97,11 +73,11 @@ def test_apps_from_a_user_distro(procs, d):
     distro = UserDistro("alice", video_gid=4444)
     try:
         r = d.run_output(["sh", "-c", "id -un; echo $DISPLAY $WAYLAND_DISPLAY $XDG_RUNTIME_DIR $PULSE_SERVER; "
-                          "touch /tmp/.X11-unix/x 2>&1; test -S /tmp/.X11-unix/X0 && echo x-socket"],
+                          "touch /tmp/.X11-unix/x 2>&1; test -S /tmp/.X11-unix/X%d && echo x-socket" % d.display],
                          distro=distro.root)
         lines = r.stdout.splitlines()
         check(r.returncode == 0 and lines[:2] == [
-            "alice", ":0 wayland-0 /mnt/wslg/runtime-dir unix:/mnt/wslg/PulseServer"],
+            "alice", ":%d wayland-0 /mnt/wslg/runtime-dir unix:/mnt/wslg/PulseServer" % d.display],
             "the distro's environment: %r %s" % (r.stdout, r.stderr))
         check("Read-only file system" in r.stdout and "x-socket" in r.stdout,
               "/tmp/.X11-unix should be the shared sockets, read-only: %r" % r.stdout)
@@ -124,6 +100,50 @@ def test_apps_from_a_user_distro(procs, d):
 
 
 @booted
+def test_connect_from_the_host(procs, d):
+    """`porthole connect` as the README runs it: xfreerdp with this boot's user, its
+    password (on the client's stdin, never on its command line) and the pinned
+    certificate; the user distro's xterm shows as a window of its own on the host."""
+    from host_windows import HostWindows
+    from rdp_host import Host
+    procs.procs.append(d.run(["xterm", "-T", "porthole-xterm"]))
+    wait_until(lambda: d.windows(), 20, 0.2, "xterm's window")
+    host = Host(procs)
+    log = os.path.join(d.dir, "connect.log")
+    client = procs.start([CLI, "connect", "--no-sound", "--", "/log-level:WARN"],
+                         env=dict(d.env, DISPLAY=host.display), log=log)
+
+    def active_peer():
+        r = d.porthole("peers", check_rc=False)
+        return r.returncode == 0 and '"active":true' in r.stdout
+    wait_until(active_peer, 30, 0.3, "the host's client to log in; its log:\n%s" % read_text(log, missing=""))
+    windows = HostWindows(host)
+
+    def names():
+        out = []
+        for win in windows.mapped().values():
+            try:
+                out.append(win.get_wm_name())
+            except Exception:  # gone meanwhile
+                pass
+        return out
+    try:
+        # xterm's shell may retitle it: the host shows the title the compositor has now
+        wait_until(lambda: set(names()) & {w["title"] for w in d.windows()}, 20, 0.3,
+                   "xterm's window on the host")
+    except TestFailure:
+        raise TestFailure("no xterm window on the host; its windows: %s; the client's log:\n%s\n%s" % (
+            names(), read_text(log, missing="")[-2000:], d.log("compositor")[-3000:]))
+    with open("/proc/%d/cmdline" % client.pid, "rb") as f:
+        cmdline = f.read()
+    password_file = os.path.join("/proc/%d/root/run/porthole/rdp-password" % d.pid)
+    with open(password_file, "rb") as f:
+        password = f.read().strip()
+    check(password and password not in cmdline, "the password is on xfreerdp's command line")
+    check(b"/cert:fingerprint:sha256:" in cmdline, "the certificate is not pinned: %r" % cmdline)
+
+
+@booted
 def test_compositor_killed_comes_back(procs, d):
     old = d.service_pid("porthole-compos")
     os.kill(old, signal.SIGKILL)
@@ -139,12 +159,19 @@ def test_compositor_killed_comes_back(procs, d):
                "a new app on the restarted compositor")
 
 
-# A certificate that does not exist: the compositor exits at every start.
+# A key that is not the certificate's: the compositor exits at every start.
 @booted
 @with_config("[supervisor]\nrestart-limit=3\nrestart-window=60\nrestart-delay=0.1\n"
-             "[rdp]\nlisten=tcp:127.0.0.1:{port}\ntls-cert=/nonexistent.crt\ntls-key=/nonexistent.key\n",
+             "[rdp]\nlisten=tcp:127.0.0.1:{port}\ntls-cert={dir}/bad.crt\ntls-key={dir}/bad.key\n",
              boot=False)
 def test_crash_loop_gives_up(procs, d):
+    import subprocess
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=test",
+                    "-days", "1", "-keyout", os.path.join(d.dir, "other.key"),
+                    "-out", os.path.join(d.dir, "bad.crt")], check=True, capture_output=True)
+    fd = os.open(os.path.join(d.dir, "bad.key"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.write(fd, b"not a PEM key\n")
+    os.close(fd)
     start = time.monotonic()
     r = d.boot(expect_ok=False)
     took = time.monotonic() - start
@@ -228,11 +255,12 @@ def test_systemd_tmp_remount_restores_sockets(procs, d):
     try:
         # As systemd's tmp.mount does: a fresh tmpfs over /tmp hides the socket dir.
         # Then the unit's logic (tmpfiles rule, restore script) brings it back.
-        script = ("mount -t tmpfs tmpfs /tmp && ! test -e /tmp/.X11-unix/X0 && echo hidden; "
+        script = ("mount -t tmpfs tmpfs /tmp && ! test -e /tmp/.X11-unix/X{n} && echo hidden; "
                   "systemd-tmpfiles --create /opt/porthole/porthole-x11.conf && "
                   "/opt/porthole/porthole-restore-x11 && ls -la /tmp/.X11-unix/ && "
-                  "test -S /tmp/.X11-unix/X0 && echo restored && "
-                  "setpriv --reuid=alice --regid=alice --init-groups sh -c 'DISPLAY=:0 xdpyinfo >/dev/null && echo x-works'")
+                  "test -S /tmp/.X11-unix/X{n} && echo restored && "
+                  "setpriv --reuid=alice --regid=alice --init-groups sh -c 'xdpyinfo >/dev/null && echo x-works'"
+                  ).format(n=d.display)
         r = d.run_output(["sh", "-c", script], distro=distro.root, user="root")
         check("hidden" in r.stdout and "restored" in r.stdout and "x-works" in r.stdout,
               "after the /tmp remount: %r %r" % (r.stdout, r.stderr))
@@ -315,7 +343,8 @@ def subprocess_as_nobody(args):
 
 
 if __name__ == "__main__":
-    run([test_boot_ready_and_shared_tree, test_apps_from_a_user_distro, test_compositor_killed_comes_back,
+    run([test_boot_ready_and_shared_tree, test_apps_from_a_user_distro, test_connect_from_the_host,
+         test_compositor_killed_comes_back,
          test_crash_loop_gives_up, test_crash_loop_after_ready_gives_up, test_malformed_config_boots_with_defaults,
          test_stop_leaves_nothing, test_systemd_tmp_remount_restores_sockets,
          test_device_groups_mapped_not_changed, test_needs_root_and_says_so])

@@ -130,7 +130,7 @@ def test_rdp_configuration_errors(procs):
         (["--rdp-listen=tcp:127.0.0.1:1", "--rdp-user=u", "--rdp-password-file=" + pw],
          "chmod 600"),
         (["--rdp-listen=tcp:127.0.0.1:1", "--rdp-user=u", "--rdp-password-file=/nonexistent"],
-         "cannot read the password file"),
+         "the password: cannot open /nonexistent"),
     ]
     for args, message in cases:
         r = sh([COMPOSITOR, "--socket=rdp-cfg"] + args, env=env)

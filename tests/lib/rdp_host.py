@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 
 from compositor_harness import Compositor
-from images import png_read
+from images import image_diff, png_read, save_artifact
 from processes import free_port, read_text
 from tap import TestFailure, check, wait_until
 
@@ -156,3 +156,35 @@ def output_rects(comp):
     """The compositor's outputs as (x, y, width, height), the first first."""
     return [(o["x"], o["y"], o["width"], o["height"])
             for o in (json.loads(line) for line in comp.cli("outputs").splitlines())]
+
+
+def host_matches(host, comp, what, fuzz=2, allowed=0, output=None, at=(0, 0)):
+    """Waits until the host shows the compositor's output (the first, or the one
+    named) at the host position at: every channel within fuzz, but for at most
+    allowed pixels (a lossy codec's edges)."""
+    last = [None]
+
+    def same():
+        try:
+            expected = comp.screenshot(output=output)
+        except TestFailure as e:
+            if "the output went away" in str(e):
+                return False  # re-created for the client's size in the meantime: ask again
+            raise
+        shot = host.screen()
+        if at[0] + expected.width > shot.width or at[1] + expected.height > shot.height:
+            return False  # the output has not taken the client's size yet
+        region = shot.crop(at[0], at[1], expected.width, expected.height)
+        bad, diff = image_diff(region, expected, fuzz)
+        last[0] = (bad, region, diff)
+        return bad <= allowed
+    try:
+        wait_until(same, 20, 0.3, what)
+    except TestFailure:
+        if last[0] is None:
+            raise
+        bad, region, diff = last[0]
+        save_artifact("rdp-host.png", region)
+        if diff is not None:
+            save_artifact("rdp-diff.png", diff)
+        raise TestFailure("%s: %d pixels differ (host shot and diff in artifacts)" % (what, bad))

@@ -17,7 +17,7 @@ from locations import BUILD, CLI
 from processes import free_port, process_name, read_text
 from tap import TestFailure, check, wait_until
 
-SOCKETS = ("runtime-dir/wayland-0", ".X11-unix/X0", "PulseServer")
+SOCKETS = ("runtime-dir/wayland-0", ".X11-unix/X{display}", "PulseServer")
 USER_DISTRO_CACHE = os.path.join(BUILD, "tests", "user-distros")
 # what a user distro needs from the host's /etc for Debian's /usr to work
 HOST_ETC = ("fonts", "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "nsswitch.conf",
@@ -57,7 +57,7 @@ class SystemDistro:
         self.shared_dir = os.path.join(self.dir, "wslg")
         self.port = port or free_port()
         self.config_path = os.path.join(self.dir, "user.ini")
-        config = config.replace("{port}", str(self.port))
+        config = config.replace("{port}", str(self.port)).replace("{dir}", self.dir)
         if "[rdp]" not in config:
             config = "[rdp]\nlisten=tcp:127.0.0.1:%d\n" % self.port + config
         with open(self.config_path, "w") as f:
@@ -87,6 +87,9 @@ class SystemDistro:
             check(m, "boot did not say ready: %s" % self.boot_output)
             self.ready_ms = int(m.group(1))
             self.pid = int(m.group(2))
+            m = re.search(r"as DISPLAY=:(\d+)", r.stdout)
+            check(m, "boot did not say the X11 display: %s" % self.boot_output)
+            self.display = int(m.group(1))
         return r
 
     def log(self, name):
@@ -197,3 +200,28 @@ def wait_service_ready(distro, name, count, timeout=30):
     pattern = "%s: starting -> ready" % name
     return wait_until(lambda: distro.log("stderr").count(pattern) >= count, timeout, 0.1,
                       "%s to be ready (%d times); stderr.log:\n%s" % (name, count, distro.log("stderr")[-2000:]))
+
+
+def booted(case):
+    """Runs case(procs, distro) against a fresh boot, cleaned up whatever happens."""
+    def wrapper(procs):
+        if os.geteuid() != 0:
+            return "skip: needs root (mount and pid namespaces)"
+        distro = SystemDistro(getattr(case, "config", ""))
+        try:
+            if getattr(case, "boot", True):
+                distro.boot()
+            return case(procs, distro)
+        finally:
+            procs.stop_all()
+            distro.cleanup()
+    wrapper.__name__ = case.__name__
+    return wrapper
+
+
+def with_config(text, boot=True):
+    def mark(case):
+        case.config = text
+        case.boot = boot
+        return case
+    return mark

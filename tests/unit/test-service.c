@@ -194,6 +194,36 @@ test_spawn_failures(struct tap *t)
 		  broken_fake.spawns);
 }
 
+/* A service that served and then exits 0 (asked to quit) comes back, however often. */
+static void
+test_clean_exits(struct tap *t)
+{
+	struct fake fake = {.next_pid = 300, .now = 0};
+	struct sv_service s;
+
+	sv_service_init(&s, "quits", &fake_ops, &policy, &fake);
+	sv_service_start(&s);
+	sv_service_handle_ready(&s, s.pid);
+	sv_service_handle_exit(&s, s.pid, 0);
+	TAP_CHECK(t,
+		  s.state == SV_DOWN && fake.timer_ms == 100 &&
+			  strstr(fake.last_why, "not a crash"),
+		  "a clean exit after ready waits the shortest delay: %s", fake.last_why);
+	sv_service_handle_timer(&s);
+	for (int i = 1; i < 10; i++) {
+		sv_service_handle_ready(&s, s.pid);
+		fake.now += 10;
+		sv_service_handle_exit(&s, s.pid, 0);
+		sv_service_handle_timer(&s);
+	}
+	TAP_CHECK(t, s.state == SV_STARTING && fake.spawns == 11,
+		  "ten clean exits within the window are no crash loop (%d spawns)", fake.spawns);
+	sv_service_handle_ready(&s, s.pid);
+	sv_service_handle_exit(&s, s.pid, 1 << 8);
+	TAP_CHECK(t, s.state == SV_STARTING && s.restarts == 11,
+		  "nor do they count toward one: a crash after them restarts at once");
+}
+
 int
 main(void)
 {
@@ -204,5 +234,6 @@ main(void)
 	test_lifecycle(&t, &s, &fake);
 	test_timeouts_and_stop(&t, &s, &fake);
 	test_spawn_failures(&t);
+	test_clean_exits(&t);
 	return tap_finish(&t);
 }

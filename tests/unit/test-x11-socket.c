@@ -74,12 +74,20 @@ main(void)
 	TAP_CHECK(&t, fd2 < 0 && errno == EADDRINUSE, "a live socket is not stolen");
 
 	/* a live X5 socket with a free lock: reserving makes lock-pickers skip it */
-	x11_lock_reserve_live(locks, x11_dir, &reserved);
+	x11_lock_reserve(locks, x11_dir, 0, &reserved);
 	TAP_CHECK(&t, reserved == (1ULL << 5),
 		  "only the live-but-unlocked number is reserved (%llx)", reserved);
 	TAP_CHECK(&t, x11_lock_owner(locks, 5) == getpid(), "its lock now names us");
 	x11_lock_unreserve(locks, reserved);
 	TAP_CHECK(&t, x11_lock_owner(locks, 5) == 0, "unreserve removes the temporary lock");
+
+	/* a number asked for: every free one below it looks taken, taken ones stay */
+	x11_lock_reserve(locks, NULL, 3, &reserved);
+	TAP_CHECK(&t, (reserved & 7) == (reserved & ~(1ULL << 5)) && !(reserved & (1ULL << 3)),
+		  "only numbers below 3 are reserved (%llx)", reserved);
+	TAP_CHECK(&t, x11_lock_owner(locks, 2) != 0 && x11_lock_owner(locks, 3) == 0,
+		  "2 is locked, 3 is free");
+	x11_lock_unreserve(locks, reserved);
 
 	close(fd);
 	TAP_CHECK(&t, !x11_socket_is_live(x11_dir, 5), "a closed server's socket is stale");

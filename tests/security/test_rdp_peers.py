@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""RDP peers before they log in, as an attacker on the network would be: a stalled
+handshake, a malformed TLS record, a flood of idle connections, a password guesser;
+and the compositor's connections leaking into the programs it starts. Each case
+reproduces the attack with raw sockets or a real xfreerdp and checks that the
+compositor keeps serving everyone else (the control socket, a Wayland app, a
+logged-in RDP session).
+"""
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from locations import WAYLAND_CLIENT, X11_CLIENT  # noqa: E402
+from measure import percentile  # noqa: E402
+from processes import children_of, process_name  # noqa: E402
+from rdp_host import Host, host_matches, start  # noqa: E402
+from tap import check, run, wait_until  # noqa: E402
+
+# the first bytes of a TLS 1.x ClientHello record: its header and no more
+CLIENT_HELLO_START = bytes.fromhex("16030102000100")
+# a handshake record whose body is 29 bytes of nonsense: 34 bytes in all
+MALFORMED_RECORD = bytes.fromhex("160301001d") + bytes(range(1, 30))
+LOGIN_DEADLINE_S = 10  # rdp-login.c: RDP_LOGIN_AUTH_DEADLINE_MS
+LOGINS_MAX = 32  # rdp-login.c: RDP_LOGINS_MAX
+
+
+def x224_request():
+    """TPKT (4 bytes) + X.224 Connection Request (7) + RDP Negotiation Request (8)
+    asking for TLS only (requestedProtocols = PROTOCOL_SSL)."""
+    return bytes([3, 0, 0, 19, 14, 0xE0, 0, 0, 0, 0, 0, 1, 0, 8, 0, 1, 0, 0, 0])
+
+
+def connect(port, send=b"", read_confirm=False):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if send:
+        s.sendall(send)
+    if read_confirm:
+        # the X.224 Connection Confirm: 19 bytes with the TLS selection
+        data = b""
+        while len(data) < 19:
+            chunk = s.recv(19 - len(data))
+            if not chunk:
+                break
+            data += chunk
+        check(len(data) == 19 and data[5] == 0xD0, "no X.224 Connection Confirm: %r" % data)
+    return s
+
+
+def closed_by_server(s, timeout):
+    """Whether the server ends the connection within timeout seconds."""
+    s.settimeout(timeout)
+    try:
+        while True:
+            data = s.recv(4096)
+            if not data:
+                return True
+    except socket.timeout:
+        return False
+    except OSError:
+        return True
+
+
+def ping_times(comp, n=10):
+    """Seconds each of n control-socket pings took (a hung loop shows here first)."""
+    times = []
+    for _ in range(n):
+        start_time = time.monotonic()
+        check(comp.ping(), "the compositor stopped answering its control socket")
+        times.append(time.monotonic() - start_time)
+        time.sleep(0.05)
+    return times
+
+
+def resources(pid):
+    with open("/proc/%d/status" % pid) as f:
+        rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return {"fds": len(os.listdir("/proc/%d/fd" % pid)), "threads": len(os.listdir("/proc/%d/task" % pid)),
+            "rss_kb": rss}
+
+
+def test_stalled_handshakes_block_nothing(procs):
+    """#8: an X.224 request alone, and seven bytes of a ClientHello, kept open: the
+    event loop answers as before, a Wayland app maps, and both are cut at the deadline."""
+    comp, port = start(procs)
+    alone = connect(port, x224_request())
+    partial = connect(port, x224_request(), read_confirm=True)
+    partial.sendall(CLIENT_HELLO_START)
+    wait_until(lambda: comp.read_log().count("connection from") >= 2, 10, what="both connections accepted")
+    times = ping_times(comp)
+    print("# control ping while two handshakes stall: p50 %.1f ms, max %.1f ms"
+          % (percentile(times, 50) * 1000, max(times) * 1000))
+    check(max(times) < 3.0, "a ping took %.1f s while a handshake stalled" % max(times))
+    comp.client([WAYLAND_CLIENT, "--title", "during the stall"])
+    comp.wait_window(lambda w: w["title"] == "during the stall", timeout=10)
+    start_time = time.monotonic()
+    check(closed_by_server(alone, LOGIN_DEADLINE_S + 10), "the X.224-only connection was never cut")
+    check(closed_by_server(partial, LOGIN_DEADLINE_S + 10), "the half ClientHello was never cut")
+    print("# both cut %.1f s after the check began" % (time.monotonic() - start_time))
+    check("no login within %d s" % LOGIN_DEADLINE_S in comp.read_log(), "no deadline line in the log")
+    alone.close()
+    partial.close()
+    comp.stop()
+
+
+def test_malformed_tls_record_leaves_the_session_alone(procs):
+    """#9: a second connection sends one malformed TLS record; the logged-in session
+    keeps its connection and its picture follows the compositor."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "session"])
+    w = comp.wait_window(lambda w: w["title"] == "session")
+    host = Host(procs)
+    client = host.connect(port)
+    host_matches(host, comp, "the session before the attack")
+    for _ in range(3):
+        bad = connect(port, x224_request(), read_confirm=True)
+        bad.sendall(MALFORMED_RECORD)
+        check(closed_by_server(bad, 10), "the malformed record did not end its connection")
+        bad.close()
+    comp.cli("window", str(w["id"]), "move", "300", "200")
+    host_matches(host, comp, "the session after three malformed records")
+    check(client.poll() is None, "the logged-in client was disconnected (exit %s)" % client.returncode)
+    comp.stop()
+
+
+def test_idle_connections_cost_little_and_go(procs):
+    """#10: 70 connections that stall in the handshake (more than may log in at once):
+    each costs a thread, its socket and FreeRDP's connection state, no encoders or
+    channels; the right client still logs in among them; at the deadline they are all
+    gone and so is what they held."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "busy"])
+    comp.wait_window(lambda w: w["title"] == "busy")
+    pid = comp.process.pid
+    before = resources(pid)
+    stalled = [connect(port, x224_request()) for _ in range(70)]
+    wait_until(lambda: comp.read_log().count("connection from") >= 70, 20, what="70 connections accepted")
+    time.sleep(1)
+    during = resources(pid)
+    # one thread each while logging in, at most RDP_LOGINS_MAX of them at once
+    live = during["threads"] - before["threads"]
+    per_login = {k: (during[k] - before[k]) / float(max(live, 1)) for k in during}
+    print("# 70 stalled connections, %d logging in at once: fds %d -> %d, threads %d -> %d, RSS %d -> %d kB;"
+          " per login %.1f fds, %.0f kB" % (live, before["fds"], during["fds"], before["threads"],
+                                            during["threads"], before["rss_kb"], during["rss_kb"],
+                                            per_login["fds"], per_login["rss_kb"]))
+    check(0 < live <= LOGINS_MAX, "%d login threads for 70 connections" % live)
+    # the socket and FreeRDP's events; when every connection made its channels, 18
+    check(per_login["fds"] <= 6, "%.1f fds per unauthenticated connection" % per_login["fds"])
+    check("cutting the oldest" in comp.read_log(), "70 connections and none cut to make room")
+    host = Host(procs)
+    start_time = time.monotonic()
+    host.connect(port)
+    host_matches(host, comp, "a login among 70 stalled connections")
+    print("# the right login among them: %.1f s to the first frame" % (time.monotonic() - start_time))
+    for s in stalled:
+        closed_by_server(s, 0.01)
+    # at the deadline the stalled ones go; then the client logs out: all back as before
+    wait_until(lambda: "no login within" in comp.read_log(), LOGIN_DEADLINE_S + 15, 0.5,
+               "the stalled connections to be cut")
+    procs.stop(host.client)
+    wait_until(lambda: not comp.cli("peers").strip(), 20, 0.3, "the client to be gone")
+    after = wait_until(lambda: (lambda r: r if r["fds"] <= before["fds"] + 2 else None)(resources(pid)),
+                       20, 0.5, "the compositor's fds to be back where they were")
+    print("# after the deadline and the client's logout: fds %d, threads %d, RSS %d kB"
+          % (after["fds"], after["threads"], after["rss_kb"]))
+    check(after["threads"] <= before["threads"] + 1, "%d threads left, %d before" % (after["threads"],
+                                                                                     before["threads"]))
+    # AddressSanitizer keeps freed memory in quarantine: there, only glibc's malloc is judged
+    with open("/proc/%d/maps" % pid) as f:
+        sanitized = "libasan" in f.read()
+    check(sanitized or after["rss_kb"] - before["rss_kb"] < (during["rss_kb"] - before["rss_kb"]) / 3,
+          "the stalled connections' memory was not given back (%d -> %d -> %d kB)"
+          % (before["rss_kb"], during["rss_kb"], after["rss_kb"]))
+    for s in stalled:
+        s.close()
+    comp.stop()
+
+
+def test_wrong_logins_slow_the_guesser_not_the_user(procs):
+    """#11: 20 wrong passwords (xfreerdp tries each twice), then the right one: the right
+    one gets in at once; the wrong ones are answered later and later; nothing locks
+    everyone out."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "guarded"])
+    comp.wait_window(lambda w: w["title"] == "guarded")
+    host = Host(procs)
+    for wave in range(2):
+        guesses = [host.connect(port, password="guess-%d-%d" % (wave, i)) for i in range(5)]
+        for g in guesses:
+            wait_until(lambda: g.poll() is not None, 90, 0.2, "a wrong login to be refused")
+    log = comp.read_log()
+    refusals = [line for line in log.splitlines() if "wrong user name or password" in line]
+    check(len(refusals) >= 20, "%d refusals logged for 20 wrong logins" % len(refusals))
+    delays = [int(line.split("answered after ")[1].split()[0]) for line in refusals]
+    print("# delays of the 20 wrong logins (ms): %s" % delays)
+    check(delays[-1] > delays[0], "the delays do not grow: %s" % delays)
+    start_time = time.monotonic()
+    host.connect(port)
+    host_matches(host, comp, "the right password after 20 wrong ones")
+    took = time.monotonic() - start_time
+    print("# the right login after 20 wrong ones: %.1f s to the first frame" % took)
+    check("logged in as" in comp.read_log(), "the right password was not let in")
+    comp.stop()
+
+
+def socket_inodes(pid):
+    out = set()
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            out.add(int(target[8:-1]))
+    return out
+
+
+def tcp_inodes(port):
+    """Inodes of the TCP sockets on port (listening and connected, IPv4 and IPv6)."""
+    out = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            next(f)
+            for line in f:
+                fields = line.split()
+                local, remote = fields[1], fields[2]
+                if int(local.split(":")[1], 16) == port or int(remote.split(":")[1], 16) == port:
+                    out.add(int(fields[9]))
+    return out
+
+
+def test_connections_stay_out_of_children(procs):
+    """#14: with a client logged in, Xwayland (started for an X11 app) holds none of
+    the RDP sockets: neither the listening one nor the client's connection."""
+    comp, port = start(procs, xwayland=True)
+    host = Host(procs)
+    host.connect(port)
+    wait_until(lambda: '"active":true' in comp.cli("peers"), 20, what="the client to log in")
+    comp.client([X11_CLIENT, "--title", "x11 child"])
+    comp.wait_window(lambda w: w["title"] == "x11 child")
+    xwayland = [p for p in children_of(comp.process.pid) if process_name(p).startswith("Xwayland")]
+    check(xwayland, "no Xwayland among the compositor's children")
+    rdp = tcp_inodes(port)
+    check(rdp, "no TCP socket found on the RDP port")
+    leaked = socket_inodes(xwayland[0]) & rdp
+    check(not leaked, "Xwayland holds %d RDP socket(s)" % len(leaked))
+    shared = socket_inodes(xwayland[0]) & socket_inodes(comp.process.pid)
+    print("# sockets Xwayland shares with the compositor: %d (its X11 listening sockets)" % len(shared))
+    comp.stop()
+
+
+if __name__ == "__main__":
+    run([test_stalled_handshakes_block_nothing, test_malformed_tls_record_leaves_the_session_alone,
+         test_idle_connections_cost_little_and_go, test_wrong_logins_slow_the_guesser_not_the_user,
+         test_connections_stay_out_of_children])
