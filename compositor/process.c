@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,20 @@ process_watch_remove(struct pc_process *process)
 	wl_list_init(&process->link);
 }
 
+void
+process_keep_fds_from_children(void)
+{
+	/*
+	 * Libraries open fds without close-on-exec (WinPR's events, FreeRDP's
+	 * sockets before we mark them): in a child about to exec, mark every fd
+	 * above stderr, so nothing reaches the program that was not handed to it.
+	 */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	for (int fd = 3; fd < 65536; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 int
 process_spawn_client(struct wl_display *display, const char *path, char *const argv[],
 		     struct pc_process *process, struct wl_client **client)
@@ -99,8 +114,10 @@ process_spawn_client(struct wl_display *display, const char *path, char *const a
 	if (pid == 0) {
 		char fd_str[16];
 		sigset_t all;
-		int fd = dup(sv[1]); /* dup() drops close-on-exec */
+		int fd;
 
+		process_keep_fds_from_children();
+		fd = dup(sv[1]); /* dup() drops close-on-exec */
 		sigfillset(&all);
 		sigprocmask(SIG_UNBLOCK, &all, NULL);
 		snprintf(fd_str, sizeof fd_str, "%d", fd);
@@ -132,6 +149,7 @@ process_spawn_detached(char *const argv[], char *const envp[])
 			_exit(0);
 		setsid();
 		signal(SIGPIPE, SIG_DFL);
+		process_keep_fds_from_children();
 		execvpe(argv[0], argv, envp);
 		_exit(127);
 	}

@@ -43,4 +43,7 @@ int process_spawn_client(struct wl_display *display, const char *path, char *con
  */
 int process_spawn_detached(char *const argv[], char *const envp[]);
 
+/** In a child before exec: every fd above stderr close-on-exec (clear it for those handed on). */
+void process_keep_fds_from_children(void);
+
 #endif

@@ -124,6 +124,7 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 	sigfillset(&all);
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
 
+	process_keep_fds_from_children();
 	if (xwayland_clear_cloexec(wayland_fd) < 0 || xwayland_clear_cloexec(wm_fd) < 0 ||
 	    xwayland_clear_cloexec(display_fd) < 0 || xwayland_clear_cloexec(unix_fd) < 0 ||
 	    (abstract_fd >= 0 && xwayland_clear_cloexec(abstract_fd) < 0) ||

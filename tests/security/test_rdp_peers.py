@@ -233,7 +233,8 @@ def tcp_inodes(port):
 
 def test_connections_stay_out_of_children(procs):
     """#14: with a client logged in, Xwayland (started for an X11 app) holds none of
-    the RDP sockets: neither the listening one nor the client's connection."""
+    the RDP sockets (neither the listening one nor the client's connection) and none
+    of FreeRDP's events."""
     comp, port = start(procs, xwayland=True)
     host = Host(procs)
     host.connect(port)
@@ -248,6 +249,10 @@ def test_connections_stay_out_of_children(procs):
     check(not leaked, "Xwayland holds %d RDP socket(s)" % len(leaked))
     shared = socket_inodes(xwayland[0]) & socket_inodes(comp.process.pid)
     print("# sockets Xwayland shares with the compositor: %d (its X11 listening sockets)" % len(shared))
+    # FreeRDP's events (eventfds WinPR opens without close-on-exec) stay behind too
+    events = [fd for fd in os.listdir("/proc/%d/fd" % xwayland[0])
+              if os.readlink("/proc/%d/fd/%s" % (xwayland[0], fd)) == "anon_inode:[eventfd]"]
+    check(not events, "Xwayland holds %d eventfds: %s" % (len(events), events))
     comp.stop()
 
 
