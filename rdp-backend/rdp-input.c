@@ -1,6 +1,6 @@
 /*
- * Input from the peer: RDP scancodes to evdev keys (through WinPR's tables) in
- * the keymap of the client's layout, unicode characters as the keys that type
+ * Input from the peer: RDP scancodes to evdev keys (rdp-scancode.c) in the
+ * keymap of the client's layout, unicode characters as the keys that type
  * them, lock keys as the client has them, absolute pointer motion on the
  * client's desktop (all outputs), buttons 1-5 and wheels.
  */
@@ -8,12 +8,12 @@
 
 #include <freerdp/input.h>
 #include <freerdp/settings.h>
-#include <winpr/input.h>
 
 #include "log.h"
 #include "porthole-compositor.h"
 #include "rdp-internal.h"
 #include "rdp-keymap.h"
+#include "rdp-scancode.h"
 
 static struct rdp_peer *
 rdp_input_peer(rdpInput *input)
@@ -88,21 +88,17 @@ static BOOL
 rdp_input_handle_keyboard(rdpInput *input, UINT16 flags, UINT16 code)
 {
 	struct rdp_peer *peer = rdp_input_peer(input);
-	DWORD scancode = code, vk, keycode;
+	uint32_t key;
 
 	if (!peer->activated)
 		return TRUE;
-	if (flags & KBD_FLAGS_EXTENDED)
-		scancode |= KBDEXT;
-	/* type 7 (Japanese) has its own keys: Kana, Henkan, Muhenkan, Yen, Ro */
-	vk = GetVirtualKeyCodeFromVirtualScanCode(
-		scancode,
-		freerdp_settings_get_uint32(peer->client->context->settings, FreeRDP_KeyboardType));
-	/* WinPR answers X keycodes: evdev + 8 */
-	keycode = GetKeycodeFromVirtualKeyCode(vk, KEYCODE_TYPE_EVDEV);
-	if (keycode < 8)
-		return TRUE;
-	pc_input_key(peer->server->compositor, keycode - 8, !(flags & KBD_FLAGS_RELEASE));
+	key = rdp_scancode_to_evdev(&peer->scancodes, flags, code);
+	if (key)
+		pc_input_key(peer->server->compositor, key, !(flags & KBD_FLAGS_RELEASE));
+	else if (!(flags & KBD_FLAGS_EXTENDED1))
+		log_scope(peer->server->scopes->input, "scancode 0x%02x%s%s is no key; dropped\n",
+			  code, (flags & KBD_FLAGS_EXTENDED) ? " (E0)" : "",
+			  (flags & KBD_FLAGS_RELEASE) ? " released" : "");
 	return TRUE;
 }
 

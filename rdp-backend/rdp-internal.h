@@ -18,6 +18,7 @@
 
 #include "idle-call.h"
 #include "porthole-compositor.h"
+#include "rdp-scancode.h"
 #include "rdp-server.h"
 
 #define RDP_MAX_EVENT_FDS 32
@@ -91,7 +92,8 @@ struct rdp_peer {
 	/* RemoteApp: no output before the exec answer (rdp_rail_show_soon()) */
 	bool graphics_held;
 	uint16_t unicode_high_surrogate; /* first half of a character beyond the BMP */
-	struct output_layout layout;     /* the client's monitors, as the outputs took them */
+	struct rdp_scancode_state scancodes;
+	struct output_layout layout; /* the client's monitors, as the outputs took them */
 
 	/* virtual channels (rdp-channels.c) */
 	HANDLE vcm;

@@ -388,6 +388,8 @@ usage(FILE *out)
 		"  --key-log FILE         append the evdev code of each key pressed\n"
 		"  --text-log FILE        append the text each key press types, through the\n"
 		"                         compositor's keymap and modifier state\n"
+		"  --keysym-log FILE      append a line for each key pressed: its evdev code,\n"
+		"                         keysym name and text (hex UTF-8, - for none)\n"
 		"  --animate              redraw every frame, forever\n"
 		"  --alpha A              0..255: a translucent window (premultiplied ARGB)\n"
 		"  --redraws N            commit the same picture N more times, one per frame\n"
@@ -426,6 +428,8 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->key_log = argv[++i];
 		else if (strcmp(a, "--text-log") == 0 && v)
 			o->text_log = argv[++i];
+		else if (strcmp(a, "--keysym-log") == 0 && v)
+			o->keysym_log = argv[++i];
 		else if (strcmp(a, "--redraws") == 0 && v)
 			o->redraws = atoi(argv[++i]);
 		else if (strcmp(a, "--alpha") == 0 && v)
@@ -486,10 +490,12 @@ main(int argc, char *argv[])
 
 	if (parse_options(&app.opts, argc, argv) < 0)
 		return 2;
-	if (app.opts.text_log) {
+	if (app.opts.text_log)
 		app.text_log = fopen(app.opts.text_log, "a");
+	if (app.opts.keysym_log)
+		app.keysym_log = fopen(app.opts.keysym_log, "a");
+	if (app.text_log || app.keysym_log)
 		app.xkb = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
-	}
 	app.display = wl_display_connect(NULL);
 	if (!app.display) {
 		fprintf(stderr, "cannot connect to the Wayland display: %s\n", strerror(errno));
@@ -541,6 +547,8 @@ main(int argc, char *argv[])
 		;
 	if (app.key_log)
 		fclose(app.key_log);
+	if (app.keysym_log)
+		fclose(app.keysym_log);
 	if (app.text_log)
 		fclose(app.text_log);
 	if (app.commit_log)

@@ -23,6 +23,7 @@ struct options {
 	uint32_t resize_edges; /* resize grab on click when non-zero */
 	const char *key_log;
 	const char *text_log;
+	const char *keysym_log;
 	int frames;      /* with --animate: exit after this many frames */
 	bool keep_last;  /* with --frames: stop animating but stay mapped */
 	int interval_ms; /* with --animate: this long between frames, not as fast as frames come */
@@ -54,6 +55,7 @@ struct app {
 	int n_windows;
 	FILE *key_log;
 	FILE *text_log;
+	FILE *keysym_log;
 	FILE *commit_log;
 	struct xkb_context *xkb;
 	struct xkb_keymap *keymap; /* the compositor's, as sent */

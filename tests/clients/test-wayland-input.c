@@ -120,7 +120,7 @@ keyboard_keymap(void *data, struct wl_keyboard *k, uint32_t format, int fd, uint
 	struct app *app = data;
 	char *text;
 
-	if (!app->text_log || format != WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1) {
+	if (!app->xkb || format != WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1) {
 		close(fd);
 		return;
 	}
@@ -147,6 +147,25 @@ keyboard_leave(void *data, struct wl_keyboard *k, uint32_t serial, struct wl_sur
 {
 }
 
+/* "evdev keysym text": the text in hex, so that spaces and newlines keep one line a key */
+static void
+log_keysym(FILE *log, struct xkb_state *state, uint32_t key)
+{
+	char name[64], utf8[16];
+	xkb_keysym_t sym = xkb_state_key_get_one_sym(state, key + 8);
+	int n = xkb_state_key_get_utf8(state, key + 8, utf8, sizeof utf8);
+
+	if (xkb_keysym_get_name(sym, name, sizeof name) < 0)
+		snprintf(name, sizeof name, "0x%x", sym);
+	fprintf(log, "%u %s ", key, name);
+	if (n <= 0)
+		fputc('-', log);
+	for (int i = 0; i < n && i < (int)sizeof utf8 - 1; i++)
+		fprintf(log, "%02x", (unsigned char)utf8[i]);
+	fputc('\n', log);
+	fflush(log);
+}
+
 static void
 keyboard_key(void *data, struct wl_keyboard *k, uint32_t serial, uint32_t time, uint32_t key,
 	     uint32_t state)
@@ -166,6 +185,8 @@ keyboard_key(void *data, struct wl_keyboard *k, uint32_t serial, uint32_t time, 
 			fflush(app->text_log);
 		}
 	}
+	if (app->keysym_log && app->xkb_state && state == WL_KEYBOARD_KEY_STATE_PRESSED)
+		log_keysym(app->keysym_log, app->xkb_state, key);
 }
 
 static void
