@@ -43,6 +43,13 @@ struct rdp_rail {
 	struct wl_array title_store; /* the titles of current, NUL-separated */
 	uint32_t active_id;
 	uint32_t next_popup_id;
+	/*
+	 * The client said its host has no EWMH window manager (see
+	 * rdp_rail_session_options()): popups go without the tool-window style,
+	 * which xfreerdp 2.11 marks with _NET_WM_STATE, an atom only such a window
+	 * manager makes (BadAtom, the client dies, otherwise).
+	 */
+	bool host_without_window_manager;
 	struct wl_listener shell_change_listener;
 	struct wl_listener move_size_listener;
 	struct idle_call

@@ -65,9 +65,15 @@ rdp_rail_send_window(struct rdp_rail *rail, const struct rdp_rail_window *w, uin
 
 	state.ownerWindowId = w->owner_id;
 	if (w->popup) {
-		/* menus and tooltips: the client makes them override-redirect, unlisted */
+		/*
+		 * Menus and tooltips: the client makes tool windows override-redirect
+		 * and unlisted, so a window manager leaves them alone; on a host without
+		 * one, a top-most plain window (nobody manages it anyway).
+		 */
 		state.style = WS_POPUP | WS_VISIBLE;
-		state.extendedStyle = WS_EX_TOOLWINDOW | WS_EX_TOPMOST;
+		state.extendedStyle = rail->host_without_window_manager
+					      ? WS_EX_TOPMOST
+					      : WS_EX_TOOLWINDOW | WS_EX_TOPMOST;
 		state.TaskbarButton = 1; /* 1: no taskbar entry */
 	} else {
 		state.style = WS_OVERLAPPEDWINDOW | WS_VISIBLE;

@@ -17,6 +17,8 @@
 #include "rdp-rail-internal.h"
 
 #define RDP_RAIL_MAX_PROGRAM 512
+/* the program name of a session without a program: windows only */
+#define RDP_RAIL_SESSION_PROGRAM "porthole"
 /* see rdp_rail_show_soon() */
 #define RDP_RAIL_MODE_SWITCH_MS 200
 #define RDP_RAIL_NO_EXEC_MS 2000
@@ -173,6 +175,45 @@ rdp_rail_launch(struct rdp_peer *peer, const char *program, const char *argument
 	return true;
 }
 
+/*
+ * "porthole" names the session rather than a program (what `porthole connect`
+ * asks for), and the words after it say something about the host:
+ * "host-without-window-manager" where the host's X display has no EWMH window
+ * manager. They come in the program string itself: FreeRDP 2.11's server reads
+ * all three strings of an exec request into the program, so a separate
+ * argument would replace the name. Unknown words are logged and left aside.
+ */
+static bool
+rdp_rail_is_session(const char *program)
+{
+	size_t n = strlen(RDP_RAIL_SESSION_PROGRAM);
+
+	return strncmp(program, RDP_RAIL_SESSION_PROGRAM, n) == 0 &&
+	       (program[n] == '\0' || program[n] == ' ');
+}
+
+static void
+rdp_rail_session_options(struct rdp_peer *peer, const char *program, const char *arguments)
+{
+	char words[2 * RDP_RAIL_MAX_PROGRAM + 2];
+	char *save = NULL;
+
+	snprintf(words, sizeof words, "%s %s", program + strlen(RDP_RAIL_SESSION_PROGRAM),
+		 arguments);
+	for (char *word = strtok_r(words, " \t", &save); word;
+	     word = strtok_r(NULL, " \t", &save)) {
+		if (strcmp(word, "host-without-window-manager") == 0) {
+			peer->rail->host_without_window_manager = true;
+			weston_log("rdp: %s's host has no window manager: menus go as plain "
+				   "top-most windows\n",
+				   peer->client->hostname);
+		} else {
+			weston_log("rdp: %s sent the unknown session word \"%.64s\"; left aside\n",
+				   peer->client->hostname, word);
+		}
+	}
+}
+
 static void
 rdp_rail_run_exec(struct rdp_peer *peer, void *payload)
 {
@@ -185,6 +226,9 @@ rdp_rail_run_exec(struct rdp_peer *peer, void *payload)
 		return;
 	if (exec->too_long) {
 		result.execResult = RAIL_EXEC_E_DECODE_FAILED;
+	} else if (rdp_rail_is_session(exec->program)) {
+		rdp_rail_session_options(peer, exec->program, exec->arguments);
+		result.execResult = RAIL_EXEC_S_OK;
 	} else if (!peer->server->rail_exec) {
 		/* As in WSLg: the program string only names the connection; show the windows. */
 		result.execResult = RAIL_EXEC_S_OK;

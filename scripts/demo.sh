@@ -9,17 +9,20 @@ set -uo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/demo.sh [--out DIR] [--distro DIR] [--desktop] [--keep] [--no-deps] [--help]
+Usage: scripts/demo.sh [--out DIR] [--distro DIR] [--desktop] [--no-window-manager] [--keep]
+                      [--no-deps] [--help]
 
 Builds Porthole, boots the system distro in namespaces on an overlay of this
 machine's root, runs gtk3-demo (Wayland) and xterm (X11) from a user distro
-(default: this machine's root), connects xfreerdp from a private Xvfb screen,
-and writes the host screen as a PNG, the list of host windows and the logs.
+(default: this machine's root), connects xfreerdp from a private Xvfb screen
+managed by openbox, opens gtk3-demo's context menu there, and writes the host
+screen (with and without the menu) as PNGs, the list of host windows and the logs.
 Needs root (mounts and namespaces).
 
   --out DIR      where the PNGs and logs go (default: ./out)
   --distro DIR   the user distro's root file system (default: this machine's /)
   --desktop      the whole desktop in one host window instead of RemoteApp
+  --no-window-manager  a bare host screen (no openbox), as a kiosk has
   --keep         leave everything running: the system distro, the apps, Xvfb
                  and xfreerdp (then: porthole stop)
   --no-deps      do not install packages (they must be present)
@@ -32,6 +35,7 @@ USAGE
 out=out
 distro=
 desktop=0
+window_manager=1
 keep=0
 deps=1
 while [ $# -gt 0 ]; do
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?--out needs a folder}; shift 2 ;;
 	--distro) distro=${2:?--distro needs a folder}; shift 2 ;;
 	--desktop) desktop=1; shift ;;
+	--no-window-manager) window_manager=0; shift ;;
 	--keep) keep=1; shift ;;
 	--no-deps) deps=0; shift ;;
 	-h | --help) usage; exit 0 ;;
@@ -125,6 +130,17 @@ for _ in $(seq 50); do
 	DISPLAY=":$host_display" xdpyinfo >/dev/null 2>&1 && break
 	sleep 0.1
 done
+if [ "$window_manager" = 1 ]; then
+	# a window manager of its own: no user's openbox config or autostart
+	wm_home=$(mktemp -d)
+	DISPLAY=":$host_display" HOME="$wm_home" XDG_CONFIG_HOME="$wm_home" XDG_CONFIG_DIRS="$wm_home" \
+		openbox --sm-disable >"$out/openbox.log" 2>&1 &
+	pids=("$!" "${pids[@]}")
+	for _ in $(seq 50); do
+		DISPLAY=":$host_display" xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q window && break
+		sleep 0.1
+	done
+fi
 connect_args=()
 connected="RemoteApp client ready"
 if [ "$desktop" = 1 ]; then
@@ -140,16 +156,26 @@ done
 grep -q "$connected" "$shared/compositor.log" || fail "xfreerdp did not connect; see $out/xfreerdp.log"
 sleep 2 # the first full frame travels
 if [ "$desktop" = 0 ]; then
-	# one top-level X window per app window, class RAIL:<window id>
-	DISPLAY=":$host_display" xwininfo -root -children | grep '"RAIL"' | tee "$out/host-windows.txt"
+	# one X window per app window, class RAIL:<window id> (in the window manager's frame)
+	DISPLAY=":$host_display" xwininfo -root -tree | grep '"RAIL"' | tee "$out/host-windows.txt"
 	[[ -s $out/host-windows.txt ]] || fail "no RemoteApp window on the host; see $out/xfreerdp.log"
 fi
 DISPLAY=":$host_display" import -window root "png24:$out/host-screen.png" ||
 	fail "cannot capture the host screen"
+if [ "$desktop" = 0 ]; then
+	# a right click in gtk3-demo's text view: its context menu, a popup window on the host
+	DISPLAY=":$host_display" xdotool mousemove 560 340 click 1 sleep 0.5 click 3
+	sleep 1
+	DISPLAY=":$host_display" import -window root "png24:$out/host-screen-menu.png" ||
+		fail "cannot capture the host screen"
+	DISPLAY=":$host_display" xdotool key Escape
+	kill -0 "${pids[0]}" 2>/dev/null || fail "xfreerdp died when the menu opened; see $out/xfreerdp.log"
+fi
 "$porthole" status >"$out/status.txt"
 
 echo
 echo "Host screen (xfreerdp):    $out/host-screen.png"
+[ "$desktop" = 0 ] && echo "With gtk3-demo's menu:     $out/host-screen-menu.png"
 [ "$desktop" = 0 ] && echo "Host windows (RemoteApp):  $out/host-windows.txt"
 echo "Window list:               $out/windows.txt"
 echo "System distro:             $out/status.txt (sockets, processes, memory)"

@@ -32,8 +32,9 @@ packages=(
 	# real apps the tests and the main job run
 	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core chromium libreoffice-writer
 	# test tooling; the host side of RDP tests: a real client on a virtual screen
-	# (Xephyr on it for a host with two monitors)
-	x11-utils python3 xvfb xserver-xephyr freerdp2-x11 xdotool python3-xlib imagemagick sox openssl
+	# (Xephyr on it for a host with two monitors, openbox for a host with a window manager)
+	x11-utils python3 xvfb xserver-xephyr openbox freerdp2-x11 xdotool python3-xlib imagemagick sox
+	openssl
 	# the user-distro files' logic: systemd-tmpfiles
 	systemd
 )

@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <xcb/xcb.h>
+
 #include "launcher.h"
 #include "paths.h"
 
@@ -151,10 +153,60 @@ connect_pass_password(const char *password)
 	return 0;
 }
 
+/*
+ * Whether the host's X display has an EWMH window manager that handles
+ * _NET_WM_STATE: xfreerdp's own test before it sets that property, which it does
+ * on menus and tooltips regardless, with atom 0 (BadAtom, and the client dies)
+ * where there is none. When the display cannot be asked, the usual case: yes.
+ */
+static bool
+connect_host_has_window_manager(void)
+{
+	static const char *names[] = {"_NET_SUPPORTED", "_NET_WM_STATE"};
+	xcb_connection_t *c = xcb_connect(NULL, NULL);
+	xcb_intern_atom_cookie_t cookies[2];
+	xcb_atom_t atoms[2] = {XCB_ATOM_NONE, XCB_ATOM_NONE};
+	xcb_get_property_reply_t *supported;
+	bool found = true;
+
+	if (xcb_connection_has_error(c)) {
+		xcb_disconnect(c);
+		return true;
+	}
+	for (int i = 0; i < 2; i++)
+		cookies[i] = xcb_intern_atom(c, 0, strlen(names[i]), names[i]);
+	for (int i = 0; i < 2; i++) {
+		xcb_intern_atom_reply_t *reply = xcb_intern_atom_reply(c, cookies[i], NULL);
+
+		if (reply)
+			atoms[i] = reply->atom;
+		free(reply);
+	}
+	/* 4096 atoms: more than any window manager lists */
+	supported = xcb_get_property_reply(
+		c,
+		xcb_get_property(c, 0, xcb_setup_roots_iterator(xcb_get_setup(c)).data->root,
+				 atoms[0], XCB_ATOM_ATOM, 0, 4096),
+		NULL);
+	if (supported && supported->format == 32) {
+		const xcb_atom_t *list = xcb_get_property_value(supported);
+		int n = xcb_get_property_value_length(supported) / 4;
+
+		found = false;
+		for (int i = 0; i < n && !found; i++)
+			found = list[i] == atoms[1];
+	} else if (supported) {
+		found = false; /* no _NET_SUPPORTED on the root: no EWMH window manager */
+	}
+	free(supported);
+	xcb_disconnect(c);
+	return found;
+}
+
 /* xfreerdp's command line: the server, pinned to its certificate, and what it offers. */
 static void
 connect_build_args(struct connect_args *a, const struct connect_info *info, bool desktop,
-		   bool sound, char **extra, int n_extra)
+		   bool sound, bool window_manager, char **extra, int n_extra)
 {
 	snprintf(a->target, sizeof a->target, "/v:%s", info->listen + 4);
 	snprintf(a->user, sizeof a->user, "/u:%s", info->user);
@@ -176,7 +228,13 @@ connect_build_args(struct connect_args *a, const struct connect_info *info, bool
 	a->args[a->n++] = "+clipboard";
 	/* the graphics pipeline: planar, lossless and lighter than raw SurfaceBits */
 	a->args[a->n++] = "/gfx";
-	a->args[a->n++] = desktop ? "/dynamic-resolution" : "/app:porthole";
+	/* words after the name tell the server about the host (rdp-rail-requests.c) */
+	if (desktop)
+		a->args[a->n++] = "/dynamic-resolution";
+	else if (window_manager)
+		a->args[a->n++] = "/app:porthole";
+	else
+		a->args[a->n++] = "/app:porthole host-without-window-manager";
 	if (sound) {
 		/* 75 ms: lower made the client's own PulseAudio stream run dry. */
 		a->args[a->n++] = "/sound:sys:pulse,latency:75";
@@ -235,7 +293,9 @@ connect_main(int argc, char *argv[])
 				"(pulseaudio --start) to have them, or pass --no-sound\n");
 		sound = false;
 	}
-	connect_build_args(&args, &info, desktop, sound, argv + optind, argc - optind);
+	connect_build_args(&args, &info, desktop, sound,
+			   desktop || connect_host_has_window_manager(), argv + optind,
+			   argc - optind);
 	if (print) {
 		for (int i = 0; i < args.n; i++)
 			printf("%s%s", i ? " " : "", args.args[i]);

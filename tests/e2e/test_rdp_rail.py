@@ -25,11 +25,15 @@ from Xlib import X  # noqa: E402
 POPUP_ID_BASE = 0x40000000
 
 
-def connect_app(procs, comp, port, extra=(), monitors=None):
-    host = Host(procs, monitors=monitors)
+def connect_app(procs, comp, port, extra=(), monitors=None, wm="fake", app="porthole"):
+    """xfreerdp /app on a new host. wm: "fake" (the test plays the window manager:
+    EWMH hints on the root, WM_STATE and _NET_WM_STATE set by hand), "openbox" (a
+    real one) or "none" (a bare X display)."""
+    host = Host(procs, monitors=monitors, window_manager=wm == "openbox")
     hw = HostWindows(host)
-    hw.advertise_ewmh()
-    client = host.connect(port, app="porthole", extra=extra)
+    if wm == "fake":
+        hw.advertise_ewmh()
+    client = host.connect(port, app=app, extra=extra)
     wait_until(lambda: "RemoteApp client ready" in comp.read_log() or client.poll() is not None, 30,
                what="the RemoteApp client to get ready")
     check(client.poll() is None, "xfreerdp /app: exited: %s" % host.client_log()[-1500:])
@@ -86,6 +90,21 @@ def wait_pixels(host, hw, comp, wid, what, allowed=0):
         save_artifact("rail-output.png", comp.screenshot(output=0))
         raise TestFailure("%s: %d pixels differ (host window in artifacts); peers: %s; log tail:\n%s" % (
             what, last[0][0], comp.cli("peers").strip(), comp.read_log()[-2000:]))
+
+
+def wait_region(host, comp, rect, what):
+    """Waits until the host screen shows the compositor's output inside rect."""
+    x, y, w, h = rect
+    last = [None]
+
+    def same():
+        n, _ = image_diff(host.screen().crop(x, y, w, h), comp.screenshot(output=0).crop(x, y, w, h), 2)
+        last[0] = n
+        return n == 0
+    try:
+        wait_until(same, 10, 0.3, what)
+    except TestFailure:
+        raise TestFailure("%s: %s pixels differ" % (what, last[0]))
 
 
 def state_of(comp, wid):
@@ -193,6 +212,115 @@ def test_host_moves_resizes_minimizes_maximizes_and_closes(procs):
     comp.stop()
 
 
+def host_shows_the_stack(host, hw, comp, windows, what):
+    """Waits until, inside every window's rectangle, the host screen shows what the
+    compositor's output shows: the host stacks its windows as the compositor does,
+    and every part a raise uncovered has been repainted."""
+    last = [None]
+
+    def same():
+        screen, output = host.screen(), comp.screenshot(output=0)
+        bad = 0
+        for w in windows:
+            s = state_of(comp, w["id"])
+            if s["state"] == "minimized":
+                continue
+            x, y, width, height = s["x"], s["y"], s["width"], s["height"]
+            n, _ = image_diff(screen.crop(x, y, width, height), output.crop(x, y, width, height), 2)
+            bad += n
+        last[0] = (bad, screen, output)
+        return bad == 0
+    try:
+        wait_until(same, 10, 0.3, what)
+    except TestFailure:
+        save_artifact("stack-host.png", last[0][1])
+        save_artifact("stack-output.png", last[0][2])
+        raise TestFailure("%s: %d pixels differ inside the windows (host and output in artifacts)"
+                          % (what, last[0][0]))
+
+
+def only_in(rect, others):
+    """A point of rect (x, y, w, h) that none of the others covers."""
+    x0, y0, w, h = rect
+    for y in range(y0 + 5, y0 + h - 5, 10):
+        for x in range(x0 + 5, x0 + w - 5, 10):
+            if not any(ox <= x < ox + ow and oy <= y < oy + oh for ox, oy, ow, oh in others):
+                return x, y
+    raise TestFailure("no part of %s is its alone" % (rect,))
+
+
+def stacking_orders(procs, window_manager):
+    """Three overlapping windows raised from the host in every order, raised by the
+    compositor, minimized and restored: the host shows what the compositor shows.
+    With a window manager the user clicks a window to raise it; without, the test
+    does what a window manager would (restack, focus)."""
+    import itertools
+    comp, port = start(procs, ["--rdp-mode=rail"])
+    windows = []
+    for i, color in enumerate(("c04040", "40c040", "4040c0")):
+        comp.client([WAYLAND_CLIENT, "--title", "w%d" % i, "--width", "260", "--height", "180",
+                     "--color", color])
+        w = comp.wait_window(lambda x, i=i: x["title"] == "w%d" % i)
+        comp.cli("window", str(w["id"]), "move", str(60 + 90 * i), str(60 + 60 * i))
+        windows.append(w)
+    # with a window manager as `porthole connect` runs the client: through the pipeline
+    host, hw, client = connect_app(procs, comp, port, wm="openbox" if window_manager else "none",
+                                   extra=["/gfx"] if window_manager else [])
+    for w in windows:
+        host_window(hw, w["id"])
+        wait_geometry(hw, comp, w["id"], "host window of %s in place" % w["title"])
+    host_shows_the_stack(host, hw, comp, windows, "the first picture")
+    rects = {w["id"]: (state_of(comp, w["id"])["x"], state_of(comp, w["id"])["y"], 260, 180)
+             for w in windows}
+
+    def raise_on_host(w):
+        if window_manager:
+            x, y = only_in(rects[w["id"]], [r for i, r in rects.items() if i != w["id"]])
+            # no --sync: it waits for motion that never comes when the pointer is there
+            host.xdotool("mousemove", str(x), str(y), "click", "1")
+        else:
+            win = hw.mapped()[w["id"]]
+            win.configure(stack_mode=X.Above)
+            hw.d.sync()
+            host.xdotool("windowfocus", "--sync", str(win.id))
+        wait_until(lambda: state_of(comp, w["id"])["focused"], 10,
+                   what="the host's raise to focus %s" % w["title"])
+    for order in itertools.permutations(windows):
+        for w in order:
+            raise_on_host(w)
+        host_shows_the_stack(host, hw, comp, windows, "raised from the host in the order %s"
+                             % " ".join(w["title"] for w in order))
+    # the compositor raises a window (as an app asking for activation does)
+    for w in windows:
+        comp.cli("window", str(w["id"]), "activate")
+        wait_until(lambda: state_of(comp, w["id"])["focused"], 10, what="activating %s" % w["title"])
+        host_shows_the_stack(host, hw, comp, windows, "%s raised by the compositor" % w["title"])
+    # the top window minimized on the host and restored
+    top = windows[-1]
+    if window_manager:
+        host.xdotool("windowminimize", "--sync", str(hw.mapped()[top["id"]].id))
+    else:
+        hw.set_iconic(hw.mapped()[top["id"]], True)
+    wait_until(lambda: state_of(comp, top["id"])["state"] == "minimized", 10, what="a host minimize")
+    host_shows_the_stack(host, hw, comp, windows, "the top window minimized")
+    if window_manager:
+        host.xdotool("windowactivate", str(hw.all()[top["id"]].id))
+    else:
+        hw.set_iconic(hw.all()[top["id"]], False)
+        raise_on_host(top)
+    wait_until(lambda: state_of(comp, top["id"])["state"] == "normal", 10, what="a host restore")
+    host_shows_the_stack(host, hw, comp, windows, "the top window restored")
+    check(client.poll() is None, "xfreerdp exited: %s" % host.client_log()[-1500:])
+    comp.stop()
+
+
+def test_every_stacking_order_repaints_on_a_bare_host(procs):
+    stacking_orders(procs, window_manager=False)
+
+
+def test_every_stacking_order_repaints_under_a_window_manager(procs):
+    stacking_orders(procs, window_manager=True)
+
 def test_windows_on_a_second_host_monitor(procs):
     """xfreerdp /app /multimon on a host with two monitors: each is an output; a window
     moved onto the second shows there, and maximizing it there fills that monitor."""
@@ -291,32 +419,51 @@ def test_popup_is_an_owned_host_window(procs):
     comp.stop()
 
 
-def test_gtk_context_menu_opens_and_closes_on_the_host(procs):
+def gtk_context_menu(procs, wm):
+    """A right click opens GTK's context menu (an xdg_popup) on the host; Escape
+    closes it. The client must live through it with and without a window manager."""
     comp, port = start(procs)
     comp.client(["gtk3-demo"])
     w = comp.wait_window(lambda w: w["app_id"] == "gtk3-demo", 30, "the gtk3-demo window")
     comp.cli("window", str(w["id"]), "move", "0", "0")
-    host, hw, _ = connect_app(procs, comp, port)
+    # on a bare host, what `porthole connect` asks for when it finds no window manager
+    host, hw, client = connect_app(procs, comp, port, wm=wm, extra=["/gfx"],
+                                   app="porthole host-without-window-manager" if wm == "none" else "porthole")
     win = host_window(hw, w["id"])
     wait_geometry(hw, comp, w["id"], "gtk3-demo's host window in place")
     time.sleep(1)  # let the demo draw its text view
-    # a right click in the demo's text view opens GTK's context menu (an xdg_popup)
-    host.xdotool("windowfocus", "--sync", str(win.id))
-    host.xdotool("mousemove", "--sync", "500", "300")
-    host.xdotool("click", "3")
-    menus = wait_until(lambda: [rid for rid in hw.mapped() if rid >= POPUP_ID_BASE], 20, 0.1,
-                       "GTK's context menu on the host")
-    menu = hw.mapped()[menus[0]]
-    check(menu.get_attributes().override_redirect, "the menu's host window is managed, not a menu")
-    x, y, width, height = hw.geometry(menu)
-    check(width > 20 and height > 20, "the menu's host window is %dx%d" % (width, height))
-    # Escape closes the menu: its host window goes, the demo's stays
-    host.xdotool("key", "Escape")
-    wait_until(lambda: not [rid for rid in hw.all() if rid >= POPUP_ID_BASE], 10,
-               what="the closed menu to leave the host")
-    check(w["id"] in hw.mapped(), "the demo's host window went with its menu")
+    for attempt in range(2):  # opened twice: the first popup is not the last
+        if wm == "openbox":
+            host.xdotool("mousemove", "500", "300", "click", "1")
+        else:
+            host.xdotool("windowfocus", "--sync", str(win.id))
+            host.xdotool("mousemove", "500", "300")
+        time.sleep(0.3)
+        host.xdotool("click", "3")
+        menus = wait_until(lambda: [rid for rid in hw.mapped() if rid >= POPUP_ID_BASE]
+                           or client.poll() is not None, 20, 0.1, "GTK's context menu on the host")
+        check(client.poll() is None, "xfreerdp died as the menu opened: %s" % host.client_log()[-1500:])
+        menu = hw.mapped()[menus[0]]
+        if wm != "none":  # a window manager must leave the menu alone
+            check(menu.get_attributes().override_redirect, "the menu's host window is managed, not a menu")
+        x, y, width, height = hw.geometry(menu)
+        check(width > 20 and height > 20, "the menu's host window is %dx%d" % (width, height))
+        wait_region(host, comp, (x, y, width, height), "the menu's pixels on the host")
+        # Escape closes the menu: its host window goes, the demo's stays
+        host.xdotool("key", "Escape")
+        wait_until(lambda: not [rid for rid in hw.all() if rid >= POPUP_ID_BASE], 10,
+                   what="the closed menu to leave the host")
+        check(w["id"] in hw.mapped(), "the demo's host window went with its menu")
+    check(client.poll() is None, "xfreerdp exited: %s" % host.client_log()[-1500:])
     comp.stop()
 
+
+def test_gtk_context_menu_with_a_window_manager(procs):
+    gtk_context_menu(procs, "openbox")
+
+
+def test_gtk_context_menu_on_a_bare_host(procs):
+    gtk_context_menu(procs, "none")
 
 def host_icon(hw, wid):
     """The host window's _NET_WM_ICON as (width, height, [0xAARRGGBB...]), or None."""
@@ -548,9 +695,12 @@ def test_text_cursors_in_real_apps_keep_the_picture_alive(procs):
 if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
     cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
-         test_host_moves_resizes_minimizes_maximizes_and_closes, test_windows_on_a_second_host_monitor,
+         test_host_moves_resizes_minimizes_maximizes_and_closes,
+         test_every_stacking_order_repaints_on_a_bare_host,
+         test_every_stacking_order_repaints_under_a_window_manager, test_windows_on_a_second_host_monitor,
          test_app_started_move_and_resize_are_local_on_the_host, test_popup_is_an_owned_host_window,
-         test_gtk_context_menu_opens_and_closes_on_the_host, test_app_icons_come_from_the_apps_desktop_files,
+         test_gtk_context_menu_with_a_window_manager,
+         test_gtk_context_menu_on_a_bare_host, test_app_icons_come_from_the_apps_desktop_files,
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
          test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app,

@@ -141,6 +141,11 @@ def test_connect_from_the_host(procs, d):
         password = f.read().strip()
     check(password and password not in cmdline, "the password is on xfreerdp's command line")
     check(b"/cert:fingerprint:sha256:" in cmdline, "the certificate is not pinned: %r" % cmdline)
+    # the host screen has no window manager: the client is told to say so, so that
+    # menus come as windows xfreerdp can show there (not tool windows, which kill it)
+    check(b"/app:porthole host-without-window-manager" in cmdline,
+          "porthole connect did not notice the bare host: %r" % cmdline)
+    check("host has no window manager" in d.log("compositor"), "the compositor was not told of the bare host")
 
 
 @booted

@@ -30,9 +30,10 @@ class HostWindows:
         self.d.sync()
 
     def all(self):
-        """{RAIL window id: X window} for every RAIL window on the host."""
+        """{RAIL window id: X window} for every RAIL window on the host (a window
+        manager's frames hold them a level or two down)."""
         found = {}
-        for win in self.root.query_tree().children:
+        for win in self._tree(self.root, 3):
             try:
                 cls = win.get_wm_class()
             except Exception:  # gone meanwhile
@@ -40,6 +41,17 @@ class HostWindows:
             if cls and cls[0] == "RAIL" and cls[1].startswith("RAIL:"):
                 found[int(cls[1][5:], 16)] = win
         return found
+
+    def _tree(self, win, depth):
+        try:
+            children = win.query_tree().children
+        except Exception:  # gone meanwhile
+            return []
+        out = list(children)
+        if depth > 1:
+            for child in children:
+                out += self._tree(child, depth - 1)
+        return out
 
     def mapped(self):
         out = {}

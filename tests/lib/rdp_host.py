@@ -45,9 +45,11 @@ class Host:
     """The user's machine: an Xvfb screen with xfreerdp on it. With monitors
     ([(width, height), ...]), an Xephyr on that Xvfb shows them side by side as
     Xinerama heads (without RandR, which would report one monitor), as a host
-    with several monitors does."""
+    with several monitors does. With window_manager, openbox manages the host's
+    windows (raises on click, minimizes, frames), as on a desktop; without, the
+    host is bare, as a kiosk or the main job's private screen is."""
 
-    def __init__(self, procs, monitors=None):
+    def __init__(self, procs, monitors=None, window_manager=False):
         need("Xvfb", "xfreerdp", "xdotool", "import", "xdpyinfo")
         self.procs = procs
         size = "%dx%d" % (sum(w for w, _ in monitors), max(h for _, h in monitors)) if monitors else "1024x768"
@@ -61,6 +63,24 @@ class Host:
                                               "porthole-xephyr.log", dict(os.environ, DISPLAY=self.display))
         self.env = dict(os.environ, DISPLAY=self.display)
         self.client = None
+        if window_manager:
+            self._start_window_manager()
+
+    def _start_window_manager(self):
+        need("openbox")
+        home = tempfile.mkdtemp(prefix="porthole-wm-")
+        self.procs.dirs.append(home)
+        # its own HOME and XDG dirs: no user's openbox config or autostart
+        env = dict(self.env, HOME=home, XDG_CONFIG_HOME=home, XDG_CONFIG_DIRS=home)
+        self.procs.start(["openbox", "--sm-disable"], env=env,
+                         log=os.path.join(tempfile.gettempdir(), "porthole-openbox.log"))
+        d = x_display(self.display)
+        try:
+            check_atom = d.intern_atom("_NET_SUPPORTING_WM_CHECK")
+            wait_until(lambda: d.screen().root.get_full_property(check_atom, 0) is not None, 10, 0.1,
+                       "openbox to manage the host's screen")
+        finally:
+            d.close()
 
     def _start_server(self, argv, log, env):
         r, w = os.pipe()
