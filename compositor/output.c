@@ -70,6 +70,14 @@ output_enable(struct pc_output *out)
 		return -1;
 	}
 	/*
+	 * The headless backend gives the head a millimetre per pixel (25 DPI, and
+	 * foot's text 3 px tall); a client's monitors have no size of their own
+	 * here, so 96 DPI, the desktop's default, as Windows assumes at 100 %.
+	 * wl_output reads the head's fields when a client binds, after this.
+	 */
+	out->head->mm_width = (int32_t)(out->width * 254 / 960);
+	out->head->mm_height = (int32_t)(out->height * 254 / 960);
+	/*
 	 * libweston puts a new output right of the others; a re-created one
 	 * (a resize) keeps its place, and a layout says where each goes.
 	 */

@@ -68,6 +68,50 @@ def test_foot(procs):
     expect_app(procs, ["foot", "--override=shell=/bin/sh"], lambda w: w["app_id"] == "foot", "wayland")
 
 
+def test_outputs_report_96_dpi(procs):
+    """wl_output's physical size is 96 DPI (not the headless backend's 25), so
+    DPI-aware apps pick readable sizes: weston-info reads it, Xwayland's screen
+    says 96x96 dots per inch, and foot's character cells are 12-20 px tall."""
+    import re
+    import subprocess
+    import time
+    need("weston-info")
+    need("foot")
+    comp = Compositor(procs, ["--width=1024", "--height=768"], xwayland=True)
+    info = subprocess.run(["weston-info"], env=comp.env, capture_output=True, text=True, timeout=20).stdout
+    m = re.search(r"physical_width: (\d+) mm, physical_height: (\d+) mm", info)
+    check(m, "weston-info shows no output geometry:\n" + info[-800:])
+    mm = (int(m.group(1)), int(m.group(2)))
+    check(mm == (270, 203), "the output is %dx%d mm for 1024x768 px, not 96 DPI" % mm)
+    dpyinfo = subprocess.run(["xdpyinfo"], env=comp.env, capture_output=True, text=True, timeout=20).stdout
+    check("resolution:    96x96 dots per inch" in dpyinfo,
+          "Xwayland's resolution: %s" % re.findall(r"resolution:.*", dpyinfo))
+    # a reverse-video line of text in foot: its height is the cell height
+    foot = comp.client(["foot", "--override=shell=/bin/sh", "sh", "-c",
+                        "printf '\\033[7m%s\\033[0m' MMMMMMMMMMMMMMMMMMMM; sleep 600"])
+    w = comp.wait_window(lambda w: w["app_id"] == "foot", 30, "foot's window")
+    rows = []
+    for _ in range(50):
+        shot = comp.screenshot(window=w["id"])
+        # the inverted cells: a band of the text colour in column 40
+        column = [shot.pixel(min(40, shot.width - 1), y) for y in range(shot.height)]
+        background = shot.pixel(shot.width - 5, shot.height - 5)
+        rows = [y for y, p in enumerate(column) if p != background]
+        if rows:
+            break
+        time.sleep(0.1)
+    check(rows, "no text in foot's window")
+    # the last run of such rows: above it is foot's own title bar
+    start = rows[-1]
+    while start - 1 in rows:
+        start -= 1
+    height = rows[-1] - start + 1
+    print("# foot's cell: %d px tall" % height, flush=True)
+    check(12 <= height <= 20, "foot's cell is %d px tall at 96 DPI" % height)
+    check(foot.poll() is None, "foot exited")
+    comp.stop()
+
+
 def test_xterm(procs):
     expect_app(procs, ["xterm", "-T", "porthole-xterm"], lambda w: w["title"] == "porthole-xterm",
                "x11", xwayland=True)
@@ -78,4 +122,5 @@ def test_xeyes(procs):
 
 
 if __name__ == "__main__":
-    run([test_weston_simple_shm, test_weston_terminal, test_gtk3_demo, test_foot, test_xterm, test_xeyes])
+    run([test_weston_simple_shm, test_weston_terminal, test_gtk3_demo, test_foot, test_outputs_report_96_dpi,
+         test_xterm, test_xeyes])
