@@ -196,22 +196,45 @@ run_enter_root(const struct run_plan *plan)
 	}
 }
 
+/*
+ * What a user or a service manager sends the launcher (kill, systemctl stop, a
+ * shell's kill of a background job) goes on through the distro's pid 1 to the
+ * command. Blocked here and taken with sigwaitinfo(): pid 1 of a namespace gets
+ * no signal it neither handles nor blocks.
+ */
+static void
+run_block_passed_signals(sigset_t *set)
+{
+	static const int passed[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (size_t i = 0; i < sizeof passed / sizeof passed[0]; i++)
+		sigaddset(set, passed[i]);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+/* A terminal's Ctrl-C or Ctrl-\ reaches its whole process group: not to be sent again. */
+static bool
+run_signal_is_terminals(const siginfo_t *info)
+{
+	return info->si_code == SI_KERNEL &&
+	       (info->si_signo == SIGINT || info->si_signo == SIGQUIT);
+}
+
 /* pid 1 of the user distro: starts the command, passes signals on, reaps, and
  * ends with the command's status. */
 static int
 run_reap_until(pid_t command)
 {
 	sigset_t set;
-	int status = 0, sig;
+	int status = 0;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	run_block_passed_signals(&set);
 	for (;;) {
+		siginfo_t info;
 		pid_t pid;
+
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (pid == command)
 				return WIFEXITED(status) ? WEXITSTATUS(status)
@@ -219,8 +242,10 @@ run_reap_until(pid_t command)
 		}
 		if (pid < 0 && errno == ECHILD)
 			return 1;
-		if (sigwait(&set, &sig) == 0 && sig != SIGCHLD)
-			kill(command, sig);
+		if (sigwaitinfo(&set, &info) < 0 || info.si_signo == SIGCHLD ||
+		    run_signal_is_terminals(&info))
+			continue;
+		kill(command, info.si_signo);
 	}
 }
 
@@ -242,6 +267,58 @@ run_identity_allowed(const struct run_plan *plan, const struct distro_user *user
 		"the distro needs both of %d or more (or ask for --user root)\n",
 		user->name, (int)user->uid, (int)user->gid, DISTRO_FIRST_UID);
 	return false;
+}
+
+/*
+ * GNOME and other D-Bus apps need a session bus ("Unable to acquire session
+ * bus" otherwise): where the distro has dbus-daemon, the command gets one of its
+ * own, as under dbus-run-session, which ends with the run's pid namespace. The
+ * daemon forks away (reaped by pid 1), so the command stays pid 1's child: its
+ * status and signals are its own.
+ */
+static void
+run_start_session_bus(void)
+{
+	static const char daemon_path[] = "/usr/bin/dbus-daemon";
+	char address[512], fd_arg[32];
+	int fds[2], status;
+	ssize_t n, used = 0;
+	pid_t pid;
+
+	if (getenv("DBUS_SESSION_BUS_ADDRESS") || access(daemon_path, X_OK) != 0 ||
+	    pipe2(fds, O_CLOEXEC) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		if (devnull >= 0) {
+			dup2(devnull, STDIN_FILENO);
+			dup2(devnull, STDOUT_FILENO);
+		}
+		fcntl(fds[1], F_SETFD, 0);
+		snprintf(fd_arg, sizeof fd_arg, "--print-address=%d", fds[1]);
+		execl(daemon_path, daemon_path, "--session", "--fork", "--nopidfile", fd_arg,
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (used < (ssize_t)sizeof address - 1 &&
+	       (n = read(fds[0], address + used, sizeof address - 1 - (size_t)used)) > 0) {
+		used += n;
+		if (memchr(address, '\n', (size_t)used))
+			break;
+	}
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	address[used] = '\0';
+	address[strcspn(address, "\n")] = '\0';
+	if (address[0])
+		setenv("DBUS_SESSION_BUS_ADDRESS", address, 1);
+	else
+		fprintf(stderr,
+			"porthole run: dbus-daemon gave no session bus; going on without\n");
 }
 
 static int
@@ -296,6 +373,7 @@ run_child(void *data)
 		distro_set_session_env(&user, plan->state->x11_display, plan->gpu_env);
 		if (chdir(user.home) < 0 && chdir("/") < 0)
 			setup_die(&run_setup, "chdir", "/");
+		run_start_session_bus();
 		execvp(plan->command[0], plan->command);
 		setup_die(&run_setup, "cannot run", plan->command[0]);
 	}
@@ -327,7 +405,8 @@ run_usage(FILE *out)
 		"Runs COMMAND in a user distro attached to the booted system distro: its own\n"
 		"mount and pid namespaces with root DIR (default: the host's root), the shared\n"
 		"dir at /mnt/wslg, /tmp/.X11-unix bound read-only to /mnt/wslg/.X11-unix, and\n"
-		"DISPLAY, WAYLAND_DISPLAY, XDG_RUNTIME_DIR, PULSE_SERVER set. Device groups\n"
+		"DISPLAY, WAYLAND_DISPLAY, XDG_RUNTIME_DIR, PULSE_SERVER set, and a D-Bus session\n"
+		"bus of its own where the distro has dbus-daemon. Device groups\n"
 		"(video, render) whose gid differs from the host's are mapped onto the host's\n"
 		"in a user namespace, so shared device nodes keep working. Needs root.\n"
 		"\n"
@@ -335,7 +414,9 @@ run_usage(FILE *out)
 		"  --user NAME    run as NAME (default: the distro's first user with uid >= 1000,\n"
 		"                 else root)\n"
 		"\n"
-		"Exit status: COMMAND's; 127 when it could not be started; 1 nothing booted.\n");
+		"Signals the launcher gets (TERM, INT, HUP, QUIT, USR1, USR2) go on to COMMAND.\n"
+		"Exit status: COMMAND's (128+N when signal N ended it); 127 when it could not\n"
+		"be started; 1 nothing booted.\n");
 }
 
 static void
@@ -345,11 +426,34 @@ run_read_host_device_gids(struct run_plan *plan)
 		plan->host_device_gid[i] = distro_read_groups("", NULL, device_groups[i]);
 }
 
+/* Waits for the distro's pid 1, passing signals on to it. */
+static int
+run_wait_passing_signals(pid_t pid)
+{
+	sigset_t set;
+	int status;
+
+	run_block_passed_signals(&set);
+	for (;;) {
+		siginfo_t info;
+		pid_t done = waitpid(pid, &status, WNOHANG);
+
+		if (done == pid)
+			break;
+		if (done < 0 && errno != EINTR)
+			return 1;
+		if (sigwaitinfo(&set, &info) < 0 || info.si_signo == SIGCHLD ||
+		    run_signal_is_terminals(&info))
+			continue;
+		kill(pid, info.si_signo);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 static int
 run_in_namespaces(struct run_plan *plan)
 {
 	static char stack[256 * 1024] __attribute__((aligned(16)));
-	int status;
 	pid_t pid;
 
 	pid = clone(run_child, stack + sizeof stack, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, plan);
@@ -358,14 +462,7 @@ run_in_namespaces(struct run_plan *plan)
 			strerror(errno));
 		return 1;
 	}
-	/* Ctrl-C reaches the command through the distro's pid 1. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return 1;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return run_wait_passing_signals(pid);
 }
 
 int

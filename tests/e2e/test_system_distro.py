@@ -22,6 +22,13 @@ from system_distro import (SOCKETS, SystemDistro, UserDistro, booted, mounts_und
 USER_DISTRO_FILES = os.path.join(SOURCE, "system-image", "user-distro")
 
 
+def safe_readlink(path):
+    try:
+        return os.readlink(path)
+    except OSError:  # gone meanwhile
+        return None
+
+
 def proc_status(pid, field):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -146,6 +153,55 @@ def test_connect_from_the_host(procs, d):
     check(b"/app:porthole host-without-window-manager" in cmdline,
           "porthole connect did not notice the bare host: %r" % cmdline)
     check("host has no window manager" in d.log("compositor"), "the compositor was not told of the bare host")
+
+
+@booted
+def test_run_passes_signals_status_and_a_session_bus(procs, d):
+    """`porthole run` as a shell or a service manager uses it: the command's exit
+    status comes back, a SIGTERM or SIGINT sent to the launcher reaches the command
+    (nothing of the run stays behind), and a D-Bus app finds a session bus."""
+    import subprocess
+    distro = UserDistro("alice", video_gid=4444)
+    try:
+        r = subprocess.run([CLI, "run", "--distro", distro.root, "--", "sh", "-c", "exit 7"], env=d.env,
+                           capture_output=True, text=True, timeout=30)
+        check(r.returncode == 7, "exit 7 came back as %d: %s" % (r.returncode, r.stderr))
+        bus = subprocess.run([CLI, "run", "--distro", distro.root, "--", "dbus-send", "--session",
+                              "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus.GetId"], env=d.env, capture_output=True, text=True,
+                             timeout=30)
+        check(bus.returncode == 0 and "string" in bus.stdout,
+              "no session bus for the command: %s %s" % (bus.stdout, bus.stderr))
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            # the command notes the signal where the host sees it (the distro's /tmp)
+            # and ends with a status of its own
+            inside = "/tmp/porthole-trap-%d" % sig
+            out = os.path.join(distro.root, inside.lstrip("/"))
+            if os.path.exists(out):
+                os.unlink(out)
+            p = subprocess.Popen([CLI, "run", "--distro", distro.root, "--", "sh", "-c",
+                                  "trap 'echo got > %s; exit 99' %s; echo ready; "
+                                  "while :; do sleep 0.1; done" % (inside, sig.name[3:])],
+                                 env=d.env, stdout=subprocess.PIPE, text=True, start_new_session=True)
+            procs.procs.append(p)
+            check(p.stdout.readline().strip() == "ready", "the command did not start")
+            # the distro's pid 1 is the launcher's child; its namespace holds the run
+            pid1 = wait_until(lambda: [int(e) for e in os.listdir("/proc") if e.isdigit() and
+                                       read_text("/proc/%s/stat" % e, missing=") x 0").rsplit(")", 1)[1]
+                                       .split()[1] == str(p.pid)], 5, what="the run's pid 1")[0]
+            ns = os.readlink("/proc/%d/ns/pid" % pid1)
+            os.kill(p.pid, sig)
+            try:
+                rc = p.wait(10)
+            except subprocess.TimeoutExpired:
+                raise TestFailure("porthole run still runs 10 s after %s" % sig.name)
+            check(rc == 99, "porthole run ended %d after %s, not the command's 99" % (rc, sig.name))
+            check(os.path.exists(out), "the command never got %s" % sig.name)
+            left = [e for e in os.listdir("/proc") if e.isdigit() and
+                    os.path.exists("/proc/%s/ns/pid" % e) and safe_readlink("/proc/%s/ns/pid" % e) == ns]
+            check(not left, "%d processes of the run stay after %s" % (len(left), sig.name))
+    finally:
+        distro.release()
 
 
 @booted
@@ -349,7 +405,7 @@ def subprocess_as_nobody(args):
 
 if __name__ == "__main__":
     run([test_boot_ready_and_shared_tree, test_apps_from_a_user_distro, test_connect_from_the_host,
-         test_compositor_killed_comes_back,
+         test_run_passes_signals_status_and_a_session_bus, test_compositor_killed_comes_back,
          test_crash_loop_gives_up, test_crash_loop_after_ready_gives_up, test_malformed_config_boots_with_defaults,
          test_stop_leaves_nothing, test_systemd_tmp_remount_restores_sockets,
          test_device_groups_mapped_not_changed, test_needs_root_and_says_so])
