@@ -140,6 +140,24 @@ shell_window_layer(struct shell_window *window)
 	return window->fullscreen ? &window->shell->fullscreen_layer : &window->shell->normal_layer;
 }
 
+/*
+ * libweston 10's window manager calls every decorated X11 window positioned,
+ * at the client's place inside its frame, which is where the window geometry
+ * starts (32,32 with the shadow margin), whatever the app asked for (xterm
+ * -geometry +300+200 included). Such a "request" is none: the window cascades,
+ * or is centred on its parent, like any other. An app that does ask for exactly
+ * that point is placed by us instead, which costs it nothing.
+ */
+static bool
+shell_window_has_real_requested_position(const struct shell_window *window,
+					 const struct weston_geometry *geom)
+{
+	if (!window->has_requested_position)
+		return false;
+	return !window->is_xwayland || window->requested_x != geom->x ||
+	       window->requested_y != geom->y;
+}
+
 static void
 shell_window_place_new(struct shell_window *window, const struct weston_geometry *geom)
 {
@@ -151,7 +169,7 @@ shell_window_place_new(struct shell_window *window, const struct weston_geometry
 	if (window->maximized || window->fullscreen) {
 		x = area.x;
 		y = area.y;
-	} else if (window->has_requested_position) {
+	} else if (shell_window_has_real_requested_position(window, geom)) {
 		x = window->requested_x;
 		y = window->requested_y;
 	} else if (window->parent && window->parent->mapped) {

@@ -178,8 +178,29 @@ def test_x11_transient_and_title(procs):
     dialog = comp.wait_window(lambda w: w["title"] == "porthole x11 dialog", 30, "X11 dialog")
     check(parent["kind"] == "x11" and dialog["kind"] == "x11", "kinds %r" % comp.windows())
     check(dialog["parent"] == parent["id"], "X11 transient has no parent: %r" % dialog)
+    # the dialog is centred on its parent (within a pixel of rounding)
+    pc = (parent["x"] + parent["width"] / 2, parent["y"] + parent["height"] / 2)
+    dc = (dialog["x"] + dialog["width"] / 2, dialog["y"] + dialog["height"] / 2)
+    check(abs(pc[0] - dc[0]) <= 1 and abs(pc[1] - dc[1]) <= 1,
+          "the X11 dialog is not centred on its parent: parent %r, dialog %r" % (parent, dialog))
     comp.cli("window", str(dialog["id"]), "close")
     comp.wait_no_window(lambda w: w["title"] in ("x11 parent", "porthole x11 dialog"), what="X11 client to close")
+    comp.stop()
+
+
+def test_x11_windows_cascade(procs):
+    """X11 windows that ask for no place (xterm, xeyes) cascade like Wayland ones,
+    instead of all opening on top of each other at the same point."""
+    comp = start(procs, xwayland=True)
+    places = []
+    for i, argv in enumerate((["xterm", "-T", "x0"], ["xterm", "-T", "x1"], ["xeyes", "-name", "x2"])):
+        comp.client(argv)
+        w = comp.wait_window(lambda w, i=i: w["kind"] == "x11" and len(comp.windows()) == i + 1 and
+                             w["id"] == max(x["id"] for x in comp.windows()), 30, "X11 window %d" % i)
+        places.append((w["x"], w["y"]))
+    check(len(set(places)) == 3, "X11 windows share places: %r" % places)
+    check(places[1][0] - places[0][0] == places[2][0] - places[1][0] > 0,
+          "X11 windows do not cascade: %r" % places)
     comp.stop()
 
 
@@ -240,5 +261,6 @@ if __name__ == "__main__":
     run([test_cascade_and_titles, test_click_to_focus_and_keyboard_follows,
          test_maximize_fullscreen_minimize_restore, test_client_requested_states,
          test_interactive_move, test_interactive_resize, test_popup_and_dialog_placement,
+         test_x11_windows_cascade,
          test_x11_transient_and_title, test_output_resize_keeps_windows,
          test_output_layout_keeps_windows_on_some_output])
