@@ -23,9 +23,10 @@ from tap import check, run, wait_until  # noqa: E402
 SERVICE_UID = 1000
 NOBODY = 65534
 # what `porthole run` may set, beyond the allow-listed GPU variables of client.env
+# (DBUS_SESSION_BUS_ADDRESS: the session bus the run starts as the user)
 SESSION_ENV = {"HOME", "USER", "LOGNAME", "SHELL", "PATH", "TERM", "LANG", "DISPLAY", "WAYLAND_DISPLAY",
                "XDG_RUNTIME_DIR", "PULSE_SERVER", "LD_LIBRARY_PATH", "GALLIUM_DRIVER",
-               "MESA_D3D12_DEFAULT_ADAPTER_NAME", "PWD", "SHLVL", "_", "OLDPWD"}
+               "MESA_D3D12_DEFAULT_ADAPTER_NAME", "PWD", "SHLVL", "_", "OLDPWD", "DBUS_SESSION_BUS_ADDRESS"}
 
 
 def as_user(uid, code, timeout=20):
