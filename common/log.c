@@ -70,14 +70,18 @@ log_open(struct porthole_log *log, const char *path)
 	log->scopes.input = weston_log_ctx_add_log_scope(
 		log->context, "input", "RDP input: keymap, locks, keys no keymap types\n", NULL,
 		NULL, log);
+	log->scopes.clipboard = weston_log_ctx_add_log_scope(
+		log->context, "clipboard", "the clipboard shared with RDP clients: formats\n", NULL,
+		NULL, log);
 	return 0;
 }
 
 void
 log_subscribe(struct porthole_log *log, const char *scopes)
 {
-	static const char *const known[] = {"rail",       "xwayland", "control", "output",
-					    "xwm-wm-x11", "audio",    "input",   "log"};
+	static const char *const known[] = {"rail",   "xwayland",   "control",
+					    "output", "xwm-wm-x11", "audio",
+					    "input",  "clipboard",  "log"};
 	char list[256], *save = NULL;
 	struct weston_log_subscriber *sub;
 
@@ -94,7 +98,7 @@ log_subscribe(struct porthole_log *log, const char *scopes)
 			ok |= strcmp(name, known[i]) == 0;
 		if (!ok)
 			weston_log("unknown log scope \"%s\" in --debug; known: rail, xwayland, "
-				   "control, output, xwm-wm-x11, audio, input\n",
+				   "control, output, xwm-wm-x11, audio, input, clipboard\n",
 				   name);
 		weston_log_subscribe(log->context, sub, name);
 	}
@@ -111,6 +115,7 @@ log_close(struct porthole_log *log)
 	weston_log_scope_destroy(log->scopes.output);
 	weston_log_scope_destroy(log->scopes.audio);
 	weston_log_scope_destroy(log->scopes.input);
+	weston_log_scope_destroy(log->scopes.clipboard);
 	memset(&log->scopes, 0, sizeof log->scopes);
 	if (log->subscriber)
 		weston_log_subscriber_destroy(log->subscriber);

@@ -13,12 +13,13 @@
 #include <libweston/weston-log.h>
 
 struct log_scopes {
-	struct weston_log_scope *rail;     /* windows: map, focus, state; RAIL orders */
-	struct weston_log_scope *xwayland; /* the Xwayland launcher */
-	struct weston_log_scope *control;  /* control socket requests */
-	struct weston_log_scope *output;   /* outputs and repaint */
-	struct weston_log_scope *audio;    /* sound and microphone */
-	struct weston_log_scope *input;    /* RDP input: keymap, locks */
+	struct weston_log_scope *rail;      /* windows: map, focus, state; RAIL orders */
+	struct weston_log_scope *xwayland;  /* the Xwayland launcher */
+	struct weston_log_scope *control;   /* control socket requests */
+	struct weston_log_scope *output;    /* outputs and repaint */
+	struct weston_log_scope *audio;     /* sound and microphone */
+	struct weston_log_scope *input;     /* RDP input: keymap, locks */
+	struct weston_log_scope *clipboard; /* the clipboard shared with RDP clients */
 };
 
 struct porthole_log {

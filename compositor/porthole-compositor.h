@@ -431,4 +431,49 @@ const struct pc_pointer_image *pc_pointer_watch_get_image(struct pc_pointer_watc
  */
 void pc_pointer_watch_add_listener(struct pc_pointer_watch *watch, struct wl_listener *listener);
 
+/* --- the clipboard (the seat's selection) ---------------------------------------------- */
+
+/*
+ * Wayland apps' selection, and X11 apps' CLIPBOARD through libweston's window
+ * manager, as one clipboard; a remote clipboard (an RDP client's) joins it as
+ * a source of its own. Data goes only when an app pastes (delayed rendering).
+ */
+struct pc_clipboard_source;
+
+struct pc_clipboard_source_callbacks {
+	/* an app pastes: write @mime_type's data into @fd and close it (yours, non-blocking) */
+	void (*send)(void *data, const char *mime_type, int fd);
+	/* another copy replaced this source: no more sends; it stays until destroyed */
+	void (*replaced)(void *data);
+};
+
+/**
+ * Makes the clipboard a source offering @mime_types (copied), as a copy in an
+ * app would. NULL when out of memory or without a seat.
+ */
+struct pc_clipboard_source *pc_clipboard_offer(
+	struct pc_compositor *compositor, const char *const *mime_types, int n,
+	const struct pc_clipboard_source_callbacks *callbacks, void *data);
+
+/** Withdraws @source from the clipboard if it is there, and frees it. NULL-safe. */
+void pc_clipboard_source_destroy(struct pc_clipboard_source *source);
+
+/** Emitted after the clipboard changed hands (a copy, a withdrawal). NULL without a seat. */
+struct wl_signal *pc_clipboard_get_change_signal(struct pc_compositor *compositor);
+
+/** Whether @source is what the clipboard holds now. */
+bool pc_clipboard_holds(struct pc_compositor *compositor, const struct pc_clipboard_source *source);
+
+/**
+ * The mime types the clipboard offers now, into @types (pointers valid until the
+ * next change); how many there are, 0 when it is empty.
+ */
+int pc_clipboard_mime_types(struct pc_compositor *compositor, const char **types, int max);
+
+/**
+ * Asks the clipboard's owner to write @mime_type's data into @fd, which it closes
+ * when done. -1 (and @fd closed) when the clipboard is empty.
+ */
+int pc_clipboard_receive(struct pc_compositor *compositor, const char *mime_type, int fd);
+
 #endif

@@ -160,6 +160,7 @@ main_create_rdp_server(struct frontend *ctx)
 		.mode = o->rdp_mode,
 		.codec = o->rdp_codec,
 		.rail_exec = o->rdp_rail_exec,
+		.clipboard_max_mb = o->rdp_clipboard_max_mb,
 		.runtime_dir = ctx->runtime_dir,
 		.socket_name = o->socket_name,
 		.scopes = &ctx->log.scopes,

@@ -22,6 +22,12 @@ options_init_defaults(struct pc_options *opts)
 	opts->x11_dir = strdup(PC_DEFAULT_X11_DIR);
 	opts->background_color = 0xff000000;
 	opts->cascade_step = 32;
+	/*
+	 * FreeRDP 2.11's X11 client hands a paste to the host app in one X request
+	 * (no INCR), and an X server takes 16 MB at most: a bigger copy makes it die
+	 * with BadLength, ending the session.
+	 */
+	opts->rdp_clipboard_max_mb = 15;
 }
 
 static void
@@ -159,6 +165,9 @@ options_print_help(const char *argv0)
 	       "  --rdp-rail-exec=LIST       commands a RemoteApp client may start, comma-\n"
 	       "                             separated; empty (default): none is started, the\n"
 	       "                             client just shows the windows there are\n"
+	       "  --rdp-clipboard-max-mb=MB  the largest copy the clipboard carries either\n"
+	       "                             way (default 15: FreeRDP's X11 client dies on\n"
+	       "                             more than 16 MB); 0: no shared clipboard\n"
 	       "  --pulse-server=unix:PATH   PulseAudio whose RDPSink and RDPSource RDP\n"
 	       "                             clients play and feed (default: none, no sound)\n"
 	       "  -h, --help                 show this help\n"
@@ -196,6 +205,7 @@ static const struct option_desc option_table[] = {
 	{"rdp-mode", OPT_VALUE},
 	{"rdp-rail-exec", OPT_VALUE},
 	{"rdp-codec", OPT_VALUE},
+	{"rdp-clipboard-max-mb", OPT_VALUE},
 	{"pulse-server", OPT_VALUE},
 	{"control-socket", OPT_VALUE},
 	{"control-root-only", OPT_FLAG},
@@ -292,6 +302,14 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 	} else if (strcmp(name, "rdp-codec") == 0) {
 		if (rdp_codec_from_name(value, &opts->rdp_codec) < 0)
 			goto bad_value;
+	} else if (strcmp(name, "rdp-clipboard-max-mb") == 0) {
+		char *end;
+		long mb = strtol(value, &end, 10);
+
+		/* 4 GB: the channel's lengths are 32 bits */
+		if (!*value || *end || mb < 0 || mb > 4095)
+			goto bad_value;
+		opts->rdp_clipboard_max_mb = (int)mb;
 	} else if (strcmp(name, "rdp-rail-exec") == 0) {
 		options_set_string(&opts->rdp_rail_exec, value);
 	} else if (strcmp(name, "pulse-server") == 0) {
@@ -388,6 +406,7 @@ static const struct config_key_map config_keys[] = {
 	{"rdp", "mode", "rdp-mode"},
 	{"rdp", "rail-exec", "rdp-rail-exec"},
 	{"rdp", "codec", "rdp-codec"},
+	{"rdp", "clipboard-max-mb", "rdp-clipboard-max-mb"},
 	{"audio", "pulse-server", "pulse-server"},
 };
 

@@ -40,8 +40,9 @@ struct pc_options {
 	char *rdp_tls_key;
 	enum rdp_mode rdp_mode;
 	enum rdp_codec rdp_codec;
-	char *rdp_rail_exec; /* comma-separated commands a RemoteApp client may start */
-	char *pulse_server;  /* "unix:PATH" of the PulseAudio to bridge; NULL: no audio */
+	char *rdp_rail_exec;      /* comma-separated commands a RemoteApp client may start */
+	int rdp_clipboard_max_mb; /* a copy's limit either way; 0: no clipboard */
+	char *pulse_server;       /* "unix:PATH" of the PulseAudio to bridge; NULL: no audio */
 	bool help;
 };
 

@@ -33,6 +33,7 @@ struct damage_capture;
 struct rdp_peer;
 struct rdp_rail;
 struct rdp_audio;
+struct rdp_clipboard;
 struct rdp_pointer_watch;
 struct rdp_gfx;
 struct rdp_auth;
@@ -56,6 +57,7 @@ struct rdp_server {
 	enum rdp_mode mode;
 	enum rdp_codec codec;                /* what --rdp-codec asks for */
 	char **rail_exec;                    /* NULL-terminated; NULL: RemoteApp starts nothing */
+	uint64_t clipboard_max_bytes;        /* a copy's limit either way; 0: no clipboard */
 	char *unix_paths[RDP_MAX_EVENT_FDS]; /* removed at exit */
 	int n_unix_paths;
 	char *cert_pem; /* the TLS identity, PEM text */
@@ -100,9 +102,11 @@ struct rdp_peer {
 	struct wl_event_source *vcm_event;
 	struct idle_call activation_check; /* the first channel check after activation */
 	struct rdp_task_queue *tasks;
-	struct rdp_rail *rail;   /* NULL in desktop mode */
-	struct rdp_audio *audio; /* NULL without an audio bridge */
-	DispServerContext *disp; /* display control, desktop mode only; NULL without */
+	struct rdp_rail *rail;           /* NULL in desktop mode */
+	struct rdp_audio *audio;         /* NULL without an audio bridge */
+	struct rdp_clipboard *clipboard; /* NULL without a cliprdr channel */
+	uint64_t clipboard_max_bytes;    /* set before any channel starts; 0: no clipboard */
+	DispServerContext *disp;         /* display control, desktop mode only; NULL without */
 	bool dynamic_channels_ready;
 
 	/* graphics */
@@ -290,6 +294,16 @@ void rdp_layout_follow_client(struct rdp_peer *peer);
 /* rdp-disp.c */
 /** Dynamic channels are ready: in desktop mode, follows the client's window size. */
 void rdp_disp_dynamic_ready(struct rdp_peer *peer);
+
+/* rdp-clipboard.c */
+/** Shares the clipboard with an activated peer whose client joined cliprdr. */
+void rdp_clipboard_start(struct rdp_peer *peer);
+
+/** Stops the channel and its thread; apps waiting for the host's data read its end. */
+void rdp_clipboard_destroy(struct rdp_clipboard *clipboard);
+
+/** "clipboard": what went each way (null without the channel), for `porthole peers`. */
+void rdp_clipboard_describe(const struct rdp_clipboard *clipboard, struct strbuf *out);
 
 /* rdp-audio.c */
 /** Opens sound (static rdpsnd) for an activated peer when the compositor has audio. */

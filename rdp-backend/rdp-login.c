@@ -409,6 +409,7 @@ rdp_login_start(struct rdp_server *server, freerdp_peer *client)
 		goto err;
 	peer->server = server;
 	peer->client = client;
+	peer->clipboard_max_bytes = server->clipboard_max_bytes;
 	peer->login = login;
 	peer->end_login = rdp_login_end;
 	wl_list_init(&peer->link);

@@ -41,6 +41,8 @@ rdp_peer_destroy(struct rdp_peer *peer)
 		rdp_rail_destroy(peer->rail);
 		peer->rail = NULL;
 		rdp_audio_destroy(peer->audio);
+		rdp_clipboard_destroy(peer->clipboard);
+		peer->clipboard = NULL;
 		/* closes the display control channel and stops its thread; its tasks find no disp */
 		disp_server_context_free(peer->disp);
 		peer->disp = NULL;
@@ -193,6 +195,7 @@ rdp_peer_activate(struct rdp_peer *peer)
 	 */
 	idle_call_schedule(&peer->activation_check);
 	rdp_audio_start(peer);
+	rdp_clipboard_start(peer);
 	rdp_pointer_send_current(peer);
 	if (freerdp_settings_get_bool(settings, FreeRDP_RemoteApplicationMode)) {
 		if (rdp_rail_start(peer) < 0)

@@ -293,6 +293,8 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 	server->audio = config->audio;
 	server->mode = config->mode;
 	server->codec = config->codec;
+	server->clipboard_max_bytes =
+		(uint64_t)(config->clipboard_max_mb > 0 ? config->clipboard_max_mb : 0) << 20;
 	wl_list_init(&server->peers);
 	rdp_server_route_wlog();
 	/* Virtual channels (RAIL, later sound) go through FreeRDP's WTS API. */
@@ -374,7 +376,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			",\"active\":%s,\"mode\":\"%s\",\"codec\":\"%s\",\"keyboard_layout\":%u,"
 			"\"frames_sent\":%llu,\"frames_held\":%llu,\"frame_id\":%u,"
 			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu,"
-			"\"pointer\":\"%s\",\"pointers_new\":%llu,\"pointers_cached\":%llu}\n",
+			"\"pointer\":\"%s\",\"pointers_new\":%llu,\"pointers_cached\":%llu,",
 			peer->activated ? "true" : "false", peer->rail ? "rail" : "desktop",
 			rdp_codec_name(peer->codec),
 			freerdp_settings_get_uint32(settings, FreeRDP_KeyboardLayout),
@@ -384,5 +386,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			(unsigned long long)peer->bytes_sent, pointer,
 			(unsigned long long)peer->pointers_new,
 			(unsigned long long)peer->pointers_cached);
+		rdp_clipboard_describe(peer->clipboard, out);
+		strbuf_appendf(out, "}\n");
 	}
 }

@@ -53,6 +53,7 @@ struct rdp_server_config {
 	enum rdp_mode mode;
 	enum rdp_codec codec;
 	const char *rail_exec; /* comma-separated commands RemoteApp may start; NULL: none */
+	int clipboard_max_mb;  /* a copy's limit either way, in MB; 0: no clipboard */
 	/* where the self-signed identity goes: <dir>/<name>.rdp.{crt,key,fingerprint} */
 	const char *runtime_dir;
 	const char *socket_name;

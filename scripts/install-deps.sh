@@ -35,6 +35,8 @@ packages=(
 	# (Xephyr on it for a host with two monitors, openbox for a host with a window manager)
 	x11-utils python3 xvfb xserver-xephyr openbox freerdp2-x11 xdotool python3-xlib imagemagick sox
 	openssl
+	# the clipboard on both sides: Wayland apps' and X11 apps' copy and paste
+	wl-clipboard xclip
 	# the user-distro files' logic: systemd-tmpfiles
 	systemd
 )

@@ -96,6 +96,10 @@ struct weston_output *shell_window_get_output(struct shell_window *window);
 
 void shell_window_output_area(struct shell_window *window, struct placement_rect *area);
 
+/* window-list.c */
+/** "normal", "maximized", "fullscreen" or "minimized". */
+const char *shell_window_state_name(const struct shell_window *window);
+
 /* shell.c */
 /** The bounding box of all outputs. */
 void shell_desktop_box(struct shell *shell, struct placement_rect *box);
