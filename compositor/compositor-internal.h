@@ -32,6 +32,7 @@ struct pc_compositor {
 	struct shell *shell;
 	struct background *background; /* GL renderer only */
 	struct pc_xwayland *xwayland;  /* NULL unless asked for */
+	struct primary_selection *primary_selection;
 };
 
 #endif

@@ -13,6 +13,7 @@
 #include "background.h"
 #include "compositor-internal.h"
 #include "output.h"
+#include "primary-selection.h"
 #include "process.h"
 #include "shell.h"
 #include "seat.h"
@@ -88,6 +89,10 @@ pc_compositor_create(struct wl_display *display, struct weston_log_context *log,
 	comp->seat = pc_seat_create(comp);
 	if (!comp->seat)
 		goto err;
+	comp->primary_selection = primary_selection_create(comp);
+	if (!comp->primary_selection)
+		weston_log(
+			"no primary selection: middle-click paste between Wayland apps is off\n");
 	/* Before the shell: the shell asks the xwayland module which surfaces are X11. */
 	if (config->xwayland) {
 		comp->xwayland =
@@ -120,6 +125,7 @@ pc_compositor_destroy(struct pc_compositor *comp)
 	background_destroy(comp->background);
 	pc_xwayland_destroy(comp->xwayland);
 	shell_destroy(comp->shell);
+	primary_selection_destroy(comp->primary_selection);
 	pc_seat_destroy(comp->seat);
 	output_manager_destroy(comp->outputs);
 	process_watch_destroy(comp->processes);

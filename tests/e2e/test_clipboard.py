@@ -402,10 +402,37 @@ def test_client_leaves_mid_paste(procs):
     c.comp.stop()
 
 
+def test_primary_selection_between_wayland_apps(procs):
+    """Select in one Wayland app, middle-click paste in another: the primary
+    selection is the compositor's own, apart from the clipboard, and follows the
+    last app that selected."""
+    from compositor_harness import Compositor
+    need("wl-copy", "wl-paste")
+    comp = Compositor(procs)
+
+    def paste(*args):
+        r = subprocess.run(["wl-paste", "--no-newline"] + list(args), env=comp.env, capture_output=True,
+                           timeout=20)
+        return r.stdout if r.returncode == 0 else None
+    first = subprocess.Popen(["wl-copy", "--primary", "--foreground", "selected \u00e4"], env=comp.env)
+    procs.procs.append(first)
+    arrives(lambda: paste("--primary"), "selected \u00e4".encode(), "the primary selection in another app")
+    check(paste() is None, "the clipboard got the primary selection")
+    types = paste("--primary", "--list-types") or b""
+    check(b"text/plain;charset=utf-8" in types, "the primary selection offers %r" % types)
+    second = subprocess.Popen(["wl-copy", "--primary", "--foreground", "newer"], env=comp.env)
+    procs.procs.append(second)
+    arrives(lambda: paste("--primary"), b"newer", "a newer selection")
+    wait_until(lambda: first.poll() is not None, 10, what="the first selection's app to be told it lost it")
+    procs.stop(second)
+    wait_until(lambda: not paste("--primary"), 10, what="the selection to go with its app")
+    comp.stop()
+
+
 if __name__ == "__main__":
     only = sys.argv[1:]
     cases = [test_text_both_ways_desktop, test_text_both_ways_remoteapp, test_html_and_images_both_ways,
              test_copies_not_pasted_cost_nothing, test_large_image_both_ways_keeps_the_compositor_responsive,
              test_the_limit_says_so, test_a_client_that_never_answers_ends_the_paste,
-             test_client_leaves_mid_paste]
+             test_client_leaves_mid_paste, test_primary_selection_between_wayland_apps]
     run([c for c in cases if not only or c.__name__ in only])
