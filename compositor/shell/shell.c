@@ -266,8 +266,10 @@ shell_rect_on_an_output(struct shell *shell, int x, int y, int width, int height
 
 /*
  * A window that no output shows any more (its monitor went, or shrank) comes
- * back onto the first output. Run once the outputs have settled: a resize
- * destroys and re-creates an output, and its windows must not jump meanwhile.
+ * back onto the first output. In desktop mode the whole window must stay on its
+ * output, as the user has no other way to reach a title bar beyond the edge.
+ * Run once the outputs have settled: a resize destroys and re-creates an
+ * output, and its windows must not jump meanwhile.
  */
 static void
 shell_rescue_windows(void *data)
@@ -275,6 +277,7 @@ shell_rescue_windows(void *data)
 	struct shell *shell = data;
 	struct shell_window *window;
 	struct weston_output *first;
+	bool desktop = shell->comp->config.shell_mode == PC_SHELL_DESKTOP;
 
 	if (wl_list_empty(&shell->compositor->output_list))
 		return;
@@ -288,8 +291,15 @@ shell_rescue_windows(void *data)
 		if (!window->mapped || window->is_background || window->parent)
 			continue;
 		geom = weston_desktop_surface_get_geometry(window->dsurface);
-		if (shell_rect_on_an_output(shell, x, y, geom.width, geom.height))
+		if (desktop && !window->maximized && !window->fullscreen &&
+		    shell_rect_on_an_output(shell, x, y, geom.width, geom.height)) {
+			shell_window_output_area(window, &area);
+			if (x >= area.x && y >= area.y && x + geom.width <= area.x + area.width &&
+			    y + geom.height <= area.y + area.height)
+				continue;
+		} else if (shell_rect_on_an_output(shell, x, y, geom.width, geom.height)) {
 			continue;
+		}
 		placement_constrain(&area, geom.width, geom.height, &x, &y);
 		shell_window_set_position(window, x, y);
 		shell_changed(shell);

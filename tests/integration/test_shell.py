@@ -225,6 +225,22 @@ def test_output_resize_keeps_windows(procs):
     comp.stop()
 
 
+def test_desktop_output_shrink_brings_windows_inside(procs):
+    """Desktop mode: a window the output no longer holds whole comes back inside it
+    (the user has no other way to reach its title bar)."""
+    comp = start(procs, "--shell=desktop")
+    w = open_window(comp, "near the edge", "--width", "200", "--height", "150")
+    comp.cli("window", str(w["id"]), "move", "560", "400")
+    wait_until(lambda: (window(comp, w["id"])["x"], window(comp, w["id"])["y"]) == (560, 400), 5, what="moved")
+    comp.cli("output", "resize", "0", "640", "480")
+
+    def inside():
+        x = window(comp, w["id"])
+        return x["x"] >= 0 and x["y"] >= 0 and x["x"] + x["width"] <= 640 and x["y"] + x["height"] <= 480
+    wait_until(inside, 5, what="the window to come inside the 640x480 output: %r" % window(comp, w["id"]))
+    comp.stop()
+
+
 def test_output_layout_keeps_windows_on_some_output(procs):
     """A layout of several outputs (as an RDP client's monitors set it): outputs
     go exactly where it says; a window on a monitor that goes comes back."""
@@ -263,4 +279,5 @@ if __name__ == "__main__":
          test_interactive_move, test_interactive_resize, test_popup_and_dialog_placement,
          test_x11_windows_cascade,
          test_x11_transient_and_title, test_output_resize_keeps_windows,
+         test_desktop_output_shrink_brings_windows_inside,
          test_output_layout_keeps_windows_on_some_output])
