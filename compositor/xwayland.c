@@ -20,6 +20,7 @@
 #include "log.h"
 #include "process.h"
 #include "x11-socket.h"
+#include "xwayland-log.h"
 
 #define XWAYLAND_LIBWESTON_DIR "/tmp/.X11-unix"
 
@@ -43,6 +44,7 @@ struct pc_xwayland {
 	int wm_fd;
 	int displayfd;
 	struct wl_event_source *displayfd_source;
+	struct xwayland_log *log; /* its stderr, from its start until the next one */
 };
 
 static void xwayland_handle_process_exit(struct pc_process *process, int status);
@@ -112,7 +114,7 @@ xwayland_clear_cloexec(int fd)
 
 static void __attribute__((noreturn))
 xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int unix_fd,
-	      int wayland_fd, int wm_fd, int display_fd)
+	      int wayland_fd, int wm_fd, int display_fd, int stderr_fd)
 {
 	char wayland_str[16], abstract_str[16], unix_str[16], dir_str[16], wm_str[16],
 		displayfd_str[16];
@@ -125,6 +127,8 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
 
 	process_keep_fds_from_children();
+	if (stderr_fd >= 0)
+		dup2(stderr_fd, STDERR_FILENO);
 	if (xwayland_clear_cloexec(wayland_fd) < 0 || xwayland_clear_cloexec(wm_fd) < 0 ||
 	    xwayland_clear_cloexec(display_fd) < 0 || xwayland_clear_cloexec(unix_fd) < 0 ||
 	    (abstract_fd >= 0 && xwayland_clear_cloexec(abstract_fd) < 0) ||
@@ -173,7 +177,7 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 {
 	struct pc_xwayland *xw = user_data;
 	struct wl_event_loop *loop = wl_display_get_event_loop(xw->comp->display);
-	int wayland_sv[2], wm_sv[2], ready[2];
+	int wayland_sv[2], wm_sv[2], ready[2], err[2] = {-1, -1};
 	pid_t pid;
 
 	if (xw->process.pid > 0)
@@ -184,16 +188,26 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 		goto err_wm;
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		goto err_ready;
+	/* without its own pipe, its stderr is the compositor's, unfiltered */
+	if (pipe2(err, O_CLOEXEC | O_NONBLOCK) < 0)
+		err[0] = err[1] = -1;
 
 	pid = fork();
 	if (pid < 0)
 		goto err_fork;
 	if (pid == 0)
-		xwayland_exec(xw, display, abstract_fd, unix_fd, wayland_sv[1], wm_sv[1], ready[1]);
+		xwayland_exec(xw, display, abstract_fd, unix_fd, wayland_sv[1], wm_sv[1], ready[1],
+			      err[1]);
 
 	close(wayland_sv[1]);
 	close(wm_sv[1]);
 	close(ready[1]);
+	xwayland_log_destroy(xw->log);
+	xw->log = NULL;
+	if (err[1] >= 0) {
+		close(err[1]);
+		xw->log = xwayland_log_create(loop, err[0]);
+	}
 	xw->process.pid = pid;
 	xw->process.exited = xwayland_handle_process_exit;
 	process_watch_add(xw->comp->processes, &xw->process);
@@ -217,6 +231,10 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 	return pid;
 
 err_fork:
+	if (err[0] >= 0) {
+		close(err[0]);
+		close(err[1]);
+	}
 	close(ready[0]);
 	close(ready[1]);
 err_ready:
@@ -401,6 +419,7 @@ pc_xwayland_destroy(struct pc_xwayland *xw)
 		close(xw->dir_fd);
 		x11_socket_release(xw->x11_dir, xw->display);
 	}
+	xwayland_log_destroy(xw->log);
 	/* libweston's module removes its lock and /tmp socket at compositor destroy */
 	free(xw->x11_dir);
 	free(xw);
