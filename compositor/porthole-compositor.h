@@ -318,6 +318,12 @@ struct shell_move_size_event {
 	int x, y, width, height;   /* the window geometry now, in global coordinates */
 	int min_width, min_height; /* what the app allows; 0: no limit */
 	int max_width, max_height;
+	/*
+	 * Set by a listener that does the move or resize itself at the start (a
+	 * RemoteApp client's host window manager): the compositor's grab then moves
+	 * and sizes nothing, and the window goes where that listener says.
+	 */
+	bool taken;
 };
 
 /**

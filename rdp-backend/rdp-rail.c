@@ -46,14 +46,15 @@ rdp_rail_int16(int v)
  * The app asked to be moved or resized (a press on its title bar or edge): the
  * host's window manager does it (MS-RDPERP local move/size), and the client
  * reports the result as a window move, with a button release at the end. The
- * compositor's own grab stays, so the release ends it where the host put the
- * window.
+ * compositor's own grab stays, so the release ends it, but moves nothing
+ * (the event is taken): pointer motion from the host meanwhile is relative to
+ * where the host has the window, and would drag it elsewhere.
  */
 static void
 rdp_rail_handle_move_size(struct wl_listener *listener, void *data)
 {
 	struct rdp_rail *rail = wl_container_of(listener, rail, move_size_listener);
-	const struct shell_move_size_event *event = data;
+	struct shell_move_size_event *event = data;
 	rdpSettings *settings = rail->peer->client->context->settings;
 	struct rdp_rail_window *w;
 	RAIL_LOCALMOVESIZE_ORDER order = {.moveSizeType = rdp_rail_move_size_type(event->edges)};
@@ -90,7 +91,9 @@ rdp_rail_handle_move_size(struct wl_listener *listener, void *data)
 		order.posX = rdp_rail_int16(event->x);
 		order.posY = rdp_rail_int16(event->y);
 	}
-	rail->context->ServerLocalMoveSize(rail->context, &order);
+	if (rail->context->ServerLocalMoveSize(rail->context, &order) == CHANNEL_RC_OK &&
+	    event->start)
+		event->taken = true;
 	log_scope(rail->peer->server->scopes->rail,
 		  "rdp: local %s of window %u %s on the client (%d,%d)\n",
 		  event->edges ? "resize" : "move", w->id, event->start ? "starts" : "ends",

@@ -18,6 +18,7 @@ struct shell_grab {
 	struct shell_window *window;
 	struct wl_listener window_destroy_listener;
 	bool is_resize;
+	bool taken; /* done elsewhere (shell_move_size_event::taken): the grab only waits */
 	/* move: window position minus pointer position at the start */
 	double dx, dy;
 	/* resize */
@@ -26,8 +27,11 @@ struct shell_grab {
 	int start_width, start_height;
 };
 
-/* Tells remote clients (RAIL local move/size) that the grab began or ended. */
-static void
+/*
+ * Tells remote clients (RAIL local move/size) that the grab began or ended;
+ * whether one of them took it over.
+ */
+static bool
 shell_grab_announce(struct shell_grab *grab, bool start, double pointer_x, double pointer_y)
 {
 	struct shell_window *window = grab->window;
@@ -51,6 +55,7 @@ shell_grab_announce(struct shell_grab *grab, bool start, double pointer_x, doubl
 	};
 
 	wl_signal_emit(&window->shell->move_size_signal, &event);
+	return event.taken;
 }
 
 static void
@@ -91,6 +96,9 @@ shell_grab_move_to(struct shell_grab *grab, double px, double py)
 	struct weston_size min, max;
 	double dx = px - grab->start_x, dy = py - grab->start_y;
 
+	/* the host's window manager moves the window; the pointer here follows its own way */
+	if (grab->taken)
+		return;
 	if (!grab->is_resize) {
 		shell_window_set_position(window, (int)(px + grab->dx), (int)(py + grab->dy));
 		return;
@@ -208,8 +216,8 @@ shell_grab_start_move(struct shell_window *window, struct weston_seat *seat, uin
 	grab->dx = window->x - wl_fixed_to_double(pointer->grab_x);
 	grab->dy = window->y - wl_fixed_to_double(pointer->grab_y);
 	weston_pointer_start_grab(pointer, &grab->grab);
-	shell_grab_announce(grab, true, wl_fixed_to_double(pointer->grab_x),
-			    wl_fixed_to_double(pointer->grab_y));
+	grab->taken = shell_grab_announce(grab, true, wl_fixed_to_double(pointer->grab_x),
+					  wl_fixed_to_double(pointer->grab_y));
 }
 
 void
@@ -234,5 +242,5 @@ shell_grab_start_resize(struct shell_window *window, struct weston_seat *seat, u
 	window->resize_bottom = window->y + geom.height;
 	weston_desktop_surface_set_resizing(window->dsurface, true);
 	weston_pointer_start_grab(pointer, &grab->grab);
-	shell_grab_announce(grab, true, grab->start_x, grab->start_y);
+	grab->taken = shell_grab_announce(grab, true, grab->start_x, grab->start_y);
 }

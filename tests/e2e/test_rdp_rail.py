@@ -360,6 +360,12 @@ def local_move_size(host, hw, comp, w, kind, press, direction, host_geometry, re
     host.xdotool("mousemove", "--sync", str(release[0]), str(release[1]))
     wait_until(lambda: tuple(state_of(comp, w["id"])[k] for k in state) == want, 10,
                what="the host's local %s to reach the compositor" % kind)
+    # the pointer moves on before the button goes up: the window stays where the host put it
+    host.xdotool("mousemove", "--sync", str(release[0] + 40), str(release[1] + 30))
+    time.sleep(0.5)
+    got = tuple(state_of(comp, w["id"])[k] for k in ("x", "y", "width", "height"))
+    check(tuple(state_of(comp, w["id"])[k] for k in state) == want,
+          "the compositor's grab dragged the window to %r after the host's local %s" % (got, kind))
     host.xdotool("mouseup", "1")
     wait_until(lambda: "local %s of window %d ends" % (kind, w["id"]) in comp.read_log(), 10,
                what="the end of the local %s sent to the client" % kind)
@@ -391,6 +397,45 @@ def test_app_started_move_and_resize_are_local_on_the_host(procs):
                     host_geometry=(500, 100, 260, 190), release=(710, 240), state=("width", "height"),
                     want=(260, 190))
     wait_pixels(host, hw, comp, sizer["id"], "pixels after the local resize")
+    comp.stop()
+
+
+def test_dragging_a_window_under_a_window_manager(procs):
+    """A real window manager (openbox) moves the host window while the app's own
+    move grab runs in the compositor: the compositor ends where the host window
+    is, and pointer motion afterwards does not drag it elsewhere."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "dragged", "--width", "200", "--height", "150",
+                 "--move-on-click"])
+    w = comp.wait_window(lambda w: w["title"] == "dragged")
+    comp.cli("window", str(w["id"]), "move", "100", "100")
+    host, hw, client = connect_app(procs, comp, port, wm="openbox", extra=["/gfx"])
+    host_window(hw, w["id"])
+    wait_geometry(hw, comp, w["id"], "the host window in place")
+    x0, y0, _, _ = hw.geometry(hw.mapped()[w["id"]])
+    host.xdotool("mousemove", str(x0 + 50), str(y0 + 40))
+    time.sleep(0.3)
+    host.xdotool("mousedown", "1")
+    time.sleep(0.5)
+    for step in range(1, 11):  # a user's drag, 200 px right and 120 down
+        host.xdotool("mousemove", str(x0 + 50 + 20 * step), str(y0 + 40 + 12 * step))
+        time.sleep(0.05)
+    time.sleep(0.3)
+    host.xdotool("mouseup", "1")
+    # xfreerdp 2.11 learns that the window manager's move ended (the manager had the
+    # pointer) only from the pointer's next motion; then it reports where the window is
+    host.xdotool("mousemove", str(x0 + 260), str(y0 + 170))
+    wait_geometry(hw, comp, w["id"], "the compositor where the host put the window after the drag")
+    moved = state_of(comp, w["id"])
+    check((moved["x"], moved["y"]) != (100, 100), "the drag did not move the window")
+    # the pointer goes elsewhere, over the window and off it: the window stays
+    for x, y in ((700, 500), (moved["x"] + 20, moved["y"] + 20), (30, 700)):
+        host.xdotool("mousemove", str(x), str(y))
+        time.sleep(0.3)
+    now = state_of(comp, w["id"])
+    check((now["x"], now["y"]) == (moved["x"], moved["y"]),
+          "the window jumped from %d,%d to %d,%d after the drag" % (moved["x"], moved["y"], now["x"], now["y"]))
+    check(client.poll() is None, "xfreerdp exited")
     comp.stop()
 
 
@@ -698,7 +743,8 @@ if __name__ == "__main__":
          test_host_moves_resizes_minimizes_maximizes_and_closes,
          test_every_stacking_order_repaints_on_a_bare_host,
          test_every_stacking_order_repaints_under_a_window_manager, test_windows_on_a_second_host_monitor,
-         test_app_started_move_and_resize_are_local_on_the_host, test_popup_is_an_owned_host_window,
+         test_app_started_move_and_resize_are_local_on_the_host, test_dragging_a_window_under_a_window_manager,
+         test_popup_is_an_owned_host_window,
          test_gtk_context_menu_with_a_window_manager,
          test_gtk_context_menu_on_a_bare_host, test_app_icons_come_from_the_apps_desktop_files,
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
