@@ -220,15 +220,13 @@ shell_grab_start_move(struct shell_window *window, struct weston_seat *seat, uin
 					  wl_fixed_to_double(pointer->grab_y));
 }
 
-void
-shell_grab_start_resize(struct shell_window *window, struct weston_seat *seat, uint32_t serial,
-			uint32_t edges)
+static void
+shell_grab_resize(struct shell_window *window, struct weston_pointer *pointer, uint32_t edges)
 {
-	struct weston_pointer *pointer = shell_grab_check(window, seat, serial);
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 	struct shell_grab *grab;
 
-	if (!pointer || edges == 0 || edges > 15 || !(grab = shell_grab_create(window)))
+	if (edges == 0 || edges > 15 || !(grab = shell_grab_create(window)))
 		return;
 	grab->is_resize = true;
 	grab->edges = edges;
@@ -243,4 +241,52 @@ shell_grab_start_resize(struct shell_window *window, struct weston_seat *seat, u
 	weston_desktop_surface_set_resizing(window->dsurface, true);
 	weston_pointer_start_grab(pointer, &grab->grab);
 	grab->taken = shell_grab_announce(grab, true, grab->start_x, grab->start_y);
+}
+
+void
+shell_grab_start_resize(struct shell_window *window, struct weston_seat *seat, uint32_t serial,
+			uint32_t edges)
+{
+	struct weston_pointer *pointer = shell_grab_check(window, seat, serial);
+
+	if (pointer)
+		shell_grab_resize(window, pointer, edges);
+}
+
+/* how far inside a window's visible edge a press resizes it */
+#define SHELL_EDGE_BAND 6
+
+bool
+shell_grab_edge_press(struct shell_window *window, struct weston_pointer *pointer)
+{
+	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
+	struct weston_size min = weston_desktop_surface_get_min_size(window->dsurface);
+	struct weston_size max = weston_desktop_surface_get_max_size(window->dsurface);
+	double px = wl_fixed_to_double(pointer->grab_x), py = wl_fixed_to_double(pointer->grab_y);
+	uint32_t edges = 0;
+
+	/*
+	 * Only windows that draw a margin of their own (shadows) around what they
+	 * show: their resize handles lie there, which a RemoteApp host window,
+	 * cut to the window geometry, never shows.
+	 */
+	if (geom.x <= 0 && geom.y <= 0 && geom.width >= window->surface->width &&
+	    geom.height >= window->surface->height)
+		return false;
+	if (window->maximized || window->fullscreen || pointer->button_count != 1 ||
+	    (min.width > 0 && min.width == max.width && min.height == max.height))
+		return false;
+	if (px < window->x + SHELL_EDGE_BAND)
+		edges |= SHELL_EDGE_LEFT;
+	else if (px >= window->x + geom.width - SHELL_EDGE_BAND)
+		edges |= SHELL_EDGE_RIGHT;
+	if (py < window->y + SHELL_EDGE_BAND)
+		edges |= SHELL_EDGE_TOP;
+	else if (py >= window->y + geom.height - SHELL_EDGE_BAND)
+		edges |= SHELL_EDGE_BOTTOM;
+	if (!edges)
+		return false;
+	/* the grab takes the press: the app never sees it */
+	shell_grab_resize(window, pointer, edges);
+	return true;
 }

@@ -117,6 +117,13 @@ void shell_changed(struct shell *shell);
 /* grab.c */
 void shell_grab_start_move(struct shell_window *window, struct weston_seat *seat, uint32_t serial);
 
+/**
+ * RemoteApp: a left press within a few pixels of the visible edge of a window
+ * whose resize handles lie in a margin the host does not show starts a resize.
+ * Whether it did (then the app does not see the press).
+ */
+bool shell_grab_edge_press(struct shell_window *window, struct weston_pointer *pointer);
+
 void shell_grab_start_resize(struct shell_window *window, struct weston_seat *seat, uint32_t serial,
 			     uint32_t edges);
 

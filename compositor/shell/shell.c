@@ -144,6 +144,9 @@ shell_handle_click(struct weston_pointer *pointer, const struct timespec *time, 
 	window = shell_window_from_view(pointer->focus);
 	if (window && window->mapped && window != shell->focused)
 		shell_activate(shell, window);
+	if (window && window->mapped && button == BTN_LEFT &&
+	    shell->comp->config.shell_mode == PC_SHELL_RAIL)
+		shell_grab_edge_press(window, pointer);
 }
 
 /* --- background -------------------------------------------------------------- */

@@ -439,6 +439,28 @@ def test_dragging_a_window_under_a_window_manager(procs):
     comp.stop()
 
 
+def test_gtk_window_resizes_from_its_visible_edge_on_the_host(procs):
+    """gtk3-demo's resize handles are in its shadow, which the host window does not
+    show: a press at the host window's right edge starts the host's resize."""
+    comp, port = start(procs)
+    comp.client(["gtk3-demo"])
+    w = comp.wait_window(lambda w: w["app_id"] == "gtk3-demo", 30, "the gtk3-demo window")
+    comp.cli("window", str(w["id"]), "move", "50", "50")
+    host, hw, _ = connect_app(procs, comp, port)
+    win = host_window(hw, w["id"])
+    wait_geometry(hw, comp, w["id"], "gtk3-demo's host window in place")
+    time.sleep(1)
+    hw.watch_root()
+    x, y, width, height = hw.geometry(win)
+    host.xdotool("mousemove", "--sync", str(x + width - 2), str(y + height // 2))
+    host.xdotool("mousedown", "1")
+    xid, _, _, direction = hw.wait_moveresize()
+    host.xdotool("mouseup", "1")
+    check((xid, direction) == (win.id, 3), "the press at the right edge asked the host for %d on %#x, "
+          "not a resize from the right (3) on %#x" % (direction, xid, win.id))
+    comp.stop()
+
+
 def test_popup_is_an_owned_host_window(procs):
     comp, port = start(procs)
     comp.client([WAYLAND_CLIENT, "--title", "with popup", "--width", "300", "--height", "200"])
@@ -744,7 +766,7 @@ if __name__ == "__main__":
          test_every_stacking_order_repaints_on_a_bare_host,
          test_every_stacking_order_repaints_under_a_window_manager, test_windows_on_a_second_host_monitor,
          test_app_started_move_and_resize_are_local_on_the_host, test_dragging_a_window_under_a_window_manager,
-         test_popup_is_an_owned_host_window,
+         test_gtk_window_resizes_from_its_visible_edge_on_the_host, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_with_a_window_manager,
          test_gtk_context_menu_on_a_bare_host, test_app_icons_come_from_the_apps_desktop_files,
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,

@@ -225,6 +225,38 @@ def test_output_resize_keeps_windows(procs):
     comp.stop()
 
 
+def test_shadowed_windows_resize_from_their_visible_edges(procs):
+    """A GTK window draws its resize handles in its shadow, which a RemoteApp host
+    window (cut to the window geometry) never shows: a press just inside its
+    visible edge resizes it, and the app does not take that press as its own."""
+    import shutil
+    if not shutil.which("gtk3-demo"):
+        return "skip gtk3-demo is not installed"
+    comp = Compositor(procs, ["--width=1280", "--height=800"])
+    comp.client(["gtk3-demo"])
+    w = comp.wait_window(lambda w: w["app_id"] == "gtk3-demo", 30, "gtk3-demo")
+    comp.cli("window", str(w["id"]), "move", "100", "100")
+    time.sleep(1)  # its first frames, shadow and all
+    w = window(comp, w["id"])
+    comp.screenshot()
+    right, middle_y = w["x"] + w["width"] - 2, w["y"] + w["height"] // 2
+
+    def drag(x, y, dx):
+        comp.cli("input", "move", str(x), str(y))
+        comp.cli("input", "button", str(BTN_LEFT), "press")
+        comp.cli("input", "move", str(x + dx), str(y))
+        comp.cli("input", "button", str(BTN_LEFT), "release")
+    drag(right, middle_y, 60)
+    wait_until(lambda: window(comp, w["id"])["width"] == w["width"] + 60, 5,
+               what="a drag at the right edge to widen the window by 60 (%r)" % window(comp, w["id"]))
+    # the same drag in the middle of the window is the app's: no resize
+    now = window(comp, w["id"])
+    drag(now["x"] + now["width"] // 2, middle_y + 100, 60)
+    time.sleep(0.5)
+    check(window(comp, w["id"])["width"] == now["width"], "a press inside the window resized it")
+    comp.stop()
+
+
 def test_desktop_output_shrink_brings_windows_inside(procs):
     """Desktop mode: a window the output no longer holds whole comes back inside it
     (the user has no other way to reach its title bar)."""
@@ -279,5 +311,5 @@ if __name__ == "__main__":
          test_interactive_move, test_interactive_resize, test_popup_and_dialog_placement,
          test_x11_windows_cascade,
          test_x11_transient_and_title, test_output_resize_keeps_windows,
-         test_desktop_output_shrink_brings_windows_inside,
+         test_desktop_output_shrink_brings_windows_inside, test_shadowed_windows_resize_from_their_visible_edges,
          test_output_layout_keeps_windows_on_some_output])
