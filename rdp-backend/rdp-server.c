@@ -122,13 +122,33 @@ rdp_server_setup_tls(struct rdp_server *server, const struct rdp_server_config *
 /* --- FreeRDP's own log ---------------------------------------------------------- */
 
 /* FreeRDP logs through WinPR's WLog, to stdout by default: send it to our log. */
+/*
+ * What FreeRDP's server says when a known client does what it refuses, and
+ * what that means for the user: the library's words name a function, not the
+ * client or the way out.
+ */
+static const struct {
+	const char *says;
+	const char *means;
+} rdp_server_known_refusals[] = {
+	{"mcs_recv_erect_domain_request",
+	 "the client sent an MCS Erect Domain Request one byte longer than FreeRDP 2.11's "
+	 "server accepts (rdesktop 1.9 does, and then waits without a word): the connection "
+	 "ends; connect with xfreerdp, Remmina or mstsc"},
+};
+
 static BOOL
 rdp_server_handle_wlog_message(const wLogMessage *msg)
 {
 	static const char *const levels[] = {"trace", "debug", "info", "warning", "error", "fatal"};
+	const char *text = msg->TextString ? msg->TextString : "";
 
-	weston_log("freerdp %s: %s\n", msg->Level < 6 ? levels[msg->Level] : "?",
-		   msg->TextString ? msg->TextString : "");
+	weston_log("freerdp %s: %s\n", msg->Level < 6 ? levels[msg->Level] : "?", text);
+	for (size_t i = 0;
+	     i < sizeof rdp_server_known_refusals / sizeof rdp_server_known_refusals[0]; i++) {
+		if (strstr(text, rdp_server_known_refusals[i].says))
+			weston_log("rdp: %s\n", rdp_server_known_refusals[i].means);
+	}
 	return TRUE;
 }
 

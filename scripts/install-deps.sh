@@ -37,6 +37,8 @@ packages=(
 	openssl
 	# the clipboard on both sides: Wayland apps' and X11 apps' copy and paste
 	wl-clipboard xclip
+	# other RDP clients users bring
+	rdesktop
 	# the user-distro files' logic: systemd-tmpfiles
 	systemd
 )

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from compositor_harness import Compositor  # noqa: E402
 from locations import WAYLAND_CLIENT  # noqa: E402
 from tap import TestFailure, check, run, wait_until  # noqa: E402
-from rdp_host import PASSWORD, USER, Host, first_peer, host_matches, output_rects, start  # noqa: E402
+from rdp_host import PASSWORD, USER, Host, first_peer, host_matches, need, output_rects, start  # noqa: E402
 
 KEY_A, KEY_B = 30, 48
 
@@ -333,6 +333,29 @@ def test_client_layout_and_lock_keys(procs):
     comp.stop()
 
 
+def test_rdesktop_is_told_why(procs):
+    """rdesktop 1.9 sends an MCS Erect Domain Request FreeRDP 2.11's server refuses,
+    then waits without a word: the log says what happened and what to use, and the
+    server goes on serving other clients."""
+    need("rdesktop")
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "after rdesktop"])
+    comp.wait_window(lambda w: w["title"] == "after rdesktop")
+    host = Host(procs)
+    home = tempfile.mkdtemp(prefix="porthole-rdesktop-")  # where it keeps certificates it trusted
+    procs.dirs.append(home)
+    rd = procs.start(["rdesktop", "-u", USER, "-p", PASSWORD, "-g", "640x480", "127.0.0.1:%d" % port],
+                     env=dict(host.env, HOME=home), stdin=subprocess.PIPE)
+    rd.stdin.write(b"yes\n")  # its question about the self-signed certificate
+    rd.stdin.flush()
+    wait_until(lambda: "connect with xfreerdp, Remmina or mstsc" in comp.read_log(), 20,
+               what="a log line that tells why rdesktop was refused")
+    procs.stop(rd)
+    host.connect(port)
+    host_matches(host, comp, "an xfreerdp after rdesktop")
+    comp.stop()
+
+
 def test_garbage_and_reconnect(procs):
     comp, port = start(procs)
     comp.client([WAYLAND_CLIENT, "--title", "steady"])
@@ -422,7 +445,7 @@ if __name__ == "__main__":
          test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
          test_wrong_password_is_refused,
          test_typing_and_clicking_through_the_host, test_client_layout_and_lock_keys,
-         test_garbage_and_reconnect,
+         test_rdesktop_is_told_why, test_garbage_and_reconnect,
          test_unix_socket_without_credentials, test_inherited_fd_needs_credentials,
          test_vsock_listener]
     run([c for c in cases if not only or c.__name__ in only])
