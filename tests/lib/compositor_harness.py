@@ -32,9 +32,10 @@ class Compositor:
             # allocations show as "<unknown module>" and cannot be suppressed by
             # name. Every other AddressSanitizer check stays on.
             env["ASAN_OPTIONS"] += ":detect_leaks=0"
-        if any(a.startswith("--rdp-listen") for a in argv) and "ASAN_OPTIONS" in env:
-            # libcrypto has no frame pointers: without the slow unwinder a leak's
-            # stack stops there and FreeRDP's known leak cannot be told apart.
+        if (any(a.startswith("--rdp-listen") for a in argv) or xwayland) and "ASAN_OPTIONS" in env:
+            # libcrypto and libxcb have no frame pointers: without the slow unwinder a
+            # leak's stack stops there, and FreeRDP's and libweston's Xwayland window
+            # manager's known leaks (tests/sanitizer/lsan.supp) cannot be told apart
             env["ASAN_OPTIONS"] += ":fast_unwind_on_malloc=0"
         env.pop("WAYLAND_DISPLAY", None)
         env.pop("DISPLAY", None)
