@@ -1,8 +1,8 @@
 /*
  * The primary selection (zwp_primary_selection_device_manager_v1), which
  * libweston 10 does not offer: select text in one Wayland app, middle-click in
- * another. One selection for the seat, set by the app with the keyboard focus,
- * offered to whichever app has the focus next, as the clipboard is. Apps of a
+ * another. One selection for the seat, offered to whichever app has the
+ * keyboard focus, as the clipboard is. Apps of a
  * remote host do not see it (RDP has no primary selection), nor do X11 apps,
  * which keep theirs among themselves in Xwayland.
  */
@@ -36,6 +36,7 @@ struct primary_selection {
 	struct wl_list managers;        /* wl_resource links of the manager's resources */
 	struct wl_list sources;         /* primary_source::link */
 	struct primary_source *current; /* NULL: nothing selected */
+	uint32_t serial;                /* of the request that made it current */
 	struct wl_listener focus_listener;
 };
 
@@ -196,9 +197,14 @@ device_set_selection(struct wl_client *client, struct wl_resource *resource,
 	struct primary_source *source =
 		source_resource ? wl_resource_get_user_data(source_resource) : NULL;
 
-	/* only the app the user is typing in selects: others cannot take it over */
-	if (!selection || focused_client(selection) != client || source == selection->current)
+	/*
+	 * As libweston's clipboard: a selection made in answer to an older event
+	 * than the current one's loses (a stale request cannot take it over).
+	 */
+	if (!selection || source == selection->current ||
+	    (selection->current && serial - selection->serial >= UINT32_MAX / 2))
 		return;
+	selection->serial = serial;
 	if (selection->current)
 		zwp_primary_selection_source_v1_send_cancelled(selection->current->resource);
 	selection->current = source;

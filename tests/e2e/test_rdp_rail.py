@@ -266,8 +266,12 @@ def stacking_orders(procs, window_manager):
     # with a window manager as `porthole connect` runs the client: through the pipeline
     host, hw, client = connect_app(procs, comp, port, wm="openbox" if window_manager else "none",
                                    extra=["/gfx"] if window_manager else [])
-    for w in windows:
+    for i, w in enumerate(windows):
         host_window(hw, w["id"])
+        # a window manager places new windows its own way: back where each overlaps the next
+        comp.cli("window", str(w["id"]), "move", str(60 + 90 * i), str(60 + 60 * i))
+        wait_until(lambda: (state_of(comp, w["id"])["x"], state_of(comp, w["id"])["y"])
+                   == (60 + 90 * i, 60 + 60 * i), 10, what="%s back in place" % w["title"])
         wait_geometry(hw, comp, w["id"], "host window of %s in place" % w["title"])
     host_shows_the_stack(host, hw, comp, windows, "the first picture")
     rects = {w["id"]: (state_of(comp, w["id"])["x"], state_of(comp, w["id"])["y"], 260, 180)
