@@ -15,6 +15,9 @@
 
 struct pc_compositor;
 
+/* every combination of libweston's four modifiers (Ctrl, Alt, Super, Shift) */
+#define SHELL_MODIFIER_SETS 16
+
 struct shell {
 	struct pc_compositor *comp;
 	struct weston_compositor *compositor;
@@ -32,7 +35,8 @@ struct shell {
 	struct shell_window *focused;
 	struct placement_cascade cascade;
 
-	struct weston_binding *click_bindings[3];
+	/* buttons 1-3 under every set of Ctrl, Alt, Super and Shift */
+	struct weston_binding *click_bindings[3 * SHELL_MODIFIER_SETS];
 	struct wl_listener output_created_listener;
 	struct wl_listener output_destroyed_listener;
 	struct wl_listener output_resized_listener;

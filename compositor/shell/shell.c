@@ -531,9 +531,16 @@ shell_create(struct pc_compositor *comp)
 	if (!shell->desktop)
 		goto err_desktop;
 
-	for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++)
-		shell->click_bindings[i] = weston_compositor_add_button_binding(
-			ec, buttons[i], 0, shell_handle_click, shell);
+	/*
+	 * libweston runs a binding only under exactly its modifiers: a click to
+	 * focus must work with any held (Shift+click to extend a selection there).
+	 */
+	for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+		for (uint32_t mods = 0; mods < SHELL_MODIFIER_SETS; mods++)
+			shell->click_bindings[i * SHELL_MODIFIER_SETS + mods] =
+				weston_compositor_add_button_binding(ec, buttons[i], mods,
+								     shell_handle_click, shell);
+	}
 
 	shell->output_created_listener.notify = shell_handle_output_created;
 	wl_signal_add(&ec->output_created_signal, &shell->output_created_listener);
@@ -572,8 +579,11 @@ shell_destroy(struct shell *shell)
 	wl_list_remove(&shell->output_resized_listener.link);
 	wl_list_remove(&shell->output_moved_listener.link);
 	idle_call_cancel(&shell->rescue);
-	for (size_t i = 0; i < sizeof shell->click_bindings / sizeof shell->click_bindings[0]; i++)
-		weston_binding_destroy(shell->click_bindings[i]);
+	for (size_t i = 0; i < sizeof shell->click_bindings / sizeof shell->click_bindings[0];
+	     i++) {
+		if (shell->click_bindings[i])
+			weston_binding_destroy(shell->click_bindings[i]);
+	}
 	wl_list_for_each_safe(window, tmp, &shell->windows, link) shell_window_destroy(window);
 	weston_desktop_destroy(shell->desktop);
 	if (shell->background_view)

@@ -220,7 +220,42 @@ def test_russian_keyboard(procs):
     keyboard_in_layout(procs, "ru")
 
 
+def test_modifier_held_across_a_focus_change(procs):
+    """Shift held on the host while a click moves the focus to another window: the
+    next key there is shifted, as it is on a local desktop."""
+    comp, port = start(procs)
+    logs = {}
+    for title, x in (("left", 0), ("right", 320)):
+        logs[title] = os.path.join(comp.runtime_dir, "keys-" + title)
+        comp.client([WAYLAND_CLIENT, "--title", title, "--width", "300", "--height", "200",
+                     "--keysym-log", logs[title]])
+        w = comp.wait_window(lambda w, t=title: w["title"] == t and w["focused"])
+        comp.cli("window", str(w["id"]), "move", str(x), "0")
+    host = Host(procs)
+    host.connect(port)
+    host_matches(host, comp, "the first frame")
+    wid = wait_until(host.rdp_window, 10, what="the xfreerdp window")
+    host.xdotool("windowfocus", "--sync", wid)
+    keys = HostKeyboard(host)
+    try:
+        keys._send("LFSH", True)
+        # a click in the left window takes the focus from the right one, Shift still down
+        host.xdotool("mousemove", "--sync", "100", "100")
+        host.xdotool("click", "1")
+        wait_until(lambda: [w for w in comp.windows() if w["title"] == "left"][0]["focused"], 10,
+                   what="the click to focus the left window (%r)" % comp.windows())
+        keys.tap("AC01")
+        keys._send("LFSH", False)
+        keys.tap("AC01")
+        wait_until(lambda: [t for _, _, t in keysym_log(logs["left"])][-2:] == ["A", "a"], 10,
+                   what="A then a in the left window (got %r)" % keysym_log(logs["left"]))
+    finally:
+        keys.close()
+    comp.stop()
+
+
 if __name__ == "__main__":
     only = sys.argv[1:]
-    cases = [test_us_keyboard, test_german_keyboard, test_french_keyboard, test_russian_keyboard]
+    cases = [test_us_keyboard, test_german_keyboard, test_french_keyboard, test_russian_keyboard,
+             test_modifier_held_across_a_focus_change]
     run([c for c in cases if not only or c.__name__ in only])
