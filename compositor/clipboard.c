@@ -15,7 +15,6 @@
 
 struct pc_clipboard_source {
 	struct weston_data_source base;
-	struct weston_seat *seat;
 	const struct pc_clipboard_source_callbacks *callbacks;
 	void *data;
 	bool replaced;
@@ -91,7 +90,6 @@ pc_clipboard_offer(struct pc_compositor *compositor, const char *const *mime_typ
 	source = calloc(1, sizeof *source);
 	if (!source)
 		return NULL;
-	source->seat = seat;
 	source->callbacks = callbacks;
 	source->data = data;
 	source->base.accept = clipboard_source_accept;

@@ -33,7 +33,6 @@ struct rdp_clipboard_paste {
 /* Data on its way into an app's pipe. */
 struct rdp_clipboard_writer {
 	struct wl_list link; /* rdp_clipboard::writers */
-	struct rdp_clipboard *clipboard;
 	int fd;
 	uint8_t *data;
 	size_t size, done;

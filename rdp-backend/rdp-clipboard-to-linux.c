@@ -58,7 +58,6 @@ rdp_clipboard_write_to_app(struct rdp_clipboard *clipboard, int fd, uint8_t *dat
 		close(fd);
 		return;
 	}
-	writer->clipboard = clipboard;
 	writer->fd = fd;
 	writer->data = data;
 	writer->size = size;
@@ -185,10 +184,11 @@ rdp_clipboard_run_format_list(struct rdp_peer *peer, void *payload)
 	const char *mime_types[16];
 	struct pc_clipboard_source *previous;
 	int ranks[RDP_CLIP_KINDS] = {0}, n_types = 0;
-	bool first = !clipboard || !clipboard->client_ready;
+	bool first;
 
 	if (!clipboard)
 		return;
+	first = !clipboard->client_ready;
 	clipboard->client_ready = true;
 	/*
 	 * A new copy: requests given up on were for the old one, and a client
