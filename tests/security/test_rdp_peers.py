@@ -179,9 +179,10 @@ def test_idle_connections_cost_little_and_go(procs):
 
 
 def test_wrong_logins_slow_the_guesser_not_the_user(procs):
-    """#11: 20 wrong passwords (xfreerdp tries each twice), then the right one: the right
-    one gets in at once; the wrong ones are answered later and later; nothing locks
-    everyone out."""
+    """#11: ten clients with wrong passwords, then the right one: the right one gets in
+    at once; every wrong one is refused, later and later; nothing locks everyone out.
+    xfreerdp tries a refused login a second time unless its own 9 s wait for the
+    activation ran out first, so the server sees 10 to 20 attempts."""
     comp, port = start(procs)
     comp.client([WAYLAND_CLIENT, "--title", "guarded"])
     comp.wait_window(lambda w: w["title"] == "guarded")
@@ -191,16 +192,18 @@ def test_wrong_logins_slow_the_guesser_not_the_user(procs):
         for g in guesses:
             wait_until(lambda: g.poll() is not None, 90, 0.2, "a wrong login to be refused")
     log = comp.read_log()
+    attempts = [line for line in log.splitlines() if "rdp: connection from" in line]
     refusals = [line for line in log.splitlines() if "wrong user name or password" in line]
-    check(len(refusals) >= 20, "%d refusals logged for 20 wrong logins" % len(refusals))
+    check(len(refusals) >= 10 and len(refusals) == len(attempts),
+          "%d refusals logged for %d attempts by 10 clients" % (len(refusals), len(attempts)))
     delays = [int(line.split("answered after ")[1].split()[0]) for line in refusals]
-    print("# delays of the 20 wrong logins (ms): %s" % delays)
+    print("# delays of the %d wrong logins (ms): %s" % (len(delays), delays))
     check(delays[-1] > delays[0], "the delays do not grow: %s" % delays)
     start_time = time.monotonic()
     host.connect(port)
-    host_matches(host, comp, "the right password after 20 wrong ones")
+    host_matches(host, comp, "the right password after the wrong ones")
     took = time.monotonic() - start_time
-    print("# the right login after 20 wrong ones: %.1f s to the first frame" % took)
+    print("# the right login after the wrong ones: %.1f s to the first frame" % took)
     check("logged in as" in comp.read_log(), "the right password was not let in")
     comp.stop()
 
