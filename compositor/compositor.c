@@ -83,7 +83,7 @@ pc_compositor_create(struct wl_display *display, struct weston_log_context *log,
 	 */
 	comp->compositor->repaint_msec = PC_REPAINT_WINDOW_MS;
 	comp->outputs = output_manager_create(comp, config->renderer, config->width, config->height,
-					      &comp->renderer);
+					      config->scale_percent, &comp->renderer);
 	if (!comp->outputs)
 		goto err;
 	comp->seat = pc_seat_create(comp);

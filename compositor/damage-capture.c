@@ -23,8 +23,9 @@ struct damage_capture {
 	struct damage_capture_source *sources;
 	int n_sources;
 	struct output_rect bounds; /* of the outputs, in global coordinates */
+	int scale;                 /* the outputs': shadow pixels per global unit */
 	struct wl_signal destroy_signal;
-	uint32_t *shadow;  /* the bounds: output pixels where an output is, black between */
+	uint32_t *shadow;  /* the bounds x scale: output pixels where an output is, black between */
 	uint32_t *scratch; /* one rectangle as read_pixels packs it */
 	damage_capture_func_t handler;
 	void *handler_data;
@@ -52,10 +53,12 @@ damage_capture_read_rect(struct damage_capture_source *source, const pixman_box3
 {
 	struct damage_capture *capture = source->capture;
 	struct weston_output *output = source->output;
-	int x = box->x1 - output->x, y = box->y1 - output->y;
-	int w = box->x2 - box->x1, h = box->y2 - box->y1;
+	int scale = capture->scale;
+	/* damage is global; the output's framebuffer and the shadow are in pixels */
+	int x = (box->x1 - output->x) * scale, y = (box->y1 - output->y) * scale;
+	int w = (box->x2 - box->x1) * scale, h = (box->y2 - box->y1) * scale;
 	/* where the rectangle lies in the shadow copy */
-	int sx = box->x1 - capture->bounds.x, sy = box->y1 - capture->bounds.y;
+	int sx = (box->x1 - capture->bounds.x) * scale, sy = (box->y1 - capture->bounds.y) * scale;
 	int first = -1, last = -1;
 
 	if (readback_output(output, x, y, w, h, capture->scratch) < 0)
@@ -127,14 +130,21 @@ damage_capture_create(struct weston_output *const *outputs, int n)
 
 	if (n < 1 || n > OUTPUT_LAYOUT_MAX)
 		return NULL;
+	/* one shadow, one scale: the output manager gives every output the same */
+	for (int i = 1; i < n; i++) {
+		if (outputs[i]->current_scale != outputs[0]->current_scale)
+			return NULL;
+	}
 	capture = calloc(1, sizeof *capture);
 	if (!capture)
 		return NULL;
 	output_bounds(outputs, n, &capture->bounds);
-	capture->width = capture->bounds.width;
-	capture->height = capture->bounds.height;
+	capture->scale = outputs[0]->current_scale > 0 ? outputs[0]->current_scale : 1;
+	capture->width = capture->bounds.width * capture->scale;
+	capture->height = capture->bounds.height * capture->scale;
 	for (int i = 0; i < n; i++) {
-		size_t pixels = (size_t)outputs[i]->width * (size_t)outputs[i]->height;
+		size_t pixels = (size_t)outputs[i]->current_mode->width *
+				(size_t)outputs[i]->current_mode->height;
 
 		if (pixels > largest)
 			largest = pixels;
@@ -200,7 +210,18 @@ damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_s
 void
 damage_capture_get_bounds(struct damage_capture *capture, struct output_rect *bounds)
 {
-	*bounds = capture->bounds;
+	*bounds = (struct output_rect){
+		capture->bounds.x * capture->scale,
+		capture->bounds.y * capture->scale,
+		capture->width,
+		capture->height,
+	};
+}
+
+int
+damage_capture_get_scale(struct damage_capture *capture)
+{
+	return capture->scale;
 }
 
 void

@@ -13,6 +13,13 @@ output_rects_overlap(const struct output_rect *a, const struct output_rect *b)
 	       b->y < a->y + a->height;
 }
 
+int
+output_scale_percent_valid(int64_t percent)
+{
+	return percent >= PC_SCALE_PERCENT_MIN && percent <= PC_SCALE_PERCENT_MAX ? (int)percent
+										  : 0;
+}
+
 static bool
 output_layout_count_ok(int n, char *why, size_t why_size)
 {
@@ -91,6 +98,7 @@ output_layout_from_monitors(struct output_layout *layout, const struct output_mo
 	if (output_layout_check(layout->rects, n, why, why_size) < 0)
 		return -1;
 	layout->n = n;
+	layout->scale_percent = output_scale_percent_valid(monitors[primary].scale_percent);
 	return 0;
 }
 
@@ -112,7 +120,7 @@ output_layout_size(const struct output_layout *layout, int *width, int *height)
 bool
 output_layout_equal(const struct output_layout *a, const struct output_layout *b)
 {
-	if (a->n != b->n)
+	if (a->n != b->n || a->scale_percent != b->scale_percent)
 		return false;
 	for (int i = 0; i < a->n; i++) {
 		const struct output_rect *x = &a->rects[i], *y = &b->rects[i];
@@ -140,5 +148,7 @@ output_layout_describe(const struct output_layout *layout, char *buf, size_t siz
 			break;
 		used += (size_t)n;
 	}
+	if (layout->scale_percent && layout->scale_percent != 100 && used < size)
+		snprintf(buf + used, size - used, " at %d %%", layout->scale_percent);
 	return buf;
 }

@@ -18,10 +18,16 @@ struct pc_output {
 	struct output_manager *mgr;
 	struct wl_list link; /* output_manager::outputs */
 	char name[32];
-	int x, y; /* where it goes, once it has been placed (a layout, or its first enable) */
+	/*
+	 * In the client's pixels: the global place and size are these divided by
+	 * the outputs' scale. x, y: where it goes, once placed (a layout, or its
+	 * first enable).
+	 */
+	int x, y;
 	bool placed;
 	int width;
 	int height;
+	int scale; /* what it was enabled with */
 	/* a layout with fewer monitors set it aside: its head stays, without an output */
 	bool parked;
 	struct weston_head *head;
@@ -33,6 +39,9 @@ struct output_manager {
 	const struct weston_windowed_output_api *api;
 	struct wl_list outputs; /* pc_output::link, in creation order */
 	int next_number;
+	int configured_percent; /* [output] scale; 0: the client's */
+	int percent;            /* the desktop scale the outputs follow now */
+	int scale;              /* wl_output.scale: pixels per global unit, on every output */
 	struct wl_listener heads_changed_listener;
 };
 
@@ -60,9 +69,11 @@ output_enable(struct pc_output *out)
 		weston_log("output %s: cannot create\n", out->name);
 		return -1;
 	}
-	weston_output_set_scale(output, 1);
+	weston_output_set_scale(output, mgr->scale);
 	weston_output_set_transform(output, WL_OUTPUT_TRANSFORM_NORMAL);
-	if (mgr->api->output_set_size(output, out->width, out->height) < 0 ||
+	/* the headless backend takes the size in global units and multiplies it by the scale */
+	if (mgr->api->output_set_size(output, out->width / mgr->scale, out->height / mgr->scale) <
+		    0 ||
 	    weston_output_enable(output) < 0) {
 		weston_log("output %s: cannot enable at %dx%d\n", out->name, out->width,
 			   out->height);
@@ -72,23 +83,26 @@ output_enable(struct pc_output *out)
 	/*
 	 * The headless backend gives the head a millimetre per pixel (25 DPI, and
 	 * foot's text 3 px tall); a client's monitors have no size of their own
-	 * here, so 96 DPI, the desktop's default, as Windows assumes at 100 %.
-	 * wl_output reads the head's fields when a client binds, after this.
+	 * here, so the DPI Windows gives them: 96 at 100 %, 96 x the desktop scale
+	 * beyond, which DPI-aware apps (foot, Qt) size their text by. wl_output
+	 * reads the head's fields when a client binds, after this.
 	 */
-	out->head->mm_width = (int32_t)(out->width * 254 / 960);
-	out->head->mm_height = (int32_t)(out->height * 254 / 960);
+	out->head->mm_width = (int32_t)((int64_t)out->width * 2540 / (96 * mgr->percent));
+	out->head->mm_height = (int32_t)((int64_t)out->height * 2540 / (96 * mgr->percent));
 	/*
 	 * libweston puts a new output right of the others; a re-created one
 	 * (a resize) keeps its place, and a layout says where each goes.
 	 */
-	if (out->placed && (output->x != out->x || output->y != out->y))
-		weston_output_move(output, out->x, out->y);
-	out->x = output->x;
-	out->y = output->y;
+	if (out->placed && (output->x != out->x / mgr->scale || output->y != out->y / mgr->scale))
+		weston_output_move(output, out->x / mgr->scale, out->y / mgr->scale);
+	out->x = output->x * mgr->scale;
+	out->y = output->y * mgr->scale;
 	out->placed = true;
+	out->scale = mgr->scale;
 	out->output = output;
-	log_scope(mgr->comp->scopes->output, "%s enabled at %d,%d %dx%d\n", out->name, output->x,
-		  output->y, out->width, out->height);
+	log_scope(mgr->comp->scopes->output, "%s enabled at %d,%d %dx%d, scale %d (%d %%)\n",
+		  out->name, output->x, output->y, out->width, out->height, mgr->scale,
+		  mgr->percent);
 	return 0;
 }
 
@@ -137,9 +151,56 @@ output_load_backend(struct pc_compositor *comp, enum pc_renderer renderer)
 
 static int output_add(struct output_manager *mgr, int width, int height);
 
+/*
+ * The integer scale for a desktop scale of @percent: the nearest (150 % and
+ * up take 2), so apps draw at least as large as asked and the rest of a
+ * fractional scale goes into the DPI (output_enable()). Lowered until every
+ * one of @rects is whole in global units, as libweston needs; @lowered_from
+ * (if not NULL) gets the scale it would have been, or 0.
+ */
+static int
+output_scale_fitting(int percent, const struct output_rect *rects, int n, int *lowered_from)
+{
+	int scale = (percent + 50) / 100, wanted;
+
+	if (scale < 1)
+		scale = 1;
+	wanted = scale;
+	for (int i = 0; i < n && scale > 1; i++) {
+		const struct output_rect *r = &rects[i];
+
+		if (r->x % scale || r->y % scale || r->width % scale || r->height % scale) {
+			scale--;
+			i = -1;
+		}
+	}
+	if (lowered_from)
+		*lowered_from = scale != wanted ? wanted : 0;
+	return scale;
+}
+
+/* The scale @layout asks for, unless the config says otherwise; outputs made after this take it. */
+static void
+output_follow_scale(struct output_manager *mgr, const struct output_layout *layout)
+{
+	int percent = mgr->configured_percent, lowered_from;
+
+	if (!percent)
+		percent = layout->scale_percent >= PC_SCALE_PERCENT_MIN &&
+					  layout->scale_percent <= PC_SCALE_PERCENT_MAX
+				  ? layout->scale_percent
+				  : 100;
+	mgr->percent = percent;
+	mgr->scale = output_scale_fitting(percent, layout->rects, layout->n, &lowered_from);
+	if (lowered_from)
+		weston_log("outputs: scale %d instead of %d for %d %%: the monitors' sizes and "
+			   "places are not multiples of %d\n",
+			   mgr->scale, lowered_from, percent, lowered_from);
+}
+
 struct output_manager *
 output_manager_create(struct pc_compositor *comp, enum pc_renderer renderer, int width, int height,
-		      enum pc_renderer *used)
+		      int scale_percent, enum pc_renderer *used)
 {
 	struct output_manager *mgr;
 
@@ -164,6 +225,10 @@ output_manager_create(struct pc_compositor *comp, enum pc_renderer renderer, int
 	if (!mgr)
 		return NULL;
 	mgr->comp = comp;
+	mgr->configured_percent = scale_percent;
+	mgr->percent = scale_percent ? scale_percent : 100;
+	mgr->scale = output_scale_fitting(mgr->percent, &(struct output_rect){0, 0, width, height},
+					  1, NULL);
 	wl_list_init(&mgr->outputs);
 	mgr->api = weston_windowed_output_get_api(comp->compositor);
 	if (!mgr->api) {
@@ -211,8 +276,9 @@ output_restore_places(struct output_manager *mgr)
 	wl_list_for_each(out, &mgr->outputs, link)
 	{
 		if (out->output && out->placed &&
-		    (out->output->x != out->x || out->output->y != out->y))
-			weston_output_move(out->output, out->x, out->y);
+		    (out->output->x != out->x / mgr->scale ||
+		     out->output->y != out->y / mgr->scale))
+			weston_output_move(out->output, out->x / mgr->scale, out->y / mgr->scale);
 	}
 }
 
@@ -221,9 +287,11 @@ output_apply_size(struct pc_output *out, int width, int height)
 {
 	int ret;
 
-	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
+	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE ||
+	    width % out->mgr->scale || height % out->mgr->scale)
 		return -1;
-	if (out->output && out->width == width && out->height == height)
+	if (out->output && out->width == width && out->height == height &&
+	    out->scale == out->mgr->scale)
 		return 0;
 	/*
 	 * The headless backend sets an output's mode once, before enabling, so a
@@ -262,7 +330,8 @@ output_add(struct output_manager *mgr, int width, int height)
 	struct pc_output *out;
 	int index = output_count(mgr);
 
-	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
+	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE ||
+	    width % mgr->scale || height % mgr->scale)
 		return -1;
 	wl_list_for_each(out, &mgr->outputs, link)
 	{
@@ -345,6 +414,7 @@ pc_outputs_set_layout(struct pc_compositor *comp, const struct output_layout *la
 		weston_log("output layout refused: %s\n", why);
 		return -1;
 	}
+	output_follow_scale(mgr, layout);
 	while (wl_list_length(&mgr->outputs) < n) {
 		/* the right size and place follow below */
 		if (output_add(mgr, rects[0].width, rects[0].height) < 0)
@@ -364,9 +434,12 @@ pc_outputs_set_layout(struct pc_compositor *comp, const struct output_layout *la
 		out->x = rects[i].x;
 		out->y = rects[i].y;
 		out->placed = true;
-		if (out->output && out->width == rects[i].width && out->height == rects[i].height) {
-			if (out->output->x != out->x || out->output->y != out->y)
-				weston_output_move(out->output, out->x, out->y);
+		if (out->output && out->width == rects[i].width && out->height == rects[i].height &&
+		    out->scale == mgr->scale) {
+			if (out->output->x != out->x / mgr->scale ||
+			    out->output->y != out->y / mgr->scale)
+				weston_output_move(out->output, out->x / mgr->scale,
+						   out->y / mgr->scale);
 		} else if (output_apply_size(out, rects[i].width, rects[i].height) < 0) {
 			failed = -1;
 		}
@@ -425,6 +498,12 @@ output_bounds(struct weston_output *const *outputs, int n, struct output_rect *b
 	bounds->height = y2 - bounds->y;
 }
 
+int
+pc_outputs_get_scale(struct pc_compositor *comp)
+{
+	return comp->outputs->scale;
+}
+
 void
 pc_outputs_describe(struct pc_compositor *comp, struct strbuf *buf)
 {
@@ -439,8 +518,11 @@ pc_outputs_describe(struct pc_compositor *comp, struct strbuf *buf)
 			continue;
 		strbuf_appendf(buf,
 			       "{\"index\":%d,\"name\":\"%s\",\"x\":%d,\"y\":%d,"
-			       "\"width\":%d,\"height\":%d,\"enabled\":%s}\n",
-			       i++, out->name, o ? o->x : 0, o ? o->y : 0, out->width, out->height,
+			       "\"width\":%d,\"height\":%d,\"scale\":%d,\"scale_percent\":%d,"
+			       "\"global\":[%d,%d,%d,%d],\"mm\":[%d,%d],\"enabled\":%s}\n",
+			       i++, out->name, out->x, out->y, out->width, out->height, out->scale,
+			       out->mgr->percent, o ? o->x : 0, o ? o->y : 0, o ? o->width : 0,
+			       o ? o->height : 0, out->head->mm_width, out->head->mm_height,
 			       o ? "true" : "false");
 	}
 }

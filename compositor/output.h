@@ -22,7 +22,8 @@ struct strbuf;
  * output of @width x @height. *@used says which renderer runs. NULL on failure.
  */
 struct output_manager *output_manager_create(struct pc_compositor *comp, enum pc_renderer renderer,
-					     int width, int height, enum pc_renderer *used);
+					     int width, int height, int scale_percent,
+					     enum pc_renderer *used);
 
 void output_manager_destroy(struct output_manager *mgr);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <libweston/libweston.h>
+#include <pixman.h>
 
 #include "compositor-internal.h"
 #include "idle-call.h"
@@ -150,13 +151,62 @@ pc_pointer_focus_client(struct weston_pointer *pointer)
 }
 
 /*
- * Reads the sprite's image; false when it has none yet (no buffer committed).
- * An image larger than any pointer may be is cut to its top-left corner.
+ * @pixels (@w x @h, drawn for buffer scale @from) redrawn for the outputs'
+ * scale @to, in place of the old; the host shows pointers pixel for pixel, so
+ * an app's 24-pixel cursor is 48 at scale 2, as its windows are. False when
+ * out of memory (@pixels is then untouched).
  */
 static bool
-pc_pointer_read_sprite(struct weston_surface *surface, uint32_t **pixels, int *width, int *height)
+pc_pointer_rescale(uint32_t **pixels, int *w, int *h, int from, int to)
 {
-	int w = 0, h = 0;
+	int64_t tw = (int64_t)*w * to / from, th = (int64_t)*h * to / from;
+	pixman_image_t *src, *dst;
+	pixman_transform_t transform;
+	uint32_t *out;
+
+	if (tw < 1 || th < 1 || tw > 4 * PC_POINTER_MAX_SIZE || th > 4 * PC_POINTER_MAX_SIZE)
+		return false;
+	out = calloc((size_t)(tw * th), 4);
+	if (!out)
+		return false;
+	src = pixman_image_create_bits(PIXMAN_a8r8g8b8, *w, *h, *pixels, *w * 4);
+	dst = pixman_image_create_bits(PIXMAN_a8r8g8b8, (int)tw, (int)th, out, (int)tw * 4);
+	if (src && dst) {
+		pixman_transform_init_scale(&transform, pixman_int_to_fixed(from) / to,
+					    pixman_int_to_fixed(from) / to);
+		pixman_image_set_transform(src, &transform);
+		/* whole multiples stay sharp; anything else is smoothed */
+		pixman_image_set_filter(
+			src, to % from == 0 ? PIXMAN_FILTER_NEAREST : PIXMAN_FILTER_BILINEAR, NULL,
+			0);
+		pixman_image_composite32(PIXMAN_OP_SRC, src, NULL, dst, 0, 0, 0, 0, 0, 0, (int)tw,
+					 (int)th);
+	}
+	if (src)
+		pixman_image_unref(src);
+	if (dst)
+		pixman_image_unref(dst);
+	if (!src || !dst) {
+		free(out);
+		return false;
+	}
+	free(*pixels);
+	*pixels = out;
+	*w = (int)tw;
+	*h = (int)th;
+	return true;
+}
+
+/*
+ * Reads the sprite's image at the outputs' @scale; false when it has none yet
+ * (no buffer committed). An image larger than any pointer may be is cut to
+ * its top-left corner.
+ */
+static bool
+pc_pointer_read_sprite(struct weston_surface *surface, int scale, uint32_t **pixels, int *width,
+		       int *height)
+{
+	int w = 0, h = 0, buffer_scale = surface->buffer_viewport.buffer.scale;
 	uint32_t *abgr;
 
 	weston_surface_get_content_size(surface, &w, &h);
@@ -169,6 +219,8 @@ pc_pointer_read_sprite(struct weston_surface *surface, uint32_t **pixels, int *w
 		free(abgr);
 		return false;
 	}
+	if (buffer_scale >= 1 && buffer_scale != scale)
+		pc_pointer_rescale(&abgr, &w, &h, buffer_scale, scale);
 	*width = w < PC_POINTER_MAX_SIZE ? w : PC_POINTER_MAX_SIZE;
 	*height = h < PC_POINTER_MAX_SIZE ? h : PC_POINTER_MAX_SIZE;
 	*pixels = malloc((size_t)*width * (size_t)*height * 4);
@@ -204,13 +256,16 @@ pc_pointer_update(void *data)
 	struct weston_view *sprite = pointer ? pointer->sprite : NULL;
 	struct pc_pointer_image next = {.kind = PC_POINTER_DEFAULT};
 	uint32_t *pixels = NULL;
+	int scale = pc_outputs_get_scale(watch->comp);
 
 	pc_pointer_watch_sprite(watch, sprite ? sprite->surface : NULL);
-	if (sprite && pc_pointer_read_sprite(sprite->surface, &pixels, &next.width, &next.height)) {
+	if (sprite &&
+	    pc_pointer_read_sprite(sprite->surface, scale, &pixels, &next.width, &next.height)) {
 		next.kind = PC_POINTER_IMAGE;
 		next.pixels = pixels;
-		next.hotspot_x = pc_pointer_within(pointer->hotspot_x, next.width);
-		next.hotspot_y = pc_pointer_within(pointer->hotspot_y, next.height);
+		/* libweston keeps the hotspot in surface coordinates: global units */
+		next.hotspot_x = pc_pointer_within(pointer->hotspot_x * scale, next.width);
+		next.hotspot_y = pc_pointer_within(pointer->hotspot_y * scale, next.height);
 		next.hash = pc_pointer_hash(pixels, next.width, next.height, next.hotspot_x,
 					    next.hotspot_y);
 		pc_pointer_set_hidden_by(watch, NULL);

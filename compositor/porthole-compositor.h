@@ -40,6 +40,13 @@ enum pc_shell_mode {
 
 /* An output may be at most this wide and high. */
 #define PC_MAX_OUTPUT_SIZE 16384
+/*
+ * A desktop scale, as RDP clients give it (MS-RDPBCGR desktopScaleFactor) and
+ * [output] scale= overrides it, in percent.
+ */
+#define PC_SCALE_PERCENT_MIN 100
+#define PC_SCALE_PERCENT_MAX 500
+
 /* The first output's size unless configured; where windows go while there is no output. */
 #define PC_DEFAULT_WIDTH 1280
 #define PC_DEFAULT_HEIGHT 800
@@ -53,6 +60,7 @@ struct pc_compositor_config {
 	enum pc_renderer renderer;
 	enum pc_shell_mode shell_mode;
 	int width, height; /* of the first output */
+	int scale_percent; /* the desktop scale, PC_SCALE_PERCENT_*; 0: each client's own */
 	bool xwayland;
 	const char *x11_dir;       /* where the X11 socket goes */
 	int x11_display;           /* its display number; 0: the first free one */
@@ -101,10 +109,16 @@ int pc_shell_mode_from_name(const char *name, enum pc_shell_mode *mode);
 /* --- output layouts -------------------------------------------------------------- */
 
 /*
- * Where each output lies in the compositor's global space. An RDP client
- * describes its monitors with the primary at 0,0 and the others anywhere
- * around it; a layout keeps their places relative to each other, shifted so
- * the top-left is 0,0, with the primary monitor first.
+ * Where each output lies, in the client's pixels. An RDP client describes its
+ * monitors with the primary at 0,0 and the others anywhere around it; a layout
+ * keeps their places relative to each other, shifted so the top-left is 0,0,
+ * with the primary monitor first.
+ *
+ * HiDPI: the outputs share one integer scale (wl_output.scale), the nearest
+ * to the client's desktop scale that divides every monitor's size and place;
+ * global coordinates (windows, the pointer) are pixels divided by it. The
+ * fraction left (140 % is scale 1; 180 % is scale 2) goes into the outputs'
+ * DPI. Monitors with different scales take the primary's.
  */
 
 /* The most monitors an RDP client may announce (MS-RDPBCGR 2.2.1.3.6). */
@@ -119,11 +133,13 @@ struct output_rect {
 struct output_monitor {
 	int64_t x, y, width, height;
 	bool primary;
+	int64_t scale_percent; /* its desktop scale; out of PC_SCALE_PERCENT_*: 100 % */
 };
 
 struct output_layout {
 	int n; /* 0: none */
 	struct output_rect rects[OUTPUT_LAYOUT_MAX];
+	int scale_percent; /* the client's desktop scale; 0: 100 % */
 };
 
 /**
@@ -132,9 +148,15 @@ struct output_layout {
  */
 int output_layout_check(const struct output_rect *rects, int n, char *why, size_t why_size);
 
-/** @layout from @n monitors; -1 and @why when they cannot be outputs. */
+/**
+ * @layout from @n monitors, at the primary monitor's scale; -1 and @why when
+ * they cannot be outputs.
+ */
 int output_layout_from_monitors(struct output_layout *layout, const struct output_monitor *monitors,
 				int n, char *why, size_t why_size);
+
+/** @percent when it is a desktop scale (PC_SCALE_PERCENT_*), else 0. */
+int output_scale_percent_valid(int64_t percent);
 
 /** The size of the rectangle from 0,0 around all of @layout. */
 void output_layout_size(const struct output_layout *layout, int *width, int *height);
@@ -148,7 +170,7 @@ const char *output_layout_describe(const struct output_layout *layout, char *buf
 
 /**
  * Fills @outputs with up to @max enabled outputs, the first first, and @rects
- * (when not NULL) with their places. Returns how many.
+ * (when not NULL) with their places in global coordinates. Returns how many.
  */
 int pc_outputs_list(struct pc_compositor *compositor, struct weston_output **outputs,
 		    struct output_rect *rects, int max);
@@ -156,7 +178,10 @@ int pc_outputs_list(struct pc_compositor *compositor, struct weston_output **out
 /** The enabled output number @index (0 = first), or NULL. */
 struct weston_output *pc_outputs_get(struct pc_compositor *compositor, int index);
 
-/** Adds an output of @width x @height to the right of the others. Returns its index or -1. */
+/**
+ * Adds an output of @width x @height pixels (multiples of the scale) to the right
+ * of the others. Returns its index or -1.
+ */
 int pc_outputs_add(struct pc_compositor *compositor, int width, int height);
 
 /** Resizes output @index. Windows stay; the shell re-places those that were maximized. */
@@ -171,7 +196,13 @@ int pc_outputs_resize(struct pc_compositor *compositor, int index, int width, in
  */
 int pc_outputs_set_layout(struct pc_compositor *compositor, const struct output_layout *layout);
 
-/** Appends one JSON object per output: index, name, x, y, width, height. */
+/** Pixels per global unit on every output (wl_output.scale): 1 but on HiDPI clients. */
+int pc_outputs_get_scale(struct pc_compositor *compositor);
+
+/**
+ * Appends one JSON object per output: index, name, x, y, width, height (pixels),
+ * scale, scale_percent, global (x, y, width, height), mm (its physical size).
+ */
 void pc_outputs_describe(struct pc_compositor *compositor, struct strbuf *out);
 
 /* --- damage read-back -------------------------------------------------------------- */
@@ -199,8 +230,14 @@ struct damage_capture *damage_capture_create(struct weston_output *const *output
 
 void damage_capture_destroy(struct damage_capture *capture);
 
-/** Where the shadow copy's top-left lies in global coordinates, and its size. */
+/**
+ * Where the shadow copy's top-left lies and its size, in pixels: global
+ * coordinates times damage_capture_get_scale().
+ */
 void damage_capture_get_bounds(struct damage_capture *capture, struct output_rect *bounds);
+
+/** Shadow pixels per global unit: the outputs' scale. */
+int damage_capture_get_scale(struct damage_capture *capture);
 
 /** The shadow copy (0xAARRGGBB, top row first) and its stride in bytes. */
 const uint32_t *damage_capture_get_pixels(struct damage_capture *capture, int *width, int *height,

@@ -81,18 +81,22 @@ screenshot_output(struct weston_output *output, int x, int y, int width, int hei
 {
 	struct screenshot *shot = calloc(1, sizeof *shot);
 	int ow = output->current_mode->width, oh = output->current_mode->height;
+	int scale = output->current_scale > 0 ? output->current_scale : 1;
 
 	if (!shot)
 		return NULL;
 	if (width <= 0 || height <= 0) {
-		x = output->x;
-		y = output->y;
+		x = 0;
+		y = 0;
 		width = ow;
 		height = oh;
+	} else {
+		/* to the output's pixels, clipped to it */
+		x = (x - output->x) * scale;
+		y = (y - output->y) * scale;
+		width *= scale;
+		height *= scale;
 	}
-	/* to output-local coordinates, clipped to the output */
-	x -= output->x;
-	y -= output->y;
 	if (x < 0) {
 		width += x;
 		x = 0;
@@ -185,24 +189,30 @@ pc_screenshot_window(struct pc_compositor *comp, uint32_t id, screenshot_done_fu
 	struct weston_surface *surface;
 	struct screenshot *shot = NULL;
 	struct strbuf png;
-	int x, y, w, h;
+	int x, y, w, h, buffer_scale;
 
 	if (!window) {
 		done(data, NULL, "no such window (see `porthole windows`)");
 		return NULL;
 	}
 	surface = shell_window_get_content(window, &x, &y, &w, &h);
-	if (x >= 0 && y >= 0 && x + w <= surface->width && y + h <= surface->height) {
-		/* The geometry lies in the main surface: its own pixels, unoccluded. */
+	buffer_scale = surface->buffer_viewport.buffer.scale;
+	if (x >= 0 && y >= 0 && x + w <= surface->width && y + h <= surface->height &&
+	    buffer_scale == pc_outputs_get_scale(comp)) {
+		/*
+		 * The geometry lies in the main surface, drawn at the outputs' scale:
+		 * its own pixels, unoccluded, as the host shows them.
+		 */
 		strbuf_init(&png);
-		if (screenshot_surface(surface, x, y, w, h, &png) < 0)
+		if (screenshot_surface(surface, x * buffer_scale, y * buffer_scale,
+				       w * buffer_scale, h * buffer_scale, &png) < 0)
 			done(data, NULL, "cannot read the window's content");
 		else
 			done(data, &png, NULL);
 		strbuf_release(&png);
 		return NULL;
 	}
-	/* Decorations in subsurfaces: take the window as composited. */
+	/* Decorations in subsurfaces, or scaled by the compositor: the window as composited. */
 	output = shell_window_get_frame(window, &x, &y, &w, &h);
 	if (output)
 		shot = screenshot_output(output, x, y, w, h, done, data);

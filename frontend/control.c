@@ -293,8 +293,22 @@ control_cmd_output(struct control_connection *conn, char **args, int n_args)
 						NULL);
 			return;
 		}
-	} else if (n_args >= 2 && n_args <= OUTPUT_LAYOUT_MAX + 1 &&
+	} else if (n_args >= 2 && n_args <= OUTPUT_LAYOUT_MAX + 2 &&
 		   strcmp(args[0], "layout") == 0) {
+		/* a client's layout with its desktop scale: "... scale=PERCENT" at the end */
+		if (sscanf(args[n_args - 1], "scale=%d%n", &a, &c) == 1 && !args[n_args - 1][c]) {
+			layout.scale_percent = output_scale_percent_valid(a);
+			if (!layout.scale_percent) {
+				control_connection_send(conn, "a scale is 100..500 (percent)",
+							NULL);
+				return;
+			}
+			n_args--;
+		}
+		if (n_args < 2 || n_args > OUTPUT_LAYOUT_MAX + 1) {
+			control_connection_send(conn, "a layout is 1..16 monitors", NULL);
+			return;
+		}
 		for (int i = 1; i < n_args; i++) {
 			if (!control_parse_rect(args[i], &layout.rects[layout.n++])) {
 				control_connection_send(conn, "a layout is WxH+X+Y ...", NULL);
@@ -310,10 +324,10 @@ control_cmd_output(struct control_connection *conn, char **args, int n_args)
 			return;
 		}
 	} else {
-		control_connection_send(
-			conn,
-			"usage: output add W H | output resize N W H | output layout WxH+X+Y ...",
-			NULL);
+		control_connection_send(conn,
+					"usage: output add W H | output resize N W H | "
+					"output layout WxH+X+Y ... [scale=PERCENT]",
+					NULL);
 		return;
 	}
 	control_connection_send(conn, NULL, NULL);

@@ -127,6 +127,7 @@ main_create_compositor(struct frontend *ctx)
 		.shell_mode = o->shell_mode,
 		.width = o->width,
 		.height = o->height,
+		.scale_percent = o->scale_percent,
 		.xwayland = o->xwayland,
 		.x11_dir = o->x11_dir,
 		.x11_display = o->x11_display,

@@ -108,6 +108,32 @@ options_parse_size(const char *s, int *out)
 	return 0;
 }
 
+/*
+ * "auto" (0: each client's own), a percentage ("180", "180%") or a factor
+ * ("1.8", "2"), within PC_SCALE_PERCENT_*.
+ */
+static int
+options_parse_scale(const char *s, int *percent)
+{
+	char *end;
+	double v;
+
+	if (strcmp(s, "auto") == 0) {
+		*percent = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || (*end && strcmp(end, "%") != 0))
+		return -1;
+	if (!*end && v < 10)
+		v *= 100; /* a factor: no percentage is below 100 */
+	if (!(v >= PC_SCALE_PERCENT_MIN && v <= PC_SCALE_PERCENT_MAX))
+		return -1;
+	*percent = (int)(v + 0.5);
+	return 0;
+}
+
 /* A Wayland socket name is a file name inside the runtime dir, never a path. */
 static int
 options_check_socket_name(const char *s)
@@ -131,6 +157,9 @@ options_print_help(const char *argv0)
 	       "                             own) or desktop (plain background, whole desktop)\n"
 	       "  --socket=NAME              Wayland socket name in $XDG_RUNTIME_DIR (default %s)\n"
 	       "  --width=N --height=N       size of the first output (default %dx%d)\n"
+	       "  --scale=auto|PERCENT|FACTOR\n"
+	       "                             desktop scale, 100..500 %% (180, 180%%, 1.8);\n"
+	       "                             auto (default): the RDP client's\n"
 	       "  --xwayland                 start Xwayland on the first X11 connection\n"
 	       "  --x11-dir=DIR              directory of the X11 socket (default %s)\n"
 	       "  --x11-display=N            the X11 display number (default: the first free)\n"
@@ -190,6 +219,7 @@ static const struct option_desc option_table[] = {
 	{"socket", OPT_VALUE},
 	{"width", OPT_VALUE},
 	{"height", OPT_VALUE},
+	{"scale", OPT_VALUE},
 	{"xwayland", OPT_FLAG},
 	{"x11-dir", OPT_VALUE},
 	{"x11-display", OPT_VALUE},
@@ -247,6 +277,9 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 			goto bad_value;
 	} else if (strcmp(name, "height") == 0) {
 		if (options_parse_size(value, &opts->height) < 0)
+			goto bad_value;
+	} else if (strcmp(name, "scale") == 0) {
+		if (options_parse_scale(value, &opts->scale_percent) < 0)
 			goto bad_value;
 	} else if (strcmp(name, "control-root-only") == 0) {
 		opts->control_root_only = true;
@@ -398,6 +431,7 @@ static const struct config_key_map config_keys[] = {
 	{"core", "debug", "debug"},
 	{"output", "width", "width"},
 	{"output", "height", "height"},
+	{"output", "scale", "scale"},
 	{"rdp", "listen", "rdp-listen"},
 	{"rdp", "user", "rdp-user"},
 	{"rdp", "password-file", "rdp-password-file"},

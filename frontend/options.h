@@ -18,6 +18,7 @@ struct pc_options {
 	char *socket_name;
 	int width;
 	int height;
+	int scale_percent; /* the desktop scale; 0: each RDP client's own */
 	bool xwayland;
 	bool control_root_only; /* the system distro: its service user is not trusted */
 	char *x11_dir;

@@ -105,6 +105,7 @@ rdp_disp_layout_from_pdu(const DISPLAY_CONTROL_MONITOR_LAYOUT_PDU *pdu,
 			.width = m->Width & ~1u,
 			.height = m->Height,
 			.primary = (m->Flags & DISPLAY_CONTROL_MONITOR_PRIMARY) != 0,
+			.scale_percent = m->DesktopScaleFactor,
 		};
 	}
 	return output_layout_from_monitors(layout, monitors, (int)pdu->NumMonitors, why, why_size);

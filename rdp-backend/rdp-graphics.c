@@ -359,10 +359,13 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 		return;
 	}
 	damage_capture_get_bounds(peer->capture, desktop);
-	/* the pipeline's monitors are relative to the desktop's top-left */
+	peer->scale = damage_capture_get_scale(peer->capture);
+	/* the pipeline's monitors are in pixels, relative to the desktop's top-left */
 	for (int i = 0; i < n; i++) {
-		monitors[i].x -= desktop->x;
-		monitors[i].y -= desktop->y;
+		monitors[i].x = monitors[i].x * peer->scale - desktop->x;
+		monitors[i].y = monitors[i].y * peer->scale - desktop->y;
+		monitors[i].width *= peer->scale;
+		monitors[i].height *= peer->scale;
 	}
 	if (rdp_gfx_ready(peer) &&
 	    rdp_gfx_reset_surface(peer, monitors, n, desktop->width, desktop->height) < 0)

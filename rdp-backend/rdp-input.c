@@ -21,11 +21,18 @@ rdp_input_peer(rdpInput *input)
 	return ((struct rdp_peer_context *)input->context)->peer;
 }
 
-/* The client's coordinates are its desktop's; libweston keeps the pointer on an output. */
+/*
+ * The client's coordinates are its desktop's pixels; libweston keeps the
+ * pointer on an output. At a scale above 1 a pixel is a fraction of a global
+ * unit, which surfaces drawn at that scale tell apart.
+ */
 static void
 rdp_input_move(struct rdp_peer *peer, UINT16 x, UINT16 y)
 {
-	pc_input_pointer_move(peer->server->compositor, peer->desktop.x + x, peer->desktop.y + y);
+	double scale = peer->scale > 0 ? peer->scale : 1;
+
+	pc_input_pointer_move(peer->server->compositor, (peer->desktop.x + x) / scale,
+			      (peer->desktop.y + y) / scale);
 }
 
 static void

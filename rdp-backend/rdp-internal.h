@@ -22,6 +22,13 @@
 #include "rdp-server.h"
 
 #define RDP_MAX_EVENT_FDS 32
+
+/* The client's pixels to global coordinates at @scale, rounding down also below 0. */
+static inline int
+rdp_to_global(int pixels, int scale)
+{
+	return pixels >= 0 ? pixels / scale : -((-pixels + scale - 1) / scale);
+}
 /* MS-RDPERP 2.2.1.1.2 wndSupportLevel; FreeRDP keeps the names in a private header */
 #define RDP_WINDOW_LEVEL_SUPPORTED_EX 0x00000002
 #define RDP_POINTER_CACHE_MAX 32 /* slots used of the client's pointer cache */
@@ -112,8 +119,9 @@ struct rdp_peer {
 	/* graphics */
 	void (*before_frame)(struct rdp_peer *peer);
 	struct damage_capture *capture;
-	/* what the client sees as its desktop, in global coordinates (the capture's bounds) */
+	/* what the client sees as its desktop, in its pixels (the capture's bounds) */
 	struct output_rect desktop;
+	int scale; /* the client's pixels per global unit (the outputs' scale) */
 	struct wl_listener capture_destroy_listener;
 	struct idle_call capture_restart; /* follows the outputs once a change has settled */
 	enum rdp_codec codec;             /* chosen at activation: never AUTO */

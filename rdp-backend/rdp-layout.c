@@ -25,6 +25,9 @@ rdp_layout_from_settings(struct rdp_peer *peer, struct output_layout *layout)
 	UINT32 height = freerdp_settings_get_uint32(settings, FreeRDP_DesktopHeight);
 	UINT32 count = freerdp_settings_get_uint32(settings, FreeRDP_MonitorCount);
 	const rdpMonitor *defs = freerdp_settings_get_pointer(settings, FreeRDP_MonitorDefArray);
+	/* the client core data's scale; per monitor in its monitor attributes */
+	int scale_percent = output_scale_percent_valid(
+		freerdp_settings_get_uint32(settings, FreeRDP_DesktopScaleFactor));
 	struct output_monitor monitors[OUTPUT_LAYOUT_MAX];
 	char why[128] = "";
 	int bounds_width, bounds_height;
@@ -37,6 +40,10 @@ rdp_layout_from_settings(struct rdp_peer *peer, struct output_layout *layout)
 				.width = defs[i].width,
 				.height = defs[i].height,
 				.primary = defs[i].is_primary != 0,
+				.scale_percent =
+					defs[i].attributes.desktopScaleFactor
+						? (int64_t)defs[i].attributes.desktopScaleFactor
+						: scale_percent,
 			};
 		if (output_layout_from_monitors(layout, monitors, (int)count, why, sizeof why) ==
 		    0) {
@@ -53,6 +60,7 @@ rdp_layout_from_settings(struct rdp_peer *peer, struct output_layout *layout)
 	*layout = (struct output_layout){
 		.n = 1,
 		.rects[0] = {0, 0, (int)width, (int)height},
+		.scale_percent = scale_percent,
 	};
 }
 

@@ -235,13 +235,15 @@ static void
 rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info, const char *title)
 {
 	struct rdp_rail_window *w = rdp_rail_find_sent(rail, info->key);
+	/* the host places and sizes windows in its pixels */
+	int scale = pc_outputs_get_scale(rail->peer->server->compositor);
 	struct rdp_rail_window next = {
 		.key = info->key,
 		.owner_id = rdp_rail_id_for(rail, info->owner_key),
-		.x = info->x,
-		.y = info->y,
-		.width = info->width > 0 ? info->width : 1,
-		.height = info->height > 0 ? info->height : 1,
+		.x = info->x * scale,
+		.y = info->y * scale,
+		.width = info->width > 0 ? info->width * scale : 1,
+		.height = info->height > 0 ? info->height * scale : 1,
 		.show_state = rdp_rail_show_state(info->show),
 		.popup = info->popup,
 		.seen = true,

@@ -308,7 +308,7 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 	struct rdp_rail_window *w;
 	struct shell_window *window;
 	char what[64], err[256];
-	int width, height;
+	int width, height, scale = pc_outputs_get_scale(peer->server->compositor);
 
 	if (!rail || !rdp_rail_move_size(move, &width, &height))
 		return;
@@ -321,14 +321,16 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 			snprintf(what, sizeof what, "resize %d %d", width, height);
 			window = rdp_rail_host_request(rail, w->id, what);
 			if (window &&
-			    shell_window_resize(window, width, height, err, sizeof err) < 0)
+			    shell_window_resize(window, rdp_to_global(width, scale),
+						rdp_to_global(height, scale), err, sizeof err) < 0)
 				rdp_rail_refused(rail, err);
 		}
 		if (w->x != move->left || w->y != move->top) {
 			snprintf(what, sizeof what, "move %d %d", move->left, move->top);
 			window = rdp_rail_host_request(rail, w->id, what);
 			if (window &&
-			    shell_window_move(window, move->left, move->top, err, sizeof err) < 0)
+			    shell_window_move(window, rdp_to_global(move->left, scale),
+					      rdp_to_global(move->top, scale), err, sizeof err) < 0)
 				rdp_rail_refused(rail, err);
 		}
 		return;

@@ -59,6 +59,8 @@ rdp_rail_handle_move_size(struct wl_listener *listener, void *data)
 	struct rdp_rail_window *w;
 	RAIL_LOCALMOVESIZE_ORDER order = {.moveSizeType = rdp_rail_move_size_type(event->edges)};
 	RAIL_MINMAXINFO_ORDER limits = {0};
+	/* the host moves and sizes in its pixels */
+	int scale = pc_outputs_get_scale(rail->peer->server->compositor);
 
 	if (!rail->ready)
 		return;
@@ -74,22 +76,23 @@ rdp_rail_handle_move_size(struct wl_listener *listener, void *data)
 			(int)freerdp_settings_get_uint32(settings, FreeRDP_DesktopWidth));
 		limits.maxHeight = rdp_rail_int16(
 			(int)freerdp_settings_get_uint32(settings, FreeRDP_DesktopHeight));
-		limits.minTrackWidth = rdp_rail_int16(event->min_width > 0 ? event->min_width : 1);
+		limits.minTrackWidth =
+			rdp_rail_int16(event->min_width > 0 ? event->min_width * scale : 1);
 		limits.minTrackHeight =
-			rdp_rail_int16(event->min_height > 0 ? event->min_height : 1);
+			rdp_rail_int16(event->min_height > 0 ? event->min_height * scale : 1);
 		limits.maxTrackWidth =
-			rdp_rail_int16(event->max_width > 0 ? event->max_width : 0x7fff);
+			rdp_rail_int16(event->max_width > 0 ? event->max_width * scale : 0x7fff);
 		limits.maxTrackHeight =
-			rdp_rail_int16(event->max_height > 0 ? event->max_height : 0x7fff);
+			rdp_rail_int16(event->max_height > 0 ? event->max_height * scale : 0x7fff);
 		rail->context->ServerMinMaxInfo(rail->context, &limits);
 		/* a move gives the pointer within the window; a resize, on the desktop */
-		order.posX = rdp_rail_int16(event->edges ? event->pointer_x
-							 : event->pointer_x - event->x);
-		order.posY = rdp_rail_int16(event->edges ? event->pointer_y
-							 : event->pointer_y - event->y);
+		order.posX = rdp_rail_int16(
+			(event->edges ? event->pointer_x : event->pointer_x - event->x) * scale);
+		order.posY = rdp_rail_int16(
+			(event->edges ? event->pointer_y : event->pointer_y - event->y) * scale);
 	} else {
-		order.posX = rdp_rail_int16(event->x);
-		order.posY = rdp_rail_int16(event->y);
+		order.posX = rdp_rail_int16(event->x * scale);
+		order.posY = rdp_rail_int16(event->y * scale);
 	}
 	if (rail->context->ServerLocalMoveSize(rail->context, &order) == CHANNEL_RC_OK &&
 	    event->start)

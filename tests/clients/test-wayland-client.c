@@ -59,6 +59,9 @@ fill_pattern(uint32_t *pixels, int width, int height, void *data)
 				      args->frame * 83492791u) *
 					     2654435761u >>
 				     8);
+			/* one-pixel columns: a surface drawn at a lower scale shows them doubled */
+			if (args->opts->stripes && x < width / 2 && y < height / 2)
+				c = x & 1 ? 0xff401010 : 0xffe0b0b0;
 			if (args->opts->alpha < 255) {
 				uint32_t a = (uint32_t)args->opts->alpha;
 				c = a << 24 | (((c >> 16) & 0xff) * a / 255) << 16 |
@@ -194,6 +197,17 @@ window_draw(struct window *w)
 				return;
 			}
 		}
+	}
+	if (app->opts.scale_aware && !sweep) {
+		int scale = app->output_scale;
+
+		buffer = make_buffer(app, w->width * scale, w->height * scale, w->color, app->frame,
+				     NULL);
+		wl_surface_set_buffer_scale(w->surface, scale);
+		wl_surface_attach(w->surface, buffer, 0, 0);
+		wl_surface_damage_buffer(w->surface, 0, 0, w->width * scale, w->height * scale);
+		wl_surface_commit(w->surface);
+		return;
 	}
 	buffer = make_buffer(app, w->width, w->height, w->color, app->frame,
 			     sweep ? app->canvas : NULL);
@@ -343,10 +357,54 @@ wm_base_ping(void *data, struct xdg_wm_base *wm_base, uint32_t serial)
 static const struct xdg_wm_base_listener wm_base_listener = {wm_base_ping};
 
 static void
+output_geometry(void *data, struct wl_output *output, int32_t x, int32_t y, int32_t mm_width,
+		int32_t mm_height, int32_t subpixel, const char *make, const char *model,
+		int32_t transform)
+{
+}
+
+static void
+output_mode(void *data, struct wl_output *output, uint32_t flags, int32_t width, int32_t height,
+	    int32_t refresh)
+{
+}
+
+static void
+output_done(void *data, struct wl_output *output)
+{
+}
+
+/* --scale-aware: a larger scale redraws the windows at it */
+static void
+output_scale(void *data, struct wl_output *output, int32_t factor)
+{
+	struct app *app = data;
+
+	if (factor <= app->output_scale || factor > 8)
+		return;
+	app->output_scale = factor;
+	for (int i = 0; i < app->n_windows; i++) {
+		if (app->windows[i]->configured && !app->windows[i]->frame_cb)
+			window_draw(app->windows[i]);
+	}
+}
+
+static const struct wl_output_listener output_listener = {output_geometry, output_mode, output_done,
+							  output_scale};
+
+static void
 registry_global(void *data, struct wl_registry *registry, uint32_t name, const char *interface,
 		uint32_t version)
 {
 	struct app *app = data;
+
+	if (strcmp(interface, wl_output_interface.name) == 0 && app->opts.scale_aware &&
+	    version >= 2) {
+		struct wl_output *output =
+			wl_registry_bind(registry, name, &wl_output_interface, 2);
+
+		wl_output_add_listener(output, &output_listener, app);
+	}
 
 	if (strcmp(interface, wl_compositor_interface.name) == 0) {
 		app->compositor = wl_registry_bind(registry, name, &wl_compositor_interface, 4);
@@ -401,6 +459,9 @@ usage(FILE *out)
 		"  --damage-band ROWS     with --animate: only the top ROWS change each frame\n"
 		"  --damage-sweep N       damage boxes of every size from 1x1 to NxN, a few per\n"
 		"                         frame; print \"sweep\" and the frames taken when done\n"
+		"  --scale-aware          draw at the largest wl_output scale (set_buffer_scale)\n"
+		"  --stripes              the top-left quadrant in one-pixel columns\n"
+		"  --pointer-log FILE     append \"X Y\" (surface coordinates) of each left press\n"
 		"  --protocol-error       send an invalid request after mapping\n"
 		"  --connect-only         connect, round-trip, exit\n");
 }
@@ -468,6 +529,12 @@ parse_options(struct options *o, int argc, char *argv[])
 				return -1;
 		} else if (strcmp(a, "--animate") == 0)
 			o->animate = true;
+		else if (strcmp(a, "--scale-aware") == 0)
+			o->scale_aware = true;
+		else if (strcmp(a, "--stripes") == 0)
+			o->stripes = true;
+		else if (strcmp(a, "--pointer-log") == 0 && v)
+			o->pointer_log = argv[++i];
 		else if (strcmp(a, "--protocol-error") == 0)
 			o->protocol_error = true;
 		else if (strcmp(a, "--connect-only") == 0)
@@ -486,10 +553,12 @@ parse_options(struct options *o, int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
-	struct app app = {0};
+	struct app app = {.output_scale = 1};
 
 	if (parse_options(&app.opts, argc, argv) < 0)
 		return 2;
+	if (app.opts.pointer_log)
+		app.pointer_log = fopen(app.opts.pointer_log, "a");
 	if (app.opts.text_log)
 		app.text_log = fopen(app.opts.text_log, "a");
 	if (app.opts.keysym_log)
@@ -553,6 +622,8 @@ main(int argc, char *argv[])
 		fclose(app.text_log);
 	if (app.commit_log)
 		fclose(app.commit_log);
+	if (app.pointer_log)
+		fclose(app.pointer_log);
 	xkb_state_unref(app.xkb_state);
 	xkb_keymap_unref(app.keymap);
 	xkb_context_unref(app.xkb);

@@ -28,10 +28,13 @@ struct options {
 	bool keep_last;  /* with --frames: stop animating but stay mapped */
 	int interval_ms; /* with --animate: this long between frames, not as fast as frames come */
 	const char *commit_log;
-	int damage_band; /* with --animate: only this many rows change (0 = all) */
-	int alpha;       /* below 255: a translucent window (premultiplied ARGB) */
-	int redraws;     /* commit the same picture this many more times, one per frame */
-	int sweep;       /* boxes of every size from 1x1 to this, a few per frame */
+	int damage_band;  /* with --animate: only this many rows change (0 = all) */
+	int alpha;        /* below 255: a translucent window (premultiplied ARGB) */
+	int redraws;      /* commit the same picture this many more times, one per frame */
+	int sweep;        /* boxes of every size from 1x1 to this, a few per frame */
+	bool scale_aware; /* draws at the largest wl_output scale, with set_buffer_scale */
+	bool stripes;     /* the top-left quadrant in one-pixel columns, light and dark */
+	const char *pointer_log;
 };
 
 struct window;
@@ -57,6 +60,9 @@ struct app {
 	FILE *text_log;
 	FILE *keysym_log;
 	FILE *commit_log;
+	FILE *pointer_log;
+	int output_scale;            /* the largest any wl_output announced; 1 without */
+	double pointer_x, pointer_y; /* surface coordinates of the last motion */
 	struct xkb_context *xkb;
 	struct xkb_keymap *keymap; /* the compositor's, as sent */
 	struct xkb_state *xkb_state;

@@ -70,6 +70,8 @@ pointer_enter(void *data, struct wl_pointer *p, uint32_t serial, struct wl_surfa
 
 	app->pointer_window = surface ? wl_surface_get_user_data(surface) : NULL;
 	app->pointer_serial = serial;
+	app->pointer_x = wl_fixed_to_double(x);
+	app->pointer_y = wl_fixed_to_double(y);
 	if (app->opts.cursor)
 		cursor_apply(app);
 }
@@ -85,6 +87,10 @@ pointer_leave(void *data, struct wl_pointer *p, uint32_t serial, struct wl_surfa
 static void
 pointer_motion(void *data, struct wl_pointer *p, uint32_t time, wl_fixed_t x, wl_fixed_t y)
 {
+	struct app *app = data;
+
+	app->pointer_x = wl_fixed_to_double(x);
+	app->pointer_y = wl_fixed_to_double(y);
 }
 
 static void
@@ -96,6 +102,10 @@ pointer_button(void *data, struct wl_pointer *p, uint32_t serial, uint32_t time,
 
 	if (state != WL_POINTER_BUTTON_STATE_PRESSED || button != BTN_LEFT || !w || !w->toplevel)
 		return;
+	if (app->pointer_log) {
+		fprintf(app->pointer_log, "%.2f %.2f\n", app->pointer_x, app->pointer_y);
+		fflush(app->pointer_log);
+	}
 	if (app->opts.cursor) {
 		app->cursor_hidden = !app->cursor_hidden;
 		cursor_apply(app);

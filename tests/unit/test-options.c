@@ -94,6 +94,18 @@ test_argv(struct tap *t)
 		  options_parse_argv(&o, 2, bad_mode, false, err, sizeof err) < 0 &&
 			  o.rdp_mode == RDP_MODE_RAIL,
 		  "an unknown --rdp-mode is refused and changes nothing: %s", err);
+	char *scales[][2] = {{"pc", "--scale=180"},  {"pc", "--scale=1.5"}, {"pc", "--scale=200%"},
+			     {"pc", "--scale=auto"}, {"pc", "--scale=90"},  {"pc", "--scale=7"},
+			     {"pc", "--scale=2x"}};
+	const int scale_wanted[] = {180, 150, 200, 0, -1, -1, -1};
+	for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+		int ret = options_parse_argv(&o, 2, scales[i], false, err, sizeof err);
+
+		TAP_CHECK(t,
+			  scale_wanted[i] < 0 ? ret < 0
+					      : ret == 0 && o.scale_percent == scale_wanted[i],
+			  "%s: %s (%d)", scales[i][1], ret < 0 ? err : "taken", o.scale_percent);
+	}
 	char *pulse[] = {"pc", "--pulse-server=unix:/mnt/wslg/PulseServer"};
 	TAP_CHECK(t,
 		  options_parse_argv(&o, 2, pulse, false, err, sizeof err) == 0 &&
@@ -141,15 +153,16 @@ test_config_file(struct tap *t)
 
 	options_init_defaults(&o);
 	path = write_temp("[core]\nrenderer=auto\nxwayland=true\nsocket=wl-9\n[output]\n"
-			  "width=1024\nheight=768\n[shell]\nbackground-color=0xff102030\n"
+			  "width=1024\nheight=768\nscale=2\n[shell]\nbackground-color=0xff102030\n"
 			  "cascade-step=20\n[keyboard]\nkeymap_layout=de\n"
 			  "[audio]\npulse-server=unix:/run/pulse.sock\n");
 	TAP_CHECK(t, options_load_config(&o, path, err, sizeof err) == 0, "config loads (%s)", err);
 	TAP_CHECK(t,
 		  o.renderer == PC_RENDERER_AUTO && o.xwayland && o.width == 1024 &&
-			  o.height == 768 && o.background_color == 0xff102030 &&
-			  o.cascade_step == 20 && strcmp(o.socket_name, "wl-9") == 0 &&
-			  o.keymap_layout && strcmp(o.keymap_layout, "de") == 0 && o.pulse_server &&
+			  o.height == 768 && o.scale_percent == 200 &&
+			  o.background_color == 0xff102030 && o.cascade_step == 20 &&
+			  strcmp(o.socket_name, "wl-9") == 0 && o.keymap_layout &&
+			  strcmp(o.keymap_layout, "de") == 0 && o.pulse_server &&
 			  strcmp(o.pulse_server, "unix:/run/pulse.sock") == 0,
 		  "config values applied");
 	unlink(path);

@@ -45,6 +45,27 @@ main(void)
 			 "800x600+1024+100, 1024x768+0+0") == 0,
 		  "described as \"%s\"", text);
 
+	/* HiDPI: the primary's desktop scale is the layout's; nonsense is none */
+	m[0].scale_percent = 100;
+	m[1].scale_percent = 200;
+	TAP_CHECK(&t,
+		  output_layout_from_monitors(&layout, m, 2, why, sizeof why) == 0 &&
+			  layout.scale_percent == 200 && !output_layout_equal(&layout, &same),
+		  "the primary monitor's 200 %% is the layout's scale (%s), and a new layout",
+		  output_layout_describe(&layout, text, sizeof text));
+	TAP_CHECK(&t, strstr(text, " at 200 %") != NULL, "the scale is described: %s", text);
+	m[1].scale_percent = 50;
+	TAP_CHECK(&t,
+		  output_layout_from_monitors(&layout, m, 2, why, sizeof why) == 0 &&
+			  layout.scale_percent == 0,
+		  "a 50 %% scale is no scale");
+	TAP_CHECK(&t,
+		  output_scale_percent_valid(100) == 100 &&
+			  output_scale_percent_valid(500) == 500 &&
+			  output_scale_percent_valid(501) == 0 &&
+			  output_scale_percent_valid((int64_t)1 << 40) == 0,
+		  "desktop scales are 100..500 %%");
+
 	/* no primary flag: the first is the first output */
 	m[0] = monitor(0, 0, 640, 480, false);
 	m[1] = monitor(0, 480, 640, 480, false);

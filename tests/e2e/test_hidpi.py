@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""HiDPI through a real RDP client: xfreerdp /scale-desktop under Xvfb.
+
+The client's desktop scale becomes the outputs' wl_output scale (the nearest
+integer, the rest as DPI), so a Wayland app that honours it draws at 2x and
+the host shows those pixels one for one: one-pixel columns stay one pixel
+wide. Host pixels are global coordinates times the scale: RemoteApp windows
+are placed and sized in them, and a click on a host pixel reaches the app at
+that pixel's surface coordinate. X11 apps (Xwayland draws at scale 1) are
+scaled by the compositor to the same size on the host.
+"""
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from host_windows import HostWindows  # noqa: E402
+from images import image_diff, save_artifact  # noqa: E402
+from locations import WAYLAND_CLIENT, X11_CLIENT  # noqa: E402
+from rdp_host import Host, host_matches, start  # noqa: E402
+from tap import TestFailure, check, run, wait_until  # noqa: E402
+
+
+def outputs(comp):
+    return [json.loads(line) for line in comp.cli("outputs").splitlines()]
+
+
+def wait_scale(comp, scale, percent, what):
+    def right():
+        outs = outputs(comp)
+        return outs and all(o["scale"] == scale and o["scale_percent"] == percent and o["enabled"]
+                            for o in outs)
+    try:
+        wait_until(right, 20, 0.2, what)
+    except TestFailure:
+        raise TestFailure("%s: outputs are %s" % (what, comp.cli("outputs").strip()))
+
+
+def click_lands_at(host, comp, log, window, host_x, host_y, want, what):
+    """Clicks host pixel (host_x, host_y) and waits for the app to log the press at want."""
+    host.xdotool("mousemove", "--sync", str(host_x), str(host_y))
+    host.xdotool("click", "1")
+
+    def logged():
+        if not os.path.exists(log):
+            return None
+        lines = open(log).read().split("\n")
+        return lines[-2] if len(lines) >= 2 else None
+    got = wait_until(logged, 10, 0.1, what)
+    x, y = (float(v) for v in got.split())
+    check(abs(x - want[0]) < 0.01 and abs(y - want[1]) < 0.01,
+          "%s: the app saw the press at %.2f,%.2f, want %.2f,%.2f" % (what, x, y, want[0], want[1]))
+
+
+def stripes_are_crisp(shot, x, y, what):
+    """The test client's --stripes at host pixel x, y (inside the top-left
+    quadrant): neighbouring columns alternate, as the app drew them."""
+    row = [shot.pixel(x + i, y) for i in range(8)]
+    check(all(row[i] != row[i + 1] for i in range(7)) and row[0] == row[2] == row[4],
+          "%s: columns %s are not one pixel each" % (what, ["%02x%02x%02x" % p for p in row]))
+
+
+def test_desktop_at_200_percent(procs):
+    """xfreerdp /scale-desktop:200 on an 800x600 desktop: outputs at scale 2
+    (400x300 global, 96 DPI x 2 in millimetres); a scale-aware app draws at 2x
+    and the host shows the compositor's pixels exactly; a click lands on the
+    surface coordinate of the host pixel, to the half unit; the app's pointer,
+    drawn at scale 1, is shown twice as large with its hotspot."""
+    comp, port = start(procs)
+    log = os.path.join(comp.runtime_dir, "presses")
+    comp.client([WAYLAND_CLIENT, "--title", "crisp", "--scale-aware", "--stripes", "--pointer-log", log,
+                 "--cursor"])
+    w = comp.wait_window(lambda w: w["title"] == "crisp")
+    comp.cli("window", str(w["id"]), "move", "40", "30")
+    host = Host(procs)
+    host.connect(port, size="800x600", extra=["/scale-desktop:200"])
+    wait_scale(comp, 2, 200, "outputs at scale 2")
+    out = outputs(comp)[0]
+    check((out["width"], out["height"], out["global"]) == (800, 600, [0, 0, 400, 300]),
+          "output %s, want 800x600 pixels, 400x300 global" % out)
+    check(out["mm"] == [800 * 254 // 1920, 600 * 254 // 1920], "physical size %s, want 192 DPI" % out["mm"])
+    host_matches(host, comp, "the host shows the scaled output")
+    stripes_are_crisp(host.screen(), 80 + 10, 60 + 10, "a scale-2 surface on the host")
+    wid = wait_until(host.rdp_window, 10, what="the xfreerdp window")
+    host.xdotool("windowfocus", "--sync", wid)
+    host.xdotool("mousemove", "--sync", str(80 + 25), str(60 + 35))
+    try:
+        wait_until(lambda: host.pointer_image()[:4] == (48, 40, 10, 14), 15, 0.2,
+                   "the app's 24x20 pointer shown at 48x40, hotspot 10,14")
+    except TestFailure:
+        raise TestFailure("the host shows a %dx%d pointer with hotspot %d,%d, want 48x40 at 10,14"
+                          % host.pointer_image()[:4])
+    # host pixel 80 + 21 is global 40 + 10.5: half a unit, as the app's 2x buffer resolves it
+    click_lands_at(host, comp, log, w, 80 + 21, 60 + 31, (10.5, 15.5), "a click at scale 2")
+    comp.stop()
+
+
+def test_remoteapp_windows_at_200_percent(procs):
+    """RemoteApp at 200 %: a Wayland window of 200x150 at 20,30 is a 400x300
+    host window at 40,60 showing the app's own 2x pixels; a click inside lands
+    where it should; an X11 window is twice its global size on the host."""
+    comp, port = start(procs, ["--rdp-mode=rail"], xwayland=True)
+    log = os.path.join(comp.runtime_dir, "presses")
+    comp.client([WAYLAND_CLIENT, "--title", "rail crisp", "--scale-aware", "--stripes", "--pointer-log", log])
+    w = comp.wait_window(lambda w: w["title"] == "rail crisp")
+    comp.cli("window", str(w["id"]), "move", "20", "30")
+    comp.client([X11_CLIENT, "--title", "x11 scaled", "--width", "160", "--height", "100"])
+    xw = comp.wait_window(lambda w: w["title"] == "x11 scaled")
+    comp.cli("window", str(xw["id"]), "move", "300", "30")
+    host = Host(procs)
+    hw = HostWindows(host)
+    hw.advertise_ewmh()
+    client = host.connect(port, app="porthole", extra=["/scale-desktop:200"])
+    wait_until(lambda: "RemoteApp client ready" in comp.read_log() or client.poll() is not None, 30,
+               what="the RemoteApp client to get ready")
+    wait_scale(comp, 2, 200, "outputs at scale 2")
+    xw = [x for x in comp.windows() if x["id"] == xw["id"]][0]
+    check((xw["x"], xw["y"]) == (300, 30), "the X11 window is at %d,%d" % (xw["x"], xw["y"]))
+    for wid, want in ((w["id"], (40, 60, 400, 300)), (xw["id"], (600, 60, 2 * xw["width"], 2 * xw["height"]))):
+        try:
+            wait_until(lambda: hw.mapped().get(wid) and hw.geometry(hw.mapped()[wid]) == want, 20, 0.2,
+                       "host window %d at %s" % (wid, want))
+        except TestFailure:
+            win = hw.mapped().get(wid)
+            raise TestFailure("host window %d is %s, want %s" % (wid, hw.geometry(win) if win else None, want))
+    last = [None]
+
+    def same():
+        expected = comp.screenshot(window=w["id"])
+        region = host.screen().crop(40, 60, 400, 300)
+        if (expected.width, expected.height) != (400, 300):
+            return False
+        bad, diff = image_diff(region, expected, 2)
+        last[0] = (bad, region)
+        return bad == 0
+    try:
+        wait_until(same, 20, 0.3, "the host window shows the app's 2x pixels")
+    except TestFailure:
+        if last[0]:
+            save_artifact("hidpi-host-window.png", last[0][1])
+        raise
+    stripes_are_crisp(host.screen(), 40 + 10, 60 + 10, "a scale-2 RemoteApp window")
+    click_lands_at(host, comp, log, w, 40 + 101, 60 + 41, (50.5, 20.5), "a click in a RemoteApp window at 200 %")
+    comp.stop()
+
+
+def test_fractional_and_configured_scales(procs):
+    """140 % is scale 1 with 134 DPI; [output] scale=180 wins over the client's
+    100 % and is scale 2; a layout whose monitors are not whole at scale 2 falls
+    back to 1, with a log line; the control socket's layout takes a scale."""
+    comp, port = start(procs)
+    host = Host(procs)
+    host.connect(port, size="800x600", extra=["/scale-desktop:140"])
+    wait_scale(comp, 1, 140, "140 % at scale 1")
+    check(outputs(comp)[0]["mm"] == [800 * 2540 // (96 * 140), 600 * 2540 // (96 * 140)],
+          "physical size at 140 %%: %s" % outputs(comp)[0]["mm"])
+    host_matches(host, comp, "the host at 140 %")
+    comp.stop()
+
+    config = os.path.join(tempfile.mkdtemp(prefix="porthole-ini-"), "porthole.ini")
+    procs.dirs.append(os.path.dirname(config))
+    with open(config, "w") as f:
+        f.write("[output]\nscale=180\n")
+    comp, port = start(procs, ["--config=" + config])
+    host = Host(procs)
+    host.connect(port, size="800x600")
+    wait_scale(comp, 2, 180, "[output] scale=180 over the client's 100 %")
+    host_matches(host, comp, "the host at the configured 180 %")
+    comp.cli("output", "layout", "1024x768+0+0", "1024x768+1024+0", "scale=200")
+    wait_until(lambda: [o["global"] for o in outputs(comp)] == [[0, 0, 512, 384], [512, 0, 512, 384]], 10, 0.2,
+               "two outputs side by side at scale 2")
+    comp.cli("output", "layout", "1023x768+0+0")
+    wait_until(lambda: outputs(comp)[0]["scale"] == 1, 10, 0.2, "an odd width to fall back to scale 1")
+    check("scale 1 instead of 2" in comp.read_log(), "no log line for the lowered scale")
+    comp.stop()
+
+
+if __name__ == "__main__":
+    run([test_desktop_at_200_percent, test_remoteapp_windows_at_200_percent, test_fractional_and_configured_scales])
