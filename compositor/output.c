@@ -154,36 +154,33 @@ static int output_add(struct output_manager *mgr, int width, int height);
 /*
  * The integer scale for a desktop scale of @percent: the nearest (150 % and
  * up take 2), so apps draw at least as large as asked and the rest of a
- * fractional scale goes into the DPI (output_enable()). Lowered until every
- * one of @rects is whole in global units, as libweston needs; @lowered_from
- * (if not NULL) gets the scale it would have been, or 0.
+ * fractional scale goes into the DPI (output_enable()).
  */
 static int
-output_scale_fitting(int percent, const struct output_rect *rects, int n, int *lowered_from)
+output_scale_for(int percent)
 {
-	int scale = (percent + 50) / 100, wanted;
+	int scale = (percent + 50) / 100;
 
-	if (scale < 1)
-		scale = 1;
-	wanted = scale;
-	for (int i = 0; i < n && scale > 1; i++) {
-		const struct output_rect *r = &rects[i];
+	return scale < 1 ? 1 : scale;
+}
 
-		if (r->x % scale || r->y % scale || r->width % scale || r->height % scale) {
-			scale--;
-			i = -1;
-		}
-	}
-	if (lowered_from)
-		*lowered_from = scale != wanted ? wanted : 0;
-	return scale;
+/*
+ * libweston needs outputs whole in global units: at scale 2 a 1023-pixel-wide
+ * monitor gets a 1022-pixel output, and the client shows a pixel of black
+ * beside it, which is better than a scale that flips to 1 while the user drags
+ * the client's window (display control sends every size).
+ */
+static int
+output_round_to_scale(int value, int scale)
+{
+	return value - value % scale;
 }
 
 /* The scale @layout asks for, unless the config says otherwise; outputs made after this take it. */
 static void
 output_follow_scale(struct output_manager *mgr, const struct output_layout *layout)
 {
-	int percent = mgr->configured_percent, lowered_from;
+	int percent = mgr->configured_percent;
 
 	if (!percent)
 		percent = layout->scale_percent >= PC_SCALE_PERCENT_MIN &&
@@ -191,11 +188,16 @@ output_follow_scale(struct output_manager *mgr, const struct output_layout *layo
 				  ? layout->scale_percent
 				  : 100;
 	mgr->percent = percent;
-	mgr->scale = output_scale_fitting(percent, layout->rects, layout->n, &lowered_from);
-	if (lowered_from)
-		weston_log("outputs: scale %d instead of %d for %d %%: the monitors' sizes and "
-			   "places are not multiples of %d\n",
-			   mgr->scale, lowered_from, percent, lowered_from);
+	mgr->scale = output_scale_for(percent);
+	/* a monitor smaller than the scale cannot be an output at it */
+	for (int i = 0; i < layout->n; i++) {
+		if (layout->rects[i].width < mgr->scale || layout->rects[i].height < mgr->scale) {
+			weston_log("outputs: scale 1 instead of %d: a monitor is %dx%d\n",
+				   mgr->scale, layout->rects[i].width, layout->rects[i].height);
+			mgr->scale = 1;
+			break;
+		}
+	}
 }
 
 struct output_manager *
@@ -227,8 +229,10 @@ output_manager_create(struct pc_compositor *comp, enum pc_renderer renderer, int
 	mgr->comp = comp;
 	mgr->configured_percent = scale_percent;
 	mgr->percent = scale_percent ? scale_percent : 100;
-	mgr->scale = output_scale_fitting(mgr->percent, &(struct output_rect){0, 0, width, height},
-					  1, NULL);
+	mgr->scale =
+		width >= output_scale_for(mgr->percent) && height >= output_scale_for(mgr->percent)
+			? output_scale_for(mgr->percent)
+			: 1;
 	wl_list_init(&mgr->outputs);
 	mgr->api = weston_windowed_output_get_api(comp->compositor);
 	if (!mgr->api) {
@@ -287,8 +291,9 @@ output_apply_size(struct pc_output *out, int width, int height)
 {
 	int ret;
 
-	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE ||
-	    width % out->mgr->scale || height % out->mgr->scale)
+	width = output_round_to_scale(width, out->mgr->scale);
+	height = output_round_to_scale(height, out->mgr->scale);
+	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
 		return -1;
 	if (out->output && out->width == width && out->height == height &&
 	    out->scale == out->mgr->scale)
@@ -330,8 +335,9 @@ output_add(struct output_manager *mgr, int width, int height)
 	struct pc_output *out;
 	int index = output_count(mgr);
 
-	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE ||
-	    width % mgr->scale || height % mgr->scale)
+	width = output_round_to_scale(width, mgr->scale);
+	height = output_round_to_scale(height, mgr->scale);
+	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
 		return -1;
 	wl_list_for_each(out, &mgr->outputs, link)
 	{
@@ -431,10 +437,19 @@ pc_outputs_set_layout(struct pc_compositor *comp, const struct output_layout *la
 			output_restore_places(mgr);
 			continue;
 		}
-		out->x = rects[i].x;
-		out->y = rects[i].y;
+		/* rounded down, places and sizes alike: rounded monitors never overlap */
+		out->x = output_round_to_scale(rects[i].x, mgr->scale);
+		out->y = output_round_to_scale(rects[i].y, mgr->scale);
 		out->placed = true;
-		if (out->output && out->width == rects[i].width && out->height == rects[i].height &&
+		if (rects[i].width % mgr->scale || rects[i].height % mgr->scale)
+			log_scope(mgr->comp->scopes->output,
+				  "%s: %dx%d of the monitor's %dx%d, whole at scale %d\n",
+				  out->name, output_round_to_scale(rects[i].width, mgr->scale),
+				  output_round_to_scale(rects[i].height, mgr->scale),
+				  rects[i].width, rects[i].height, mgr->scale);
+		if (out->output &&
+		    out->width == output_round_to_scale(rects[i].width, mgr->scale) &&
+		    out->height == output_round_to_scale(rects[i].height, mgr->scale) &&
 		    out->scale == mgr->scale) {
 			if (out->output->x != out->x / mgr->scale ||
 			    out->output->y != out->y / mgr->scale)

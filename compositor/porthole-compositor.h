@@ -115,10 +115,10 @@ int pc_shell_mode_from_name(const char *name, enum pc_shell_mode *mode);
  * with the primary monitor first.
  *
  * HiDPI: the outputs share one integer scale (wl_output.scale), the nearest
- * to the client's desktop scale that divides every monitor's size and place;
- * global coordinates (windows, the pointer) are pixels divided by it. The
- * fraction left (140 % is scale 1; 180 % is scale 2) goes into the outputs'
- * DPI. Monitors with different scales take the primary's.
+ * to the client's desktop scale; global coordinates (windows, the pointer) are
+ * pixels divided by it, and each monitor's place and size are rounded down to
+ * multiples of it. The fraction left (140 % is scale 1; 180 % is scale 2) goes
+ * into the outputs' DPI. Monitors with different scales take the primary's.
  */
 
 /* The most monitors an RDP client may announce (MS-RDPBCGR 2.2.1.3.6). */

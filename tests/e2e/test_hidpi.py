@@ -147,8 +147,8 @@ def test_remoteapp_windows_at_200_percent(procs):
 
 def test_fractional_and_configured_scales(procs):
     """140 % is scale 1 with 134 DPI; [output] scale=180 wins over the client's
-    100 % and is scale 2; a layout whose monitors are not whole at scale 2 falls
-    back to 1, with a log line; the control socket's layout takes a scale."""
+    100 % and is scale 2; the control socket's layout takes a scale; a monitor
+    of odd size keeps the scale, its output a pixel smaller."""
     comp, port = start(procs)
     host = Host(procs)
     host.connect(port, size="800x600", extra=["/scale-desktop:140"])
@@ -170,11 +170,37 @@ def test_fractional_and_configured_scales(procs):
     comp.cli("output", "layout", "1024x768+0+0", "1024x768+1024+0", "scale=200")
     wait_until(lambda: [o["global"] for o in outputs(comp)] == [[0, 0, 512, 384], [512, 0, 512, 384]], 10, 0.2,
                "two outputs side by side at scale 2")
-    comp.cli("output", "layout", "1023x768+0+0")
-    wait_until(lambda: outputs(comp)[0]["scale"] == 1, 10, 0.2, "an odd width to fall back to scale 1")
-    check("scale 1 instead of 2" in comp.read_log(), "no log line for the lowered scale")
+    # an odd size keeps the scale: the output is rounded down to whole global units
+    comp.cli("output", "layout", "1023x767+0+0")
+    wait_until(lambda: [(o["scale"], o["width"], o["height"], o["global"]) for o in outputs(comp)]
+               == [(2, 1022, 766, [0, 0, 511, 383])], 10, 0.2, "1023x767 at scale 2 as 1022x766")
+    comp.stop()
+
+
+def test_resizing_the_client_keeps_the_scale(procs):
+    """xfreerdp /dynamic-resolution /scale-desktop:200 through the graphics
+    pipeline: dragging its window to 901x701 sends that layout at 200 %; the
+    output takes 900x700 at scale 2 (450x350 global) and the host shows it."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "resized", "--scale-aware", "--stripes"])
+    w = comp.wait_window(lambda w: w["title"] == "resized")
+    comp.cli("window", str(w["id"]), "move", "30", "30")
+    host = Host(procs)
+    host.connect(port, extra=["/dynamic-resolution", "/gfx", "/scale-desktop:200"])
+    wait_scale(comp, 2, 200, "outputs at scale 2")
+    host_matches(host, comp, "the desktop at 200 % before the resize")
+    wid = wait_until(host.rdp_window, 10, what="the xfreerdp window")
+    host.xdotool("windowsize", wid, "901", "701")
+    try:
+        wait_until(lambda: [(o["scale"], o["width"], o["height"]) for o in outputs(comp)] == [(2, 900, 700)], 20,
+                   0.2, "the output to follow the client's window at scale 2")
+    except TestFailure:
+        raise TestFailure("outputs after the resize: %s" % comp.cli("outputs").strip())
+    host_matches(host, comp, "the desktop at 200 % after the resize")
+    stripes_are_crisp(host.screen(), 60 + 10, 60 + 10, "a scale-2 surface after the resize")
     comp.stop()
 
 
 if __name__ == "__main__":
-    run([test_desktop_at_200_percent, test_remoteapp_windows_at_200_percent, test_fractional_and_configured_scales])
+    run([test_desktop_at_200_percent, test_remoteapp_windows_at_200_percent, test_fractional_and_configured_scales,
+         test_resizing_the_client_keeps_the_scale])
