@@ -17,6 +17,13 @@ static const struct name_table_entry pc_shell_mode_names[] = {
 	{NULL, 0},
 };
 
+static const struct name_table_entry pc_xwayland_glx_names[] = {
+	{"auto", PC_XWAYLAND_GLX_AUTO},
+	{"on", PC_XWAYLAND_GLX_ON},
+	{"off", PC_XWAYLAND_GLX_OFF},
+	{NULL, 0},
+};
+
 const char *
 pc_renderer_name(enum pc_renderer renderer)
 {
@@ -42,5 +49,16 @@ pc_shell_mode_from_name(const char *name, enum pc_shell_mode *mode)
 	if (name_table_value(pc_shell_mode_names, name, &value) < 0)
 		return -1;
 	*mode = (enum pc_shell_mode)value;
+	return 0;
+}
+
+int
+pc_xwayland_glx_from_name(const char *name, enum pc_xwayland_glx *glx)
+{
+	int value;
+
+	if (name_table_value(pc_xwayland_glx_names, name, &value) < 0)
+		return -1;
+	*glx = (enum pc_xwayland_glx)value;
 	return 0;
 }

@@ -112,6 +112,21 @@ xwayland_clear_cloexec(int fd)
 	return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
 }
 
+/* See enum pc_xwayland_glx: without a GPU, GLX costs LLVM in every Xwayland. */
+static bool
+xwayland_wants_glx(const struct pc_xwayland *xw)
+{
+	switch (xw->comp->config.xwayland_glx) {
+	case PC_XWAYLAND_GLX_ON:
+		return true;
+	case PC_XWAYLAND_GLX_OFF:
+		return false;
+	case PC_XWAYLAND_GLX_AUTO:
+		break;
+	}
+	return xw->comp->renderer == PC_RENDERER_GL;
+}
+
 static void __attribute__((noreturn))
 xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int unix_fd,
 	      int wayland_fd, int wm_fd, int display_fd, int stderr_fd)
@@ -144,6 +159,10 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 	argv[argc++] = XWAYLAND_PATH;
 	argv[argc++] = display;
 	argv[argc++] = "-rootless";
+	if (!xwayland_wants_glx(xw)) {
+		argv[argc++] = "-extension";
+		argv[argc++] = "GLX";
+	}
 	/* Without a GPU glamor would fall back to llvmpipe after probing it: 400 ms at
 	 * every start and 44 MB of LLVM resident, to draw what fb draws as well. */
 	if (xw->comp->renderer == PC_RENDERER_PIXMAN)
@@ -227,7 +246,10 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 		wl_event_source_remove(xw->dir_source);
 		xw->dir_source = NULL;
 	}
-	weston_log("xwayland: started Xwayland %d for %s\n", pid, display);
+	weston_log("xwayland: started Xwayland %d for %s%s\n", pid, display,
+		   xwayland_wants_glx(xw) ? ""
+					  : " without GLX (no GPU; [core] xwayland-glx=on for apps "
+					    "that draw with GLX)");
 	return pid;
 
 err_fork:

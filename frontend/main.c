@@ -129,6 +129,7 @@ main_create_compositor(struct frontend *ctx)
 		.height = o->height,
 		.scale_percent = o->scale_percent,
 		.xwayland = o->xwayland,
+		.xwayland_glx = o->xwayland_glx,
 		.x11_dir = o->x11_dir,
 		.x11_display = o->x11_display,
 		.socket_name = o->socket_name,

@@ -161,6 +161,9 @@ options_print_help(const char *argv0)
 	       "                             desktop scale, 100..500 %% (180, 180%%, 1.8);\n"
 	       "                             auto (default): the RDP client's\n"
 	       "  --xwayland                 start Xwayland on the first X11 connection\n"
+	       "  --xwayland-glx=auto|on|off Xwayland's GLX; auto (default): with the GL\n"
+	       "                             renderer only (without a GPU it loads LLVM,\n"
+	       "                             54 MB, whether or not an app uses GL)\n"
 	       "  --x11-dir=DIR              directory of the X11 socket (default %s)\n"
 	       "  --x11-display=N            the X11 display number (default: the first free)\n"
 	       "  --log=FILE                 write the log to FILE instead of stderr\n"
@@ -221,6 +224,7 @@ static const struct option_desc option_table[] = {
 	{"height", OPT_VALUE},
 	{"scale", OPT_VALUE},
 	{"xwayland", OPT_FLAG},
+	{"xwayland-glx", OPT_VALUE},
 	{"x11-dir", OPT_VALUE},
 	{"x11-display", OPT_VALUE},
 	{"log", OPT_VALUE},
@@ -285,6 +289,9 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		opts->control_root_only = true;
 	} else if (strcmp(name, "xwayland") == 0) {
 		opts->xwayland = true;
+	} else if (strcmp(name, "xwayland-glx") == 0) {
+		if (pc_xwayland_glx_from_name(value, &opts->xwayland_glx) < 0)
+			goto bad_value;
 	} else if (strcmp(name, "x11-display") == 0) {
 		char *end;
 		long n = strtol(value, &end, 10);
@@ -427,6 +434,7 @@ static const struct config_key_map config_keys[] = {
 	{"core", "shell", "shell"},
 	{"core", "socket", "socket"},
 	{"core", "x11-dir", "x11-dir"},
+	{"core", "xwayland-glx", "xwayland-glx"},
 	{"core", "log", "log"},
 	{"core", "debug", "debug"},
 	{"output", "width", "width"},

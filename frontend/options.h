@@ -20,6 +20,7 @@ struct pc_options {
 	int height;
 	int scale_percent; /* the desktop scale; 0: each RDP client's own */
 	bool xwayland;
+	enum pc_xwayland_glx xwayland_glx;
 	bool control_root_only; /* the system distro: its service user is not trusted */
 	char *x11_dir;
 	int x11_display; /* 0: the first free number */

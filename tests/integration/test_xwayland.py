@@ -156,7 +156,43 @@ def test_missing_xwayland_is_reported(procs):
     comp.stop()
 
 
+def rss_and_llvm(pid):
+    with open("/proc/%d/status" % pid) as f:
+        rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    with open("/proc/%d/maps" % pid) as f:
+        return rss, "libLLVM" in f.read()
+
+
+def has_glx(comp):
+    out = subprocess.run(["xdpyinfo", "-display", comp.env["DISPLAY"], "-queryExtensions"],
+                         capture_output=True, text=True, timeout=20).stdout
+    return any(line.split()[0] == "GLX" for line in out.splitlines() if line.startswith("    "))
+
+
+def test_glx_only_where_it_costs_no_llvm(procs):
+    """Without a GPU (the pixman renderer) Xwayland starts without GLX by default:
+    Xwayland 22 loads Mesa's software GL, and LLVM with it, when it starts, not
+    when an app first asks for GL. --xwayland-glx=on brings GLX (and LLVM) back
+    for apps that need it; the figures go to the TAP log."""
+    figures = {}
+    for choice in ("auto", "on"):
+        comp = Compositor(procs, ["--xwayland-glx=" + choice], xwayland=True)
+        comp.client([X11_CLIENT, "--title", "glx " + choice])
+        x11_window(comp, "glx " + choice)
+        pid = wait_until(lambda: xwayland_pids(comp), 10, what="Xwayland")[0]
+        rss, llvm = rss_and_llvm(pid)
+        glx = has_glx(comp)
+        figures[choice] = rss
+        check(glx == (choice == "on") and llvm == (choice == "on"),
+              "xwayland-glx=%s: GLX %s, LLVM %s" % (choice, glx, llvm))
+        if choice == "auto":
+            check("without GLX" in comp.read_log(), "no log line says GLX is off")
+        comp.stop()
+    print("# Xwayland with one X11 window: %d kB resident without GLX, %d kB with (%.1fx)"
+          % (figures["auto"], figures["on"], figures["on"] / figures["auto"]))
+
+
 if __name__ == "__main__":
-    run([test_lazy_start_and_restart, test_crash_with_windows_open,
+    run([test_glx_only_where_it_costs_no_llvm, test_lazy_start_and_restart, test_crash_with_windows_open,
          test_stale_lock_reused_and_taken_number_skipped,
          test_custom_socket_dir_from_another_namespace, test_missing_xwayland_is_reported])

@@ -106,6 +106,14 @@ test_argv(struct tap *t)
 					      : ret == 0 && o.scale_percent == scale_wanted[i],
 			  "%s: %s (%d)", scales[i][1], ret < 0 ? err : "taken", o.scale_percent);
 	}
+	char *glx[] = {"pc", "--xwayland-glx=on"};
+	TAP_CHECK(t,
+		  options_parse_argv(&o, 2, glx, false, err, sizeof err) == 0 &&
+			  o.xwayland_glx == PC_XWAYLAND_GLX_ON,
+		  "--xwayland-glx=on applied");
+	char *bad_glx[] = {"pc", "--xwayland-glx=maybe"};
+	TAP_CHECK(t, options_parse_argv(&o, 2, bad_glx, false, err, sizeof err) < 0,
+		  "--xwayland-glx=maybe is refused: %s", err);
 	char *pulse[] = {"pc", "--pulse-server=unix:/mnt/wslg/PulseServer"};
 	TAP_CHECK(t,
 		  options_parse_argv(&o, 2, pulse, false, err, sizeof err) == 0 &&
