@@ -13,12 +13,13 @@ import json
 import os
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from host_windows import HostWindows  # noqa: E402
 from images import image_diff, save_artifact  # noqa: E402
 from locations import WAYLAND_CLIENT, X11_CLIENT  # noqa: E402
-from rdp_host import Host, host_matches, start  # noqa: E402
+from rdp_host import Host, host_matches, need, start  # noqa: E402
 from tap import TestFailure, check, run, wait_until  # noqa: E402
 
 
@@ -201,6 +202,34 @@ def test_resizing_the_client_keeps_the_scale(procs):
     comp.stop()
 
 
+def foot_size(procs, scale):
+    """foot -W 80x24's window at [output] scale (None: 100 %), in host pixels."""
+    comp, _ = start(procs, ["--scale=%d" % scale] if scale else [])
+    comp.client(["foot", "-W", "80x24", "-T", "cells"])
+    comp.wait_window(lambda w: w["title"] == "cells", 20, "foot's window")
+    # foot sizes its window once its font is loaded at the output's DPI or scale
+    time.sleep(1)
+    w = [x for x in comp.windows() if x["title"] == "cells"][0]
+    factor = outputs(comp)[0]["scale"]
+    comp.stop()
+    return w["width"] * factor, w["height"] * factor
+
+
+def test_foot_sizes_its_text_for_the_scale(procs):
+    """foot (DPI-aware at scale 1, scale-aware above) at 140 % reads 134 DPI from
+    the output's physical size and draws its cells about 1.4x as large; at 200 %
+    it draws at scale 2, about twice as large in host pixels."""
+    need("foot")
+    base = foot_size(procs, None)
+    for scale, low, high in ((140, 1.25, 1.55), (200, 1.7, 2.3)):
+        size = foot_size(procs, scale)
+        ratios = (size[0] / base[0], size[1] / base[1])
+        print("# foot -W 80x24 at %d %%: %dx%d host pixels, %.2fx and %.2fx of 100 %% (%dx%d)"
+              % (scale, size[0], size[1], ratios[0], ratios[1], base[0], base[1]))
+        check(all(low <= r <= high for r in ratios),
+              "foot at %d %% is %.2fx by %.2fx of its 100 %% size, want %.2f..%.2f" % (scale, *ratios, low, high))
+
+
 if __name__ == "__main__":
     run([test_desktop_at_200_percent, test_remoteapp_windows_at_200_percent, test_fractional_and_configured_scales,
-         test_resizing_the_client_keeps_the_scale])
+         test_resizing_the_client_keeps_the_scale, test_foot_sizes_its_text_for_the_scale])
