@@ -80,6 +80,7 @@ struct pc_compositor_config {
 	uint32_t background_color; /* 0xAARRGGBB, desktop mode */
 	int cascade_step;          /* between new windows */
 	struct pc_keymap_names keymap;
+	int repeat_rate, repeat_delay;   /* wl_keyboard.repeat_info: keys a second, ms */
 	const struct log_scopes *scopes; /* outlive the compositor */
 };
 

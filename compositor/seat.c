@@ -103,6 +103,13 @@ pc_seat_create(struct pc_compositor *comp)
 		free(seat);
 		return NULL;
 	}
+	/*
+	 * Apps repeat held keys themselves, by what wl_keyboard.repeat_info says;
+	 * the RDP client's own repeated presses of a held key are dropped by
+	 * libweston, which leaves the rate to a frontend (0 otherwise: no repeat).
+	 */
+	comp->compositor->kb_repeat_rate = comp->config.repeat_rate;
+	comp->compositor->kb_repeat_delay = comp->config.repeat_delay;
 	weston_seat_init(&seat->seat, comp->compositor, "default");
 	seat->seat.led_update = pc_seat_led_update;
 	weston_seat_init_pointer(&seat->seat);

@@ -130,6 +130,8 @@ main_create_compositor(struct frontend *ctx)
 		.scale_percent = o->scale_percent,
 		.xwayland = o->xwayland,
 		.xwayland_glx = o->xwayland_glx,
+		.repeat_rate = o->repeat_rate,
+		.repeat_delay = o->repeat_delay,
 		.x11_dir = o->x11_dir,
 		.x11_display = o->x11_display,
 		.socket_name = o->socket_name,

@@ -22,6 +22,9 @@ options_init_defaults(struct pc_options *opts)
 	opts->x11_dir = strdup(PC_DEFAULT_X11_DIR);
 	opts->background_color = 0xff000000;
 	opts->cascade_step = 32;
+	/* weston's defaults: without them libweston tells apps not to repeat keys at all */
+	opts->repeat_rate = 40;
+	opts->repeat_delay = 400;
 	/*
 	 * FreeRDP 2.11's X11 client hands a paste to the host app in one X request
 	 * (no INCR), and an X server takes 16 MB at most: a bigger copy makes it die
@@ -161,6 +164,9 @@ options_print_help(const char *argv0)
 	       "                             desktop scale, 100..500 %% (180, 180%%, 1.8);\n"
 	       "                             auto (default): the RDP client's\n"
 	       "  --xwayland                 start Xwayland on the first X11 connection\n"
+	       "  --repeat-rate=N --repeat-delay=MS\n"
+	       "                             key repeat that apps apply (default 40 keys a\n"
+	       "                             second after 400 ms; rate 0: no repeat)\n"
 	       "  --xwayland-glx=auto|on|off Xwayland's GLX; auto (default): with the GL\n"
 	       "                             renderer only (without a GPU it loads LLVM,\n"
 	       "                             54 MB, whether or not an app uses GL)\n"
@@ -225,6 +231,8 @@ static const struct option_desc option_table[] = {
 	{"scale", OPT_VALUE},
 	{"xwayland", OPT_FLAG},
 	{"xwayland-glx", OPT_VALUE},
+	{"repeat-rate", OPT_VALUE},
+	{"repeat-delay", OPT_VALUE},
 	{"x11-dir", OPT_VALUE},
 	{"x11-display", OPT_VALUE},
 	{"log", OPT_VALUE},
@@ -289,6 +297,18 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		opts->control_root_only = true;
 	} else if (strcmp(name, "xwayland") == 0) {
 		opts->xwayland = true;
+	} else if (strcmp(name, "repeat-rate") == 0 || strcmp(name, "repeat-delay") == 0) {
+		bool rate = strcmp(name, "repeat-rate") == 0;
+		char *end;
+		long n = strtol(value, &end, 10);
+
+		/* a rate of 0 turns repeating off; a second is the longest delay anyone sets */
+		if (end == value || *end || n < 0 || n > (rate ? 1000 : 10000))
+			goto bad_value;
+		if (rate)
+			opts->repeat_rate = (int)n;
+		else
+			opts->repeat_delay = (int)n;
 	} else if (strcmp(name, "xwayland-glx") == 0) {
 		if (pc_xwayland_glx_from_name(value, &opts->xwayland_glx) < 0)
 			goto bad_value;
@@ -450,6 +470,8 @@ static const struct config_key_map config_keys[] = {
 	{"rdp", "codec", "rdp-codec"},
 	{"rdp", "clipboard-max-mb", "rdp-clipboard-max-mb"},
 	{"audio", "pulse-server", "pulse-server"},
+	{"keyboard", "repeat-rate", "repeat-rate"},
+	{"keyboard", "repeat-delay", "repeat-delay"},
 };
 
 static int

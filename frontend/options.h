@@ -30,6 +30,8 @@ struct pc_options {
 	char *debug_scopes;        /* comma-separated log scopes written to the log */
 	uint32_t background_color; /* 0xAARRGGBB */
 	int cascade_step;
+	int repeat_rate;  /* keys a second an app repeats a held key at; 0: none */
+	int repeat_delay; /* ms before it starts */
 	char *keymap_rules;
 	char *keymap_model;
 	char *keymap_layout;

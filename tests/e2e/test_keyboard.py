@@ -254,8 +254,56 @@ def test_modifier_held_across_a_focus_change(procs):
     comp.stop()
 
 
+def test_a_held_key_repeats_and_stops(procs):
+    """'a' held for 1.5 s on the host, in foot (a Wayland terminal, which repeats by
+    the compositor's repeat rate) and xterm (X11: Xwayland repeats): each types a
+    row of a's, and nothing more arrives once the key is up (no key left stuck
+    down by the client's own repeated presses)."""
+    need("foot", "xterm")
+    comp, port = start(procs, xwayland=True)
+    typed = {}
+    for title, argv, x in (("foot", ["foot", "-T", "repeat foot", "-W", "40x6"], 0),
+                           ("xterm", ["xterm", "-T", "repeat xterm", "-geometry", "40x6"], 0)):
+        typed[title] = os.path.join(comp.runtime_dir, "typed-" + title)
+        comp.client(argv + ["-e", "sh", "-c", "stty -echo; cat > " + typed[title]])
+        w = comp.wait_window(lambda w, t=title: w["title"] == "repeat " + t, 30, "the %s window" % title)
+        comp.cli("window", str(w["id"]), "move", str(x), "0")
+        typed[title + "-id"] = w["id"]
+    host = Host(procs)
+    host.connect(port)
+    host_matches(host, comp, "the first frame", allowed=200)
+    wid = wait_until(host.rdp_window, 10, what="the xfreerdp window")
+    host.xdotool("windowfocus", "--sync", wid)
+    keys = HostKeyboard(host)
+    try:
+        for title in ("foot", "xterm"):
+            comp.cli("window", str(typed[title + "-id"]), "activate")
+            wait_until(lambda: [w for w in comp.windows() if w["id"] == typed[title + "-id"]][0]["focused"], 10,
+                       what="%s focused" % title)
+            keys._send("AC01", True)
+            time.sleep(1.5)
+            keys._send("AC01", False)
+            keys.tap("RTRN")
+            wait_until(lambda: read_text(typed[title], missing="").endswith("\n"), 10,
+                       what="the held key's row in %s" % title)
+            time.sleep(1)
+            first = read_text(typed[title], missing="")
+            keys.tap("RTRN")
+            wait_until(lambda: read_text(typed[title], missing="").count("\n") == 2, 10,
+                       what="a second Return in %s" % title)
+            after = read_text(typed[title], missing="")
+            count = first.count("a")
+            print("# 'a' held 1.5 s in %s: %d characters" % (title, count))
+            check(set(first.strip()) == {"a"} and 10 <= count <= 120,
+                  "%s got %r for 'a' held 1.5 s" % (title, first[:200]))
+            check(after == first + "\n", "%s typed on after the key was up: %r" % (title, after[len(first):][:100]))
+    finally:
+        keys.close()
+    comp.stop()
+
+
 if __name__ == "__main__":
     only = sys.argv[1:]
     cases = [test_us_keyboard, test_german_keyboard, test_french_keyboard, test_russian_keyboard,
-             test_modifier_held_across_a_focus_change]
+             test_modifier_held_across_a_focus_change, test_a_held_key_repeats_and_stops]
     run([c for c in cases if not only or c.__name__ in only])

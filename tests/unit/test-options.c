@@ -106,6 +106,16 @@ test_argv(struct tap *t)
 					      : ret == 0 && o.scale_percent == scale_wanted[i],
 			  "%s: %s (%d)", scales[i][1], ret < 0 ? err : "taken", o.scale_percent);
 	}
+	TAP_CHECK(t, o.repeat_rate == 40 && o.repeat_delay == 400,
+		  "keys repeat 40 a second after 400 ms unless told otherwise");
+	char *repeat[] = {"pc", "--repeat-rate=0", "--repeat-delay=250"};
+	TAP_CHECK(t,
+		  options_parse_argv(&o, 3, repeat, false, err, sizeof err) == 0 &&
+			  o.repeat_rate == 0 && o.repeat_delay == 250,
+		  "--repeat-rate=0 (no repeat) and --repeat-delay applied");
+	char *bad_repeat[] = {"pc", "--repeat-delay=-5"};
+	TAP_CHECK(t, options_parse_argv(&o, 2, bad_repeat, false, err, sizeof err) < 0,
+		  "a negative repeat delay is refused: %s", err);
 	char *glx[] = {"pc", "--xwayland-glx=on"};
 	TAP_CHECK(t,
 		  options_parse_argv(&o, 2, glx, false, err, sizeof err) == 0 &&
