@@ -20,6 +20,16 @@ output_scale_percent_valid(int64_t percent)
 										  : 0;
 }
 
+void
+output_layout_set_mm(struct output_layout *layout, int i, int64_t mm_width, int64_t mm_height)
+{
+	bool known = mm_width >= PC_MM_MIN && mm_width <= PC_MM_MAX && mm_height >= PC_MM_MIN &&
+		     mm_height <= PC_MM_MAX;
+
+	layout->mm[i][0] = known ? (int)mm_width : 0;
+	layout->mm[i][1] = known ? (int)mm_height : 0;
+}
+
 static bool
 output_layout_count_ok(int n, char *why, size_t why_size)
 {
@@ -94,6 +104,7 @@ output_layout_from_monitors(struct output_layout *layout, const struct output_mo
 			.width = (int)m->width,
 			.height = (int)m->height,
 		};
+		output_layout_set_mm(layout, to, m->mm_width, m->mm_height);
 	}
 	if (output_layout_check(layout->rects, n, why, why_size) < 0)
 		return -1;
@@ -125,7 +136,9 @@ output_layout_equal(const struct output_layout *a, const struct output_layout *b
 	for (int i = 0; i < a->n; i++) {
 		const struct output_rect *x = &a->rects[i], *y = &b->rects[i];
 
-		if (x->x != y->x || x->y != y->y || x->width != y->width || x->height != y->height)
+		if (x->x != y->x || x->y != y->y || x->width != y->width ||
+		    x->height != y->height || a->mm[i][0] != b->mm[i][0] ||
+		    a->mm[i][1] != b->mm[i][1])
 			return false;
 	}
 	return true;

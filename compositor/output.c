@@ -27,7 +27,9 @@ struct pc_output {
 	bool placed;
 	int width;
 	int height;
-	int scale; /* what it was enabled with */
+	int scale;  /* what it was enabled with */
+	int mm[2];  /* the physical size the client gave; 0 x 0: none */
+	bool stale; /* its output says what is no longer so: re-create it */
 	/* a layout with fewer monitors set it aside: its head stays, without an output */
 	bool parked;
 	struct weston_head *head;
@@ -87,8 +89,12 @@ output_enable(struct pc_output *out)
 	 * beyond, which DPI-aware apps (foot, Qt) size their text by. wl_output
 	 * reads the head's fields when a client binds, after this.
 	 */
-	out->head->mm_width = (int32_t)((int64_t)out->width * 2540 / (96 * mgr->percent));
-	out->head->mm_height = (int32_t)((int64_t)out->height * 2540 / (96 * mgr->percent));
+	out->head->mm_width = out->mm[0]
+				      ? out->mm[0]
+				      : (int32_t)((int64_t)out->width * 2540 / (96 * mgr->percent));
+	out->head->mm_height =
+		out->mm[1] ? out->mm[1]
+			   : (int32_t)((int64_t)out->height * 2540 / (96 * mgr->percent));
 	/*
 	 * libweston puts a new output right of the others; a re-created one
 	 * (a resize) keeps its place, and a layout says where each goes.
@@ -99,6 +105,7 @@ output_enable(struct pc_output *out)
 	out->y = output->y * mgr->scale;
 	out->placed = true;
 	out->scale = mgr->scale;
+	out->stale = false;
 	out->output = output;
 	log_scope(mgr->comp->scopes->output, "%s enabled at %d,%d %dx%d, scale %d (%d %%)\n",
 		  out->name, output->x, output->y, out->width, out->height, mgr->scale,
@@ -296,7 +303,7 @@ output_apply_size(struct pc_output *out, int width, int height)
 	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
 		return -1;
 	if (out->output && out->width == width && out->height == height &&
-	    out->scale == out->mgr->scale)
+	    out->scale == out->mgr->scale && !out->stale)
 		return 0;
 	/*
 	 * The headless backend sets an output's mode once, before enabling, so a
@@ -441,6 +448,12 @@ pc_outputs_set_layout(struct pc_compositor *comp, const struct output_layout *la
 		out->x = output_round_to_scale(rects[i].x, mgr->scale);
 		out->y = output_round_to_scale(rects[i].y, mgr->scale);
 		out->placed = true;
+		if (out->mm[0] != layout->mm[i][0] || out->mm[1] != layout->mm[i][1]) {
+			/* wl_output gives the size when a client binds: a new output says it */
+			out->mm[0] = layout->mm[i][0];
+			out->mm[1] = layout->mm[i][1];
+			out->stale = true;
+		}
 		if (rects[i].width % mgr->scale || rects[i].height % mgr->scale)
 			log_scope(mgr->comp->scopes->output,
 				  "%s: %dx%d of the monitor's %dx%d, whole at scale %d\n",
@@ -450,7 +463,7 @@ pc_outputs_set_layout(struct pc_compositor *comp, const struct output_layout *la
 		if (out->output &&
 		    out->width == output_round_to_scale(rects[i].width, mgr->scale) &&
 		    out->height == output_round_to_scale(rects[i].height, mgr->scale) &&
-		    out->scale == mgr->scale) {
+		    out->scale == mgr->scale && !out->stale) {
 			if (out->output->x != out->x / mgr->scale ||
 			    out->output->y != out->y / mgr->scale)
 				weston_output_move(out->output, out->x / mgr->scale,

@@ -149,13 +149,20 @@ struct output_rect {
 struct output_monitor {
 	int64_t x, y, width, height;
 	bool primary;
-	int64_t scale_percent; /* its desktop scale; out of PC_SCALE_PERCENT_*: 100 % */
+	int64_t scale_percent;       /* its desktop scale; out of PC_SCALE_PERCENT_*: 100 % */
+	int64_t mm_width, mm_height; /* its physical size; out of PC_MM_*: unknown */
 };
+
+/* A physical size in millimetres, as MS-RDPBCGR bounds it. */
+#define PC_MM_MIN 10
+#define PC_MM_MAX 10000
 
 struct output_layout {
 	int n; /* 0: none */
 	struct output_rect rects[OUTPUT_LAYOUT_MAX];
 	int scale_percent; /* the client's desktop scale; 0: 100 % */
+	/* each monitor's physical size in mm, 0 x 0 when unknown (then 96 DPI x the scale) */
+	int mm[OUTPUT_LAYOUT_MAX][2];
 };
 
 /**
@@ -173,6 +180,9 @@ int output_layout_from_monitors(struct output_layout *layout, const struct outpu
 
 /** @percent when it is a desktop scale (PC_SCALE_PERCENT_*), else 0. */
 int output_scale_percent_valid(int64_t percent);
+
+/** Sets @layout's physical size of monitor @i when both sides are in PC_MM_*; else unknown. */
+void output_layout_set_mm(struct output_layout *layout, int i, int64_t mm_width, int64_t mm_height);
 
 /** The size of the rectangle from 0,0 around all of @layout. */
 void output_layout_size(const struct output_layout *layout, int *width, int *height);

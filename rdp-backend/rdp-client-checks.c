@@ -106,6 +106,8 @@ rdp_disp_layout_from_pdu(const DISPLAY_CONTROL_MONITOR_LAYOUT_PDU *pdu,
 			.height = m->Height,
 			.primary = (m->Flags & DISPLAY_CONTROL_MONITOR_PRIMARY) != 0,
 			.scale_percent = m->DesktopScaleFactor,
+			.mm_width = m->PhysicalWidth,
+			.mm_height = m->PhysicalHeight,
 		};
 	}
 	return output_layout_from_monitors(layout, monitors, (int)pdu->NumMonitors, why, why_size);

@@ -44,6 +44,8 @@ rdp_layout_from_settings(struct rdp_peer *peer, struct output_layout *layout)
 					defs[i].attributes.desktopScaleFactor
 						? (int64_t)defs[i].attributes.desktopScaleFactor
 						: scale_percent,
+				.mm_width = defs[i].attributes.physicalWidth,
+				.mm_height = defs[i].attributes.physicalHeight,
 			};
 		if (output_layout_from_monitors(layout, monitors, (int)count, why, sizeof why) ==
 		    0) {
@@ -62,6 +64,10 @@ rdp_layout_from_settings(struct rdp_peer *peer, struct output_layout *layout)
 		.rects[0] = {0, 0, (int)width, (int)height},
 		.scale_percent = scale_percent,
 	};
+	/* the client core data's size of its desktop (xfreerdp /pwidth: /pheight:) */
+	output_layout_set_mm(layout, 0,
+			     freerdp_settings_get_uint32(settings, FreeRDP_DesktopPhysicalWidth),
+			     freerdp_settings_get_uint32(settings, FreeRDP_DesktopPhysicalHeight));
 }
 
 int

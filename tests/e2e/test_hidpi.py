@@ -148,8 +148,9 @@ def test_remoteapp_windows_at_200_percent(procs):
 
 def test_fractional_and_configured_scales(procs):
     """140 % is scale 1 with 134 DPI; [output] scale=180 wins over the client's
-    100 % and is scale 2; the control socket's layout takes a scale; a monitor
-    of odd size keeps the scale, its output a pixel smaller."""
+    100 % and is scale 2; the physical size the client gives is the output's;
+    the control socket's layout takes a scale; a monitor of odd size keeps the
+    scale, its output a pixel smaller."""
     comp, port = start(procs)
     host = Host(procs)
     host.connect(port, size="800x600", extra=["/scale-desktop:140"])
@@ -165,8 +166,13 @@ def test_fractional_and_configured_scales(procs):
         f.write("[output]\nscale=180\n")
     comp, port = start(procs, ["--config=" + config])
     host = Host(procs)
-    host.connect(port, size="800x600")
+    host.connect(port, size="800x600", extra=["/pwidth:400", "/pheight:300"])
     wait_scale(comp, 2, 180, "[output] scale=180 over the client's 100 %")
+    try:
+        wait_until(lambda: [(o["width"], o["mm"]) for o in outputs(comp)] == [(800, [400, 300])], 20, 0.2,
+                   "the client's /pwidth:400 /pheight:300 as the output's size in mm")
+    except TestFailure:
+        raise TestFailure("outputs: %s" % comp.cli("outputs").strip())
     host_matches(host, comp, "the host at the configured 180 %")
     comp.cli("output", "layout", "1024x768+0+0", "1024x768+1024+0", "scale=200")
     wait_until(lambda: [o["global"] for o in outputs(comp)] == [[0, 0, 512, 384], [512, 0, 512, 384]], 10, 0.2,

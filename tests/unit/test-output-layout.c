@@ -59,6 +59,16 @@ main(void)
 		  output_layout_from_monitors(&layout, m, 2, why, sizeof why) == 0 &&
 			  layout.scale_percent == 0,
 		  "a 50 %% scale is no scale");
+	m[1].mm_width = 600;
+	m[1].mm_height = 340;
+	m[0].mm_width = 5;
+	m[0].mm_height = 300;
+	TAP_CHECK(&t,
+		  output_layout_from_monitors(&layout, m, 2, why, sizeof why) == 0 &&
+			  layout.mm[0][0] == 600 && layout.mm[0][1] == 340 &&
+			  layout.mm[1][0] == 0 && layout.mm[1][1] == 0,
+		  "physical sizes follow their monitors; 5 mm wide is no size");
+	m[0].mm_width = m[0].mm_height = m[1].mm_width = m[1].mm_height = 0;
 	TAP_CHECK(&t,
 		  output_scale_percent_valid(100) == 100 &&
 			  output_scale_percent_valid(500) == 500 &&
