@@ -97,18 +97,25 @@ options_set_string(char **field, const char *value)
 	*field = value ? strdup(value) : NULL;
 }
 
+/* A decimal integer within @min..@max, nothing around it. */
 static int
-options_parse_size(const char *s, int *out)
+options_parse_int(const char *s, int min, int max, int *out)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > PC_MAX_OUTPUT_SIZE)
+	if (errno || end == s || *end || v < min || v > max)
 		return -1;
 	*out = (int)v;
 	return 0;
+}
+
+static int
+options_parse_size(const char *s, int *out)
+{
+	return options_parse_int(s, 1, PC_MAX_OUTPUT_SIZE, out);
 }
 
 /*
@@ -297,28 +304,19 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		opts->control_root_only = true;
 	} else if (strcmp(name, "xwayland") == 0) {
 		opts->xwayland = true;
-	} else if (strcmp(name, "repeat-rate") == 0 || strcmp(name, "repeat-delay") == 0) {
-		bool rate = strcmp(name, "repeat-rate") == 0;
-		char *end;
-		long n = strtol(value, &end, 10);
-
-		/* a rate of 0 turns repeating off; a second is the longest delay anyone sets */
-		if (end == value || *end || n < 0 || n > (rate ? 1000 : 10000))
+	} else if (strcmp(name, "repeat-rate") == 0) {
+		/* 0 turns repeating off */
+		if (options_parse_int(value, 0, 1000, &opts->repeat_rate) < 0)
 			goto bad_value;
-		if (rate)
-			opts->repeat_rate = (int)n;
-		else
-			opts->repeat_delay = (int)n;
+	} else if (strcmp(name, "repeat-delay") == 0) {
+		if (options_parse_int(value, 0, 10000, &opts->repeat_delay) < 0)
+			goto bad_value;
 	} else if (strcmp(name, "xwayland-glx") == 0) {
 		if (pc_xwayland_glx_from_name(value, &opts->xwayland_glx) < 0)
 			goto bad_value;
 	} else if (strcmp(name, "x11-display") == 0) {
-		char *end;
-		long n = strtol(value, &end, 10);
-
-		if (end == value || *end || n < 0 || n >= 64)
+		if (options_parse_int(value, 0, 63, &opts->x11_display) < 0)
 			goto bad_value;
-		opts->x11_display = (int)n;
 	} else if (strcmp(name, "x11-dir") == 0) {
 		if (value[0] != '/')
 			goto bad_value;
@@ -363,13 +361,9 @@ options_apply_one(struct pc_options *opts, const char *name, const char *value, 
 		if (rdp_codec_from_name(value, &opts->rdp_codec) < 0)
 			goto bad_value;
 	} else if (strcmp(name, "rdp-clipboard-max-mb") == 0) {
-		char *end;
-		long mb = strtol(value, &end, 10);
-
 		/* 4 GB: the channel's lengths are 32 bits */
-		if (!*value || *end || mb < 0 || mb > 4095)
+		if (options_parse_int(value, 0, 4095, &opts->rdp_clipboard_max_mb) < 0)
 			goto bad_value;
-		opts->rdp_clipboard_max_mb = (int)mb;
 	} else if (strcmp(name, "rdp-rail-exec") == 0) {
 		options_set_string(&opts->rdp_rail_exec, value);
 	} else if (strcmp(name, "pulse-server") == 0) {

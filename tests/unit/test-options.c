@@ -94,36 +94,6 @@ test_argv(struct tap *t)
 		  options_parse_argv(&o, 2, bad_mode, false, err, sizeof err) < 0 &&
 			  o.rdp_mode == RDP_MODE_RAIL,
 		  "an unknown --rdp-mode is refused and changes nothing: %s", err);
-	char *scales[][2] = {{"pc", "--scale=180"},  {"pc", "--scale=1.5"}, {"pc", "--scale=200%"},
-			     {"pc", "--scale=auto"}, {"pc", "--scale=90"},  {"pc", "--scale=7"},
-			     {"pc", "--scale=2x"}};
-	const int scale_wanted[] = {180, 150, 200, 0, -1, -1, -1};
-	for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
-		int ret = options_parse_argv(&o, 2, scales[i], false, err, sizeof err);
-
-		TAP_CHECK(t,
-			  scale_wanted[i] < 0 ? ret < 0
-					      : ret == 0 && o.scale_percent == scale_wanted[i],
-			  "%s: %s (%d)", scales[i][1], ret < 0 ? err : "taken", o.scale_percent);
-	}
-	TAP_CHECK(t, o.repeat_rate == 40 && o.repeat_delay == 400,
-		  "keys repeat 40 a second after 400 ms unless told otherwise");
-	char *repeat[] = {"pc", "--repeat-rate=0", "--repeat-delay=250"};
-	TAP_CHECK(t,
-		  options_parse_argv(&o, 3, repeat, false, err, sizeof err) == 0 &&
-			  o.repeat_rate == 0 && o.repeat_delay == 250,
-		  "--repeat-rate=0 (no repeat) and --repeat-delay applied");
-	char *bad_repeat[] = {"pc", "--repeat-delay=-5"};
-	TAP_CHECK(t, options_parse_argv(&o, 2, bad_repeat, false, err, sizeof err) < 0,
-		  "a negative repeat delay is refused: %s", err);
-	char *glx[] = {"pc", "--xwayland-glx=on"};
-	TAP_CHECK(t,
-		  options_parse_argv(&o, 2, glx, false, err, sizeof err) == 0 &&
-			  o.xwayland_glx == PC_XWAYLAND_GLX_ON,
-		  "--xwayland-glx=on applied");
-	char *bad_glx[] = {"pc", "--xwayland-glx=maybe"};
-	TAP_CHECK(t, options_parse_argv(&o, 2, bad_glx, false, err, sizeof err) < 0,
-		  "--xwayland-glx=maybe is refused: %s", err);
 	char *pulse[] = {"pc", "--pulse-server=unix:/mnt/wslg/PulseServer"};
 	TAP_CHECK(t,
 		  options_parse_argv(&o, 2, pulse, false, err, sizeof err) == 0 &&
@@ -220,12 +190,54 @@ test_config_file(struct tap *t)
 	options_release(&o);
 }
 
+/* The display and keyboard options: scale, key repeat, Xwayland's GLX. */
+static void
+test_argv_display(struct tap *t)
+{
+	struct pc_options o;
+	char err[512];
+
+	options_init_defaults(&o);
+	char *scales[][2] = {{"pc", "--scale=180"},  {"pc", "--scale=1.5"}, {"pc", "--scale=200%"},
+			     {"pc", "--scale=auto"}, {"pc", "--scale=90"},  {"pc", "--scale=7"},
+			     {"pc", "--scale=2x"}};
+	const int scale_wanted[] = {180, 150, 200, 0, -1, -1, -1};
+	for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+		int ret = options_parse_argv(&o, 2, scales[i], false, err, sizeof err);
+
+		TAP_CHECK(t,
+			  scale_wanted[i] < 0 ? ret < 0
+					      : ret == 0 && o.scale_percent == scale_wanted[i],
+			  "%s: %s (%d)", scales[i][1], ret < 0 ? err : "taken", o.scale_percent);
+	}
+	TAP_CHECK(t, o.repeat_rate == 40 && o.repeat_delay == 400,
+		  "keys repeat 40 a second after 400 ms unless told otherwise");
+	char *repeat[] = {"pc", "--repeat-rate=0", "--repeat-delay=250"};
+	TAP_CHECK(t,
+		  options_parse_argv(&o, 3, repeat, false, err, sizeof err) == 0 &&
+			  o.repeat_rate == 0 && o.repeat_delay == 250,
+		  "--repeat-rate=0 (no repeat) and --repeat-delay applied");
+	char *bad_repeat[] = {"pc", "--repeat-delay=-5"};
+	TAP_CHECK(t, options_parse_argv(&o, 2, bad_repeat, false, err, sizeof err) < 0,
+		  "a negative repeat delay is refused: %s", err);
+	char *glx[] = {"pc", "--xwayland-glx=on"};
+	TAP_CHECK(t,
+		  options_parse_argv(&o, 2, glx, false, err, sizeof err) == 0 &&
+			  o.xwayland_glx == PC_XWAYLAND_GLX_ON,
+		  "--xwayland-glx=on applied");
+	char *bad_glx[] = {"pc", "--xwayland-glx=maybe"};
+	TAP_CHECK(t, options_parse_argv(&o, 2, bad_glx, false, err, sizeof err) < 0,
+		  "--xwayland-glx=maybe is refused: %s", err);
+	options_release(&o);
+}
+
 int
 main(void)
 {
 	struct tap t = {0};
 
 	test_argv(&t);
+	test_argv_display(&t);
 	test_ini_syntax(&t);
 	test_config_file(&t);
 	return tap_finish(&t);
