@@ -97,6 +97,41 @@ def test_desktop_at_200_percent(procs):
     comp.stop()
 
 
+def contrast(row):
+    """The spread of the red channel along a row of host pixels."""
+    reds = [p[0] for p in row]
+    return max(reds) - min(reds)
+
+
+def test_an_app_unaware_of_the_scale_is_scaled_up(procs):
+    """At 200 % a Wayland app that draws at scale 1 is shown at the same size as
+    one that draws at 2 (the compositor scales it up), its one-pixel columns two
+    pixels wide and, through libweston's bilinear filter, at lower contrast: the
+    blur that scale-aware apps avoid. The figures go to the TAP log."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "unaware", "--stripes"])
+    w = comp.wait_window(lambda w: w["title"] == "unaware")
+    comp.cli("window", str(w["id"]), "move", "40", "30")
+    comp.client([WAYLAND_CLIENT, "--title", "aware", "--stripes", "--scale-aware"])
+    a = comp.wait_window(lambda w: w["title"] == "aware")
+    comp.cli("window", str(a["id"]), "move", "40", "200")
+    host = Host(procs)
+    host.connect(port, size="800x600", extra=["/scale-desktop:200"])
+    wait_scale(comp, 2, 200, "outputs at scale 2")
+    host_matches(host, comp, "the host shows both apps at 200 %")
+    shot = host.screen()
+    unaware = [shot.pixel(80 + 10 + i, 60 + 10) for i in range(8)]
+    aware = [shot.pixel(80 + 10 + i, 400 + 10) for i in range(8)]
+    full = contrast(aware)
+    print("# one-pixel columns at 200 %%: contrast %d of %d (%.0f %%) drawn at scale 1, %d drawn at scale 2"
+          % (contrast(unaware), full, 100.0 * contrast(unaware) / full, full))
+    check(all(unaware[i] == unaware[i + 1] for i in range(0, 8, 2)) and unaware[0] != unaware[2],
+          "a scale-1 app's columns are not doubled: %s" % ["%02x%02x%02x" % p for p in unaware])
+    sizes = [(x["width"], x["height"]) for x in comp.windows() if x["title"] in ("aware", "unaware")]
+    check(len(set(sizes)) == 1, "the two apps differ in size: %s" % sizes)
+    comp.stop()
+
+
 def test_remoteapp_windows_at_200_percent(procs):
     """RemoteApp at 200 %: a Wayland window of 200x150 at 20,30 is a 400x300
     host window at 40,60 showing the app's own 2x pixels; a click inside lands
@@ -237,5 +272,6 @@ def test_foot_sizes_its_text_for_the_scale(procs):
 
 
 if __name__ == "__main__":
-    run([test_desktop_at_200_percent, test_remoteapp_windows_at_200_percent, test_fractional_and_configured_scales,
+    run([test_desktop_at_200_percent, test_an_app_unaware_of_the_scale_is_scaled_up,
+         test_remoteapp_windows_at_200_percent, test_fractional_and_configured_scales,
          test_resizing_the_client_keeps_the_scale, test_foot_sizes_its_text_for_the_scale])
