@@ -236,8 +236,14 @@ connect_build_args(struct connect_args *a, const struct connect_info *info, bool
 	else
 		a->args[a->n++] = "/app:porthole host-without-window-manager";
 	if (sound) {
-		/* 75 ms: lower made the client's own PulseAudio stream run dry. */
-		a->args[a->n++] = "/sound:sys:pulse,latency:75";
+		/*
+		 * The client's PulseAudio stream starts once this much is buffered, so
+		 * it is most of the delay before a sound is heard: 40 ms is 33 ms from
+		 * paplay to the host's speaker (54 at 50 or 75 ms, which wait for one
+		 * more block), with no underrun in a minute of tone on a busy machine
+		 * (tests/bench/bench_audio.py).
+		 */
+		a->args[a->n++] = "/sound:sys:pulse,latency:40";
 		a->args[a->n++] = "/microphone:sys:pulse";
 	}
 	for (int i = 0; i < n_extra; i++)

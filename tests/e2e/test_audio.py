@@ -19,7 +19,7 @@ from rdp_host import Host, start  # noqa: E402
 
 # latency: the client's PulseAudio stream buffers this much (its default, about 2 s
 # of prebuffer, swallows short sounds whole)
-SOUND_ARGS = ["/sound:sys:pulse,latency:75", "/microphone:sys:pulse"]
+SOUND_ARGS = ["/sound:sys:pulse,latency:40", "/microphone:sys:pulse"]  # as porthole connect
 
 
 class Setup:
