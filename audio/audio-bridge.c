@@ -22,9 +22,16 @@
 
 #include "audio-bridge.h"
 #include "log.h"
+#include "monotonic.h"
 #include "pulse-loop.h"
 
 #define AUDIO_RECONNECT_MS 200
+/*
+ * The system distro starts PulseAudio and the compositor side by side: while
+ * PulseAudio comes up, the bridge tries again soon and says nothing.
+ */
+#define AUDIO_STARTUP_RETRY_MS 20
+#define AUDIO_STARTUP_GRACE_MS 2000
 #define AUDIO_TAP_FRAGMENT_US 10000 /* sets the sink's block size while something plays */
 #define AUDIO_FEED_TARGET_US 160000 /* microphone samples buffered ahead of recorders */
 #define AUDIO_FEED_PREBUF_US 80000
@@ -35,6 +42,7 @@ struct audio_bridge {
 	struct pulse_loop *pulse_loop;
 	pa_context *context;
 	bool ever_connected;
+	int64_t created_ms;
 	bool failure_logged;
 	struct wl_event_source *reconnect_timer;
 
@@ -381,7 +389,15 @@ static void
 audio_bridge_lost(struct audio_bridge *bridge)
 {
 	const char *why = bridge->context ? pa_strerror(pa_context_errno(bridge->context)) : "";
+	bool starting = !bridge->ever_connected &&
+			monotonic_ms() - bridge->created_ms < AUDIO_STARTUP_GRACE_MS;
 
+	if (starting) {
+		audio_bridge_forget_server(bridge);
+		audio_bridge_update_capture(bridge);
+		wl_event_source_timer_update(bridge->reconnect_timer, AUDIO_STARTUP_RETRY_MS);
+		return;
+	}
 	if (bridge->ever_connected && !bridge->failure_logged)
 		weston_log("audio: PulseAudio at %s went away (%s); reconnecting\n", bridge->server,
 			   why);
@@ -448,6 +464,7 @@ audio_bridge_create(struct wl_event_loop *loop, const char *server, struct westo
 	if (!bridge)
 		return NULL;
 	bridge->scope = scope;
+	bridge->created_ms = monotonic_ms();
 	bridge->source_index = PA_INVALID_INDEX;
 	wl_list_init(&bridge->players);
 	wl_list_init(&bridge->microphones);

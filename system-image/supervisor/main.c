@@ -160,11 +160,6 @@ daemon_state_changed(struct sv_service *sv, enum sv_state old_state, const char 
 			d->running = false;
 		return;
 	}
-	/* The compositor's audio bridge connects at once when PulseAudio is
-	 * there first; it would reconnect anyway if PulseAudio fails. */
-	if (service == &d->services[SERVICE_PULSEAUDIO] &&
-	    (sv->state == SV_READY || sv->state == SV_FAILED) && !compositor->wanted)
-		sv_service_start(compositor);
 
 	if (sv->state == SV_FAILED && d->options.ready_fd >= 0) {
 		char message[128];
@@ -570,7 +565,13 @@ main(int argc, char *argv[])
 
 	d.running = true;
 	d.exit_code = 0;
+	/*
+	 * Side by side: the compositor's audio bridge retries while PulseAudio
+	 * comes up, and starting it after PulseAudio was ready cost the boot
+	 * PulseAudio's whole start-up.
+	 */
 	sv_service_start(&d.services[SERVICE_PULSEAUDIO].sv);
+	sv_service_start(&d.services[SERVICE_COMPOSITOR].sv);
 	while (d.running) {
 		if (wl_event_loop_dispatch(d.loop, -1) < 0 && errno != EINTR) {
 			sv_log("event loop: %s", strerror(errno));
