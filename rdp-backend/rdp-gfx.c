@@ -28,6 +28,8 @@
 #define RDP_GFX_MAX_CAPSETS 16
 /* narrower boxes are not sent as planar (rdp_gfx_send_planar()) */
 #define RDP_GFX_PLANAR_MIN_WIDTH 3
+/* a SolidFill PDU of one rectangle, header included */
+#define RDP_GFX_SOLID_FILL_BYTES 24
 /* frames sent but not acknowledged before the client counts as behind */
 #define RDP_GFX_FRAMES_IN_FLIGHT 2
 
@@ -460,6 +462,55 @@ rdp_gfx_send_planar(struct rdp_peer *peer, const BYTE *pixels, int stride,
 	return rc;
 }
 
+/* Whether every pixel of @box is the same; *@color gets it. */
+static bool
+rdp_gfx_box_is_solid(const BYTE *pixels, int stride, const pixman_box32_t *box, uint32_t *color)
+{
+	const uint32_t first = *(const uint32_t *)(pixels + (size_t)box->y1 * (size_t)stride +
+						   (size_t)box->x1 * 4);
+
+	for (int y = box->y1; y < box->y2; y++) {
+		const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * (size_t)stride);
+
+		for (int x = box->x1; x < box->x2; x++) {
+			if (row[x] != first)
+				return false;
+		}
+	}
+	*color = first;
+	return true;
+}
+
+/*
+ * A box of one colour (a cleared background, a text cursor's line, a window
+ * being opened) goes as a SolidFill: 24 bytes whatever its size, and nothing
+ * to encode. Anything else through @send.
+ */
+static UINT
+rdp_gfx_send_box(struct rdp_peer *peer, const BYTE *pixels, int stride, const pixman_box32_t *box,
+		 UINT (*send)(struct rdp_peer *, const BYTE *, int, const pixman_box32_t *))
+{
+	RECTANGLE_16 rect = rdp_gfx_rect16(box);
+	RDPGFX_SOLID_FILL_PDU fill = {
+		.surfaceId = RDP_GFX_SURFACE_ID,
+		.fillRectCount = 1,
+		.fillRects = &rect,
+	};
+	uint32_t color;
+
+	if (!rdp_gfx_box_is_solid(pixels, stride, box, &color))
+		return send(peer, pixels, stride, box);
+	fill.fillPixel = (RDPGFX_COLOR32){
+		.B = (BYTE)color,
+		.G = (BYTE)(color >> 8),
+		.R = (BYTE)(color >> 16),
+		.XA = 0xff,
+	};
+	peer->solid_fills++;
+	peer->bytes_sent += RDP_GFX_SOLID_FILL_BYTES;
+	return peer->gfx->context->SolidFill(peer->gfx->context, &fill);
+}
+
 /* Progressive codes the whole damage at once, as 64x64 tiles of the surface. */
 static UINT
 rdp_gfx_send_progressive(struct rdp_peer *peer, const BYTE *pixels, int width, int height,
@@ -576,9 +627,10 @@ rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pix
 		rc = CHANNEL_RC_OK;
 		boxes = pixman_region32_rectangles(damage, &n);
 		for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++)
-			rc = peer->codec == RDP_CODEC_PLANAR
-				     ? rdp_gfx_send_planar(peer, bytes, stride, &boxes[i])
-				     : rdp_gfx_send_uncompressed(peer, bytes, stride, &boxes[i]);
+			rc = rdp_gfx_send_box(peer, bytes, stride, &boxes[i],
+					      peer->codec == RDP_CODEC_PLANAR
+						      ? rdp_gfx_send_planar
+						      : rdp_gfx_send_uncompressed);
 		break;
 	}
 	/* the frame is closed either way: the client must not wait for its end */

@@ -137,6 +137,7 @@ struct rdp_peer {
 	int ack_stalls;                    /* times the client acknowledged nothing in time */
 	bool acks_ignored;                 /* it stalled too often: frames go unpaced */
 	uint64_t bytes_sent;
+	uint64_t solid_fills; /* boxes of one colour sent as SolidFill (graphics pipeline) */
 	uint64_t frames_sent;
 	uint64_t frames_held; /* repaints folded into a later frame while the client was behind */
 

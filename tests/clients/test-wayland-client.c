@@ -120,7 +120,7 @@ static const struct wl_callback_listener frame_listener = {frame_done};
  * --damage-sweep: boxes of every width and height from 1 to the sweep size, as
  * many as fit one above the other (no two share a row, so each reaches the
  * compositor as a damage rectangle of exactly its size), at odd x positions,
- * each in a colour of its own. Returns false once every size was drawn.
+ * each in a colour of its own, its left half a shade off. Returns false once every size was drawn.
  */
 static bool
 sweep_draw_boxes(struct window *w)
@@ -137,9 +137,11 @@ sweep_draw_boxes(struct window *w)
 
 		if (y + bh + 1 > w->height)
 			break;
+		/* two halves, so no box over one pixel wide is of one colour (a SolidFill) */
 		for (int row = y; row < y + bh; row++)
 			for (int col = x; col < x + bw; col++)
-				app->canvas[row * w->width + col] = color;
+				app->canvas[row * w->width + col] =
+					col - x < bw / 2 ? color ^ 0x00404040 : color;
 		wl_surface_damage_buffer(w->surface, x, y, bw, bh);
 		y += bh + 1;
 		app->sweep_next++;

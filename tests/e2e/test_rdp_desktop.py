@@ -175,6 +175,28 @@ def test_damage_of_every_size_in_every_codec(procs):
         comp.stop()
 
 
+def test_areas_of_one_colour_go_as_solid_fills(procs):
+    """Through the graphics pipeline a window of one colour travels as a SolidFill command
+    (24 bytes) instead of planar: the host shows it exactly."""
+    comp, port = start(procs, ["--rdp-codec=planar", "--width=1024", "--height=768"])
+    host = Host(procs)
+    host.connect(port, size="1024x768", extra=["/gfx"])
+    wait_until(lambda: (first_peer(comp) or {}).get("frame_acked", 0) > 0, 20, 0.2, "the first frame")
+    host_matches(host, comp, "the empty desktop")
+    before = first_peer(comp)
+    comp.client([WAYLAND_CLIENT, "--title", "solid", "--color", "3060c0", "--width", "500", "--height", "400"])
+    comp.wait_window(lambda w: w["title"] == "solid")
+    host_matches(host, comp, "a window of one colour")
+    after = first_peer(comp)
+    fills = after["solid_fills"] - before["solid_fills"]
+    sent = after["bytes_sent"] - before["bytes_sent"]
+    print("# a 500x400 window of one colour: %d SolidFill, %d bytes" % (fills, sent))
+    check(fills >= 1 and sent < 1024, "%d SolidFills and %d bytes for a window of one colour" % (fills, sent))
+    refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
+    check(not refused, "the client refused a command: %s" % refused[:3])
+    comp.stop()
+
+
 def test_a_client_that_stops_acknowledging_is_caught_up(procs):
     """A client that stops acknowledging frames (here: stopped for 4 s mid-animation) must not
     freeze the picture for good: after 3 s the server stops waiting, with a log line (the
@@ -441,7 +463,8 @@ if __name__ == "__main__":
     cases = [test_desktop_pixels_and_pointer_follow_the_compositor, test_large_pointer_image,
              test_animation_paced_by_acknowledgements_ends_exact,
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
-         test_damage_of_every_size_in_every_codec, test_a_client_that_stops_acknowledging_is_caught_up,
+         test_damage_of_every_size_in_every_codec, test_areas_of_one_colour_go_as_solid_fills,
+         test_a_client_that_stops_acknowledging_is_caught_up,
          test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
          test_wrong_password_is_refused,
          test_typing_and_clicking_through_the_host, test_client_layout_and_lock_keys,
