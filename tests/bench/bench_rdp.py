@@ -6,7 +6,9 @@ side by side: porthole-compositor --rdp-listen and Debian's
 `weston --backend=rdp-backend.so --shell=desktop-shell.so` (which has no RAIL).
   workloads: a full-window animation (1920x1080 unless --size), a terminal-line band, idle, and
              one terminal line every 100 ms for latency
-  figures:   frames composited per second, server CPU ms per frame, bytes on the
+  figures:   frames composited per second, frames the host saw (bursts of XDamage on
+             the client's X screen, each burst one update the client drew), server CPU
+             ms per frame, bytes on the
              wire per frame (the connection's bytes_sent from ss), idle CPU and bytes;
              commit-to-last-byte latency p50/p99: the app's commit time against the
              last byte of the update that follows it, seen by a loopback relay the
@@ -18,6 +20,7 @@ Usage: bench_rdp.py [--size WxH] [--frames N] [--idle SECONDS] [--lines N]
 import argparse
 import os
 import re
+import select
 import selectors
 import shutil
 import socket
@@ -186,6 +189,7 @@ class Rig:
 
     def start_client(self, client_flags):
         display = self.start_display()
+        self.host_frames = HostFrames(display)
         self.relay = Relay(self.port)
         self.start_xfreerdp(display, self.relay.port, client_flags=client_flags)
         self.wait(lambda: bytes_sent(self.port) > 0, "the RDP connection")
@@ -210,11 +214,14 @@ class Rig:
         if band:
             argv += ["--damage-band", str(band)]
         b0, c0 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        self.host_frames.start()
         out = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=300).stdout
         time.sleep(0.5)  # the last frames leave the server
+        seen = self.host_frames.stop()
         b1, c1 = bytes_sent(self.port), cpu_seconds(self.server.pid)
         n, seconds = int(out.split()[1]), float(out.split()[3])
-        return n / seconds, (c1 - c0) * 1000 / n, (b1 - b0) / n
+        host_fps = seen / (seconds + 0.5) if seen is not None else float("nan")
+        return n / seconds, (c1 - c0) * 1000 / n, (b1 - b0) / n, host_fps
 
     def latency(self, commits, interval_ms):
         """One 16-row line every interval_ms: ms from each commit to its update's last byte."""
@@ -238,6 +245,9 @@ class Rig:
         return cpu_seconds(self.server.pid) - c0, bytes_sent(self.port) - b0
 
     def stop(self):
+        if getattr(self, "host_frames", None):
+            self.host_frames.close()
+            self.host_frames = None
         # clients and Xvfb first, the server last; all by pid
         for p in reversed(self.procs):
             p.terminate()
@@ -255,6 +265,66 @@ class Rig:
             self.displayfd = None
         if getattr(self, "tmp", None):
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class HostFrames:
+    """Counts the updates the client draws on its X server: XDamage on the root
+    window, re-armed after each report; reports closer than QUIET_S belong to
+    one update (a frame drawn as several images). None where python-xlib lacks
+    the extension."""
+    QUIET_S = 0.004
+
+    def __init__(self, display):
+        self.count = 0
+        self.counting = False
+        self.running = True
+        try:
+            from Xlib import display as xdisplay
+            from Xlib.ext import damage
+        except ImportError:
+            self.d = None
+            return
+        self.d = xdisplay.Display(display)
+        self.d.damage_query_version()
+        self.damage = self.d.screen().root.damage_create(damage.DamageReportNonEmpty)
+        self.d.flush()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        from Xlib import error as xerror
+        try:
+            self.loop()
+        except xerror.ConnectionClosedError:
+            pass  # the host's X server went first
+
+    def loop(self):
+        last = 0.0
+        while self.running:
+            ready, _, _ = select.select([self.d.fileno()], [], [], 0.2)
+            if not ready and not self.d.pending_events():
+                continue
+            while self.d.pending_events():
+                self.d.next_event()
+                now = time.monotonic()
+                if self.counting and now - last > self.QUIET_S:
+                    self.count += 1
+                last = now
+                self.d.damage_subtract(self.damage)
+            self.d.flush()
+
+    def start(self):
+        self.count, self.counting = 0, True
+
+    def stop(self):
+        self.counting = False
+        return self.count if self.d else None
+
+    def close(self):
+        self.running = False
+        if self.d:
+            self.thread.join(1)
+            self.d.close()
 
 
 def main():
@@ -279,7 +349,8 @@ def main():
 
     print("== RDP desktop mode, %dx%d, xfreerdp %s, porthole %s, %d frames" % (
         size[0], size[1], args.client_flags or "(defaults)", args.porthole_args or "(defaults)", args.frames))
-    print("  %-15s %-9s %8s %12s %14s" % ("workload", "server", "fps", "cpu ms/frame", "bytes/frame"))
+    print("  %-15s %-9s %8s %9s %12s %14s" % ("workload", "server", "fps", "host fps", "cpu ms/frame",
+                                              "bytes/frame"))
     results = {}
     for band, name in ((0, "full window"), (16, "terminal line")):
         for kind in ("porthole", "weston"):
@@ -288,11 +359,11 @@ def main():
                 results[(name, kind)] = rig.animate(args.frames, band)
             finally:
                 rig.stop()
-            fps, cpu, wire = results[(name, kind)]
-            print("  %-15s %-9s %8.1f %12.3f %14.0f" % (name, kind, fps, cpu, wire))
+            fps, cpu, wire, host_fps = results[(name, kind)]
+            print("  %-15s %-9s %8.1f %9.1f %12.3f %14.0f" % (name, kind, fps, host_fps, cpu, wire))
         p, w = results[(name, "porthole")], results[(name, "weston")]
-        print("  %-15s porthole/weston: fps %s, cpu/frame %s, bytes/frame %s" % (
-            name, ratio(p[0], w[0]), ratio(p[1], w[1]), ratio(p[2], w[2])))
+        print("  %-15s porthole/weston: fps %s, host fps %s, cpu/frame %s, bytes/frame %s" % (
+            name, ratio(p[0], w[0]), ratio(p[3], w[3]), ratio(p[1], w[1]), ratio(p[2], w[2])))
     print("\n== latency: one terminal line every 100 ms, %d lines; commit to the update's last byte"
           % args.lines)
     lat = {}
