@@ -208,17 +208,16 @@ window_draw(struct window *w)
 		wl_surface_set_buffer_scale(w->surface, scale);
 		wl_surface_attach(w->surface, buffer, 0, 0);
 		wl_surface_damage_buffer(w->surface, 0, 0, w->width * scale, w->height * scale);
-		wl_surface_commit(w->surface);
-		return;
+	} else {
+		buffer = make_buffer(app, w->width, w->height, w->color, app->frame,
+				     sweep ? app->canvas : NULL);
+		wl_surface_attach(w->surface, buffer, 0, 0);
+		/* a sweep damaged its boxes as it drew them */
+		if (!sweep && app->opts.animate && app->opts.damage_band && app->frame > 0)
+			wl_surface_damage_buffer(w->surface, 0, 0, w->width, app->opts.damage_band);
+		else if (!sweep)
+			wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
 	}
-	buffer = make_buffer(app, w->width, w->height, w->color, app->frame,
-			     sweep ? app->canvas : NULL);
-	wl_surface_attach(w->surface, buffer, 0, 0);
-	/* a sweep damaged its boxes as it drew them */
-	if (!sweep && app->opts.animate && app->opts.damage_band && app->frame > 0)
-		wl_surface_damage_buffer(w->surface, 0, 0, w->width, app->opts.damage_band);
-	else if (!sweep)
-		wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
 	if (more_frames) {
 		w->frame_cb = wl_surface_frame(w->surface);
 		wl_callback_add_listener(w->frame_cb, &frame_listener, w);
