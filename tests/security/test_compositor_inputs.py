@@ -99,7 +99,7 @@ def test_another_user_is_refused(procs):
              "print(repr(s.recv(100)))" % path)
     r = subprocess.run([sys.executable, "-c", probe], user=65534, group=65534, capture_output=True,
                        text=True, timeout=20)
-    check("ok" not in r.stdout, "another user was answered: %r %r" % (r.stdout, r.stderr))
+    check("b'ok" not in r.stdout, "another user was answered: %r %r" % (r.stdout, r.stderr))
     wait_until(lambda: "connection from another user was refused" in read_text(log), 5,
                what="the refusal in the log")
     check(ask(path, b"quit\n").startswith(b"ok"), "root cannot quit it")
