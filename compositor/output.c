@@ -190,10 +190,9 @@ output_follow_scale(struct output_manager *mgr, const struct output_layout *layo
 	int percent = mgr->configured_percent;
 
 	if (!percent)
-		percent = layout->scale_percent >= PC_SCALE_PERCENT_MIN &&
-					  layout->scale_percent <= PC_SCALE_PERCENT_MAX
-				  ? layout->scale_percent
-				  : 100;
+		percent = output_scale_percent_valid(layout->scale_percent);
+	if (!percent)
+		percent = 100;
 	mgr->percent = percent;
 	mgr->scale = output_scale_for(percent);
 	/* a monitor smaller than the scale cannot be an output at it */
@@ -293,6 +292,14 @@ output_restore_places(struct output_manager *mgr)
 	}
 }
 
+/* Whether @out's output is already @width x @height (whole at the scale) and up to date. */
+static bool
+output_is_current(const struct pc_output *out, int width, int height)
+{
+	return out->output && out->width == width && out->height == height &&
+	       out->scale == out->mgr->scale && !out->stale;
+}
+
 static int
 output_apply_size(struct pc_output *out, int width, int height)
 {
@@ -302,8 +309,7 @@ output_apply_size(struct pc_output *out, int width, int height)
 	height = output_round_to_scale(height, out->mgr->scale);
 	if (width < 1 || height < 1 || width > PC_MAX_OUTPUT_SIZE || height > PC_MAX_OUTPUT_SIZE)
 		return -1;
-	if (out->output && out->width == width && out->height == height &&
-	    out->scale == out->mgr->scale && !out->stale)
+	if (output_is_current(out, width, height))
 		return 0;
 	/*
 	 * The headless backend sets an output's mode once, before enabling, so a
@@ -421,7 +427,7 @@ pc_outputs_set_layout(struct pc_compositor *comp, const struct output_layout *la
 	int n = layout->n;
 	struct pc_output *out;
 	char why[128];
-	int i = 0, failed = 0;
+	int i = 0, failed = 0, width, height;
 
 	if (output_layout_check(rects, n, why, sizeof why) < 0) {
 		weston_log("output layout refused: %s\n", why);
@@ -454,21 +460,19 @@ pc_outputs_set_layout(struct pc_compositor *comp, const struct output_layout *la
 			out->mm[1] = layout->mm[i][1];
 			out->stale = true;
 		}
-		if (rects[i].width % mgr->scale || rects[i].height % mgr->scale)
+		width = output_round_to_scale(rects[i].width, mgr->scale);
+		height = output_round_to_scale(rects[i].height, mgr->scale);
+		if (width != rects[i].width || height != rects[i].height)
 			log_scope(mgr->comp->scopes->output,
 				  "%s: %dx%d of the monitor's %dx%d, whole at scale %d\n",
-				  out->name, output_round_to_scale(rects[i].width, mgr->scale),
-				  output_round_to_scale(rects[i].height, mgr->scale),
-				  rects[i].width, rects[i].height, mgr->scale);
-		if (out->output &&
-		    out->width == output_round_to_scale(rects[i].width, mgr->scale) &&
-		    out->height == output_round_to_scale(rects[i].height, mgr->scale) &&
-		    out->scale == mgr->scale && !out->stale) {
+				  out->name, width, height, rects[i].width, rects[i].height,
+				  mgr->scale);
+		if (output_is_current(out, width, height)) {
 			if (out->output->x != out->x / mgr->scale ||
 			    out->output->y != out->y / mgr->scale)
 				weston_output_move(out->output, out->x / mgr->scale,
 						   out->y / mgr->scale);
-		} else if (output_apply_size(out, rects[i].width, rects[i].height) < 0) {
+		} else if (output_apply_size(out, width, height) < 0) {
 			failed = -1;
 		}
 		i++;
