@@ -392,22 +392,21 @@ audio_bridge_lost(struct audio_bridge *bridge)
 	bool starting = !bridge->ever_connected &&
 			monotonic_ms() - bridge->created_ms < AUDIO_STARTUP_GRACE_MS;
 
-	if (starting) {
-		audio_bridge_forget_server(bridge);
-		audio_bridge_update_capture(bridge);
-		wl_event_source_timer_update(bridge->reconnect_timer, AUDIO_STARTUP_RETRY_MS);
-		return;
+	/* while PulseAudio is still coming up beside the compositor there is nothing to say */
+	if (!starting && !bridge->failure_logged) {
+		if (bridge->ever_connected)
+			weston_log("audio: PulseAudio at %s went away (%s); reconnecting\n",
+				   bridge->server, why);
+		else
+			weston_log(
+				"audio: cannot reach PulseAudio at %s (%s); retrying every %d ms\n",
+				bridge->server, why, AUDIO_RECONNECT_MS);
+		bridge->failure_logged = true;
 	}
-	if (bridge->ever_connected && !bridge->failure_logged)
-		weston_log("audio: PulseAudio at %s went away (%s); reconnecting\n", bridge->server,
-			   why);
-	else if (!bridge->failure_logged)
-		weston_log("audio: cannot reach PulseAudio at %s (%s); retrying every %d ms\n",
-			   bridge->server, why, AUDIO_RECONNECT_MS);
-	bridge->failure_logged = true;
 	audio_bridge_forget_server(bridge);
 	audio_bridge_update_capture(bridge);
-	wl_event_source_timer_update(bridge->reconnect_timer, AUDIO_RECONNECT_MS);
+	wl_event_source_timer_update(bridge->reconnect_timer,
+				     starting ? AUDIO_STARTUP_RETRY_MS : AUDIO_RECONNECT_MS);
 }
 
 static void
