@@ -2,7 +2,8 @@
  * The graphics pipeline (MS-RDPEGFX) for clients that offer it: one surface the
  * size of the desktop (all the client's monitors), mapped to its top-left, updated between StartFrame and
  * EndFrame with planar (lossless; the default), progressive, uncompressed or
- * AVC420 commands. The channel is dynamic, so it opens only after the
+ * AVC420 commands. By default, when the client offers AVC420, the parts that
+ * change at every repaint go as H.264 (rdp-gfx-video.c), the rest as planar. The channel is dynamic, so it opens only after the
  * activation: until the client has confirmed capabilities (or the channel was
  * given up on, and SurfaceBits take over), the peer's graphics are held.
  */
@@ -20,9 +21,12 @@
 
 #include "log.h"
 #include "rdp-client-checks.h"
+#include "rdp-gfx-video.h"
 #include "rdp-internal.h"
 
 #define RDP_GFX_SURFACE_ID 1
+/* the busy parts' H.264 pictures, copied from there onto the desktop surface */
+#define RDP_GFX_VIDEO_SURFACE_ID 2
 /* a client that offered the pipeline but has not used it by then gets SurfaceBits */
 #define RDP_GFX_OPEN_TIMEOUT_MS 5000
 #define RDP_GFX_MAX_CAPSETS 16
@@ -47,7 +51,8 @@ struct rdp_gfx {
 	BITMAP_PLANAR_CONTEXT *planar;
 	PROGRESSIVE_CONTEXT *progressive;
 	H264_CONTEXT *h264;
-	BYTE *flip; /* a damaged box upside down, for the planar encoder */
+	struct rdp_gfx_video *video; /* for busy parts: planar by default with AVC420 offered */
+	BYTE *flip;                  /* a damaged box upside down, for the planar encoder */
 	size_t flip_size;
 };
 
@@ -80,17 +85,7 @@ rdp_gfx_free_encoders(struct rdp_gfx *gfx)
 	if (gfx->progressive)
 		progressive_context_free(gfx->progressive);
 	gfx->progressive = NULL;
-	if (gfx->h264) {
-		/*
-		 * FreeRDP 2.11 frees the YUV planes the encoder converts each
-		 * frame into only when their size changes, never at the end.
-		 */
-		for (int i = 0; i < 3; i++) {
-			_aligned_free(gfx->h264->pYUVData[i]);
-			gfx->h264->pYUVData[i] = NULL;
-		}
-		h264_context_free(gfx->h264);
-	}
+	rdp_h264_context_free(gfx->h264);
 	gfx->h264 = NULL;
 }
 
@@ -105,6 +100,7 @@ rdp_gfx_destroy(struct rdp_gfx *gfx)
 	if (gfx->context)
 		rdpgfx_server_context_free(gfx->context);
 	rdp_gfx_free_encoders(gfx);
+	rdp_gfx_video_destroy(gfx->video);
 	free(gfx->flip);
 	free(gfx);
 }
@@ -162,12 +158,13 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	const RDPGFX_CAPSET *picked;
 	RDPGFX_CAPSET confirmed;
 	RDPGFX_CAPS_CONFIRM_PDU confirm = {.capsSet = &confirmed};
-	bool avc420;
+	bool avc420, adaptive = peer->server->codec == RDP_CODEC_AUTO;
 	char version[16];
 
 	if (!gfx || gfx->generation != caps->generation || gfx->ready)
 		return;
-	picked = rdp_gfx_pick_capset(caps->sets, caps->count, peer->codec == RDP_CODEC_AVC420);
+	picked = rdp_gfx_pick_capset(caps->sets, caps->count,
+				     peer->codec == RDP_CODEC_AVC420 || adaptive);
 	if (!picked) {
 		rdp_gfx_fail(gfx, "it advertised no capability set");
 		return;
@@ -177,6 +174,10 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 		weston_log("rdp: %s does not offer avc420 (--rdp-codec); sending planar\n",
 			   peer->client->hostname);
 		peer->codec = RDP_CODEC_PLANAR;
+	}
+	if (adaptive && rdp_gfx_capset_allows_avc420(picked)) {
+		gfx->video = rdp_gfx_video_create(RDP_GFX_VIDEO_SURFACE_ID);
+		avc420 = gfx->video != NULL;
 	}
 	if (!rdp_gfx_create_encoder(gfx, peer->codec)) {
 		rdp_gfx_fail(gfx, "its encoder could not be set up");
@@ -197,9 +198,9 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	if (gfx->open_timer)
 		wl_event_source_remove(gfx->open_timer);
 	gfx->open_timer = NULL;
-	weston_log("rdp: %s uses the graphics pipeline %s with %s\n", peer->client->hostname,
+	weston_log("rdp: %s uses the graphics pipeline %s with %s%s\n", peer->client->hostname,
 		   rdp_gfx_version_name(gfx->version, version, sizeof version),
-		   rdp_codec_name(peer->codec));
+		   rdp_codec_name(peer->codec), gfx->video ? ", avc420 where busy" : "");
 	gfx->listener->ready(peer);
 }
 
@@ -287,6 +288,12 @@ rdp_gfx_ready(struct rdp_peer *peer)
 }
 
 bool
+rdp_gfx_takes_lossy(struct rdp_peer *peer)
+{
+	return peer->gfx && peer->gfx->ready && peer->gfx->video;
+}
+
+bool
 rdp_gfx_holds_graphics(struct rdp_peer *peer)
 {
 	return peer->gfx && !peer->gfx->ready;
@@ -343,6 +350,8 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors,
 			.bottom = monitors[i].y + monitors[i].height - 1,
 			.flags = i == 0 ? MONITOR_PRIMARY : 0,
 		};
+	if (gfx->video)
+		rdp_gfx_video_close(gfx->video, context);
 	if (gfx->surface_created && context->DeleteSurface(context, &remove) != CHANNEL_RC_OK)
 		return -1;
 	gfx->surface_created = false;
@@ -595,17 +604,55 @@ rdp_gfx_fall_back_to_planar(struct rdp_peer *peer)
 	       rdp_gfx_reset_encoder(gfx, gfx->width, gfx->height);
 }
 
+/*
+ * @lossy (a part of @damage, may be NULL) through the video surface when there
+ * is one, the rest box by box as planar (or uncompressed) and solid fills.
+ */
+static UINT
+rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int height, int stride,
+		   pixman_region32_t *damage, pixman_region32_t *lossy)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+	pixman_region32_t lossless;
+	pixman_box32_t *boxes;
+	UINT rc = CHANNEL_RC_OK;
+	int n;
+
+	pixman_region32_init(&lossless);
+	pixman_region32_copy(&lossless, damage);
+	if (gfx->video && lossy && pixman_region32_not_empty(lossy)) {
+		int64_t sent = rdp_gfx_video_send(gfx->video, gfx->context, RDP_GFX_SURFACE_ID,
+						  pixels, width, height, stride, lossy);
+
+		if (sent < 0) {
+			/* the next frames stay lossless; this one's busy part too */
+			rdp_gfx_video_destroy(gfx->video);
+			gfx->video = NULL;
+		} else if (pixman_region32_not_empty(lossy)) {
+			peer->bytes_sent += (uint64_t)sent;
+			peer->lossy_bytes += (uint64_t)sent;
+			peer->lossy_frames++;
+			pixman_region32_subtract(&lossless, &lossless, lossy);
+		}
+	}
+	boxes = pixman_region32_rectangles(&lossless, &n);
+	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++)
+		rc = rdp_gfx_send_box(peer, pixels, stride, &boxes[i],
+				      peer->codec == RDP_CODEC_PLANAR ? rdp_gfx_send_planar
+								      : rdp_gfx_send_uncompressed);
+	pixman_region32_fini(&lossless);
+	return rc;
+}
+
 int
 rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
-		   int height, int stride, pixman_region32_t *damage)
+		   int height, int stride, pixman_region32_t *damage, pixman_region32_t *lossy)
 {
 	struct rdp_gfx *gfx = peer->gfx;
 	RDPGFX_START_FRAME_PDU start = {.frameId = frame_id};
 	RDPGFX_END_FRAME_PDU end = {.frameId = frame_id};
 	const BYTE *bytes = (const BYTE *)pixels;
-	pixman_box32_t *boxes;
 	UINT rc;
-	int n;
 
 	if (!gfx->surface_created)
 		return -1;
@@ -624,13 +671,7 @@ rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pix
 		}
 		break;
 	default:
-		rc = CHANNEL_RC_OK;
-		boxes = pixman_region32_rectangles(damage, &n);
-		for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++)
-			rc = rdp_gfx_send_box(peer, bytes, stride, &boxes[i],
-					      peer->codec == RDP_CODEC_PLANAR
-						      ? rdp_gfx_send_planar
-						      : rdp_gfx_send_uncompressed);
+		rc = rdp_gfx_send_boxes(peer, bytes, width, height, stride, damage, lossy);
 		break;
 	}
 	/* the frame is closed either way: the client must not wait for its end */

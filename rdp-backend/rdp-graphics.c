@@ -12,6 +12,7 @@
 #include <freerdp/settings.h>
 
 #include "log.h"
+#include "monotonic.h"
 #include "porthole-compositor.h"
 #include <openssl/err.h>
 
@@ -212,23 +213,68 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 {
 	const uint32_t *pixels;
 	int width, height, stride;
+	pixman_region32_t lossy;
 
 	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
 		return;
 	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
 	/* a write's failure is read from OpenSSL's queue: nothing stale may be in it */
 	ERR_clear_error();
+	pixman_region32_init(&lossy);
+	if (rdp_gfx_takes_lossy(peer))
+		rdp_busy_tiles_pick_lossy(&peer->busy, &peer->pending_damage,
+					  (uint32_t)monotonic_ms(), &lossy);
 	if (!rdp_gfx_ready(peer))
 		rdp_graphics_send_surface_frame(peer, ++peer->frame_id, pixels, width, height,
 						stride, &peer->pending_damage);
 	else if (rdp_gfx_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,
-				    &peer->pending_damage) < 0)
+				    &peer->pending_damage, &lossy) < 0)
 		weston_log("rdp: a frame for %s could not be sent\n", peer->client->hostname);
+	/* what went lossy is sent again losslessly once it stops changing */
+	if (pixman_region32_not_empty(&lossy) && peer->refresh_timer)
+		wl_event_source_timer_update(peer->refresh_timer, RDP_BUSY_SETTLE_MS);
+	pixman_region32_fini(&lossy);
 	pixman_region32_clear(&peer->pending_damage);
 	peer->frames_sent++;
 	/* the first frame in flight starts the watch; later ones leave it running */
 	if (peer->frame_id - peer->frame_acked == 1)
 		rdp_graphics_watch_acks(peer);
+}
+
+/* Counts each repaint's damage towards the busy parts, on a grid the desktop's size. */
+static void
+rdp_graphics_note_busy(struct rdp_peer *peer, pixman_region32_t *damage)
+{
+	int width, height, stride;
+
+	damage_capture_get_pixels(peer->capture, &width, &height, &stride);
+	if ((width != peer->busy.width || height != peer->busy.height) &&
+	    rdp_busy_tiles_reset(&peer->busy, width, height) < 0)
+		return;
+	rdp_busy_tiles_note_damage(&peer->busy, damage, (uint32_t)monotonic_ms());
+}
+
+/* Parts sent lossy that stopped changing go again, losslessly. */
+static int
+rdp_graphics_handle_refresh(void *data)
+{
+	struct rdp_peer *peer = data;
+	pixman_region32_t settled;
+	int next_ms;
+
+	pixman_region32_init(&settled);
+	next_ms = rdp_busy_tiles_take_settled(&peer->busy, (uint32_t)monotonic_ms(), &settled);
+	if (next_ms >= 0)
+		wl_event_source_timer_update(peer->refresh_timer, next_ms > 0 ? next_ms : 1);
+	if (pixman_region32_not_empty(&settled) && peer->capture) {
+		pixman_region32_union(&peer->pending_damage, &peer->pending_damage, &settled);
+		peer->lossless_refreshes++;
+		/* a client that is behind gets it with the frame its acknowledgement lets go */
+		if (!rdp_graphics_client_busy(peer))
+			rdp_graphics_send_pending(peer);
+	}
+	pixman_region32_fini(&settled);
+	return 0;
 }
 
 static void
@@ -242,6 +288,8 @@ rdp_graphics_handle_damage(void *data, void *damage_region)
 	/* windows first (RemoteApp): a popup's pixels are useless before the client has its window */
 	if (peer->before_frame)
 		peer->before_frame(peer);
+	if (rdp_gfx_takes_lossy(peer))
+		rdp_graphics_note_busy(peer, damage);
 	pixman_region32_union(&peer->pending_damage, &peer->pending_damage, damage);
 	/*
 	 * A client that is behind gets nothing more until it acknowledges a frame;
@@ -522,12 +570,14 @@ rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *p
 	pixman_region32_init(&peer->pending_damage);
 	idle_call_init(&peer->capture_restart, loop, rdp_graphics_handle_idle_restart, peer);
 	peer->ack_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_ack_timeout, peer);
+	peer->refresh_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_refresh, peer);
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
 	peer->rfx = rfx_context_new(TRUE);
 	peer->encode_stream = Stream_New(NULL, 65536);
-	if (!peer->ack_timer || !peer->nsc || !peer->rfx || !peer->encode_stream)
+	if (!peer->ack_timer || !peer->refresh_timer || !peer->nsc || !peer->rfx ||
+	    !peer->encode_stream)
 		return -1;
 	rfx_context_set_pixel_format(peer->rfx, PIXEL_FORMAT_BGRX32);
 	/* the encoder leaves the entropy coder unset; RLGR3 packs busy tiles tighter */
@@ -547,6 +597,10 @@ rdp_graphics_release(struct rdp_peer *peer)
 	if (peer->ack_timer)
 		wl_event_source_remove(peer->ack_timer);
 	peer->ack_timer = NULL;
+	if (peer->refresh_timer)
+		wl_event_source_remove(peer->refresh_timer);
+	peer->refresh_timer = NULL;
+	rdp_busy_tiles_release(&peer->busy);
 	rdp_graphics_stop_capture(peer);
 	pixman_region32_fini(&peer->pending_damage);
 	if (peer->nsc)

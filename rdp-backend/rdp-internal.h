@@ -18,6 +18,7 @@
 
 #include "idle-call.h"
 #include "porthole-compositor.h"
+#include "rdp-busy-tiles.h"
 #include "rdp-scancode.h"
 #include "rdp-server.h"
 
@@ -138,6 +139,10 @@ struct rdp_peer {
 	bool acks_ignored;                 /* it stalled too often: frames go unpaced */
 	uint64_t bytes_sent;
 	uint64_t solid_fills; /* boxes of one colour sent as SolidFill (graphics pipeline) */
+	/* busy parts sent lossy (rdp-busy-tiles.h), and their lossless refreshes */
+	struct rdp_busy_tiles busy;
+	struct wl_event_source *refresh_timer;
+	uint64_t lossy_frames, lossy_bytes, lossless_refreshes;
 	uint64_t frames_sent;
 	uint64_t frames_held; /* repaints folded into a later frame while the client was behind */
 
@@ -238,6 +243,9 @@ void rdp_gfx_destroy(struct rdp_gfx *gfx);
 /** Capabilities are confirmed: frames go through the pipeline. */
 bool rdp_gfx_ready(struct rdp_peer *peer);
 
+/** Busy parts of frames may go lossy (the pipeline has video; see rdp_gfx_send_frame()). */
+bool rdp_gfx_takes_lossy(struct rdp_peer *peer);
+
 /** The pipeline is being set up: nothing may be drawn yet. */
 bool rdp_gfx_holds_graphics(struct rdp_peer *peer);
 
@@ -250,9 +258,12 @@ uint32_t rdp_gfx_frames_in_flight_max(struct rdp_peer *peer);
 int rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors, int n,
 			  int width, int height);
 
-/** One frame: the damaged parts of @pixels (the whole desktop) between StartFrame and EndFrame. */
+/**
+ * One frame: the damaged parts of @pixels (the whole desktop) between
+ * StartFrame and EndFrame; @lossy (a part of @damage, or NULL) may go lossy.
+ */
 int rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
-		       int height, int stride, pixman_region32_t *damage);
+		       int height, int stride, pixman_region32_t *damage, pixman_region32_t *lossy);
 
 /* rdp-channels.c */
 /** The channel manager and the task queue; 0 or -1. */

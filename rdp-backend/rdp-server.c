@@ -396,8 +396,10 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			",\"active\":%s,\"mode\":\"%s\",\"codec\":\"%s\",\"keyboard_layout\":%u,"
 			"\"frames_sent\":%llu,\"frames_held\":%llu,\"frame_id\":%u,"
 			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu,"
-			"\"solid_fills\":%llu,"
-			"\"pointer\":\"%s\",\"pointers_new\":%llu,\"pointers_cached\":%llu,",
+			"\"solid_fills\":%llu,\"lossy\":%s,\"lossy_frames\":%llu,\"lossy_bytes\":%"
+			"llu,"
+			"\"lossless_refreshes\":%llu,\"pointer\":\"%s\",\"pointers_new\":%llu,"
+			"\"pointers_cached\":%llu,",
 			peer->activated ? "true" : "false", peer->rail ? "rail" : "desktop",
 			rdp_codec_name(peer->codec),
 			freerdp_settings_get_uint32(settings, FreeRDP_KeyboardLayout),
@@ -405,7 +407,11 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			(unsigned long long)peer->frames_held, peer->frame_id, peer->frame_acked,
 			rdp_graphics_frames_in_flight_max(peer),
 			(unsigned long long)peer->bytes_sent, (unsigned long long)peer->solid_fills,
-			pointer, (unsigned long long)peer->pointers_new,
+			rdp_gfx_takes_lossy(peer) ? "true" : "false",
+			(unsigned long long)peer->lossy_frames,
+			(unsigned long long)peer->lossy_bytes,
+			(unsigned long long)peer->lossless_refreshes, pointer,
+			(unsigned long long)peer->pointers_new,
 			(unsigned long long)peer->pointers_cached);
 		rdp_clipboard_describe(peer->clipboard, out);
 		strbuf_appendf(out, "}\n");

@@ -226,8 +226,12 @@ connect_build_args(struct connect_args *a, const struct connect_info *info, bool
 	a->args[a->n++] = a->cert;
 	a->args[a->n++] = "/bpp:32";
 	a->args[a->n++] = "+clipboard";
-	/* the graphics pipeline: planar, lossless and lighter than raw SurfaceBits */
-	a->args[a->n++] = "/gfx";
+	/*
+	 * The graphics pipeline: planar, lossless and lighter than raw SurfaceBits;
+	 * with AVC420 offered, areas that change at every frame (video, animations,
+	 * scrolling) go as H.264 until they settle, then again losslessly.
+	 */
+	a->args[a->n++] = "/gfx:avc420";
 	/* words after the name tell the server about the host (rdp-rail-requests.c) */
 	if (desktop)
 		a->args[a->n++] = "/dynamic-resolution";

@@ -197,6 +197,44 @@ def test_areas_of_one_colour_go_as_solid_fills(procs):
     comp.stop()
 
 
+def test_busy_areas_go_lossy_then_exact(procs):
+    """By default, with AVC420 offered (/gfx:avc420), a large area redrawn at every frame (a
+    video, an animation) travels as H.264 while it changes, and its lossless refresh follows
+    once it stops: the host then equals the compositor exactly. A change too small to be
+    worth it (one terminal line) stays lossless throughout."""
+    comp, port = start(procs, ["--width=1024", "--height=768"])
+    host = Host(procs)
+    host.connect(port, size="1024x768", extra=["/gfx:avc420"])
+    wait_until(lambda: (first_peer(comp) or {}).get("frame_acked", 0) > 0, 20, 0.2, "the first frame")
+    peer = first_peer(comp)
+    check(peer["codec"] == "planar" and peer["lossy"], "planar with lossy busy areas, got %s" % peer)
+    check("avc420 where busy" in comp.read_log(), "the log does not say busy areas go as avc420")
+    log = os.path.join(comp.runtime_dir, "video.log")
+    comp.client([WAYLAND_CLIENT, "--title", "video", "--width", "500", "--height", "400", "--animate",
+                 "--frames", "60", "--keep-last"], log=log)
+    wait_until(lambda: "frames 60" in open(log).read(), 60, 0.2, "60 frames of animation")
+    wait_until(lambda: first_peer(comp)["lossless_refreshes"] >= 1, 10, 0.1, "the lossless refresh")
+    host_matches(host, comp, "the animation's last frame, exact after the refresh")
+    peer = first_peer(comp)
+    raw = 500 * 400 * 4
+    print("# 500x400 noise, 60 frames: %d lossy frames of %d bytes on average (raw %d), %d refreshes"
+          % (peer["lossy_frames"], peer["lossy_bytes"] // max(peer["lossy_frames"], 1), raw,
+             peer["lossless_refreshes"]), flush=True)
+    check(peer["lossy_frames"] >= 10, "only %d frames went lossy" % peer["lossy_frames"])
+    check(peer["lossy_bytes"] < peer["lossy_frames"] * raw // 4, "lossy frames are not small")
+    bad = [line for line in host.client_log().splitlines()
+           if "failed with error" in line or "avc420_decompress failure" in line]
+    check(not bad, "the client could not decode a command: %s" % bad[:3])
+    before = peer["lossy_frames"]
+    log = os.path.join(comp.runtime_dir, "line.log")
+    comp.client([WAYLAND_CLIENT, "--title", "line", "--width", "600", "--height", "300", "--animate",
+                 "--damage-band", "16", "--frames", "60", "--keep-last"], log=log)
+    wait_until(lambda: "frames 60" in open(log).read(), 60, 0.2, "60 frames of a changing line")
+    host_matches(host, comp, "the changing line")
+    check(first_peer(comp)["lossy_frames"] == before, "a 600x16 line went lossy")
+    comp.stop()
+
+
 def test_a_client_that_stops_acknowledging_is_caught_up(procs):
     """A client that stops acknowledging frames (here: stopped for 4 s mid-animation) must not
     freeze the picture for good: after 3 s the server stops waiting, with a log line (the
@@ -464,6 +502,7 @@ if __name__ == "__main__":
              test_animation_paced_by_acknowledgements_ends_exact,
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
          test_damage_of_every_size_in_every_codec, test_areas_of_one_colour_go_as_solid_fills,
+         test_busy_areas_go_lossy_then_exact,
          test_a_client_that_stops_acknowledging_is_caught_up,
          test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
          test_wrong_password_is_refused,

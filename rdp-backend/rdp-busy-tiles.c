@@ -1,0 +1,184 @@
+#include "rdp-busy-tiles.h"
+
+#include <stdlib.h>
+
+int
+rdp_busy_tiles_reset(struct rdp_busy_tiles *busy, int width, int height)
+{
+	int columns = width > 0 ? (width + RDP_BUSY_TILE_SIZE - 1) / RDP_BUSY_TILE_SIZE : 0;
+	int rows = height > 0 ? (height + RDP_BUSY_TILE_SIZE - 1) / RDP_BUSY_TILE_SIZE : 0;
+	struct rdp_busy_tile *tiles = NULL;
+
+	if (columns > 0 && rows > 0) {
+		tiles = calloc((size_t)columns * (size_t)rows, sizeof *tiles);
+		if (!tiles)
+			return -1;
+	}
+	free(busy->tiles);
+	*busy = (struct rdp_busy_tiles){
+		.width = width,
+		.height = height,
+		.columns = tiles ? columns : 0,
+		.rows = tiles ? rows : 0,
+		.tiles = tiles,
+	};
+	return 0;
+}
+
+void
+rdp_busy_tiles_release(struct rdp_busy_tiles *busy)
+{
+	free(busy->tiles);
+	*busy = (struct rdp_busy_tiles){0};
+}
+
+static pixman_box32_t
+rdp_busy_tile_box(const struct rdp_busy_tiles *busy, int column, int row)
+{
+	pixman_box32_t box = {
+		column * RDP_BUSY_TILE_SIZE,
+		row * RDP_BUSY_TILE_SIZE,
+		(column + 1) * RDP_BUSY_TILE_SIZE,
+		(row + 1) * RDP_BUSY_TILE_SIZE,
+	};
+
+	if (box.x2 > busy->width)
+		box.x2 = busy->width;
+	if (box.y2 > busy->height)
+		box.y2 = busy->height;
+	return box;
+}
+
+/* Calls @visit for each tile that @region touches (a tile may come twice). */
+static void
+rdp_busy_tiles_each(struct rdp_busy_tiles *busy, pixman_region32_t *region,
+		    void (*visit)(struct rdp_busy_tiles *busy, int column, int row, void *data),
+		    void *data)
+{
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
+
+	for (int i = 0; i < n; i++) {
+		int x1 = boxes[i].x1 < 0 ? 0 : boxes[i].x1 / RDP_BUSY_TILE_SIZE;
+		int y1 = boxes[i].y1 < 0 ? 0 : boxes[i].y1 / RDP_BUSY_TILE_SIZE;
+		int x2 = (boxes[i].x2 + RDP_BUSY_TILE_SIZE - 1) / RDP_BUSY_TILE_SIZE;
+		int y2 = (boxes[i].y2 + RDP_BUSY_TILE_SIZE - 1) / RDP_BUSY_TILE_SIZE;
+
+		if (x2 > busy->columns)
+			x2 = busy->columns;
+		if (y2 > busy->rows)
+			y2 = busy->rows;
+		for (int row = y1; row < y2; row++)
+			for (int column = x1; column < x2; column++)
+				visit(busy, column, row, data);
+	}
+}
+
+static void
+rdp_busy_tile_damaged(struct rdp_busy_tiles *busy, int column, int row, void *data)
+{
+	struct rdp_busy_tile *tile = &busy->tiles[row * busy->columns + column];
+	uint32_t now_ms = *(const uint32_t *)data;
+
+	/* a tile under two boxes of one repaint is counted once */
+	if (tile->streak > 0 && tile->last_damage_ms == now_ms)
+		return;
+	if (tile->streak > 0 && now_ms - tile->last_damage_ms <= RDP_BUSY_GAP_MS)
+		tile->streak = tile->streak < UINT16_MAX ? tile->streak + 1 : UINT16_MAX;
+	else
+		tile->streak = 1;
+	tile->last_damage_ms = now_ms;
+}
+
+void
+rdp_busy_tiles_note_damage(struct rdp_busy_tiles *busy, pixman_region32_t *damage, uint32_t now_ms)
+{
+	rdp_busy_tiles_each(busy, damage, rdp_busy_tile_damaged, &now_ms);
+}
+
+struct rdp_busy_pick {
+	uint32_t now_ms;
+	pixman_region32_t *tiles;
+};
+
+static void
+rdp_busy_tile_busy(struct rdp_busy_tiles *busy, int column, int row, void *data)
+{
+	struct rdp_busy_tile *tile = &busy->tiles[row * busy->columns + column];
+	struct rdp_busy_pick *pick = data;
+	pixman_box32_t box;
+
+	if (tile->streak < RDP_BUSY_STREAK || pick->now_ms - tile->last_damage_ms > RDP_BUSY_GAP_MS)
+		return;
+	box = rdp_busy_tile_box(busy, column, row);
+	pixman_region32_union_rect(pick->tiles, pick->tiles, box.x1, box.y1,
+				   (unsigned)(box.x2 - box.x1), (unsigned)(box.y2 - box.y1));
+}
+
+static void
+rdp_busy_tile_mark_lossy(struct rdp_busy_tiles *busy, int column, int row, void *data)
+{
+	(void)data;
+	busy->tiles[row * busy->columns + column].sent_lossy = true;
+}
+
+static int64_t
+rdp_busy_region_area(pixman_region32_t *region)
+{
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
+	int64_t area = 0;
+
+	for (int i = 0; i < n; i++)
+		area += (int64_t)(boxes[i].x2 - boxes[i].x1) * (boxes[i].y2 - boxes[i].y1);
+	return area;
+}
+
+void
+rdp_busy_tiles_pick_lossy(struct rdp_busy_tiles *busy, pixman_region32_t *damage, uint32_t now_ms,
+			  pixman_region32_t *lossy)
+{
+	pixman_region32_t tiles;
+	struct rdp_busy_pick pick = {now_ms, &tiles};
+
+	pixman_region32_init(&tiles);
+	rdp_busy_tiles_each(busy, damage, rdp_busy_tile_busy, &pick);
+	pixman_region32_intersect(lossy, damage, &tiles);
+	if (rdp_busy_region_area(lossy) < RDP_BUSY_MIN_AREA)
+		pixman_region32_clear(lossy);
+	else
+		rdp_busy_tiles_each(busy, lossy, rdp_busy_tile_mark_lossy, NULL);
+	pixman_region32_fini(&tiles);
+}
+
+int
+rdp_busy_tiles_take_settled(struct rdp_busy_tiles *busy, uint32_t now_ms,
+			    pixman_region32_t *refresh)
+{
+	int next_ms = -1;
+
+	for (int row = 0; row < busy->rows; row++) {
+		for (int column = 0; column < busy->columns; column++) {
+			struct rdp_busy_tile *tile = &busy->tiles[row * busy->columns + column];
+			uint32_t quiet_ms = now_ms - tile->last_damage_ms;
+			pixman_box32_t box;
+
+			if (!tile->sent_lossy)
+				continue;
+			if (quiet_ms < RDP_BUSY_SETTLE_MS) {
+				int left = (int)(RDP_BUSY_SETTLE_MS - quiet_ms);
+
+				if (next_ms < 0 || left < next_ms)
+					next_ms = left;
+				continue;
+			}
+			box = rdp_busy_tile_box(busy, column, row);
+			pixman_region32_union_rect(refresh, refresh, box.x1, box.y1,
+						   (unsigned)(box.x2 - box.x1),
+						   (unsigned)(box.y2 - box.y1));
+			tile->sent_lossy = false;
+			tile->streak = 0;
+		}
+	}
+	return next_ms;
+}

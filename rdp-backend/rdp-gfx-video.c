@@ -1,0 +1,252 @@
+/*
+ * The lossy half of the graphics pipeline: parts of the desktop that change at
+ * every repaint go as H.264 (AVC420) when the client offers it. FreeRDP 2.11's
+ * client decodes an AVC420 command as a picture of the whole target surface,
+ * whatever the command's rectangle says, so the pictures go to a second,
+ * unmapped surface the size of the busy area only (the encoder's cost follows
+ * that area, not the desktop), and SurfaceToSurface copies what changed onto
+ * the desktop surface in the same frame. The area only grows while it stays
+ * busy: each new size is a new surface and a new key frame.
+ */
+#include <stdlib.h>
+
+#include <freerdp/codec/h264.h>
+#include <freerdp/server/rdpgfx.h>
+#include <winpr/crt.h>
+
+#include "log.h"
+#include "rdp-gfx-video.h"
+
+/* H.264 codes 16x16 macroblocks: an area of whole ones wastes nothing */
+#define RDP_VIDEO_ALIGN 16
+/* smaller areas are not worth a key frame */
+#define RDP_VIDEO_MIN_SIDE 16
+/* bits per second for each pixel of the area, at the encoder's 30 frames per second */
+#define RDP_VIDEO_BITS_PER_PIXEL 3
+#define RDP_VIDEO_BITRATE_MIN 1000000
+#define RDP_VIDEO_BITRATE_MAX 40000000
+
+struct rdp_gfx_video {
+	uint16_t surface_id;
+	H264_CONTEXT *h264;
+	pixman_box32_t area; /* on the desktop surface; empty while there is no video surface */
+};
+
+struct rdp_gfx_video *
+rdp_gfx_video_create(uint16_t surface_id)
+{
+	struct rdp_gfx_video *video = calloc(1, sizeof *video);
+
+	if (video)
+		video->surface_id = surface_id;
+	return video;
+}
+
+void
+rdp_h264_context_free(H264_CONTEXT *h264)
+{
+	if (!h264)
+		return;
+	/*
+	 * FreeRDP 2.11 frees the YUV planes the encoder converts each frame
+	 * into only when their size changes, never at the end.
+	 */
+	for (int i = 0; i < 3; i++) {
+		_aligned_free(h264->pYUVData[i]);
+		h264->pYUVData[i] = NULL;
+	}
+	h264_context_free(h264);
+}
+
+static bool
+rdp_gfx_video_has_surface(const struct rdp_gfx_video *video)
+{
+	return video->area.x2 > video->area.x1;
+}
+
+void
+rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *context)
+{
+	RDPGFX_DELETE_SURFACE_PDU remove = {.surfaceId = video->surface_id};
+
+	if (context && rdp_gfx_video_has_surface(video))
+		context->DeleteSurface(context, &remove);
+	video->area = (pixman_box32_t){0};
+	rdp_h264_context_free(video->h264);
+	video->h264 = NULL;
+}
+
+void
+rdp_gfx_video_destroy(struct rdp_gfx_video *video)
+{
+	if (!video)
+		return;
+	rdp_gfx_video_close(video, NULL);
+	free(video);
+}
+
+/* @low..@high widened to whole macroblocks where the desktop's @size leaves room. */
+static void
+rdp_gfx_video_align(int32_t *low, int32_t *high, int size)
+{
+	int32_t length;
+
+	*low -= *low % RDP_VIDEO_ALIGN;
+	length = *high - *low;
+	length += (RDP_VIDEO_ALIGN - length % RDP_VIDEO_ALIGN) % RDP_VIDEO_ALIGN;
+	if (length > size)
+		length = size - size % 2;
+	*high = *low + length;
+	if (*high > size) {
+		*low = size - length;
+		*high = size;
+	}
+}
+
+/* The area that holds @lossy and the current one, on a @width x @height desktop. */
+static pixman_box32_t
+rdp_gfx_video_area_for(const struct rdp_gfx_video *video, pixman_region32_t *lossy, int width,
+		       int height)
+{
+	pixman_box32_t area = *pixman_region32_extents(lossy);
+
+	if (rdp_gfx_video_has_surface(video)) {
+		area.x1 = area.x1 < video->area.x1 ? area.x1 : video->area.x1;
+		area.y1 = area.y1 < video->area.y1 ? area.y1 : video->area.y1;
+		area.x2 = area.x2 > video->area.x2 ? area.x2 : video->area.x2;
+		area.y2 = area.y2 > video->area.y2 ? area.y2 : video->area.y2;
+	}
+	rdp_gfx_video_align(&area.x1, &area.x2, width);
+	rdp_gfx_video_align(&area.y1, &area.y2, height);
+	return area;
+}
+
+/* A new video surface for @area, and an encoder whose first picture is a key frame. */
+static bool
+rdp_gfx_video_open(struct rdp_gfx_video *video, RdpgfxServerContext *context, pixman_box32_t area)
+{
+	int width = area.x2 - area.x1, height = area.y2 - area.y1;
+	int64_t bitrate = (int64_t)width * height * RDP_VIDEO_BITS_PER_PIXEL;
+	RDPGFX_CREATE_SURFACE_PDU create = {
+		.surfaceId = video->surface_id,
+		.width = (UINT16)width,
+		.height = (UINT16)height,
+		.pixelFormat = GFX_PIXEL_FORMAT_XRGB_8888,
+	};
+
+	rdp_gfx_video_close(video, context);
+	video->h264 = h264_context_new(TRUE);
+	if (!video->h264 || !h264_context_reset(video->h264, (UINT32)width, (UINT32)height))
+		return false;
+	video->h264->RateControlMode = H264_RATECONTROL_VBR;
+	video->h264->BitRate = (UINT32)(bitrate < RDP_VIDEO_BITRATE_MIN   ? RDP_VIDEO_BITRATE_MIN
+					: bitrate > RDP_VIDEO_BITRATE_MAX ? RDP_VIDEO_BITRATE_MAX
+									  : bitrate);
+	if (context->CreateSurface(context, &create) != CHANNEL_RC_OK)
+		return false;
+	video->area = area;
+	return true;
+}
+
+static RECTANGLE_16
+rdp_gfx_video_local_rect(const struct rdp_gfx_video *video, const pixman_box32_t *box)
+{
+	return (RECTANGLE_16){
+		.left = (UINT16)(box->x1 - video->area.x1),
+		.top = (UINT16)(box->y1 - video->area.y1),
+		.right = (UINT16)(box->x2 - video->area.x1),
+		.bottom = (UINT16)(box->y2 - video->area.y1),
+	};
+}
+
+/* Copies each box of @lossy from the video surface to the same place on the desktop surface. */
+static UINT
+rdp_gfx_video_copy_out(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+		       uint16_t desktop_surface_id, pixman_region32_t *lossy)
+{
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(lossy, &n);
+	UINT rc = CHANNEL_RC_OK;
+
+	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++) {
+		RDPGFX_POINT16 to = {.x = (INT16)boxes[i].x1, .y = (INT16)boxes[i].y1};
+		RDPGFX_SURFACE_TO_SURFACE_PDU copy = {
+			.surfaceIdSrc = video->surface_id,
+			.surfaceIdDest = desktop_surface_id,
+			.rectSrc = rdp_gfx_video_local_rect(video, &boxes[i]),
+			.destPtsCount = 1,
+			.destPts = &to,
+		};
+
+		rc = context->SurfaceToSurface(context, &copy);
+	}
+	return rc;
+}
+
+int64_t
+rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+		   uint16_t desktop_surface_id, const uint8_t *pixels, int width, int height,
+		   int stride, pixman_region32_t *lossy)
+{
+	pixman_box32_t area = rdp_gfx_video_area_for(video, lossy, width, height);
+	RDPGFX_AVC420_BITMAP_STREAM stream = {0};
+	RDPGFX_SURFACE_COMMAND cmd = {
+		.surfaceId = video->surface_id,
+		.codecId = RDPGFX_CODECID_AVC420,
+		.format = PIXEL_FORMAT_BGRX32,
+	};
+	int n;
+	pixman_box32_t *boxes;
+	int64_t sent = -1;
+
+	if (area.x2 - area.x1 < RDP_VIDEO_MIN_SIDE || area.y2 - area.y1 < RDP_VIDEO_MIN_SIDE) {
+		pixman_region32_clear(lossy);
+		return 0;
+	}
+	if ((area.x1 != video->area.x1 || area.y1 != video->area.y1 || area.x2 != video->area.x2 ||
+	     area.y2 != video->area.y2) &&
+	    !rdp_gfx_video_open(video, context, area))
+		goto fail;
+	/* what the area could not hold goes lossless, by the caller */
+	pixman_region32_intersect_rect(lossy, lossy, area.x1, area.y1,
+				       (unsigned)(area.x2 - area.x1),
+				       (unsigned)(area.y2 - area.y1));
+	boxes = pixman_region32_rectangles(lossy, &n);
+	stream.meta.numRegionRects = (UINT32)n;
+	stream.meta.regionRects = calloc((size_t)n, sizeof(RECTANGLE_16));
+	stream.meta.quantQualityVals = calloc((size_t)n, sizeof(RDPGFX_H264_QUANT_QUALITY));
+	if (!stream.meta.regionRects || !stream.meta.quantQualityVals)
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		stream.meta.regionRects[i] = rdp_gfx_video_local_rect(video, &boxes[i]);
+		stream.meta.quantQualityVals[i].qp = 26;
+		stream.meta.quantQualityVals[i].qualityVal = 74;
+	}
+	/* the data stays the encoder's */
+	if (avc420_compress(video->h264,
+			    pixels + (size_t)area.y1 * (size_t)stride + (size_t)area.x1 * 4,
+			    PIXEL_FORMAT_BGRX32, (UINT32)stride, (UINT32)(area.x2 - area.x1),
+			    (UINT32)(area.y2 - area.y1), &stream.data, &stream.length) < 0)
+		goto fail;
+	cmd.right = (UINT32)(area.x2 - area.x1);
+	cmd.bottom = (UINT32)(area.y2 - area.y1);
+	cmd.width = cmd.right;
+	cmd.height = cmd.bottom;
+	cmd.length = stream.length;
+	cmd.data = stream.data;
+	cmd.extra = &stream;
+	if (context->SurfaceCommand(context, &cmd) != CHANNEL_RC_OK ||
+	    rdp_gfx_video_copy_out(video, context, desktop_surface_id, lossy) != CHANNEL_RC_OK)
+		goto fail;
+	sent = stream.length;
+fail:
+	free(stream.meta.regionRects);
+	free(stream.meta.quantQualityVals);
+	if (sent < 0) {
+		pixman_region32_clear(lossy);
+		weston_log("rdp: the avc420 encoder failed on a %dx%d area\n", area.x2 - area.x1,
+			   area.y2 - area.y1);
+		rdp_gfx_video_close(video, context);
+	}
+	return sent;
+}

@@ -1,0 +1,86 @@
+/*
+ * The busy-tile tracker that picks what goes lossy: only large areas that
+ * change at every repaint, and a lossless refresh of each once it settles.
+ */
+#include "rdp-busy-tiles.h"
+#include "tap.h"
+
+static int64_t
+area_of(pixman_region32_t *region)
+{
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
+	int64_t area = 0;
+
+	for (int i = 0; i < n; i++)
+		area += (int64_t)(boxes[i].x2 - boxes[i].x1) * (boxes[i].y2 - boxes[i].y1);
+	return area;
+}
+
+/* Damages @x,@y @w x @h at each of @times, then picks at the last; returns the lossy area. */
+static int64_t
+repaint(struct rdp_busy_tiles *busy, int x, int y, int w, int h, const uint32_t *times, int n)
+{
+	pixman_region32_t damage, lossy;
+	int64_t area;
+
+	pixman_region32_init_rect(&damage, x, y, (unsigned)w, (unsigned)h);
+	pixman_region32_init(&lossy);
+	for (int i = 0; i < n; i++)
+		rdp_busy_tiles_note_damage(busy, &damage, times[i]);
+	rdp_busy_tiles_pick_lossy(busy, &damage, times[n - 1], &lossy);
+	area = area_of(&lossy);
+	pixman_region32_fini(&lossy);
+	pixman_region32_fini(&damage);
+	return area;
+}
+
+int
+main(void)
+{
+	struct tap t = {0};
+	struct rdp_busy_tiles busy = {0};
+	const uint32_t quick[] = {1000, 1050, 1100, 1150};
+	const uint32_t slow[] = {1000, 1500, 2000, 2500, 3000, 3500};
+	pixman_region32_t refresh;
+	int next;
+
+	TAP_CHECK(&t, rdp_busy_tiles_reset(&busy, 640, 480) == 0, "a 640x480 grid");
+	TAP_CHECK(&t, busy.columns == 10 && busy.rows == 8, "of 10x8 tiles");
+	TAP_CHECK(&t, repaint(&busy, 10, 10, 300, 300, quick, 3) == 0,
+		  "three quick repaints are not yet busy");
+	TAP_CHECK(&t, rdp_busy_tiles_reset(&busy, 640, 480) == 0, "forgotten at a reset");
+	TAP_CHECK(&t, repaint(&busy, 10, 10, 300, 300, quick, 4) == 300 * 300,
+		  "four repaints 50 ms apart make 300x300 lossy, exactly the damage");
+	TAP_CHECK(&t, repaint(&busy, 400, 300, 100, 100, quick, 4) == 0,
+		  "a busy 100x100 area (a spinner, a typed line) stays lossless");
+	TAP_CHECK(&t, repaint(&busy, 10, 320, 600, 150, slow, 6) == 0,
+		  "a change every 500 ms (a blinking cursor) is never busy");
+	TAP_CHECK(&t, repaint(&busy, -50, -50, 2000, 2000, quick, 4) == 640 * 480,
+		  "damage beyond the grid is clipped to it");
+
+	rdp_busy_tiles_reset(&busy, 640, 480);
+	repaint(&busy, 10, 10, 300, 300, quick, 4);
+	pixman_region32_init(&refresh);
+	next = rdp_busy_tiles_take_settled(&busy, 1150 + RDP_BUSY_SETTLE_MS - 1, &refresh);
+	TAP_CHECK(&t, next == 1 && !pixman_region32_not_empty(&refresh),
+		  "nothing settles before %d ms (next in %d ms)", RDP_BUSY_SETTLE_MS, next);
+	next = rdp_busy_tiles_take_settled(&busy, 1150 + RDP_BUSY_SETTLE_MS, &refresh);
+	TAP_CHECK(&t, next == -1 && area_of(&refresh) == 320 * 320,
+		  "then its whole tiles are refreshed (%lld px), none left lossy",
+		  (long long)area_of(&refresh));
+	pixman_region32_clear(&refresh);
+	TAP_CHECK(&t,
+		  rdp_busy_tiles_take_settled(&busy, 5000, &refresh) == -1 &&
+			  !pixman_region32_not_empty(&refresh),
+		  "a refreshed tile is not refreshed again");
+	TAP_CHECK(&t, repaint(&busy, 10, 10, 300, 300, (const uint32_t[]){5000}, 1) == 0,
+		  "after its refresh a tile must be busy again before it goes lossy");
+	pixman_region32_fini(&refresh);
+
+	TAP_CHECK(&t, rdp_busy_tiles_reset(&busy, 0, 0) == 0 && busy.tiles == NULL,
+		  "an empty desktop has no grid");
+	TAP_CHECK(&t, repaint(&busy, 0, 0, 300, 300, quick, 4) == 0, "and nothing goes lossy");
+	rdp_busy_tiles_release(&busy);
+	return tap_finish(&t);
+}
