@@ -17,10 +17,10 @@
 /*
  * Damage again within this many ms continues a tile's run of changes. Not
  * much less: the repaint rate of a busy desktop is the rate the client takes
- * frames at, 5 a second for full 1080p planar frames. A text cursor's blink
- * (500 ms) is not a run.
+ * frames at, 4-7 a second for full 1080p planar frames on two busy cores. A
+ * text cursor's blink is under RDP_BUSY_MIN_AREA.
  */
-#define RDP_BUSY_GAP_MS 200
+#define RDP_BUSY_GAP_MS 400
 /* repaints in a row, each within the gap, before a tile counts as busy */
 #define RDP_BUSY_STREAK 4
 /*

@@ -10,12 +10,11 @@
  */
 #include <stdlib.h>
 
-#include <freerdp/codec/h264.h>
 #include <freerdp/server/rdpgfx.h>
-#include <winpr/crt.h>
 
 #include "log.h"
 #include "rdp-gfx-video.h"
+#include "rdp-h264.h"
 
 /* H.264 codes 16x16 macroblocks: an area of whole ones wastes nothing */
 #define RDP_VIDEO_ALIGN 16
@@ -28,7 +27,7 @@
 
 struct rdp_gfx_video {
 	uint16_t surface_id;
-	H264_CONTEXT *h264;
+	struct rdp_h264 *h264;
 	pixman_box32_t area; /* on the desktop surface; empty while there is no video surface */
 };
 
@@ -40,22 +39,6 @@ rdp_gfx_video_create(uint16_t surface_id)
 	if (video)
 		video->surface_id = surface_id;
 	return video;
-}
-
-void
-rdp_h264_context_free(H264_CONTEXT *h264)
-{
-	if (!h264)
-		return;
-	/*
-	 * FreeRDP 2.11 frees the YUV planes the encoder converts each frame
-	 * into only when their size changes, never at the end.
-	 */
-	for (int i = 0; i < 3; i++) {
-		_aligned_free(h264->pYUVData[i]);
-		h264->pYUVData[i] = NULL;
-	}
-	h264_context_free(h264);
 }
 
 static bool
@@ -72,7 +55,7 @@ rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *context)
 	if (context && rdp_gfx_video_has_surface(video))
 		context->DeleteSurface(context, &remove);
 	video->area = (pixman_box32_t){0};
-	rdp_h264_context_free(video->h264);
+	rdp_h264_destroy(video->h264);
 	video->h264 = NULL;
 }
 
@@ -135,13 +118,12 @@ rdp_gfx_video_open(struct rdp_gfx_video *video, RdpgfxServerContext *context, pi
 	};
 
 	rdp_gfx_video_close(video, context);
-	video->h264 = h264_context_new(TRUE);
-	if (!video->h264 || !h264_context_reset(video->h264, (UINT32)width, (UINT32)height))
+	video->h264 = rdp_h264_create(width, height,
+				      bitrate < RDP_VIDEO_BITRATE_MIN   ? RDP_VIDEO_BITRATE_MIN
+				      : bitrate > RDP_VIDEO_BITRATE_MAX ? RDP_VIDEO_BITRATE_MAX
+									: bitrate);
+	if (!video->h264)
 		return false;
-	video->h264->RateControlMode = H264_RATECONTROL_VBR;
-	video->h264->BitRate = (UINT32)(bitrate < RDP_VIDEO_BITRATE_MIN   ? RDP_VIDEO_BITRATE_MIN
-					: bitrate > RDP_VIDEO_BITRATE_MAX ? RDP_VIDEO_BITRATE_MAX
-									  : bitrate);
 	if (context->CreateSurface(context, &create) != CHANNEL_RC_OK)
 		return false;
 	video->area = area;
@@ -223,10 +205,9 @@ rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
 		stream.meta.quantQualityVals[i].qualityVal = 74;
 	}
 	/* the data stays the encoder's */
-	if (avc420_compress(video->h264,
-			    pixels + (size_t)area.y1 * (size_t)stride + (size_t)area.x1 * 4,
-			    PIXEL_FORMAT_BGRX32, (UINT32)stride, (UINT32)(area.x2 - area.x1),
-			    (UINT32)(area.y2 - area.y1), &stream.data, &stream.length) < 0)
+	if (rdp_h264_encode(video->h264,
+			    pixels + (size_t)area.y1 * (size_t)stride + (size_t)area.x1 * 4, stride,
+			    &stream.data, &stream.length) < 0)
 		goto fail;
 	cmd.right = (UINT32)(area.x2 - area.x1);
 	cmd.bottom = (UINT32)(area.y2 - area.y1);

@@ -4,7 +4,6 @@
 
 #include <stdint.h>
 
-#include <freerdp/codec/h264.h>
 #include <freerdp/server/rdpgfx.h>
 #include <pixman.h>
 
@@ -29,8 +28,5 @@ void rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *conte
 int64_t rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
 			   uint16_t desktop_surface_id, const uint8_t *pixels, int width,
 			   int height, int stride, pixman_region32_t *lossy);
-
-/** Frees an encoder's context with the planes FreeRDP 2.11 leaves behind. NULL-safe. */
-void rdp_h264_context_free(H264_CONTEXT *h264);
 
 #endif

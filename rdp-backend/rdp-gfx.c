@@ -76,6 +76,23 @@ rdp_gfx_codec_is_pipeline(enum rdp_codec codec)
 	       codec == RDP_CODEC_UNCOMPRESSED || codec == RDP_CODEC_AVC420;
 }
 
+/* FreeRDP's encoder (--rdp-codec=avc420), with the planes FreeRDP 2.11 leaves behind. */
+static void
+rdp_h264_context_free(H264_CONTEXT *h264)
+{
+	if (!h264)
+		return;
+	/*
+	 * FreeRDP 2.11 frees the YUV planes the encoder converts each frame
+	 * into only when their size changes, never at the end.
+	 */
+	for (int i = 0; i < 3; i++) {
+		_aligned_free(h264->pYUVData[i]);
+		h264->pYUVData[i] = NULL;
+	}
+	h264_context_free(h264);
+}
+
 static void
 rdp_gfx_free_encoders(struct rdp_gfx *gfx)
 {

@@ -26,7 +26,7 @@ packages=(
 	clang libclang-rt-14-dev
 	libweston-10-dev libwayland-dev wayland-protocols libpixman-1-dev
 	libxkbcommon-dev libpng-dev libxcb1-dev libegl-dev libgles-dev
-	freerdp2-dev libwinpr2-dev libssl-dev libpulse-dev
+	freerdp2-dev libwinpr2-dev libssl-dev libpulse-dev libx264-dev
 	# runtime: Xwayland, software GL for the GL renderer, PulseAudio for sound
 	xwayland libegl1 libgl1-mesa-dri libegl-mesa0 xkb-data pulseaudio pulseaudio-utils
 	# real apps the tests and the main job run

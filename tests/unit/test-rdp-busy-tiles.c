@@ -55,7 +55,7 @@ main(void)
 	TAP_CHECK(&t, repaint(&busy, 400, 300, 100, 100, quick, 4) == 0,
 		  "a busy 100x100 area (a spinner, a typed line) stays lossless");
 	TAP_CHECK(&t, repaint(&busy, 10, 320, 600, 150, slow, 6) == 0,
-		  "a change every 500 ms (a blinking cursor) is never busy");
+		  "a change every 500 ms (a slide show) is never busy");
 	TAP_CHECK(&t, repaint(&busy, -50, -50, 2000, 2000, quick, 4) == 640 * 480,
 		  "damage beyond the grid is clipped to it");
 
