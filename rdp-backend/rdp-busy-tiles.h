@@ -21,8 +21,12 @@
  * text cursor's blink is under RDP_BUSY_MIN_AREA.
  */
 #define RDP_BUSY_GAP_MS 400
-/* repaints in a row, each within the gap, before a tile counts as busy */
-#define RDP_BUSY_STREAK 4
+/*
+ * Repaints in a row, each within the gap, before a tile counts as busy: more
+ * than a window takes to map and settle (three or four quick commits), which
+ * would otherwise open an encoder for a picture that then stays still.
+ */
+#define RDP_BUSY_STREAK 5
 /*
  * Less busy damage than this in a frame stays lossless: typing, a terminal's
  * new line, a spinner, a progress bar are cheap as planar and must stay sharp.
