@@ -13,6 +13,7 @@
 #include <freerdp/server/rdpgfx.h>
 
 #include "log.h"
+#include "rdp-gfx-boxes.h"
 #include "rdp-gfx-video.h"
 #include "rdp-h264.h"
 

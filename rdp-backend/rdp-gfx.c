@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "rdp-client-checks.h"
+#include "rdp-gfx-boxes.h"
 #include "rdp-gfx-video.h"
 #include "rdp-internal.h"
 
@@ -30,10 +31,6 @@
 /* a client that offered the pipeline but has not used it by then gets SurfaceBits */
 #define RDP_GFX_OPEN_TIMEOUT_MS 5000
 #define RDP_GFX_MAX_CAPSETS 16
-/* narrower boxes are not sent as planar (rdp_gfx_send_planar()) */
-#define RDP_GFX_PLANAR_MIN_WIDTH 3
-/* a SolidFill PDU of one rectangle, header included */
-#define RDP_GFX_SOLID_FILL_BYTES 24
 /* frames sent but not acknowledged before the client counts as behind */
 #define RDP_GFX_FRAMES_IN_FLIGHT 2
 
@@ -45,15 +42,13 @@ struct rdp_gfx {
 	struct wl_event_source *open_timer;
 	bool ready; /* capabilities confirmed: surfaces and frames may go */
 	bool surface_created;
-	bool acks_suspended; /* the client said it sends no more acknowledgements */
-	uint32_t version;    /* the capability set confirmed */
-	int width, height;   /* of the surface */
-	BITMAP_PLANAR_CONTEXT *planar;
+	bool acks_suspended;         /* the client said it sends no more acknowledgements */
+	uint32_t version;            /* the capability set confirmed */
+	int width, height;           /* of the surface */
+	struct rdp_gfx_boxes *boxes; /* planar and uncompressed, on every core */
 	PROGRESSIVE_CONTEXT *progressive;
 	H264_CONTEXT *h264;
 	struct rdp_gfx_video *video; /* for busy parts: planar by default with AVC420 offered */
-	BYTE *flip;                  /* a damaged box upside down, for the planar encoder */
-	size_t flip_size;
 };
 
 /* What the channel thread hands to the compositor's thread. */
@@ -96,9 +91,8 @@ rdp_h264_context_free(H264_CONTEXT *h264)
 static void
 rdp_gfx_free_encoders(struct rdp_gfx *gfx)
 {
-	if (gfx->planar)
-		freerdp_bitmap_planar_context_free(gfx->planar);
-	gfx->planar = NULL;
+	rdp_gfx_boxes_destroy(gfx->boxes);
+	gfx->boxes = NULL;
 	if (gfx->progressive)
 		progressive_context_free(gfx->progressive);
 	gfx->progressive = NULL;
@@ -118,7 +112,6 @@ rdp_gfx_destroy(struct rdp_gfx *gfx)
 		rdpgfx_server_context_free(gfx->context);
 	rdp_gfx_free_encoders(gfx);
 	rdp_gfx_video_destroy(gfx->video);
-	free(gfx->flip);
 	free(gfx);
 }
 
@@ -152,10 +145,9 @@ rdp_gfx_create_encoder(struct rdp_gfx *gfx, enum rdp_codec codec)
 {
 	switch (codec) {
 	case RDP_CODEC_PLANAR:
-		/* sized for the whole surface at the first reset */
-		gfx->planar = freerdp_bitmap_planar_context_new(
-			PLANAR_FORMAT_HEADER_RLE | PLANAR_FORMAT_HEADER_NA, 64, 64);
-		return gfx->planar != NULL;
+	case RDP_CODEC_UNCOMPRESSED:
+		gfx->boxes = rdp_gfx_boxes_create(gfx->peer->server->encode_pool);
+		return gfx->boxes != NULL;
 	case RDP_CODEC_PROGRESSIVE:
 		gfx->progressive = progressive_context_new(TRUE);
 		return gfx->progressive != NULL;
@@ -325,9 +317,6 @@ rdp_gfx_frames_in_flight_max(struct rdp_peer *peer)
 static bool
 rdp_gfx_reset_encoder(struct rdp_gfx *gfx, int width, int height)
 {
-	if (gfx->planar)
-		return freerdp_bitmap_planar_context_reset(gfx->planar, (UINT32)width,
-							   (UINT32)height);
 	if (gfx->progressive)
 		return progressive_context_reset(gfx->progressive);
 	if (gfx->h264)
@@ -387,154 +376,13 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors,
 	return 0;
 }
 
-static RECTANGLE_16
-rdp_gfx_rect16(const pixman_box32_t *box)
-{
-	return (RECTANGLE_16){
-		.left = (UINT16)box->x1,
-		.top = (UINT16)box->y1,
-		.right = (UINT16)box->x2,
-		.bottom = (UINT16)box->y2,
-	};
-}
-
 static UINT
 rdp_gfx_send_command(struct rdp_peer *peer, UINT16 codec_id, const pixman_box32_t *box,
 		     const BYTE *data, UINT32 length, void *extra)
 {
-	RDPGFX_SURFACE_COMMAND cmd = {
-		.surfaceId = RDP_GFX_SURFACE_ID,
-		.codecId = codec_id,
-		.format = PIXEL_FORMAT_BGRX32,
-		.left = (UINT32)box->x1,
-		.top = (UINT32)box->y1,
-		.right = (UINT32)box->x2,
-		.bottom = (UINT32)box->y2,
-		.width = (UINT32)(box->x2 - box->x1),
-		.height = (UINT32)(box->y2 - box->y1),
-		.length = length,
-		.data = (BYTE *)data,
-		.extra = extra,
-	};
-
 	peer->bytes_sent += length;
-	return peer->gfx->context->SurfaceCommand(peer->gfx->context, &cmd);
-}
-
-/* Top-down rows, no padding: what the uncompressed codec takes. */
-static UINT
-rdp_gfx_send_uncompressed(struct rdp_peer *peer, const BYTE *pixels, int stride,
-			  const pixman_box32_t *box)
-{
-	int width = box->x2 - box->x1, height = box->y2 - box->y1;
-	size_t row = (size_t)width * 4;
-	BYTE *data = malloc(row * (size_t)height);
-	UINT rc;
-
-	if (!data)
-		return CHANNEL_RC_NO_MEMORY;
-	for (int y = 0; y < height; y++)
-		memcpy(data + row * (size_t)y,
-		       pixels + (size_t)(box->y1 + y) * (size_t)stride + (size_t)box->x1 * 4, row);
-	rc = rdp_gfx_send_command(peer, RDPGFX_CODECID_UNCOMPRESSED, box, data,
-				  (UINT32)(row * (size_t)height), NULL);
-	free(data);
-	return rc;
-}
-
-/*
- * FreeRDP's planar encoder reads its source bottom row first (the order of
- * legacy bitmap updates), while pipeline clients decode planar top row first:
- * it is handed the rows reversed.
- */
-static UINT
-rdp_gfx_send_planar(struct rdp_peer *peer, const BYTE *pixels, int stride,
-		    const pixman_box32_t *box)
-{
-	struct rdp_gfx *gfx = peer->gfx;
-	int width = box->x2 - box->x1, height = box->y2 - box->y1;
-	size_t row = (size_t)width * 4, needed = row * (size_t)height;
-	UINT32 size = 0;
-	BYTE *data;
-	UINT rc;
-
-	/*
-	 * FreeRDP 2.11's planar decoder rejects what its encoder makes of boxes
-	 * under 3 px wide (every 1-px box; 2-px ones whose height is a multiple
-	 * of 3), and xfreerdp then closes the whole pipeline: a text cursor's
-	 * blink froze the picture. Such boxes are tiny; they go uncompressed.
-	 */
-	if (width < RDP_GFX_PLANAR_MIN_WIDTH)
-		return rdp_gfx_send_uncompressed(peer, pixels, stride, box);
-	if (needed > gfx->flip_size) {
-		BYTE *bigger = realloc(gfx->flip, needed);
-
-		if (!bigger)
-			return CHANNEL_RC_NO_MEMORY;
-		gfx->flip = bigger;
-		gfx->flip_size = needed;
-	}
-	for (int y = 0; y < height; y++)
-		memcpy(gfx->flip + row * (size_t)(height - 1 - y),
-		       pixels + (size_t)(box->y1 + y) * (size_t)stride + (size_t)box->x1 * 4, row);
-	data = freerdp_bitmap_compress_planar(gfx->planar, gfx->flip, PIXEL_FORMAT_BGRX32,
-					      (UINT32)width, (UINT32)height, (UINT32)row, NULL,
-					      &size);
-	/* planar gives up where its run-length coding would outgrow the raw planes */
-	if (!data)
-		return rdp_gfx_send_uncompressed(peer, pixels, stride, box);
-	rc = rdp_gfx_send_command(peer, RDPGFX_CODECID_PLANAR, box, data, size, NULL);
-	free(data);
-	return rc;
-}
-
-/* Whether every pixel of @box is the same; *@color gets it. */
-static bool
-rdp_gfx_box_is_solid(const BYTE *pixels, int stride, const pixman_box32_t *box, uint32_t *color)
-{
-	const uint32_t first = *(const uint32_t *)(pixels + (size_t)box->y1 * (size_t)stride +
-						   (size_t)box->x1 * 4);
-
-	for (int y = box->y1; y < box->y2; y++) {
-		const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * (size_t)stride);
-
-		for (int x = box->x1; x < box->x2; x++) {
-			if (row[x] != first)
-				return false;
-		}
-	}
-	*color = first;
-	return true;
-}
-
-/*
- * A box of one colour (a cleared background, a text cursor's line, a window
- * being opened) goes as a SolidFill: 24 bytes whatever its size, and nothing
- * to encode. Anything else through @send.
- */
-static UINT
-rdp_gfx_send_box(struct rdp_peer *peer, const BYTE *pixels, int stride, const pixman_box32_t *box,
-		 UINT (*send)(struct rdp_peer *, const BYTE *, int, const pixman_box32_t *))
-{
-	RECTANGLE_16 rect = rdp_gfx_rect16(box);
-	RDPGFX_SOLID_FILL_PDU fill = {
-		.surfaceId = RDP_GFX_SURFACE_ID,
-		.fillRectCount = 1,
-		.fillRects = &rect,
-	};
-	uint32_t color;
-
-	if (!rdp_gfx_box_is_solid(pixels, stride, box, &color))
-		return send(peer, pixels, stride, box);
-	fill.fillPixel = (RDPGFX_COLOR32){
-		.B = (BYTE)color,
-		.G = (BYTE)(color >> 8),
-		.R = (BYTE)(color >> 16),
-		.XA = 0xff,
-	};
-	peer->solid_fills++;
-	peer->bytes_sent += RDP_GFX_SOLID_FILL_BYTES;
-	return peer->gfx->context->SolidFill(peer->gfx->context, &fill);
+	return rdp_gfx_surface_command(peer->gfx->context, RDP_GFX_SURFACE_ID, codec_id, box, data,
+				       length, extra);
 }
 
 /* Progressive codes the whole damage at once, as 64x64 tiles of the surface. */
@@ -631,9 +479,8 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 {
 	struct rdp_gfx *gfx = peer->gfx;
 	pixman_region32_t lossless;
-	pixman_box32_t *boxes;
-	UINT rc = CHANNEL_RC_OK;
-	int n;
+	struct rdp_gfx_box_counts counts = {0};
+	UINT rc;
 
 	pixman_region32_init(&lossless);
 	pixman_region32_copy(&lossless, damage);
@@ -652,11 +499,10 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 			pixman_region32_subtract(&lossless, &lossless, lossy);
 		}
 	}
-	boxes = pixman_region32_rectangles(&lossless, &n);
-	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++)
-		rc = rdp_gfx_send_box(peer, pixels, stride, &boxes[i],
-				      peer->codec == RDP_CODEC_PLANAR ? rdp_gfx_send_planar
-								      : rdp_gfx_send_uncompressed);
+	rc = rdp_gfx_boxes_send(gfx->boxes, gfx->context, RDP_GFX_SURFACE_ID, pixels, stride,
+				&lossless, peer->codec == RDP_CODEC_PLANAR, &counts);
+	peer->bytes_sent += counts.bytes;
+	peer->solid_fills += counts.solid_fills;
 	pixman_region32_fini(&lossless);
 	return rc;
 }
@@ -682,9 +528,11 @@ rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pix
 	case RDP_CODEC_AVC420:
 		rc = rdp_gfx_send_avc420(peer, bytes, width, height, stride, damage);
 		if (rc == ERROR_INTERNAL_ERROR && rdp_gfx_fall_back_to_planar(peer)) {
-			pixman_box32_t whole = {0, 0, width, height};
+			pixman_region32_t whole;
 
-			rc = rdp_gfx_send_planar(peer, bytes, stride, &whole);
+			pixman_region32_init_rect(&whole, 0, 0, (unsigned)width, (unsigned)height);
+			rc = rdp_gfx_send_boxes(peer, bytes, width, height, stride, &whole, NULL);
+			pixman_region32_fini(&whole);
 		}
 		break;
 	default:

@@ -19,6 +19,7 @@
 #include "idle-call.h"
 #include "porthole-compositor.h"
 #include "rdp-busy-tiles.h"
+#include "work-pool.h"
 #include "rdp-scancode.h"
 #include "rdp-server.h"
 
@@ -49,6 +50,9 @@ struct rdp_task_queue;
 struct rdp_login;
 struct rdp_logins;
 
+/* threads that encode beside the compositor's own (one fewer than the cores) */
+#define RDP_ENCODE_HELPERS_MAX 3
+
 /* Runs on the compositor's thread with a copy of what a channel thread posted. */
 typedef void (*rdp_task_func_t)(struct rdp_peer *peer, void *payload);
 
@@ -72,6 +76,7 @@ struct rdp_server {
 	char *key_pem;
 	struct wl_list peers; /* rdp_peer::link */
 	struct rdp_pointer_watch *pointer;
+	struct work_pool *encode_pool; /* every peer's frames are encoded on it, in turn */
 };
 
 /* A pointer image the client holds, by the key rdp-pointer.c gives it. */

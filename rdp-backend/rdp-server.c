@@ -335,7 +335,10 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 		goto err;
 	}
 	server->pointer = rdp_pointer_watch_create(server);
-	if (!server->pointer)
+	/* encoding a frame is the costliest thing the compositor does: every core helps */
+	server->encode_pool =
+		work_pool_create(work_pool_helpers_for_machine(RDP_ENCODE_HELPERS_MAX));
+	if (!server->pointer || !server->encode_pool)
 		goto err;
 	weston_log("rdp: listening on %s (%s, TLS, %s%s)\n", config->listen,
 		   config->mode == RDP_MODE_RAIL      ? "RemoteApp windows"
@@ -358,6 +361,7 @@ rdp_server_destroy(struct rdp_server *server)
 		return;
 	rdp_logins_destroy(server->logins);
 	wl_list_for_each_safe(peer, tmp, &server->peers, link) rdp_peer_destroy(peer);
+	work_pool_destroy(server->encode_pool);
 	rdp_pointer_watch_destroy(server->pointer);
 	for (int i = 0; i < server->n_listener_events; i++)
 		wl_event_source_remove(server->listener_events[i]);
