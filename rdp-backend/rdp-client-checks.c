@@ -46,7 +46,11 @@ rdp_audio_frames(uint32_t rate, uint32_t ms)
 bool
 rdp_gfx_capset_allows_avc420(const RDPGFX_CAPSET *set)
 {
-	if (set->version == RDPGFX_CAPVERSION_8)
+	/*
+	 * 8 has no AVC; 10.1's flags are reserved: FreeRDP 2.11's client sends
+	 * it (flags 0) exactly when it was not asked for AVC420 (plain /gfx).
+	 */
+	if (set->version == RDPGFX_CAPVERSION_8 || set->version == RDPGFX_CAPVERSION_101)
 		return false;
 	if (set->version == RDPGFX_CAPVERSION_81)
 		return set->flags & RDPGFX_CAPS_FLAG_AVC420_ENABLED;

@@ -124,6 +124,8 @@ def test_graphics_pipeline_codecs(procs):
             raise TestFailure("%s; log tail:\n%s" % (e, comp.read_log()[-2000:]))
         peer = first_peer(comp)
         check(peer["codec"] == codec, "codec %s, expected %s" % (peer["codec"], codec))
+        # plain /gfx asks for no H.264 (FreeRDP's client then sends capability set 10.1, flags 0)
+        check(not peer["lossy"], "a client without /gfx:avc420 gets lossy frames")
         host_matches(host, comp, "the desktop through the pipeline (%s)" % codec, fuzz, allowed)
         comp.cli("window", str(w["id"]), "move", "300", "200")
         host_matches(host, comp, "pipeline damage after a move (%s)" % codec, fuzz, allowed)
