@@ -297,6 +297,13 @@ rdp_gfx_ready(struct rdp_peer *peer)
 }
 
 bool
+rdp_gfx_takes_copies(struct rdp_peer *peer)
+{
+	return rdp_gfx_ready(peer) && peer->gfx->surface_created &&
+	       (peer->codec == RDP_CODEC_PLANAR || peer->codec == RDP_CODEC_UNCOMPRESSED);
+}
+
+bool
 rdp_gfx_takes_lossy(struct rdp_peer *peer)
 {
 	return peer->gfx && peer->gfx->ready && peer->gfx->video;
@@ -507,9 +514,34 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 	return rc;
 }
 
+/* Copies within the desktop surface, in order: each reads what the ones before left. */
+static UINT
+rdp_gfx_send_copies(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
+{
+	UINT rc = CHANNEL_RC_OK;
+
+	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++) {
+		RDPGFX_POINT16 to = {.x = (INT16)copies[i].to_x, .y = (INT16)copies[i].to_y};
+		RDPGFX_SURFACE_TO_SURFACE_PDU copy = {
+			.surfaceIdSrc = RDP_GFX_SURFACE_ID,
+			.surfaceIdDest = RDP_GFX_SURFACE_ID,
+			.rectSrc = rdp_gfx_rect16(&copies[i].from),
+			.destPtsCount = 1,
+			.destPts = &to,
+		};
+
+		rc = peer->gfx->context->SurfaceToSurface(peer->gfx->context, &copy);
+		peer->copies++;
+		peer->copied_pixels += (uint64_t)(copies[i].from.x2 - copies[i].from.x1) *
+				       (uint64_t)(copies[i].from.y2 - copies[i].from.y1);
+	}
+	return rc;
+}
+
 int
 rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
-		   int height, int stride, pixman_region32_t *damage, pixman_region32_t *lossy)
+		   int height, int stride, pixman_region32_t *damage, pixman_region32_t *lossy,
+		   const struct rdp_copy *copies, int n_copies)
 {
 	struct rdp_gfx *gfx = peer->gfx;
 	RDPGFX_START_FRAME_PDU start = {.frameId = frame_id};
@@ -521,7 +553,10 @@ rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pix
 		return -1;
 	if (gfx->context->StartFrame(gfx->context, &start) != CHANNEL_RC_OK)
 		return -1;
-	switch (peer->codec) {
+	rc = rdp_gfx_send_copies(peer, copies, n_copies);
+	switch (rc != CHANNEL_RC_OK ? RDP_CODEC_AUTO : peer->codec) {
+	case RDP_CODEC_AUTO:
+		break;
 	case RDP_CODEC_PROGRESSIVE:
 		rc = rdp_gfx_send_progressive(peer, bytes, width, height, stride, damage);
 		break;

@@ -214,12 +214,25 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	const uint32_t *pixels;
 	int width, height, stride;
 	pixman_region32_t lossy;
+	struct rdp_copy copies[RDP_MOVES_MAX_COPIES];
+	int n_copies = 0;
 
 	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
 		return;
 	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
 	/* a write's failure is read from OpenSSL's queue: nothing stale may be in it */
 	ERR_clear_error();
+	if (rdp_gfx_takes_copies(peer)) {
+		struct rdp_moves_frame frame = {pixels,     width,           height,
+						stride,     peer->desktop.x, peer->desktop.y,
+						peer->scale};
+
+		n_copies = rdp_moves_plan(peer->moves, peer->server->compositor, &frame,
+					  &peer->pending_damage, &peer->busy, copies);
+	} else {
+		/* a frame sent otherwise changes what the client holds behind the hashes' back */
+		rdp_moves_forget(peer->moves);
+	}
 	pixman_region32_init(&lossy);
 	if (rdp_gfx_takes_lossy(peer))
 		rdp_busy_tiles_pick_lossy(&peer->busy, &peer->pending_damage,
@@ -228,7 +241,7 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 		rdp_graphics_send_surface_frame(peer, ++peer->frame_id, pixels, width, height,
 						stride, &peer->pending_damage);
 	else if (rdp_gfx_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,
-				    &peer->pending_damage, &lossy) < 0)
+				    &peer->pending_damage, &lossy, copies, n_copies) < 0)
 		weston_log("rdp: a frame for %s could not be sent\n", peer->client->hostname);
 	/* what went lossy is sent again losslessly once it stops changing */
 	if (pixman_region32_not_empty(&lossy) && peer->refresh_timer)
@@ -423,6 +436,7 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 	rfx_context_reset(peer->rfx, (UINT32)desktop->width, (UINT32)desktop->height);
 	/* the new desktop is sent whole: what was pending names the old one */
 	pixman_region32_clear(&peer->pending_damage);
+	rdp_moves_forget(peer->moves);
 	damage_capture_set_handler(peer->capture, rdp_graphics_handle_damage, peer);
 	peer->capture_destroy_listener.notify = rdp_graphics_handle_capture_destroy;
 	damage_capture_add_destroy_listener(peer->capture, &peer->capture_destroy_listener);
@@ -571,12 +585,13 @@ rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *p
 	idle_call_init(&peer->capture_restart, loop, rdp_graphics_handle_idle_restart, peer);
 	peer->ack_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_ack_timeout, peer);
 	peer->refresh_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_refresh, peer);
+	peer->moves = rdp_moves_create();
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
 	peer->rfx = rfx_context_new(TRUE);
 	peer->encode_stream = Stream_New(NULL, 65536);
-	if (!peer->ack_timer || !peer->refresh_timer || !peer->nsc || !peer->rfx ||
+	if (!peer->ack_timer || !peer->refresh_timer || !peer->moves || !peer->nsc || !peer->rfx ||
 	    !peer->encode_stream)
 		return -1;
 	rfx_context_set_pixel_format(peer->rfx, PIXEL_FORMAT_BGRX32);
@@ -601,6 +616,8 @@ rdp_graphics_release(struct rdp_peer *peer)
 		wl_event_source_remove(peer->refresh_timer);
 	peer->refresh_timer = NULL;
 	rdp_busy_tiles_release(&peer->busy);
+	rdp_moves_destroy(peer->moves);
+	peer->moves = NULL;
 	rdp_graphics_stop_capture(peer);
 	pixman_region32_fini(&peer->pending_damage);
 	if (peer->nsc)

@@ -19,6 +19,7 @@
 #include "idle-call.h"
 #include "porthole-compositor.h"
 #include "rdp-busy-tiles.h"
+#include "rdp-moves.h"
 #include "work-pool.h"
 #include "rdp-scancode.h"
 #include "rdp-server.h"
@@ -148,6 +149,8 @@ struct rdp_peer {
 	struct rdp_busy_tiles busy;
 	struct wl_event_source *refresh_timer;
 	uint64_t lossy_frames, lossy_bytes, lossless_refreshes;
+	struct rdp_moves *moves; /* moved windows sent as copies (rdp-moves.h) */
+	uint64_t copies, copied_pixels;
 	uint64_t frames_sent;
 	uint64_t frames_held; /* repaints folded into a later frame while the client was behind */
 
@@ -248,6 +251,9 @@ void rdp_gfx_destroy(struct rdp_gfx *gfx);
 /** Capabilities are confirmed: frames go through the pipeline. */
 bool rdp_gfx_ready(struct rdp_peer *peer);
 
+/** Moved windows may go as copies: the pipeline is up and sends planar or uncompressed boxes. */
+bool rdp_gfx_takes_copies(struct rdp_peer *peer);
+
 /** Busy parts of frames may go lossy (the pipeline has video; see rdp_gfx_send_frame()). */
 bool rdp_gfx_takes_lossy(struct rdp_peer *peer);
 
@@ -264,11 +270,13 @@ int rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monit
 			  int width, int height);
 
 /**
- * One frame: the damaged parts of @pixels (the whole desktop) between
- * StartFrame and EndFrame; @lossy (a part of @damage, or NULL) may go lossy.
+ * One frame between StartFrame and EndFrame: first @n_copies @copies of what
+ * the client shows, then the damaged parts of @pixels (the whole desktop);
+ * @lossy (a part of @damage, or NULL) may go lossy.
  */
 int rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
-		       int height, int stride, pixman_region32_t *damage, pixman_region32_t *lossy);
+		       int height, int stride, pixman_region32_t *damage, pixman_region32_t *lossy,
+		       const struct rdp_copy *copies, int n_copies);
 
 /* rdp-channels.c */
 /** The channel manager and the task queue; 0 or -1. */

@@ -402,7 +402,8 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu,"
 			"\"solid_fills\":%llu,\"lossy\":%s,\"lossy_frames\":%llu,\"lossy_bytes\":%"
 			"llu,"
-			"\"lossless_refreshes\":%llu,\"pointer\":\"%s\",\"pointers_new\":%llu,"
+			"\"lossless_refreshes\":%llu,\"copies\":%llu,\"copied_pixels\":%llu,"
+			"\"pointer\":\"%s\",\"pointers_new\":%llu,"
 			"\"pointers_cached\":%llu,",
 			peer->activated ? "true" : "false", peer->rail ? "rail" : "desktop",
 			rdp_codec_name(peer->codec),
@@ -414,8 +415,9 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			rdp_gfx_takes_lossy(peer) ? "true" : "false",
 			(unsigned long long)peer->lossy_frames,
 			(unsigned long long)peer->lossy_bytes,
-			(unsigned long long)peer->lossless_refreshes, pointer,
-			(unsigned long long)peer->pointers_new,
+			(unsigned long long)peer->lossless_refreshes,
+			(unsigned long long)peer->copies, (unsigned long long)peer->copied_pixels,
+			pointer, (unsigned long long)peer->pointers_new,
 			(unsigned long long)peer->pointers_cached);
 		rdp_clipboard_describe(peer->clipboard, out);
 		strbuf_appendf(out, "}\n");
