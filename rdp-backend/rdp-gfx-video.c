@@ -48,16 +48,18 @@ rdp_gfx_video_has_surface(const struct rdp_gfx_video *video)
 	return video->area.x2 > video->area.x1;
 }
 
-void
+bool
 rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *context)
 {
 	RDPGFX_DELETE_SURFACE_PDU remove = {.surfaceId = video->surface_id};
+	bool had_encoder = video->h264 != NULL;
 
 	if (context && rdp_gfx_video_has_surface(video))
 		context->DeleteSurface(context, &remove);
 	video->area = (pixman_box32_t){0};
 	rdp_h264_destroy(video->h264);
 	video->h264 = NULL;
+	return had_encoder;
 }
 
 void

@@ -2,6 +2,7 @@
 #ifndef PORTHOLE_RDP_GFX_VIDEO_H
 #define PORTHOLE_RDP_GFX_VIDEO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <freerdp/server/rdpgfx.h>
@@ -15,8 +16,11 @@ struct rdp_gfx_video *rdp_gfx_video_create(uint16_t surface_id);
 /** Frees it; its surface goes with the channel. NULL-safe. */
 void rdp_gfx_video_destroy(struct rdp_gfx_video *video);
 
-/** Deletes the video surface (when @context is not NULL) and the encoder, until the next send. */
-void rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *context);
+/**
+ * Deletes the video surface (when @context is not NULL) and the encoder, until
+ * the next send. Whether there was an encoder.
+ */
+bool rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *context);
 
 /**
  * Inside a frame: @lossy (a part of the @width x @height desktop @pixels)

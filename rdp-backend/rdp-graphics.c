@@ -279,6 +279,8 @@ rdp_graphics_handle_refresh(void *data)
 	next_ms = rdp_busy_tiles_take_settled(&peer->busy, (uint32_t)monotonic_ms(), &settled);
 	if (next_ms >= 0)
 		wl_event_source_timer_update(peer->refresh_timer, next_ms > 0 ? next_ms : 1);
+	else
+		rdp_gfx_lossy_settled(peer);
 	if (pixman_region32_not_empty(&settled) && peer->capture) {
 		pixman_region32_union(&peer->pending_damage, &peer->pending_damage, &settled);
 		peer->lossless_refreshes++;

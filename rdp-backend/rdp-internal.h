@@ -251,6 +251,9 @@ void rdp_gfx_destroy(struct rdp_gfx *gfx);
 /** Capabilities are confirmed: frames go through the pipeline. */
 bool rdp_gfx_ready(struct rdp_peer *peer);
 
+/** Nothing is lossy on the client any more: the video surface and its encoder go, until needed. */
+void rdp_gfx_lossy_settled(struct rdp_peer *peer);
+
 /** Moved windows may go as copies: the pipeline is up and sends planar or uncompressed boxes. */
 bool rdp_gfx_takes_copies(struct rdp_peer *peer);
 

@@ -5,6 +5,7 @@
  * peer that misbehaves or fails is cut off alone.
  */
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,6 +62,11 @@ rdp_peer_destroy(struct rdp_peer *peer)
 	/* what OpenSSL queued while this peer ended must not fail the next one */
 	ERR_clear_error();
 	free(peer);
+	/*
+	 * A peer's encoders and buffers are freed into the heap, which keeps
+	 * them: 25 MB stayed resident after a 1080p client left (bench_memory.py).
+	 */
+	malloc_trim(0);
 }
 
 static int
