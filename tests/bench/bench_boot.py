@@ -28,20 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from processes import Processes, free_port, process_name  # noqa: E402
 from tap import wait_until  # noqa: E402
 from system_distro import SystemDistro, pids_in_namespace  # noqa: E402
-
-
-def memory(pid):
-    """(RSS kB, PSS kB) of one process."""
-    out = {}
-    try:
-        with open("/proc/%d/smaps_rollup" % pid) as f:
-            for line in f:
-                parts = line.split()
-                if parts[0] in ("Rss:", "Pss:"):
-                    out[parts[0]] = int(parts[1])
-    except OSError:
-        return 0, 0
-    return out.get("Rss:", 0), out.get("Pss:", 0)
+from measure import memory  # noqa: E402
 
 
 def print_memory(title, pids):

@@ -1,4 +1,4 @@
-"""The benchmarks' arithmetic: CPU time from /proc, percentiles, ratios as printed."""
+"""The benchmarks' arithmetic: CPU time and memory from /proc, percentiles, ratios as printed."""
 import os
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -9,6 +9,20 @@ def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def memory(pid):
+    """(RSS kB, PSS kB) of one process; (0, 0) once it is gone."""
+    out = {}
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                parts = line.split()
+                if parts[0] in ("Rss:", "Pss:"):
+                    out[parts[0]] = int(parts[1])
+    except OSError:
+        return 0, 0
+    return out.get("Rss:", 0), out.get("Pss:", 0)
 
 
 def percentile(values, p):
