@@ -4,7 +4,9 @@
 Same run, same client (xfreerdp under Xvfb, identical flags), same workloads,
 side by side: porthole-compositor --rdp-listen and Debian's
 `weston --backend=rdp-backend.so --shell=desktop-shell.so` (which has no RAIL).
-  workloads: a full-window animation (1920x1080 unless --size), a terminal-line band, idle, and
+  workloads: full-window animations (1920x1080 unless --size) of noise and of a sliding
+             video-like picture, a terminal-line band, foot scrolling `cat` of a large file,
+             Chromium scrolling a long page, a window dragged by the host's pointer, idle, and
              one terminal line every 100 ms for latency
   figures:   frames composited per second, frames the host saw (bursts of XDamage on
              the client's X screen, each burst one update the client drew), server CPU
@@ -36,6 +38,9 @@ from processes import free_port  # noqa: E402
 from measure import cpu_seconds, percentile, ratio  # noqa: E402
 
 SIZE = (1920, 1080)  # the desktop and the animated window, unless --size
+# the test client's animations, full screen: incompressible noise in every pixel, a video-like
+# picture sliding as a whole, and a 16-row band (a terminal's line)
+WORKLOADS = (("noise", []), ("video", ["--video"]), ("terminal line", ["--damage-band", "16"]))
 
 
 def bytes_sent(port):
@@ -96,11 +101,11 @@ class Relay:
 
 
 def latencies(commits, arrivals):
-    """For each commit, ms until the last byte that arrived before the next commit."""
+    """For each commit but the last, ms until the last byte that arrived before the next commit.
+    (After the last, the app goes: what follows is its window being taken down.)"""
     out, missed = [], 0
-    ends = commits[1:] + [commits[-1] + 10**9]
     i = 0
-    for start, end in zip(commits, ends):
+    for start, end in zip(commits, commits[1:]):
         while i < len(arrivals) and arrivals[i][0] < start:
             i += 1
         last = None
@@ -189,6 +194,7 @@ class Rig:
 
     def start_client(self, client_flags):
         display = self.start_display()
+        self.display = display
         self.host_frames = HostFrames(display)
         self.relay = Relay(self.port)
         self.start_xfreerdp(display, self.relay.port, client_flags=client_flags)
@@ -207,12 +213,10 @@ class Rig:
                 raise RuntimeError("%s: no %s%s" % (self.kind, what, logs))
             time.sleep(0.05)
 
-    def animate(self, frames, band):
+    def animate(self, frames, extra):
         argv = [WAYLAND_CLIENT, "--animate", "--frames", str(frames), "--width", str(self.width),
                 "--height", str(self.height),
-                "--fullscreen", "--title", "bench"]
-        if band:
-            argv += ["--damage-band", str(band)]
+                "--fullscreen", "--title", "bench"] + extra
         b0, c0 = bytes_sent(self.port), cpu_seconds(self.server.pid)
         self.host_frames.start()
         out = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=300).stdout
@@ -222,6 +226,93 @@ class Rig:
         n, seconds = int(out.split()[1]), float(out.split()[3])
         host_fps = seen / (seconds + 0.5) if seen is not None else float("nan")
         return n / seconds, (c1 - c0) * 1000 / n, (b1 - b0) / n, host_fps
+
+    def user_frames(self, run):
+        """Runs run() (a workload whose app counts no frames of its own) and returns what animate
+        does, counting the frames the host drew: fps, cpu ms/frame, bytes/frame, host fps."""
+        b0, c0 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        self.host_frames.start()
+        t0 = time.monotonic()
+        run()
+        seconds = time.monotonic() - t0
+        time.sleep(0.5)
+        seen = self.host_frames.stop() or 0
+        b1, c1 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        frames = max(seen, 1)
+        return seen / seconds, (c1 - c0) * 1000 / frames, (b1 - b0) / frames, seen / seconds
+
+    def terminal_scroll(self, lines, times=15):
+        """foot, full screen, running cat of a large text file (times over: foot takes 6 MB in a
+        third of a second) until it ends."""
+        path = os.path.join(self.tmp, "text")
+        with open(path, "w") as f:
+            for i in range(lines):
+                f.write("%07d %s\n" % (i, " ".join("w%x" % ((i * 7919 + k * 104729) % 65521)
+                                                  for k in range(14))))
+        foot = [shutil.which("foot"), "--fullscreen", "--override=scrollback.lines=1000"]
+        cat = ["sh", "-c", 'for i in $(seq %d); do cat "$0"; done' % times, path]
+        return self.user_frames(lambda: subprocess.run(foot + cat, env=self.env, capture_output=True,
+                                                       timeout=300))
+
+    def web_scroll(self, seconds):
+        """Chromium on Wayland, full screen, scrolling a long local page by itself (requestAnimationFrame,
+        8 px a frame); measured once it has started."""
+        page = os.path.join(self.tmp, "page.html")
+        with open(page, "w") as f:
+            f.write("<html><body style='font: 16px sans-serif'>")
+            for i in range(400):
+                f.write("<h2>Section %d</h2><p>%s</p><div style='height:40px;background:hsl(%d,60%%,70%%)'>"
+                        "</div>" % (i, "Porthole shows Linux apps on the host. " * 12, i * 37 % 360))
+            f.write("<script>function step(){window.scrollBy(0,8);"
+                    "if(window.scrollY+innerHeight>=document.body.scrollHeight)window.scrollTo(0,0);"
+                    "requestAnimationFrame(step)}requestAnimationFrame(step)</script></body></html>")
+        browser = subprocess.Popen(
+            ["chromium", "--ozone-platform=wayland", "--user-data-dir=" + os.path.join(self.tmp, "chromium"),
+             "--no-first-run", "--no-default-browser-check", "--disable-gpu", "--start-fullscreen",
+             # the benchmark may run as root, where Chromium's sandbox refuses to start
+             "--no-sandbox",
+             "--password-store=basic", "file://" + page],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(browser)
+        time.sleep(8)  # started, the page laid out and scrolling
+        return self.user_frames(lambda: time.sleep(seconds))
+
+    def window_drag(self, steps):
+        """A half-screen window (the test client's quadrants) dragged by the pointer on the host:
+        pressed, moved 8 px at a time every 16 ms, back and forth, released."""
+        client = subprocess.Popen([WAYLAND_CLIENT, "--title", "drag", "--width", str(self.width // 2),
+                                   "--height", str(self.height // 2), "--move-on-click"], env=self.env)
+        self.procs.insert(0, client)
+        self.wait(lambda: self.find_color(0xe01010) is not None, "the window on the host", 30)
+        x, y = self.find_color(0xe01010)
+        xdo = dict(os.environ, DISPLAY=self.display)
+
+        def drag():
+            subprocess.run(["xdotool", "mousemove", str(x + 20), str(y + 20), "mousedown", "1"], env=xdo)
+            for i in range(steps):
+                dx = 8 if (i // 40) % 2 == 0 else -8
+                subprocess.run(["xdotool", "mousemove_relative", "--", str(dx), "4" if dx > 0 else "-4"],
+                               env=xdo)
+                time.sleep(0.016)
+            subprocess.run(["xdotool", "mouseup", "1"], env=xdo)
+        return self.user_frames(drag)
+
+    def find_color(self, rgb):
+        """The first pixel of colour rgb on the host screen, in reading order, or None."""
+        from Xlib import X, display as xdisplay
+        d = xdisplay.Display(self.display)
+        try:
+            root = d.screen().root
+            image = root.get_image(0, 0, self.width, self.height, X.ZPixmap, 0xffffffff)
+            data = image.data
+        finally:
+            d.close()
+        at = data.find(bytes([rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff]))
+        while at >= 0 and at % 4:
+            at = data.find(bytes([rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff]), at + 1)
+        if at < 0:
+            return None
+        return (at // 4) % self.width, (at // 4) // self.width
 
     def latency(self, commits, interval_ms):
         """One 16-row line every interval_ms: ms from each commit to its update's last byte."""
@@ -333,6 +424,9 @@ def main():
     ap.add_argument("--frames", type=int, default=300)
     ap.add_argument("--idle", type=float, default=30.0)
     ap.add_argument("--lines", type=int, default=200, help="commits in the latency workload")
+    ap.add_argument("--text-lines", type=int, default=100000, help="lines foot shows in the terminal scroll")
+    ap.add_argument("--web-seconds", type=float, default=8.0, help="seconds of Chromium scrolling measured")
+    ap.add_argument("--drag-steps", type=int, default=160, help="pointer steps in the window drag")
     ap.add_argument("--client-flags", default="", help="extra xfreerdp flags for both servers")
     ap.add_argument("--porthole-args", default="",
                     help="extra porthole-compositor options (e.g. --rdp-codec=avc420)")
@@ -352,11 +446,15 @@ def main():
     print("  %-15s %-9s %8s %9s %12s %14s" % ("workload", "server", "fps", "host fps", "cpu ms/frame",
                                               "bytes/frame"))
     results = {}
-    for band, name in ((0, "full window"), (16, "terminal line")):
+    workloads = [(name, lambda rig, extra=extra: rig.animate(args.frames, extra)) for name, extra in WORKLOADS]
+    workloads += [("terminal scroll", lambda rig: rig.terminal_scroll(args.text_lines)),
+                  ("web scroll", lambda rig: rig.web_scroll(args.web_seconds)),
+                  ("window drag", lambda rig: rig.window_drag(args.drag_steps))]
+    for name, workload in workloads:
         for kind in ("porthole", "weston"):
             rig = Rig(kind, size, args.client_flags, args.porthole_args)
             try:
-                results[(name, kind)] = rig.animate(args.frames, band)
+                results[(name, kind)] = workload(rig)
             finally:
                 rig.stop()
             fps, cpu, wire, host_fps = results[(name, kind)]

@@ -52,8 +52,14 @@ fill_pattern(uint32_t *pixels, int width, int height, void *data)
 			 * so nothing compresses it away), or with --damage-band only the
 			 * rows at the top (a terminal line).
 			 */
-			if (args->opts->animate &&
-			    (!args->opts->damage_band || y < args->opts->damage_band))
+			if (args->opts->animate && args->opts->video) {
+				/* gradients and a pattern, moving as a whole: what a video's motion search finds */
+				uint32_t sx = (uint32_t)x + 4 * args->frame;
+				uint32_t sy = (uint32_t)y + 2 * args->frame;
+				c = 0xff000000 | (sx & 0xff) << 16 | (sy & 0xff) << 8 |
+				    (((sx ^ sy) >> 2) & 0xff);
+			} else if (args->opts->animate &&
+				   (!args->opts->damage_band || y < args->opts->damage_band))
 				c = 0xff000000 |
 				    (((uint32_t)x * 73856093u ^ (uint32_t)y * 19349663u ^
 				      args->frame * 83492791u) *
@@ -462,6 +468,8 @@ usage(FILE *out)
 		"                         frame; print \"sweep\" and the frames taken when done\n"
 		"  --scale-aware          draw at the largest wl_output scale (set_buffer_scale)\n"
 		"  --stripes              the top-left quadrant in one-pixel columns\n"
+		"  --video                with --animate: a picture that slides by (4,2) pixels a\n"
+		"                         frame (what a video codec's motion search follows)\n"
 		"  --pointer-log FILE     append \"X Y\" (surface coordinates) of each left press\n"
 		"  --protocol-error       send an invalid request after mapping\n"
 		"  --connect-only         connect, round-trip, exit\n");
@@ -534,6 +542,8 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->scale_aware = true;
 		else if (strcmp(a, "--stripes") == 0)
 			o->stripes = true;
+		else if (strcmp(a, "--video") == 0)
+			o->video = true;
 		else if (strcmp(a, "--pointer-log") == 0 && v)
 			o->pointer_log = argv[++i];
 		else if (strcmp(a, "--protocol-error") == 0)

@@ -34,6 +34,7 @@ struct options {
 	int sweep;        /* boxes of every size from 1x1 to this, a few per frame */
 	bool scale_aware; /* draws at the largest wl_output scale, with set_buffer_scale */
 	bool stripes;     /* the top-left quadrant in one-pixel columns, light and dark */
+	bool video;       /* with --animate: a picture sliding by (4,2) a frame, not noise */
 	const char *pointer_log;
 };
 
