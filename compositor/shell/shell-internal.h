@@ -45,6 +45,7 @@ struct shell {
 	struct idle_call rescue;
 	struct wl_signal change_signal;
 	struct wl_signal move_size_signal;
+	struct popup_constraints *popup_constraints;
 };
 
 struct shell_window {

@@ -4,6 +4,7 @@
 
 #include "compositor-internal.h"
 #include "log.h"
+#include "popup-constraints.h"
 #include "shell-internal.h"
 #include "seat.h"
 #include "strbuf.h"
@@ -530,6 +531,11 @@ shell_create(struct pc_compositor *comp)
 	shell->desktop = weston_desktop_create(ec, &shell_desktop_api, shell);
 	if (!shell->desktop)
 		goto err_desktop;
+	shell->popup_constraints = popup_constraints_create(ec);
+	if (!shell->popup_constraints) {
+		weston_desktop_destroy(shell->desktop);
+		goto err_desktop;
+	}
 
 	/*
 	 * libweston runs a binding only under exactly its modifiers: a click to
@@ -585,6 +591,7 @@ shell_destroy(struct shell *shell)
 			weston_binding_destroy(shell->click_bindings[i]);
 	}
 	wl_list_for_each_safe(window, tmp, &shell->windows, link) shell_window_destroy(window);
+	popup_constraints_destroy(shell->popup_constraints);
 	weston_desktop_destroy(shell->desktop);
 	if (shell->background_view)
 		weston_view_destroy(shell->background_view);

@@ -287,24 +287,7 @@ toplevel_close(void *data, struct xdg_toplevel *toplevel)
 
 static const struct xdg_toplevel_listener toplevel_listener = {toplevel_configure, toplevel_close};
 
-static void
-popup_configure(void *data, struct xdg_popup *popup, int32_t x, int32_t y, int32_t width,
-		int32_t height)
-{
-	struct window *w = data;
-
-	w->pending_w = width;
-	w->pending_h = height;
-}
-
-static void
-popup_done(void *data, struct xdg_popup *popup)
-{
-}
-
-static const struct xdg_popup_listener popup_listener = {popup_configure, popup_done};
-
-static struct window *
+struct window *
 window_create(struct app *app, int width, int height, uint32_t color)
 {
 	struct window *w = calloc(1, sizeof *w);
@@ -334,23 +317,6 @@ toplevel_create(struct app *app, const char *title, int width, int height, uint3
 	if (parent)
 		xdg_toplevel_set_parent(w->toplevel, parent->toplevel);
 	return w;
-}
-
-/* A yellow 120x60 popup whose top-left is at (20, 20) of the parent's geometry. */
-static void
-popup_create(struct app *app, struct window *parent)
-{
-	struct xdg_positioner *positioner = xdg_wm_base_create_positioner(app->wm_base);
-	struct window *w = window_create(app, 120, 60, 0xffffe000);
-
-	xdg_positioner_set_size(positioner, 120, 60);
-	xdg_positioner_set_anchor_rect(positioner, 20, 20, 1, 1);
-	xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT);
-	xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
-	w->popup = xdg_surface_get_popup(w->xdg_surface, parent->xdg_surface, positioner);
-	xdg_popup_add_listener(w->popup, &popup_listener, w);
-	xdg_positioner_destroy(positioner);
-	wl_surface_commit(w->surface);
 }
 
 /* --- globals and main -------------------------------------------------------- */
@@ -443,6 +409,10 @@ usage(FILE *out)
 		"  --title T --app-id A   (default \"porthole test\", org.porthole.test)\n"
 		"  --color RRGGBB         one colour instead of quadrants\n"
 		"  --popup                open a yellow popup at (20,20) of the window\n"
+		"  --menu-on-click ADJ    a left click opens a 120x60 menu below-right of the\n"
+		"                         pointer, kept on the output by ADJ (flip, slide,\n"
+		"                         resize, comma-separated, or none); prints\n"
+		"                         \"popup X Y W H\" as configured\n"
 		"  --dialog               open a 100x80 dialog transient for the window\n"
 		"  --maximize --fullscreen  ask for that state before mapping\n"
 		"  --move-on-click        start a move grab on a left click\n"
@@ -522,7 +492,11 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->resize_edges = (uint32_t)atoi(argv[++i]);
 		else if (strcmp(a, "--popup") == 0)
 			o->popup = true;
-		else if (strcmp(a, "--dialog") == 0)
+		else if (strcmp(a, "--menu-on-click") == 0 && i + 1 < argc) {
+			o->menu_on_click = true;
+			if (parse_menu_adjust(argv[++i], &o->menu_adjust) < 0)
+				return -1;
+		} else if (strcmp(a, "--dialog") == 0)
 			o->dialog = true;
 		else if (strcmp(a, "--maximize") == 0)
 			o->maximize = true;

@@ -17,6 +17,8 @@ struct options {
 	const char *app_id;
 	uint32_t color; /* 0 = quadrants */
 	bool popup, dialog, maximize, fullscreen, animate, protocol_error, connect_only;
+	bool menu_on_click;   /* a left click opens a menu at the pointer */
+	uint32_t menu_adjust; /* its xdg_positioner constraint adjustments */
 	bool move_on_click;
 	bool cursor;           /* its own pointer image; each left click hides or shows it */
 	int cursor_scale;      /* the image and its hotspot that many times larger */
@@ -92,5 +94,17 @@ static const uint32_t quadrant_colors[4] = {0xffe01010, 0xff10c010, 0xff1040e0, 
 
 /* test-wayland-input.c: the pointer and keyboard of the seat */
 extern const struct wl_seat_listener seat_listener;
+
+/* test-wayland-client.c */
+struct window *window_create(struct app *app, int width, int height, uint32_t color);
+
+/* test-wayland-popup.c: the popup --popup opens, at (20,20) of @parent */
+void popup_create(struct app *app, struct window *parent);
+
+/* a menu at (@x, @y) of @parent, opened by the press @serial */
+void popup_open_at(struct app *app, struct window *parent, int x, int y, uint32_t serial);
+
+/* --menu-on-click's list as xdg_positioner constraint adjustments; 0 or -1 */
+int parse_menu_adjust(const char *list, uint32_t *adjust);
 
 #endif

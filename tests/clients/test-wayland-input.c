@@ -110,7 +110,9 @@ pointer_button(void *data, struct wl_pointer *p, uint32_t serial, uint32_t time,
 		app->cursor_hidden = !app->cursor_hidden;
 		cursor_apply(app);
 	}
-	if (app->opts.move_on_click)
+	if (app->opts.menu_on_click)
+		popup_open_at(app, w, (int)app->pointer_x, (int)app->pointer_y, serial);
+	else if (app->opts.move_on_click)
 		xdg_toplevel_move(w->toplevel, app->seat, serial);
 	else if (app->opts.resize_edges)
 		xdg_toplevel_resize(w->toplevel, app->seat, serial, app->opts.resize_edges);

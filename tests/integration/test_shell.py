@@ -171,6 +171,38 @@ def test_popup_and_dialog_placement(procs):
     comp.stop()
 
 
+def test_menus_stay_on_the_output(procs):
+    """A 120x60 menu opened at the pointer near the output's bottom-right corner (a 400x300
+    window at 400,300 of 800x600, clicked at its 380,280) is kept on the output as its
+    positioner's constraint adjustments ask: flipped above-left of the pointer, slid against
+    the corner, or cut to what shows; without adjustments it stays where it was asked."""
+    cases = {"none": (381, 281, 120, 60), "flip": (260, 220, 120, 60),
+             "slide": (280, 240, 120, 60), "resize": (381, 281, 19, 19),
+             "flip,slide,resize": (260, 220, 120, 60)}
+    comp = start(procs)
+    for adjust, (x, y, w, h) in cases.items():
+        log = os.path.join(comp.runtime_dir, "menu-%s.log" % adjust.replace(",", "-"))
+        title = "menu " + adjust
+        client = comp.client([WAYLAND_CLIENT, "--title", title, "--width", "400", "--height", "300",
+                              "--menu-on-click", adjust], log=log)
+        win = comp.wait_window(lambda w: w["title"] == title, what="window %r" % title)
+        comp.cli("window", str(win["id"]), "move", "400", "300")
+        comp.screenshot()  # drawn where it now is, so the click finds it
+        click(comp, 780, 580)
+        line = wait_until(lambda: [ln for ln in open(log).read().splitlines() if ln.startswith("popup ")],
+                          10, what="the menu configured (%s)" % adjust)[-1]
+        got = tuple(int(v) for v in line.split()[1:])
+        check(got == (x, y, w, h), "%s: the menu at %r, expected %r" % (adjust, got, (x, y, w, h)))
+        # on screen where configured: its far corner is yellow, inside the output
+        gx, gy = 400 + x + w - 2, 300 + y + h - 2
+        if gx < 800 and gy < 600:
+            wait_until(lambda: comp.screenshot().pixel(gx, gy) == (0xff, 0xe0, 0x00), 10,
+                       what="the %s menu's corner at %d,%d" % (adjust, gx, gy))
+        procs.stop(client)
+        wait_until(lambda: not [w for w in comp.windows() if w["title"] == title], 10, what="closed")
+    comp.stop()
+
+
 def test_x11_transient_and_title(procs):
     comp = start(procs, xwayland=True)
     comp.client([X11_CLIENT, "--title", "x11 parent", "--transient"])
@@ -309,6 +341,7 @@ if __name__ == "__main__":
     run([test_cascade_and_titles, test_click_to_focus_and_keyboard_follows,
          test_maximize_fullscreen_minimize_restore, test_client_requested_states,
          test_interactive_move, test_interactive_resize, test_popup_and_dialog_placement,
+         test_menus_stay_on_the_output,
          test_x11_windows_cascade,
          test_x11_transient_and_title, test_output_resize_keeps_windows,
          test_desktop_output_shrink_brings_windows_inside, test_shadowed_windows_resize_from_their_visible_edges,

@@ -9,10 +9,12 @@ struct tap {
 	int failed;
 };
 
+/* @cond is evaluated once: a check may call what it checks */
 #define TAP_CHECK(t, cond, ...)                                                      \
 	do {                                                                         \
+		int tap_passed_ = !!(cond);                                          \
 		(t)->count++;                                                        \
-		if (cond) {                                                          \
+		if (tap_passed_) {                                                   \
 			printf("ok %d - ", (t)->count);                              \
 		} else {                                                             \
 			(t)->failed++;                                               \
@@ -20,7 +22,7 @@ struct tap {
 		}                                                                    \
 		printf(__VA_ARGS__);                                                 \
 		printf("\n");                                                        \
-		if (!(cond))                                                         \
+		if (!tap_passed_)                                                    \
 			printf("# failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
 	} while (0)
 
