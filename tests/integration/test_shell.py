@@ -11,6 +11,7 @@ from locations import WAYLAND_CLIENT, X11_CLIENT  # noqa: E402
 from tap import check, run, wait_until  # noqa: E402
 
 BTN_LEFT = 0x110
+BTN_RIGHT = 0x111
 KEY_A = 30
 
 
@@ -203,6 +204,44 @@ def test_menus_stay_on_the_output(procs):
     comp.stop()
 
 
+def changed_box(a, b):
+    """The bounding box (x1, y1, x2, y2) of the pixels that differ between two screenshots, or None."""
+    box = None
+    for y in range(a.height):
+        ra, rb = a.rows[y], b.rows[y]
+        if ra == rb:
+            continue
+        xs = [x for x in range(a.width) if ra[3 * x:3 * x + 3] != rb[3 * x:3 * x + 3]]
+        x1, x2 = xs[0], xs[-1] + 1
+        box = (x1, y, x2, y + 1) if box is None else (min(box[0], x1), box[1], max(box[2], x2), y + 1)
+    return box
+
+
+def test_gtk_menu_flips_at_the_output_edge(procs):
+    """A real GTK 3 app on Wayland: the context menu of an entry at the output's bottom-right
+    corner opens above-left of the pointer, whole on the output (GTK asks for flip, slide and
+    resize; libweston alone put it below-right, off the output)."""
+    comp = start(procs)
+    comp.procs.start(["gtk3-demo", "--run=entry_buffer"], env=dict(comp.env, GDK_BACKEND="wayland"))
+    win = comp.wait_window(lambda w: w["title"] == "Entry Buffer", timeout=30, what="gtk3-demo's Entry Buffer")
+    comp.cli("window", str(win["id"]), "move", str(800 - win["width"]), str(600 - win["height"]))
+    time.sleep(1)  # GTK draws the moved window's focus and cursor
+    before = comp.screenshot()
+    # the lower entry runs along the window's bottom edge
+    x, y = 800 - 40, 600 - 22
+    comp.cli("input", "move", str(x), str(y))
+    comp.cli("input", "button", str(BTN_RIGHT), "press")
+    comp.cli("input", "button", str(BTN_RIGHT), "release")
+    # above-left of the pointer (the other window's focus change lies elsewhere): the whole menu
+    left, top = x - 300, y - 300
+
+    def menu():
+        box = changed_box(before.crop(left, top, 304, 304), comp.screenshot().crop(left, top, 304, 304))
+        return box if box and box[3] - box[1] > 100 else None
+    wait_until(menu, 10, what="GTK's context menu, taller than 100 px, above-left of the pointer")
+    comp.stop()
+
+
 def test_x11_transient_and_title(procs):
     comp = start(procs, xwayland=True)
     comp.client([X11_CLIENT, "--title", "x11 parent", "--transient"])
@@ -341,7 +380,7 @@ if __name__ == "__main__":
     run([test_cascade_and_titles, test_click_to_focus_and_keyboard_follows,
          test_maximize_fullscreen_minimize_restore, test_client_requested_states,
          test_interactive_move, test_interactive_resize, test_popup_and_dialog_placement,
-         test_menus_stay_on_the_output,
+         test_menus_stay_on_the_output, test_gtk_menu_flips_at_the_output_edge,
          test_x11_windows_cascade,
          test_x11_transient_and_title, test_output_resize_keeps_windows,
          test_desktop_output_shrink_brings_windows_inside, test_shadowed_windows_resize_from_their_visible_edges,
