@@ -324,8 +324,8 @@ class Rig:
         subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=300)
         time.sleep(0.5)
         times = [int(line) for line in open(log)]
-        # the first commits map the window: whole-window updates, not the workload
-        return latencies(times[3:], list(self.relay.arrivals))
+        # the first commits map and configure the window (whole-window updates), not the workload
+        return latencies(times[5:], list(self.relay.arrivals))
 
     def idle(self, seconds):
         client = subprocess.Popen([WAYLAND_CLIENT, "--title", "idle"], env=self.env)
