@@ -216,6 +216,7 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	pixman_region32_t lossy;
 	struct rdp_copy copies[RDP_MOVES_MAX_COPIES];
 	int n_copies = 0;
+	bool lossy_picked;
 
 	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
 		return;
@@ -237,6 +238,8 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	if (rdp_gfx_takes_lossy(peer))
 		rdp_busy_tiles_pick_lossy(&peer->busy, &peer->pending_damage,
 					  (uint32_t)monotonic_ms(), &lossy);
+	/* the tiles picked count as lossy whatever the encoder then made of them */
+	lossy_picked = pixman_region32_not_empty(&lossy);
 	if (!rdp_gfx_ready(peer))
 		rdp_graphics_send_surface_frame(peer, ++peer->frame_id, pixels, width, height,
 						stride, &peer->pending_damage);
@@ -244,7 +247,7 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 				    &peer->pending_damage, &lossy, copies, n_copies) < 0)
 		weston_log("rdp: a frame for %s could not be sent\n", peer->client->hostname);
 	/* what went lossy is sent again losslessly once it stops changing */
-	if (pixman_region32_not_empty(&lossy) && peer->refresh_timer)
+	if (lossy_picked && peer->refresh_timer)
 		wl_event_source_timer_update(peer->refresh_timer, RDP_BUSY_SETTLE_MS);
 	pixman_region32_fini(&lossy);
 	pixman_region32_clear(&peer->pending_damage);
