@@ -198,11 +198,22 @@ rdp_graphics_send_surface_frame(struct rdp_peer *peer, uint32_t frame_id, const 
 	pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
 
 	context->update->SurfaceFrameMarker(context, &marker);
-	if (peer->codec == RDP_CODEC_REMOTEFX)
+	if (peer->codec == RDP_CODEC_REMOTEFX) {
 		rdp_graphics_send_remotefx(peer, pixels, width, height, stride, damage);
-	else
+	} else if (peer->codec == RDP_CODEC_BITMAP) {
+		pixman_region32_t raw;
+
+		/* what bitmaps cannot carry (the desktop's last odd columns and rows) goes raw */
+		pixman_region32_init(&raw);
+		rdp_bitmaps_send(peer->bitmaps, peer, pixels, width, height, stride, damage, &raw);
+		boxes = pixman_region32_rectangles(&raw, &n);
 		for (int i = 0; i < n; i++)
 			rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
+		pixman_region32_fini(&raw);
+	} else {
+		for (int i = 0; i < n; i++)
+			rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
+	}
 	marker.frameAction = SURFACECMD_FRAMEACTION_END;
 	context->update->SurfaceFrameMarker(context, &marker);
 }
@@ -457,7 +468,9 @@ rdp_graphics_choose_surface_codec(struct rdp_peer *peer)
 	enum rdp_codec wanted = peer->server->codec;
 
 	if (wanted == RDP_CODEC_AUTO || rdp_gfx_codec_is_pipeline(wanted))
-		peer->codec = remotefx ? RDP_CODEC_REMOTEFX : nsc ? RDP_CODEC_NSC : RDP_CODEC_RAW;
+		peer->codec = remotefx ? RDP_CODEC_REMOTEFX
+			      : nsc    ? RDP_CODEC_NSC
+				       : RDP_CODEC_BITMAP;
 	else if ((wanted == RDP_CODEC_REMOTEFX && !remotefx) || (wanted == RDP_CODEC_NSC && !nsc)) {
 		weston_log("rdp: %s does not offer %s (--rdp-codec); sending raw bits\n",
 			   peer->client->hostname, rdp_codec_name(wanted));
@@ -591,13 +604,14 @@ rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *p
 	peer->ack_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_ack_timeout, peer);
 	peer->refresh_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_refresh, peer);
 	peer->moves = rdp_moves_create();
+	peer->bitmaps = rdp_bitmaps_create();
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
 	peer->rfx = rfx_context_new(TRUE);
 	peer->encode_stream = Stream_New(NULL, 65536);
-	if (!peer->ack_timer || !peer->refresh_timer || !peer->moves || !peer->nsc || !peer->rfx ||
-	    !peer->encode_stream)
+	if (!peer->ack_timer || !peer->refresh_timer || !peer->moves || !peer->bitmaps ||
+	    !peer->nsc || !peer->rfx || !peer->encode_stream)
 		return -1;
 	rfx_context_set_pixel_format(peer->rfx, PIXEL_FORMAT_BGRX32);
 	/* the encoder leaves the entropy coder unset; RLGR3 packs busy tiles tighter */
@@ -623,6 +637,8 @@ rdp_graphics_release(struct rdp_peer *peer)
 	rdp_busy_tiles_release(&peer->busy);
 	rdp_moves_destroy(peer->moves);
 	peer->moves = NULL;
+	rdp_bitmaps_destroy(peer->bitmaps);
+	peer->bitmaps = NULL;
 	rdp_graphics_stop_capture(peer);
 	pixman_region32_fini(&peer->pending_damage);
 	if (peer->nsc)

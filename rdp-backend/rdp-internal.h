@@ -46,6 +46,7 @@ struct rdp_audio;
 struct rdp_clipboard;
 struct rdp_pointer_watch;
 struct rdp_gfx;
+struct rdp_bitmaps;
 struct rdp_auth;
 struct rdp_task_queue;
 struct rdp_login;
@@ -149,7 +150,8 @@ struct rdp_peer {
 	struct rdp_busy_tiles busy;
 	struct wl_event_source *refresh_timer;
 	uint64_t lossy_frames, lossy_bytes, lossless_refreshes;
-	struct rdp_moves *moves; /* moved windows sent as copies (rdp-moves.h) */
+	struct rdp_moves *moves;     /* moved windows sent as copies (rdp-moves.h) */
+	struct rdp_bitmaps *bitmaps; /* planar bitmap updates (rdp-bitmaps.c) */
 	uint64_t copies, copied_pixels;
 	uint64_t frames_sent;
 	uint64_t frames_held; /* repaints folded into a later frame while the client was behind */
@@ -280,6 +282,21 @@ int rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monit
 int rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
 		       int height, int stride, pixman_region32_t *damage, pixman_region32_t *lossy,
 		       const struct rdp_copy *copies, int n_copies);
+
+/* rdp-bitmaps.c */
+struct rdp_bitmaps *rdp_bitmaps_create(void);
+
+/** NULL-safe. */
+void rdp_bitmaps_destroy(struct rdp_bitmaps *bitmaps);
+
+/**
+ * Inside a frame: @damage of the @width x @height desktop @pixels as planar
+ * bitmap updates; what they could not carry goes into @raw (initialised by
+ * the caller) for raw SurfaceBits.
+ */
+void rdp_bitmaps_send(struct rdp_bitmaps *bitmaps, struct rdp_peer *peer, const uint32_t *pixels,
+		      int width, int height, int stride, pixman_region32_t *damage,
+		      pixman_region32_t *raw);
 
 /* rdp-channels.c */
 /** The channel manager and the task queue; 0 or -1. */

@@ -9,6 +9,7 @@ static const struct name_table_entry rdp_codec_names[] = {
 	{"remotefx", RDP_CODEC_REMOTEFX},
 	{"nsc", RDP_CODEC_NSC},
 	{"raw", RDP_CODEC_RAW},
+	{"bitmap", RDP_CODEC_BITMAP},
 	{"planar", RDP_CODEC_PLANAR},
 	{"progressive", RDP_CODEC_PROGRESSIVE},
 	{"uncompressed", RDP_CODEC_UNCOMPRESSED},

@@ -22,11 +22,12 @@ enum rdp_mode {
 };
 
 enum rdp_codec {
-	RDP_CODEC_AUTO, /* graphics pipeline (planar) if offered, else RemoteFX, NSCodec, raw */
+	RDP_CODEC_AUTO, /* graphics pipeline (planar) if offered, else RemoteFX, NSCodec, bitmaps */
 	/* SurfaceBits */
 	RDP_CODEC_REMOTEFX,
 	RDP_CODEC_NSC,
 	RDP_CODEC_RAW,
+	RDP_CODEC_BITMAP, /* planar bitmap updates, which every client decodes */
 	/* graphics pipeline (rdpgfx) */
 	RDP_CODEC_PLANAR,
 	RDP_CODEC_PROGRESSIVE,

@@ -85,6 +85,15 @@ def test_codecs_follow_the_client_and_the_config(procs):
     comp.client([WAYLAND_CLIENT, "--title", "tiles"])
     w = comp.wait_window(lambda w: w["title"] == "tiles")
     host = Host(procs)
+    # a client with no codec at all (xfreerdp's defaults): planar bitmap updates, lossless
+    client = host.connect(port)
+    wait_until(lambda: (first_peer(comp) or {}).get("codec") == "bitmap", 20,
+               what="planar bitmaps for a client that offers no codec")
+    host_matches(host, comp, "the desktop in planar bitmaps")
+    comp.cli("window", str(w["id"]), "move", "301", "203")
+    host_matches(host, comp, "bitmap damage after a move to odd coordinates")
+    procs.stop(client)
+    comp.cli("window", str(w["id"]), "move", "0", "0")
     client = host.connect(port, extra=["/rfx"])
     wait_until(lambda: (first_peer(comp) or {}).get("codec") == "remotefx", 20,
                what="RemoteFX for a client that offers it")
@@ -152,7 +161,8 @@ def test_damage_of_every_size_in_every_codec(procs):
     area = 1024 * 768
     cases = [("planar", "/gfx", 2, 0), ("progressive", "/gfx", 24, area // 100),
              ("uncompressed", "/gfx", 2, 0), ("avc420", "/gfx:avc420", 40, area // 20),
-             ("remotefx", "/rfx", 24, area // 100), ("nsc", "/nsc", 2, 0), ("raw", "/rfx", 2, 0)]
+             ("remotefx", "/rfx", 24, area // 100), ("nsc", "/nsc", 2, 0), ("raw", "/rfx", 2, 0),
+             ("bitmap", "/bpp:32", 2, 0)]
     for codec, flag, fuzz, allowed in cases:
         comp, port = start(procs, ["--rdp-codec=" + codec, "--width=1024", "--height=768"])
         host = Host(procs)
