@@ -89,6 +89,22 @@ rdp_gfx_surface_command(RdpgfxServerContext *context, uint16_t surface_id, UINT1
 	return context->SurfaceCommand(context, &cmd);
 }
 
+UINT
+rdp_gfx_surface_copy(RdpgfxServerContext *context, uint16_t src_id, uint16_t dst_id,
+		     const pixman_box32_t *from, int to_x, int to_y)
+{
+	RDPGFX_POINT16 to = {.x = (INT16)to_x, .y = (INT16)to_y};
+	RDPGFX_SURFACE_TO_SURFACE_PDU copy = {
+		.surfaceIdSrc = src_id,
+		.surfaceIdDest = dst_id,
+		.rectSrc = rdp_gfx_rect16(from),
+		.destPtsCount = 1,
+		.destPts = &to,
+	};
+
+	return context->SurfaceToSurface(context, &copy);
+}
+
 struct rdp_gfx_boxes *
 rdp_gfx_boxes_create(struct work_pool *pool)
 {

@@ -44,6 +44,10 @@ UINT rdp_gfx_surface_command(RdpgfxServerContext *context, uint16_t surface_id, 
 			     const pixman_box32_t *box, const BYTE *data, UINT32 length,
 			     void *extra);
 
+/** SurfaceToSurface: @from of surface @src_id to @to_x, @to_y of surface @dst_id. */
+UINT rdp_gfx_surface_copy(RdpgfxServerContext *context, uint16_t src_id, uint16_t dst_id,
+			  const pixman_box32_t *from, int to_x, int to_y);
+
 RECTANGLE_16 rdp_gfx_rect16(const pixman_box32_t *box);
 
 #endif

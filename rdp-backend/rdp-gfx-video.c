@@ -133,14 +133,15 @@ rdp_gfx_video_open(struct rdp_gfx_video *video, RdpgfxServerContext *context, pi
 	return true;
 }
 
-static RECTANGLE_16
-rdp_gfx_video_local_rect(const struct rdp_gfx_video *video, const pixman_box32_t *box)
+/* @box of the desktop surface, on the video surface. */
+static pixman_box32_t
+rdp_gfx_video_local_box(const struct rdp_gfx_video *video, const pixman_box32_t *box)
 {
-	return (RECTANGLE_16){
-		.left = (UINT16)(box->x1 - video->area.x1),
-		.top = (UINT16)(box->y1 - video->area.y1),
-		.right = (UINT16)(box->x2 - video->area.x1),
-		.bottom = (UINT16)(box->y2 - video->area.y1),
+	return (pixman_box32_t){
+		box->x1 - video->area.x1,
+		box->y1 - video->area.y1,
+		box->x2 - video->area.x1,
+		box->y2 - video->area.y1,
 	};
 }
 
@@ -154,16 +155,10 @@ rdp_gfx_video_copy_out(struct rdp_gfx_video *video, RdpgfxServerContext *context
 	UINT rc = CHANNEL_RC_OK;
 
 	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++) {
-		RDPGFX_POINT16 to = {.x = (INT16)boxes[i].x1, .y = (INT16)boxes[i].y1};
-		RDPGFX_SURFACE_TO_SURFACE_PDU copy = {
-			.surfaceIdSrc = video->surface_id,
-			.surfaceIdDest = desktop_surface_id,
-			.rectSrc = rdp_gfx_video_local_rect(video, &boxes[i]),
-			.destPtsCount = 1,
-			.destPts = &to,
-		};
+		pixman_box32_t from = rdp_gfx_video_local_box(video, &boxes[i]);
 
-		rc = context->SurfaceToSurface(context, &copy);
+		rc = rdp_gfx_surface_copy(context, video->surface_id, desktop_surface_id, &from,
+					  boxes[i].x1, boxes[i].y1);
 	}
 	return rc;
 }
@@ -175,11 +170,7 @@ rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
 {
 	pixman_box32_t area = rdp_gfx_video_area_for(video, lossy, width, height);
 	RDPGFX_AVC420_BITMAP_STREAM stream = {0};
-	RDPGFX_SURFACE_COMMAND cmd = {
-		.surfaceId = video->surface_id,
-		.codecId = RDPGFX_CODECID_AVC420,
-		.format = PIXEL_FORMAT_BGRX32,
-	};
+	pixman_box32_t whole;
 	int n;
 	pixman_box32_t *boxes;
 	int64_t sent = -1;
@@ -203,7 +194,9 @@ rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
 	if (!stream.meta.regionRects || !stream.meta.quantQualityVals)
 		goto fail;
 	for (int i = 0; i < n; i++) {
-		stream.meta.regionRects[i] = rdp_gfx_video_local_rect(video, &boxes[i]);
+		pixman_box32_t local = rdp_gfx_video_local_box(video, &boxes[i]);
+
+		stream.meta.regionRects[i] = rdp_gfx_rect16(&local);
 		stream.meta.quantQualityVals[i].qp = 26;
 		stream.meta.quantQualityVals[i].qualityVal = 74;
 	}
@@ -212,14 +205,9 @@ rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
 			    pixels + (size_t)area.y1 * (size_t)stride + (size_t)area.x1 * 4, stride,
 			    &stream.data, &stream.length) < 0)
 		goto fail;
-	cmd.right = (UINT32)(area.x2 - area.x1);
-	cmd.bottom = (UINT32)(area.y2 - area.y1);
-	cmd.width = cmd.right;
-	cmd.height = cmd.bottom;
-	cmd.length = stream.length;
-	cmd.data = stream.data;
-	cmd.extra = &stream;
-	if (context->SurfaceCommand(context, &cmd) != CHANNEL_RC_OK ||
+	whole = rdp_gfx_video_local_box(video, &area);
+	if (rdp_gfx_surface_command(context, video->surface_id, RDPGFX_CODECID_AVC420, &whole,
+				    stream.data, stream.length, &stream) != CHANNEL_RC_OK ||
 	    rdp_gfx_video_copy_out(video, context, desktop_surface_id, lossy) != CHANNEL_RC_OK)
 		goto fail;
 	sent = stream.length;

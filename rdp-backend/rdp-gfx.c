@@ -3,8 +3,8 @@
  * size of the desktop (all the client's monitors), mapped to its top-left, updated between StartFrame and
  * EndFrame with planar (lossless; the default), progressive, uncompressed or
  * AVC420 commands. By default, when the client offers AVC420, the parts that
- * change at every repaint go as H.264 (rdp-gfx-video.c), the rest as planar. The channel is dynamic, so it opens only after the
- * activation: until the client has confirmed capabilities (or the channel was
+ * change at every repaint go as H.264 (rdp-gfx-video.c), the rest as planar.
+ * The channel is dynamic, so it opens only after the activation: until the client has confirmed capabilities (or the channel was
  * given up on, and SurfaceBits take over), the peer's graphics are held.
  */
 #include <malloc.h>
@@ -530,16 +530,9 @@ rdp_gfx_send_copies(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
 	UINT rc = CHANNEL_RC_OK;
 
 	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++) {
-		RDPGFX_POINT16 to = {.x = (INT16)copies[i].to_x, .y = (INT16)copies[i].to_y};
-		RDPGFX_SURFACE_TO_SURFACE_PDU copy = {
-			.surfaceIdSrc = RDP_GFX_SURFACE_ID,
-			.surfaceIdDest = RDP_GFX_SURFACE_ID,
-			.rectSrc = rdp_gfx_rect16(&copies[i].from),
-			.destPtsCount = 1,
-			.destPts = &to,
-		};
-
-		rc = peer->gfx->context->SurfaceToSurface(peer->gfx->context, &copy);
+		rc = rdp_gfx_surface_copy(peer->gfx->context, RDP_GFX_SURFACE_ID,
+					  RDP_GFX_SURFACE_ID, &copies[i].from, copies[i].to_x,
+					  copies[i].to_y);
 		peer->copies++;
 		peer->copied_pixels += (uint64_t)(copies[i].from.x2 - copies[i].from.x1) *
 				       (uint64_t)(copies[i].from.y2 - copies[i].from.y1);

@@ -194,25 +194,26 @@ rdp_graphics_send_surface_frame(struct rdp_peer *peer, uint32_t frame_id, const 
 		.frameAction = SURFACECMD_FRAMEACTION_BEGIN,
 		.frameId = frame_id,
 	};
-	int n;
-	pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
 
 	context->update->SurfaceFrameMarker(context, &marker);
 	if (peer->codec == RDP_CODEC_REMOTEFX) {
 		rdp_graphics_send_remotefx(peer, pixels, width, height, stride, damage);
-	} else if (peer->codec == RDP_CODEC_BITMAP) {
-		pixman_region32_t raw;
-
-		/* what bitmaps cannot carry (the desktop's last odd columns and rows) goes raw */
-		pixman_region32_init(&raw);
-		rdp_bitmaps_send(peer->bitmaps, peer, pixels, width, height, stride, damage, &raw);
-		boxes = pixman_region32_rectangles(&raw, &n);
-		for (int i = 0; i < n; i++)
-			rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
-		pixman_region32_fini(&raw);
 	} else {
+		pixman_region32_t bits;
+		pixman_box32_t *boxes;
+		int n;
+
+		pixman_region32_init(&bits);
+		/* what bitmaps cannot carry (the desktop's last odd columns and rows) goes as bits */
+		if (peer->codec == RDP_CODEC_BITMAP)
+			rdp_bitmaps_send(peer->bitmaps, peer, pixels, width, height, stride, damage,
+					 &bits);
+		else
+			pixman_region32_copy(&bits, damage);
+		boxes = pixman_region32_rectangles(&bits, &n);
 		for (int i = 0; i < n; i++)
 			rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
+		pixman_region32_fini(&bits);
 	}
 	marker.frameAction = SURFACECMD_FRAMEACTION_END;
 	context->update->SurfaceFrameMarker(context, &marker);
