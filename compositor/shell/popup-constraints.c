@@ -66,28 +66,33 @@ struct popup_constraints {
 	struct weston_compositor *compositor;
 	struct wl_protocol_logger *logger;
 	struct wl_list accounts;
-	/* the positioner rewritten for the request being dispatched, and what it said */
+	/* the positioner rewritten for the request being dispatched */
 	struct positioner_account *rewritten;
-	struct popup_rules saved;
 	struct idle_call restore;
 	bool layout_unknown; /* said once */
 };
 
+/* The fields a constraint adjustment changes, into libweston's positioner. */
+static void
+popup_constraints_write(struct ld10_xdg_positioner *p, const struct popup_rules *rules)
+{
+	p->size.width = rules->width;
+	p->size.height = rules->height;
+	p->anchor = rules->anchor;
+	p->gravity = rules->gravity;
+	p->offset.x = rules->offset_x;
+	p->offset.y = rules->offset_y;
+}
+
+/* The app's own rules back: its account never holds the rewritten ones. */
 static void
 popup_constraints_put_back(struct popup_constraints *pc)
 {
 	struct positioner_account *account = pc->rewritten;
-	struct ld10_xdg_positioner *p;
 
 	if (!account)
 		return;
-	p = wl_resource_get_user_data(account->resource);
-	p->size.width = pc->saved.width;
-	p->size.height = pc->saved.height;
-	p->anchor = pc->saved.anchor;
-	p->gravity = pc->saved.gravity;
-	p->offset.x = pc->saved.offset_x;
-	p->offset.y = pc->saved.offset_y;
+	popup_constraints_write(wl_resource_get_user_data(account->resource), &account->rules);
 	pc->rewritten = NULL;
 }
 
@@ -283,14 +288,8 @@ popup_constraints_before_popup(struct popup_constraints *pc,
 	    !popup_constraints_area(pc->compositor, &rules, x, y, &area) ||
 	    !popup_position_constrain(&rules, &area))
 		return;
-	pc->saved = account->rules;
 	pc->rewritten = account;
-	p->size.width = rules.width;
-	p->size.height = rules.height;
-	p->anchor = rules.anchor;
-	p->gravity = rules.gravity;
-	p->offset.x = rules.offset_x;
-	p->offset.y = rules.offset_y;
+	popup_constraints_write(p, &rules);
 	idle_call_schedule(&pc->restore);
 }
 
