@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
+#include <winpr/ntlm.h>
+#include <winpr/string.h>
 
 #include "log.h"
 #include "monotonic.h"
@@ -151,6 +153,17 @@ rdp_auth_secret_equal(const char *given, const char *expected)
 	return !diff;
 }
 
+int
+rdp_auth_refuse(struct rdp_auth *auth, const char *address)
+{
+	int delay_ms;
+
+	pthread_mutex_lock(&auth->lock);
+	delay_ms = rdp_auth_note_failure(auth, address);
+	pthread_mutex_unlock(&auth->lock);
+	return delay_ms;
+}
+
 bool
 rdp_auth_check(struct rdp_auth *auth, const char *address, const char *user, const char *password,
 	       int *delay_ms)
@@ -161,8 +174,41 @@ rdp_auth_check(struct rdp_auth *auth, const char *address, const char *user, con
 	if (user && strcmp(user, auth->user) == 0 &&
 	    rdp_auth_secret_equal(password, auth->password))
 		return true;
-	pthread_mutex_lock(&auth->lock);
-	*delay_ms = rdp_auth_note_failure(auth, address);
-	pthread_mutex_unlock(&auth->lock);
+	*delay_ms = rdp_auth_refuse(auth, address);
 	return false;
+}
+
+/* Whether the UTF-16 user name a client sent is @user, as typed. */
+static bool
+rdp_auth_user_is(const SEC_WINNT_AUTH_IDENTITY *who, const char *user)
+{
+	char *name = NULL;
+	int bytes;
+	bool same;
+
+	/* a user name is at most 256 characters in Windows; longer ones are no one's */
+	if (!who->User || who->UserLength == 0 || who->UserLength > 256)
+		return false;
+	bytes = ConvertFromUnicode(CP_UTF8, 0, (LPCWSTR)who->User, (int)who->UserLength, &name, 0,
+				   NULL, NULL);
+	/* the whole name: one with a NUL inside is not the name before it */
+	same = bytes > 0 && (size_t)bytes == strlen(user) && memcmp(name, user, (size_t)bytes) == 0;
+	free(name);
+	return same;
+}
+
+bool
+rdp_auth_ntlm_v2_hash(const struct rdp_auth *auth, const SEC_WINNT_AUTH_IDENTITY *who,
+		      BYTE hash[16])
+{
+	BYTE nt_hash[16];
+	bool ok;
+
+	if (!auth->user || !rdp_auth_user_is(who, auth->user) || who->DomainLength > 256)
+		return false;
+	ok = NTOWFv1A(auth->password, (UINT32)strlen(auth->password), nt_hash) &&
+	     NTOWFv2FromHashW(nt_hash, (LPWSTR)who->User, who->UserLength * 2, (LPWSTR)who->Domain,
+			      who->DomainLength * 2, hash);
+	explicit_bzero(nt_hash, sizeof nt_hash);
+	return ok;
 }

@@ -179,6 +179,33 @@ const char *rdp_auth_user(const struct rdp_auth *auth);
 bool rdp_auth_check(struct rdp_auth *auth, const char *address, const char *user,
 		    const char *password, int *delay_ms);
 
+/**
+ * Network Level Authentication: the NTLMv2 hash of the password for @who, the
+ * user and domain a client named, in @hash. False when @who is not the user
+ * who may log in. Any thread.
+ */
+bool rdp_auth_ntlm_v2_hash(const struct rdp_auth *auth, const SEC_WINNT_AUTH_IDENTITY *who,
+			   BYTE hash[16]);
+
+/** Counts a wrong login from @address; returns how long to wait before its client is told. */
+int rdp_auth_refuse(struct rdp_auth *auth, const char *address);
+
+/* rdp-nla.c */
+/** A login thread's check of the client's answer in Network Level Authentication. */
+struct rdp_nla_check {
+	/*
+	 * The NTLMv2 hash (NTOWFv2) of the password for the user and domain the
+	 * client named; false for a user who may not log in.
+	 */
+	bool (*hash)(struct rdp_nla_check *check, const SEC_WINNT_AUTH_IDENTITY *who,
+		     BYTE ntlm_v2_hash[16]);
+	/** The client's answer was checked; called before the client is told. */
+	void (*verdict)(struct rdp_nla_check *check, bool accepted);
+};
+
+/** Binds @check to the calling thread, for FreeRDP's NLA on it (NULL unbinds). */
+void rdp_nla_check_bind(struct rdp_nla_check *check);
+
 /* rdp-login.c */
 struct rdp_logins *rdp_logins_create(struct rdp_server *server);
 

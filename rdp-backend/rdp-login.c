@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <winpr/string.h>
 #include <winpr/synch.h>
 
 #include "log.h"
@@ -66,6 +67,8 @@ struct rdp_login {
 	atomic_bool stop;          /* the event loop cut it */
 	atomic_bool authenticated; /* the right password (or none needed) */
 	psPeerLicenseCallback license_default;
+	struct rdp_nla_check nla; /* bound to the thread while it runs */
+	char nla_user[64];        /* the user the client named in NLA, as logged */
 
 	/* under logins->lock */
 	struct wl_list news_link; /* rdp_logins::news while in_news */
@@ -134,6 +137,17 @@ rdp_login_wait(struct rdp_login *login, int ms)
 	pthread_mutex_unlock(&logins->lock);
 }
 
+/* The user name a client sent, fit for a log line: no control bytes, at most 63 bytes. */
+static void
+rdp_login_user_for_log(const char *user, char out[64])
+{
+	size_t n = 0;
+
+	for (; user && user[n] && n < 63; n++)
+		out[n] = (unsigned char)user[n] < 0x20 || user[n] == 0x7f ? '?' : user[n];
+	out[n] = '\0';
+}
+
 /*
  * FreeRDP's licensing step, the first after the Client Info PDU brought the
  * user name and password: the check happens here, before the capability
@@ -148,24 +162,86 @@ rdp_login_handle_license(freerdp_peer *client, wStream *s)
 	rdpSettings *settings = client->context->settings;
 	const char *user = freerdp_settings_get_string(settings, FreeRDP_Username);
 	const char *password = freerdp_settings_get_string(settings, FreeRDP_Password);
+	char shown[64];
 	int delay_ms;
 
 	if (!atomic_load(&login->authenticated)) {
+		rdp_login_user_for_log(user, shown);
 		if (!rdp_auth_check(auth, client->hostname, user, password, &delay_ms)) {
 			weston_log("rdp: refused %s: wrong user name or password (user \"%s\"); "
 				   "answered after %d ms\n",
-				   client->hostname, user ? user : "", delay_ms);
+				   client->hostname, shown, delay_ms);
 			rdp_login_wait(login, delay_ms);
 			return LICENSE_CB_ABORT;
 		}
 		atomic_store(&login->authenticated, true);
 		if (rdp_auth_user(auth))
-			weston_log("rdp: %s logged in as %s\n", client->hostname, user);
+			weston_log("rdp: %s logged in as %s\n", client->hostname, shown);
 		else
 			weston_log("rdp: %s connected (no credentials on local transports)\n",
 				   client->hostname);
 	}
 	return login->license_default(client, s);
+}
+
+/* --- Network Level Authentication, on the login thread ----------------------------------- */
+
+static bool
+rdp_login_nla_hash(struct rdp_nla_check *check, const SEC_WINNT_AUTH_IDENTITY *who,
+		   BYTE ntlm_v2_hash[16])
+{
+	struct rdp_login *login = wl_container_of(check, login, nla);
+	char *user = NULL;
+
+	if (who->User && who->UserLength <= 256 &&
+	    ConvertFromUnicode(CP_UTF8, 0, (LPCWSTR)who->User, (int)who->UserLength, &user, 0, NULL,
+			       NULL) <= 0) {
+		free(user);
+		user = NULL;
+	}
+	rdp_login_user_for_log(user, login->nla_user);
+	free(user);
+	return rdp_auth_ntlm_v2_hash(login->peer->server->auth, who, ntlm_v2_hash);
+}
+
+/* A wrong answer waits as a wrong password does at licensing, then FreeRDP tells the client. */
+static void
+rdp_login_nla_verdict(struct rdp_nla_check *check, bool accepted)
+{
+	struct rdp_login *login = wl_container_of(check, login, nla);
+	const char *address = login->peer->client->hostname;
+	int delay_ms;
+
+	if (accepted) {
+		atomic_store(&login->authenticated, true);
+		weston_log("rdp: %s logged in as %s (network level authentication)\n", address,
+			   login->nla_user);
+		return;
+	}
+	delay_ms = rdp_auth_refuse(login->peer->server->auth, address);
+	weston_log("rdp: refused %s: wrong user name or password (user \"%s\", network level "
+		   "authentication); answered after %d ms\n",
+		   address, login->nla_user, delay_ms);
+	rdp_login_wait(login, delay_ms);
+}
+
+/*
+ * After NLA FreeRDP copies the client's credentials, the password it sent in
+ * the clear over CredSSP among them, into the peer, and never frees them: the
+ * check is done (rdp-nla.c), so they are wiped and freed here, at once.
+ */
+static BOOL
+rdp_login_handle_logon(freerdp_peer *client, SEC_WINNT_AUTH_IDENTITY *identity, BOOL automatic)
+{
+	if (identity->Password)
+		explicit_bzero(identity->Password,
+			       (size_t)identity->PasswordLength * sizeof(WCHAR));
+	free(identity->User);
+	free(identity->Domain);
+	free(identity->Password);
+	identity->User = identity->Domain = identity->Password = NULL;
+	identity->UserLength = identity->DomainLength = identity->PasswordLength = 0;
+	return TRUE;
 }
 
 /* Reads and answers the client until it is active, fails, or is cut. */
@@ -208,7 +284,12 @@ rdp_login_thread(void *data)
 		login->license_default = peer->client->LicenseCallback;
 		peer->client->LicenseCallback = rdp_login_handle_license;
 		peer->client->Activate = rdp_login_handle_activate;
+		peer->client->Logon = rdp_login_handle_logon;
+		login->nla.hash = rdp_login_nla_hash;
+		login->nla.verdict = rdp_login_nla_verdict;
+		rdp_nla_check_bind(&login->nla);
 		active = rdp_login_converse(login);
+		rdp_nla_check_bind(NULL);
 	}
 	ERR_clear_error();
 	pthread_mutex_lock(&login->logins->lock);

@@ -261,10 +261,17 @@ rdp_peer_configure(struct rdp_peer *peer)
 	if (!freerdp_settings_set_string(settings, FreeRDP_CertificateContent, server->cert_pem) ||
 	    !freerdp_settings_set_string(settings, FreeRDP_PrivateKeyContent, server->key_pem))
 		return -1;
-	/* TLS always; standard RDP security is weak and NLA would need a SAM file. */
+	/*
+	 * TLS always (standard RDP security is weak). Where a password is asked,
+	 * Network Level Authentication too: a client that offers it (xfreerdp,
+	 * Remmina and mstsc do) asks its user for a missing password, and again
+	 * after a wrong one; TLS alone only sends what it was given. Clients that
+	 * offer TLS only still give the password in their Client Info PDU.
+	 */
 	freerdp_settings_set_bool(settings, FreeRDP_RdpSecurity, FALSE);
 	freerdp_settings_set_bool(settings, FreeRDP_TlsSecurity, TRUE);
-	freerdp_settings_set_bool(settings, FreeRDP_NlaSecurity, FALSE);
+	freerdp_settings_set_bool(settings, FreeRDP_NlaSecurity,
+				  rdp_auth_user(server->auth) != NULL);
 	return 0;
 }
 

@@ -340,11 +340,12 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 		work_pool_create(work_pool_helpers_for_machine(RDP_ENCODE_HELPERS_MAX));
 	if (!server->pointer || !server->encode_pool)
 		goto err;
-	weston_log("rdp: listening on %s (%s, TLS, %s%s)\n", config->listen,
+	weston_log("rdp: listening on %s (%s, %s%s)\n", config->listen,
 		   config->mode == RDP_MODE_RAIL      ? "RemoteApp windows"
 		   : config->mode == RDP_MODE_DESKTOP ? "desktop"
 						      : "RemoteApp or desktop, as asked",
-		   rdp_auth_user(server->auth) ? "user " : "no credentials: local transports only",
+		   rdp_auth_user(server->auth) ? "TLS or network level authentication, user "
+					       : "TLS, no credentials: local transports only",
 		   rdp_auth_user(server->auth) ? rdp_auth_user(server->auth) : "");
 	return server;
 err:

@@ -38,7 +38,7 @@ packages=(
 	# the clipboard on both sides: Wayland apps' and X11 apps' copy and paste
 	wl-clipboard xclip
 	# other RDP clients users bring
-	rdesktop
+	rdesktop remmina remmina-plugin-rdp
 	# the user-distro files' logic: systemd-tmpfiles
 	systemd
 )

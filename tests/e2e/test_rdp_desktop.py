@@ -14,6 +14,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from compositor_harness import Compositor  # noqa: E402
+from images import image_diff  # noqa: E402
 from locations import WAYLAND_CLIENT  # noqa: E402
 from tap import TestFailure, check, run, wait_until  # noqa: E402
 from rdp_host import PASSWORD, USER, Host, first_peer, host_matches, need, output_rects, start  # noqa: E402
@@ -372,19 +373,110 @@ def test_client_monitors_become_outputs(procs):
 
 
 def test_wrong_password_is_refused(procs):
+    """A wrong password, through network level authentication (xfreerdp's default) and
+    through TLS alone (/sec:tls): refused, and the client is told it was the login
+    (an authentication failure, not a dropped connection); the right one gets in."""
     comp, port = start(procs)
     comp.client([WAYLAND_CLIENT, "--title", "secret"])
     comp.wait_window(lambda w: w["title"] == "secret")
     host = Host(procs)
-    bad = host.connect(port, password="wrong")
-    wait_until(lambda: bad.poll() is not None, 20, what="the refused client to exit")
-    check(bad.returncode != 0, "xfreerdp with a wrong password exited 0")
-    check("refused 127.0.0.1: wrong user name or password" in comp.read_log(), "no refusal in the log")
+    for how, extra in (("network level authentication", ()), ("TLS", ("/sec:tls",))):
+        refusals = comp.read_log().count("wrong user name or password")
+        bad = host.connect(port, password="wrong", extra=extra)
+        wait_until(lambda: bad.poll() is not None, 30, what="the refused client to exit")
+        check(bad.returncode != 0, "xfreerdp with a wrong password over %s exited 0" % how)
+        # over TLS alone xfreerdp takes the dropped connection for a network fault and tries again
+        check(comp.read_log().count("wrong user name or password") > refusals,
+              "no refusal over %s in the log" % how)
+        shot = host.screen()
+        check(shot.count_distinct() == 1, "pixels reached an unauthenticated client (%s)" % how)
+        if extra:
+            continue  # TLS alone has no way to say why: the server just ends the connection
+        check("ERRCONNECT_AUTHENTICATION_FAILED" in host.client_log(),
+              "xfreerdp was not told its login failed: %s" % host.client_log()[-600:])
+        # the server keeps serving the right password
+        client = host.connect(port, extra=extra)
+        host_matches(host, comp, "a correct login after a wrong one (%s)" % how)
+        procs.stop(client)
+    check("logged in as porthole (network level authentication)" in comp.read_log(),
+          "the right password did not log in through network level authentication")
+    host.connect(port, extra=("/sec:tls",))
+    host_matches(host, comp, "a correct login over TLS alone")
+    comp.stop()
+
+
+def remmina_profile(home, port):
+    """A Remmina connection profile with the user name and no password, as a user
+    saves one who does not want the password stored."""
+    path = os.path.join(home, "porthole.remmina")
+    with open(path, "w") as f:
+        f.write("[remmina]\nname=porthole\nprotocol=RDP\nserver=127.0.0.1:%d\nusername=%s\n"
+                "cert_ignore=1\ncolordepth=32\nresolution_mode=2\nresolution_width=640\n"
+                "resolution_height=480\n" % (port, USER))
+    return path
+
+
+def remmina_asks(host):
+    """Whether Remmina shows its credentials panel: the focused password entry's ring,
+    in GTK's focus colour, is the only large area of it on the screen (its tab's
+    underline is 400 pixels; the ring 1,200)."""
     shot = host.screen()
-    check(shot.count_distinct() == 1, "pixels reached an unauthenticated client")
-    # the server keeps serving the right password
-    host.connect(port)
-    host_matches(host, comp, "a correct login after a wrong one")
+    ring = 0
+    for row in shot.rows:
+        for i in range(0, len(row), 3):
+            if row[i + 2] > 204 and abs(row[i + 1] - 132) < 24 and abs(row[i] - 53) < 24:
+                ring += 1
+    return ring > 800
+
+
+def find_in(shot, expected, span=140):
+    """Where expected's picture lies whole in shot, its top-left within span of the origin."""
+    samples = [(x, y) for y in range(0, expected.height, expected.height // 9)
+               for x in range(0, expected.width, expected.width // 9)]
+    want = [expected.pixel(x, y) for x, y in samples]
+    for oy in range(min(span, shot.height - expected.height + 1)):
+        for ox in range(min(span, shot.width - expected.width + 1)):
+            if all(max(abs(a - b) for a, b in zip(shot.pixel(ox + x, oy + y), w)) <= 2
+                   for (x, y), w in zip(samples, want)) and \
+                    image_diff(shot.crop(ox, oy, expected.width, expected.height), expected, 2)[0] == 0:
+                return ox, oy
+    return None
+
+
+def test_remmina_asks_for_the_password_again(procs):
+    """Remmina with a profile that holds no password: it asks (network level
+    authentication asks the user for what is missing), a wrong password is refused
+    and Remmina asks again instead of giving up, and the right one shows the desktop."""
+    need("remmina")
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "behind a password"])
+    comp.wait_window(lambda w: w["title"] == "behind a password")
+    host = Host(procs)
+    home = tempfile.mkdtemp(prefix="porthole-remmina-")
+    procs.dirs.append(home)
+    env = dict(host.env, HOME=home, XDG_CONFIG_HOME=os.path.join(home, "config"),
+               XDG_DATA_HOME=os.path.join(home, "data"), XDG_CACHE_HOME=os.path.join(home, "cache"),
+               XDG_RUNTIME_DIR=home)
+    procs.start(["remmina", "-c", remmina_profile(home, port)], env=env,
+                log=os.path.join(tempfile.gettempdir(), "porthole-remmina.log"))
+    wait_until(lambda: remmina_asks(host), 30, 0.5, "Remmina to ask for the password")
+    # a bare host: the keyboard goes to the window under the pointer
+    host.xdotool("mousemove", "--sync", "300", "200")
+    host.xdotool("type", "--delay", "15", "not the password")
+    host.xdotool("key", "Return")
+    wait_until(lambda: "wrong user name or password" in comp.read_log(), 20, 0.2, "the refusal")
+    wait_until(lambda: comp.read_log().count("rdp: connection from") >= 2 and remmina_asks(host),
+               30, 0.5, "Remmina to ask again after the wrong password")
+    host.xdotool("type", "--delay", "15", PASSWORD)
+    host.xdotool("key", "Return")
+    wait_until(lambda: "logged in as porthole" in comp.read_log(), 20, 0.2, "the right password to log in")
+    at = [None]
+
+    def desktop_shown():
+        at[0] = find_in(host.screen(), comp.screenshot())
+        return at[0] is not None
+    wait_until(desktop_shown, 20, 0.5, "the desktop in Remmina's window")
+    host_matches(host, comp, "the desktop in Remmina", at=at[0])
     comp.stop()
 
 
@@ -559,7 +651,7 @@ if __name__ == "__main__":
          test_busy_areas_go_lossy_then_exact, test_moved_windows_go_as_copies,
          test_a_client_that_stops_acknowledging_is_caught_up,
          test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
-         test_wrong_password_is_refused,
+         test_wrong_password_is_refused, test_remmina_asks_for_the_password_again,
          test_typing_and_clicking_through_the_host, test_client_layout_and_lock_keys,
          test_rdesktop_is_told_why, test_garbage_and_reconnect,
          test_unix_socket_without_credentials, test_inherited_fd_needs_credentials,

@@ -8,6 +8,7 @@ logged-in RDP session).
 """
 import os
 import socket
+import ssl
 import sys
 import time
 
@@ -26,10 +27,34 @@ LOGIN_DEADLINE_S = 10  # rdp-login.c: RDP_LOGIN_AUTH_DEADLINE_MS
 LOGINS_MAX = 32  # rdp-login.c: RDP_LOGINS_MAX
 
 
-def x224_request():
+def x224_request(protocols=1):
     """TPKT (4 bytes) + X.224 Connection Request (7) + RDP Negotiation Request (8)
-    asking for TLS only (requestedProtocols = PROTOCOL_SSL)."""
-    return bytes([3, 0, 0, 19, 14, 0xE0, 0, 0, 0, 0, 0, 1, 0, 8, 0, 1, 0, 0, 0])
+    asking for requestedProtocols: TLS only (PROTOCOL_SSL) unless told."""
+    return bytes([3, 0, 0, 19, 14, 0xE0, 0, 0, 0, 0, 0, 1, 0, 8, 0, protocols, 0, 0, 0])
+
+
+def der(tag, body):
+    """One DER element (definite length, short or two-byte form)."""
+    n = len(body)
+    length = bytes([n]) if n < 0x80 else bytes([0x81, n]) if n < 0x100 else bytes([0x82, n >> 8, n & 0xFF])
+    return bytes([tag]) + length + body
+
+
+def nla_session(port):
+    """A client that asks for network level authentication (PROTOCOL_SSL |
+    PROTOCOL_HYBRID) and completes TLS, then stops: CredSSP comes next."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(x224_request(protocols=3))
+    confirm = b""
+    while len(confirm) < 19:
+        chunk = s.recv(19 - len(confirm))
+        check(chunk, "no X.224 Connection Confirm")
+        confirm += chunk
+    check(confirm[11] == 2 and confirm[15] == 2, "the server did not choose NLA: %r" % confirm)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context.wrap_socket(s)
 
 
 def connect(port, send=b"", read_confirm=False):
@@ -121,6 +146,47 @@ def test_malformed_tls_record_leaves_the_session_alone(procs):
     comp.cli("window", str(w["id"]), "move", "300", "200")
     host_matches(host, comp, "the session after three malformed records")
     check(client.poll() is None, "the logged-in client was disconnected (exit %s)" % client.returncode)
+    comp.stop()
+
+
+def test_hostile_nla_blocks_nothing(procs):
+    """Network level authentication runs before any password is checked, on the
+    client's own thread: a client that stalls in it is cut at the deadline, nonsense
+    and a CredSSP length of 16 MB end only its own connection, and neither counts as
+    a wrong password nor disturbs a logged-in session or the event loop."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "session"])
+    w = comp.wait_window(lambda w: w["title"] == "session")
+    host = Host(procs)
+    client = host.connect(port)
+    host_matches(host, comp, "the session before the attack")
+    stalled = nla_session(port)
+    attacks = {
+        # a TSRequest (version 6) whose one NTLM token is noise
+        "a token of noise": der(0x30, der(0xA0, der(0x02, b"\x06")) + der(0xA1, der(0x30, der(
+            0x30, der(0xA0, der(0x04, os.urandom(200))))))),
+        # a TSRequest whose DER length says 16 MB (FreeRDP reads at most two length bytes)
+        "a 16 MB length": b"\x30\x83\xff\xff\xff" + os.urandom(64),
+        "not DER at all": os.urandom(300),
+    }
+    for what, payload in attacks.items():
+        before = resources(comp.process.pid)
+        bad = nla_session(port)
+        bad.sendall(payload)
+        check(closed_by_server(bad, 10), "%s in CredSSP did not end its connection" % what)
+        after = resources(comp.process.pid)
+        print("# %s: RSS %d -> %d kB" % (what, before["rss_kb"], after["rss_kb"]))
+        grew = after["rss_kb"] - before["rss_kb"]
+        check(grew < 12 * 1024, "%s cost %d kB" % (what, grew))
+        bad.close()
+    times = ping_times(comp)
+    check(max(times) < 3.0, "a ping took %.1f s during the CredSSP attacks" % max(times))
+    comp.cli("window", str(w["id"]), "move", "300", "200")
+    host_matches(host, comp, "the session after the CredSSP attacks")
+    check(client.poll() is None, "the logged-in client was disconnected (exit %s)" % client.returncode)
+    check(closed_by_server(stalled, LOGIN_DEADLINE_S + 10), "the client stalled in CredSSP was never cut")
+    check("wrong user name or password" not in comp.read_log(), "nonsense was counted as a wrong password")
+    stalled.close()
     comp.stop()
 
 
@@ -261,5 +327,6 @@ def test_connections_stay_out_of_children(procs):
 
 if __name__ == "__main__":
     run([test_stalled_handshakes_block_nothing, test_malformed_tls_record_leaves_the_session_alone,
+         test_hostile_nla_blocks_nothing,
          test_idle_connections_cost_little_and_go, test_wrong_logins_slow_the_guesser_not_the_user,
          test_connections_stay_out_of_children])
