@@ -536,6 +536,45 @@ def test_gtk_context_menu_with_a_window_manager(procs):
 def test_gtk_context_menu_on_a_bare_host(procs):
     gtk_context_menu(procs, "none")
 
+def test_gtk_menu_at_the_screen_corner_stays_on_the_host_screen(procs):
+    """A user right-clicks an entry of a GTK app whose window sits in the host screen's
+    bottom-right corner: the context menu opens above-left of the pointer, whole on the
+    host screen, with the app's pixels (GTK asks for flip, slide and resize; libweston
+    alone put it below-right, off the screen), on a bare host as under openbox."""
+    for wm in ("none", "openbox"):
+        comp, port = start(procs)
+        comp.procs.start(["gtk3-demo", "--run=entry_buffer"], env=dict(comp.env, GDK_BACKEND="wayland"))
+        w = comp.wait_window(lambda w: w["title"] == "Entry Buffer", 30, "gtk3-demo's Entry Buffer")
+        host, hw, client = connect_app(procs, comp, port, wm=wm, extra=["/gfx"],
+                                       app="porthole host-without-window-manager" if wm == "none" else "porthole")
+        _, _, width, height = output_rects(comp)[0]
+        comp.cli("window", str(w["id"]), "move", str(width - w["width"]), str(height - w["height"]))
+        wait_geometry(hw, comp, w["id"], "the Entry Buffer in the host screen's corner (%s)" % wm)
+        time.sleep(1)  # GTK draws the moved window's focus and cursor
+        # the lower entry runs along the window's bottom edge
+        x, y = width - 40, height - 22
+        host.xdotool("mousemove", "--sync", str(x), str(y), "click", "1")
+        time.sleep(0.3)
+        host.xdotool("click", "3")
+        menus = wait_until(lambda: [rid for rid in hw.mapped() if rid >= POPUP_ID_BASE]
+                           or client.poll() is not None, 20, 0.1, "GTK's context menu on the host (%s)" % wm)
+        check(client.poll() is None, "xfreerdp died as the menu opened: %s" % host.client_log()[-1500:])
+        mx, my, mw, mh = hw.geometry(hw.mapped()[menus[0]])
+        print("# %s: the menu at %d,%d, %dx%d, on a %dx%d screen, the pointer at %d,%d"
+              % (wm, mx, my, mw, mh, width, height, x, y))
+        check(mh > 100 and mw > 100, "the menu's host window is %dx%d" % (mw, mh))
+        check(mx >= 0 and my >= 0 and mx + mw <= width and my + mh <= height,
+              "the menu at %d,%d, %dx%d leaves the %dx%d host screen (%s)" % (mx, my, mw, mh, width, height, wm))
+        check(my + mh <= y + 2 and mx + mw <= x + 2, "the menu is not above-left of the pointer: %d,%d %dx%d"
+              % (mx, my, mw, mh))
+        wait_region(host, comp, (mx, my, mw, mh), "the menu's pixels on the host (%s)" % wm)
+        host.xdotool("key", "Escape")
+        wait_until(lambda: not [rid for rid in hw.all() if rid >= POPUP_ID_BASE], 10,
+                   what="the closed menu to leave the host")
+        procs.stop(client)
+        comp.stop()
+
+
 def host_icon(hw, wid):
     """The host window's _NET_WM_ICON as (width, height, [0xAARRGGBB...]), or None."""
     prop = hw.mapped()[wid].get_full_property(hw.atom("_NET_WM_ICON"), X.AnyPropertyType)
@@ -772,7 +811,8 @@ if __name__ == "__main__":
          test_app_started_move_and_resize_are_local_on_the_host, test_dragging_a_window_under_a_window_manager,
          test_gtk_window_resizes_from_its_visible_edge_on_the_host, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_with_a_window_manager,
-         test_gtk_context_menu_on_a_bare_host, test_app_icons_come_from_the_apps_desktop_files,
+         test_gtk_context_menu_on_a_bare_host, test_gtk_menu_at_the_screen_corner_stays_on_the_host_screen,
+         test_app_icons_come_from_the_apps_desktop_files,
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
          test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app,
