@@ -2,7 +2,8 @@
  * An X11 client with deterministic pixels, for Porthole's tests: a window filled
  * with four coloured quadrants (or one colour), drawn with core requests so
  * nothing depends on fonts. --transient opens a second window transient for the
- * first. Closes on WM_DELETE_WINDOW.
+ * first; --utility makes it a utility window (_NET_WM_WINDOW_TYPE_UTILITY), as
+ * GIMP's toolbox and docks are. Closes on WM_DELETE_WINDOW.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ main(int argc, char *argv[])
 {
 	struct x11_window windows[2] = {{0, 200, 150, 0}, {0, 120, 90, 0x8040c0}};
 	const char *title = "porthole x11 test", *class = "porthole-x11-test";
-	bool transient = false;
+	bool transient = false, utility = false;
 	int n_windows = 1, screen_num;
 	xcb_connection_t *c;
 	xcb_screen_t *screen;
@@ -93,9 +94,12 @@ main(int argc, char *argv[])
 			windows[0].color = (uint32_t)strtoul(argv[++i], NULL, 16);
 		else if (strcmp(argv[i], "--transient") == 0)
 			transient = true;
+		else if (strcmp(argv[i], "--utility") == 0)
+			transient = utility = true;
 		else {
 			fprintf(stderr, "Usage: porthole-test-x11-client [--width N] [--height N] "
-					"[--title T] [--class C] [--color RRGGBB] [--transient]\n");
+					"[--title T] [--class C] [--color RRGGBB] [--transient] "
+					"[--utility]\n");
 			return 2;
 		}
 	}
@@ -119,6 +123,12 @@ main(int argc, char *argv[])
 				    XCB_ATOM_WM_TRANSIENT_FOR, XCB_ATOM_WINDOW, 32, 1,
 				    &windows[0].id);
 		n_windows = 2;
+	}
+	if (utility) {
+		xcb_atom_t type = intern(c, "_NET_WM_WINDOW_TYPE_UTILITY");
+
+		xcb_change_property(c, XCB_PROP_MODE_REPLACE, windows[1].id,
+				    intern(c, "_NET_WM_WINDOW_TYPE"), XCB_ATOM_ATOM, 32, 1, &type);
 	}
 	gc = xcb_generate_id(c);
 	xcb_create_gc(c, gc, windows[0].id, 0, NULL);

@@ -18,7 +18,8 @@ from images import image_diff, png_read, png_write_rows, save_artifact  # noqa: 
 from locations import WAYLAND_CLIENT  # noqa: E402
 from host_windows import HostWindows  # noqa: E402
 from tap import TestFailure, check, run, wait_until  # noqa: E402
-from rdp_host import Host, first_peer, output_rects, start  # noqa: E402
+from rdp_host import Host, first_peer, need, output_rects, start  # noqa: E402
+from gimp import start_gimp  # noqa: E402
 
 from Xlib import X  # noqa: E402
 
@@ -575,6 +576,28 @@ def test_gtk_menu_at_the_screen_corner_stays_on_the_host_screen(procs):
         comp.stop()
 
 
+def test_gimp_toolbox_and_dock_are_host_windows(procs):
+    """GIMP in multi-window mode through RemoteApp under openbox: its toolbox and dock
+    (X11 utility windows) are host windows of their own where the compositor has them,
+    and a click on the host gives the one clicked the keyboard."""
+    need("gimp")
+    comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
+    windows = start_gimp(procs, comp)
+    host, hw, client = connect_app(procs, comp, port, wm="openbox")
+    for w, x in zip(windows, (0, 250, 560)):
+        comp.cli("window", str(w["id"]), "move", str(x), "100")
+    for w in windows:
+        host_window(hw, w["id"])
+        wait_geometry(hw, comp, w["id"], "%s's host window where the compositor has it" % w["title"])
+    for w, x in zip(windows, (0, 250, 560)):
+        host.xdotool("mousemove", "--sync", str(x + w["width"] // 2), str(100 + w["height"] // 2), "click", "1")
+        wait_until(lambda: state_of(comp, w["id"])["focused"], 10, 0.1,
+                   "%s focused by a click on the host" % w["title"])
+    check(client.poll() is None, "xfreerdp exited: %s" % host.client_log()[-1500:])
+    procs.stop(client)
+    comp.stop()
+
+
 def host_icon(hw, wid):
     """The host window's _NET_WM_ICON as (width, height, [0xAARRGGBB...]), or None."""
     prop = hw.mapped()[wid].get_full_property(hw.atom("_NET_WM_ICON"), X.AnyPropertyType)
@@ -812,7 +835,7 @@ if __name__ == "__main__":
          test_gtk_window_resizes_from_its_visible_edge_on_the_host, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_with_a_window_manager,
          test_gtk_context_menu_on_a_bare_host, test_gtk_menu_at_the_screen_corner_stays_on_the_host_screen,
-         test_app_icons_come_from_the_apps_desktop_files,
+         test_gimp_toolbox_and_dock_are_host_windows, test_app_icons_come_from_the_apps_desktop_files,
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
          test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app,

@@ -11,7 +11,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from compositor_harness import Compositor  # noqa: E402
-from tap import TestFailure, check, run  # noqa: E402
+from gimp import start_gimp  # noqa: E402
+from tap import TestFailure, check, run, wait_until  # noqa: E402
 
 
 def need(program):
@@ -121,6 +122,39 @@ def test_xeyes(procs):
     expect_app(procs, ["xeyes"], lambda w: w["title"] == "xeyes", "x11", xwayland=True)
 
 
+BTN_LEFT = 0x110
+
+
+def test_gimp_toolbox_and_dock_are_windows(procs):
+    """GIMP's toolbox and dock are X11 utility windows: each is listed, placed apart
+    from the others, shows its pixels, takes the focus when clicked and moves where
+    asked (libweston alone left them unmanaged: unlisted, unfocusable, unmovable)."""
+    need("gimp")
+    comp = Compositor(procs, xwayland=True)
+    try:
+        toolbox, dock, image = start_gimp(procs, comp)
+        places = {(w["x"], w["y"]) for w in (toolbox, dock, image)}
+        check(len(places) == 3, "GIMP's windows share places: %r" % ([toolbox, dock, image],))
+        for w in (toolbox, dock):
+            check(w["kind"] == "x11" and w["width"] >= 100 and w["height"] >= 100, "implausible %r" % w)
+            wait_until(lambda: comp.screenshot(window=w["id"]).count_distinct() >= 3, 20, 0.3,
+                       "%s drawn" % w["title"])
+        # side by side, as a user arranges them, then each clicked
+        for w, x in ((toolbox, 0), (dock, 250), (image, 560)):
+            comp.cli("window", str(w["id"]), "move", str(x), "0")
+            wait_until(lambda: [(v["x"], v["y"]) for v in comp.windows() if v["id"] == w["id"]] == [(x, 0)],
+                       10, 0.1, "%s to move to %d,0" % (w["title"], x))
+        for w, x in ((toolbox, 0), (dock, 250), (image, 560)):
+            comp.cli("input", "move", str(x + w["width"] // 2), str(w["height"] // 2))
+            comp.cli("input", "button", str(BTN_LEFT), "press")
+            comp.cli("input", "button", str(BTN_LEFT), "release")
+            wait_until(lambda: [v for v in comp.windows() if v["id"] == w["id"]][0]["focused"], 10, 0.1,
+                       "%s focused by a click" % w["title"])
+        check(comp.alive(), "compositor died")
+    finally:
+        comp.stop()
+
+
 if __name__ == "__main__":
     run([test_weston_simple_shm, test_weston_terminal, test_gtk3_demo, test_foot, test_outputs_report_96_dpi,
-         test_xterm, test_xeyes])
+         test_xterm, test_xeyes, test_gimp_toolbox_and_dock_are_windows])

@@ -259,6 +259,33 @@ def test_x11_transient_and_title(procs):
     comp.stop()
 
 
+def test_x11_utility_window_is_a_toplevel_with_a_parent(procs):
+    """A utility window transient for its app's main window (GIMP's toolbox and docks):
+    listed with its parent, centred on it, focused by a click, moved where asked and
+    closed with its app (libweston alone made it an unlisted, unfocusable transient)."""
+    comp = start(procs, xwayland=True)
+    comp.client([X11_CLIENT, "--title", "image window", "--utility"])
+    parent = comp.wait_window(lambda w: w["title"] == "image window", 30, "the app's main window")
+    tool = comp.wait_window(lambda w: w["title"] == "porthole x11 dialog", 30,
+                            "the utility window in the window list")
+    check(tool["parent"] == parent["id"], "the utility window has no parent: %r" % tool)
+    pc = (parent["x"] + parent["width"] / 2, parent["y"] + parent["height"] / 2)
+    tc = (tool["x"] + tool["width"] / 2, tool["y"] + tool["height"] / 2)
+    check(abs(pc[0] - tc[0]) <= 1 and abs(pc[1] - tc[1]) <= 1,
+          "the utility window is not centred on its parent: parent %r, utility %r" % (parent, tool))
+    comp.cli("window", str(tool["id"]), "move", "400", "300")
+    wait_until(lambda: (window(comp, tool["id"])["x"], window(comp, tool["id"])["y"]) == (400, 300), 5,
+               what="the utility window to move")
+    click(comp, parent["x"] + 5, parent["y"] + 5)
+    wait_until(lambda: window(comp, parent["id"])["focused"], 5, what="the main window focused by a click")
+    click(comp, 410, 310)
+    wait_until(lambda: window(comp, tool["id"])["focused"], 5, what="the utility window focused by a click")
+    comp.cli("window", str(parent["id"]), "close")
+    comp.wait_no_window(lambda w: w["title"] in ("image window", "porthole x11 dialog"),
+                        what="the app and its utility window to close")
+    comp.stop()
+
+
 def test_x11_windows_cascade(procs):
     """X11 windows that ask for no place (xterm, xeyes) cascade like Wayland ones,
     instead of all opening on top of each other at the same point."""
@@ -382,6 +409,7 @@ if __name__ == "__main__":
          test_interactive_move, test_interactive_resize, test_popup_and_dialog_placement,
          test_menus_stay_on_the_output, test_gtk_menu_flips_at_the_output_edge,
          test_x11_windows_cascade,
-         test_x11_transient_and_title, test_output_resize_keeps_windows,
+         test_x11_transient_and_title, test_x11_utility_window_is_a_toplevel_with_a_parent,
+         test_output_resize_keeps_windows,
          test_desktop_output_shrink_brings_windows_inside, test_shadowed_windows_resize_from_their_visible_edges,
          test_output_layout_keeps_windows_on_some_output])
