@@ -22,6 +22,7 @@ struct rdp_gfx_boxes;
 struct rdp_gfx_box_counts {
 	uint64_t bytes;
 	uint64_t solid_fills;
+	uint64_t untried; /* stripes sent uncompressed without trying planar (noise) */
 };
 
 /** Encoders for each of @pool's workers, made at their first use. */

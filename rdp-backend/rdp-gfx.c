@@ -519,6 +519,7 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 				&lossless, peer->codec == RDP_CODEC_PLANAR, &counts);
 	peer->bytes_sent += counts.bytes;
 	peer->solid_fills += counts.solid_fills;
+	peer->stripes_untried += counts.untried;
 	pixman_region32_fini(&lossless);
 	return rc;
 }

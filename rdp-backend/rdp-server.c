@@ -401,7 +401,8 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			",\"active\":%s,\"mode\":\"%s\",\"codec\":\"%s\",\"keyboard_layout\":%u,"
 			"\"frames_sent\":%llu,\"frames_held\":%llu,\"frame_id\":%u,"
 			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu,"
-			"\"solid_fills\":%llu,\"lossy\":%s,\"lossy_frames\":%llu,\"lossy_bytes\":%"
+			"\"solid_fills\":%llu,\"stripes_untried\":%llu,\"lossy\":%s,\"lossy_"
+			"frames\":%llu,\"lossy_bytes\":%"
 			"llu,"
 			"\"lossless_refreshes\":%llu,\"copies\":%llu,\"copied_pixels\":%llu,"
 			"\"pointer\":\"%s\",\"pointers_new\":%llu,"
@@ -413,6 +414,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			(unsigned long long)peer->frames_held, peer->frame_id, peer->frame_acked,
 			rdp_graphics_frames_in_flight_max(peer),
 			(unsigned long long)peer->bytes_sent, (unsigned long long)peer->solid_fills,
+			(unsigned long long)peer->stripes_untried,
 			rdp_gfx_takes_lossy(peer) ? "true" : "false",
 			(unsigned long long)peer->lossy_frames,
 			(unsigned long long)peer->lossy_bytes,

@@ -18,6 +18,7 @@ side by side: porthole-compositor --rdp-listen and Debian's
 
 Usage: bench_rdp.py [--size WxH] [--frames N] [--idle SECONDS] [--lines N]
                     [--client-flags "/gfx ..."] [--porthole-args "--rdp-codec=..."]
+                    [--only "noise,video,terminal line,terminal scroll,web scroll,window drag,latency"]
 """
 import argparse
 import os
@@ -428,6 +429,8 @@ def main():
     ap.add_argument("--web-seconds", type=float, default=8.0, help="seconds of Chromium scrolling measured")
     ap.add_argument("--drag-steps", type=int, default=160, help="pointer steps in the window drag")
     ap.add_argument("--client-flags", default="", help="extra xfreerdp flags for both servers")
+    ap.add_argument("--only", default="",
+                    help="comma-separated workloads to run (e.g. noise,video; latency adds latency and idle)")
     ap.add_argument("--porthole-args", default="",
                     help="extra porthole-compositor options (e.g. --rdp-codec=avc420)")
     args = ap.parse_args()
@@ -450,7 +453,10 @@ def main():
     workloads += [("terminal scroll", lambda rig: rig.terminal_scroll(args.text_lines)),
                   ("web scroll", lambda rig: rig.web_scroll(args.web_seconds)),
                   ("window drag", lambda rig: rig.window_drag(args.drag_steps))]
+    only = [w.strip() for w in args.only.split(",") if w.strip()]
     for name, workload in workloads:
+        if only and name not in only:
+            continue
         for kind in ("porthole", "weston"):
             rig = Rig(kind, size, args.client_flags, args.porthole_args)
             try:
@@ -462,6 +468,8 @@ def main():
         p, w = results[(name, "porthole")], results[(name, "weston")]
         print("  %-15s porthole/weston: fps %s, host fps %s, cpu/frame %s, bytes/frame %s" % (
             name, ratio(p[0], w[0]), ratio(p[3], w[3]), ratio(p[1], w[1]), ratio(p[2], w[2])))
+    if only and "latency" not in only and "idle" not in only:
+        return
     print("\n== latency: one terminal line every 100 ms, %d lines; commit to the update's last byte"
           % args.lines)
     lat = {}

@@ -248,6 +248,29 @@ def test_busy_areas_go_lossy_then_exact(procs):
     comp.stop()
 
 
+def test_noise_stops_being_tried_as_planar(procs):
+    """Through the lossless pipeline (/gfx, no H.264), a window of noise that planar
+    cannot pack goes uncompressed without the encoder trying it again for a while
+    (trying was most of a 1080p frame's CPU), and the last frame still arrives exact."""
+    comp, port = start(procs)
+    host = Host(procs)
+    host.connect(port, extra=("/gfx",))
+    host_matches(host, comp, "the first frame")
+    log = os.path.join(comp.runtime_dir, "noise.log")
+    comp.client([WAYLAND_CLIENT, "--title", "noise", "--width", "400", "--height", "300", "--animate",
+                 "--frames", "120", "--keep-last"], log=log)
+    wait_until(lambda: "frames 120" in open(log).read(), 60, 0.2, "120 frames of noise to be drawn")
+    host_matches(host, comp, "the noise's last frame, exact")
+    peer = first_peer(comp)
+    print("# %d frames sent, %d stripes sent uncompressed without trying planar, %.0f KB a frame"
+          % (peer["frames_sent"], peer["stripes_untried"], peer["bytes_sent"] / 1024 / peer["frames_sent"]))
+    check(peer["codec"] == "planar" and not peer["lossy"], "not the lossless pipeline: %r" % peer)
+    # five 64-row stripes a frame; all but one update in nine skip planar once it failed
+    check(peer["stripes_untried"] >= peer["frames_sent"] * 5 // 2,
+          "only %d of about %d stripes skipped planar" % (peer["stripes_untried"], peer["frames_sent"] * 5))
+    comp.stop()
+
+
 def test_moved_windows_go_as_copies(procs):
     """Through the graphics pipeline, a window that moves is copied on the client's surface
     (SurfaceToSurface) from where the client shows it, instead of encoded again: moving a
@@ -648,7 +671,8 @@ if __name__ == "__main__":
              test_animation_paced_by_acknowledgements_ends_exact,
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
          test_damage_of_every_size_in_every_codec, test_areas_of_one_colour_go_as_solid_fills,
-         test_busy_areas_go_lossy_then_exact, test_moved_windows_go_as_copies,
+         test_busy_areas_go_lossy_then_exact, test_noise_stops_being_tried_as_planar,
+         test_moved_windows_go_as_copies,
          test_a_client_that_stops_acknowledging_is_caught_up,
          test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
          test_wrong_password_is_refused, test_remmina_asks_for_the_password_again,
