@@ -225,26 +225,31 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 {
 	const uint32_t *pixels;
 	int width, height, stride;
-	pixman_region32_t lossy;
+	pixman_region32_t lossy, changed;
 	struct rdp_copy copies[RDP_MOVES_MAX_COPIES];
+	struct rdp_moves_frame frame;
 	int n_copies = 0;
-	bool lossy_picked;
+	bool lossy_picked, copies_taken = rdp_gfx_takes_copies(peer);
 
 	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
 		return;
 	pixels = damage_capture_get_pixels(peer->capture, &width, &height, &stride);
 	/* a write's failure is read from OpenSSL's queue: nothing stale may be in it */
 	ERR_clear_error();
-	if (rdp_gfx_takes_copies(peer)) {
-		struct rdp_moves_frame frame = {pixels,     width,           height,
-						stride,     peer->desktop.x, peer->desktop.y,
-						peer->scale};
-
+	frame = (struct rdp_moves_frame){pixels,          width,           height,     stride,
+					 peer->desktop.x, peer->desktop.y, peer->scale};
+	pixman_region32_init(&changed);
+	pixman_region32_copy(&changed, &peer->pending_damage);
+	if (copies_taken) {
 		n_copies = rdp_moves_plan(peer->moves, peer->server->compositor, &frame,
 					  &peer->pending_damage, &peer->busy, copies);
+		if (n_copies == 0)
+			n_copies = rdp_scrolls_plan(peer->scrolls, &frame, &peer->pending_damage,
+						    copies, RDP_MOVES_MAX_COPIES);
 	} else {
 		/* a frame sent otherwise changes what the client holds behind the hashes' back */
 		rdp_moves_forget(peer->moves);
+		rdp_scrolls_forget(peer->scrolls);
 	}
 	pixman_region32_init(&lossy);
 	if (rdp_gfx_takes_lossy(peer))
@@ -261,6 +266,9 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	/* what went lossy is sent again losslessly once it stops changing */
 	if (lossy_picked && peer->refresh_timer)
 		wl_event_source_timer_update(peer->refresh_timer, RDP_BUSY_SETTLE_MS);
+	if (copies_taken)
+		rdp_scrolls_note_sent(peer->scrolls, &frame, &changed, &peer->busy);
+	pixman_region32_fini(&changed);
 	pixman_region32_fini(&lossy);
 	pixman_region32_clear(&peer->pending_damage);
 	peer->frames_sent++;
@@ -454,6 +462,7 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 	/* the new desktop is sent whole: what was pending names the old one */
 	pixman_region32_clear(&peer->pending_damage);
 	rdp_moves_forget(peer->moves);
+	rdp_scrolls_forget(peer->scrolls);
 	damage_capture_set_handler(peer->capture, rdp_graphics_handle_damage, peer);
 	peer->capture_destroy_listener.notify = rdp_graphics_handle_capture_destroy;
 	damage_capture_add_destroy_listener(peer->capture, &peer->capture_destroy_listener);
@@ -605,14 +614,15 @@ rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *p
 	peer->ack_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_ack_timeout, peer);
 	peer->refresh_timer = wl_event_loop_add_timer(loop, rdp_graphics_handle_refresh, peer);
 	peer->moves = rdp_moves_create();
+	peer->scrolls = rdp_scrolls_create();
 	peer->bitmaps = rdp_bitmaps_create();
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
 	peer->rfx = rfx_context_new(TRUE);
 	peer->encode_stream = Stream_New(NULL, 65536);
-	if (!peer->ack_timer || !peer->refresh_timer || !peer->moves || !peer->bitmaps ||
-	    !peer->nsc || !peer->rfx || !peer->encode_stream)
+	if (!peer->ack_timer || !peer->refresh_timer || !peer->moves || !peer->scrolls ||
+	    !peer->bitmaps || !peer->nsc || !peer->rfx || !peer->encode_stream)
 		return -1;
 	rfx_context_set_pixel_format(peer->rfx, PIXEL_FORMAT_BGRX32);
 	/* the encoder leaves the entropy coder unset; RLGR3 packs busy tiles tighter */
@@ -638,6 +648,8 @@ rdp_graphics_release(struct rdp_peer *peer)
 	rdp_busy_tiles_release(&peer->busy);
 	rdp_moves_destroy(peer->moves);
 	peer->moves = NULL;
+	rdp_scrolls_destroy(peer->scrolls);
+	peer->scrolls = NULL;
 	rdp_bitmaps_destroy(peer->bitmaps);
 	peer->bitmaps = NULL;
 	rdp_graphics_stop_capture(peer);

@@ -20,6 +20,7 @@
 #include "porthole-compositor.h"
 #include "rdp-busy-tiles.h"
 #include "rdp-moves.h"
+#include "rdp-scrolls.h"
 #include "work-pool.h"
 #include "rdp-scancode.h"
 #include "rdp-server.h"
@@ -152,6 +153,7 @@ struct rdp_peer {
 	struct wl_event_source *refresh_timer;
 	uint64_t lossy_frames, lossy_bytes, lossless_refreshes;
 	struct rdp_moves *moves;     /* moved windows sent as copies (rdp-moves.h) */
+	struct rdp_scrolls *scrolls; /* scrolled areas sent as copies (rdp-scrolls.h) */
 	struct rdp_bitmaps *bitmaps; /* planar bitmap updates (rdp-bitmaps.c) */
 	uint64_t copies, copied_pixels;
 	uint64_t frames_sent;

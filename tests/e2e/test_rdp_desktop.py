@@ -271,6 +271,35 @@ def test_noise_stops_being_tried_as_planar(procs):
     comp.stop()
 
 
+def test_scrolling_goes_as_copies(procs):
+    """foot scrolling text up (lines printed at the bottom) and down (lines inserted at
+    the top), through /gfx: most frames copy the rows the client already shows and
+    encode only what scrolled into view; the host ends exact, both ways."""
+    need("foot")
+    comp, port = start(procs)
+    host = Host(procs)
+    host.connect(port, extra=("/gfx",))
+    host_matches(host, comp, "the first frame")
+    done = os.path.join(comp.runtime_dir, "scrolled")
+    script = ("for i in $(seq 1 200); do echo \"line $i of a terminal that scrolls up, text text text $i\"; "
+              "sleep 0.01; done; touch %s.up; while [ ! -e %s.go ]; do sleep 0.1; done; "
+              "for i in $(seq 1 150); do printf '\\033[H\\033Mline %%s inserted at the top, the rest goes down\\r' $i; "
+              "sleep 0.01; done; touch %s.down; sleep 600" % (done, done, done))
+    comp.client(["foot", "--override=shell=/bin/sh", "sh", "-c", script])
+    for way in ("up", "down"):
+        before = first_peer(comp)
+        if way == "down":
+            open(done + ".go", "w").close()
+        wait_until(lambda: os.path.exists(done + "." + way), 60, 0.2, "foot to scroll %s" % way)
+        host_matches(host, comp, "the terminal after scrolling %s" % way)
+        after = first_peer(comp)
+        frames, copies = after["frames_sent"] - before["frames_sent"], after["copies"] - before["copies"]
+        print("# scrolling %s: %d frames, %d copies, %.1f KB a frame" % (
+            way, frames, copies, (after["bytes_sent"] - before["bytes_sent"]) / 1024 / max(frames, 1)))
+        check(copies >= frames // 2, "scrolling %s: %d copies in %d frames" % (way, copies, frames))
+    comp.stop()
+
+
 def test_moved_windows_go_as_copies(procs):
     """Through the graphics pipeline, a window that moves is copied on the client's surface
     (SurfaceToSurface) from where the client shows it, instead of encoded again: moving a
@@ -672,7 +701,7 @@ if __name__ == "__main__":
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
          test_damage_of_every_size_in_every_codec, test_areas_of_one_colour_go_as_solid_fills,
          test_busy_areas_go_lossy_then_exact, test_noise_stops_being_tried_as_planar,
-         test_moved_windows_go_as_copies,
+         test_scrolling_goes_as_copies, test_moved_windows_go_as_copies,
          test_a_client_that_stops_acknowledging_is_caught_up,
          test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
          test_wrong_password_is_refused, test_remmina_asks_for_the_password_again,

@@ -1,0 +1,41 @@
+/*
+ * Scrolling as copies (rdp-scrolls.c): what the client's desktop surface
+ * holds is known by the hash of each row of each 64-pixel-wide tile; a
+ * damaged area whose new rows are rows the client holds a few rows away is
+ * copied there (SurfaceToSurface), and only what scrolled into view is
+ * encoded.
+ */
+#ifndef PORTHOLE_RDP_SCROLLS_H
+#define PORTHOLE_RDP_SCROLLS_H
+
+#include <pixman.h>
+
+#include "rdp-busy-tiles.h"
+#include "rdp-moves.h"
+
+struct rdp_scrolls;
+
+struct rdp_scrolls *rdp_scrolls_create(void);
+
+/** NULL-safe. */
+void rdp_scrolls_destroy(struct rdp_scrolls *scrolls);
+
+/** What the client holds is unknown from now on (a new surface, a frame sent another way). */
+void rdp_scrolls_forget(struct rdp_scrolls *scrolls);
+
+/**
+ * Before a frame: copies (at most @max, in the order they must go) for the
+ * parts of @damage whose new pixels the client holds elsewhere in the same
+ * columns; what they cover leaves @damage. Returns their number.
+ */
+int rdp_scrolls_plan(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame,
+		     pixman_region32_t *damage, struct rdp_copy *copies, int max);
+
+/**
+ * After a frame: the client now holds @frame's pixels in @changed, except in
+ * the tiles @busy says it holds a lossy picture of.
+ */
+void rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame,
+			   pixman_region32_t *changed, const struct rdp_busy_tiles *busy);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * Scrolling as copies: a simulated client applies the planned copies as
+ * FreeRDP's does (overlapping rows in the safe order), then the damage left
+ * to encode; it must then show exactly the new frame, and most of a scrolled
+ * area must have come by copy.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rdp-scrolls.h"
+#include "tap.h"
+
+#define W 320
+#define H 240
+
+/* A line of "text": rows distinct from each other, each a few colours. */
+static uint32_t
+pixel_of(int line, int x)
+{
+	uint32_t v = (uint32_t)line * 2654435761u ^ (uint32_t)(x / 7) * 40503u;
+
+	return 0xff000000u | (v >> 8);
+}
+
+/* @frame shows @lines[y - top] in the rows of [top, bottom) and @background elsewhere. */
+static void
+draw(uint32_t *frame, const int *lines, int top, int bottom, uint32_t background)
+{
+	for (int y = 0; y < H; y++) {
+		for (int x = 0; x < W; x++)
+			frame[y * W + x] = y >= top && y < bottom && x >= 10 && x < 300
+						   ? pixel_of(lines[y - top], x)
+						   : background;
+	}
+}
+
+/* What the client does with a SurfaceToSurface on its one surface. */
+static void
+client_copy(uint32_t *client, const struct rdp_copy *copy)
+{
+	int w = copy->from.x2 - copy->from.x1, h = copy->from.y2 - copy->from.y1;
+	bool up = copy->to_y < copy->from.y1;
+
+	for (int i = 0; i < h; i++) {
+		int row = up ? i : h - 1 - i;
+
+		memmove(client + (copy->to_y + row) * W + copy->to_x,
+			client + (copy->from.y1 + row) * W + copy->from.x1, (size_t)w * 4);
+	}
+}
+
+static void
+client_paint(uint32_t *client, const uint32_t *frame, pixman_region32_t *damage)
+{
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
+
+	for (int i = 0; i < n; i++) {
+		for (int y = boxes[i].y1; y < boxes[i].y2; y++)
+			memcpy(client + y * W + boxes[i].x1, frame + y * W + boxes[i].x1,
+			       (size_t)(boxes[i].x2 - boxes[i].x1) * 4);
+	}
+}
+
+/*
+ * One frame: plans, applies the copies and the rest as the client would, and
+ * notes it sent. Returns the rows copied, or -1 if the client is then wrong.
+ */
+static int
+send_frame_lossy(struct rdp_scrolls *scrolls, uint32_t *client, uint32_t *frame,
+		 pixman_region32_t *damage, const struct rdp_busy_tiles *busy)
+{
+	struct rdp_moves_frame f = {frame, W, H, W * 4, 0, 0, 1};
+	struct rdp_copy copies[RDP_MOVES_MAX_COPIES];
+	pixman_region32_t left, changed;
+	int n, rows = 0;
+
+	pixman_region32_init(&left);
+	pixman_region32_init(&changed);
+	pixman_region32_copy(&left, damage);
+	pixman_region32_copy(&changed, damage);
+	n = rdp_scrolls_plan(scrolls, &f, &left, copies, RDP_MOVES_MAX_COPIES);
+	for (int i = 0; i < n; i++) {
+		client_copy(client, &copies[i]);
+		rows += copies[i].from.y2 - copies[i].from.y1;
+	}
+	client_paint(client, frame, &left);
+	rdp_scrolls_note_sent(scrolls, &f, &changed, busy);
+	pixman_region32_fini(&left);
+	pixman_region32_fini(&changed);
+	return memcmp(client, frame, sizeof(uint32_t) * W * H) == 0 ? rows : -1;
+}
+
+static int
+send_frame(struct rdp_scrolls *scrolls, uint32_t *client, uint32_t *frame,
+	   pixman_region32_t *damage)
+{
+	struct rdp_busy_tiles none = {0};
+
+	return send_frame_lossy(scrolls, client, frame, damage, &none);
+}
+
+int
+main(void)
+{
+	struct tap t = {0};
+	struct rdp_scrolls *scrolls = rdp_scrolls_create();
+	uint32_t *frame = calloc(W * H, 4), *client = calloc(W * H, 4);
+	int lines[H], rows;
+	pixman_region32_t damage;
+
+	for (int i = 0; i < H; i++)
+		lines[i] = i;
+	draw(frame, lines, 20, 220, 0xff202020);
+	pixman_region32_init_rect(&damage, 0, 0, W, H);
+	TAP_CHECK(&t, scrolls && send_frame(scrolls, client, frame, &damage) == 0,
+		  "the first frame is painted, nothing to copy from");
+
+	/* up by 9 rows: the text area's damage, the client holds most of it 9 rows lower */
+	for (int i = 0; i < H; i++)
+		lines[i] = i + 9;
+	draw(frame, lines, 20, 220, 0xff202020);
+	pixman_region32_fini(&damage);
+	pixman_region32_init_rect(&damage, 10, 20, 290, 200);
+	rows = send_frame(scrolls, client, frame, &damage);
+	TAP_CHECK(&t, rows == 200 - 9, "up 9 rows: %d rows copied, the client exact", rows);
+
+	/* down by 5: copies go bottom first, else a copy reads what another wrote */
+	for (int i = 0; i < H; i++)
+		lines[i] = i + 4;
+	draw(frame, lines, 20, 220, 0xff202020);
+	rows = send_frame(scrolls, client, frame, &damage);
+	TAP_CHECK(&t, rows == 200 - 5, "down 5 rows: %d rows copied, the client exact", rows);
+
+	/* unchanged content damaged: no distance wins, nothing copied, still exact */
+	rows = send_frame(scrolls, client, frame, &damage);
+	TAP_CHECK(&t, rows == 0, "a repaint of the same text copies nothing (%d)", rows);
+
+	/*
+	 * Two damaged areas side by side sharing a tile, scrolled the same: the
+	 * first one's copies reach into the second, which must then not copy over
+	 * them; the client exact.
+	 */
+	for (int i = 0; i < H; i++)
+		lines[i] = i + 20;
+	draw(frame, lines, 20, 220, 0xff202020);
+	pixman_region32_fini(&damage);
+	pixman_region32_init_rect(&damage, 10, 20, 140, 200);
+	pixman_region32_union_rect(&damage, &damage, 150, 20, 150, 200);
+	rows = send_frame(scrolls, client, frame, &damage);
+	TAP_CHECK(&t, rows == 200 - 16,
+		  "two areas sharing a tile: %d rows copied, the client exact", rows);
+
+	/* the two halves scrolled apart: no copy may mix them; the client exact */
+	for (int y = 20; y < 220; y++) {
+		for (int x = 10; x < 300; x++)
+			frame[y * W + x] =
+				pixel_of(x < 150 ? lines[y - 20] + 6 : lines[y - 20] - 3, x);
+	}
+	rows = send_frame(scrolls, client, frame, &damage);
+	TAP_CHECK(&t, rows >= 0, "halves scrolled apart: the client exact (%d rows copied)", rows);
+
+	/* a frame the client got lossy (its tiles held lossy): nothing is copied from it */
+	{
+		struct rdp_busy_tiles busy = {0};
+
+		rdp_busy_tiles_reset(&busy, W, H);
+		for (int i = 0; i < busy.columns * busy.rows; i++)
+			busy.tiles[i].sent_lossy = true;
+		pixman_region32_fini(&damage);
+		pixman_region32_init_rect(&damage, 10, 20, 290, 200);
+		send_frame_lossy(scrolls, client, frame, &damage, &busy);
+		rdp_busy_tiles_release(&busy);
+		for (int i = 0; i < H; i++)
+			lines[i] = i + 25;
+		draw(frame, lines, 20, 220, 0xff202020);
+		rows = send_frame(scrolls, client, frame, &damage);
+		TAP_CHECK(&t, rows == 0, "nothing copied from what the client holds lossy (%d)",
+			  rows);
+	}
+
+	/* forgotten (a frame sent another way): nothing is copied from what is unknown */
+	rdp_scrolls_forget(scrolls);
+	for (int i = 0; i < H; i++)
+		lines[i] = i + 30;
+	draw(frame, lines, 20, 220, 0xff202020);
+	pixman_region32_fini(&damage);
+	pixman_region32_init_rect(&damage, 10, 20, 290, 200);
+	rows = send_frame(scrolls, client, frame, &damage);
+	TAP_CHECK(&t, rows == 0, "after forgetting nothing is copied (%d)", rows);
+
+	pixman_region32_fini(&damage);
+	rdp_scrolls_destroy(scrolls);
+	free(frame);
+	free(client);
+	return tap_finish(&t);
+}
