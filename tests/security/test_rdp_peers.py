@@ -105,6 +105,17 @@ def resources(pid):
             "rss_kb": rss}
 
 
+def logged_in_session(procs):
+    """A compositor with one window and an xfreerdp logged in, showing it."""
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "session"])
+    w = comp.wait_window(lambda w: w["title"] == "session")
+    host = Host(procs)
+    client = host.connect(port)
+    host_matches(host, comp, "the session before the attack")
+    return comp, port, w, host, client
+
+
 def test_stalled_handshakes_block_nothing(procs):
     """#8: an X.224 request alone, and seven bytes of a ClientHello, kept open: the
     event loop answers as before, a Wayland app maps, and both are cut at the deadline."""
@@ -132,12 +143,7 @@ def test_stalled_handshakes_block_nothing(procs):
 def test_malformed_tls_record_leaves_the_session_alone(procs):
     """#9: a second connection sends one malformed TLS record; the logged-in session
     keeps its connection and its picture follows the compositor."""
-    comp, port = start(procs)
-    comp.client([WAYLAND_CLIENT, "--title", "session"])
-    w = comp.wait_window(lambda w: w["title"] == "session")
-    host = Host(procs)
-    client = host.connect(port)
-    host_matches(host, comp, "the session before the attack")
+    comp, port, w, host, client = logged_in_session(procs)
     for _ in range(3):
         bad = connect(port, x224_request(), read_confirm=True)
         bad.sendall(MALFORMED_RECORD)
@@ -154,12 +160,7 @@ def test_hostile_nla_blocks_nothing(procs):
     client's own thread: a client that stalls in it is cut at the deadline, nonsense
     and a CredSSP length of 16 MB end only its own connection, and neither counts as
     a wrong password nor disturbs a logged-in session or the event loop."""
-    comp, port = start(procs)
-    comp.client([WAYLAND_CLIENT, "--title", "session"])
-    w = comp.wait_window(lambda w: w["title"] == "session")
-    host = Host(procs)
-    client = host.connect(port)
-    host_matches(host, comp, "the session before the attack")
+    comp, port, w, host, client = logged_in_session(procs)
     stalled = nla_session(port)
     attacks = {
         # a TSRequest (version 6) whose one NTLM token is noise

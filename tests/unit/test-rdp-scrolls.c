@@ -34,6 +34,15 @@ draw(uint32_t *frame, const int *lines, int top, int bottom, uint32_t background
 	}
 }
 
+/* The text area shows line i + @first in its row i. */
+static void
+draw_from(uint32_t *frame, int *lines, int first)
+{
+	for (int i = 0; i < H; i++)
+		lines[i] = i + first;
+	draw(frame, lines, 20, 220, 0xff202020);
+}
+
 /* What the client does with a SurfaceToSurface on its one surface. */
 static void
 client_copy(uint32_t *client, const struct rdp_copy *copy)
@@ -109,26 +118,20 @@ main(void)
 	int lines[H], rows;
 	pixman_region32_t damage;
 
-	for (int i = 0; i < H; i++)
-		lines[i] = i;
-	draw(frame, lines, 20, 220, 0xff202020);
+	draw_from(frame, lines, 0);
 	pixman_region32_init_rect(&damage, 0, 0, W, H);
 	TAP_CHECK(&t, scrolls && send_frame(scrolls, client, frame, &damage) == 0,
 		  "the first frame is painted, nothing to copy from");
 
 	/* up by 9 rows: the text area's damage, the client holds most of it 9 rows lower */
-	for (int i = 0; i < H; i++)
-		lines[i] = i + 9;
-	draw(frame, lines, 20, 220, 0xff202020);
+	draw_from(frame, lines, 9);
 	pixman_region32_fini(&damage);
 	pixman_region32_init_rect(&damage, 10, 20, 290, 200);
 	rows = send_frame(scrolls, client, frame, &damage);
 	TAP_CHECK(&t, rows == 200 - 9, "up 9 rows: %d rows copied, the client exact", rows);
 
 	/* down by 5: copies go bottom first, else a copy reads what another wrote */
-	for (int i = 0; i < H; i++)
-		lines[i] = i + 4;
-	draw(frame, lines, 20, 220, 0xff202020);
+	draw_from(frame, lines, 4);
 	rows = send_frame(scrolls, client, frame, &damage);
 	TAP_CHECK(&t, rows == 200 - 5, "down 5 rows: %d rows copied, the client exact", rows);
 
@@ -141,9 +144,7 @@ main(void)
 	 * first one's copies reach into the second, which must then not copy over
 	 * them; the client exact.
 	 */
-	for (int i = 0; i < H; i++)
-		lines[i] = i + 20;
-	draw(frame, lines, 20, 220, 0xff202020);
+	draw_from(frame, lines, 20);
 	pixman_region32_fini(&damage);
 	pixman_region32_init_rect(&damage, 10, 20, 140, 200);
 	pixman_region32_union_rect(&damage, &damage, 150, 20, 150, 200);
@@ -171,9 +172,7 @@ main(void)
 		pixman_region32_init_rect(&damage, 10, 20, 290, 200);
 		send_frame_lossy(scrolls, client, frame, &damage, &busy);
 		rdp_busy_tiles_release(&busy);
-		for (int i = 0; i < H; i++)
-			lines[i] = i + 25;
-		draw(frame, lines, 20, 220, 0xff202020);
+		draw_from(frame, lines, 25);
 		rows = send_frame(scrolls, client, frame, &damage);
 		TAP_CHECK(&t, rows == 0, "nothing copied from what the client holds lossy (%d)",
 			  rows);
@@ -181,9 +180,7 @@ main(void)
 
 	/* forgotten (a frame sent another way): nothing is copied from what is unknown */
 	rdp_scrolls_forget(scrolls);
-	for (int i = 0; i < H; i++)
-		lines[i] = i + 30;
-	draw(frame, lines, 20, 220, 0xff202020);
+	draw_from(frame, lines, 30);
 	pixman_region32_fini(&damage);
 	pixman_region32_init_rect(&damage, 10, 20, 290, 200);
 	rows = send_frame(scrolls, client, frame, &damage);
