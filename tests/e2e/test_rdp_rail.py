@@ -576,6 +576,18 @@ def test_gtk_menu_at_the_screen_corner_stays_on_the_host_screen(procs):
         comp.stop()
 
 
+def uncovered_point(hw, wid):
+    """A point of host window @wid that no other host window covers, or None."""
+    mapped = hw.mapped()
+    x, y, width, height = hw.geometry(mapped[wid])
+    others = [hw.geometry(win) for other, win in mapped.items() if other != wid]
+    for py in range(y + 8, y + height - 8, 12):
+        for px in range(x + 8, x + width - 8, 12):
+            if not any(ox <= px < ox + ow and oy <= py < oy + oh for ox, oy, ow, oh in others):
+                return px, py
+    return None
+
+
 def test_gimp_toolbox_and_dock_are_host_windows(procs):
     """GIMP in multi-window mode through RemoteApp under openbox: its toolbox and dock
     (X11 utility windows) are host windows of their own where the compositor has them,
@@ -584,15 +596,23 @@ def test_gimp_toolbox_and_dock_are_host_windows(procs):
     comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
     windows = start_gimp(procs, comp)
     host, hw, client = connect_app(procs, comp, port, wm="openbox")
-    for w, x in zip(windows, (0, 250, 560)):
-        comp.cli("window", str(w["id"]), "move", str(x), "100")
     for w in windows:
         host_window(hw, w["id"])
         wait_geometry(hw, comp, w["id"], "%s's host window where the compositor has it" % w["title"])
-    for w, x in zip(windows, (0, 250, 560)):
-        host.xdotool("mousemove", "--sync", str(x + w["width"] // 2), str(100 + w["height"] // 2), "click", "1")
-        wait_until(lambda: state_of(comp, w["id"])["focused"], 10, 0.1,
-                   "%s focused by a click on the host" % w["title"])
+    for w in windows:
+        # openbox may place the windows it maps anew, and overlapping: the click goes
+        # where the host shows the window now, and where no other covers it
+        for attempt in range(3):
+            point = wait_until(lambda: uncovered_point(hw, w["id"]), 10, 0.2,
+                               "a point of %s's host window no other covers" % w["title"])
+            host.xdotool("mousemove", "--sync", str(point[0]), str(point[1]), "click", "1")
+            try:
+                wait_until(lambda: state_of(comp, w["id"])["focused"], 5 if attempt < 2 else 10, 0.1,
+                           "%s focused by a click on the host" % w["title"])
+                break
+            except TestFailure:
+                if attempt == 2:
+                    raise
     check(client.poll() is None, "xfreerdp exited: %s" % host.client_log()[-1500:])
     procs.stop(client)
     comp.stop()
