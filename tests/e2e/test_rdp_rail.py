@@ -18,8 +18,7 @@ from images import image_diff, png_read, png_write_rows, save_artifact  # noqa: 
 from locations import WAYLAND_CLIENT  # noqa: E402
 from host_windows import HostWindows  # noqa: E402
 from tap import TestFailure, check, run, wait_until  # noqa: E402
-from rdp_host import Host, first_peer, need, output_rects, start  # noqa: E402
-from gimp import start_gimp  # noqa: E402
+from rdp_host import Host, first_peer, output_rects, start  # noqa: E402
 
 from Xlib import X  # noqa: E402
 
@@ -576,48 +575,6 @@ def test_gtk_menu_at_the_screen_corner_stays_on_the_host_screen(procs):
         comp.stop()
 
 
-def uncovered_point(hw, wid):
-    """A point of host window @wid that no other host window covers, or None."""
-    mapped = hw.mapped()
-    x, y, width, height = hw.geometry(mapped[wid])
-    others = [hw.geometry(win) for other, win in mapped.items() if other != wid]
-    for py in range(y + 8, y + height - 8, 12):
-        for px in range(x + 8, x + width - 8, 12):
-            if not any(ox <= px < ox + ow and oy <= py < oy + oh for ox, oy, ow, oh in others):
-                return px, py
-    return None
-
-
-def test_gimp_toolbox_and_dock_are_host_windows(procs):
-    """GIMP in multi-window mode through RemoteApp under openbox: its toolbox and dock
-    (X11 utility windows) are host windows of their own where the compositor has them,
-    and a click on the host gives the one clicked the keyboard."""
-    need("gimp")
-    comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
-    windows = start_gimp(procs, comp)
-    host, hw, client = connect_app(procs, comp, port, wm="openbox")
-    for w in windows:
-        host_window(hw, w["id"])
-        wait_geometry(hw, comp, w["id"], "%s's host window where the compositor has it" % w["title"])
-    for w in windows:
-        # openbox may place the windows it maps anew, and overlapping: the click goes
-        # where the host shows the window now, and where no other covers it
-        for attempt in range(3):
-            point = wait_until(lambda: uncovered_point(hw, w["id"]), 10, 0.2,
-                               "a point of %s's host window no other covers" % w["title"])
-            host.xdotool("mousemove", "--sync", str(point[0]), str(point[1]), "click", "1")
-            try:
-                wait_until(lambda: state_of(comp, w["id"])["focused"], 5 if attempt < 2 else 10, 0.1,
-                           "%s focused by a click on the host" % w["title"])
-                break
-            except TestFailure:
-                if attempt == 2:
-                    raise
-    check(client.poll() is None, "xfreerdp exited: %s" % host.client_log()[-1500:])
-    procs.stop(client)
-    comp.stop()
-
-
 def host_icon(hw, wid):
     """The host window's _NET_WM_ICON as (width, height, [0xAARRGGBB...]), or None."""
     prop = hw.mapped()[wid].get_full_property(hw.atom("_NET_WM_ICON"), X.AnyPropertyType)
@@ -855,7 +812,7 @@ if __name__ == "__main__":
          test_gtk_window_resizes_from_its_visible_edge_on_the_host, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_with_a_window_manager,
          test_gtk_context_menu_on_a_bare_host, test_gtk_menu_at_the_screen_corner_stays_on_the_host_screen,
-         test_gimp_toolbox_and_dock_are_host_windows, test_app_icons_come_from_the_apps_desktop_files,
+         test_app_icons_come_from_the_apps_desktop_files,
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
          test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app,
