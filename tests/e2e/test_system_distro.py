@@ -123,7 +123,12 @@ def test_connect_from_the_host(procs, d):
     def active_peer():
         r = d.porthole("peers", check_rc=False)
         return r.returncode == 0 and '"active":true' in r.stdout
-    wait_until(active_peer, 30, 0.3, "the host's client to log in; its log:\n%s" % read_text(log, missing=""))
+    try:
+        wait_until(active_peer, 30, 0.3, "the host's client to log in")
+    except TestFailure as e:
+        raise TestFailure("%s; the client (%s): %s\nthe compositor's log:\n%s" % (
+            e, "still running" if client.poll() is None else "exited %d" % client.returncode,
+            read_text(log, missing="")[-3000:], d.log("compositor")[-4000:]))
     windows = HostWindows(host)
 
     def names():
