@@ -15,27 +15,19 @@
 #include <freerdp/settings.h>
 
 #include "rdp-internal.h"
+#include "rdp-untried.h"
 
 #define RDP_BITMAP_TILE 64
 /* what the header of a bitmap update and each bitmap's own take, at most */
 #define RDP_BITMAP_UPDATE_HEADER 1024
 #define RDP_BITMAP_DATA_HEADER 26
-/*
- * After planar could not pack a tile to under 3/4 of its raw size (noise, a
- * photo changing at every frame), the next this many updates of that tile
- * go raw without trying: trying cost noise 98 ms a 1024x768 frame, against
- * 11 raw.
- */
-#define RDP_BITMAP_SKIP_UPDATES 8
 
 struct rdp_bitmaps {
 	BITMAP_PLANAR_CONTEXT *planar;
 	BITMAP_DATA *tiles; /* one update's */
 	size_t n_tiles, tiles_size;
 	size_t update_bytes;
-	/* per 64x64 cell of the desktop: updates left to send raw without trying planar */
-	uint8_t *skip;
-	int columns, rows;
+	struct rdp_untried_cells untried;
 };
 
 struct rdp_bitmaps *
@@ -63,7 +55,7 @@ rdp_bitmaps_destroy(struct rdp_bitmaps *bitmaps)
 	for (size_t i = 0; i < bitmaps->n_tiles; i++)
 		free(bitmaps->tiles[i].bitmapDataStream);
 	free(bitmaps->tiles);
-	free(bitmaps->skip);
+	rdp_untried_cells_fini(&bitmaps->untried);
 	freerdp_bitmap_planar_context_free(bitmaps->planar);
 	free(bitmaps);
 }
@@ -87,33 +79,12 @@ rdp_bitmaps_flush(struct rdp_bitmaps *bitmaps, struct rdp_peer *peer)
 	bitmaps->update_bytes = RDP_BITMAP_UPDATE_HEADER;
 }
 
-/* The skip counters for a @width x @height desktop, all zero after a size change. */
-static bool
-rdp_bitmaps_fit_grid(struct rdp_bitmaps *bitmaps, int width, int height)
-{
-	int columns = (width + RDP_BITMAP_TILE - 1) / RDP_BITMAP_TILE;
-	int rows = (height + RDP_BITMAP_TILE - 1) / RDP_BITMAP_TILE;
-	uint8_t *skip;
-
-	if (columns == bitmaps->columns && rows == bitmaps->rows && bitmaps->skip)
-		return true;
-	skip = calloc((size_t)(columns > 0 ? columns : 1) * (size_t)(rows > 0 ? rows : 1), 1);
-	if (!skip)
-		return false;
-	free(bitmaps->skip);
-	bitmaps->skip = skip;
-	bitmaps->columns = columns;
-	bitmaps->rows = rows;
-	return true;
-}
-
 /* One tile, planar; false when planar cannot pack it (or no memory). */
 static bool
 rdp_bitmaps_add_tile(struct rdp_bitmaps *bitmaps, struct rdp_peer *peer, const uint8_t *pixels,
 		     int stride, int x, int y, int width, int height)
 {
-	uint8_t *skip =
-		&bitmaps->skip[(y / RDP_BITMAP_TILE) * bitmaps->columns + x / RDP_BITMAP_TILE];
+	pixman_box32_t tile = {x, y, x + width, y + height};
 	UINT32 max_update = freerdp_settings_get_uint32(peer->client->context->settings,
 							FreeRDP_MultifragMaxRequestSize);
 	UINT32 size = 0;
@@ -128,16 +99,16 @@ rdp_bitmaps_add_tile(struct rdp_bitmaps *bitmaps, struct rdp_peer *peer, const u
 		bitmaps->tiles = bigger;
 		bitmaps->tiles_size = bigger_size;
 	}
-	if (*skip > 0) {
-		(*skip)--;
+	if (rdp_untried_cells_skip(&bitmaps->untried, &tile)) {
+		rdp_untried_cells_count_down(&bitmaps->untried, &tile);
 		return false;
 	}
 	/* legacy bitmaps go bottom row first, which is how FreeRDP's encoder reads its source */
 	data = freerdp_bitmap_compress_planar(
 		bitmaps->planar, pixels + (size_t)y * (size_t)stride + (size_t)x * 4,
 		PIXEL_FORMAT_BGRX32, (UINT32)width, (UINT32)height, (UINT32)stride, NULL, &size);
-	if (!data || (uint64_t)size * 4 > (uint64_t)width * (uint64_t)height * 4 * 3) {
-		*skip = RDP_BITMAP_SKIP_UPDATES;
+	if (!data || rdp_untried_packed_poorly(size, (uint64_t)width * (uint64_t)height * 4)) {
+		rdp_untried_cells_mark(&bitmaps->untried, &tile);
 		if (!data)
 			return false;
 	}
@@ -177,8 +148,7 @@ rdp_bitmaps_send(struct rdp_bitmaps *bitmaps, struct rdp_peer *peer, const uint3
 	pixman_region32_t sent;
 
 	pixman_region32_init(&sent);
-	if (!rdp_bitmaps_fit_grid(bitmaps, width, height))
-		n = 0; /* no memory: all of it raw */
+	rdp_untried_cells_fit(&bitmaps->untried, width, height);
 	bitmaps->update_bytes = RDP_BITMAP_UPDATE_HEADER;
 	for (int i = 0; i < n; i++) {
 		int x1 = boxes[i].x1 & ~3, y1 = boxes[i].y1 & ~3;

@@ -13,19 +13,12 @@
 #include <freerdp/codec/color.h>
 #include <freerdp/codec/planar.h>
 
+#include "rdp-untried.h"
+
 /* narrower boxes are not sent as planar (rdp_gfx_stripe_encode()) */
 #define RDP_GFX_PLANAR_MIN_WIDTH 3
 /* a SolidFill PDU of one rectangle, header included */
 #define RDP_GFX_SOLID_FILL_BYTES 24
-/*
- * After planar could not pack a stripe to under 3/4 of its raw size (noise,
- * a picture changing at every frame), the desktop's 64x64 cells under it go
- * uncompressed without trying for their next this many updates: trying cost
- * noise 110 ms a 1080p frame, more than the rest of the frame together, for
- * a sixth fewer bytes.
- */
-#define RDP_GFX_SKIP_CELL 64
-#define RDP_GFX_SKIP_UPDATES 8
 
 enum rdp_gfx_stripe_kind {
 	RDP_GFX_STRIPE_SOLID,
@@ -57,12 +50,8 @@ struct rdp_gfx_boxes {
 	struct rdp_gfx_box_worker *workers;
 	struct rdp_gfx_stripe *stripes;
 	int stripes_size;
-	/*
-	 * Per 64x64 cell of the desktop: updates left to send uncompressed.
-	 * Workers only read it; the caller's thread writes it between batches.
-	 */
-	uint8_t *skip;
-	int columns, rows;
+	/* workers only read it; the caller's thread writes it between batches */
+	struct rdp_untried_cells untried;
 };
 
 /* One batch: what the jobs read. */
@@ -151,7 +140,7 @@ rdp_gfx_boxes_destroy(struct rdp_gfx_boxes *boxes)
 	}
 	free(boxes->workers);
 	free(boxes->stripes);
-	free(boxes->skip);
+	rdp_untried_cells_fini(&boxes->untried);
 	free(boxes);
 }
 
@@ -174,82 +163,16 @@ rdp_gfx_box_is_solid(const uint8_t *pixels, int stride, const pixman_box32_t *bo
 	return true;
 }
 
-/* Calls @visit with the skip count of each cell @box covers; false when there is no grid. */
-static bool
-rdp_gfx_boxes_cells(struct rdp_gfx_boxes *boxes, const pixman_box32_t *box,
-		    bool (*visit)(uint8_t *cell))
-{
-	int x2 = (box->x2 + RDP_GFX_SKIP_CELL - 1) / RDP_GFX_SKIP_CELL,
-	    y2 = (box->y2 + RDP_GFX_SKIP_CELL - 1) / RDP_GFX_SKIP_CELL;
-
-	if (!boxes->skip || x2 > boxes->columns || y2 > boxes->rows)
-		return false;
-	for (int y = box->y1 / RDP_GFX_SKIP_CELL; y < y2; y++) {
-		for (int x = box->x1 / RDP_GFX_SKIP_CELL; x < x2; x++) {
-			if (!visit(&boxes->skip[(size_t)y * (size_t)boxes->columns + (size_t)x]))
-				return false;
-		}
-	}
-	return true;
-}
-
-static bool
-rdp_gfx_cell_skips(uint8_t *cell)
-{
-	return *cell > 0;
-}
-
-static bool
-rdp_gfx_cell_count_down(uint8_t *cell)
-{
-	if (*cell > 0)
-		(*cell)--;
-	return true;
-}
-
-static bool
-rdp_gfx_cell_start_skipping(uint8_t *cell)
-{
-	*cell = RDP_GFX_SKIP_UPDATES;
-	return true;
-}
-
-/* Whether every cell under @box goes uncompressed without trying. */
-static bool
-rdp_gfx_boxes_skipping(struct rdp_gfx_boxes *boxes, const pixman_box32_t *box)
-{
-	return rdp_gfx_boxes_cells(boxes, box, rdp_gfx_cell_skips);
-}
-
-/* The grid covers @region; a bigger one starts afresh. False: no memory (nothing skipped). */
-static bool
-rdp_gfx_boxes_fit_grid(struct rdp_gfx_boxes *boxes, pixman_region32_t *region)
-{
-	const pixman_box32_t *extents = pixman_region32_extents(region);
-	int columns = (extents->x2 + RDP_GFX_SKIP_CELL - 1) / RDP_GFX_SKIP_CELL,
-	    rows = (extents->y2 + RDP_GFX_SKIP_CELL - 1) / RDP_GFX_SKIP_CELL;
-
-	if (boxes->skip && columns <= boxes->columns && rows <= boxes->rows)
-		return true;
-	columns = columns > boxes->columns ? columns : boxes->columns;
-	rows = rows > boxes->rows ? rows : boxes->rows;
-	free(boxes->skip);
-	boxes->skip = calloc((size_t)columns * (size_t)rows, 1);
-	boxes->columns = boxes->skip ? columns : 0;
-	boxes->rows = boxes->skip ? rows : 0;
-	return boxes->skip != NULL;
-}
-
 /* On the caller's thread after a batch: what the stripes taught about their cells. */
 static void
 rdp_gfx_boxes_learn(struct rdp_gfx_boxes *boxes, const struct rdp_gfx_stripe *stripe,
 		    struct rdp_gfx_box_counts *counts)
 {
 	if (stripe->skipped) {
-		rdp_gfx_boxes_cells(boxes, &stripe->box, rdp_gfx_cell_count_down);
+		rdp_untried_cells_count_down(&boxes->untried, &stripe->box);
 		counts->untried++;
 	} else if (stripe->incompressible && stripe->kind != RDP_GFX_STRIPE_SOLID)
-		rdp_gfx_boxes_cells(boxes, &stripe->box, rdp_gfx_cell_start_skipping);
+		rdp_untried_cells_mark(&boxes->untried, &stripe->box);
 }
 
 /* The worker's planar encoder and flip buffer, big enough for a stripe @width wide. */
@@ -307,7 +230,7 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 	 */
 	if (!batch->planar || width < RDP_GFX_PLANAR_MIN_WIDTH)
 		return;
-	if (rdp_gfx_boxes_skipping(batch->boxes, box)) {
+	if (rdp_untried_cells_skip(&batch->boxes->untried, box)) {
 		stripe->skipped = true;
 		return;
 	}
@@ -324,7 +247,9 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 	/* planar gives up where its run-length coding would outgrow the raw planes */
 	if (stripe->data)
 		stripe->kind = RDP_GFX_STRIPE_PLANAR;
-	stripe->incompressible = !stripe->data || stripe->size >= row * (size_t)height / 4 * 3;
+	stripe->incompressible =
+		!stripe->data ||
+		rdp_untried_packed_poorly(stripe->size, (uint64_t)row * (uint64_t)height);
 }
 
 /* Top-down rows, no padding: what the uncompressed codec takes. */
@@ -433,12 +358,13 @@ rdp_gfx_boxes_send(struct rdp_gfx_boxes *boxes, RdpgfxServerContext *context, ui
 		   struct rdp_gfx_box_counts *counts)
 {
 	struct rdp_gfx_batch batch = {boxes, pixels, stride, planar};
+	const pixman_box32_t *extents = pixman_region32_extents(region);
 	int n = rdp_gfx_boxes_cut(boxes, region);
 	UINT rc = CHANNEL_RC_OK;
 
 	if (n < 0)
 		return CHANNEL_RC_NO_MEMORY;
-	rdp_gfx_boxes_fit_grid(boxes, region);
+	rdp_untried_cells_fit(&boxes->untried, extents->x2, extents->y2);
 	work_pool_run(boxes->pool, n, rdp_gfx_stripe_encode, &batch);
 	for (int i = 0; i < n; i++) {
 		rdp_gfx_boxes_learn(boxes, &boxes->stripes[i], counts);
