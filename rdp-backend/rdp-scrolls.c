@@ -27,6 +27,15 @@
 struct rdp_scrolls {
 	uint64_t *hashes; /* [row * columns + tile] of what the client holds; 0: unknown */
 	int width, height, columns;
+	/*
+	 * The hashes of this frame's tiles that planning computed, [row *
+	 * columns + tile] where @fresh_bits has its bit, kept until the frame is
+	 * noted as sent: a big damaged area was hashed once to plan and again
+	 * to note.
+	 */
+	uint64_t *fresh;
+	uint8_t *fresh_bits;
+	size_t fresh_bits_size;
 	/* scratch for one box, sized for the desktop's height */
 	uint64_t *now, *before; /* per row of the box: its tiles' hashes, combined */
 	int *votes;             /* per distance, -height .. height */
@@ -44,11 +53,15 @@ static void
 rdp_scrolls_free_grid(struct rdp_scrolls *scrolls)
 {
 	free(scrolls->hashes);
+	free(scrolls->fresh);
+	free(scrolls->fresh_bits);
 	free(scrolls->now);
 	free(scrolls->before);
 	free(scrolls->votes);
 	free(scrolls->slots);
-	scrolls->hashes = NULL;
+	scrolls->hashes = scrolls->fresh = NULL;
+	scrolls->fresh_bits = NULL;
+	scrolls->fresh_bits_size = 0;
 	scrolls->now = scrolls->before = NULL;
 	scrolls->votes = scrolls->slots = NULL;
 	scrolls->width = scrolls->height = scrolls->columns = 0;
@@ -63,12 +76,21 @@ rdp_scrolls_destroy(struct rdp_scrolls *scrolls)
 	free(scrolls);
 }
 
+/* The hashes planning computed are for one frame only. */
+static void
+rdp_scrolls_drop_fresh(struct rdp_scrolls *scrolls)
+{
+	if (scrolls->fresh_bits)
+		memset(scrolls->fresh_bits, 0, scrolls->fresh_bits_size);
+}
+
 void
 rdp_scrolls_forget(struct rdp_scrolls *scrolls)
 {
 	if (scrolls->hashes)
 		memset(scrolls->hashes, 0,
 		       (size_t)scrolls->height * (size_t)scrolls->columns * sizeof(uint64_t));
+	rdp_scrolls_drop_fresh(scrolls);
 }
 
 /* The grid and scratch for a desktop @frame's size; a new size starts unknown. */
@@ -86,13 +108,16 @@ rdp_scrolls_fit(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame
 		slots *= 2;
 	scrolls->columns = (frame->width + RDP_SCROLLS_TILE - 1) / RDP_SCROLLS_TILE;
 	scrolls->hashes = calloc(rows * (size_t)scrolls->columns, sizeof(uint64_t));
+	scrolls->fresh = calloc(rows * (size_t)scrolls->columns, sizeof(uint64_t));
+	scrolls->fresh_bits_size = (rows * (size_t)scrolls->columns + 7) / 8;
+	scrolls->fresh_bits = calloc(scrolls->fresh_bits_size, 1);
 	scrolls->now = calloc(rows, sizeof(uint64_t));
 	scrolls->before = calloc(rows, sizeof(uint64_t));
 	scrolls->votes = calloc(2 * rows + 1, sizeof(int));
 	scrolls->slots = calloc(slots, sizeof(int));
 	scrolls->slots_size = slots;
-	if (!scrolls->hashes || !scrolls->now || !scrolls->before || !scrolls->votes ||
-	    !scrolls->slots) {
+	if (!scrolls->hashes || !scrolls->fresh || !scrolls->fresh_bits || !scrolls->now ||
+	    !scrolls->before || !scrolls->votes || !scrolls->slots) {
 		rdp_scrolls_free_grid(scrolls);
 		return false;
 	}
@@ -130,6 +155,21 @@ rdp_scrolls_hash_tile(const struct rdp_moves_frame *frame, int y, int column)
 	return hash | 1;
 }
 
+/* Row @y of tile @column of @frame, computed once a frame. */
+static uint64_t
+rdp_scrolls_hash_fresh(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame, int y,
+		       int column)
+{
+	size_t cell = (size_t)y * (size_t)scrolls->columns + (size_t)column;
+	uint8_t bit = (uint8_t)(1u << (cell % 8));
+
+	if (!(scrolls->fresh_bits[cell / 8] & bit)) {
+		scrolls->fresh[cell] = rdp_scrolls_hash_tile(frame, y, column);
+		scrolls->fresh_bits[cell / 8] |= bit;
+	}
+	return scrolls->fresh[cell];
+}
+
 /* Rows y1 .. y1 + @rows of tiles @c1 .. @c2, now (@frame) and as the client holds them. */
 static void
 rdp_scrolls_hash_rows(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame, int y1,
@@ -141,7 +181,8 @@ rdp_scrolls_hash_rows(struct rdp_scrolls *scrolls, const struct rdp_moves_frame 
 		uint64_t now = 0xcbf29ce484222325ull, before = now;
 
 		for (int c = c1; c < c2; c++) {
-			now = rdp_scrolls_mix(now, rdp_scrolls_hash_tile(frame, y1 + i, c));
+			now = rdp_scrolls_mix(now,
+					      rdp_scrolls_hash_fresh(scrolls, frame, y1 + i, c));
 			before = held[c] && before ? rdp_scrolls_mix(before, held[c]) : 0;
 		}
 		scrolls->now[i] = now | 1;
@@ -286,6 +327,7 @@ rdp_scrolls_plan(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *fram
 
 	if (!rdp_scrolls_fit(scrolls, frame))
 		return 0;
+	rdp_scrolls_drop_fresh(scrolls);
 	pixman_region32_init(&copied);
 	pixman_region32_init(&touched);
 	rects = pixman_region32_rectangles(damage, &n_rects);
@@ -320,8 +362,9 @@ rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame 
 					     c < busy->columns &&
 					     busy->tiles[busy_index].sent_lossy;
 
-				held[c] = lossy ? 0 : rdp_scrolls_hash_tile(frame, y, c);
+				held[c] = lossy ? 0 : rdp_scrolls_hash_fresh(scrolls, frame, y, c);
 			}
 		}
 	}
+	rdp_scrolls_drop_fresh(scrolls);
 }

@@ -33,7 +33,9 @@ int rdp_scrolls_plan(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *
 
 /**
  * After a frame: the client now holds @frame's pixels in @changed, except in
- * the tiles @busy says it holds a lossy picture of.
+ * the tiles @busy says it holds a lossy picture of. The hashes a plan made
+ * are taken as they are: after rdp_scrolls_plan(), @frame must be the frame
+ * it planned (the pixels unchanged since).
  */
 void rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame,
 			   pixman_region32_t *changed, const struct rdp_busy_tiles *busy);
