@@ -178,33 +178,33 @@ rdp_auth_check(struct rdp_auth *auth, const char *address, const char *user, con
 	return false;
 }
 
-/* Whether the UTF-16 user name a client sent is @user, as typed. */
-static bool
-rdp_auth_user_is(const SEC_WINNT_AUTH_IDENTITY *who, const char *user)
+char *
+rdp_auth_user_name(const SEC_WINNT_AUTH_IDENTITY *who)
 {
 	char *name = NULL;
 	int bytes;
-	bool same;
 
 	/* a user name is at most 256 characters in Windows; longer ones are no one's */
 	if (!who->User || who->UserLength == 0 || who->UserLength > 256)
-		return false;
+		return NULL;
 	bytes = ConvertFromUnicode(CP_UTF8, 0, (LPCWSTR)who->User, (int)who->UserLength, &name, 0,
 				   NULL, NULL);
 	/* the whole name: one with a NUL inside is not the name before it */
-	same = bytes > 0 && (size_t)bytes == strlen(user) && memcmp(name, user, (size_t)bytes) == 0;
-	free(name);
-	return same;
+	if (bytes <= 0 || !name || strlen(name) != (size_t)bytes) {
+		free(name);
+		return NULL;
+	}
+	return name;
 }
 
 bool
-rdp_auth_ntlm_v2_hash(const struct rdp_auth *auth, const SEC_WINNT_AUTH_IDENTITY *who,
-		      BYTE hash[16])
+rdp_auth_ntlm_v2_hash(const struct rdp_auth *auth, const char *user,
+		      const SEC_WINNT_AUTH_IDENTITY *who, BYTE hash[16])
 {
 	BYTE nt_hash[16];
 	bool ok;
 
-	if (!auth->user || !rdp_auth_user_is(who, auth->user) || who->DomainLength > 256)
+	if (!auth->user || !user || strcmp(user, auth->user) != 0 || who->DomainLength > 256)
 		return false;
 	ok = NTOWFv1A(auth->password, (UINT32)strlen(auth->password), nt_hash) &&
 	     NTOWFv2FromHashW(nt_hash, (LPWSTR)who->User, who->UserLength * 2, (LPWSTR)who->Domain,

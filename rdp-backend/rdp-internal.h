@@ -183,12 +183,20 @@ bool rdp_auth_check(struct rdp_auth *auth, const char *address, const char *user
 		    const char *password, int *delay_ms);
 
 /**
- * Network Level Authentication: the NTLMv2 hash of the password for @who, the
- * user and domain a client named, in @hash. False when @who is not the user
- * who may log in. Any thread.
+ * The user name @who gives (UTF-16 from Network Level Authentication) in
+ * UTF-8, to be freed; NULL when it is no one's (empty, over 256 characters,
+ * a NUL inside, not Unicode). Any thread.
  */
-bool rdp_auth_ntlm_v2_hash(const struct rdp_auth *auth, const SEC_WINNT_AUTH_IDENTITY *who,
-			   BYTE hash[16]);
+char *rdp_auth_user_name(const SEC_WINNT_AUTH_IDENTITY *who);
+
+/**
+ * Network Level Authentication: the NTLMv2 hash of the password for @who, the
+ * user and domain a client named, in @hash; @user is @who's name as
+ * rdp_auth_user_name() gave it. False when it is not the user who may log
+ * in. Any thread.
+ */
+bool rdp_auth_ntlm_v2_hash(const struct rdp_auth *auth, const char *user,
+			   const SEC_WINNT_AUTH_IDENTITY *who, BYTE hash[16]);
 
 /** Counts a wrong login from @address; returns how long to wait before its client is told. */
 int rdp_auth_refuse(struct rdp_auth *auth, const char *address);

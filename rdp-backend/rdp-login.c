@@ -191,17 +191,12 @@ rdp_login_nla_hash(struct rdp_nla_check *check, const SEC_WINNT_AUTH_IDENTITY *w
 		   BYTE ntlm_v2_hash[16])
 {
 	struct rdp_login *login = wl_container_of(check, login, nla);
-	char *user = NULL;
+	char *user = rdp_auth_user_name(who);
+	bool known = rdp_auth_ntlm_v2_hash(login->peer->server->auth, user, who, ntlm_v2_hash);
 
-	if (who->User && who->UserLength <= 256 &&
-	    ConvertFromUnicode(CP_UTF8, 0, (LPCWSTR)who->User, (int)who->UserLength, &user, 0, NULL,
-			       NULL) <= 0) {
-		free(user);
-		user = NULL;
-	}
 	rdp_login_user_for_log(user, login->nla_user);
 	free(user);
-	return rdp_auth_ntlm_v2_hash(login->peer->server->auth, who, ntlm_v2_hash);
+	return known;
 }
 
 /* A wrong answer waits as a wrong password does at licensing, then FreeRDP tells the client. */
