@@ -145,25 +145,37 @@ class Signal:
         n = len(s)
         energy = sum(v * v for v in s)
         crossings = sum(1 for i in range(1, n) if s[i - 1] < 0 <= s[i])
+        # the pitch where the tone sounds: a gap (an underrun, counted by gaps()) is not
+        # a lower note
+        sounding = n - self.quiet_samples()
         block = RATE // 10
         blocks = [s[i:i + block] for i in range(0, n - block + 1, block)] or [s]
         at_frequency = sum(goertzel_power(b, frequency) for b in blocks)
         in_blocks = sum(v * v for b in blocks for v in b)
-        return {"duration": n / RATE, "rms": math.sqrt(energy / n), "frequency": crossings * RATE / n,
+        return {"duration": n / RATE, "rms": math.sqrt(energy / n),
+                "frequency": crossings * RATE / sounding if sounding > 0 else 0.0,
                 "energy_share": at_frequency / in_blocks if in_blocks else 0.0}
 
-    def gaps(self, threshold=0.02, min_ms=3):
-        """Runs of silence inside the active span longer than min_ms: underruns in a tone."""
+    def silences(self, threshold=0.02, min_ms=3):
+        """Lengths (samples) of the runs of silence inside the active span longer than min_ms."""
         span = self.active(threshold)
         if not span:
-            return 0
-        quiet, count, limit = 0, 0, RATE * min_ms // 1000
+            return []
+        quiet, runs, limit = 0, [], RATE * min_ms // 1000
         # a sine is near zero for a few samples at each crossing: only longer runs count
         for v in self.samples[span[0]:span[1] + 1]:
             if abs(v) <= threshold:
                 quiet += 1
             else:
                 if quiet >= limit:
-                    count += 1
+                    runs.append(quiet)
                 quiet = 0
-        return count
+        return runs
+
+    def gaps(self, threshold=0.02, min_ms=3):
+        """Runs of silence inside the active span longer than min_ms: underruns in a tone."""
+        return len(self.silences(threshold, min_ms))
+
+    def quiet_samples(self):
+        """Samples in the silences inside the active span."""
+        return sum(self.silences())
