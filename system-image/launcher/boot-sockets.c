@@ -5,7 +5,6 @@
  * had is said at once, with what to do, not found out by a timeout later.
  */
 #include <errno.h>
-#include <netdb.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "boot.h"
 #include "config.h"
 #include "ini.h"
+#include "tcp-socket.h"
 
 struct boot_listen_entry {
 	char *value;
@@ -61,44 +61,21 @@ boot_rdp_listen(const char *user_config, char *out, size_t size)
 static int
 boot_listen_tcp(const char *spec)
 {
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *res = NULL;
-	char host[256], *port;
-	int fd = -1, err, one = 1;
+	char why[256];
+	int fd = tcp_socket_listen(spec + 4, why, sizeof why);
 
-	snprintf(host, sizeof host, "%s", spec + 4);
-	port = strrchr(host, ':');
-	if (!port || !port[1]) {
-		fprintf(stderr,
-			"porthole boot: [rdp] listen=%s: expected tcp:HOST:PORT; fix the "
-			"config file\n",
-			spec);
-		return -1;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	err = getaddrinfo(host, port, &hints, &res);
-	if (err) {
+	if (fd >= 0)
+		return fd;
+	if (errno == EINVAL)
 		fprintf(stderr, "porthole boot: [rdp] listen=%s: %s; fix the config file\n", spec,
-			gai_strerror(err));
-		return -1;
-	}
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 64) < 0) {
+			why);
+	else
 		fprintf(stderr,
 			"porthole boot: cannot listen for RDP on %s: %s; another server has "
 			"the port (a second boot?): pick another with [rdp] listen= in "
 			"--config\n",
-			spec, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd;
+			spec, why);
+	return -1;
 }
 
 /*
