@@ -36,6 +36,28 @@ program_path(char *path, size_t size, const char *name, const char *build_relati
 }
 
 int
+module_path(char *path, size_t size, const char *name, const char *build_relative)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash)
+			*slash = '\0';
+		if (strcmp(self, PORTHOLE_BINDIR) != 0) {
+			snprintf(path, size, "%s/%s", self, build_relative);
+			if (access(path, R_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(path, size, "%s/%s", PORTHOLE_MODULEDIR, name);
+	return access(path, R_OK) == 0 ? 0 : -1;
+}
+
+int
 path_vprintf(char *path, size_t size, const char *fmt, va_list args)
 {
 	int n = vsnprintf(path, size, fmt, args);

@@ -18,6 +18,14 @@
  */
 int program_path(char *path, size_t size, const char *name, const char *build_relative);
 
+/**
+ * Writes to @path where Porthole's module @name is: PORTHOLE_MODULEDIR/@name
+ * for an installed program, <dir of this program>/@build_relative in a build
+ * tree. Returns 0, or -1 when it is not there (@path then holds the installed
+ * location, for the error message).
+ */
+int module_path(char *path, size_t size, const char *name, const char *build_relative);
+
 /** snprintf() into @path; -1 (errno ENAMETOOLONG) when it did not fit. */
 int path_printf(char *path, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

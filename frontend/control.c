@@ -435,7 +435,7 @@ control_connection_dispatch(struct control_connection *conn)
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "peers") == 0) {
 		if (ctx->rdp)
-			rdp_server_describe_peers(ctx->rdp, &out);
+			ctx->rdp_module->server_describe_peers(ctx->rdp, &out);
 		control_connection_send(conn, out.failed ? "out of memory" : NULL, &out);
 	} else if (strcmp(cmd, "outputs") == 0) {
 		pc_outputs_describe(ctx->compositor, &out);

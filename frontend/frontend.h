@@ -8,11 +8,14 @@
 
 #include "log.h"
 #include "options.h"
+#include "rdp-server.h"
 
 struct wl_display;
 struct pc_compositor;
 struct control_server;
 struct rdp_server;
+struct rdp_module;
+struct rdp_loader;
 struct audio_bridge;
 
 struct frontend {
@@ -22,7 +25,12 @@ struct frontend {
 	struct wl_display *display;
 	struct pc_compositor *compositor;
 	struct control_server *control;
-	struct rdp_server *rdp;     /* NULL unless --rdp-listen */
+	/* --rdp-listen: the sockets and secrets, before ready; the module, loaded after */
+	struct rdp_transport_sockets rdp_sockets;
+	struct rdp_secrets rdp_secrets;
+	struct rdp_loader *rdp_loader;
+	const struct rdp_module *rdp_module;
+	struct rdp_server *rdp;     /* NULL until the module is loaded */
 	struct audio_bridge *audio; /* NULL unless --pulse-server */
 	int exit_code;
 };

@@ -17,6 +17,7 @@
 #include "control.h"
 #include "frontend.h"
 #include "porthole-compositor.h"
+#include "rdp-loader.h"
 #include "rdp-server.h"
 #include "service-notify.h"
 
@@ -151,33 +152,74 @@ main_create_compositor(struct frontend *ctx)
 	return pc_compositor_create(ctx->display, ctx->log.context, &config);
 }
 
-static struct rdp_server *
-main_create_rdp_server(struct frontend *ctx)
+/*
+ * Before ready: the RDP sockets listen (a client waits in the queue until the
+ * module is loaded) and the secrets are read; what is wrong is said now.
+ */
+static int
+main_prepare_rdp(struct frontend *ctx)
 {
 	const struct pc_options *o = &ctx->options;
-	struct rdp_server_config config = {
-		.listen = o->rdp_listen,
+
+	struct rdp_secrets_sources secrets = {
 		.user = o->rdp_user,
 		.password_file = o->rdp_password_file,
 		.tls_cert = o->rdp_tls_cert,
 		.tls_key = o->rdp_tls_key,
+		.runtime_dir = ctx->runtime_dir,
+		.socket_name = o->socket_name,
+	};
+	char err[512];
+
+	if (rdp_transport_open(o->rdp_listen, &ctx->rdp_sockets, err, sizeof err) < 0) {
+		weston_log("rdp: %s\n", err);
+		return -1;
+	}
+	/* TCP reaches other users and machines: there, credentials are required. */
+	if (ctx->rdp_sockets.reachable_remotely && (!o->rdp_user || !o->rdp_password_file)) {
+		weston_log("rdp: a TCP listener needs --rdp-user and --rdp-password-file\n");
+		return -1;
+	}
+	return rdp_secrets_load(&ctx->rdp_secrets, &secrets);
+}
+
+/* The module is loaded (or could not be): the server starts, or the compositor stops. */
+static void
+main_start_rdp_server(void *data, const struct rdp_module *module)
+{
+	struct frontend *ctx = data;
+	const struct pc_options *o = &ctx->options;
+	struct rdp_server_config config = {
+		.listen = o->rdp_listen,
+		.sockets = &ctx->rdp_sockets,
+		.user = o->rdp_user,
+		.secrets = &ctx->rdp_secrets,
 		.mode = o->rdp_mode,
 		.codec = o->rdp_codec,
 		.rail_exec = o->rdp_rail_exec,
 		.clipboard_max_mb = o->rdp_clipboard_max_mb,
-		.runtime_dir = ctx->runtime_dir,
-		.socket_name = o->socket_name,
 		.scopes = &ctx->log.scopes,
 		.audio = ctx->audio,
 	};
 
-	return rdp_server_create(ctx->compositor, &config);
+	ctx->rdp_module = module;
+	if (module)
+		ctx->rdp = module->server_create(ctx->compositor, &config);
+	if (!ctx->rdp) {
+		weston_log("the RDP server cannot start: porthole-compositor stops\n");
+		ctx->exit_code = 1;
+		wl_display_terminate(ctx->display);
+	}
 }
 
 static void
 main_teardown(struct frontend *ctx)
 {
-	rdp_server_destroy(ctx->rdp);
+	if (ctx->rdp)
+		ctx->rdp_module->server_destroy(ctx->rdp);
+	rdp_loader_destroy(ctx->rdp_loader);
+	rdp_transport_close(&ctx->rdp_sockets);
+	rdp_secrets_release(&ctx->rdp_secrets);
 	audio_bridge_destroy(ctx->audio);
 	control_server_destroy(ctx->control);
 	/* Clients first, while the shell and seat still take their goodbyes:
@@ -224,6 +266,14 @@ main(int argc, char *argv[])
 	/* A client that dies mid-write must not take the compositor with it. */
 	signal(SIGPIPE, SIG_IGN);
 
+	if (ctx.options.rdp_listen) {
+		if (main_prepare_rdp(&ctx) < 0)
+			goto out;
+		/* side by side with the rest of the start-up, and the first clients */
+		ctx.rdp_loader = rdp_loader_start(loop, main_start_rdp_server, &ctx);
+		if (!ctx.rdp_loader)
+			goto out;
+	}
 	ctx.compositor = main_create_compositor(&ctx);
 	if (!ctx.compositor)
 		goto out;
@@ -239,15 +289,10 @@ main(int argc, char *argv[])
 		if (!ctx.audio)
 			goto out;
 	}
-	if (ctx.options.rdp_listen) {
-		ctx.rdp = main_create_rdp_server(&ctx);
-		if (!ctx.rdp)
-			goto out;
-	}
-
 	pc_compositor_wake(ctx.compositor);
 	weston_log("ready\n");
-	/* Every socket accepts from here on: tell the supervisor, then forget
+	/* Every socket accepts from here on (RDP clients are served once the
+	 * module is loaded): tell the supervisor, then forget
 	 * its address so no child of ours (Xwayland, apps) speaks for us. */
 	if (service_notify("READY=1") < 0)
 		weston_log("cannot tell the supervisor we are ready (NOTIFY_SOCKET=%s): %s\n",

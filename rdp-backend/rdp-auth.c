@@ -42,44 +42,19 @@ struct rdp_auth {
 	struct rdp_auth_address addresses[RDP_AUTH_ADDRESSES];
 };
 
-/* The first line of @source: a mode-0600 file, or an fd a privileged parent opened ("fd:N"). */
-static char *
-rdp_auth_read_password(const char *source)
-{
-	char err[300], *text = secret_read(source, SECRET_PRIVATE, 4096, err, sizeof err),
-		       *password;
-
-	if (!text) {
-		weston_log("rdp: the password: %s\n", err);
-		return NULL;
-	}
-	text[strcspn(text, "\r\n")] = '\0';
-	if (!text[0]) {
-		weston_log("rdp: %s holds no password on its first line\n", source);
-		secret_free(text);
-		return NULL;
-	}
-	password = strdup(text);
-	secret_free(text);
-	return password;
-}
-
 struct rdp_auth *
-rdp_auth_create(const char *user, const char *password_file)
+rdp_auth_create(const char *user, char **password)
 {
 	struct rdp_auth *auth = calloc(1, sizeof *auth);
 
 	if (!auth)
 		return NULL;
 	pthread_mutex_init(&auth->lock, NULL);
-	if (!!user != !!password_file) {
-		weston_log("rdp: give both --rdp-user and --rdp-password-file, or neither\n");
-		goto err;
-	}
-	if (user) {
+	if (user && *password) {
 		auth->user = strdup(user);
-		auth->password = rdp_auth_read_password(password_file);
-		if (!auth->user || !auth->password)
+		auth->password = *password;
+		*password = NULL;
+		if (!auth->user)
 			goto err;
 	}
 	return auth;

@@ -70,12 +70,10 @@ struct rdp_server {
 	struct rdp_auth *auth;     /* who may log in */
 	struct rdp_logins *logins; /* clients on their way in, each on its thread */
 	enum rdp_mode mode;
-	enum rdp_codec codec;                /* what --rdp-codec asks for */
-	char **rail_exec;                    /* NULL-terminated; NULL: RemoteApp starts nothing */
-	uint64_t clipboard_max_bytes;        /* a copy's limit either way; 0: no clipboard */
-	char *unix_paths[RDP_MAX_EVENT_FDS]; /* removed at exit */
-	int n_unix_paths;
-	char *cert_pem; /* the TLS identity, PEM text */
+	enum rdp_codec codec;         /* what --rdp-codec asks for */
+	char **rail_exec;             /* NULL-terminated; NULL: RemoteApp starts nothing */
+	uint64_t clipboard_max_bytes; /* a copy's limit either way; 0: no clipboard */
+	char *cert_pem;               /* the TLS identity, PEM text */
 	char *key_pem;
 	struct wl_list peers; /* rdp_peer::link */
 	struct rdp_pointer_watch *pointer;
@@ -166,8 +164,11 @@ struct rdp_peer {
 };
 
 /* rdp-auth.c */
-/** The credentials a client must give (both NULL: none, for local transports). */
-struct rdp_auth *rdp_auth_create(const char *user, const char *password_file);
+/**
+ * The credentials a client must give (both NULL: none, for local
+ * transports); takes *@password (secret_read()'s), leaving NULL there.
+ */
+struct rdp_auth *rdp_auth_create(const char *user, char **password);
 
 void rdp_auth_destroy(struct rdp_auth *auth);
 

@@ -17,107 +17,10 @@
 #include "log.h"
 #include "porthole-compositor.h"
 #include "rdp-internal.h"
-#include "rdp-transport.h"
-#include "paths.h"
 #include "secret-file.h"
 #include "strbuf.h"
-#include "tls-identity.h"
 
 /* --- configuration ----------------------------------------------------------- */
-
-static int
-rdp_server_parse_tcp(const char *listen, char *host, size_t host_size, int *port)
-{
-	const char *colon;
-	char *end;
-	long p;
-
-	if (strncmp(listen, "tcp:", 4) != 0)
-		return -1;
-	listen += 4;
-	colon = strrchr(listen, ':');
-	if (!colon || colon == listen || (size_t)(colon - listen) >= host_size)
-		return -1;
-	p = strtol(colon + 1, &end, 10);
-	if (*end || p < 1 || p > 65535)
-		return -1;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
-	/* "[::1]" -> "::1" */
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	*port = (int)p;
-	return 0;
-}
-
-/* The most a PEM certificate or key may take: a 4096-bit RSA key is about 3.3 kB. */
-#define RDP_TLS_PEM_MAX (64 * 1024)
-
-/*
- * The TLS identity, held in memory for the peers: the configured certificate
- * and key (files, or fds a privileged parent opened), or a self-signed pair
- * made now in the runtime dir. Its fingerprint is logged and written there, so
- * a client can pin it.
- */
-static int
-rdp_server_setup_tls(struct rdp_server *server, const struct rdp_server_config *config)
-{
-	char fingerprint[128], fp_path[600], cert_path[512], key_path[512], err[300];
-	const char *cert = config->tls_cert, *key = config->tls_key;
-	FILE *f;
-
-	if (!!cert != !!key) {
-		weston_log("rdp: give both --rdp-tls-cert and --rdp-tls-key, or neither\n");
-		return -1;
-	}
-	if (!cert) {
-		if (path_printf(cert_path, sizeof cert_path, "%s/%s.rdp.crt", config->runtime_dir,
-				config->socket_name) < 0 ||
-		    path_printf(key_path, sizeof key_path, "%s/%s.rdp.key", config->runtime_dir,
-				config->socket_name) < 0) {
-			weston_log("rdp: runtime dir path too long for the TLS files\n");
-			return -1;
-		}
-		if (tls_identity_generate(cert_path, key_path, "porthole", 365, err, sizeof err) <
-		    0) {
-			weston_log("rdp: cannot make a TLS certificate: %s\n", err);
-			return -1;
-		}
-		cert = cert_path;
-		key = key_path;
-	}
-	server->cert_pem = secret_read(cert, SECRET_PUBLIC, RDP_TLS_PEM_MAX, err, sizeof err);
-	if (!server->cert_pem) {
-		weston_log("rdp: the TLS certificate: %s\n", err);
-		return -1;
-	}
-	server->key_pem = secret_read(key, SECRET_PRIVATE, RDP_TLS_PEM_MAX, err, sizeof err);
-	if (!server->key_pem) {
-		weston_log("rdp: the TLS key: %s\n", err);
-		return -1;
-	}
-	if (tls_identity_fingerprint_pem(server->cert_pem, fingerprint, sizeof fingerprint) < 0) {
-		weston_log("rdp: %s is not a PEM certificate\n", cert);
-		return -1;
-	}
-	/* found now, not at the first client's handshake */
-	if (tls_identity_check_pair_pem(server->cert_pem, server->key_pem) < 0) {
-		weston_log("rdp: %s is not the private key (PEM) of the certificate %s\n", key,
-			   cert);
-		return -1;
-	}
-	weston_log("rdp: TLS certificate %s, SHA-256 %s\n", cert, fingerprint);
-	snprintf(fp_path, sizeof fp_path, "%s/%s.rdp.fingerprint", config->runtime_dir,
-		 config->socket_name);
-	f = fopen(fp_path, "we");
-	if (f) {
-		fprintf(f, "%s\n", fingerprint);
-		fclose(f);
-	}
-	return 0;
-}
 
 /* --- FreeRDP's own log ---------------------------------------------------------- */
 
@@ -189,70 +92,33 @@ rdp_server_handle_listener_event(int fd, uint32_t mask, void *data)
 	return 0;
 }
 
+/* FreeRDP's listener takes over the sockets the frontend opened. */
 static int
-rdp_server_listen_one(struct rdp_server *server, const char *spec, bool *remote)
-{
-	struct rdp_transport_sockets sockets = {.count = 0};
-	char host[128], err[300];
-	int port;
-
-	if (strncmp(spec, "tcp:", 4) == 0) {
-		if (rdp_server_parse_tcp(spec, host, sizeof host, &port) < 0) {
-			weston_log("rdp: %s: expected tcp:HOST:PORT\n", spec);
-			return -1;
-		}
-		if (!server->listener->Open(server->listener, host, (UINT16)port)) {
-			weston_log("rdp: cannot listen on %s:%d (in use? pick another port)\n",
-				   host, port);
-			return -1;
-		}
-		*remote = true;
-		return 0;
-	}
-	if (rdp_transport_open(spec, &sockets, err, sizeof err) < 0) {
-		weston_log("rdp: %s\n", err);
-		return -1;
-	}
-	for (int i = 0; i < sockets.count; i++) {
-		if (!server->listener->OpenFromSocket(server->listener, sockets.fds[i])) {
-			weston_log("rdp: %s: FreeRDP refused the socket\n", spec);
-			close(sockets.fds[i]);
-			return -1;
-		}
-	}
-	if (strncmp(spec, "unix:", 5) == 0 && server->n_unix_paths < RDP_MAX_EVENT_FDS)
-		server->unix_paths[server->n_unix_paths++] = strdup(spec + 5);
-	*remote |= sockets.reachable_remotely;
-	return 0;
-}
-
-static int
-rdp_server_listen(struct rdp_server *server, const char *listen, bool *remote)
+rdp_server_listen(struct rdp_server *server, struct rdp_transport_sockets *sockets)
 {
 	struct wl_event_loop *loop = server->loop;
 	HANDLE handles[RDP_MAX_EVENT_FDS];
-	char *list = strdup(listen), *save = NULL;
 	DWORD n;
-	int ret = 0;
 
 	server->listener = freerdp_listener_new();
-	if (!server->listener || !list) {
-		free(list);
+	if (!server->listener)
 		return -1;
-	}
 	server->listener->param4 = server;
 	server->listener->PeerAccepted = rdp_server_handle_peer_accepted;
-	for (char *spec = strtok_r(list, ",", &save); spec && ret == 0;
-	     spec = strtok_r(NULL, ",", &save))
-		ret = rdp_server_listen_one(server, spec, remote);
-	free(list);
-	if (ret < 0)
-		return -1;
+	for (int i = 0; i < sockets->count; i++) {
+		if (sockets->fds[i] < 0)
+			continue;
+		if (!server->listener->OpenFromSocket(server->listener, sockets->fds[i])) {
+			weston_log("rdp: FreeRDP refused listening socket %d\n", sockets->fds[i]);
+			return -1;
+		}
+		sockets->fds[i] = -1; /* FreeRDP's from here on */
+	}
 	n = server->listener->GetEventHandles(server->listener, handles, RDP_MAX_EVENT_FDS);
 	for (DWORD i = 0; i < n; i++) {
 		int fd = GetEventFileDescriptor(handles[i]);
 
-		/* FreeRDP's sockets (and an inherited one) must not reach the children */
+		/* FreeRDP's sockets must not reach the children */
 		if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
 			weston_log("rdp: cannot mark the listening socket close-on-exec: %s\n",
 				   strerror(errno));
@@ -303,7 +169,6 @@ struct rdp_server *
 rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_config *config)
 {
 	struct rdp_server *server = calloc(1, sizeof *server);
-	bool remote = false;
 
 	if (!server)
 		return NULL;
@@ -322,18 +187,21 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 	if (config->rail_exec && config->rail_exec[0] &&
 	    !(server->rail_exec = rdp_server_split_list(config->rail_exec)))
 		goto err;
-	server->auth = rdp_auth_create(config->user, config->password_file);
+	server->auth = rdp_auth_create(config->user, &config->secrets->password);
+	/* the peers' TLS identity, wiped at the end (rdp_server_destroy()) */
+	server->cert_pem = config->secrets->cert_pem;
+	server->key_pem = config->secrets->key_pem;
+	config->secrets->cert_pem = config->secrets->key_pem = NULL;
 	server->logins = rdp_logins_create(server);
 	if (!server->auth || !server->logins)
 		goto err;
-	if (rdp_server_setup_tls(server, config) < 0 ||
-	    rdp_server_listen(server, config->listen, &remote) < 0)
-		goto err;
 	/* TCP reaches other users and machines: there, credentials are required. */
-	if (remote && !rdp_auth_user(server->auth)) {
+	if (config->sockets->reachable_remotely && !rdp_auth_user(server->auth)) {
 		weston_log("rdp: a TCP listener needs --rdp-user and --rdp-password-file\n");
 		goto err;
 	}
+	if (rdp_server_listen(server, config->sockets) < 0)
+		goto err;
 	server->pointer = rdp_pointer_watch_create(server);
 	/* encoding a frame is the costliest thing the compositor does: every core helps */
 	server->encode_pool =
@@ -369,10 +237,6 @@ rdp_server_destroy(struct rdp_server *server)
 	if (server->listener) {
 		server->listener->Close(server->listener);
 		freerdp_listener_free(server->listener);
-	}
-	for (int i = 0; i < server->n_unix_paths; i++) {
-		unlink(server->unix_paths[i]);
-		free(server->unix_paths[i]);
 	}
 	rdp_auth_destroy(server->auth);
 	secret_free(server->cert_pem);

@@ -1,4 +1,6 @@
-#include "rdp-transport.h"
+/* The RDP server's listening sockets (see rdp-server.h), opened without FreeRDP. */
+#include "rdp-server.h"
+#include "tcp-socket.h"
 #include "unix-socket.h"
 
 #include <errno.h>
@@ -61,7 +63,37 @@ rdp_transport_open_unix(const char *path, struct rdp_transport_sockets *out, cha
 			 errno == EADDRINUSE ? "another server listens there" : strerror(errno));
 		return -1;
 	}
-	return rdp_transport_add(out, fd, err, err_size);
+	if (rdp_transport_add(out, fd, err, err_size) < 0) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	out->unix_paths[out->n_unix_paths] = strdup(path);
+	if (!out->unix_paths[out->n_unix_paths]) {
+		snprintf(err, err_size, "unix:%s: out of memory", path);
+		return -1;
+	}
+	out->n_unix_paths++;
+	return 0;
+}
+
+static int
+rdp_transport_open_tcp(const char *spec, struct rdp_transport_sockets *out, char *err,
+		       size_t err_size)
+{
+	char why[256];
+	int fd = tcp_socket_listen(spec + 4, why, sizeof why);
+
+	if (fd < 0) {
+		snprintf(err, err_size, "%s: %s%s", spec, why,
+			 errno == EADDRINUSE ? " (another server has the port: pick another)" : "");
+		return -1;
+	}
+	if (rdp_transport_add(out, fd, err, err_size) < 0) {
+		close(fd);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -88,7 +120,11 @@ rdp_transport_open_vsock(const char *port_str, struct rdp_transport_sockets *out
 			close(fd);
 		return -1;
 	}
-	return rdp_transport_add(out, fd, err, err_size);
+	if (rdp_transport_add(out, fd, err, err_size) < 0) {
+		close(fd);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -112,12 +148,15 @@ rdp_transport_open_listen_fds(struct rdp_transport_sockets *out, char *err, size
 	return 0;
 }
 
-int
-rdp_transport_open(const char *spec, struct rdp_transport_sockets *out, char *err, size_t err_size)
+static int
+rdp_transport_open_one(const char *spec, struct rdp_transport_sockets *out, char *err,
+		       size_t err_size)
 {
 	char *end;
 	long fd;
 
+	if (strncmp(spec, "tcp:", 4) == 0)
+		return rdp_transport_open_tcp(spec, out, err, err_size);
 	if (strncmp(spec, "unix:", 5) == 0)
 		return rdp_transport_open_unix(spec + 5, out, err, err_size);
 	if (strncmp(spec, "vsock:", 6) == 0)
@@ -137,4 +176,37 @@ rdp_transport_open(const char *spec, struct rdp_transport_sockets *out, char *er
 		 "listen-fds",
 		 spec);
 	return -1;
+}
+
+int
+rdp_transport_open(const char *list, struct rdp_transport_sockets *out, char *err, size_t err_size)
+{
+	char *copy = strdup(list), *save = NULL;
+	int ret = 0;
+
+	*out = (struct rdp_transport_sockets){.count = 0};
+	if (!copy) {
+		snprintf(err, err_size, "out of memory");
+		return -1;
+	}
+	for (char *spec = strtok_r(copy, ",", &save); spec && ret == 0;
+	     spec = strtok_r(NULL, ",", &save))
+		ret = rdp_transport_open_one(spec, out, err, err_size);
+	free(copy);
+	return ret;
+}
+
+void
+rdp_transport_close(struct rdp_transport_sockets *sockets)
+{
+	for (int i = 0; i < sockets->count; i++) {
+		if (sockets->fds[i] >= 0)
+			close(sockets->fds[i]);
+		sockets->fds[i] = -1;
+	}
+	for (int i = 0; i < sockets->n_unix_paths; i++) {
+		unlink(sockets->unix_paths[i]);
+		free(sockets->unix_paths[i]);
+	}
+	*sockets = (struct rdp_transport_sockets){.count = 0};
 }

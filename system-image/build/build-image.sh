@@ -84,7 +84,8 @@ ninja -C "$builddir" >"$work/ninja.log" 2>&1 || { tail -30 "$work/ninja.log" >&2
 
 # What the binaries link, as Debian packages: the host's dpkg knows the files.
 binaries=("$builddir/frontend/porthole-compositor" "$builddir/system-image/supervisor/portholed"
-	"$builddir/system-image/launcher/porthole" "$builddir/compositor/porthole-background")
+	"$builddir/system-image/launcher/porthole" "$builddir/compositor/porthole-background"
+	"$builddir/rdp-backend/porthole-rdp.so")
 linked=$(ldd "${binaries[@]}" 2>/dev/null | awk '/=> \// {print $3}' | sort -u |
 	xargs -r -n1 sh -c 'dpkg -S "$(readlink -f "$0")" 2>/dev/null || dpkg -S "$0" 2>/dev/null' |
 	cut -d: -f1 | sort -u | tr '\n' ' ')

@@ -47,6 +47,7 @@ def test_build_image(procs):
     for path in ("./usr/bin/portholed", "./usr/bin/porthole-compositor", "./usr/bin/Xwayland",
                  "./usr/bin/pulseaudio"):
         check(path in listing, "rootfs.tar.zst lacks %s" % path)
+    check(any(p.endswith("/porthole/porthole-rdp.so") for p in listing), "rootfs.tar.zst lacks the RDP module")
     check(not any(p.endswith("/gcc") or p.endswith("/cc") for p in listing), "a compiler is in the image")
 
 
@@ -65,6 +66,11 @@ def boot_image(procs, image, option="--image"):
               "inside the image: %r" % r.stdout)
         names = sorted(process_name(p) for p in pids_in_namespace(d.pid))
         check("pulseaudio" in names and "porthole-compos" in names, "services: %s" % names)
+        # the RDP server is a module loaded after ready: with every library it needs there
+        try:
+            wait_until(lambda: "rdp: listening on" in d.log("compositor"), 20, 0.1, "the RDP server")
+        except TestFailure as e:
+            raise TestFailure("%s in the image; compositor.log:\n%s" % (e, d.log("compositor")[-1500:]))
         log = os.path.join(d.dir, "apps.log")
         procs.procs.append(d.run(["weston-simple-shm"], distro=distro.root, log=log))
         procs.procs.append(d.run(["xterm"], distro=distro.root, log=log))

@@ -2,6 +2,7 @@
 """The commands a user types: help, exit codes, error messages, config handling."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -137,9 +138,47 @@ def test_rdp_configuration_errors(procs):
         check(r.returncode == 1 and message in r.stderr, "%s: %d %r" % (args, r.returncode, r.stderr[-300:]))
     r = sh([COMPOSITOR, "--rdp-listen=vsock"], env=env)
     check(r.returncode == 2 and "rdp-listen" in r.stderr, "bad listen address: %d %r" % (r.returncode, r.stderr))
+    # found before the compositor says it is ready, though the RDP server loads after
+    key = config_path("bad.key")
+    fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.write(fd, b"not a PEM key\n")
+    os.close(fd)
+    cert = config_path("bad.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=test", "-days", "1",
+                    "-keyout", config_path("other.key"), "-out", cert],
+                   check=True, capture_output=True)
+    sock = os.path.join(env["XDG_RUNTIME_DIR"], "rdp.sock")
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    for args, message in ((["--rdp-listen=unix:" + sock, "--rdp-tls-cert=" + cert,
+                            "--rdp-tls-key=" + key], "not the private key"),
+                          (["--rdp-listen=tcp:127.0.0.1:%d" % busy.getsockname()[1]], "another server has the port")):
+        r = sh([COMPOSITOR, "--socket=rdp-cfg"] + args, env=env)
+        check(r.returncode == 1 and message in r.stderr and "] ready\n" not in r.stderr,
+              "%s: %d %r" % (args, r.returncode, r.stderr[-300:]))
+    busy.close()
+
+
+def test_rdp_module_missing_is_said(procs):
+    """The RDP server is a module loaded after start-up: a compositor installed without it
+    says so, and what to do, and stops rather than serve no one."""
+    bindir = tempfile.mkdtemp(prefix="porthole-bin-")
+    procs.dirs.append(bindir)
+    lone = os.path.join(bindir, "porthole-compositor")
+    shutil.copy(COMPOSITOR, lone)
+    rt = tempfile.mkdtemp(prefix="porthole-rt-")
+    procs.dirs.append(rt)
+    r = sh([lone, "--socket=rdp-lone", "--rdp-listen=unix:" + os.path.join(rt, "rdp.sock")],
+           env=dict(os.environ, XDG_RUNTIME_DIR=rt))
+    if "loaded in" in r.stderr:
+        return "skip: a porthole-rdp.so is installed on this machine"
+    check(r.returncode == 1 and "cannot load the RDP server" in r.stderr and "porthole-rdp.so is missing" in r.stderr
+          and "install" in r.stderr, "without its module: %d %r" % (r.returncode, r.stderr[-500:]))
+    check(not os.path.exists(os.path.join(rt, "rdp.sock")), "the RDP socket was left behind")
 
 
 if __name__ == "__main__":
     run([test_help_and_usage_errors, test_cli_without_compositor, test_env_lines_for_eval,
          test_malformed_config_uses_defaults, test_config_file_applies,
-         test_shipped_config_is_valid, test_rdp_configuration_errors])
+         test_shipped_config_is_valid, test_rdp_configuration_errors, test_rdp_module_missing_is_said])

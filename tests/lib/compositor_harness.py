@@ -50,6 +50,11 @@ class Compositor:
             wait_until(lambda: self.process.poll() is not None or self.ping(), 20, what="compositor to answer")
         except TestFailure:
             raise TestFailure("compositor did not start; log:\n" + self.read_log())
+        if any(a.startswith("--rdp-listen") for a in argv):
+            # ready comes before the RDP server's module is loaded; its clients wait in
+            # the listen queue until then, but the tests read its first log lines
+            wait_until(lambda: self.process.poll() is not None or "rdp: listening on" in self.read_log(),
+                       30, what="the RDP server to start")
         if self.process.poll() is not None:
             raise TestFailure("compositor exited with %s; log:\n%s" % (self.process.returncode, self.read_log()))
         self.env = dict(os.environ, XDG_RUNTIME_DIR=self.runtime_dir, WAYLAND_DISPLAY=self.socket,
