@@ -80,8 +80,9 @@ rdp_untried_cells_skip(const struct rdp_untried_cells *cells, const pixman_box32
 	return true;
 }
 
-void
-rdp_untried_cells_count_down(struct rdp_untried_cells *cells, const pixman_box32_t *box)
+/* Each cell under @box: @marked, its updates start again; else one fewer is left. */
+static void
+rdp_untried_cells_update(struct rdp_untried_cells *cells, const pixman_box32_t *box, bool marked)
 {
 	int x1, y1, x2, y2;
 
@@ -91,21 +92,22 @@ rdp_untried_cells_count_down(struct rdp_untried_cells *cells, const pixman_box32
 		for (int x = x1; x < x2; x++) {
 			uint8_t *left = rdp_untried_cell(cells, x, y);
 
-			if (*left > 0)
+			if (marked)
+				*left = RDP_UNTRIED_UPDATES;
+			else if (*left > 0)
 				(*left)--;
 		}
 	}
 }
 
 void
+rdp_untried_cells_count_down(struct rdp_untried_cells *cells, const pixman_box32_t *box)
+{
+	rdp_untried_cells_update(cells, box, false);
+}
+
+void
 rdp_untried_cells_mark(struct rdp_untried_cells *cells, const pixman_box32_t *box)
 {
-	int x1, y1, x2, y2;
-
-	if (!rdp_untried_cells_under(cells, box, &x1, &y1, &x2, &y2))
-		return;
-	for (int y = y1; y < y2; y++) {
-		for (int x = x1; x < x2; x++)
-			*rdp_untried_cell(cells, x, y) = RDP_UNTRIED_UPDATES;
-	}
+	rdp_untried_cells_update(cells, box, true);
 }
