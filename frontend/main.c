@@ -266,14 +266,8 @@ main(int argc, char *argv[])
 	/* A client that dies mid-write must not take the compositor with it. */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (ctx.options.rdp_listen) {
-		if (main_prepare_rdp(&ctx) < 0)
-			goto out;
-		/* side by side with the rest of the start-up, and the first clients */
-		ctx.rdp_loader = rdp_loader_start(loop, main_start_rdp_server, &ctx);
-		if (!ctx.rdp_loader)
-			goto out;
-	}
+	if (ctx.options.rdp_listen && main_prepare_rdp(&ctx) < 0)
+		goto out;
 	ctx.compositor = main_create_compositor(&ctx);
 	if (!ctx.compositor)
 		goto out;
@@ -289,6 +283,14 @@ main(int argc, char *argv[])
 		if (!ctx.audio)
 			goto out;
 	}
+	/*
+	 * Side by side with the first clients. Not earlier: dlopen() holds the
+	 * loader's lock for the whole load, and libweston's own dlopen() of its
+	 * Xwayland module (in the compositor's creation) waited for all of it.
+	 */
+	if (ctx.options.rdp_listen &&
+	    !(ctx.rdp_loader = rdp_loader_start(loop, main_start_rdp_server, &ctx)))
+		goto out;
 	pc_compositor_wake(ctx.compositor);
 	weston_log("ready\n");
 	/* Every socket accepts from here on (RDP clients are served once the
