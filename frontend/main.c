@@ -160,8 +160,7 @@ static int
 main_prepare_rdp(struct frontend *ctx)
 {
 	const struct pc_options *o = &ctx->options;
-
-	struct rdp_secrets_sources secrets = {
+	struct rdp_secrets_sources sources = {
 		.user = o->rdp_user,
 		.password_file = o->rdp_password_file,
 		.tls_cert = o->rdp_tls_cert,
@@ -180,7 +179,7 @@ main_prepare_rdp(struct frontend *ctx)
 		weston_log("rdp: a TCP listener needs --rdp-user and --rdp-password-file\n");
 		return -1;
 	}
-	return rdp_secrets_load(&ctx->rdp_secrets, &secrets);
+	return rdp_secrets_load(&ctx->rdp_secrets, &sources);
 }
 
 /* The module is loaded (or could not be): the server starts, or the compositor stops. */
