@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,36 @@ rdp_server_listen(struct rdp_server *server, struct rdp_transport_sockets *socke
 	return 0;
 }
 
+/*
+ * FreeRDP 2.11 makes its socket BIO methods on a peer context's first use and
+ * keeps them in statics without a lock: the first logins, each on its thread,
+ * raced to make them and the loser's were lost. One context made and freed
+ * here, before any login thread, makes them once.
+ */
+static bool
+rdp_server_prime_freerdp(void)
+{
+	freerdp_peer *peer;
+	int pair[2];
+	bool made;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+		return false;
+	peer = freerdp_peer_new(pair[0]);
+	if (!peer) {
+		close(pair[0]);
+		close(pair[1]);
+		return false;
+	}
+	/* the context's transport takes pair[0] */
+	made = freerdp_peer_context_new(peer);
+	if (made)
+		freerdp_peer_context_free(peer);
+	freerdp_peer_free(peer);
+	close(pair[1]);
+	return made;
+}
+
 /* --- lifetime ---------------------------------------------------------------- */
 
 /* "a, b,c" -> {"a", "b", "c", NULL}; NULL when out of memory. */
@@ -184,6 +215,10 @@ rdp_server_create(struct pc_compositor *compositor, const struct rdp_server_conf
 	rdp_server_route_wlog();
 	/* Virtual channels (RAIL, later sound) go through FreeRDP's WTS API. */
 	WTSRegisterWtsApiFunctionTable(FreeRDP_InitWtsApi());
+	if (!rdp_server_prime_freerdp()) {
+		weston_log("rdp: FreeRDP could not make a peer (out of memory?)\n");
+		goto err;
+	}
 	if (config->rail_exec && config->rail_exec[0] &&
 	    !(server->rail_exec = rdp_server_split_list(config->rail_exec)))
 		goto err;
