@@ -3,25 +3,35 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 
+/* The directory of the running program into @dir; false when /proc does not say. */
+static bool
+paths_self_dir(char *dir, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return false;
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	return true;
+}
+
 int
 program_path(char *path, size_t size, const char *name, const char *build_relative)
 {
 	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 
-	if (n > 0) {
-		char *slash;
-
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash)
-			*slash = '\0';
+	if (paths_self_dir(self, sizeof self)) {
 		snprintf(path, size, "%s/%s", self, name);
 		if (access(path, X_OK) == 0)
 			return 0;
@@ -39,19 +49,11 @@ int
 module_path(char *path, size_t size, const char *name, const char *build_relative)
 {
 	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	char *slash;
 
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash)
-			*slash = '\0';
-		if (strcmp(self, PORTHOLE_BINDIR) != 0) {
-			snprintf(path, size, "%s/%s", self, build_relative);
-			if (access(path, R_OK) == 0)
-				return 0;
-		}
+	if (paths_self_dir(self, sizeof self) && strcmp(self, PORTHOLE_BINDIR) != 0) {
+		snprintf(path, size, "%s/%s", self, build_relative);
+		if (access(path, R_OK) == 0)
+			return 0;
 	}
 	snprintf(path, size, "%s/%s", PORTHOLE_MODULEDIR, name);
 	return access(path, R_OK) == 0 ? 0 : -1;
