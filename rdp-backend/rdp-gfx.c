@@ -2,8 +2,9 @@
  * The graphics pipeline (MS-RDPEGFX) for clients that offer it: one surface the
  * size of the desktop (all the client's monitors), mapped to its top-left, updated between StartFrame and
  * EndFrame with planar (lossless; the default), progressive, uncompressed or
- * AVC420 commands. By default, when the client offers AVC420, the parts that
- * change at every repaint go as H.264 (rdp-gfx-video.c), the rest as planar.
+ * AVC420 commands. By default the parts that change at every repaint go lossy
+ * (rdp-gfx-video.c: H.264 when the client offers AVC420, else RemoteFX), the
+ * rest as planar.
  * The channel is dynamic, so it opens only after the activation: until the client has confirmed capabilities (or the channel was
  * given up on, and SurfaceBits take over), the peer's graphics are held.
  */
@@ -49,7 +50,7 @@ struct rdp_gfx {
 	struct rdp_gfx_boxes *boxes; /* planar and uncompressed, on every core */
 	PROGRESSIVE_CONTEXT *progressive;
 	H264_CONTEXT *h264;
-	struct rdp_gfx_video *video; /* for busy parts: planar by default with AVC420 offered */
+	struct rdp_gfx_video *video; /* for busy parts, by default (--rdp-codec unset) */
 };
 
 /* What the channel thread hands to the compositor's thread. */
@@ -185,9 +186,13 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 			   peer->client->hostname);
 		peer->codec = RDP_CODEC_PLANAR;
 	}
-	if (adaptive && rdp_gfx_capset_allows_avc420(picked)) {
-		gfx->video = rdp_gfx_video_create(RDP_GFX_VIDEO_SURFACE_ID);
-		avc420 = gfx->video != NULL;
+	if (adaptive) {
+		bool h264 = rdp_gfx_capset_allows_avc420(picked);
+
+		gfx->video =
+			rdp_gfx_video_create(h264 ? RDP_GFX_VIDEO_AVC420 : RDP_GFX_VIDEO_REMOTEFX,
+					     RDP_GFX_VIDEO_SURFACE_ID);
+		avc420 = h264 && gfx->video != NULL;
 	}
 	if (!rdp_gfx_create_encoder(gfx, peer->codec)) {
 		rdp_gfx_fail(gfx, "its encoder could not be set up");
@@ -208,9 +213,11 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	if (gfx->open_timer)
 		wl_event_source_remove(gfx->open_timer);
 	gfx->open_timer = NULL;
-	weston_log("rdp: %s uses the graphics pipeline %s with %s%s\n", peer->client->hostname,
+	weston_log("rdp: %s uses the graphics pipeline %s with %s%s%s%s\n", peer->client->hostname,
 		   rdp_gfx_version_name(gfx->version, version, sizeof version),
-		   rdp_codec_name(peer->codec), gfx->video ? ", avc420 where busy" : "");
+		   rdp_codec_name(peer->codec), gfx->video ? ", " : "",
+		   gfx->video ? rdp_gfx_video_codec_name(gfx->video) : "",
+		   gfx->video ? " where busy" : "");
 	gfx->listener->ready(peer);
 }
 

@@ -118,7 +118,8 @@ def test_codecs_follow_the_client_and_the_config(procs):
 
 
 def test_graphics_pipeline_codecs(procs):
-    """A client that offers the graphics pipeline (/gfx) gets planar; the others when the config says."""
+    """A client that offers the graphics pipeline (/gfx) gets planar, with RemoteFX for busy
+    areas only; the others when the config says, lossless unless that codec is lossy."""
     cases = [(None, "planar", 2, 0), ("progressive", "progressive", 24, 640 * 480 // 100),
              ("uncompressed", "uncompressed", 2, 0), ("avc420", "avc420", 40, 640 * 480 // 20)]
     for forced, codec, fuzz, allowed in cases:
@@ -135,7 +136,11 @@ def test_graphics_pipeline_codecs(procs):
         peer = first_peer(comp)
         check(peer["codec"] == codec, "codec %s, expected %s" % (peer["codec"], codec))
         # plain /gfx asks for no H.264 (FreeRDP's client then sends capability set 10.1, flags 0)
-        check(not peer["lossy"], "a client without /gfx:avc420 gets lossy frames")
+        if forced is None:
+            check(peer["lossy"] and "planar, remotefx where busy" in comp.read_log(),
+                  "busy areas of a client without /gfx:avc420 do not go as RemoteFX")
+        else:
+            check(not peer["lossy"], "--rdp-codec=%s sends lossy busy areas" % forced)
         host_matches(host, comp, "the desktop through the pipeline (%s)" % codec, fuzz, allowed)
         comp.cli("window", str(w["id"]), "move", "300", "200")
         host_matches(host, comp, "pipeline damage after a move (%s)" % codec, fuzz, allowed)
@@ -211,48 +216,51 @@ def test_areas_of_one_colour_go_as_solid_fills(procs):
 
 
 def test_busy_areas_go_lossy_then_exact(procs):
-    """By default, with AVC420 offered (/gfx:avc420), a large area redrawn at every frame (a
-    video, an animation) travels as H.264 while it changes, and its lossless refresh follows
-    once it stops: the host then equals the compositor exactly. A change too small to be
-    worth it (one terminal line) stays lossless throughout."""
-    comp, port = start(procs, ["--width=1024", "--height=768"])
-    host = Host(procs)
-    host.connect(port, size="1024x768", extra=["/gfx:avc420"])
-    wait_until(lambda: (first_peer(comp) or {}).get("frame_acked", 0) > 0, 20, 0.2, "the first frame")
-    peer = first_peer(comp)
-    check(peer["codec"] == "planar" and peer["lossy"], "planar with lossy busy areas, got %s" % peer)
-    check("avc420 where busy" in comp.read_log(), "the log does not say busy areas go as avc420")
-    log = os.path.join(comp.runtime_dir, "video.log")
-    comp.client([WAYLAND_CLIENT, "--title", "video", "--width", "500", "--height", "400", "--animate",
-                 "--frames", "60", "--keep-last"], log=log)
-    wait_until(lambda: "frames 60" in open(log).read(), 60, 0.2, "60 frames of animation")
-    wait_until(lambda: first_peer(comp)["lossless_refreshes"] >= 1, 10, 0.1, "the lossless refresh")
-    host_matches(host, comp, "the animation's last frame, exact after the refresh")
-    peer = first_peer(comp)
-    raw = 500 * 400 * 4
-    print("# 500x400 noise, 60 frames: %d lossy frames of %d bytes on average (raw %d), %d refreshes"
-          % (peer["lossy_frames"], peer["lossy_bytes"] // max(peer["lossy_frames"], 1), raw,
-             peer["lossless_refreshes"]), flush=True)
-    check(peer["lossy_frames"] >= 10, "only %d frames went lossy" % peer["lossy_frames"])
-    check(peer["lossy_bytes"] < peer["lossy_frames"] * raw // 4, "lossy frames are not small")
-    bad = [line for line in host.client_log().splitlines()
-           if "failed with error" in line or "avc420_decompress failure" in line]
-    check(not bad, "the client could not decode a command: %s" % bad[:3])
-    before = peer["lossy_frames"]
-    log = os.path.join(comp.runtime_dir, "line.log")
-    comp.client([WAYLAND_CLIENT, "--title", "line", "--width", "600", "--height", "300", "--animate",
-                 "--damage-band", "16", "--frames", "60", "--keep-last"], log=log)
-    wait_until(lambda: "frames 60" in open(log).read(), 60, 0.2, "60 frames of a changing line")
-    host_matches(host, comp, "the changing line")
-    check(first_peer(comp)["lossy_frames"] == before, "a 600x16 line went lossy")
-    comp.stop()
+    """By default a large area redrawn at every frame (a video, an animation) travels lossy
+    while it changes: as H.264 when the client offers AVC420 (/gfx:avc420), else as RemoteFX
+    (plain /gfx). Its lossless refresh follows once it stops: the host then equals the
+    compositor exactly. A change too small to be worth it (one terminal line) stays lossless
+    throughout."""
+    for flag, codec in (("/gfx:avc420", "avc420"), ("/gfx", "remotefx")):
+        comp, port = start(procs, ["--width=1024", "--height=768"])
+        host = Host(procs)
+        host.connect(port, size="1024x768", extra=[flag])
+        wait_until(lambda: (first_peer(comp) or {}).get("frame_acked", 0) > 0, 20, 0.2, "the first frame")
+        peer = first_peer(comp)
+        check(peer["codec"] == "planar" and peer["lossy"], "planar with lossy busy areas, got %s" % peer)
+        check(codec + " where busy" in comp.read_log(), "the log does not say busy areas go as " + codec)
+        log = os.path.join(comp.runtime_dir, "video.log")
+        comp.client([WAYLAND_CLIENT, "--title", "video", "--width", "500", "--height", "400", "--animate",
+                     "--frames", "60", "--keep-last"], log=log)
+        wait_until(lambda: "frames 60" in open(log).read(), 60, 0.2, "60 frames of animation")
+        wait_until(lambda: first_peer(comp)["lossless_refreshes"] >= 1, 10, 0.1, "the lossless refresh")
+        host_matches(host, comp, "the animation's last frame, exact after the refresh (%s)" % codec)
+        peer = first_peer(comp)
+        raw = 500 * 400 * 4
+        print("# %s, 500x400 noise, 60 frames: %d lossy frames of %d bytes on average (raw %d), %d refreshes"
+              % (codec, peer["lossy_frames"], peer["lossy_bytes"] // max(peer["lossy_frames"], 1), raw,
+                 peer["lossless_refreshes"]), flush=True)
+        check(peer["lossy_frames"] >= 10, "only %d frames went lossy" % peer["lossy_frames"])
+        check(peer["lossy_bytes"] < peer["lossy_frames"] * raw // 4, "lossy frames are not small")
+        bad = [line for line in host.client_log().splitlines()
+               if "failed with error" in line or "decompress failure" in line or "Failed to process" in line]
+        check(not bad, "the client could not decode a command: %s" % bad[:3])
+        before = peer["lossy_frames"]
+        log = os.path.join(comp.runtime_dir, "line.log")
+        comp.client([WAYLAND_CLIENT, "--title", "line", "--width", "600", "--height", "300", "--animate",
+                     "--damage-band", "16", "--frames", "60", "--keep-last"], log=log)
+        wait_until(lambda: "frames 60" in open(log).read(), 60, 0.2, "60 frames of a changing line")
+        host_matches(host, comp, "the changing line (%s)" % codec)
+        check(first_peer(comp)["lossy_frames"] == before, "a 600x16 line went lossy (%s)" % codec)
+        procs.stop(host.client)
+        comp.stop()
 
 
 def test_noise_stops_being_tried_as_planar(procs):
-    """Through the lossless pipeline (/gfx, no H.264), a window of noise that planar
+    """Through the lossless pipeline (--rdp-codec=planar), a window of noise that planar
     cannot pack goes uncompressed without the encoder trying it again for a while
     (trying was most of a 1080p frame's CPU), and the last frame still arrives exact."""
-    comp, port = start(procs)
+    comp, port = start(procs, ["--rdp-codec=planar"])
     host = Host(procs)
     host.connect(port, extra=("/gfx",))
     host_matches(host, comp, "the first frame")
