@@ -46,6 +46,7 @@ struct shell {
 	struct wl_signal change_signal;
 	struct wl_signal move_size_signal;
 	struct popup_constraints *popup_constraints;
+	struct popup_watch *popup_watch; /* says when popups and X11 menus change */
 };
 
 struct shell_window {

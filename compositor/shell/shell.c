@@ -5,6 +5,7 @@
 #include "compositor-internal.h"
 #include "log.h"
 #include "popup-constraints.h"
+#include "popup-watch.h"
 #include "shell-internal.h"
 #include "seat.h"
 #include "strbuf.h"
@@ -498,6 +499,12 @@ static const struct weston_desktop_api shell_desktop_api = {
 
 /* --- lifetime ---------------------------------------------------------------- */
 
+static void
+shell_handle_popup_change(void *data)
+{
+	shell_changed(data);
+}
+
 struct shell *
 shell_create(struct pc_compositor *comp)
 {
@@ -532,7 +539,10 @@ shell_create(struct pc_compositor *comp)
 	if (!shell->desktop)
 		goto err_desktop;
 	shell->popup_constraints = popup_constraints_create(ec);
-	if (!shell->popup_constraints) {
+	shell->popup_watch = popup_watch_create(ec, shell_handle_popup_change, shell);
+	if (!shell->popup_constraints || !shell->popup_watch) {
+		popup_watch_destroy(shell->popup_watch);
+		popup_constraints_destroy(shell->popup_constraints);
 		weston_desktop_destroy(shell->desktop);
 		goto err_desktop;
 	}
@@ -591,6 +601,7 @@ shell_destroy(struct shell *shell)
 			weston_binding_destroy(shell->click_bindings[i]);
 	}
 	wl_list_for_each_safe(window, tmp, &shell->windows, link) shell_window_destroy(window);
+	popup_watch_destroy(shell->popup_watch);
 	popup_constraints_destroy(shell->popup_constraints);
 	weston_desktop_destroy(shell->desktop);
 	if (shell->background_view)

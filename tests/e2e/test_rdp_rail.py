@@ -743,6 +743,60 @@ def test_pointer_image_follows_the_app(procs):
     comp.stop()
 
 
+def test_libreoffice_menus_on_a_bare_host_and_under_a_window_manager(procs):
+    """A user of LibreOffice Writer (X11) opens its Format menu from the keyboard, then the Text
+    submenu beside it, and closes both with Escape: each menu is its own host window, whole on
+    the host screen, with Writer's pixels, and xfreerdp lives through it, on a bare host (what
+    `porthole connect` asks for when it finds no window manager) as under openbox."""
+    for wm in ("none", "openbox"):
+        comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
+        profile = tempfile.mkdtemp(prefix="porthole-lo-")
+        procs.dirs.append(profile)
+        comp.client(["lowriter", "--norestore", "--nologo", "-env:UserInstallation=file://" + profile],
+                    log=os.path.join(comp.runtime_dir, "writer.log"))
+        writer = comp.wait_window(lambda w: "LibreOffice Writer" in w["title"], 120, "LibreOffice Writer's window")
+        host, hw, client = connect_app(procs, comp, port, wm=wm, extra=["/gfx"],
+                                       app="porthole host-without-window-manager" if wm == "none" else "porthole")
+        win = host_window(hw, writer["id"])
+        wait_geometry(hw, comp, writer["id"], "Writer in place on the host (%s)" % wm)
+        _, _, width, height = output_rects(comp)[0]
+        host.xdotool("windowfocus", "--sync", str(win.id))
+        wait_until(lambda: state_of(comp, writer["id"])["focused"], 10, what="Writer focused from the host")
+        time.sleep(1)  # Writer settles its toolbars once focused
+        opened = []
+        for keys, what in ((["alt+o"], "the Format menu"), (["Down", "Right"], "the Text submenu")):
+            for key in keys:
+                host.xdotool("key", key)
+                time.sleep(1)  # Writer moves its menu's highlight before it takes the next key
+            def new_menus():
+                return [rid for rid in hw.mapped() if rid >= POPUP_ID_BASE and rid not in opened]
+            wait_until(lambda: new_menus() or client.poll() is not None, 10, 0.1,
+                       "%s on the host (%s)" % (what, wm))
+            check(client.poll() is None, "xfreerdp died as %s opened: %s" % (what, host.client_log()[-1500:]))
+            menu = new_menus()[0]
+            opened.append(menu)
+            x, y, mw, mh = hw.geometry(hw.mapped()[menu])
+            print("# %s (%s): %dx%d at %d,%d" % (what, wm, mw, mh, x, y), flush=True)
+            check(mw > 50 and mh > 50, "%s's host window is %dx%d" % (what, mw, mh))
+            check(x >= 0 and y >= 0 and x + mw <= width and y + mh <= height,
+                  "%s at %d,%d, %dx%d leaves the %dx%d host screen" % (what, x, y, mw, mh, width, height))
+            if wm != "none":  # a window manager must leave menus alone
+                check(hw.mapped()[menu].get_attributes().override_redirect,
+                      "%s's host window is managed, not a menu" % what)
+            wait_region(host, comp, (x, y, mw, mh), "%s's pixels on the host (%s)" % (what, wm))
+        for _ in opened:
+            host.xdotool("key", "Escape")
+            time.sleep(0.3)
+        wait_until(lambda: not [rid for rid in hw.all() if rid >= POPUP_ID_BASE], 10,
+                   what="the closed menus to leave the host (%s)" % wm)
+        check(writer["id"] in hw.mapped(), "Writer's host window went with its menus")
+        wait_pixels(host, hw, comp, writer["id"], "Writer after its menus closed (%s)" % wm, allowed=BLINK_PIXELS)
+        check(client.poll() is None, "xfreerdp exited: %s" % host.client_log()[-1500:])
+        check(not client_decode_errors(host), "xfreerdp could not decode: %s" % client_decode_errors(host)[:3])
+        procs.stop(client)
+        comp.stop()
+
+
 def client_decode_errors(host):
     """Lines where xfreerdp says it could not handle what the server sent."""
     return [line for line in host.client_log().splitlines() if "failed with error" in line]
@@ -816,5 +870,6 @@ if __name__ == "__main__":
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
          test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app,
-         test_text_cursors_in_real_apps_keep_the_picture_alive]
+         test_text_cursors_in_real_apps_keep_the_picture_alive,
+         test_libreoffice_menus_on_a_bare_host_and_under_a_window_manager]
     run([c for c in cases if not only or c.__name__ in only])
