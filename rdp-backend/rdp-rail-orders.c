@@ -110,10 +110,15 @@ rdp_rail_send_icon(struct rdp_rail *rail, uint32_t id, const struct app_icon *ap
 	rdpUpdate *update = rail->peer->client->context->update;
 	BYTE color[APP_ICON_SIZE * APP_ICON_SIZE * 4];
 	BYTE mask[APP_ICON_SIZE * APP_ICON_SIZE / 8] = {0}; /* 1: transparent */
+	/*
+	 * With STATE_NEW, xfreerdp replaces the window's icons instead of adding
+	 * one: an app's icon that comes after its window's default (an X11 app's
+	 * class is known a moment after it maps) stays its only one.
+	 */
 	WINDOW_ORDER_INFO info = {
 		.windowId = id,
-		.fieldFlags =
-			WINDOW_ORDER_TYPE_WINDOW | WINDOW_ORDER_ICON | WINDOW_ORDER_FIELD_ICON_BIG,
+		.fieldFlags = WINDOW_ORDER_TYPE_WINDOW | WINDOW_ORDER_ICON |
+			      WINDOW_ORDER_FIELD_ICON_BIG | WINDOW_ORDER_STATE_NEW,
 	};
 	ICON_INFO icon = {
 		.cacheEntry = 0xFFFF,
