@@ -47,6 +47,7 @@ struct shell {
 	struct wl_signal move_size_signal;
 	struct popup_constraints *popup_constraints;
 	struct popup_watch *popup_watch; /* says when popups and X11 menus change */
+	struct x11_classes *x11_classes; /* NULL without Xwayland */
 };
 
 struct shell_window {
@@ -82,10 +83,16 @@ struct shell_window {
 	int resize_right, resize_bottom;
 	int last_width, last_height;
 
-	/* the app's icon (shell_window_icon()), for the app id it was looked up for */
+	/* the app's icon (shell_window_icon()), for the key it was looked up for */
 	struct app_icon *icon;
-	char *icon_app_id;
-	pid_t icon_program_pid; /* X11: whose program name icon_app_id is; 0: none */
+	char *icon_key;
+
+	/* X11: the WM_CLASS class, asked again when the pid or the title changes */
+	struct x11_class_request *class_request;
+	char *x11_class;
+	bool class_asked;
+	pid_t class_pid;
+	char *class_title;
 };
 
 /* window.c */

@@ -6,6 +6,8 @@
 #include "log.h"
 #include "popup-constraints.h"
 #include "popup-watch.h"
+#include "x11-classes.h"
+#include "xwayland.h"
 #include "shell-internal.h"
 #include "seat.h"
 #include "strbuf.h"
@@ -540,7 +542,12 @@ shell_create(struct pc_compositor *comp)
 		goto err_desktop;
 	shell->popup_constraints = popup_constraints_create(ec);
 	shell->popup_watch = popup_watch_create(ec, shell_handle_popup_change, shell);
+	/* without it X11 windows have no app id, and their program names find their icons */
+	if (comp->xwayland)
+		shell->x11_classes = x11_classes_create(wl_display_get_event_loop(ec->wl_display),
+							pc_xwayland_get_display(comp->xwayland));
 	if (!shell->popup_constraints || !shell->popup_watch) {
+		x11_classes_destroy(shell->x11_classes);
 		popup_watch_destroy(shell->popup_watch);
 		popup_constraints_destroy(shell->popup_constraints);
 		weston_desktop_destroy(shell->desktop);
@@ -601,6 +608,8 @@ shell_destroy(struct shell *shell)
 			weston_binding_destroy(shell->click_bindings[i]);
 	}
 	wl_list_for_each_safe(window, tmp, &shell->windows, link) shell_window_destroy(window);
+	/* after the windows, whose questions it answers */
+	x11_classes_destroy(shell->x11_classes);
 	popup_watch_destroy(shell->popup_watch);
 	popup_constraints_destroy(shell->popup_constraints);
 	weston_desktop_destroy(shell->desktop);

@@ -29,7 +29,7 @@ shell_window_describe(struct shell_window *window, struct strbuf *out, bool json
 {
 	struct weston_geometry geom = weston_desktop_surface_get_geometry(window->dsurface);
 	const char *title = weston_desktop_surface_get_title(window->dsurface);
-	const char *app_id = weston_desktop_surface_get_app_id(window->dsurface);
+	const char *app_id = shell_window_get_app_id(window);
 	bool focused = window->shell->focused == window;
 	const char *kind = window->is_xwayland ? "x11" : "wayland";
 
@@ -96,41 +96,60 @@ shell_window_show_state(const struct shell_window *window)
 	return SHELL_WINDOW_NORMAL;
 }
 
+/* The icon of the first of @names (@n of them, empty ones skipped) that has one. */
+static struct app_icon *
+shell_window_icon_of(pid_t pid, const char *const *names, int n, const char **found)
+{
+	for (int i = 0; i < n; i++) {
+		struct app_icon *icon =
+			names[i] && names[i][0] ? app_icon_find_for_process(pid, names[i]) : NULL;
+
+		if (icon) {
+			*found = names[i];
+			return icon;
+		}
+	}
+	return NULL;
+}
+
 /*
- * The icon of the window's app, looked up again only when its app id changes;
- * NULL while there is none (no app id, no .desktop file, no PNG).
+ * The icon of the window's app, looked up again only when its app id (and for
+ * X11, its pid) changes; NULL while there is none (no app id, no .desktop
+ * file, no PNG).
  */
 static const struct app_icon *
 shell_window_icon(struct shell_window *window)
 {
-	const char *app_id = weston_desktop_surface_get_app_id(window->dsurface);
+	const char *app_id = shell_window_get_app_id(window), *found = NULL;
 	pid_t pid = weston_desktop_surface_get_pid(window->dsurface);
-	char program[256];
+	char key[320], lower[256] = "", program[256] = "";
+	const char *names[3] = {app_id, NULL, NULL};
 
-	/*
-	 * libweston 10 gives X11 windows no app id (WM_CLASS stays inside its
-	 * window manager), but their pid (_NET_WM_PID): the program's name is
-	 * the next best key to a .desktop file. Read once per pid; the pid is
-	 * Xwayland's own until the window manager has read the property.
-	 */
-	if ((!app_id || !app_id[0]) && window->is_xwayland) {
-		if (pid == window->icon_program_pid)
-			return window->icon;
-		window->icon_program_pid = pid;
-		app_id = app_icon_program_name(pid, program, sizeof program) == 0 ? program : NULL;
-	}
-	if (window->icon_app_id && app_id && strcmp(window->icon_app_id, app_id) == 0)
+	snprintf(key, sizeof key, "%s %d", app_id ? app_id : "",
+		 window->is_xwayland ? (int)pid : 0);
+	if (window->icon_key && strcmp(window->icon_key, key) == 0)
 		return window->icon;
 	free(window->icon);
-	free(window->icon_app_id);
-	window->icon = NULL;
-	window->icon_app_id = NULL;
-	if (!app_id || !app_id[0])
-		return NULL;
-	window->icon_app_id = strdup(app_id);
-	window->icon = app_icon_find_for_process(pid, app_id);
+	free(window->icon_key);
+	window->icon_key = strdup(key);
+	/*
+	 * An X11 class is often the .desktop file's name capitalised
+	 * ("Gtk3-demo"), or names none; the program's name is the next best key.
+	 * The pid is Xwayland's own until the window manager has read
+	 * _NET_WM_PID.
+	 */
+	if (window->is_xwayland) {
+		for (size_t i = 0; app_id && app_id[i] && i + 1 < sizeof lower; i++)
+			lower[i] =
+				(char)(app_id[i] >= 'A' && app_id[i] <= 'Z' ? app_id[i] - 'A' + 'a'
+									    : app_id[i]);
+		names[1] = lower;
+		if (app_icon_program_name(pid, program, sizeof program) == 0)
+			names[2] = program;
+	}
+	window->icon = shell_window_icon_of(pid, names, 3, &found);
 	log_scope(window->shell->comp->scopes->rail, "window %u: %s icon for app id \"%s\"\n",
-		  window->id, window->icon ? "an" : "no", app_id);
+		  window->id, window->icon ? "an" : "no", found ? found : key);
 	return window->icon;
 }
 

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "shell-internal.h"
 #include "strbuf.h"
+#include "x11-classes.h"
 
 /* --- lifetime --------------------------------------------------------------- */
 
@@ -71,7 +72,10 @@ shell_window_destroy(struct shell_window *window)
 	weston_view_destroy(window->view);
 	wl_list_remove(&window->link);
 	free(window->icon);
-	free(window->icon_app_id);
+	free(window->icon_key);
+	x11_class_request_cancel(window->class_request);
+	free(window->x11_class);
+	free(window->class_title);
 	free(window);
 }
 
@@ -415,10 +419,53 @@ shell_window_minimize(struct shell_window *window)
 
 /* --- queries and commands ---------------------------------------------------- */
 
+static void
+shell_window_handle_class(void *data, const char *class)
+{
+	struct shell_window *window = data;
+
+	window->class_request = NULL;
+	if (!class || (window->x11_class && strcmp(window->x11_class, class) == 0))
+		return;
+	free(window->x11_class);
+	window->x11_class = strdup(class);
+	log_scope(window->shell->comp->scopes->rail, "window %u: X11 class \"%s\"\n", window->id,
+		  class);
+	shell_changed(window->shell);
+}
+
+/*
+ * An X11 window's class, NULL until Xwayland has answered. The window is
+ * found by its pid and title, so a change of either asks again.
+ */
+static const char *
+shell_window_x11_class(struct shell_window *window)
+{
+	struct x11_classes *classes = window->shell->x11_classes;
+	pid_t pid = weston_desktop_surface_get_pid(window->dsurface);
+	const char *title = weston_desktop_surface_get_title(window->dsurface);
+
+	if (!window->is_xwayland || !classes)
+		return NULL;
+	if (window->class_asked && pid == window->class_pid &&
+	    strcmp(title ? title : "", window->class_title ? window->class_title : "") == 0)
+		return window->x11_class;
+	x11_class_request_cancel(window->class_request);
+	free(window->class_title);
+	window->class_title = title ? strdup(title) : NULL;
+	window->class_pid = pid;
+	window->class_asked = true;
+	window->class_request =
+		x11_classes_ask(classes, pid, title, shell_window_handle_class, window);
+	return window->x11_class;
+}
+
 const char *
 shell_window_get_app_id(struct shell_window *window)
 {
-	return weston_desktop_surface_get_app_id(window->dsurface);
+	const char *app_id = weston_desktop_surface_get_app_id(window->dsurface);
+
+	return app_id && app_id[0] ? app_id : shell_window_x11_class(window);
 }
 
 struct weston_surface *

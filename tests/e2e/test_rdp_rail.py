@@ -584,6 +584,17 @@ def host_icon(hw, wid):
     return w, h, [int(v) & 0xFFFFFFFF for v in prop.value[2:2 + w * h]]
 
 
+def check_icon_is(icon, path, what):
+    """The host icon (32x32) shows the opaque pixels of the PNG at path."""
+    size, _, pixels = icon
+    expected = png_read(path)
+    opaque = [(x, y) for y in range(32) for x in range(32) if pixels[y * 32 + x] >> 24 == 0xFF]
+    check(size == 32 and len(opaque) > 100, "%s: %dx%d, %d opaque pixels" % (what, size, icon[1], len(opaque)))
+    wrong = [(x, y) for x, y in opaque
+             if tuple((pixels[y * 32 + x] >> s) & 0xFF for s in (16, 8, 0)) != expected.pixel(x, y)]
+    check(not wrong, "%s differs from %s at %d pixels" % (what, path, len(wrong)))
+
+
 def write_quadrant_png(path, size):
     """A size-square PNG: red, green / blue, transparent quadrants."""
     rows = []
@@ -630,15 +641,12 @@ def test_app_icons_come_from_the_apps_desktop_files(procs):
           and px(27, 27) >> 24 == 0,
           "the host icon is not the app's 48x48 quadrants scaled to 32: %08x %08x %08x %08x"
           % (px(4, 4), px(27, 4), px(4, 27), px(27, 27)))
-    expected = png_read("/usr/share/icons/hicolor/32x32/apps/gtk3-demo.png")
     for w, how in ((demo, "Wayland"), (x11_demo, "X11")):
-        size, _, pixels = icons[w["id"]]
-        opaque = [(x, y) for y in range(32) for x in range(32) if pixels[y * 32 + x] >> 24 == 0xFF]
-        check(len(opaque) > 100, "%s gtk3-demo's host icon has only %d opaque pixels" % (how, len(opaque)))
-        wrong = [(x, y) for x, y in opaque
-                 if tuple((pixels[y * 32 + x] >> s) & 0xFF for s in (16, 8, 0)) != expected.pixel(x, y)]
-        check(not wrong, "%s gtk3-demo's host icon differs from Debian's gtk3-demo.png at %d pixels"
-              % (how, len(wrong)))
+        check_icon_is(icons[w["id"]], "/usr/share/icons/hicolor/32x32/apps/gtk3-demo.png",
+                      "%s gtk3-demo's host icon" % how)
+    # X11's app id is the WM_CLASS class; its lower case names the .desktop file
+    wait_until(lambda: state_of(comp, x11_demo["id"])["app_id"] == "Gtk3-demo", 10, 0.1,
+               "the X11 gtk3-demo's class as its app id")
     _, _, pixels = icons[plain["id"]]
     check(pixels[16 * 32 + 16] == 0xFFA0D8F0 and pixels[0] >> 24 == 0,
           "an app without a .desktop file does not get the default porthole icon")
@@ -744,10 +752,11 @@ def test_pointer_image_follows_the_app(procs):
 
 
 def test_libreoffice_menus_on_a_bare_host_and_under_a_window_manager(procs):
-    """A user of LibreOffice Writer (X11) opens its Format menu from the keyboard, then the Text
-    submenu beside it, and closes both with Escape: each menu is its own host window, whole on
-    the host screen, with Writer's pixels, and xfreerdp lives through it, on a bare host (what
-    `porthole connect` asks for when it finds no window manager) as under openbox."""
+    """A user of LibreOffice Writer (X11) sees its icon on the host, opens its Format menu from
+    the keyboard, then the Text submenu beside it, and closes both with Escape: each menu is its
+    own host window, whole on the host screen, with Writer's pixels, and xfreerdp lives through
+    it, on a bare host (what `porthole connect` asks for when it finds no window manager) as
+    under openbox."""
     for wm in ("none", "openbox"):
         comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
         profile = tempfile.mkdtemp(prefix="porthole-lo-")
@@ -759,6 +768,14 @@ def test_libreoffice_menus_on_a_bare_host_and_under_a_window_manager(procs):
                                        app="porthole host-without-window-manager" if wm == "none" else "porthole")
         win = host_window(hw, writer["id"])
         wait_geometry(hw, comp, writer["id"], "Writer in place on the host (%s)" % wm)
+        # its WM_CLASS is its app id, and names the .desktop file of its icon (its program,
+        # soffice.bin, names none)
+        wait_until(lambda: state_of(comp, writer["id"])["app_id"] == "libreoffice-writer", 10, 0.1,
+                   "Writer's class as its app id")
+        wait_until(lambda: (host_icon(hw, writer["id"]) or (0, 0, [0]))[2][16 * 32 + 16] != 0xFFA0D8F0, 10,
+                   0.1, "Writer's own icon on the host")
+        check_icon_is(host_icon(hw, writer["id"]), "/usr/share/icons/hicolor/32x32/apps/libreoffice-writer.png",
+                      "Writer's host icon")
         _, _, width, height = output_rects(comp)[0]
         host.xdotool("windowfocus", "--sync", str(win.id))
         wait_until(lambda: state_of(comp, writer["id"])["focused"], 10, what="Writer focused from the host")

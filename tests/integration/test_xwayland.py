@@ -192,7 +192,26 @@ def test_glx_only_where_it_costs_no_llvm(procs):
           % (figures["auto"], figures["on"], figures["on"] / figures["auto"]))
 
 
+def test_x11_app_id_is_the_window_class(procs):
+    """libweston 10's window manager keeps WM_CLASS to itself: an X11 window's app id (for
+    `porthole windows`, the RDP client's Get Application ID and the window's icon) is asked of
+    Xwayland, by a connection that each question closes again."""
+    comp = Compositor(procs, xwayland=True)
+    fds = None
+    for title, cls in (("class one", "porthole-one"), ("class two", "Porthole-Two")):
+        comp.client([X11_CLIENT, "--title", title, "--class", cls])
+        x11_window(comp, title)
+        wait_until(lambda: [w for w in comp.windows() if w["title"] == title][0]["app_id"] == cls, 10, 0.1,
+                   "%r's class as its app id" % title)
+        count = len(os.listdir("/proc/%d/fd" % comp.process.pid))
+        check(fds is None or count == fds, "the compositor holds %d fds after a second question, %d after "
+              "the first: a connection to Xwayland stayed open" % (count, fds or 0))
+        fds = count
+    comp.stop()
+
+
 if __name__ == "__main__":
     run([test_glx_only_where_it_costs_no_llvm, test_lazy_start_and_restart, test_crash_with_windows_open,
          test_stale_lock_reused_and_taken_number_skipped,
-         test_custom_socket_dir_from_another_namespace, test_missing_xwayland_is_reported])
+         test_custom_socket_dir_from_another_namespace, test_missing_xwayland_is_reported,
+         test_x11_app_id_is_the_window_class])
