@@ -235,6 +235,7 @@ x11_classes_answer(struct x11_classes *classes, pid_t pid, const char *title)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	xcb_connection_t *connection;
 	char *class = NULL;
+	bool stopping;
 
 	if (fd < 0)
 		return NULL;
@@ -244,9 +245,11 @@ x11_classes_answer(struct x11_classes *classes, pid_t pid, const char *title)
 		return NULL;
 	}
 	pthread_mutex_lock(&classes->lock);
-	classes->connection_fd = classes->stopping ? -1 : fd;
+	stopping = classes->stopping;
+	if (!stopping)
+		classes->connection_fd = fd;
 	pthread_mutex_unlock(&classes->lock);
-	if (classes->connection_fd < 0) {
+	if (stopping) {
 		close(fd);
 		return NULL;
 	}
