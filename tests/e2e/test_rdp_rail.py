@@ -753,7 +753,7 @@ def test_pointer_image_follows_the_app(procs):
 
 def test_libreoffice_menus_on_a_bare_host_and_under_a_window_manager(procs):
     """A user of LibreOffice Writer (X11) sees its icon on the host, opens its Format menu from
-    the keyboard, then the Text submenu beside it, and closes both with Escape: each menu is its
+    the keyboard, then the Spacing submenu beside it, and closes both with Escape: each menu is its
     own host window, whole on the host screen, with Writer's pixels, and xfreerdp lives through
     it, on a bare host (what `porthole connect` asks for when it finds no window manager) as
     under openbox."""
@@ -781,7 +781,7 @@ def test_libreoffice_menus_on_a_bare_host_and_under_a_window_manager(procs):
         wait_until(lambda: state_of(comp, writer["id"])["focused"], 10, what="Writer focused from the host")
         time.sleep(1)  # Writer settles its toolbars once focused
         opened = []
-        for keys, what in ((["alt+o"], "the Format menu"), (["Down", "Right"], "the Text submenu")):
+        for keys, what in ((["alt+o"], "the Format menu"), (["Down", "Right"], "the Spacing submenu")):
             for key in keys:
                 host.xdotool("key", key)
                 time.sleep(1)  # Writer moves its menu's highlight before it takes the next key
