@@ -143,7 +143,8 @@ shell_window_icon(struct shell_window *window)
 			lower[i] =
 				(char)(app_id[i] >= 'A' && app_id[i] <= 'Z' ? app_id[i] - 'A' + 'a'
 									    : app_id[i]);
-		names[1] = lower;
+		/* a class already in lower case is not looked up twice */
+		names[1] = app_id && strcmp(lower, app_id) != 0 ? lower : NULL;
 		if (app_icon_program_name(pid, program, sizeof program) == 0)
 			names[2] = program;
 	}
