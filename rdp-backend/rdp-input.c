@@ -31,6 +31,8 @@ rdp_input_move(struct rdp_peer *peer, UINT16 x, UINT16 y)
 {
 	double scale = peer->scale > 0 ? peer->scale : 1;
 
+	if (peer->rail)
+		rdp_rail_pointer_at(peer->rail, peer->desktop.x + x, peer->desktop.y + y);
 	pc_input_pointer_move(peer->server->compositor, (peer->desktop.x + x) / scale,
 			      (peer->desktop.y + y) / scale);
 }

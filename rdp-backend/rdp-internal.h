@@ -373,6 +373,9 @@ void rdp_rail_destroy(struct rdp_rail *rail);
 /** Brings the client's window list up to date, now. */
 void rdp_rail_sync(struct rdp_rail *rail);
 
+/** The client's pointer moved to @x, @y of its own pixels (not the desktop's). */
+void rdp_rail_pointer_at(struct rdp_rail *rail, int x, int y);
+
 /** After activation: the dynamic channel set-up may have finished; tells who waits. */
 void rdp_channels_poll_dynamic(struct rdp_peer *peer);
 

@@ -300,6 +300,13 @@ rdp_peer_set_capabilities(rdpSettings *settings, enum rdp_codec codec)
 	 */
 	freerdp_settings_set_uint32(settings, FreeRDP_RemoteWndSupportLevel,
 				    RDP_WINDOW_LEVEL_SUPPORTED_EX);
+	/*
+	 * A client sends the host's input language switches (Language Profile
+	 * Information) only to a server that says it takes them; FreeRDP's own
+	 * default says nothing at all, not even that RemoteApp is supported.
+	 */
+	freerdp_settings_set_uint32(settings, FreeRDP_RemoteApplicationSupportLevel,
+				    RAIL_LEVEL_SUPPORTED | RAIL_LEVEL_LANGUAGE_IME_SYNC_SUPPORTED);
 	freerdp_settings_set_uint32(settings, FreeRDP_RemoteAppNumIconCaches, 3);
 	freerdp_settings_set_uint32(settings, FreeRDP_RemoteAppNumIconCacheEntries, 12);
 }

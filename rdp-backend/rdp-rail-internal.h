@@ -42,6 +42,7 @@ struct rdp_rail {
 	struct wl_array current;     /* struct rdp_rail_current, filled during a sync */
 	struct wl_array title_store; /* the titles of current, NUL-separated */
 	uint32_t active_id;
+	uint32_t pointer_window; /* under the client's pointer as it last moved; NO_WINDOW: none */
 	uint32_t next_popup_id;
 	/*
 	 * The client said its host has no EWMH window manager (see

@@ -123,6 +123,7 @@ rdp_rail_start(struct rdp_peer *peer)
 	rail->peer = peer;
 	rail->active_id = RDP_RAIL_NO_WINDOW;
 	rail->next_popup_id = RDP_RAIL_POPUP_ID_BASE;
+	rail->pointer_window = RDP_RAIL_NO_WINDOW;
 	idle_call_init(&rail->sync, peer->server->loop, rdp_rail_handle_sync, rail);
 	wl_array_init(&rail->windows);
 	wl_array_init(&rail->zorder);
@@ -183,4 +184,43 @@ rdp_rail_destroy(struct rdp_rail *rail)
 	wl_array_release(&rail->current);
 	wl_array_release(&rail->title_store);
 	free(rail);
+}
+
+/* --- the pointer crossing into another host window ---------------------------------- */
+
+/* The topmost window the client shows at @x, @y (its pixels), or RDP_RAIL_NO_WINDOW. */
+static uint32_t
+rdp_rail_window_at(struct rdp_rail *rail, int x, int y)
+{
+	uint32_t *id;
+	struct rdp_rail_window *w;
+
+	wl_array_for_each(id, &rail->zorder)
+	{
+		wl_array_for_each(w, &rail->windows)
+		{
+			if (w->id == *id && x >= w->x && y >= w->y && x < w->x + w->width &&
+			    y < w->y + w->height)
+				return w->id;
+		}
+	}
+	return RDP_RAIL_NO_WINDOW;
+}
+
+void
+rdp_rail_pointer_at(struct rdp_rail *rail, int x, int y)
+{
+	uint32_t id = rdp_rail_window_at(rail, x, y);
+
+	if (id == rail->pointer_window)
+		return;
+	rail->pointer_window = id;
+	/*
+	 * xfreerdp 2.11 puts a pointer image on the host window the pointer is
+	 * in, and drops one that comes while it is in none (the image the app
+	 * set before the host pointer got there): each window it enters gets
+	 * the image again, from the client's cache.
+	 */
+	if (id != RDP_RAIL_NO_WINDOW)
+		rdp_pointer_send_current(rail->peer);
 }
