@@ -455,6 +455,7 @@ struct xkb_keymap *pc_input_get_keymap(struct pc_compositor *compositor);
 
 enum pc_keymap_result {
 	PC_KEYMAP_CHANGED,
+	PC_KEYMAP_UNCHANGED,  /* built from that layout already */
 	PC_KEYMAP_CONFIGURED, /* the config names a layout: it stays */
 	PC_KEYMAP_FAILED,     /* no keymap builds from that layout: the old one stays */
 };

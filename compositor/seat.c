@@ -1,5 +1,6 @@
 #include "seat.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +19,8 @@ struct pc_seat {
 	struct pc_compositor *comp;
 	struct weston_seat seat;
 	uint32_t buttons_down; /* bit (button - PC_SEAT_BTN_FIRST) */
+	/* the client layout the keymap was last built from: "layout" or "layout(variant)" */
+	char *followed_layout;
 };
 
 /*
@@ -128,6 +131,7 @@ pc_seat_destroy(struct pc_seat *seat)
 	if (!seat)
 		return;
 	weston_seat_release(&seat->seat);
+	free(seat->followed_layout);
 	free(seat);
 }
 
@@ -237,16 +241,32 @@ pc_input_follow_layout(struct pc_compositor *comp, const char *layout, const cha
 		.variant = variant,
 		.options = config->options,
 	};
+	struct pc_seat *seat = comp->seat;
 	struct xkb_keymap *keymap;
+	char *followed = NULL;
 
 	if (config->layout)
 		return PC_KEYMAP_CONFIGURED;
+	if (asprintf(&followed, variant ? "%s(%s)" : "%s", layout, variant) < 0)
+		followed = NULL;
+	/*
+	 * Every build costs the compositor and each client, Xwayland most (it
+	 * runs xkbcomp): a client that says its layout again changes nothing.
+	 */
+	if (followed && seat->followed_layout && strcmp(followed, seat->followed_layout) == 0) {
+		free(followed);
+		return PC_KEYMAP_UNCHANGED;
+	}
 	keymap = xkb_keymap_new_from_names(comp->compositor->xkb_context, &names,
 					   XKB_KEYMAP_COMPILE_NO_FLAGS);
-	if (!keymap)
+	if (!keymap) {
+		free(followed);
 		return PC_KEYMAP_FAILED;
+	}
 	/* libweston takes its own reference and swaps once no key is down */
-	weston_seat_update_keymap(&comp->seat->seat, keymap);
+	weston_seat_update_keymap(&seat->seat, keymap);
 	xkb_keymap_unref(keymap);
+	free(seat->followed_layout);
+	seat->followed_layout = followed;
 	return PC_KEYMAP_CHANGED;
 }

@@ -173,12 +173,10 @@ rdp_input_handle_synchronize(rdpInput *input, UINT32 flags)
 }
 
 void
-rdp_input_follow_client_layout(struct rdp_peer *peer)
+rdp_input_follow_layout(struct rdp_peer *peer, uint32_t id,
+			const struct rdp_keyboard_layout *layout)
 {
 	const char *client = peer->client->hostname;
-	UINT32 id = freerdp_settings_get_uint32(peer->client->context->settings,
-						FreeRDP_KeyboardLayout);
-	const struct rdp_keyboard_layout *layout = rdp_keyboard_layout_find(id);
 
 	if (!layout) {
 		weston_log("rdp: %s's keyboard layout 0x%08x is not in Porthole's table; the "
@@ -198,6 +196,10 @@ rdp_input_follow_client_layout(struct rdp_peer *peer)
 			   "stays\n",
 			   client, layout->name, layout->xkb_layout);
 		break;
+	case PC_KEYMAP_UNCHANGED:
+		log_scope(peer->server->scopes->input, "rdp: keyboard of %s: %s again\n", client,
+			  layout->name);
+		break;
 	case PC_KEYMAP_CHANGED:
 		weston_log("rdp: keyboard of %s: %s (0x%08x), xkb layout %s%s%s\n", client,
 			   layout->name, id, layout->xkb_layout,
@@ -205,6 +207,15 @@ rdp_input_follow_client_layout(struct rdp_peer *peer)
 			   layout->xkb_variant ? layout->xkb_variant : "");
 		break;
 	}
+}
+
+void
+rdp_input_follow_client_layout(struct rdp_peer *peer)
+{
+	UINT32 id = freerdp_settings_get_uint32(peer->client->context->settings,
+						FreeRDP_KeyboardLayout);
+
+	rdp_input_follow_layout(peer, id, rdp_keyboard_layout_find(id));
 }
 
 void

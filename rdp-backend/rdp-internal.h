@@ -428,4 +428,10 @@ void rdp_input_init(struct rdp_peer *peer);
 /** At activation: the seat's keymap becomes the client's layout, unless the config names one. */
 void rdp_input_follow_client_layout(struct rdp_peer *peer);
 
+struct rdp_keyboard_layout;
+
+/** The seat's keymap becomes @layout (NULL: one the table lacks), the client's layout @id. */
+void rdp_input_follow_layout(struct rdp_peer *peer, uint32_t id,
+			     const struct rdp_keyboard_layout *layout);
+
 #endif

@@ -77,6 +77,23 @@ rdp_keyboard_layout_find(uint32_t layout_id)
 	return NULL;
 }
 
+const struct rdp_keyboard_layout *
+rdp_keyboard_layout_for_locale(uint32_t hkl)
+{
+	const struct rdp_keyboard_layout *layout = rdp_keyboard_layout_find(hkl);
+	uint32_t device = hkl >> 16;
+
+	if (layout && layout->id == hkl)
+		return layout;
+	/* 0xExxx is an input method, 0xFxxx a layout only the client's registry can name */
+	if (device != 0 && (device & 0xe000) != 0xe000) {
+		layout = rdp_keyboard_layout_find(device);
+		if (layout)
+			return layout;
+	}
+	return rdp_keyboard_layout_find(hkl & 0xffff);
+}
+
 static bool
 rdp_keymap_key_types(struct xkb_keymap *keymap, xkb_keycode_t kc, xkb_keysym_t keysym)
 {

@@ -26,6 +26,15 @@ struct rdp_keyboard_layout {
  */
 const struct rdp_keyboard_layout *rdp_keyboard_layout_find(uint32_t layout_id);
 
+/**
+ * The layout of an input locale (HKL) as a client reports a switch: its high
+ * word names the layout (0x04070409: German keys, US English), its low word
+ * the language, which is all that is left for an input method (0xE0010411) or
+ * a layout that only the client's registry names (0xF0020409). A plain layout
+ * id (0x00010409) is taken as it is.
+ */
+const struct rdp_keyboard_layout *rdp_keyboard_layout_for_locale(uint32_t hkl);
+
 /** The whole table, @count entries. */
 const struct rdp_keyboard_layout *rdp_keyboard_layouts(size_t *count);
 

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "porthole-compositor.h"
 #include "rdp-client-checks.h"
+#include "rdp-keymap.h"
 #include "rdp-rail-internal.h"
 
 #define RDP_RAIL_MAX_PROGRAM 512
@@ -370,6 +371,43 @@ rdp_rail_run_get_appid(struct rdp_peer *peer, void *payload)
 	rail->context->ServerGetAppidResp(rail->context, &response);
 }
 
+/*
+ * The host's input language changed (Windows sends this, in RemoteApp mode
+ * only): the seat's keymap follows, as it followed the layout at connect.
+ */
+static void
+rdp_rail_run_language_ime_info(struct rdp_peer *peer, void *payload)
+{
+	const RAIL_LANGUAGEIME_INFO_ORDER *info = payload;
+	const struct rdp_keyboard_layout *layout = NULL;
+
+	log_scope(peer->server->scopes->input,
+		  "rdp: %s switched its input language: profile type %u, language 0x%04x, "
+		  "locale 0x%08x\n",
+		  peer->client->hostname, info->ProfileType, info->LanguageID,
+		  info->KeyboardLayout);
+	switch (info->ProfileType) {
+	case TF_PROFILETYPE_KEYBOARDLAYOUT:
+		layout = rdp_keyboard_layout_for_locale(info->KeyboardLayout);
+		rdp_input_follow_layout(peer, info->KeyboardLayout, layout);
+		break;
+	case TF_PROFILETYPE_INPUTPROCESSOR:
+		/* an input method (Japanese, Korean, Chinese) types on its language's keyboard */
+		layout = rdp_keyboard_layout_find(info->LanguageID);
+		rdp_input_follow_layout(peer, info->LanguageID, layout);
+		break;
+	default:
+		weston_log("rdp: %s sent an input language of unknown profile type %u; the keymap "
+			   "stays\n",
+			   peer->client->hostname, info->ProfileType);
+		break;
+	}
+	/* what `porthole peers` says the client's layout is */
+	if (layout)
+		freerdp_settings_set_uint32(peer->client->context->settings, FreeRDP_KeyboardLayout,
+					    layout->id);
+}
+
 /* --- the channel thread's callbacks: copy, post, return ------------------------------ */
 
 static struct rdp_peer *
@@ -450,6 +488,12 @@ rdp_rail_on_get_appid(RailServerContext *context, const RAIL_GET_APPID_REQ_ORDER
 }
 
 static UINT
+rdp_rail_on_language_ime_info(RailServerContext *context, const RAIL_LANGUAGEIME_INFO_ORDER *info)
+{
+	return rdp_rail_post(context, rdp_rail_run_language_ime_info, info, sizeof *info);
+}
+
+static UINT
 rdp_rail_on_ignored(RailServerContext *context, const void *order)
 {
 	return CHANNEL_RC_OK;
@@ -470,7 +514,7 @@ rdp_rail_requests_attach(RailServerContext *context)
 	context->ClientNotifyEvent = (psRailClientNotifyEvent)rdp_rail_on_ignored;
 	context->ClientSnapArrange = (psRailClientSnapArrange)rdp_rail_on_ignored;
 	context->ClientLangbarInfo = (psRailClientLangbarInfo)rdp_rail_on_ignored;
-	context->ClientLanguageImeInfo = (psRailClientLanguageImeInfo)rdp_rail_on_ignored;
+	context->ClientLanguageImeInfo = rdp_rail_on_language_ime_info;
 	context->ClientCompartmentInfo = (psRailClientCompartmentInfo)rdp_rail_on_ignored;
 	context->ClientCloak = (psRailClientCloak)rdp_rail_on_ignored;
 }

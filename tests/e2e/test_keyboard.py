@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from locations import WAYLAND_CLIENT  # noqa: E402
 from processes import read_text  # noqa: E402
 from tap import check, run, wait_until  # noqa: E402
-from rdp_host import Host, host_matches, need, start, x_display  # noqa: E402
+from rdp_host import Host, ScriptedRailClient, first_peer, host_matches, need, start, x_display  # noqa: E402
 
 # (xkb key name, evdev code) of a 105-key keyboard: the ISO main block, the
 # navigation block, the arrows and the keypad
@@ -301,9 +301,92 @@ def test_a_held_key_repeats_and_stops(procs):
         keys.close()
     comp.stop()
 
+# scancodes of the keys the switch test presses (set 1, as RDP sends them)
+SCANCODE_Y = 0x15  # AD06: y on us, z on de, Cyrillic en on ru
+SCANCODE_Q = 0x10  # AD01: AltGr+Q types @ on de
+SCANCODE_2 = 0x03  # AE02: Shift+2 types @ on us, " on jp
+SCANCODE_ALT = 0x38  # extended: right Alt, AltGr where the layout has one
+SCANCODE_SHIFT = 0x2a
+
+
+def test_layout_switch_while_connected(procs):
+    """The host user switches the input language while connected (Win+Space on
+    Windows, which sends RemoteApp's Language Profile Information): the keys
+    type the new layout's characters in Wayland and X11 apps, with no
+    reconnect. US at connect, then German (AltGr too), Russian keys under US
+    English, a Japanese input method, and back to US."""
+    need("xev", "stdbuf")
+    comp, port = start(procs, xwayland=True)
+    log = os.path.join(comp.runtime_dir, "keys")
+    comp.client([WAYLAND_CLIENT, "--title", "keys", "--width", "300", "--height", "200",
+                 "--keysym-log", log])
+    comp.wait_window(lambda w: w["title"] == "keys" and w["focused"])
+    client = ScriptedRailClient(procs, port, ["/kbd:0x409"])
+    wait_until(lambda: "xkb layout us" in comp.read_log(), 20, what="the keymap to follow us at connect")
+    window = client.window("keys")
+    client.send("activate %x" % window)
+
+    def switch(command, xkb_layout):
+        mark = len(comp.read_log())
+        client.send(command)
+        wait_until(lambda: "xkb layout %s" % xkb_layout in comp.read_log()[mark:], 20,
+                   what="the keymap to follow %r to %s (log: %r)"
+                   % (command, xkb_layout, comp.read_log()[mark:][-600:]))
+
+    def typed(read, presses, what):
+        before = len(read())
+        for p in presses:
+            client.send(p)
+        want = len([p for p in presses if not p.startswith("up") and "%x " % SCANCODE_ALT not in p + " "
+                    and "%x " % SCANCODE_SHIFT not in p + " "])
+        wait_until(lambda: len([t for _, _, t in read()[before:] if t]) >= want, 10,
+                   what="%s: %d characters (saw %r)" % (what, want, read()[before:]))
+        return "".join(t for _, _, t in read()[before:])
+
+    wayland = lambda: keysym_log(log)  # noqa: E731
+    altgr_q = ["down %x extended" % SCANCODE_ALT, "key %x" % SCANCODE_Q, "up %x extended" % SCANCODE_ALT]
+    shift_2 = ["down %x" % SCANCODE_SHIFT, "key %x" % SCANCODE_2, "up %x" % SCANCODE_SHIFT]
+    steps = [
+        (None, "us", ["key %x" % SCANCODE_Y] + shift_2, "y@"),
+        ("layout 04070407", "de", ["key %x" % SCANCODE_Y] + altgr_q, "z@"),
+        ("layout 04190409", "ru", ["key %x" % SCANCODE_Y], "\u043d"),
+        ("ime 0411", "jp", ["key %x" % SCANCODE_Y] + shift_2, 'y"'),
+        ("layout 04090409", "us", ["key %x" % SCANCODE_Y] + shift_2, "y@"),
+    ]
+    for command, xkb_layout, presses, want in steps:
+        if command:
+            switch(command, xkb_layout)
+        got = typed(wayland, presses, "the Wayland client in %s" % xkb_layout)
+        check(got == want, "the Wayland client in %s typed %r, not %r" % (xkb_layout, got, want))
+        print("# %s: the Wayland client typed %r" % (command or "at connect", got), flush=True)
+    # an X11 app started after a switch types in the layout switched to
+    switch("layout 04070407", "de")
+    check(first_peer(comp)["keyboard_layout"] == 0x407,
+          "porthole peers says layout 0x%x, not German's" % first_peer(comp)["keyboard_layout"])
+    xev_out = os.path.join(comp.runtime_dir, "xev")
+    procs.start(["stdbuf", "-oL", "xev", "-event", "keyboard", "-geometry", "300x200+200+100"],
+                env=comp.env, log=xev_out)
+    comp.wait_window(lambda w: w["kind"] == "x11" and w["focused"], 20, what="xev focused")
+    xev = lambda: xev_log(xev_out)  # noqa: E731
+    got = typed(xev, ["key %x" % SCANCODE_Y] + altgr_q, "xev in de")
+    check(got == "z@", "xev in de typed %r, not 'z@'" % got)
+    # and one running through a switch follows it too
+    switch("layout 04190409", "ru")
+    got = typed(xev, ["key %x" % SCANCODE_Y], "xev in ru")
+    check(got == "\u043d", "xev in ru typed %r, not the Cyrillic en" % got)
+    print("# xev (X11) typed z@ in de, then \u043d after a switch to ru", flush=True)
+    # a locale nobody knows leaves the keymap as it was, and says so
+    mark = len(comp.read_log())
+    client.send("layout 12341234")
+    wait_until(lambda: "0x12341234 is not in Porthole's table" in comp.read_log()[mark:], 10,
+               what="the unknown locale to be logged")
+    check(comp.alive() and client.proc.poll() is None, "the compositor or the client died")
+    comp.stop()
+
 
 if __name__ == "__main__":
     only = sys.argv[1:]
     cases = [test_us_keyboard, test_german_keyboard, test_french_keyboard, test_russian_keyboard,
-             test_modifier_held_across_a_focus_change, test_a_held_key_repeats_and_stops]
+             test_modifier_held_across_a_focus_change, test_a_held_key_repeats_and_stops,
+             test_layout_switch_while_connected]
     run([c for c in cases if not only or c.__name__ in only])

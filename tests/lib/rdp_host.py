@@ -153,6 +153,55 @@ class Host:
         return ids[0] if ids else None
 
 
+class ScriptedRailClient:
+    """porthole-test-rdp-client: a RemoteApp client on FreeRDP's client library
+    that sends what a Windows host sends and xfreerdp never does (an input
+    language switch, Get Application ID), one command a line."""
+
+    def __init__(self, procs, port, extra=()):
+        from locations import RDP_CLIENT
+        self.log = tempfile.mktemp(prefix="rdp-client-", suffix=".log")
+        self.proc = procs.start(
+            [RDP_CLIENT, "/v:127.0.0.1:%d" % port, "/u:" + USER, "/p:" + PASSWORD, "/cert:ignore",
+             "/app:porthole-test", "-clipboard", "/log-level:WARN"] + list(extra),
+            log=self.log, stdin=subprocess.PIPE)
+        wait_until(lambda: "ready" in self.events(), 20,
+                   what="the RemoteApp channel of the scripted client (log: %r)" % self.output())
+
+    def output(self):
+        return read_text(self.log, missing="")
+
+    def events(self):
+        return self.output().splitlines()
+
+    def send(self, *commands):
+        for c in commands:
+            self.proc.stdin.write((c + "\n").encode())
+        self.proc.stdin.flush()
+
+    def window(self, title):
+        """The RemoteApp id of the window titled title, once the client has it."""
+        def find():
+            for line in self.events():
+                parts = line.split(" ", 2)
+                if parts[0] == "window" and len(parts) == 3 and parts[2] == title:
+                    return int(parts[1])
+            return None
+        return wait_until(find, 20, what="a window %r at the scripted client" % title)
+
+    def app_id(self, window):
+        """Asks for window's application id and waits for the answer."""
+        prefix = "appid %d" % window
+        before = len([e for e in self.events() if e.startswith(prefix)])
+        self.send("appid %x" % window)
+
+        def answer():
+            answers = [e for e in self.events() if e == prefix or e.startswith(prefix + " ")]
+            # a tuple: an empty id is an answer too
+            return (answers[before][len(prefix) + 1:],) if len(answers) > before else None
+        return wait_until(answer, 10, what="the application id of window %d" % window)[0]
+
+
 def start(procs, args=(), xwayland=False):
     """A compositor serving RDP on a free loopback port, with USER and PASSWORD."""
     pwfile = os.path.join(tempfile.mkdtemp(prefix="porthole-pw-"), "password")

@@ -63,6 +63,19 @@ test_layouts(struct tap *t, struct xkb_context *xkb)
 	TAP_CHECK(t, l && l->xkb_variant && strcmp(l->xkb_variant, "dvorak") == 0,
 		  "US Dvorak is its own variant, not plain us");
 	TAP_CHECK(t, rdp_keyboard_layout_find(0x1234) == NULL, "an unknown id finds nothing");
+
+	l = rdp_keyboard_layout_for_locale(0x04070409);
+	TAP_CHECK(t, l && l->id == 0x407, "locale 0x04070409 (German keys, US English) is German");
+	l = rdp_keyboard_layout_for_locale(0x04070407);
+	TAP_CHECK(t, l && l->id == 0x407, "locale 0x04070407 is German");
+	l = rdp_keyboard_layout_for_locale(0xe0010411);
+	TAP_CHECK(t, l && l->id == 0x411, "an input method's locale 0xE0010411 is its language's");
+	l = rdp_keyboard_layout_for_locale(0xf0020409);
+	TAP_CHECK(t, l && l->id == 0x409, "a registry-named layout 0xF0020409 is its language's");
+	l = rdp_keyboard_layout_for_locale(0x00010409);
+	TAP_CHECK(t, l && l->id == 0x00010409, "a plain layout id 0x00010409 is taken as it is");
+	TAP_CHECK(t, rdp_keyboard_layout_for_locale(0x12341234) == NULL,
+		  "an unknown locale finds nothing");
 }
 
 static void
