@@ -15,10 +15,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from images import image_diff, png_read, png_write_rows, save_artifact  # noqa: E402
-from locations import WAYLAND_CLIENT  # noqa: E402
+from locations import WAYLAND_CLIENT, X11_CLIENT  # noqa: E402
 from host_windows import HostWindows  # noqa: E402
 from tap import TestFailure, check, run, wait_until  # noqa: E402
-from rdp_host import Host, first_peer, output_rects, start  # noqa: E402
+from rdp_host import Host, ScriptedRailClient, first_peer, output_rects, start  # noqa: E402
 
 from Xlib import X  # noqa: E402
 
@@ -653,6 +653,34 @@ def test_app_icons_come_from_the_apps_desktop_files(procs):
     comp.stop()
 
 
+def test_host_taskbar_gets_each_windows_app_id(procs):
+    """A host taskbar groups an app's windows by the app id it asks for (Get
+    Application ID, as Windows' shell does; xfreerdp never asks): both windows
+    of one Wayland app answer its app id, an X11 window its WM_CLASS class, a
+    window that is not there an empty id, and the compositor carries on."""
+    comp, port = start(procs, xwayland=True)
+    for title in ("grouped one", "grouped two"):
+        comp.client([WAYLAND_CLIENT, "--title", title, "--app-id", "org.porthole.Grouped"])
+        comp.wait_window(lambda w, t=title: w["title"] == t)
+    comp.client([X11_CLIENT, "--title", "x11 grouped", "--class", "PortholeGrouped"])
+    comp.wait_window(lambda w: w["title"] == "x11 grouped", 20)
+    client = ScriptedRailClient(procs, port)
+    answers = {}
+    for title, want in (("grouped one", "org.porthole.Grouped"), ("grouped two", "org.porthole.Grouped"),
+                        ("x11 grouped", "PortholeGrouped")):
+        window = client.window(title)
+
+        def answered(window=window, want=want):
+            return client.app_id(window) == want
+        # the X11 class is read from Xwayland off the event loop: it may come a moment later
+        wait_until(answered, 10, 0.2, "%r's app id to be %r (last: %r)" % (title, want, client.events()[-3:]))
+        answers[title] = want
+    print("# app ids the host got: %r" % answers, flush=True)
+    check(client.app_id(0x7ffffff0) == "", "a window that is not there got an app id")
+    check(comp.alive() and client.proc.poll() is None, "the compositor or the client died")
+    comp.stop()
+
+
 def test_many_windows_at_once(procs):
     """Ten windows with their icons at connect: far more orders than one 16 KB order PDU
     holds (each icon is 4 KB), which once hung the compositor in FreeRDP's paint lock."""
@@ -883,7 +911,7 @@ if __name__ == "__main__":
          test_gtk_window_resizes_from_its_visible_edge_on_the_host, test_popup_is_an_owned_host_window,
          test_gtk_context_menu_with_a_window_manager,
          test_gtk_context_menu_on_a_bare_host, test_gtk_menu_at_the_screen_corner_stays_on_the_host_screen,
-         test_app_icons_come_from_the_apps_desktop_files,
+         test_app_icons_come_from_the_apps_desktop_files, test_host_taskbar_gets_each_windows_app_id,
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
          test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app,
