@@ -24,6 +24,9 @@ struct rdp_gfx_video *rdp_gfx_video_create(enum rdp_gfx_video_codec codec, uint1
 /** "avc420" or "remotefx". */
 const char *rdp_gfx_video_codec_name(const struct rdp_gfx_video *video);
 
+/** Steps coarser than the usual ones RemoteFX codes in now, as its rate control chose. */
+int rdp_gfx_video_rfx_coarser(const struct rdp_gfx_video *video);
+
 /** Frees it; its surface goes with the channel. NULL-safe. */
 void rdp_gfx_video_destroy(struct rdp_gfx_video *video);
 

@@ -325,6 +325,14 @@ rdp_gfx_takes_lossy(struct rdp_peer *peer)
 	return peer->gfx && peer->gfx->ready && peer->gfx->video;
 }
 
+int
+rdp_gfx_lossy_coarser(struct rdp_peer *peer)
+{
+	struct rdp_gfx *gfx = peer->gfx;
+
+	return gfx && gfx->video ? rdp_gfx_video_rfx_coarser(gfx->video) : 0;
+}
+
 bool
 rdp_gfx_holds_graphics(struct rdp_peer *peer)
 {

@@ -301,6 +301,9 @@ bool rdp_gfx_takes_copies(struct rdp_peer *peer);
 /** Busy parts of frames may go lossy (the pipeline has video; see rdp_gfx_send_frame()). */
 bool rdp_gfx_takes_lossy(struct rdp_peer *peer);
 
+/** Steps coarser than usual that busy parts go in now (RemoteFX's rate control); 0 otherwise. */
+int rdp_gfx_lossy_coarser(struct rdp_peer *peer);
+
 /** The pipeline is being set up: nothing may be drawn yet. */
 bool rdp_gfx_holds_graphics(struct rdp_peer *peer);
 

@@ -301,8 +301,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			"\"frames_sent\":%llu,\"frames_held\":%llu,\"frame_id\":%u,"
 			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu,"
 			"\"solid_fills\":%llu,\"stripes_untried\":%llu,\"lossy\":%s,\"lossy_"
-			"frames\":%llu,\"lossy_bytes\":%"
-			"llu,"
+			"frames\":%llu,\"lossy_bytes\":%llu,\"lossy_coarser\":%d,"
 			"\"lossless_refreshes\":%llu,\"copies\":%llu,\"copied_pixels\":%llu,"
 			"\"pointer\":\"%s\",\"pointers_new\":%llu,"
 			"\"pointers_cached\":%llu,",
@@ -316,7 +315,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			(unsigned long long)peer->stripes_untried,
 			rdp_gfx_takes_lossy(peer) ? "true" : "false",
 			(unsigned long long)peer->lossy_frames,
-			(unsigned long long)peer->lossy_bytes,
+			(unsigned long long)peer->lossy_bytes, rdp_gfx_lossy_coarser(peer),
 			(unsigned long long)peer->lossless_refreshes,
 			(unsigned long long)peer->copies, (unsigned long long)peer->copied_pixels,
 			pointer, (unsigned long long)peer->pointers_new,
