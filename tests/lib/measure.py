@@ -11,6 +11,20 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def machine_jiffies():
+    """(busy, total) clock ticks of every CPU of the machine so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def busy_percent(before, after):
+    """How busy the machine's CPUs were between two machine_jiffies(), in percent."""
+    total = after[1] - before[1]
+    return 100.0 * (after[0] - before[0]) / total if total > 0 else float("nan")
+
+
 def memory(pid):
     """(RSS kB, PSS kB) of one process; (0, 0) once it is gone."""
     out = {}
