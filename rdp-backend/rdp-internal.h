@@ -36,6 +36,8 @@ rdp_to_global(int pixels, int scale)
 /* MS-RDPERP 2.2.1.1.2 wndSupportLevel; FreeRDP keeps the names in a private header */
 #define RDP_WINDOW_LEVEL_SUPPORTED_EX 0x00000002
 #define RDP_POINTER_CACHE_MAX 32 /* slots used of the client's pointer cache */
+/* MS-RDPBCGR 2.2.7.1.10: the largest virtual channel chunk a server may announce */
+#define RDP_CHANNEL_CHUNK_MAX 16256
 
 struct pc_compositor;
 struct log_scopes;

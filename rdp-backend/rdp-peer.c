@@ -291,6 +291,15 @@ rdp_peer_set_capabilities(rdpSettings *settings, enum rdp_codec codec)
 				  codec == RDP_CODEC_AUTO || rdp_gfx_codec_is_pipeline(codec));
 	freerdp_settings_set_bool(settings, FreeRDP_FrameMarkerCommandEnabled, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_SurfaceFrameMarkerEnabled, TRUE);
+	/*
+	 * Channel data (the graphics pipeline's frames above all) goes in chunks
+	 * of at most this, each its own PDU, TLS record and send(): FreeRDP's
+	 * default of 1600 bytes made 78 of each for a 124 KB frame, and woke the
+	 * client as often. The capability tells the client; it reassembles
+	 * chunks of any size up to the protocol's largest.
+	 */
+	freerdp_settings_set_uint32(settings, FreeRDP_VirtualChannelChunkSize,
+				    RDP_CHANNEL_CHUNK_MAX);
 	freerdp_settings_set_bool(settings, FreeRDP_HasExtendedMouseEvent, TRUE);
 	freerdp_settings_set_bool(settings, FreeRDP_HasHorizontalWheel, TRUE);
 	/*
