@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,6 +92,62 @@ make_buffer(struct app *app, int width, int height, uint32_t color, uint32_t fra
 		exit(1);
 	}
 	return buffer;
+}
+
+static void
+kept_buffer_release(void *data, struct wl_buffer *buffer)
+{
+	struct kept_buffer *kept = data;
+
+	kept->busy = false;
+}
+
+static const struct wl_buffer_listener kept_buffer_listener = {kept_buffer_release};
+
+static void
+kept_buffer_free(struct kept_buffer *kept)
+{
+	if (kept->buffer) {
+		wl_buffer_destroy(kept->buffer);
+		munmap(kept->pixels, (size_t)kept->width * 4 * (size_t)kept->height);
+	}
+	*kept = (struct kept_buffer){0};
+}
+
+/*
+ * An animation draws into buffers it keeps, as real apps do: a new buffer a
+ * frame would make the compositor map and free megabytes a frame, a cost no
+ * app puts on it. NULL when all are still the compositor's.
+ */
+static struct wl_buffer *
+window_kept_buffer(struct window *w, int width, int height, struct fill_args *args)
+{
+	struct kept_buffer *pick = NULL;
+
+	for (int i = 0; i < WINDOW_KEPT_BUFFERS; i++) {
+		struct kept_buffer *kept = &w->kept[i];
+
+		if (kept->busy)
+			continue;
+		if (kept->buffer && (kept->width != width || kept->height != height))
+			kept_buffer_free(kept);
+		if (!pick || (kept->buffer && !pick->buffer))
+			pick = kept;
+	}
+	if (!pick)
+		return NULL;
+	if (!pick->buffer) {
+		pick->buffer = shm_buffer_create_mapped(w->app->shm, width, height,
+							args->opts->alpha < 255, &pick->pixels);
+		if (!pick->buffer)
+			return NULL;
+		pick->width = width;
+		pick->height = height;
+		wl_buffer_add_listener(pick->buffer, &kept_buffer_listener, pick);
+	}
+	fill_pattern(pick->pixels, width, height, args);
+	pick->busy = true;
+	return pick->buffer;
 }
 
 /* --- windows ----------------------------------------------------------------- */
@@ -215,8 +272,13 @@ window_draw(struct window *w)
 		wl_surface_attach(w->surface, buffer, 0, 0);
 		wl_surface_damage_buffer(w->surface, 0, 0, w->width * scale, w->height * scale);
 	} else {
-		buffer = make_buffer(app, w->width, w->height, w->color, app->frame,
-				     sweep ? app->canvas : NULL);
+		struct fill_args args = {&app->opts, w->color, app->frame,
+					 sweep ? app->canvas : NULL};
+
+		buffer = more_frames ? window_kept_buffer(w, w->width, w->height, &args) : NULL;
+		if (!buffer)
+			buffer = make_buffer(app, w->width, w->height, w->color, app->frame,
+					     sweep ? app->canvas : NULL);
 		wl_surface_attach(w->surface, buffer, 0, 0);
 		/* a sweep damaged its boxes as it drew them */
 		if (!sweep && app->opts.animate && app->opts.damage_band && app->frame > 0)
@@ -613,6 +675,9 @@ main(int argc, char *argv[])
 	xkb_keymap_unref(app.keymap);
 	xkb_context_unref(app.xkb);
 	free(app.canvas);
+	if (app.main_window)
+		for (int i = 0; i < WINDOW_KEPT_BUFFERS; i++)
+			kept_buffer_free(&app.main_window->kept[i]);
 	wl_display_disconnect(app.display);
 	return app.opts.protocol_error ? 3 : 0;
 }

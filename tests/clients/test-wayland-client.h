@@ -77,6 +77,17 @@ struct app {
 	int sweep_next; /* the next box: its width is sweep_next / sweep + 1 */
 };
 
+/* A buffer an animating window draws again once the compositor released it, as apps do. */
+struct kept_buffer {
+	struct wl_buffer *buffer;
+	uint32_t *pixels;
+	int width, height;
+	bool busy; /* attached and not yet released */
+};
+
+/* three: one shown, one the compositor may still read, one to draw */
+#define WINDOW_KEPT_BUFFERS 3
+
 struct window {
 	struct app *app;
 	struct wl_surface *surface;
@@ -88,6 +99,7 @@ struct window {
 	uint32_t color;
 	bool configured;
 	struct wl_callback *frame_cb;
+	struct kept_buffer kept[WINDOW_KEPT_BUFFERS]; /* for --animate */
 };
 
 static const uint32_t quadrant_colors[4] = {0xffe01010, 0xff10c010, 0xff1040e0, 0xfff0f0f0};
