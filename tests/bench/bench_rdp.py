@@ -12,7 +12,8 @@ side by side: porthole-compositor --rdp-listen and Debian's
              the client's X screen, each burst one update the client drew), server CPU
              ms per frame, bytes on the
              wire per frame (the connection's bytes_sent from ss), how busy the whole
-             machine was meanwhile (server, client and app together), idle CPU and bytes;
+             machine was meanwhile (server, client and app together) and the client's
+             (xfreerdp's) CPU ms per frame, idle CPU and bytes;
              commit-to-last-byte latency p50/p99: the app's commit time against the
              last byte of the update that follows it, seen by a loopback relay the
              client connects through (the same relay for both servers)
@@ -199,7 +200,7 @@ class Rig:
         self.display = display
         self.host_frames = HostFrames(display)
         self.relay = Relay(self.port)
-        self.start_xfreerdp(display, self.relay.port, client_flags=client_flags)
+        self.client = self.start_xfreerdp(display, self.relay.port, client_flags=client_flags)
         self.wait(lambda: bytes_sent(self.port) > 0, "the RDP connection")
         time.sleep(2)  # activation and the first full frame
 
@@ -219,31 +220,32 @@ class Rig:
         argv = [WAYLAND_CLIENT, "--animate", "--frames", str(frames), "--width", str(self.width),
                 "--height", str(self.height),
                 "--fullscreen", "--title", "bench"] + extra
-        b0, c0 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        b0, c0, k0 = bytes_sent(self.port), cpu_seconds(self.server.pid), cpu_seconds(self.client.pid)
         self.host_frames.start()
         j0 = machine_jiffies()
         out = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=300).stdout
         busy = busy_percent(j0, machine_jiffies())
         time.sleep(0.5)  # the last frames leave the server
         seen = self.host_frames.stop()
-        b1, c1 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        b1, c1, k1 = bytes_sent(self.port), cpu_seconds(self.server.pid), cpu_seconds(self.client.pid)
         n, seconds = int(out.split()[1]), float(out.split()[3])
         host_fps = seen / (seconds + 0.5) if seen is not None else float("nan")
-        return n / seconds, (c1 - c0) * 1000 / n, (b1 - b0) / n, host_fps, busy
+        return n / seconds, (c1 - c0) * 1000 / n, (b1 - b0) / n, host_fps, busy, (k1 - k0) * 1000 / n
 
     def user_frames(self, run):
         """Runs run() (a workload whose app counts no frames of its own) and returns what animate
         does, counting the frames the host drew: fps, cpu ms/frame, bytes/frame, host fps."""
-        b0, c0 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        b0, c0, k0 = bytes_sent(self.port), cpu_seconds(self.server.pid), cpu_seconds(self.client.pid)
         self.host_frames.start()
         t0, j0 = time.monotonic(), machine_jiffies()
         run()
         seconds, busy = time.monotonic() - t0, busy_percent(j0, machine_jiffies())
         time.sleep(0.5)
         seen = self.host_frames.stop() or 0
-        b1, c1 = bytes_sent(self.port), cpu_seconds(self.server.pid)
+        b1, c1, k1 = bytes_sent(self.port), cpu_seconds(self.server.pid), cpu_seconds(self.client.pid)
         frames = max(seen, 1)
-        return seen / seconds, (c1 - c0) * 1000 / frames, (b1 - b0) / frames, seen / seconds, busy
+        return (seen / seconds, (c1 - c0) * 1000 / frames, (b1 - b0) / frames, seen / seconds, busy,
+                (k1 - k0) * 1000 / frames)
 
     def terminal_scroll(self, lines, times=15):
         """foot, full screen, running cat of a large text file (times over: foot takes 6 MB in a
@@ -451,8 +453,8 @@ def main():
         size[0], size[1], args.client_flags or "(defaults)", args.porthole_args or "(defaults)", args.frames))
     # machine busy: every CPU of the machine (server, client, app), so a figure near 100
     # says more frames need less CPU somewhere, not more parallel work
-    print("  %-15s %-9s %8s %9s %12s %14s %13s" % ("workload", "server", "fps", "host fps", "cpu ms/frame",
-                                                   "bytes/frame", "machine busy"))
+    print("  %-15s %-9s %8s %9s %12s %14s %13s %15s" % ("workload", "server", "fps", "host fps", "cpu ms/frame",
+                                                        "bytes/frame", "machine busy", "client ms/frame"))
     results = {}
     workloads = [(name, lambda rig, extra=extra: rig.animate(args.frames, extra)) for name, extra in WORKLOADS]
     workloads += [("terminal scroll", lambda rig: rig.terminal_scroll(args.text_lines)),
@@ -468,9 +470,9 @@ def main():
                 results[(name, kind)] = workload(rig)
             finally:
                 rig.stop()
-            fps, cpu, wire, host_fps, busy = results[(name, kind)]
-            print("  %-15s %-9s %8.1f %9.1f %12.3f %14.0f %12.0f%%" % (name, kind, fps, host_fps, cpu, wire,
-                                                                      busy))
+            fps, cpu, wire, host_fps, busy, client = results[(name, kind)]
+            print("  %-15s %-9s %8.1f %9.1f %12.3f %14.0f %12.0f%% %15.3f" % (name, kind, fps, host_fps, cpu,
+                                                                             wire, busy, client))
         p, w = results[(name, "porthole")], results[(name, "weston")]
         print("  %-15s porthole/weston: fps %s, host fps %s, cpu/frame %s, bytes/frame %s" % (
             name, ratio(p[0], w[0]), ratio(p[3], w[3]), ratio(p[1], w[1]), ratio(p[2], w[2])))
