@@ -73,6 +73,17 @@ rdp_gfx_rect16(const pixman_box32_t *box)
 	};
 }
 
+RFX_RECT
+rdp_rfx_rect(const pixman_box32_t *box)
+{
+	return (RFX_RECT){
+		.x = (UINT16)box->x1,
+		.y = (UINT16)box->y1,
+		.width = (UINT16)(box->x2 - box->x1),
+		.height = (UINT16)(box->y2 - box->y1),
+	};
+}
+
 UINT
 rdp_gfx_surface_command(RdpgfxServerContext *context, uint16_t surface_id, UINT16 codec_id,
 			const pixman_box32_t *box, const BYTE *data, UINT32 length, void *extra)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <freerdp/codec/rfx.h>
 #include <freerdp/server/rdpgfx.h>
 #include <pixman.h>
 
@@ -50,5 +51,8 @@ UINT rdp_gfx_surface_copy(RdpgfxServerContext *context, uint16_t src_id, uint16_
 			  const pixman_box32_t *from, int to_x, int to_y);
 
 RECTANGLE_16 rdp_gfx_rect16(const pixman_box32_t *box);
+
+/** @box as RemoteFX takes a rectangle: its corner and size. */
+RFX_RECT rdp_rfx_rect(const pixman_box32_t *box);
 
 #endif

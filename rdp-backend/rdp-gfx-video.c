@@ -359,13 +359,8 @@ rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, RdpgfxServerContext *co
 	if (!rects || (!video->rfx && !rdp_gfx_video_open_remotefx(video, width, height)))
 		goto out;
 	for (int i = 0; i < n; i++) {
-		area += (int64_t)(boxes[i].x2 - boxes[i].x1) * (boxes[i].y2 - boxes[i].y1);
-		rects[i] = (RFX_RECT){
-			.x = (UINT16)boxes[i].x1,
-			.y = (UINT16)boxes[i].y1,
-			.width = (UINT16)(boxes[i].x2 - boxes[i].x1),
-			.height = (UINT16)(boxes[i].y2 - boxes[i].y1),
-		};
+		rects[i] = rdp_rfx_rect(&boxes[i]);
+		area += (int64_t)rects[i].width * rects[i].height;
 	}
 	message = rfx_encode_message(video->rfx, rects, (size_t)n, pixels, (UINT32)width,
 				     (UINT32)height, (size_t)stride);

@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 
 #include "rdp-client-checks.h"
+#include "rdp-gfx-boxes.h"
 #include "rdp-internal.h"
 
 /* Room kept in each PDU for headers, below the client's reassembly limit. */
@@ -127,12 +128,8 @@ rdp_graphics_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int wi
 
 	if (!rects)
 		return;
-	for (int i = 0; i < n; i++) {
-		rects[i].x = (UINT16)boxes[i].x1;
-		rects[i].y = (UINT16)boxes[i].y1;
-		rects[i].width = (UINT16)(boxes[i].x2 - boxes[i].x1);
-		rects[i].height = (UINT16)(boxes[i].y2 - boxes[i].y1);
-	}
+	for (int i = 0; i < n; i++)
+		rects[i] = rdp_rfx_rect(&boxes[i]);
 	messages = rfx_encode_messages_ex(peer->rfx, rects, (size_t)n, (const BYTE *)pixels,
 					  (UINT32)width, (UINT32)height, (UINT32)stride,
 					  &n_messages, rdp_graphics_max_payload(peer));
