@@ -155,9 +155,8 @@ rdp_gfx_boxes_destroy(struct rdp_gfx_boxes *boxes)
 	free(boxes);
 }
 
-/* Whether every pixel of @box is the same; *@color gets it. */
-static bool
-rdp_gfx_box_is_solid(const uint8_t *pixels, int stride, const pixman_box32_t *box, uint32_t *color)
+bool
+rdp_box_is_solid(const uint8_t *pixels, int stride, const pixman_box32_t *box, uint32_t *color)
 {
 	const uint32_t first = *(const uint32_t *)(pixels + (size_t)box->y1 * (size_t)stride +
 						   (size_t)box->x1 * 4);
@@ -228,7 +227,7 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 	int width = box->x2 - box->x1, height = box->y2 - box->y1;
 	size_t row = (size_t)width * 4;
 
-	if (rdp_gfx_box_is_solid(batch->pixels, batch->stride, box, &stripe->color)) {
+	if (rdp_box_is_solid(batch->pixels, batch->stride, box, &stripe->color)) {
 		stripe->kind = RDP_GFX_STRIPE_SOLID;
 		return;
 	}

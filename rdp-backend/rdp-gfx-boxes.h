@@ -52,6 +52,10 @@ UINT rdp_gfx_surface_copy(RdpgfxServerContext *context, uint16_t src_id, uint16_
 
 RECTANGLE_16 rdp_gfx_rect16(const pixman_box32_t *box);
 
+/** Whether every pixel of @box is the same; *@color gets it. */
+bool rdp_box_is_solid(const uint8_t *pixels, int stride, const pixman_box32_t *box,
+		      uint32_t *color);
+
 /** @box as RemoteFX takes a rectangle: its corner and size. */
 RFX_RECT rdp_rfx_rect(const pixman_box32_t *box);
 

@@ -1,12 +1,13 @@
 /*
  * Graphics: after each repaint, the damage read back from the outputs (the
- * client's desktop: one per monitor, rdp-layout.c) goes to the peer, through the graphics pipeline (rdp-gfx.c) when the client offers
- * it, else as SurfaceBits between frame markers: RemoteFX, NSCodec (set up
- * lossless) or raw bits, the best the client offers unless --rdp-codec says;
- * paced by the client's frame acknowledgements either way.
+ * client's desktop: one per monitor, rdp-layout.c) goes to the peer, through
+ * the graphics pipeline (rdp-gfx.c) when the client offers it, else as
+ * SurfaceBits and drawing orders (rdp-surface-frames.c) in the best codec
+ * the client offers unless --rdp-codec says; paced by the client's frame
+ * acknowledgements either way. Moved windows and scrolled areas go as copies
+ * of what the client shows where both ways allow.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include <freerdp/codec/color.h>
 #include <freerdp/settings.h>
@@ -17,11 +18,8 @@
 #include <openssl/err.h>
 
 #include "rdp-client-checks.h"
-#include "rdp-gfx-boxes.h"
 #include "rdp-internal.h"
 
-/* Room kept in each PDU for headers, below the client's reassembly limit. */
-#define RDP_PDU_MARGIN 1024
 /*
  * A client that acknowledges no frame for this long while some are in flight
  * is stuck, or has dropped its graphics pipeline: the picture would freeze for
@@ -35,120 +33,6 @@
 
 static void rdp_graphics_restart_gfx(struct rdp_peer *peer, const char *why);
 static void rdp_graphics_drop_gfx(struct rdp_peer *peer, const char *why);
-
-/* The most encoded bytes one SurfaceBits PDU may carry for this client. */
-static UINT32
-rdp_graphics_max_payload(struct rdp_peer *peer)
-{
-	UINT32 max_pdu = freerdp_settings_get_uint32(peer->client->context->settings,
-						     FreeRDP_MultifragMaxRequestSize);
-
-	return max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384;
-}
-
-/* Sends what the encode stream holds as one SurfaceBits command for that rectangle. */
-static void
-rdp_graphics_send_surface_bits(struct rdp_peer *peer, UINT16 codec_id, int left, int top, int width,
-			       int height)
-{
-	rdpContext *context = peer->client->context;
-	SURFACE_BITS_COMMAND cmd = {0};
-
-	/*
-	 * No bulk compression: NSCodec and RemoteFX data are entropy-coded
-	 * already, and on raw bits it cost ~65 ms per 1280x720 frame
-	 * (bench_rdp.py) to save nothing on busy content. Porthole's RDP link
-	 * is local (loopback, vsock), where CPU is scarcer than bandwidth.
-	 */
-	cmd.skipCompression = TRUE;
-	cmd.cmdType = CMDTYPE_STREAM_SURFACE_BITS;
-	cmd.destLeft = (UINT32)left;
-	cmd.destTop = (UINT32)top;
-	cmd.destRight = (UINT32)(left + width);
-	cmd.destBottom = (UINT32)(top + height);
-	cmd.bmp.bpp = 32;
-	cmd.bmp.codecID = codec_id;
-	cmd.bmp.width = (UINT16)width;
-	cmd.bmp.height = (UINT16)height;
-	cmd.bmp.bitmapDataLength = (UINT32)Stream_GetPosition(peer->encode_stream);
-	cmd.bmp.bitmapData = Stream_Buffer(peer->encode_stream);
-	context->update->SurfaceBits(context, &cmd);
-	peer->bytes_sent += cmd.bmp.bitmapDataLength;
-}
-
-static void
-rdp_graphics_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride,
-		       const pixman_box32_t *box)
-{
-	rdpSettings *settings = peer->client->context->settings;
-	int width = box->x2 - box->x1;
-	int band = (int)(rdp_graphics_max_payload(peer) / ((UINT32)width * 4));
-
-	if (band < 1)
-		band = 1;
-	/* Bands small enough that no SurfaceBits PDU outgrows the client's limit. */
-	for (int y = box->y1; y < box->y2; y += band) {
-		int height = box->y2 - y < band ? box->y2 - y : band;
-		const BYTE *top = (const BYTE *)(pixels + (size_t)y * (stride / 4) + box->x1);
-		UINT16 codec_id = 0;
-
-		Stream_SetPosition(peer->encode_stream, 0);
-		if (peer->codec == RDP_CODEC_NSC) {
-			if (!nsc_compose_message(peer->nsc, peer->encode_stream, top, (UINT32)width,
-						 (UINT32)height, (UINT32)stride))
-				return;
-			codec_id = (UINT16)freerdp_settings_get_uint32(settings, FreeRDP_NSCodecId);
-		} else {
-			/* raw surface bits go bottom row first */
-			if (!Stream_EnsureCapacity(peer->encode_stream, (size_t)width * height * 4))
-				return;
-			for (int row = height - 1; row >= 0; row--)
-				Stream_Write(peer->encode_stream, top + (size_t)row * stride,
-					     (size_t)width * 4);
-		}
-		rdp_graphics_send_surface_bits(peer, codec_id, box->x1, y, width, height);
-	}
-}
-
-/*
- * RemoteFX encodes the whole region at once in 64x64 tiles relative to the
- * output, split into messages that each fit the client's reassembly limit.
- */
-static void
-rdp_graphics_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int width, int height,
-			   int stride, pixman_region32_t *region)
-{
-	UINT16 codec_id = (UINT16)freerdp_settings_get_uint32(peer->client->context->settings,
-							      FreeRDP_RemoteFxCodecId);
-	int n;
-	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
-	RFX_RECT *rects = calloc((size_t)n, sizeof *rects);
-	RFX_MESSAGE *messages = NULL;
-	size_t n_messages = 0;
-
-	if (!rects)
-		return;
-	for (int i = 0; i < n; i++)
-		rects[i] = rdp_rfx_rect(&boxes[i]);
-	messages = rfx_encode_messages_ex(peer->rfx, rects, (size_t)n, (const BYTE *)pixels,
-					  (UINT32)width, (UINT32)height, (UINT32)stride,
-					  &n_messages, rdp_graphics_max_payload(peer));
-	free(rects);
-	for (size_t i = 0; i < n_messages; i++) {
-		Stream_SetPosition(peer->encode_stream, 0);
-		/* tiles are placed relative to the whole output */
-		if (rfx_write_message(peer->rfx, peer->encode_stream, &messages[i]))
-			rdp_graphics_send_surface_bits(peer, codec_id, 0, 0, width, height);
-		/*
-		 * The split messages share one array of rectangles that none of
-		 * them owns (as rfx_compose_message does, the caller frees it):
-		 * the last one takes it along.
-		 */
-		messages[i].freeRects = i + 1 == n_messages;
-		rfx_message_free(peer->rfx, &messages[i]);
-	}
-	free(messages);
-}
 
 uint32_t
 rdp_graphics_frames_in_flight_max(struct rdp_peer *peer)
@@ -181,41 +65,6 @@ rdp_graphics_client_busy(struct rdp_peer *peer)
 	return limit > 0 && peer->frame_id - peer->frame_acked >= limit;
 }
 
-/* One SurfaceBits frame of @damage, between frame markers. */
-static void
-rdp_graphics_send_surface_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels,
-				int width, int height, int stride, pixman_region32_t *damage)
-{
-	rdpContext *context = peer->client->context;
-	SURFACE_FRAME_MARKER marker = {
-		.frameAction = SURFACECMD_FRAMEACTION_BEGIN,
-		.frameId = frame_id,
-	};
-
-	context->update->SurfaceFrameMarker(context, &marker);
-	if (peer->codec == RDP_CODEC_REMOTEFX) {
-		rdp_graphics_send_remotefx(peer, pixels, width, height, stride, damage);
-	} else {
-		pixman_region32_t bits;
-		pixman_box32_t *boxes;
-		int n;
-
-		pixman_region32_init(&bits);
-		/* what bitmaps cannot carry (the desktop's last odd columns and rows) goes as bits */
-		if (peer->codec == RDP_CODEC_BITMAP)
-			rdp_bitmaps_send(peer->bitmaps, peer, pixels, width, height, stride, damage,
-					 &bits);
-		else
-			pixman_region32_copy(&bits, damage);
-		boxes = pixman_region32_rectangles(&bits, &n);
-		for (int i = 0; i < n; i++)
-			rdp_graphics_send_bits(peer, pixels, stride, &boxes[i]);
-		pixman_region32_fini(&bits);
-	}
-	marker.frameAction = SURFACECMD_FRAMEACTION_END;
-	context->update->SurfaceFrameMarker(context, &marker);
-}
-
 /* Sends what changed since the last frame sent, from the up-to-date shadow copy. */
 static void
 rdp_graphics_send_pending(struct rdp_peer *peer)
@@ -226,7 +75,8 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	struct rdp_copy copies[RDP_MOVES_MAX_COPIES];
 	struct rdp_moves_frame frame;
 	int n_copies = 0;
-	bool lossy_picked, copies_taken = rdp_gfx_takes_copies(peer);
+	bool lossy_picked;
+	bool copies_taken = rdp_gfx_takes_copies(peer) || rdp_surface_takes_copies(peer);
 
 	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
 		return;
@@ -255,8 +105,8 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	/* the tiles picked count as lossy whatever the encoder then made of them */
 	lossy_picked = pixman_region32_not_empty(&lossy);
 	if (!rdp_gfx_ready(peer))
-		rdp_graphics_send_surface_frame(peer, ++peer->frame_id, pixels, width, height,
-						stride, &peer->pending_damage);
+		rdp_surface_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,
+				       &peer->pending_damage, copies, n_copies);
 	else if (rdp_gfx_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,
 				    &peer->pending_damage, &lossy, copies, n_copies) < 0)
 		weston_log("rdp: a frame for %s could not be sent\n", peer->client->hostname);

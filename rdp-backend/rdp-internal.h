@@ -264,6 +264,24 @@ uint32_t rdp_graphics_frames_in_flight_max(struct rdp_peer *peer);
 /** Starts sending the desktop (all outputs): everything once, then each repaint's damage. */
 void rdp_graphics_start(struct rdp_peer *peer);
 
+/* rdp-surface-frames.c */
+
+/**
+ * Moved and scrolled areas may go as copies to a client without the pipeline:
+ * it draws ScrBlt orders, and its codec is lossless.
+ */
+bool rdp_surface_takes_copies(struct rdp_peer *peer);
+
+/**
+ * One frame of @damage of the desktop @pixels between frame markers: @copies
+ * (at most RDP_MOVES_MAX_COPIES, in order) as ScrBlt orders, boxes of one
+ * colour as OpaqueRect orders (they leave @damage), the rest as SurfaceBits
+ * or bitmap updates in the peer's codec.
+ */
+void rdp_surface_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels,
+			    int width, int height, int stride, pixman_region32_t *damage,
+			    const struct rdp_copy *copies, int n_copies);
+
 /* rdp-gfx.c */
 bool rdp_gfx_codec_is_pipeline(enum rdp_codec codec);
 

@@ -194,25 +194,31 @@ def test_damage_of_every_size_in_every_codec(procs):
 
 
 def test_areas_of_one_colour_go_as_solid_fills(procs):
-    """Through the graphics pipeline a window of one colour travels as a SolidFill command
-    (24 bytes) instead of planar: the host shows it exactly."""
-    comp, port = start(procs, ["--rdp-codec=planar", "--width=1024", "--height=768"])
-    host = Host(procs)
-    host.connect(port, size="1024x768", extra=["/gfx"])
-    wait_until(lambda: (first_peer(comp) or {}).get("frame_acked", 0) > 0, 20, 0.2, "the first frame")
-    host_matches(host, comp, "the empty desktop")
-    before = first_peer(comp)
-    comp.client([WAYLAND_CLIENT, "--title", "solid", "--color", "3060c0", "--width", "500", "--height", "400"])
-    comp.wait_window(lambda w: w["title"] == "solid")
-    host_matches(host, comp, "a window of one colour")
-    after = first_peer(comp)
-    fills = after["solid_fills"] - before["solid_fills"]
-    sent = after["bytes_sent"] - before["bytes_sent"]
-    print("# a 500x400 window of one colour: %d SolidFill, %d bytes" % (fills, sent))
-    check(fills >= 1 and sent < 1024, "%d SolidFills and %d bytes for a window of one colour" % (fills, sent))
-    refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
-    check(not refused, "the client refused a command: %s" % refused[:3])
-    comp.stop()
+    """A window of one colour travels as a fill instead of pixels: through the graphics
+    pipeline a SolidFill command (24 bytes), without it an OpaqueRect order (a dozen), to a
+    client that takes bitmaps and to one that takes NSCodec. The host shows it exactly."""
+    for server_flags, client_flags in ((["--rdp-codec=planar"], ["/gfx"]), ([], []), ([], ["/nsc"])):
+        what = " ".join(client_flags) or "bitmaps"
+        comp, port = start(procs, server_flags + ["--width=1024", "--height=768"])
+        host = Host(procs)
+        host.connect(port, size="1024x768", extra=client_flags)
+        wait_until(lambda: (first_peer(comp) or {}).get("frame_acked", 0) > 0, 20, 0.2, "the first frame")
+        host_matches(host, comp, "the empty desktop (%s)" % what)
+        before = first_peer(comp)
+        # red and blue differ: a fill that swapped them would show
+        comp.client([WAYLAND_CLIENT, "--title", "solid", "--color", "3060c0", "--width", "500", "--height", "400"])
+        comp.wait_window(lambda w: w["title"] == "solid")
+        host_matches(host, comp, "a window of one colour (%s)" % what)
+        after = first_peer(comp)
+        fills = after["solid_fills"] - before["solid_fills"]
+        sent = after["bytes_sent"] - before["bytes_sent"]
+        print("# %s: a 500x400 window of one colour: %d fills, %d bytes" % (what, fills, sent))
+        check(fills >= 1 and sent < 1024,
+              "%s: %d fills and %d bytes for a window of one colour" % (what, fills, sent))
+        refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
+        check(not refused, "the client refused a command: %s" % refused[:3])
+        procs.stop(host.client)
+        comp.stop()
 
 
 def test_busy_areas_go_lossy_then_exact(procs):
@@ -292,73 +298,87 @@ def test_noise_stops_being_tried_as_planar(procs):
 
 def test_scrolling_goes_as_copies(procs):
     """foot scrolling text up (lines printed at the bottom) and down (lines inserted at
-    the top), through /gfx: most frames copy the rows the client already shows and
-    encode only what scrolled into view; the host ends exact, both ways."""
+    the top), through /gfx (SurfaceToSurface) and through xfreerdp's defaults (ScrBlt
+    orders before the SurfaceBits): most frames copy the rows the client already shows
+    and encode only what scrolled into view; the host ends exact, both ways."""
     need("foot")
-    comp, port = start(procs)
-    host = Host(procs)
-    host.connect(port, extra=("/gfx",))
-    host_matches(host, comp, "the first frame")
-    done = os.path.join(comp.runtime_dir, "scrolled")
-    script = ("for i in $(seq 1 200); do echo \"line $i of a terminal that scrolls up, text text text $i\"; "
-              "sleep 0.01; done; touch %s.up; while [ ! -e %s.go ]; do sleep 0.1; done; "
-              "for i in $(seq 1 150); do printf '\\033[H\\033Mline %%s inserted at the top, the rest goes down\\r' $i; "
-              "sleep 0.01; done; touch %s.down; sleep 600" % (done, done, done))
-    comp.client(["foot", "--override=shell=/bin/sh", "sh", "-c", script])
-    for way in ("up", "down"):
-        before = first_peer(comp)
-        if way == "down":
-            open(done + ".go", "w").close()
-        wait_until(lambda: os.path.exists(done + "." + way), 60, 0.2, "foot to scroll %s" % way)
-        host_matches(host, comp, "the terminal after scrolling %s" % way)
-        after = first_peer(comp)
-        frames, copies = after["frames_sent"] - before["frames_sent"], after["copies"] - before["copies"]
-        print("# scrolling %s: %d frames, %d copies, %.1f KB a frame" % (
-            way, frames, copies, (after["bytes_sent"] - before["bytes_sent"]) / 1024 / max(frames, 1)))
-        check(copies >= frames // 2, "scrolling %s: %d copies in %d frames" % (way, copies, frames))
-    comp.stop()
+    for flags in (("/gfx",), ()):
+        what = " ".join(flags) or "no flags"
+        comp, port = start(procs)
+        host = Host(procs)
+        host.connect(port, extra=flags)
+        host_matches(host, comp, "the first frame (%s)" % what)
+        done = os.path.join(comp.runtime_dir, "scrolled")
+        script = ("for i in $(seq 1 200); do echo \"line $i of a terminal that scrolls up, text text text $i\"; "
+                  "sleep 0.01; done; touch %s.up; while [ ! -e %s.go ]; do sleep 0.1; done; "
+                  "for i in $(seq 1 150); do printf '\\033[H\\033Mline %%s inserted at the top, the rest goes "
+                  "down\\r' $i; sleep 0.01; done; touch %s.down; sleep 600" % (done, done, done))
+        comp.client(["foot", "--override=shell=/bin/sh", "sh", "-c", script])
+        for way in ("up", "down"):
+            before = first_peer(comp)
+            if way == "down":
+                open(done + ".go", "w").close()
+            wait_until(lambda: os.path.exists(done + "." + way), 60, 0.2, "foot to scroll %s" % way)
+            host_matches(host, comp, "the terminal after scrolling %s (%s)" % (way, what))
+            after = first_peer(comp)
+            frames, copies = after["frames_sent"] - before["frames_sent"], after["copies"] - before["copies"]
+            print("# %s, scrolling %s: %d frames, %d copies, %.1f KB a frame" % (
+                what, way, frames, copies, (after["bytes_sent"] - before["bytes_sent"]) / 1024 / max(frames, 1)))
+            check(copies >= frames // 2, "%s, scrolling %s: %d copies in %d frames" % (what, way, copies, frames))
+        refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
+        check(not refused, "the client refused a command: %s" % refused[:3])
+        procs.stop(host.client)
+        comp.stop()
 
 
 def test_moved_windows_go_as_copies(procs):
-    """Through the graphics pipeline, a window that moves is copied on the client's surface
-    (SurfaceToSurface) from where the client shows it, instead of encoded again: moving a
-    window step by step costs a few hundred bytes a step. Rows another window covers at the
-    new place are sent as pixels: the host shows exactly what the compositor shows."""
-    comp, port = start(procs, ["--width=1024", "--height=768"])
-    host = Host(procs)
-    host.connect(port, size="1024x768", extra=["/gfx"])
-    comp.client([WAYLAND_CLIENT, "--title", "moving", "--width", "300", "--height", "200", "--stripes"])
-    w = comp.wait_window(lambda w: w["title"] == "moving")
-    comp.cli("window", str(w["id"]), "move", "40", "40")
-    host_matches(host, comp, "the window before it moves")
-    before = first_peer(comp)
-    steps = 12
-    for i in range(1, steps + 1):
-        comp.cli("window", str(w["id"]), "move", str(40 + 15 * i), str(40 + 10 * i))
-        wait_until(lambda: first_peer(comp)["frame_acked"] == first_peer(comp)["frame_id"] and
-                   first_peer(comp)["frame_id"] > before["frame_id"] + i - 1, 10, 0.05,
-                   "step %d shown" % i)
-    host_matches(host, comp, "the window after %d steps" % steps)
-    after = first_peer(comp)
-    copies = after["copies"] - before["copies"]
-    per_step = (after["bytes_sent"] - before["bytes_sent"]) / steps
-    print("# %d steps: %d copies of %d pixels, %.0f bytes a step"
-          % (steps, copies, after["copied_pixels"] - before["copied_pixels"], per_step), flush=True)
-    check(copies >= steps - 1, "only %d copies for %d moves" % (copies, steps))
-    # encoded again, a step is 5.7 KB (planar): the uncovered strips alone are a few hundred bytes
-    check(per_step < 2000, "%.0f bytes a step: the window was encoded again" % per_step)
-    # a second window on top: the rows it covers at the new place are not the moved window's
-    comp.client([WAYLAND_CLIENT, "--title", "cover", "--width", "200", "--height", "150", "--color", "40a060"])
-    cover = comp.wait_window(lambda w: w["title"] == "cover")
-    comp.cli("window", str(cover["id"]), "move", "400", "330")
-    host_matches(host, comp, "a window on top")
-    for i in range(1, 6):
-        comp.cli("window", str(w["id"]), "move", str(220 + 30 * i), str(160 + 20 * i))
-        host_matches(host, comp, "moved under the other window, step %d" % i)
-    check(first_peer(comp)["copies"] > after["copies"], "no copies under the other window")
-    refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
-    check(not refused, "the client refused a command: %s" % refused[:3])
-    comp.stop()
+    """A window that moves is copied on the client from where the client shows it,
+    instead of encoded again: through the graphics pipeline as SurfaceToSurface, through
+    xfreerdp's defaults (bitmap updates) and NSCodec as ScrBlt orders. Moving a window step by step costs a few hundred
+    bytes a step. Rows another window covers at the new place are sent as pixels: the host
+    shows exactly what the compositor shows."""
+    for flags in (("/gfx",), (), ("/nsc",)):
+        what = " ".join(flags) or "no flags"
+        comp, port = start(procs, ["--width=1024", "--height=768"])
+        host = Host(procs)
+        host.connect(port, size="1024x768", extra=flags)
+        comp.client([WAYLAND_CLIENT, "--title", "moving", "--width", "300", "--height", "200", "--stripes"])
+        w = comp.wait_window(lambda w: w["title"] == "moving")
+        comp.cli("window", str(w["id"]), "move", "40", "40")
+        host_matches(host, comp, "the window before it moves (%s)" % what)
+        before = first_peer(comp)
+        steps = 12
+        for i in range(1, steps + 1):
+            comp.cli("window", str(w["id"]), "move", str(40 + 15 * i), str(40 + 10 * i))
+            wait_until(lambda: first_peer(comp)["frame_acked"] == first_peer(comp)["frame_id"] and
+                       first_peer(comp)["frame_id"] > before["frame_id"] + i - 1, 10, 0.05,
+                       "step %d shown (%s)" % (i, what))
+        host_matches(host, comp, "the window after %d steps (%s)" % (steps, what))
+        after = first_peer(comp)
+        copies = after["copies"] - before["copies"]
+        per_step = (after["bytes_sent"] - before["bytes_sent"]) / steps
+        print("# %s (%s), %d steps: %d copies of %d pixels, %d fills, %.0f bytes a step"
+              % (what, after["codec"], steps, copies, after["copied_pixels"] - before["copied_pixels"],
+                 after["solid_fills"] - before["solid_fills"], per_step),
+              flush=True)
+        check(copies >= steps - 1, "%s: only %d copies for %d moves" % (what, copies, steps))
+        # encoded again, a step is 5.7 KB as planar, 8.3 KB as bitmaps; copied, with the
+        # uncovered background as fills, 0.6 KB (planar, bitmaps) to 1.6 KB (NSCodec)
+        limit = 2000 if flags == ("/gfx",) else 4000
+        check(per_step < limit, "%s: %.0f bytes a step: the window was encoded again" % (what, per_step))
+        # a second window on top: the rows it covers at the new place are not the moved window's
+        comp.client([WAYLAND_CLIENT, "--title", "cover", "--width", "200", "--height", "150", "--color", "40a060"])
+        cover = comp.wait_window(lambda w: w["title"] == "cover")
+        comp.cli("window", str(cover["id"]), "move", "400", "330")
+        host_matches(host, comp, "a window on top (%s)" % what)
+        for i in range(1, 6):
+            comp.cli("window", str(w["id"]), "move", str(220 + 30 * i), str(160 + 20 * i))
+            host_matches(host, comp, "moved under the other window, step %d (%s)" % (i, what))
+        check(first_peer(comp)["copies"] > after["copies"], "%s: no copies under the other window" % what)
+        refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
+        check(not refused, "the client refused a command: %s" % refused[:3])
+        procs.stop(host.client)
+        comp.stop()
 
 
 def test_a_client_that_stops_acknowledging_is_caught_up(procs):

@@ -1,0 +1,261 @@
+/*
+ * Frames for clients without the graphics pipeline: SurfaceBits between frame
+ * markers (RemoteFX, NSCodec set up lossless, or raw bits; bitmap updates by
+ * rdp-bitmaps.c), after the primary drawing orders that spare pixels: ScrBlt
+ * for areas the client already shows elsewhere (moved windows, scrolling),
+ * OpaqueRect for areas of one colour.
+ */
+#include <stdlib.h>
+
+#include <freerdp/settings.h>
+
+#include "rdp-gfx-boxes.h"
+#include "rdp-internal.h"
+
+/* Room kept in each PDU for headers, below the client's reassembly limit. */
+#define RDP_PDU_MARGIN 1024
+/* the ternary raster operation (ROP3) that copies its source as it is */
+#define RDP_ROP_SRCCOPY 0xcc
+/* a ScrBlt or OpaqueRect order with every field, headers included: what bytes_sent counts */
+#define RDP_PRIMARY_ORDER_BYTES 16
+
+/* The most encoded bytes one SurfaceBits PDU may carry for this client. */
+static UINT32
+rdp_surface_max_payload(struct rdp_peer *peer)
+{
+	UINT32 max_pdu = freerdp_settings_get_uint32(peer->client->context->settings,
+						     FreeRDP_MultifragMaxRequestSize);
+
+	return max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384;
+}
+
+/* Sends what the encode stream holds as one SurfaceBits command for that rectangle. */
+static void
+rdp_surface_send_bits_command(struct rdp_peer *peer, UINT16 codec_id, int left, int top, int width,
+			      int height)
+{
+	rdpContext *context = peer->client->context;
+	SURFACE_BITS_COMMAND cmd = {0};
+
+	/*
+	 * No bulk compression: NSCodec and RemoteFX data are entropy-coded
+	 * already, and on raw bits it cost ~65 ms per 1280x720 frame
+	 * (bench_rdp.py) to save nothing on busy content. Porthole's RDP link
+	 * is local (loopback, vsock), where CPU is scarcer than bandwidth.
+	 */
+	cmd.skipCompression = TRUE;
+	cmd.cmdType = CMDTYPE_STREAM_SURFACE_BITS;
+	cmd.destLeft = (UINT32)left;
+	cmd.destTop = (UINT32)top;
+	cmd.destRight = (UINT32)(left + width);
+	cmd.destBottom = (UINT32)(top + height);
+	cmd.bmp.bpp = 32;
+	cmd.bmp.codecID = codec_id;
+	cmd.bmp.width = (UINT16)width;
+	cmd.bmp.height = (UINT16)height;
+	cmd.bmp.bitmapDataLength = (UINT32)Stream_GetPosition(peer->encode_stream);
+	cmd.bmp.bitmapData = Stream_Buffer(peer->encode_stream);
+	context->update->SurfaceBits(context, &cmd);
+	peer->bytes_sent += cmd.bmp.bitmapDataLength;
+}
+
+static void
+rdp_surface_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride,
+		      const pixman_box32_t *box)
+{
+	rdpSettings *settings = peer->client->context->settings;
+	int width = box->x2 - box->x1;
+	int band = (int)(rdp_surface_max_payload(peer) / ((UINT32)width * 4));
+
+	if (band < 1)
+		band = 1;
+	/* Bands small enough that no SurfaceBits PDU outgrows the client's limit. */
+	for (int y = box->y1; y < box->y2; y += band) {
+		int height = box->y2 - y < band ? box->y2 - y : band;
+		const BYTE *top = (const BYTE *)(pixels + (size_t)y * (stride / 4) + box->x1);
+		UINT16 codec_id = 0;
+
+		Stream_SetPosition(peer->encode_stream, 0);
+		if (peer->codec == RDP_CODEC_NSC) {
+			if (!nsc_compose_message(peer->nsc, peer->encode_stream, top, (UINT32)width,
+						 (UINT32)height, (UINT32)stride))
+				return;
+			codec_id = (UINT16)freerdp_settings_get_uint32(settings, FreeRDP_NSCodecId);
+		} else {
+			/* raw surface bits go bottom row first */
+			if (!Stream_EnsureCapacity(peer->encode_stream, (size_t)width * height * 4))
+				return;
+			for (int row = height - 1; row >= 0; row--)
+				Stream_Write(peer->encode_stream, top + (size_t)row * stride,
+					     (size_t)width * 4);
+		}
+		rdp_surface_send_bits_command(peer, codec_id, box->x1, y, width, height);
+	}
+}
+
+/*
+ * RemoteFX encodes the whole region at once in 64x64 tiles relative to the
+ * output, split into messages that each fit the client's reassembly limit.
+ */
+static void
+rdp_surface_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int width, int height,
+			  int stride, pixman_region32_t *region)
+{
+	UINT16 codec_id = (UINT16)freerdp_settings_get_uint32(peer->client->context->settings,
+							      FreeRDP_RemoteFxCodecId);
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
+	RFX_RECT *rects = calloc((size_t)n, sizeof *rects);
+	RFX_MESSAGE *messages = NULL;
+	size_t n_messages = 0;
+
+	if (!rects)
+		return;
+	for (int i = 0; i < n; i++)
+		rects[i] = rdp_rfx_rect(&boxes[i]);
+	messages = rfx_encode_messages_ex(peer->rfx, rects, (size_t)n, (const BYTE *)pixels,
+					  (UINT32)width, (UINT32)height, (UINT32)stride,
+					  &n_messages, rdp_surface_max_payload(peer));
+	free(rects);
+	for (size_t i = 0; i < n_messages; i++) {
+		Stream_SetPosition(peer->encode_stream, 0);
+		/* tiles are placed relative to the whole output */
+		if (rfx_write_message(peer->rfx, peer->encode_stream, &messages[i]))
+			rdp_surface_send_bits_command(peer, codec_id, 0, 0, width, height);
+		/*
+		 * The split messages share one array of rectangles that none of
+		 * them owns (as rfx_compose_message does, the caller frees it):
+		 * the last one takes it along.
+		 */
+		messages[i].freeRects = i + 1 == n_messages;
+		rfx_message_free(peer->rfx, &messages[i]);
+	}
+	free(messages);
+}
+
+/*
+ * Whether a client without the pipeline gets moved and scrolled areas as
+ * ScrBlt orders: it draws them, and it holds what was sent as it was sent
+ * (SurfaceBits RemoteFX is lossy, so a copy would move the loss along with
+ * rows the server thinks exact).
+ */
+bool
+rdp_surface_takes_copies(struct rdp_peer *peer)
+{
+	const rdpSettings *settings = peer->client->context->settings;
+
+	return !peer->gfx && peer->codec != RDP_CODEC_REMOTEFX && settings->OrderSupport &&
+	       settings->OrderSupport[NEG_SCRBLT_INDEX];
+}
+
+/*
+ * Copies within the client's screen, in order (each reads what the ones
+ * before left), as ScrBlt orders: FreeRDP holds them until the next surface
+ * command, so they reach the client before the frame's pixels.
+ */
+static void
+rdp_surface_send_scrblts(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
+{
+	rdpContext *context = peer->client->context;
+
+	for (int i = 0; i < n; i++) {
+		const pixman_box32_t *from = &copies[i].from;
+		SCRBLT_ORDER order = {
+			.nLeftRect = copies[i].to_x,
+			.nTopRect = copies[i].to_y,
+			.nWidth = from->x2 - from->x1,
+			.nHeight = from->y2 - from->y1,
+			.bRop = RDP_ROP_SRCCOPY,
+			.nXSrc = from->x1,
+			.nYSrc = from->y1,
+		};
+
+		if (!context->update->primary->ScrBlt(context, &order))
+			return;
+		peer->copies++;
+		peer->copied_pixels += (uint64_t)order.nWidth * (uint64_t)order.nHeight;
+		peer->bytes_sent += RDP_PRIMARY_ORDER_BYTES;
+	}
+}
+
+/*
+ * Boxes of @damage that are one colour (a background a moved window
+ * uncovered, a cleared area) go as OpaqueRect orders, a dozen bytes whatever
+ * their size, when the client draws them; they leave @damage.
+ */
+static void
+rdp_surface_send_opaque_rects(struct rdp_peer *peer, const uint32_t *pixels, int stride,
+			      pixman_region32_t *damage)
+{
+	rdpContext *context = peer->client->context;
+	const rdpSettings *settings = context->settings;
+	pixman_region32_t filled;
+	pixman_box32_t *boxes;
+	int n;
+
+	if (!settings->OrderSupport || !settings->OrderSupport[NEG_OPAQUE_RECT_INDEX])
+		return;
+	pixman_region32_init(&filled);
+	boxes = pixman_region32_rectangles(damage, &n);
+	for (int i = 0; i < n; i++) {
+		uint32_t color;
+		OPAQUE_RECT_ORDER order;
+
+		if (!rdp_box_is_solid((const uint8_t *)pixels, stride, &boxes[i], &color))
+			continue;
+		/* MS-RDPEGDI's colour is red, green, blue from the lowest byte up */
+		order = (OPAQUE_RECT_ORDER){
+			.nLeftRect = boxes[i].x1,
+			.nTopRect = boxes[i].y1,
+			.nWidth = boxes[i].x2 - boxes[i].x1,
+			.nHeight = boxes[i].y2 - boxes[i].y1,
+			.color = ((color >> 16) & 0xff) | (color & 0xff00) | ((color & 0xff) << 16),
+		};
+		if (!context->update->primary->OpaqueRect(context, &order))
+			break;
+		peer->solid_fills++;
+		peer->bytes_sent += RDP_PRIMARY_ORDER_BYTES;
+		pixman_region32_union_rect(&filled, &filled, boxes[i].x1, boxes[i].y1,
+					   (unsigned)order.nWidth, (unsigned)order.nHeight);
+	}
+	pixman_region32_subtract(damage, damage, &filled);
+	pixman_region32_fini(&filled);
+}
+
+void
+rdp_surface_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pixels, int width,
+		       int height, int stride, pixman_region32_t *damage,
+		       const struct rdp_copy *copies, int n_copies)
+{
+	rdpContext *context = peer->client->context;
+	SURFACE_FRAME_MARKER marker = {
+		.frameAction = SURFACECMD_FRAMEACTION_BEGIN,
+		.frameId = frame_id,
+	};
+
+	context->update->SurfaceFrameMarker(context, &marker);
+	rdp_surface_send_scrblts(peer, copies, n_copies);
+	rdp_surface_send_opaque_rects(peer, pixels, stride, damage);
+	if (peer->codec == RDP_CODEC_REMOTEFX) {
+		if (pixman_region32_not_empty(damage))
+			rdp_surface_send_remotefx(peer, pixels, width, height, stride, damage);
+	} else {
+		pixman_region32_t bits;
+		pixman_box32_t *boxes;
+		int n;
+
+		pixman_region32_init(&bits);
+		/* what bitmaps cannot carry (the desktop's last odd columns and rows) goes as bits */
+		if (peer->codec == RDP_CODEC_BITMAP)
+			rdp_bitmaps_send(peer->bitmaps, peer, pixels, width, height, stride, damage,
+					 &bits);
+		else
+			pixman_region32_copy(&bits, damage);
+		boxes = pixman_region32_rectangles(&bits, &n);
+		for (int i = 0; i < n; i++)
+			rdp_surface_send_bits(peer, pixels, stride, &boxes[i]);
+		pixman_region32_fini(&bits);
+	}
+	marker.frameAction = SURFACECMD_FRAMEACTION_END;
+	context->update->SurfaceFrameMarker(context, &marker);
+}
