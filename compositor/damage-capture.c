@@ -5,6 +5,7 @@
 
 #include <libweston/libweston.h>
 
+#include "idle-call.h"
 #include "libweston-seat-abi.h"
 #include "output.h"
 #include "porthole-compositor.h"
@@ -29,6 +30,9 @@ struct damage_capture {
 	uint32_t *scratch; /* one rectangle as read_pixels packs it */
 	damage_capture_func_t handler;
 	void *handler_data;
+	struct wl_display *display;
+	pixman_region32_t changed; /* read back, not yet handed on */
+	struct idle_call deliver;
 	int width, height;
 	struct damage_capture_stats stats;
 };
@@ -87,7 +91,7 @@ damage_capture_handle_frame(struct wl_listener *listener, void *data)
 	struct damage_capture_source *source = wl_container_of(listener, source, frame_listener);
 	struct damage_capture *capture = source->capture;
 	struct weston_output *output = source->output;
-	pixman_region32_t *damage = data, clipped, changed;
+	pixman_region32_t *damage = data, clipped;
 	pixman_box32_t *boxes;
 	uint64_t start = damage_capture_now_ns();
 	int n;
@@ -97,19 +101,41 @@ damage_capture_handle_frame(struct wl_listener *listener, void *data)
 	pixman_region32_init_rect(&clipped, output->x, output->y, (unsigned)output->width,
 				  (unsigned)output->height);
 	pixman_region32_intersect(&clipped, &clipped, damage);
-	pixman_region32_init(&changed);
 	boxes = pixman_region32_rectangles(&clipped, &n);
 	for (int i = 0; i < n; i++)
-		damage_capture_read_rect(source, &boxes[i], &changed);
+		damage_capture_read_rect(source, &boxes[i], &capture->changed);
 	if (n > 0) {
 		capture->stats.frames++;
 		capture->stats.readback_ns += damage_capture_now_ns() - start;
 		source->resend_all = false;
 	}
-	if (capture->handler && pixman_region32_not_empty(&changed))
+	if (pixman_region32_not_empty(&capture->changed))
+		idle_call_schedule(&capture->deliver);
+	pixman_region32_fini(&clipped);
+}
+
+/*
+ * The frame signal comes in the middle of the repaint: before libweston
+ * sends the apps their frame events and before the backend times the frame's
+ * end. Handing the damage on there made a peer's encoding part of every
+ * frame's time: the app drew its next frame only after it. From an idle
+ * call, with the frame events flushed first, the app draws while the peer
+ * encodes; damage from every output repainted at once goes on together.
+ */
+static void
+damage_capture_deliver(void *data)
+{
+	struct damage_capture *capture = data;
+	pixman_region32_t changed;
+
+	wl_display_flush_clients(capture->display);
+	pixman_region32_init(&changed);
+	pixman_region32_copy(&changed, &capture->changed);
+	pixman_region32_clear(&capture->changed);
+	/* the handler may destroy the capture: nothing of it is touched after */
+	if (capture->handler)
 		capture->handler(capture->handler_data, &changed);
 	pixman_region32_fini(&changed);
-	pixman_region32_fini(&clipped);
 }
 
 /* The layout the capture was made for is gone: its owner makes a new one. */
@@ -161,6 +187,10 @@ damage_capture_create(struct weston_output *const *outputs, int n)
 		return NULL;
 	}
 	wl_signal_init(&capture->destroy_signal);
+	capture->display = outputs[0]->compositor->wl_display;
+	pixman_region32_init(&capture->changed);
+	idle_call_init(&capture->deliver, wl_display_get_event_loop(capture->display),
+		       damage_capture_deliver, capture);
 	capture->n_sources = n;
 	for (int i = 0; i < n; i++) {
 		struct damage_capture_source *source = &capture->sources[i];
@@ -182,6 +212,8 @@ damage_capture_destroy(struct damage_capture *capture)
 	if (!capture)
 		return;
 	wl_signal_emit(&capture->destroy_signal, capture);
+	idle_call_cancel(&capture->deliver);
+	pixman_region32_fini(&capture->changed);
 	for (int i = 0; i < capture->n_sources; i++) {
 		wl_list_remove(&capture->sources[i].frame_listener.link);
 		wl_list_remove(&capture->sources[i].output_destroy_listener.link);

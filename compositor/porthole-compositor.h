@@ -272,9 +272,11 @@ const uint32_t *damage_capture_get_pixels(struct damage_capture *capture, int *w
 void damage_capture_get_stats(struct damage_capture *capture, struct damage_capture_stats *stats);
 
 /**
- * Called after each repaint's damage is read back, with the region whose pixels
- * really changed, in the shadow copy's coordinates (pixman_region32_t *); the shadow
- * copy is up to date. Not called when nothing changed.
+ * Called after a repaint's damage is read back, once the repaint is over and
+ * the apps have their frame events, with the region whose pixels really
+ * changed (of every output repainted since the last call), in the shadow
+ * copy's coordinates (pixman_region32_t *); the shadow copy is up to date.
+ * Not called when nothing changed.
  */
 typedef void (*damage_capture_func_t)(void *data, void *damage);
 
