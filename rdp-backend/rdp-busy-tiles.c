@@ -151,6 +151,40 @@ rdp_busy_tiles_pick_lossy(struct rdp_busy_tiles *busy, pixman_region32_t *damage
 	pixman_region32_fini(&tiles);
 }
 
+struct rdp_busy_carry {
+	bool lossy;
+};
+
+static void
+rdp_busy_tile_check_lossy(struct rdp_busy_tiles *busy, int column, int row, void *data)
+{
+	struct rdp_busy_carry *carry = data;
+
+	carry->lossy |= busy->tiles[row * busy->columns + column].sent_lossy;
+}
+
+bool
+rdp_busy_tiles_carry_lossy(struct rdp_busy_tiles *busy, const pixman_box32_t *from,
+			   const pixman_box32_t *to)
+{
+	struct rdp_busy_carry carry = {false};
+	pixman_region32_t region;
+
+	if (!busy->tiles)
+		return false;
+	pixman_region32_init_rect(&region, from->x1, from->y1, (unsigned)(from->x2 - from->x1),
+				  (unsigned)(from->y2 - from->y1));
+	rdp_busy_tiles_each(busy, &region, rdp_busy_tile_check_lossy, &carry);
+	if (carry.lossy) {
+		pixman_region32_fini(&region);
+		pixman_region32_init_rect(&region, to->x1, to->y1, (unsigned)(to->x2 - to->x1),
+					  (unsigned)(to->y2 - to->y1));
+		rdp_busy_tiles_each(busy, &region, rdp_busy_tile_mark_lossy, NULL);
+	}
+	pixman_region32_fini(&region);
+	return carry.lossy;
+}
+
 int
 rdp_busy_tiles_take_settled(struct rdp_busy_tiles *busy, uint32_t now_ms,
 			    pixman_region32_t *refresh)

@@ -64,6 +64,14 @@ void rdp_busy_tiles_pick_lossy(struct rdp_busy_tiles *busy, pixman_region32_t *d
 			       uint32_t now_ms, pixman_region32_t *lossy);
 
 /**
+ * The client copies @from to @to on its desktop: when @from touches a tile it
+ * holds lossy, the tiles @to touches hold a lossy picture too, to be sent
+ * again once they settle. Returns whether they do.
+ */
+bool rdp_busy_tiles_carry_lossy(struct rdp_busy_tiles *busy, const pixman_box32_t *from,
+				const pixman_box32_t *to);
+
+/**
  * Tiles sent lossy that have not changed for RDP_BUSY_SETTLE_MS, into
  * @refresh (initialised by the caller), no longer busy nor lossy. Returns the
  * ms until the next of the others settles, or -1 when none is left lossy.

@@ -75,7 +75,7 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	struct rdp_copy copies[RDP_MOVES_MAX_COPIES];
 	struct rdp_moves_frame frame;
 	int n_copies = 0;
-	bool lossy_picked;
+	bool lossy_held;
 	bool copies_taken = rdp_gfx_takes_copies(peer) || rdp_surface_takes_copies(peer);
 
 	if (!peer->capture || !pixman_region32_not_empty(&peer->pending_damage))
@@ -99,11 +99,50 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 		rdp_scrolls_forget(peer->scrolls);
 	}
 	pixman_region32_init(&lossy);
-	if (rdp_gfx_takes_lossy(peer))
-		rdp_busy_tiles_pick_lossy(&peer->busy, &peer->pending_damage,
-					  (uint32_t)monotonic_ms(), &lossy);
+	if (rdp_gfx_takes_lossy(peer)) {
+		pixman_region32_t candidates;
+
+		/*
+		 * What scrolled into view stays lossless: the rows around it are
+		 * copies, exact where the client held them exact, and text that
+		 * arrives a few lines a frame is cheaper as planar than as a
+		 * lossy picture of the whole area.
+		 */
+		pixman_region32_init(&candidates);
+		pixman_region32_copy(&candidates, &peer->pending_damage);
+		for (int i = 0; i < n_copies; i++) {
+			const pixman_box32_t *from = &copies[i].from;
+			pixman_box32_t span = {
+				from->x1 < copies[i].to_x ? from->x1 : copies[i].to_x,
+				from->y1 < copies[i].to_y ? from->y1 : copies[i].to_y,
+				from->x2 > copies[i].to_x + (from->x2 - from->x1)
+					? from->x2
+					: copies[i].to_x + (from->x2 - from->x1),
+				from->y2 > copies[i].to_y + (from->y2 - from->y1)
+					? from->y2
+					: copies[i].to_y + (from->y2 - from->y1),
+			};
+			pixman_region32_t copied;
+
+			pixman_region32_init_rects(&copied, &span, 1);
+			pixman_region32_subtract(&candidates, &candidates, &copied);
+			pixman_region32_fini(&copied);
+		}
+		rdp_busy_tiles_pick_lossy(&peer->busy, &candidates, (uint32_t)monotonic_ms(),
+					  &lossy);
+		pixman_region32_fini(&candidates);
+	}
 	/* the tiles picked count as lossy whatever the encoder then made of them */
-	lossy_picked = pixman_region32_not_empty(&lossy);
+	lossy_held = pixman_region32_not_empty(&lossy);
+	/* a scroll copies what the client holds, loss and all: the copy needs its refresh too */
+	for (int i = 0; i < n_copies; i++) {
+		const pixman_box32_t *from = &copies[i].from;
+		pixman_box32_t to = {copies[i].to_x, copies[i].to_y,
+				     copies[i].to_x + from->x2 - from->x1,
+				     copies[i].to_y + from->y2 - from->y1};
+
+		lossy_held |= rdp_busy_tiles_carry_lossy(&peer->busy, from, &to);
+	}
 	if (!rdp_gfx_ready(peer))
 		rdp_surface_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,
 				       &peer->pending_damage, copies, n_copies);
@@ -111,10 +150,10 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 				    &peer->pending_damage, &lossy, copies, n_copies) < 0)
 		weston_log("rdp: a frame for %s could not be sent\n", peer->client->hostname);
 	/* what went lossy is sent again losslessly once it stops changing */
-	if (lossy_picked && peer->refresh_timer)
+	if (lossy_held && peer->refresh_timer)
 		wl_event_source_timer_update(peer->refresh_timer, RDP_BUSY_SETTLE_MS);
 	if (copies_taken)
-		rdp_scrolls_note_sent(peer->scrolls, &frame, &changed, &peer->busy);
+		rdp_scrolls_note_sent(peer->scrolls, &frame, &changed);
 	pixman_region32_fini(&changed);
 	pixman_region32_fini(&lossy);
 	pixman_region32_clear(&peer->pending_damage);

@@ -2,8 +2,8 @@
  * Scrolling as copies. A terminal printing, a page or a list scrolled: the
  * app repaints a whole area, but most of its new rows are rows the client
  * already shows a few rows away. The client's desktop surface is known by a
- * hash per row of each 64-pixel-wide tile (what every frame sent losslessly
- * left there); for a damaged box, the rows of its whole tiles are compared
+ * hash per row of each 64-pixel-wide tile (of what each frame sent showed,
+ * whether the client got it exact or lossy); for a damaged box, the rows of its whole tiles are compared
  * with the rows the client holds in the same columns, the distance most
  * distinct rows agree on is the scroll, and each run of rows that match at
  * that distance is copied (SurfaceToSurface) instead of encoded.
@@ -342,7 +342,7 @@ rdp_scrolls_plan(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *fram
 
 void
 rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame,
-		      pixman_region32_t *changed, const struct rdp_busy_tiles *busy)
+		      pixman_region32_t *changed)
 {
 	pixman_box32_t *rects;
 	int n;
@@ -355,15 +355,8 @@ rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame 
 			uint64_t *held = scrolls->hashes + (size_t)y * (size_t)scrolls->columns;
 
 			for (int c = rects[i].x1 / RDP_SCROLLS_TILE;
-			     c < scrolls->columns && c * RDP_SCROLLS_TILE < rects[i].x2; c++) {
-				int busy_index = (y / RDP_BUSY_TILE_SIZE) * busy->columns + c;
-				/* a tile the client holds a lossy picture of is not known */
-				bool lossy = busy->tiles && y / RDP_BUSY_TILE_SIZE < busy->rows &&
-					     c < busy->columns &&
-					     busy->tiles[busy_index].sent_lossy;
-
-				held[c] = lossy ? 0 : rdp_scrolls_hash_fresh(scrolls, frame, y, c);
-			}
+			     c < scrolls->columns && c * RDP_SCROLLS_TILE < rects[i].x2; c++)
+				held[c] = rdp_scrolls_hash_fresh(scrolls, frame, y, c);
 		}
 	}
 	rdp_scrolls_drop_fresh(scrolls);

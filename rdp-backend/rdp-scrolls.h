@@ -10,7 +10,6 @@
 
 #include <pixman.h>
 
-#include "rdp-busy-tiles.h"
 #include "rdp-moves.h"
 
 struct rdp_scrolls;
@@ -32,12 +31,13 @@ int rdp_scrolls_plan(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *
 		     pixman_region32_t *damage, struct rdp_copy *copies, int max);
 
 /**
- * After a frame: the client now holds @frame's pixels in @changed, except in
- * the tiles @busy says it holds a lossy picture of. The hashes a plan made
- * are taken as they are: after rdp_scrolls_plan(), @frame must be the frame
- * it planned (the pixels unchanged since).
+ * After a frame: the client now holds @frame's pixels in @changed, or a lossy
+ * picture of them, which a copy carries along (rdp_busy_tiles_carry_lossy()
+ * tells the caller which copies do). The hashes a plan made are taken as they
+ * are: after rdp_scrolls_plan(), @frame must be the frame it planned (the
+ * pixels unchanged since).
  */
 void rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame,
-			   pixman_region32_t *changed, const struct rdp_busy_tiles *busy);
+			   pixman_region32_t *changed);
 
 #endif
