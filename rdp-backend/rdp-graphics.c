@@ -523,6 +523,7 @@ rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *p
 void
 rdp_graphics_release(struct rdp_peer *peer)
 {
+	rdp_surface_release(peer);
 	rdp_gfx_destroy(peer->gfx);
 	peer->gfx = NULL;
 	if (peer->ack_timer)

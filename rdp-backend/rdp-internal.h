@@ -282,6 +282,9 @@ void rdp_surface_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint
 			    int width, int height, int stride, pixman_region32_t *damage,
 			    const struct rdp_copy *copies, int n_copies);
 
+/** What sending frames left with FreeRDP goes, before the peer's context. */
+void rdp_surface_release(struct rdp_peer *peer);
+
 /* rdp-gfx.c */
 bool rdp_gfx_codec_is_pipeline(enum rdp_codec codec);
 

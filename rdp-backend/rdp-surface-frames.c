@@ -259,3 +259,18 @@ rdp_surface_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t 
 	marker.frameAction = SURFACECMD_FRAMEACTION_END;
 	context->update->SurfaceFrameMarker(context, &marker);
 }
+
+void
+rdp_surface_release(struct rdp_peer *peer)
+{
+	rdpUpdate *update = peer->client->context ? peer->client->context->update : NULL;
+
+	/*
+	 * Once a primary order went, FreeRDP 2.11 keeps a buffer open for the
+	 * next ones, which its own update_free() leaves behind.
+	 */
+	if (update && update->us) {
+		Stream_Free(update->us, TRUE);
+		update->us = NULL;
+	}
+}
