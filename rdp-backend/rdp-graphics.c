@@ -112,15 +112,12 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 		pixman_region32_copy(&candidates, &peer->pending_damage);
 		for (int i = 0; i < n_copies; i++) {
 			const pixman_box32_t *from = &copies[i].from;
+			pixman_box32_t to = rdp_copy_target(&copies[i]);
 			pixman_box32_t span = {
-				from->x1 < copies[i].to_x ? from->x1 : copies[i].to_x,
-				from->y1 < copies[i].to_y ? from->y1 : copies[i].to_y,
-				from->x2 > copies[i].to_x + (from->x2 - from->x1)
-					? from->x2
-					: copies[i].to_x + (from->x2 - from->x1),
-				from->y2 > copies[i].to_y + (from->y2 - from->y1)
-					? from->y2
-					: copies[i].to_y + (from->y2 - from->y1),
+				from->x1 < to.x1 ? from->x1 : to.x1,
+				from->y1 < to.y1 ? from->y1 : to.y1,
+				from->x2 > to.x2 ? from->x2 : to.x2,
+				from->y2 > to.y2 ? from->y2 : to.y2,
 			};
 			pixman_region32_t copied;
 
@@ -136,12 +133,9 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	lossy_held = pixman_region32_not_empty(&lossy);
 	/* a scroll copies what the client holds, loss and all: the copy needs its refresh too */
 	for (int i = 0; i < n_copies; i++) {
-		const pixman_box32_t *from = &copies[i].from;
-		pixman_box32_t to = {copies[i].to_x, copies[i].to_y,
-				     copies[i].to_x + from->x2 - from->x1,
-				     copies[i].to_y + from->y2 - from->y1};
+		pixman_box32_t to = rdp_copy_target(&copies[i]);
 
-		lossy_held |= rdp_busy_tiles_carry_lossy(&peer->busy, from, &to);
+		lossy_held |= rdp_busy_tiles_carry_lossy(&peer->busy, &copies[i].from, &to);
 	}
 	if (!rdp_gfx_ready(peer))
 		rdp_surface_send_frame(peer, ++peer->frame_id, pixels, width, height, stride,

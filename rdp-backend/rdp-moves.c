@@ -211,6 +211,13 @@ rdp_moves_copies_for(const struct rdp_moved_window *window, const pixman_box32_t
 	return n;
 }
 
+pixman_box32_t
+rdp_copy_target(const struct rdp_copy *copy)
+{
+	return (pixman_box32_t){copy->to_x, copy->to_y, copy->to_x + copy->from.x2 - copy->from.x1,
+				copy->to_y + copy->from.y2 - copy->from.y1};
+}
+
 /* Starts (or restarts) remembering a window at @box, with its rows as about to be shown. */
 static void
 rdp_moves_remember(const struct rdp_moves_frame *frame, struct rdp_moved_window *window,

@@ -21,6 +21,9 @@ struct rdp_copy {
 
 #define RDP_MOVES_MAX_COPIES 16
 
+/** Where @copy writes: its source's size at its target. */
+pixman_box32_t rdp_copy_target(const struct rdp_copy *copy);
+
 struct rdp_moves;
 
 /** Where the desktop surface lies in global coordinates: its pixels' origin and scale. */

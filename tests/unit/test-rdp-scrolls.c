@@ -125,9 +125,7 @@ check_copies_from_lossy_rows(struct tap *t, struct rdp_scrolls *scrolls, uint32_
 	pixman_region32_copy(&left, damage);
 	n = rdp_scrolls_plan(scrolls, &f, &left, copies, RDP_MOVES_MAX_COPIES);
 	for (int i = 0; i < n; i++) {
-		pixman_box32_t to = {copies[i].to_x, copies[i].to_y,
-				     copies[i].to_x + copies[i].from.x2 - copies[i].from.x1,
-				     copies[i].to_y + copies[i].from.y2 - copies[i].from.y1};
+		pixman_box32_t to = rdp_copy_target(&copies[i]);
 
 		carried += rdp_busy_tiles_carry_lossy(&busy, &copies[i].from, &to);
 	}
