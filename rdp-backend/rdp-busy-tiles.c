@@ -98,8 +98,39 @@ rdp_busy_tiles_note_damage(struct rdp_busy_tiles *busy, pixman_region32_t *damag
 
 struct rdp_busy_pick {
 	uint32_t now_ms;
+	const uint8_t *pixels;
+	int stride;
 	pixman_region32_t *tiles;
 };
+
+/* Rows sampled: one in four sees a line of text as well as all of them, at a quarter of the reads. */
+#define RDP_BUSY_FLAT_ROW_STEP 4
+
+bool
+rdp_busy_box_is_flat(const uint8_t *pixels, int stride, const pixman_box32_t *box)
+{
+	int64_t samples = 0, repeats = 0, needed, total;
+
+	if (box->x2 - box->x1 < 2 || box->y2 - box->y1 < 2)
+		return true;
+	total = (int64_t)(box->x2 - box->x1 - 1) *
+		((box->y2 - box->y1 - 2) / RDP_BUSY_FLAT_ROW_STEP + 1);
+	needed = (total * RDP_BUSY_FLAT_PERCENT + 99) / 100;
+	for (int y = box->y1 + 1; y < box->y2; y += RDP_BUSY_FLAT_ROW_STEP) {
+		const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * (size_t)stride);
+		const uint32_t *above =
+			(const uint32_t *)(pixels + (size_t)(y - 1) * (size_t)stride);
+
+		for (int x = box->x1 + 1; x < box->x2; x++) {
+			repeats += row[x] == above[x] || row[x] == row[x - 1];
+			samples++;
+		}
+		/* settled either way: the rest of the tile cannot change the answer */
+		if (repeats >= needed || samples - repeats > total - needed)
+			break;
+	}
+	return repeats >= needed;
+}
 
 static void
 rdp_busy_tile_busy(struct rdp_busy_tiles *busy, int column, int row, void *data)
@@ -111,6 +142,8 @@ rdp_busy_tile_busy(struct rdp_busy_tiles *busy, int column, int row, void *data)
 	if (tile->streak < RDP_BUSY_STREAK || pick->now_ms - tile->last_damage_ms > RDP_BUSY_GAP_MS)
 		return;
 	box = rdp_busy_tile_box(busy, column, row);
+	if (rdp_busy_box_is_flat(pick->pixels, pick->stride, &box))
+		return;
 	pixman_region32_union_rect(pick->tiles, pick->tiles, box.x1, box.y1,
 				   (unsigned)(box.x2 - box.x1), (unsigned)(box.y2 - box.y1));
 }
@@ -136,10 +169,10 @@ rdp_busy_region_area(pixman_region32_t *region)
 
 void
 rdp_busy_tiles_pick_lossy(struct rdp_busy_tiles *busy, pixman_region32_t *damage, uint32_t now_ms,
-			  pixman_region32_t *lossy)
+			  const uint8_t *pixels, int stride, pixman_region32_t *lossy)
 {
 	pixman_region32_t tiles;
-	struct rdp_busy_pick pick = {now_ms, &tiles};
+	struct rdp_busy_pick pick = {now_ms, pixels, stride, &tiles};
 
 	pixman_region32_init(&tiles);
 	rdp_busy_tiles_each(busy, damage, rdp_busy_tile_busy, &pick);

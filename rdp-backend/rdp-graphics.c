@@ -99,7 +99,8 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 		rdp_scrolls_forget(peer->scrolls);
 	}
 	pixman_region32_init(&lossy);
-	if (rdp_gfx_takes_lossy(peer)) {
+	/* the grid and the pixels differ for the one frame after a desktop resize: lossless then */
+	if (rdp_gfx_takes_lossy(peer) && peer->busy.width == width && peer->busy.height == height) {
 		pixman_region32_t candidates;
 
 		/*
@@ -126,7 +127,7 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 			pixman_region32_fini(&copied);
 		}
 		rdp_busy_tiles_pick_lossy(&peer->busy, &candidates, (uint32_t)monotonic_ms(),
-					  &lossy);
+					  (const uint8_t *)pixels, stride, &lossy);
 		pixman_region32_fini(&candidates);
 	}
 	/* the tiles picked count as lossy whatever the encoder then made of them */

@@ -5,6 +5,44 @@
 #include "rdp-busy-tiles.h"
 #include "tap.h"
 
+#include <stdlib.h>
+
+#define W 640
+#define H 480
+
+/* The desktop the tracker looks at: a picture everywhere unless a test draws text. */
+static uint32_t desktop[W * H];
+
+static void
+paint_picture(void)
+{
+	uint32_t seed = 12345;
+
+	for (int i = 0; i < W * H; i++) {
+		seed = seed * 1103515245u + 12345u;
+		desktop[i] = seed >> 8;
+	}
+}
+
+/* Dark lines of light strokes, 16 rows a line, as a terminal draws them, over @w x @h at @x,@y. */
+static void
+paint_text(int x0, int y0, int w, int h)
+{
+	for (int y = y0; y < y0 + h; y++) {
+		for (int x = x0; x < x0 + w; x++) {
+			int in_cell_x = x % 8, in_cell_y = y % 16;
+			bool stroke = in_cell_y >= 3 && in_cell_y < 13 &&
+				      (in_cell_x == 2 || in_cell_x == 5 ||
+				       (in_cell_y == 8 && in_cell_x < 6));
+
+			/* antialiased edges: one grey between stroke and background */
+			desktop[y * W + x] = stroke           ? 0xffe0e0e0
+					     : in_cell_x == 3 ? 0xff606060
+							      : 0xff202020;
+		}
+	}
+}
+
 static int64_t
 area_of(pixman_region32_t *region)
 {
@@ -28,7 +66,8 @@ repaint(struct rdp_busy_tiles *busy, int x, int y, int w, int h, const uint32_t 
 	pixman_region32_init(&lossy);
 	for (int i = 0; i < n; i++)
 		rdp_busy_tiles_note_damage(busy, &damage, times[i]);
-	rdp_busy_tiles_pick_lossy(busy, &damage, times[n - 1], &lossy);
+	rdp_busy_tiles_pick_lossy(busy, &damage, times[n - 1], (const uint8_t *)desktop, W * 4,
+				  &lossy);
 	area = area_of(&lossy);
 	pixman_region32_fini(&lossy);
 	pixman_region32_fini(&damage);
@@ -45,6 +84,7 @@ main(void)
 	pixman_region32_t refresh;
 	int next;
 
+	paint_picture();
 	TAP_CHECK(&t, rdp_busy_tiles_reset(&busy, 640, 480) == 0, "a 640x480 grid");
 	TAP_CHECK(&t, busy.columns == 10 && busy.rows == 8, "of 10x8 tiles");
 	TAP_CHECK(&t, repaint(&busy, 10, 10, 300, 300, quick, 4) == 0,
@@ -77,6 +117,23 @@ main(void)
 	TAP_CHECK(&t, repaint(&busy, 10, 10, 300, 300, (const uint32_t[]){5000}, 1) == 0,
 		  "after its refresh a tile must be busy again before it goes lossy");
 	pixman_region32_fini(&refresh);
+
+	/* a terminal scrolling at every repaint beside a video */
+	rdp_busy_tiles_reset(&busy, 640, 480);
+	paint_text(0, 0, 320, 480);
+	TAP_CHECK(&t,
+		  rdp_busy_box_is_flat((const uint8_t *)desktop, W * 4,
+				       &(pixman_box32_t){0, 0, 64, 64}),
+		  "lines of text are flat");
+	TAP_CHECK(&t,
+		  !rdp_busy_box_is_flat((const uint8_t *)desktop, W * 4,
+					&(pixman_box32_t){320, 0, 384, 64}),
+		  "a picture is not");
+	TAP_CHECK(&t, repaint(&busy, 0, 0, 640, 480, quick, 5) == 320 * 480,
+		  "busy text stays lossless, the busy picture beside it goes lossy");
+	paint_picture();
+	TAP_CHECK(&t, repaint(&busy, 0, 0, 640, 480, (const uint32_t[]){1250}, 1) == 640 * 480,
+		  "and where the text gives way to a picture, that goes lossy at once");
 
 	TAP_CHECK(&t, rdp_busy_tiles_reset(&busy, 0, 0) == 0 && busy.tiles == NULL,
 		  "an empty desktop has no grid");
