@@ -21,6 +21,12 @@ struct rdp_copy {
 
 #define RDP_MOVES_MAX_COPIES 16
 
+/**
+ * A 64-bit hash of @count pixels, never 0: what tells the planners (moves,
+ * scrolls) that a row the client holds equals one about to be sent.
+ */
+uint64_t rdp_hash_pixels(const uint32_t *pixels, int count);
+
 /** Where @copy writes: its source's size at its target. */
 pixman_box32_t rdp_copy_target(const struct rdp_copy *copy);
 

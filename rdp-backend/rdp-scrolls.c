@@ -142,17 +142,8 @@ rdp_scrolls_hash_tile(const struct rdp_moves_frame *frame, int y, int column)
 						 (size_t)y * (size_t)frame->stride);
 	int x = column * RDP_SCROLLS_TILE,
 	    end = x + RDP_SCROLLS_TILE < frame->width ? x + RDP_SCROLLS_TILE : frame->width;
-	uint64_t hash = 0x243f6a8885a308d3ull;
 
-	for (; x + 1 < end; x += 2) {
-		uint64_t two;
-
-		memcpy(&two, row + x, sizeof two);
-		hash = rdp_scrolls_mix(hash, two);
-	}
-	if (x < end)
-		hash = rdp_scrolls_mix(hash, row[x]);
-	return hash | 1;
+	return rdp_hash_pixels(row + x, end - x);
 }
 
 /* Row @y of tile @column of @frame, computed once a frame. */
