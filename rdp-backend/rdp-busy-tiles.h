@@ -62,7 +62,7 @@ void rdp_busy_tiles_note_damage(struct rdp_busy_tiles *busy, pixman_region32_t *
  * (in percent) of its pixels repeating the one above or to the left marks
  * text, UI or a gradient, which planar packs well and which must stay sharp.
  * A screen of foot's text: 64-80 % in tiles with text, 100 % in the rest;
- * the benchmark's video, noise and photographs: under 10 %.
+ * the benchmark's video and noise: under 10 %.
  */
 #define RDP_BUSY_FLAT_PERCENT 50
 
