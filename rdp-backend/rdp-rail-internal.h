@@ -35,10 +35,7 @@ struct rdp_rail_window {
 	bool popup;
 	bool seen;          /* still there in the sync under way */
 	uint64_t icon_hash; /* of the icon sent; 0: the default one */
-	/*
-	 * The size the host last asked for, as the app can take it (a multiple of
-	 * the scale), and when (monotonic ms, never 0); 0: none waited for.
-	 */
+	/* the size the host last asked for, and when (monotonic ms, never 0); 0: none waited for */
 	int host_width, host_height;
 	uint32_t host_asked_ms;
 };

@@ -336,9 +336,8 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 						rdp_to_global(height, scale), err, sizeof err) < 0)
 				rdp_rail_refused(rail, err);
 			else if (window) {
-				/* the size the app is asked for, in the host's pixels again */
-				w->host_width = rdp_to_global(width, scale) * scale;
-				w->host_height = rdp_to_global(height, scale) * scale;
+				w->host_width = width;
+				w->host_height = height;
 				w->host_asked_ms = (uint32_t)monotonic_ms() | 1;
 			}
 		}
