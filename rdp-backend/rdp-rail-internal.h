@@ -17,12 +17,6 @@
 
 #define RDP_RAIL_POPUP_ID_BASE 0x40000000u /* shell window ids stay far below */
 #define RDP_RAIL_NO_WINDOW 0xFFFFFFFFu
-/*
- * How long a window's place and size are not sent while its app has not yet
- * taken the size the host asked for (rdp_rail_update_one()): an app that takes
- * another size is corrected after this.
- */
-#define RDP_RAIL_HOST_SIZE_WAIT_MS 500
 
 /* What the client was last told about one window. */
 struct rdp_rail_window {
@@ -35,9 +29,6 @@ struct rdp_rail_window {
 	bool popup;
 	bool seen;          /* still there in the sync under way */
 	uint64_t icon_hash; /* of the icon sent; 0: the default one */
-	/* the size the host last asked for, and when (monotonic ms, never 0); 0: none waited for */
-	int host_width, host_height;
-	uint32_t host_asked_ms;
 };
 
 struct rdp_rail {
@@ -65,8 +56,6 @@ struct rdp_rail {
 	struct idle_call
 		sync; /* many changes in one dispatch (a commit per window) make one sync */
 	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() (rdp-rail-requests.c) */
-	/* syncs again when a wait for a host's size runs out; NULL until the first wait */
-	struct wl_event_source *host_size_timer;
 };
 
 /* rdp-rail-orders.c */

@@ -12,7 +12,6 @@
 #include <freerdp/window.h>
 
 #include "log.h"
-#include "monotonic.h"
 #include "porthole-compositor.h"
 #include "rdp-client-checks.h"
 #include "rdp-keymap.h"
@@ -318,16 +317,7 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 	{
 		if (w->id != move->windowId)
 			continue;
-		/*
-		 * The host's window is where the host put it: that place is recorded
-		 * as sent, so the next sync only corrects it. An echo of it raced the
-		 * host's next change: xfreerdp moved its window back to the echoed
-		 * geometry and then reported the stale configure events as requests,
-		 * and a host resize right after a host move was undone. The size is
-		 * not recorded: the app may take another, and the client learns its
-		 * window's shape from the order that carries the size; that order
-		 * waits until the app has the size asked for (rdp_rail_update_one()).
-		 */
+		/* Record what the host did: the next sync then only corrects, never echoes. */
 		if (w->width != width || w->height != height) {
 			snprintf(what, sizeof what, "resize %d %d", width, height);
 			window = rdp_rail_host_request(rail, w->id, what);
@@ -335,11 +325,6 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 			    shell_window_resize(window, rdp_to_global(width, scale),
 						rdp_to_global(height, scale), err, sizeof err) < 0)
 				rdp_rail_refused(rail, err);
-			else if (window) {
-				w->host_width = width;
-				w->host_height = height;
-				w->host_asked_ms = (uint32_t)monotonic_ms() | 1;
-			}
 		}
 		if (w->x != move->left || w->y != move->top) {
 			snprintf(what, sizeof what, "move %d %d", move->left, move->top);
@@ -348,10 +333,6 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 			    shell_window_move(window, rdp_to_global(move->left, scale),
 					      rdp_to_global(move->top, scale), err, sizeof err) < 0)
 				rdp_rail_refused(rail, err);
-			else if (window) {
-				w->x = move->left;
-				w->y = move->top;
-			}
 		}
 		return;
 	}
