@@ -100,13 +100,6 @@ rdp_moves_destroy(struct rdp_moves *moves)
 	free(moves);
 }
 
-static uint64_t
-rdp_hash_mix(uint64_t hash, uint64_t value)
-{
-	hash = (hash ^ value) * 0x9e3779b97f4a7c15ull;
-	return hash ^ (hash >> 31);
-}
-
 uint64_t
 rdp_hash_pixels(const uint32_t *pixels, int count)
 {

@@ -21,6 +21,14 @@ struct rdp_copy {
 
 #define RDP_MOVES_MAX_COPIES 16
 
+/** One step of the planners' hashes: @value folded into @hash. */
+static inline uint64_t
+rdp_hash_mix(uint64_t hash, uint64_t value)
+{
+	hash = (hash ^ value) * 0x9e3779b97f4a7c15ull;
+	return hash ^ (hash >> 31);
+}
+
 /**
  * A 64-bit hash of @count pixels, never 0: what tells the planners (moves,
  * scrolls) that a row the client holds equals one about to be sent.

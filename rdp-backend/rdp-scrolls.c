@@ -126,14 +126,6 @@ rdp_scrolls_fit(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame
 	return true;
 }
 
-/* Never 0, which means unknown. */
-static uint64_t
-rdp_scrolls_mix(uint64_t hash, uint64_t value)
-{
-	hash = (hash ^ value) * 0x9e3779b97f4a7c15ull;
-	return hash ^ (hash >> 31);
-}
-
 /* Row @y of tile @column of @frame. */
 static uint64_t
 rdp_scrolls_hash_tile(const struct rdp_moves_frame *frame, int y, int column)
@@ -172,9 +164,8 @@ rdp_scrolls_hash_rows(struct rdp_scrolls *scrolls, const struct rdp_moves_frame 
 		uint64_t now = 0xcbf29ce484222325ull, before = now;
 
 		for (int c = c1; c < c2; c++) {
-			now = rdp_scrolls_mix(now,
-					      rdp_scrolls_hash_fresh(scrolls, frame, y1 + i, c));
-			before = held[c] && before ? rdp_scrolls_mix(before, held[c]) : 0;
+			now = rdp_hash_mix(now, rdp_scrolls_hash_fresh(scrolls, frame, y1 + i, c));
+			before = held[c] && before ? rdp_hash_mix(before, held[c]) : 0;
 		}
 		scrolls->now[i] = now | 1;
 		scrolls->before[i] = before ? before | 1 : 0;
