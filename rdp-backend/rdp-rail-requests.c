@@ -317,7 +317,11 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 	{
 		if (w->id != move->windowId)
 			continue;
-		/* Record what the host did: the next sync then only corrects, never echoes. */
+		/*
+		 * Only the shell is asked; the next sync sends the window's resulting
+		 * place and size back. That echo lets xfreerdp's window follow an
+		 * order that crossed this request (an older place sent meanwhile).
+		 */
 		if (w->width != width || w->height != height) {
 			snprintf(what, sizeof what, "resize %d %d", width, height);
 			window = rdp_rail_host_request(rail, w->id, what);
