@@ -71,7 +71,7 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 {
 	const uint32_t *pixels;
 	int width, height, stride;
-	pixman_region32_t lossy, changed;
+	pixman_region32_t lossy, changed, moved;
 	struct rdp_copy copies[RDP_MOVES_MAX_COPIES];
 	struct rdp_moves_frame frame;
 	int n_copies = 0;
@@ -87,9 +87,17 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 					 peer->desktop.x, peer->desktop.y, peer->scale};
 	pixman_region32_init(&changed);
 	pixman_region32_copy(&changed, &peer->pending_damage);
+	pixman_region32_init(&moved);
 	if (copies_taken) {
 		n_copies = rdp_moves_plan(peer->moves, peer->server->compositor, &frame,
 					  &peer->pending_damage, &peer->busy, copies);
+		for (int i = 0; i < n_copies; i++) {
+			pixman_box32_t to = rdp_copy_target(&copies[i]);
+
+			pixman_region32_union_rect(&moved, &moved, to.x1, to.y1,
+						   (unsigned)(to.x2 - to.x1),
+						   (unsigned)(to.y2 - to.y1));
+		}
 		if (n_copies == 0)
 			n_copies = rdp_scrolls_plan(peer->scrolls, &frame, &peer->pending_damage,
 						    copies, RDP_MOVES_MAX_COPIES);
@@ -148,8 +156,9 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	if (lossy_held && peer->refresh_timer)
 		wl_event_source_timer_update(peer->refresh_timer, RDP_BUSY_SETTLE_MS);
 	if (copies_taken)
-		rdp_scrolls_note_sent(peer->scrolls, &frame, &changed);
+		rdp_scrolls_note_sent(peer->scrolls, &frame, &changed, &moved);
 	pixman_region32_fini(&changed);
+	pixman_region32_fini(&moved);
 	pixman_region32_fini(&lossy);
 	pixman_region32_clear(&peer->pending_damage);
 	peer->frames_sent++;

@@ -324,14 +324,17 @@ rdp_scrolls_plan(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *fram
 
 void
 rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame,
-		      pixman_region32_t *changed)
+		      pixman_region32_t *changed, pixman_region32_t *unknown)
 {
+	pixman_region32_t hashed;
 	pixman_box32_t *rects;
 	int n;
 
 	if (!rdp_scrolls_fit(scrolls, frame))
 		return;
-	rects = pixman_region32_rectangles(changed, &n);
+	pixman_region32_init(&hashed);
+	pixman_region32_subtract(&hashed, changed, unknown);
+	rects = pixman_region32_rectangles(&hashed, &n);
 	for (int i = 0; i < n; i++) {
 		for (int y = rects[i].y1; y < rects[i].y2; y++) {
 			uint64_t *held = scrolls->hashes + (size_t)y * (size_t)scrolls->columns;
@@ -339,6 +342,21 @@ rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame 
 			for (int c = rects[i].x1 / RDP_SCROLLS_TILE;
 			     c < scrolls->columns && c * RDP_SCROLLS_TILE < rects[i].x2; c++)
 				held[c] = rdp_scrolls_hash_fresh(scrolls, frame, y, c);
+		}
+	}
+	pixman_region32_fini(&hashed);
+	/* a tile row partly hashed and partly unknown is unknown as a whole */
+	rects = pixman_region32_rectangles(unknown, &n);
+	for (int i = 0; i < n; i++) {
+		int y1 = rects[i].y1 > 0 ? rects[i].y1 : 0,
+		    y2 = rects[i].y2 < scrolls->height ? rects[i].y2 : scrolls->height;
+
+		for (int y = y1; y < y2; y++) {
+			uint64_t *held = scrolls->hashes + (size_t)y * (size_t)scrolls->columns;
+
+			for (int c = rects[i].x1 > 0 ? rects[i].x1 / RDP_SCROLLS_TILE : 0;
+			     c < scrolls->columns && c * RDP_SCROLLS_TILE < rects[i].x2; c++)
+				held[c] = 0;
 		}
 	}
 	rdp_scrolls_drop_fresh(scrolls);

@@ -35,9 +35,11 @@ int rdp_scrolls_plan(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *
  * picture of them, which a copy carries along (rdp_busy_tiles_carry_lossy()
  * tells the caller which copies do). The hashes a plan made are taken as they
  * are: after rdp_scrolls_plan(), @frame must be the frame it planned (the
- * pixels unchanged since).
+ * pixels unchanged since). What @unknown covers (a moved window's copies,
+ * whose rows nobody hashed by tile) is left unknown instead of hashed: it
+ * costs one frame of pixels if it scrolls next.
  */
 void rdp_scrolls_note_sent(struct rdp_scrolls *scrolls, const struct rdp_moves_frame *frame,
-			   pixman_region32_t *changed);
+			   pixman_region32_t *changed, pixman_region32_t *unknown);
 
 #endif
