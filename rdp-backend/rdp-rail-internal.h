@@ -17,6 +17,17 @@
 
 #define RDP_RAIL_POPUP_ID_BASE 0x40000000u /* shell window ids stay far below */
 #define RDP_RAIL_NO_WINDOW 0xFFFFFFFFu
+/*
+ * How long a window's place and size are not sent while its app has not yet
+ * taken the size the host asked for (rdp_rail_update_one()): an app that takes
+ * another size is corrected after this.
+ */
+#define RDP_RAIL_HOST_SIZE_WAIT_MS 500
+/*
+ * How long after an order with a window's place and size the client may still
+ * hold X events from before it (rdp_rail_geometry_in_flight()).
+ */
+#define RDP_RAIL_ORDER_SETTLE_MS 300
 
 /* What the client was last told about one window. */
 struct rdp_rail_window {
@@ -29,6 +40,14 @@ struct rdp_rail_window {
 	bool popup;
 	bool seen;          /* still there in the sync under way */
 	uint64_t icon_hash; /* of the icon sent; 0: the default one */
+	/*
+	 * The size the host last asked for, as the app can take it (a multiple of
+	 * the scale), and when (monotonic ms, never 0); 0: none waited for.
+	 */
+	int host_width, host_height;
+	uint32_t host_asked_ms;
+	/* the last order with the place and size: when (monotonic ms), and the last frame before it */
+	uint32_t geometry_sent_ms, geometry_frame;
 };
 
 struct rdp_rail {
@@ -56,9 +75,18 @@ struct rdp_rail {
 	struct idle_call
 		sync; /* many changes in one dispatch (a commit per window) make one sync */
 	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() (rdp-rail-requests.c) */
+	/* syncs again when a wait for a host's size runs out; NULL until the first wait */
+	struct wl_event_source *host_size_timer;
 };
 
 /* rdp-rail-orders.c */
+
+/**
+ * Whether the client may not have read the last order with @w's place and
+ * size when it sent a request: no frame sent after that order has been
+ * acknowledged yet, or it went out less than RDP_RAIL_ORDER_SETTLE_MS ago.
+ */
+bool rdp_rail_geometry_in_flight(const struct rdp_rail *rail, const struct rdp_rail_window *w);
 /** UTF-8 to the UTF-16LE the orders carry, cut to a title's length; free() it. */
 WCHAR *rdp_rail_utf16(const char *utf8, UINT16 *bytes);
 

@@ -12,6 +12,7 @@
 #include <winpr/string.h>
 
 #include "log.h"
+#include "monotonic.h"
 #include "porthole-compositor.h"
 #include "rdp-rail-internal.h"
 
@@ -236,6 +237,69 @@ rdp_rail_id_for(struct rdp_rail *rail, const void *key)
 	return w ? w->id : 0;
 }
 
+static int
+rdp_rail_handle_host_size_timer(void *data)
+{
+	rdp_rail_sync(data);
+	return 0;
+}
+
+/*
+ * While the app has not yet taken the size the host asked for, @next keeps the
+ * place and size last sent (@w's): the host's window already has the size
+ * asked for, and an order with any older size, crossing the host's next
+ * change, made xfreerdp move its window back and then report its own move as
+ * a request (the window went back and forth between two sizes, or settled on
+ * the older).
+ */
+static void
+rdp_rail_wait_for_host_size(struct rdp_rail *rail, const struct rdp_rail_window *w,
+			    struct rdp_rail_window *next)
+{
+	uint32_t waited;
+
+	next->host_width = w->host_width;
+	next->host_height = w->host_height;
+	next->host_asked_ms = w->host_asked_ms;
+	if (!w->host_asked_ms)
+		return;
+	waited = (uint32_t)monotonic_ms() - w->host_asked_ms;
+	if ((next->width == w->host_width && next->height == w->host_height) ||
+	    waited >= RDP_RAIL_HOST_SIZE_WAIT_MS) {
+		next->host_asked_ms = 0;
+		return;
+	}
+	next->x = w->x;
+	next->y = w->y;
+	next->width = w->width;
+	next->height = w->height;
+	if (!rail->host_size_timer)
+		rail->host_size_timer = wl_event_loop_add_timer(
+			rail->peer->server->loop, rdp_rail_handle_host_size_timer, rail);
+	/* a timer that could not be made leaves the correction to the next change */
+	if (rail->host_size_timer)
+		wl_event_source_timer_update(rail->host_size_timer,
+					     (int)(RDP_RAIL_HOST_SIZE_WAIT_MS - waited));
+}
+
+bool
+rdp_rail_geometry_in_flight(const struct rdp_rail *rail, const struct rdp_rail_window *w)
+{
+	const struct rdp_peer *peer = rail->peer;
+
+	/*
+	 * The client reads orders and frames in the order they were sent, and
+	 * acknowledges a frame after it has drawn it; its acknowledgements and its
+	 * requests leave through one queue. So an acknowledgement of a frame sent
+	 * after the order, arriving before the request, means the client had read
+	 * the order when it made the request. A window manager's configure events
+	 * from before the order can still follow it for a moment: hence the time.
+	 */
+	if ((uint32_t)monotonic_ms() - w->geometry_sent_ms < RDP_RAIL_ORDER_SETTLE_MS)
+		return true;
+	return peer->acks_ignored || (int32_t)(peer->frame_acked - w->geometry_frame) <= 0;
+}
+
 static void
 rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info, const char *title)
 {
@@ -261,6 +325,8 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info,
 			return;
 		next.id = info->id ? info->id : rail->next_popup_id++;
 		next.title = strdup(title);
+		next.geometry_sent_ms = (uint32_t)monotonic_ms();
+		next.geometry_frame = rail->peer->frame_id;
 		*w = next;
 		rdp_rail_send_window(
 			rail, w,
@@ -283,6 +349,9 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info,
 	}
 	next.id = w->id;
 	next.title = w->title;
+	next.geometry_sent_ms = w->geometry_sent_ms;
+	next.geometry_frame = w->geometry_frame;
+	rdp_rail_wait_for_host_size(rail, w, &next);
 	next.icon_hash = info->icon ? info->icon->hash : 0;
 	if (!next.popup && next.icon_hash != w->icon_hash)
 		rdp_rail_send_icon(rail, w->id, info->icon);
@@ -290,12 +359,20 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info,
 		fields |= WINDOW_ORDER_FIELD_OWNER;
 	if (w->show_state != next.show_state)
 		fields |= WINDOW_ORDER_FIELD_SHOW;
-	if (w->x != next.x || w->y != next.y)
+	/*
+	 * Place and size go together: xfreerdp moves its window to the place and
+	 * size it last heard of, and the place a host move left unechoed is not
+	 * the one it last heard of.
+	 */
+	if (w->x != next.x || w->y != next.y || w->width != next.width ||
+	    w->height != next.height) {
 		fields |= WINDOW_ORDER_FIELD_WND_OFFSET | WINDOW_ORDER_FIELD_CLIENT_AREA_OFFSET |
-			  WINDOW_ORDER_FIELD_VIS_OFFSET;
-	if (w->width != next.width || w->height != next.height)
-		fields |= WINDOW_ORDER_FIELD_WND_SIZE | WINDOW_ORDER_FIELD_CLIENT_AREA_SIZE |
-			  WINDOW_ORDER_FIELD_WND_RECTS | WINDOW_ORDER_FIELD_VISIBILITY;
+			  WINDOW_ORDER_FIELD_VIS_OFFSET | WINDOW_ORDER_FIELD_WND_SIZE |
+			  WINDOW_ORDER_FIELD_CLIENT_AREA_SIZE | WINDOW_ORDER_FIELD_WND_RECTS |
+			  WINDOW_ORDER_FIELD_VISIBILITY;
+		next.geometry_sent_ms = (uint32_t)monotonic_ms();
+		next.geometry_frame = rail->peer->frame_id;
+	}
 	if (strcmp(w->title ? w->title : "", title) != 0) {
 		next.title = strdup(title);
 		free(w->title);

@@ -12,6 +12,7 @@
 #include <freerdp/window.h>
 
 #include "log.h"
+#include "monotonic.h"
 #include "porthole-compositor.h"
 #include "rdp-client-checks.h"
 #include "rdp-keymap.h"
@@ -318,9 +319,17 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 		if (w->id != move->windowId)
 			continue;
 		/*
-		 * Only the shell is asked; the next sync sends the window's resulting
-		 * place and size back. That echo lets xfreerdp's window follow an
-		 * order that crossed this request (an older place sent meanwhile).
+		 * The host's window is where the host put it: that place is recorded
+		 * as sent, so the next sync only corrects it. An echo of it could
+		 * cross the host's next change: xfreerdp moved its window back to the
+		 * echoed geometry and then reported the stale configure events as
+		 * requests, and a host resize right after a host move was undone.
+		 * Only when an order of ours may have crossed this request (a window
+		 * manager placing a new window as it is created) is the place sent
+		 * back, to undo what that order did on the host. The size is not
+		 * recorded: the app may take another, and the client learns its
+		 * window's shape from the order that carries the size; that order
+		 * waits until the app has the size asked for (rdp_rail_update_one()).
 		 */
 		if (w->width != width || w->height != height) {
 			snprintf(what, sizeof what, "resize %d %d", width, height);
@@ -329,6 +338,12 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 			    shell_window_resize(window, rdp_to_global(width, scale),
 						rdp_to_global(height, scale), err, sizeof err) < 0)
 				rdp_rail_refused(rail, err);
+			else if (window) {
+				/* the size the app is asked for, in the host's pixels again */
+				w->host_width = rdp_to_global(width, scale) * scale;
+				w->host_height = rdp_to_global(height, scale) * scale;
+				w->host_asked_ms = (uint32_t)monotonic_ms() | 1;
+			}
 		}
 		if (w->x != move->left || w->y != move->top) {
 			snprintf(what, sizeof what, "move %d %d", move->left, move->top);
@@ -337,6 +352,10 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 			    shell_window_move(window, rdp_to_global(move->left, scale),
 					      rdp_to_global(move->top, scale), err, sizeof err) < 0)
 				rdp_rail_refused(rail, err);
+			else if (window && !rdp_rail_geometry_in_flight(rail, w)) {
+				w->x = move->left;
+				w->y = move->top;
+			}
 		}
 		return;
 	}

@@ -177,6 +177,8 @@ rdp_rail_destroy(struct rdp_rail *rail)
 	idle_call_cancel(&rail->sync);
 	if (rail->show_timer)
 		wl_event_source_remove(rail->show_timer);
+	if (rail->host_size_timer)
+		wl_event_source_remove(rail->host_size_timer);
 	wl_array_for_each(w, &rail->windows) free(w->title);
 	wl_array_release(&rail->windows);
 	wl_array_release(&rail->zorder);

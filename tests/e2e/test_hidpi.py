@@ -178,6 +178,15 @@ def test_remoteapp_windows_at_200_percent(procs):
         raise
     stripes_are_crisp(host.screen(), 40 + 10, 60 + 10, "a scale-2 RemoteApp window")
     click_lands_at(host, comp, log, w, 40 + 101, 60 + 41, (50.5, 20.5), "a click in a RemoteApp window at 200 %")
+    # a host resize to an odd size: the app takes half of it, rounded down, and
+    # the host window follows to twice that
+    win = hw.mapped()[w["id"]]
+    host.xdotool("windowfocus", "--sync", str(win.id))
+    hw.move(win, 40, 60, 441, 321)
+    wait_until(lambda: (lambda s: (s["width"], s["height"]))([x for x in comp.windows() if x["id"] == w["id"]][0])
+               == (220, 160), 10, what="the host's odd size, halved, to reach the app")
+    wait_until(lambda: hw.geometry(win) == (40, 60, 440, 320), 10, 0.1,
+               "the host window at twice the app's size after an odd host resize")
     comp.stop()
 
 

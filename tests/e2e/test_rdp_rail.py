@@ -193,6 +193,21 @@ def test_host_moves_resizes_minimizes_maximizes_and_closes(procs):
     wait_until(lambda: (state_of(comp, w["id"])["width"], state_of(comp, w["id"])["height"]) == (320, 240), 10,
                what="a host resize to reach the compositor")
     wait_pixels(host, hw, comp, w["id"], "pixels after a host resize")
+    # a move and a resize at once, as a window manager's drag and then its resize
+    # edge: the window ends where the host last put it, at the size last asked
+    for x, y, width, height in ((340, 220, 320, 240), (340, 220, 260, 200), (360, 230, 260, 200),
+                                (360, 230, 300, 180)):
+        hw.move(win, x, y, width, height)
+    try:
+        wait_until(lambda: (lambda s: (s["x"], s["y"], s["width"], s["height"]))(state_of(comp, w["id"]))
+                   == (360, 230, 300, 180), 10, what="quick host moves and resizes to end at the last")
+    except TestFailure:
+        rail = [line for line in comp.read_log().splitlines() if "host:" in line or "window" in line]
+        raise TestFailure("quick host moves and resizes: compositor %s, host %s; %s" % (
+            state_of(comp, w["id"]), hw.geometry(win), "; ".join(rail[-12:])))
+    time.sleep(0.5)  # what the client and the server still had in flight
+    wait_geometry(hw, comp, w["id"], "the host window after quick moves and resizes")
+    check(hw.geometry(win) == (360, 230, 300, 180), "the host window ended at %s" % (hw.geometry(win),))
     # minimize and restore
     hw.set_iconic(win, True)
     wait_until(lambda: state_of(comp, w["id"])["state"] == "minimized", 10, what="a host minimize")
