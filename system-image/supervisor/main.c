@@ -293,8 +293,8 @@ daemon_find_identity(struct portholed *d)
 
 	if (geteuid() != 0) {
 		sv_log("not running as root: services keep this user (uid %d)", (int)geteuid());
-		d->identity = (struct sv_identity){
-			.drop = false, .uid = geteuid(), .gid = getegid(), .user = NULL};
+		d->identity =
+			(struct sv_identity){.drop = false, .uid = geteuid(), .gid = getegid()};
 		return 0;
 	}
 	pw = getpwnam(d->config.user);
@@ -304,9 +304,7 @@ daemon_find_identity(struct portholed *d)
 		       d->config.user);
 		return -1;
 	}
-	d->identity = (struct sv_identity){
-		.drop = true, .uid = pw->pw_uid, .gid = pw->pw_gid, .user = d->config.user};
-	return 0;
+	return sv_identity_set_user(&d->identity, d->config.user, pw->pw_uid, pw->pw_gid);
 }
 
 /* A listener on a privileged port needs CAP_NET_BIND_SERVICE, nothing else does. */
@@ -514,6 +512,7 @@ daemon_teardown(struct portholed *d)
 	if (d->options.ready_fd >= 0)
 		close(d->options.ready_fd);
 	sv_env_release(&d->env);
+	sv_identity_release(&d->identity);
 	rdp_identity_close(&d->rdp);
 	sv_config_release(&d->config);
 	if (d->loop)

@@ -117,6 +117,44 @@ sv_argv_release(struct sv_argv *argv)
 	argv->count = 0;
 }
 
+int
+sv_identity_set_user(struct sv_identity *id, const char *user, uid_t uid, gid_t gid)
+{
+	int count = 16;
+	gid_t *groups = NULL;
+
+	for (;;) {
+		gid_t *bigger = realloc(groups, (size_t)count * sizeof *groups);
+		int room = count;
+
+		if (!bigger) {
+			free(groups);
+			sv_log("cannot list the groups of %s: out of memory", user);
+			return -1;
+		}
+		groups = bigger;
+		/* -1: more groups than room, and @count says how many there are */
+		if (getgrouplist(user, gid, groups, &count) >= 0)
+			break;
+		if (count <= room)
+			count = room * 2;
+	}
+	sv_identity_release(id);
+	*id = (struct sv_identity){
+		.drop = true, .uid = uid, .gid = gid, .groups = groups, .n_groups = (size_t)count};
+	return 0;
+}
+
+void
+sv_identity_release(struct sv_identity *id)
+{
+	if (!id)
+		return;
+	free(id->groups);
+	id->groups = NULL;
+	id->n_groups = 0;
+}
+
 /* In the child: from here on only async-signal-safe calls and _exit. */
 static void
 sv_spawn_fail(const char *what)
@@ -139,7 +177,7 @@ sv_spawn_drop_privileges(const struct sv_identity *id, bool keep_net_bind)
 	struct __user_cap_data_struct data[2] = {{0}};
 	const unsigned bit = CAP_NET_BIND_SERVICE;
 
-	if (initgroups(id->user, id->gid) < 0 && setgroups(0, NULL) < 0)
+	if (setgroups(id->n_groups, id->groups) < 0)
 		sv_spawn_fail("setgroups");
 	if (setresgid(id->gid, id->gid, id->gid) < 0)
 		sv_spawn_fail("setresgid");

@@ -37,8 +37,21 @@ struct sv_identity {
 	bool drop; /* false when the supervisor itself is unprivileged */
 	uid_t uid;
 	gid_t gid;
-	const char *user; /* for the supplementary groups */
+	/*
+	 * The supplementary groups, read once by the supervisor: a forked child
+	 * may make only async-signal-safe calls, and the group database is not one.
+	 */
+	gid_t *groups;
+	size_t n_groups;
 };
+
+/**
+ * @id becomes @user's (@uid, @gid), to be dropped to, with @user's groups as
+ * the group database lists them now. Returns 0, or -1 (the reason logged).
+ */
+int sv_identity_set_user(struct sv_identity *id, const char *user, uid_t uid, gid_t gid);
+/** NULL-safe. */
+void sv_identity_release(struct sv_identity *id);
 
 struct sv_spawn {
 	char *const *argv;

@@ -65,6 +65,9 @@ def test_boot_ready_and_shared_tree(procs, d):
     for pid in (compositor, pulse):
         uids = proc_status(pid, "Uid")
         check(uids == ["1000"] * 4, "%s runs as uids %s, not the services' user" % (process_name(pid), uids))
+        # the image's /etc/group puts the services' user in its own group only
+        groups = (proc_status(pid, "Gid"), proc_status(pid, "Groups"))
+        check(groups == (["1000"] * 4, ["1000"]), "%s runs with gids and groups %s" % (process_name(pid), groups))
         check(proc_status(pid, "CapEff") == ["0000000000000000"],
               "%s keeps capabilities: %s" % (process_name(pid), proc_status(pid, "CapEff")))
     with open("/proc/%d/environ" % compositor, "rb") as f:

@@ -3,11 +3,14 @@
  * a clock the test moves. Covers restart, backoff, the crash-loop limit, the
  * ready and stop timeouts, and stale pids.
  */
+#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "service.h"
+#include "spawn.h"
 #include "tap.h"
 
 struct fake {
@@ -224,6 +227,28 @@ test_clean_exits(struct tap *t)
 		  "nor do they count toward one: a crash after them restarts at once");
 }
 
+/* The identity a service drops to carries its user's groups, read before any fork. */
+static void
+test_identity_groups(struct tap *t)
+{
+	struct passwd *pw = getpwuid(getuid());
+	struct sv_identity id = {0};
+	bool has_primary = false;
+
+	TAP_CHECK(t, pw != NULL, "the user running the test has a passwd entry");
+	if (!pw)
+		return;
+	TAP_CHECK(t, sv_identity_set_user(&id, pw->pw_name, pw->pw_uid, pw->pw_gid) == 0,
+		  "the groups of %s are read", pw->pw_name);
+	for (size_t i = 0; i < id.n_groups; i++)
+		has_primary |= id.groups[i] == pw->pw_gid;
+	TAP_CHECK(t, id.drop && id.uid == pw->pw_uid && has_primary,
+		  "the identity drops to uid %d with its own group among %zu", (int)id.uid,
+		  id.n_groups);
+	sv_identity_release(&id);
+	TAP_CHECK(t, id.groups == NULL && id.n_groups == 0, "released, it holds no groups");
+}
+
 int
 main(void)
 {
@@ -235,5 +260,6 @@ main(void)
 	test_timeouts_and_stop(&t, &s, &fake);
 	test_spawn_failures(&t);
 	test_clean_exits(&t);
+	test_identity_groups(&t);
 	return tap_finish(&t);
 }
