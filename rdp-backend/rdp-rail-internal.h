@@ -18,10 +18,13 @@
 #define RDP_RAIL_POPUP_ID_BASE 0x40000000u /* shell window ids stay far below */
 #define RDP_RAIL_NO_WINDOW 0xFFFFFFFFu
 /*
- * How long a window's place and size are not sent while its app has not yet
- * taken the size the host asked for (rdp_rail_update_one()): an app that takes
- * another size is corrected after this.
+ * A window's place and size are not sent while the host is changing them
+ * (rdp_rail_update_one()): until its app has taken the size the host last
+ * asked for and no request came for RDP_RAIL_HOST_QUIET_MS, and never for
+ * longer than RDP_RAIL_HOST_SIZE_WAIT_MS after the last request (an app that
+ * takes another size is corrected then).
  */
+#define RDP_RAIL_HOST_QUIET_MS 100
 #define RDP_RAIL_HOST_SIZE_WAIT_MS 500
 /*
  * How long after an order with a window's place and size the client may still
@@ -41,8 +44,9 @@ struct rdp_rail_window {
 	bool seen;          /* still there in the sync under way */
 	uint64_t icon_hash; /* of the icon sent; 0: the default one */
 	/*
-	 * The size the host last asked for, as the app can take it (a multiple of
-	 * the scale), and when (monotonic ms, never 0); 0: none waited for.
+	 * The size the host's window had at its last request, as the app can take
+	 * it (a multiple of the scale), and when (monotonic ms, never 0); 0: the
+	 * host is not changing the window.
 	 */
 	int host_width, host_height;
 	uint32_t host_asked_ms;
@@ -75,8 +79,9 @@ struct rdp_rail {
 	struct idle_call
 		sync; /* many changes in one dispatch (a commit per window) make one sync */
 	struct wl_event_source *show_timer; /* see rdp_rail_show_soon() (rdp-rail-requests.c) */
-	/* syncs again when a wait for a host's size runs out; NULL until the first wait */
+	/* syncs again when a wait for the host runs out; NULL until the first wait */
 	struct wl_event_source *host_size_timer;
+	uint32_t host_wait_ms; /* the soonest such wait ends, in the sync under way; 0: none */
 };
 
 /* rdp-rail-orders.c */

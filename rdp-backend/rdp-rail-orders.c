@@ -245,27 +245,33 @@ rdp_rail_handle_host_size_timer(void *data)
 }
 
 /*
- * While the app has not yet taken the size the host asked for, @next keeps the
- * place and size last sent (@w's): the host's window already has the size
- * asked for, and an order with any older size, crossing the host's next
- * change, made xfreerdp move its window back and then report its own move as
- * a request (the window went back and forth between two sizes, or settled on
- * the older).
+ * While the host is changing a window (its app has not yet taken the size the
+ * host asked for, or the requests still come), @next keeps the place and size
+ * last sent (@w's): the host's window already is where the host put it, and an
+ * order with an older place or size, crossing the host's next change, made
+ * xfreerdp move its window back and then report its own move as a request
+ * (the window went back and forth, or settled on the older geometry).
  */
 static void
-rdp_rail_wait_for_host_size(struct rdp_rail *rail, const struct rdp_rail_window *w,
-			    struct rdp_rail_window *next)
+rdp_rail_wait_for_host(struct rdp_rail *rail, const struct rdp_rail_window *w,
+		       struct rdp_rail_window *next)
 {
-	uint32_t waited;
+	int32_t waited;
+	uint32_t left;
+	bool has_size;
 
 	next->host_width = w->host_width;
 	next->host_height = w->host_height;
 	next->host_asked_ms = w->host_asked_ms;
 	if (!w->host_asked_ms)
 		return;
-	waited = (uint32_t)monotonic_ms() - w->host_asked_ms;
-	if ((next->width == w->host_width && next->height == w->host_height) ||
-	    waited >= RDP_RAIL_HOST_SIZE_WAIT_MS) {
+	/* the request's time was made odd (never 0): it may lie a millisecond ahead */
+	waited = (int32_t)((uint32_t)monotonic_ms() - w->host_asked_ms);
+	if (waited < 0)
+		waited = 0;
+	has_size = next->width == w->host_width && next->height == w->host_height;
+	if (waited >= RDP_RAIL_HOST_SIZE_WAIT_MS ||
+	    (has_size && waited >= RDP_RAIL_HOST_QUIET_MS)) {
 		next->host_asked_ms = 0;
 		return;
 	}
@@ -273,13 +279,10 @@ rdp_rail_wait_for_host_size(struct rdp_rail *rail, const struct rdp_rail_window 
 	next->y = w->y;
 	next->width = w->width;
 	next->height = w->height;
-	if (!rail->host_size_timer)
-		rail->host_size_timer = wl_event_loop_add_timer(
-			rail->peer->server->loop, rdp_rail_handle_host_size_timer, rail);
-	/* a timer that could not be made leaves the correction to the next change */
-	if (rail->host_size_timer)
-		wl_event_source_timer_update(rail->host_size_timer,
-					     (int)(RDP_RAIL_HOST_SIZE_WAIT_MS - waited));
+	left = (uint32_t)((has_size ? RDP_RAIL_HOST_QUIET_MS : RDP_RAIL_HOST_SIZE_WAIT_MS) -
+			  waited);
+	if (!rail->host_wait_ms || left < rail->host_wait_ms)
+		rail->host_wait_ms = left;
 }
 
 bool
@@ -351,7 +354,7 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info,
 	next.title = w->title;
 	next.geometry_sent_ms = w->geometry_sent_ms;
 	next.geometry_frame = w->geometry_frame;
-	rdp_rail_wait_for_host_size(rail, w, &next);
+	rdp_rail_wait_for_host(rail, w, &next);
 	next.icon_hash = info->icon ? info->icon->hash : 0;
 	if (!next.popup && next.icon_hash != w->icon_hash)
 		rdp_rail_send_icon(rail, w->id, info->icon);
@@ -372,6 +375,9 @@ rdp_rail_update_one(struct rdp_rail *rail, const struct shell_window_info *info,
 			  WINDOW_ORDER_FIELD_VISIBILITY;
 		next.geometry_sent_ms = (uint32_t)monotonic_ms();
 		next.geometry_frame = rail->peer->frame_id;
+		log_scope(rail->peer->server->scopes->rail,
+			  "rdp: window %u placed on the client at %d,%d %dx%d\n", w->id, next.x,
+			  next.y, next.width, next.height);
 	}
 	if (strcmp(w->title ? w->title : "", title) != 0) {
 		next.title = strdup(title);
@@ -398,6 +404,7 @@ rdp_rail_sync(struct rdp_rail *rail)
 	update = rail->peer->client->context->update;
 	rail->current.size = 0;
 	rail->title_store.size = 0;
+	rail->host_wait_ms = 0;
 	pc_windows_for_each(rail->peer->server->compositor, rdp_rail_collect, rail);
 
 	wl_array_for_each(w, &rail->windows) w->seen = false;
@@ -417,6 +424,12 @@ rdp_rail_sync(struct rdp_rail *rail)
 				    (const char *)rail->title_store.data + cur->title_offset);
 		update->EndPaint(update->context);
 	}
+	if (rail->host_wait_ms && !rail->host_size_timer)
+		rail->host_size_timer = wl_event_loop_add_timer(
+			rail->peer->server->loop, rdp_rail_handle_host_size_timer, rail);
+	/* a timer that could not be made leaves the correction to the next change */
+	if (rail->host_wait_ms && rail->host_size_timer)
+		wl_event_source_timer_update(rail->host_size_timer, (int)rail->host_wait_ms);
 	/* Gone from the shell: gone from the client. */
 	wl_array_for_each(w, &rail->windows)
 	{

@@ -329,8 +329,16 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 		 * back, to undo what that order did on the host. The size is not
 		 * recorded: the app may take another, and the client learns its
 		 * window's shape from the order that carries the size; that order
-		 * waits until the app has the size asked for (rdp_rail_update_one()).
+		 * waits until the app has the size asked for and the host's requests
+		 * have stopped for a moment (rdp_rail_update_one()).
 		 */
+		if (w->width != width || w->height != height || w->x != move->left ||
+		    w->y != move->top) {
+			/* the size the app is asked for, in the host's pixels again */
+			w->host_width = rdp_to_global(width, scale) * scale;
+			w->host_height = rdp_to_global(height, scale) * scale;
+			w->host_asked_ms = (uint32_t)monotonic_ms() | 1;
+		}
 		if (w->width != width || w->height != height) {
 			snprintf(what, sizeof what, "resize %d %d", width, height);
 			window = rdp_rail_host_request(rail, w->id, what);
@@ -338,12 +346,6 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 			    shell_window_resize(window, rdp_to_global(width, scale),
 						rdp_to_global(height, scale), err, sizeof err) < 0)
 				rdp_rail_refused(rail, err);
-			else if (window) {
-				/* the size the app is asked for, in the host's pixels again */
-				w->host_width = rdp_to_global(width, scale) * scale;
-				w->host_height = rdp_to_global(height, scale) * scale;
-				w->host_asked_ms = (uint32_t)monotonic_ms() | 1;
-			}
 		}
 		if (w->x != move->left || w->y != move->top) {
 			snprintf(what, sizeof what, "move %d %d", move->left, move->top);

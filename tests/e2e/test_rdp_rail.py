@@ -227,6 +227,41 @@ def test_host_moves_resizes_minimizes_maximizes_and_closes(procs):
     comp.stop()
 
 
+def test_quick_host_changes_end_where_the_host_left_the_window(procs):
+    """Rounds of one to five host moves and resizes in quick succession, as a window
+    manager's drags and resize edges make them while the app is still catching up:
+    each round ends with the app and the host window where the host last put it."""
+    import random
+    comp, port = start(procs)
+    comp.client([WAYLAND_CLIENT, "--title", "quick", "--width", "200", "--height", "150"])
+    w = comp.wait_window(lambda w: w["title"] == "quick")
+    host, hw, _ = connect_app(procs, comp, port)
+    win = host_window(hw, w["id"])
+    wait_geometry(hw, comp, w["id"], "host window in place")
+    host.xdotool("windowfocus", "--sync", str(win.id))
+    rnd = random.Random(7)
+    for n in range(8):
+        steps = [(rnd.randrange(100, 500), rnd.randrange(100, 400), rnd.randrange(150, 400),
+                  rnd.randrange(120, 300)) for _ in range(rnd.randrange(1, 6))]
+        for x, y, width, height in steps:
+            hw.move(win, x, y, width, height)
+            if rnd.random() < 0.3:
+                time.sleep(rnd.random() * 0.05)
+
+        def both_at_last():
+            s = state_of(comp, w["id"])
+            return (s["x"], s["y"], s["width"], s["height"]) == steps[-1] and hw.geometry(win) == steps[-1]
+        try:
+            wait_until(both_at_last, 10, 0.05, "round %d to end at the last request" % n)
+            time.sleep(0.6)  # what the client and the server still had in flight
+            wait_until(both_at_last, 3, 0.05, "round %d to stay at the last request" % n)
+        except TestFailure:
+            rail = [line for line in comp.read_log().splitlines() if "host:" in line or "window" in line]
+            raise TestFailure("round %d, host requests %s: compositor %s, host %s; %s" % (
+                n, steps, state_of(comp, w["id"]), hw.geometry(win), "; ".join(rail[-16:])))
+    comp.stop()
+
+
 def host_shows_the_stack(host, hw, comp, windows, what):
     """Waits until, inside every window's rectangle, the host screen shows what the
     compositor's output shows: the host stacks its windows as the compositor does,
@@ -920,6 +955,7 @@ if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
     cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
          test_host_moves_resizes_minimizes_maximizes_and_closes,
+         test_quick_host_changes_end_where_the_host_left_the_window,
          test_every_stacking_order_repaints_on_a_bare_host,
          test_every_stacking_order_repaints_under_a_window_manager, test_windows_on_a_second_host_monitor,
          test_app_started_move_and_resize_are_local_on_the_host, test_dragging_a_window_under_a_window_manager,
