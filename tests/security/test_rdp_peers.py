@@ -205,15 +205,20 @@ def test_idle_connections_cost_little_and_go(procs):
     wait_until(lambda: comp.read_log().count("connection from") >= 70, 20, what="70 connections accepted")
     # one thread each while logging in, at most RDP_LOGINS_MAX of them at once; a login
     # cut to make room ends once it reads its socket, after FreeRDP's TLS set-up, which
-    # decodes the key (milliseconds; seconds under AddressSanitizer's slow unwinder)
+    # decodes the key (milliseconds; seconds under AddressSanitizer's slow unwinder); its
+    # socket and FreeRDP's state go on the event loop a moment after its thread has ended
     time.sleep(1)
     settle = time.monotonic()
+
+    def settled():
+        r = resources(pid)
+        live = r["threads"] - before["threads"]
+        return r if 0 < live <= LOGINS_MAX and r["fds"] - before["fds"] <= 6 * live else None
     try:
-        during = wait_until(lambda: (lambda r: r if r["threads"] - before["threads"] <= LOGINS_MAX else None)(
-            resources(pid)), 15, 0.2, "the logins cut to make room to end")
+        during = wait_until(settled, 15, 0.2, "the logins cut to make room to end and let go of their sockets")
     except TestFailure:
         during = resources(pid)
-    print("# the cut logins' threads were gone %.1f s after the last connection" % (1 + time.monotonic() - settle))
+    print("# the cut logins' threads and sockets were gone %.1f s after the last connection" % (1 + time.monotonic() - settle))
     live = during["threads"] - before["threads"]
     per_login = {k: (during[k] - before[k]) / float(max(live, 1)) for k in during}
     print("# 70 stalled connections, %d logging in at once: fds %d -> %d, threads %d -> %d, RSS %d -> %d kB;"
