@@ -44,10 +44,11 @@ struct rdp_rail_window {
 	bool seen;          /* still there in the sync under way */
 	uint64_t icon_hash; /* of the icon sent; 0: the default one */
 	/*
-	 * The size the host's window had at its last request, as the app can take
-	 * it (a multiple of the scale), and when (monotonic ms, never 0); 0: the
-	 * host is not changing the window.
+	 * While the host is changing the window (host_changing): the size its
+	 * window had at its last request, as the app can take it (a multiple of
+	 * the scale), and when (monotonic ms).
 	 */
+	bool host_changing;
 	int host_width, host_height;
 	uint32_t host_asked_ms;
 	/* the last order with the place and size: when (monotonic ms), and the last frame before it */

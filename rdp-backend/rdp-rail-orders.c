@@ -256,31 +256,27 @@ static void
 rdp_rail_wait_for_host(struct rdp_rail *rail, const struct rdp_rail_window *w,
 		       struct rdp_rail_window *next)
 {
-	int32_t waited;
-	uint32_t left;
+	uint32_t waited, left;
 	bool has_size;
 
+	next->host_changing = w->host_changing;
 	next->host_width = w->host_width;
 	next->host_height = w->host_height;
 	next->host_asked_ms = w->host_asked_ms;
-	if (!w->host_asked_ms)
+	if (!w->host_changing)
 		return;
-	/* the request's time was made odd (never 0): it may lie a millisecond ahead */
-	waited = (int32_t)((uint32_t)monotonic_ms() - w->host_asked_ms);
-	if (waited < 0)
-		waited = 0;
+	waited = (uint32_t)monotonic_ms() - w->host_asked_ms;
 	has_size = next->width == w->host_width && next->height == w->host_height;
 	if (waited >= RDP_RAIL_HOST_SIZE_WAIT_MS ||
 	    (has_size && waited >= RDP_RAIL_HOST_QUIET_MS)) {
-		next->host_asked_ms = 0;
+		next->host_changing = false;
 		return;
 	}
 	next->x = w->x;
 	next->y = w->y;
 	next->width = w->width;
 	next->height = w->height;
-	left = (uint32_t)((has_size ? RDP_RAIL_HOST_QUIET_MS : RDP_RAIL_HOST_SIZE_WAIT_MS) -
-			  waited);
+	left = (has_size ? RDP_RAIL_HOST_QUIET_MS : RDP_RAIL_HOST_SIZE_WAIT_MS) - waited;
 	if (!rail->host_wait_ms || left < rail->host_wait_ms)
 		rail->host_wait_ms = left;
 }

@@ -337,7 +337,8 @@ rdp_rail_run_window_move(struct rdp_peer *peer, void *payload)
 			/* the size the app is asked for, in the host's pixels again */
 			w->host_width = rdp_to_global(width, scale) * scale;
 			w->host_height = rdp_to_global(height, scale) * scale;
-			w->host_asked_ms = (uint32_t)monotonic_ms() | 1;
+			w->host_changing = true;
+			w->host_asked_ms = (uint32_t)monotonic_ms();
 		}
 		if (w->width != width || w->height != height) {
 			snprintf(what, sizeof what, "resize %d %d", width, height);
