@@ -90,14 +90,7 @@ rdp_graphics_send_pending(struct rdp_peer *peer)
 	pixman_region32_init(&moved);
 	if (copies_taken) {
 		n_copies = rdp_moves_plan(peer->moves, peer->server->compositor, &frame,
-					  &peer->pending_damage, &peer->busy, copies);
-		for (int i = 0; i < n_copies; i++) {
-			pixman_box32_t to = rdp_copy_target(&copies[i]);
-
-			pixman_region32_union_rect(&moved, &moved, to.x1, to.y1,
-						   (unsigned)(to.x2 - to.x1),
-						   (unsigned)(to.y2 - to.y1));
-		}
+					  &peer->pending_damage, &peer->busy, copies, &moved);
 		if (n_copies == 0)
 			n_copies = rdp_scrolls_plan(peer->scrolls, &frame, &peer->pending_damage,
 						    copies, RDP_MOVES_MAX_COPIES);

@@ -260,16 +260,15 @@ rdp_moves_remember(struct rdp_moved_window *window, const void *key, pixman_box3
 int
 rdp_moves_plan(struct rdp_moves *moves, struct pc_compositor *compositor,
 	       const struct rdp_moves_frame *frame, pixman_region32_t *damage,
-	       const struct rdp_busy_tiles *busy, struct rdp_copy *copies)
+	       const struct rdp_busy_tiles *busy, struct rdp_copy *copies,
+	       pixman_region32_t *written)
 {
 	struct rdp_moves_now now = {.frame = frame, .moves = moves};
-	pixman_region32_t written;
 	int n = 0;
 
 	moves->n_places[!moves->last] = 0;
 	pc_windows_for_each(compositor, rdp_moves_collect, &now);
 	moves->last = !moves->last;
-	pixman_region32_init(&written);
 	for (int i = moves->n_windows - 1; i >= 0; i--) {
 		struct rdp_moved_window *window = &moves->windows[i];
 		pixman_box32_t *to = &now.boxes[i];
@@ -294,7 +293,7 @@ rdp_moves_plan(struct rdp_moves *moves, struct pc_compositor *compositor,
 				   : NULL;
 		if (now_rows && rdp_moves_same_size(to, &window->box) &&
 		    !rdp_moves_over_lossy(busy, &window->box) &&
-		    pixman_region32_contains_rectangle(&written, &window->box) ==
+		    pixman_region32_contains_rectangle(written, &window->box) ==
 			    PIXMAN_REGION_OUT) {
 			int made = rdp_moves_copies_for(window, to, now_rows, copies + n,
 							RDP_MOVES_MAX_COPIES - n);
@@ -303,7 +302,7 @@ rdp_moves_plan(struct rdp_moves *moves, struct pc_compositor *compositor,
 				int h = copies[c].from.y2 - copies[c].from.y1;
 				int w = copies[c].from.x2 - copies[c].from.x1;
 
-				pixman_region32_union_rect(&written, &written, copies[c].to_x,
+				pixman_region32_union_rect(written, written, copies[c].to_x,
 							   copies[c].to_y, (unsigned)w,
 							   (unsigned)h);
 			}
@@ -326,7 +325,6 @@ rdp_moves_plan(struct rdp_moves *moves, struct pc_compositor *compositor,
 		if (moves->windows[moves->n_windows].rows)
 			moves->n_windows++;
 	}
-	pixman_region32_subtract(damage, damage, &written);
-	pixman_region32_fini(&written);
+	pixman_region32_subtract(damage, damage, written);
 	return n;
 }

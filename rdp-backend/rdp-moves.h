@@ -60,13 +60,15 @@ void rdp_moves_forget(struct rdp_moves *moves);
  * Before a frame of @damage: the copies (at most RDP_MOVES_MAX_COPIES, into
  * @copies) that show each window which moved since the last frame where it is
  * now, from where the client has it, for every row the client's pixels are
- * known to equal the new ones. @damage loses what the copies cover. Windows
- * over tiles the client holds lossy (@busy) are not copied. Remembers the rows
- * of windows that moved, for the next frame, and forgets windows whose pixels
- * changed otherwise. Returns how many copies.
+ * known to equal the new ones. What the copies cover is added to @written
+ * (an initialized region) and taken out of @damage. Windows over tiles the
+ * client holds lossy (@busy) are not copied. Remembers the rows of windows that
+ * moved, for the next frame, and forgets windows whose pixels changed
+ * otherwise. Returns how many copies.
  */
 int rdp_moves_plan(struct rdp_moves *moves, struct pc_compositor *compositor,
 		   const struct rdp_moves_frame *frame, pixman_region32_t *damage,
-		   const struct rdp_busy_tiles *busy, struct rdp_copy *copies);
+		   const struct rdp_busy_tiles *busy, struct rdp_copy *copies,
+		   pixman_region32_t *written);
 
 #endif
