@@ -80,6 +80,8 @@ rdp_clipboard_answer_host(struct rdp_clipboard *clipboard, const uint8_t *data, 
 
 	clipboard->context->ServerFormatDataResponse(clipboard->context, &response);
 	clipboard->bytes_to_host += data ? size : 0;
+	log_scope(clipboard->peer->server->scopes->clipboard, "%s got %zu bytes%s\n",
+		  clipboard->peer->client->hostname, data ? size : 0, data ? "" : " (nothing)");
 }
 
 void
@@ -216,6 +218,9 @@ rdp_clipboard_run_request(struct rdp_peer *peer, void *payload)
 	}
 	if (kind != RDP_CLIP_NONE)
 		mime_type = rdp_clipboard_best_mime(clipboard, kind);
+	log_scope(peer->server->scopes->clipboard, "%s pastes format %u: %s%s\n",
+		  peer->client->hostname, request->format_id, mime_type ? mime_type : "not held",
+		  clipboard->reading.fd >= 0 ? ", another paste is read" : "");
 	/* one at a time, as clients ask: a second while one is read gets nothing */
 	if (!mime_type || clipboard->reading.fd >= 0 || pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
 		rdp_clipboard_answer_host(clipboard, NULL, 0);

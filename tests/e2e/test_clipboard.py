@@ -30,7 +30,7 @@ class Clipboards:
     def __init__(self, procs, rail=False, args=()):
         need("wl-copy", "wl-paste", "xclip")
         self.procs = procs
-        self.comp, self.port = start(procs, ["--debug=clipboard"] + list(args), xwayland=True)
+        self.comp, self.port = start(procs, ["--debug=clipboard,rail"] + list(args), xwayland=True)
         self.host = Host(procs)
         self.rail = rail
         self.connect()
@@ -92,6 +92,17 @@ class Clipboards:
                            capture_output=True, timeout=timeout)
         return r.stdout if r.returncode == 0 else None
 
+    def arrives(self, paste, data, what, timeout=20):
+        """arrives(), and when it does not, what each side logged of the clipboard."""
+        try:
+            arrives(paste, data, what, timeout)
+        except TestFailure as e:
+            topics = ("clipboard", "selection", "focus", "map window")
+            server = [line for line in self.comp.read_log().splitlines() if any(t in line for t in topics)]
+            client = self.host.client_log().splitlines()
+            raise TestFailure("%s\nthe server's clipboard log, last lines:\n%s\nthe client's log, last lines:\n%s"
+                              % (e, "\n".join(server[-25:]), "\n".join(client[-10:])))
+
     def counters(self):
         peer = first_peer(self.comp)
         return peer["clipboard"] if peer else None
@@ -114,13 +125,13 @@ def text_both_ways(procs, rail):
     for text in TEXTS:
         data = text.encode()
         c.wl_copy(data)
-        arrives(c.host_paste, data, "a Wayland app's copy %r pasted on the host" % text)
+        c.arrives(c.host_paste, data, "a Wayland app's copy %r pasted on the host" % text)
         c.host_copy(data)
-        arrives(c.wl_paste, data, "the host's copy %r pasted in a Wayland app" % text)
-        arrives(c.x11_paste, data, "the host's copy %r pasted in an X11 app" % text)
+        c.arrives(c.wl_paste, data, "the host's copy %r pasted in a Wayland app" % text)
+        c.arrives(c.x11_paste, data, "the host's copy %r pasted in an X11 app" % text)
     # an X11 app's copy reaches the host too
     c.x11_copy("from xclip in X11".encode())
-    arrives(c.host_paste, b"from xclip in X11", "an X11 app's copy pasted on the host")
+    c.arrives(c.host_paste, b"from xclip in X11", "an X11 app's copy pasted on the host")
     print("# clipboard counters: %s" % json.dumps(c.counters()), flush=True)
     check(c.comp.alive(), "the compositor died")
     c.comp.stop()
@@ -146,10 +157,10 @@ def test_html_and_images_both_ways(procs):
     c = Clipboards(procs)
     html = "<b>bold</b> and <i>\u00e4\u20ac</i>".encode()
     c.wl_copy(html, "text/html")
-    arrives(lambda: c.host_paste("text/html") and html in c.host_paste("text/html") and html, html,
+    c.arrives(lambda: c.host_paste("text/html") and html in c.host_paste("text/html") and html, html,
             "a Wayland app's HTML on the host")
     c.host_copy(b"<p>from <u>the host</u></p>", "text/html")
-    arrives(lambda: c.wl_paste("text/html"), b"<p>from <u>the host</u></p>", "the host's HTML in a Wayland app")
+    c.arrives(lambda: c.wl_paste("text/html"), b"<p>from <u>the host</u></p>", "the host's HTML in a Wayland app")
     # images: a PNG to the host, compared by its decoded pixels
     tmp = tempfile.mkdtemp(prefix="porthole-clip-")
     procs.dirs.append(tmp)
@@ -164,7 +175,7 @@ def test_html_and_images_both_ways(procs):
     # PNG of the same pixels
     bmp = bmp_file(32, 16)
     c.host_copy(bmp, "image/bmp")
-    arrives(lambda: c.wl_paste("image/bmp"), bmp, "a BMP from the host")
+    c.arrives(lambda: c.wl_paste("image/bmp"), bmp, "a BMP from the host")
     got = wait_until(lambda: c.wl_paste("image/png"), 20, 0.3, "the host's bitmap as a PNG")
     image = decoded(tmp, got)
     check((image.width, image.height) == (32, 16), "the PNG is %dx%d" % (image.width, image.height))
@@ -218,7 +229,7 @@ def test_copies_not_pasted_cost_nothing(procs):
     check(c.counters()["bytes_to_host"] == 0, "a Linux copy nobody pasted travelled: %r" % c.counters())
     # pasted: it travels, once
     started = time.monotonic()
-    arrives(c.host_paste, big, "5 MB of Linux text pasted on the host", 60)
+    c.arrives(c.host_paste, big, "5 MB of Linux text pasted on the host", 60)
     took = time.monotonic() - started
     counters = c.counters()
     print("# 5 MB of text to the host in %.2f s; %s" % (took, json.dumps(counters)), flush=True)
@@ -305,7 +316,7 @@ def test_the_limit_says_so(procs):
     check(not got, "a Linux copy over the limit reached the host (%d bytes)" % len(got or b""))
     # small copies still go
     c.wl_copy(b"small")
-    arrives(c.host_paste, b"small", "a small copy after a big one")
+    c.arrives(c.host_paste, b"small", "a small copy after a big one")
     c.comp.stop()
 
 
@@ -366,7 +377,7 @@ def test_a_client_that_never_answers_ends_the_paste(procs):
     finally:
         owner.close()
     c.host_copy(b"after the silence")
-    arrives(c.wl_paste, b"after the silence", "a copy after a paste that timed out")
+    c.arrives(c.wl_paste, b"after the silence", "a copy after a paste that timed out")
     c.comp.stop()
 
 
@@ -396,9 +407,9 @@ def test_client_leaves_mid_paste(procs):
     check(c.comp.alive(), "the compositor died")
     c.connect()
     c.host_copy(b"after the reconnect")
-    arrives(c.wl_paste, b"after the reconnect", "a copy after the reconnect")
+    c.arrives(c.wl_paste, b"after the reconnect", "a copy after the reconnect")
     c.wl_copy(b"and back")
-    arrives(c.host_paste, b"and back", "a Linux copy after the reconnect")
+    c.arrives(c.host_paste, b"and back", "a Linux copy after the reconnect")
     c.comp.stop()
 
 
