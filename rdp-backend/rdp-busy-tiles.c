@@ -49,15 +49,21 @@ rdp_busy_tile_box(const struct rdp_busy_tiles *busy, int column, int row)
 	return box;
 }
 
-/* Calls @visit for each tile that @region touches (a tile may come twice). */
+/*
+ * Calls @visit once for each tile that @region touches. A text frame's damage
+ * is many small boxes sharing tiles: the boxes are snapped to the grid and
+ * merged first, so that no tile is visited (or hashed) once per box.
+ */
 static void
 rdp_busy_tiles_each(struct rdp_busy_tiles *busy, pixman_region32_t *region,
 		    void (*visit)(struct rdp_busy_tiles *busy, int column, int row, void *data),
 		    void *data)
 {
-	int n;
-	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
+	int n, n_tiles;
+	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n), *spans;
+	pixman_region32_t tiles;
 
+	pixman_region32_init(&tiles);
 	for (int i = 0; i < n; i++) {
 		int x1 = boxes[i].x1 < 0 ? 0 : boxes[i].x1 / RDP_BUSY_TILE_SIZE;
 		int y1 = boxes[i].y1 < 0 ? 0 : boxes[i].y1 / RDP_BUSY_TILE_SIZE;
@@ -68,10 +74,16 @@ rdp_busy_tiles_each(struct rdp_busy_tiles *busy, pixman_region32_t *region,
 			x2 = busy->columns;
 		if (y2 > busy->rows)
 			y2 = busy->rows;
-		for (int row = y1; row < y2; row++)
-			for (int column = x1; column < x2; column++)
-				visit(busy, column, row, data);
+		if (x1 < x2 && y1 < y2)
+			pixman_region32_union_rect(&tiles, &tiles, x1, y1, (unsigned)(x2 - x1),
+						   (unsigned)(y2 - y1));
 	}
+	spans = pixman_region32_rectangles(&tiles, &n_tiles);
+	for (int i = 0; i < n_tiles; i++)
+		for (int row = spans[i].y1; row < spans[i].y2; row++)
+			for (int column = spans[i].x1; column < spans[i].x2; column++)
+				visit(busy, column, row, data);
+	pixman_region32_fini(&tiles);
 }
 
 static void
@@ -80,7 +92,7 @@ rdp_busy_tile_damaged(struct rdp_busy_tiles *busy, int column, int row, void *da
 	struct rdp_busy_tile *tile = &busy->tiles[row * busy->columns + column];
 	uint32_t now_ms = *(const uint32_t *)data;
 
-	/* a tile under two boxes of one repaint is counted once */
+	/* two deliveries of damage in one millisecond are one change of the tile */
 	if (tile->streak > 0 && tile->last_damage_ms == now_ms)
 		return;
 	if (tile->streak > 0 && now_ms - tile->last_damage_ms <= RDP_BUSY_GAP_MS)
