@@ -21,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from audio_host import HOST_CONFIG, PulseServer, tone  # noqa: E402
+from audio_host import HOST_CONFIG, RATE, PulseServer, tone  # noqa: E402
 from processes import Processes  # noqa: E402
 from tap import wait_until  # noqa: E402
 from rdp_host import Host, start  # noqa: E402
@@ -107,9 +107,12 @@ def main():
         time.sleep(0.5)
         signal = rec.stop()
         heard = signal.analyse(1000)
+        runs = signal.silence_runs()
+        where = ", ".join("%.0f ms long at %.2f s" % (1000 * length / RATE, start / RATE)
+                          for start, length in runs[:5])
         print("playing %.0f s: compositor %.2f%% CPU, PulseAudio %.2f%% CPU; host heard %.2f s, "
-              "%d underrun gaps" % (elapsed, 100 * (c1 - c0) / elapsed, 100 * (p1 - p0) / elapsed,
-                                    heard["duration"], signal.gaps()))
+              "%d underrun gaps%s" % (elapsed, 100 * (c1 - c0) / elapsed, 100 * (p1 - p0) / elapsed,
+                                      heard["duration"], len(runs), " (%s)" % where if runs else ""))
 
         time.sleep(2.0)  # let the sink suspend
         c0, p0 = cpu_seconds(comp.process.pid), cpu_seconds(system.process.pid)

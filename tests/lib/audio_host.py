@@ -156,21 +156,26 @@ class Signal:
                 "frequency": crossings * RATE / sounding if sounding > 0 else 0.0,
                 "energy_share": at_frequency / in_blocks if in_blocks else 0.0}
 
-    def silences(self, threshold=0.02, min_ms=3):
-        """Lengths (samples) of the runs of silence inside the active span longer than min_ms."""
+    def silence_runs(self, threshold=0.02, min_ms=3):
+        """The runs of silence inside the active span longer than min_ms, as
+        (start, length) in samples from the active span's start."""
         span = self.active(threshold)
         if not span:
             return []
         quiet, runs, limit = 0, [], RATE * min_ms // 1000
         # a sine is near zero for a few samples at each crossing: only longer runs count
-        for v in self.samples[span[0]:span[1] + 1]:
+        for i, v in enumerate(self.samples[span[0]:span[1] + 1]):
             if abs(v) <= threshold:
                 quiet += 1
             else:
                 if quiet >= limit:
-                    runs.append(quiet)
+                    runs.append((i - quiet, quiet))
                 quiet = 0
         return runs
+
+    def silences(self, threshold=0.02, min_ms=3):
+        """Lengths (samples) of the runs of silence inside the active span longer than min_ms."""
+        return [length for _, length in self.silence_runs(threshold, min_ms)]
 
     def gaps(self, threshold=0.02, min_ms=3):
         """Runs of silence inside the active span longer than min_ms: underruns in a tone."""
