@@ -208,8 +208,10 @@ rdp_audio_pump(struct rdp_audio *audio)
 	uint64_t now = monotonic_ms();
 	int64_t ahead_ms = (int64_t)(audio->stream_frames * 1000 / audio->rate) -
 			   (int64_t)(now - audio->stream_start_ms);
+	bool restarted = ahead_ms < 0;
+	size_t queued = audio->queue_count;
 
-	if (ahead_ms < 0) {
+	if (restarted) {
 		/* the client ran dry (or had nothing to play): its clock restarts now */
 		audio->stream_start_ms = now;
 		audio->stream_frames = 0;
@@ -219,6 +221,11 @@ rdp_audio_pump(struct rdp_audio *audio)
 		rdp_audio_send_block(audio, audio->block_frames);
 		ahead_ms += RDP_AUDIO_BLOCK_MS;
 	}
+	/* when a sound reaches the client after silence: the latency's server part */
+	if (restarted && queued > 0)
+		log_scope(audio->peer->server->scopes->audio,
+			  "rdpsnd %s: sound starts, %zu frames queued, %lld ms sent\n",
+			  audio->peer->client->hostname, queued, (long long)ahead_ms);
 	/* the tail of a sound: no more is coming to fill the block */
 	if (audio->queue_count > 0 && audio->queue_count < audio->block_frames &&
 	    now - audio->last_data_ms >= 2 * RDP_AUDIO_BLOCK_MS && ahead_ms < RDP_AUDIO_AHEAD_MS)

@@ -13,6 +13,7 @@ weston RDP backend has no sound.
 Usage: bench_audio.py [--trials N] [--stream SECONDS] [--idle SECONDS]
 """
 import argparse
+import datetime
 import os
 import struct
 import subprocess
@@ -61,6 +62,18 @@ class Listener:
         self.process.wait()
 
 
+def sound_starts_after(log, wall0):
+    """The wall time of the compositor's first "sound starts" line after wall0
+    (its log stamps are local time to the millisecond), or None."""
+    for line in log.splitlines():
+        if "sound starts" not in line or not line.startswith("[20"):
+            continue
+        stamp = datetime.datetime.strptime(line[1:24], "%Y-%m-%d %H:%M:%S.%f").timestamp()
+        if stamp >= wall0 - 0.001:
+            return stamp
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--trials", type=int, default=20)
@@ -74,7 +87,8 @@ def main():
     try:
         system = PulseServer(procs, "system")
         host_pulse = PulseServer(procs, "host", config=HOST_CONFIG)
-        comp, port = start(procs, ["--pulse-server=" + system.server])
+        # audio: the compositor logs when each sound reaches it after silence
+        comp, port = start(procs, ["--pulse-server=" + system.server, "--debug=audio"])
         host = Host(procs)
         host.connect(port, extra=["/sound:sys:pulse,latency:%d" % args.client_latency],
                      env_extra={"PULSE_SERVER": host_pulse.server})
@@ -84,19 +98,27 @@ def main():
         listener = Listener(host_pulse)
         time.sleep(1.0)
 
-        latencies = []
+        latencies, to_server = [], []
         for _ in range(args.trials):
             time.sleep(1.6)  # RDPSink suspends after 1 s of silence
             listener.arm()
-            t0 = time.monotonic()
+            t0, wall0 = time.monotonic(), time.time()
             player = subprocess.Popen(["paplay", click], env=system.env)
             wait_until(lambda: listener.heard_at is not None, 5, 0.001, "the click on the host")
             latencies.append(1000 * (listener.heard_at - t0))
             player.wait()
+            reached = sound_starts_after(comp.read_log(), wall0)
+            if reached is not None:
+                to_server.append(1000 * (reached - wall0))
         listener.stop()
         print("playback latency, paplay start to the host (%d clicks): median %.1f ms, p99 %.1f ms,"
               " min %.1f ms, max %.1f ms" % (len(latencies), percentile(latencies, 50),
                                              percentile(latencies, 99), min(latencies), max(latencies)))
+        if to_server:
+            print("  of it, paplay start to the sound reaching the compositor (system PulseAudio and the"
+                  " tap): median %.1f ms, min %.1f ms; the rest (network, client, host PulseAudio): median"
+                  " %.1f ms" % (percentile(to_server, 50), min(to_server),
+                                percentile(latencies, 50) - percentile(to_server, 50)))
 
         long_tone = tone(os.path.join(work, "long.wav"), 1000, args.stream)
         rec = host_pulse.record("HostSpeaker.monitor")
