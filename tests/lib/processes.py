@@ -4,6 +4,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import threading
+
+
+def _exit_on_sigterm(signum, frame):
+    # as an exit, not a death: the callers' finally blocks stop what they started
+    sys.exit(128 + signum)
 
 
 class Processes:
@@ -12,6 +19,12 @@ class Processes:
     def __init__(self):
         self.procs = []
         self.dirs = []  # removed after the processes are stopped
+        # Children run in sessions of their own: a test or benchmark stopped with
+        # SIGTERM (timeout(1), kill) would otherwise leave them running and their
+        # directories behind.
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     def start(self, argv, env=None, log=None, **kw):
         out = open(log, "ab") if log else subprocess.DEVNULL
