@@ -299,12 +299,11 @@ rdp_moves_plan(struct rdp_moves *moves, struct pc_compositor *compositor,
 							RDP_MOVES_MAX_COPIES - n);
 
 			for (int c = n; c < n + made; c++) {
-				int h = copies[c].from.y2 - copies[c].from.y1;
-				int w = copies[c].from.x2 - copies[c].from.x1;
+				pixman_box32_t target = rdp_copy_target(&copies[c]);
 
-				pixman_region32_union_rect(written, written, copies[c].to_x,
-							   copies[c].to_y, (unsigned)w,
-							   (unsigned)h);
+				pixman_region32_union_rect(written, written, target.x1, target.y1,
+							   (unsigned)(target.x2 - target.x1),
+							   (unsigned)(target.y2 - target.y1));
 			}
 			n += made;
 		}

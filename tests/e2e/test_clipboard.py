@@ -158,7 +158,7 @@ def test_html_and_images_both_ways(procs):
     html = "<b>bold</b> and <i>\u00e4\u20ac</i>".encode()
     c.wl_copy(html, "text/html")
     c.arrives(lambda: c.host_paste("text/html") and html in c.host_paste("text/html") and html, html,
-            "a Wayland app's HTML on the host")
+              "a Wayland app's HTML on the host")
     c.host_copy(b"<p>from <u>the host</u></p>", "text/html")
     c.arrives(lambda: c.wl_paste("text/html"), b"<p>from <u>the host</u></p>", "the host's HTML in a Wayland app")
     # images: a PNG to the host, compared by its decoded pixels
