@@ -18,6 +18,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from images import png_read, png_write_rows  # noqa: E402
 from tap import TestFailure, check, run, wait_until  # noqa: E402
+from processes import read_text  # noqa: E402
 from rdp_host import Host, first_peer, need, start  # noqa: E402
 
 TEXTS = ["plain ascii, copied", "zy\u00e4\u00f6\u20ac \u6f22\u5b57", "line 1\nline 2\n\nline 4"]
@@ -33,6 +34,8 @@ class Clipboards:
         self.comp, self.port = start(procs, ["--debug=clipboard,rail"] + list(args), xwayland=True)
         self.host = Host(procs)
         self.rail = rail
+        self.wl_copy_log = os.path.join(self.comp.runtime_dir, "wl-copy.log")
+        self.wl_copies = []
         self.connect()
 
     def connect(self):
@@ -48,9 +51,12 @@ class Clipboards:
     def wl_copy(self, data, mime=None):
         """A Wayland app's copy: wl-copy serving until something else is copied."""
         args = ["wl-copy", "--foreground"] + (["--type", mime] if mime else [])
-        p = subprocess.Popen(args, env=self.comp.env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+        # its protocol trace, for a failure to show how far it got
+        with open(self.wl_copy_log, "ab") as log:
+            p = subprocess.Popen(args, env=dict(self.comp.env, WAYLAND_DEBUG="1"), stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=log)
         self.procs.procs.append(p)
+        self.wl_copies.append(p)
         p.stdin.write(data)
         p.stdin.close()
         return p
@@ -100,8 +106,13 @@ class Clipboards:
             topics = ("clipboard", "selection", "focus", "map window")
             server = [line for line in self.comp.read_log().splitlines() if any(t in line for t in topics)]
             client = self.host.client_log().splitlines()
+            copies = ["%d %s" % (p.pid, "running" if p.poll() is None else "exited %s" % p.returncode)
+                      for p in self.wl_copies]
+            trace = read_text(self.wl_copy_log, missing="").splitlines()
             raise TestFailure("%s\nthe server's clipboard log, last lines:\n%s\nthe client's log, last lines:\n%s"
-                              % (e, "\n".join(server[-25:]), "\n".join(client[-10:])))
+                              "\nwl-copy: %s; its protocol trace, last lines:\n%s"
+                              % (e, "\n".join(server[-25:]), "\n".join(client[-10:]), ", ".join(copies),
+                                 "\n".join(trace[-30:])))
 
     def counters(self):
         peer = first_peer(self.comp)
