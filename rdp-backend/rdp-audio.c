@@ -27,6 +27,8 @@
 #define RDP_AUDIO_MAX_IN_FLIGHT_MS 400
 #define RDP_AUDIO_AHEAD_MS 60   /* how far ahead of the client's clock sound is sent */
 #define RDP_AUDIO_QUEUE_MS 3000 /* held back at most: a burst from a waking sink fits */
+/* The tap delivers every 10 ms while RDPSink runs: a longer silence is a pause. */
+#define RDP_AUDIO_PAUSE_MS 100
 #define RDP_AUDIO_MIC_PACKET_MS 20
 /* MS-RDPEA 2.2.2.1 wVersion from which clients take Wave2 PDUs (FreeRDP keeps it private) */
 #define RDP_AUDIO_VERSION_WAVE2 0x08
@@ -208,11 +210,13 @@ rdp_audio_pump(struct rdp_audio *audio)
 	uint64_t now = monotonic_ms();
 	int64_t ahead_ms = (int64_t)(audio->stream_frames * 1000 / audio->rate) -
 			   (int64_t)(now - audio->stream_start_ms);
-	bool restarted = ahead_ms < 0;
-	size_t queued = audio->queue_count;
 
-	if (restarted) {
-		/* the client ran dry (or had nothing to play): its clock restarts now */
+	/*
+	 * Behind the clock: the client ran dry or had nothing to play, or (most
+	 * often, and harmless) the tap's latest samples came a millisecond late,
+	 * since each block goes out as soon as it is whole. Its clock restarts now.
+	 */
+	if (ahead_ms < 0) {
 		audio->stream_start_ms = now;
 		audio->stream_frames = 0;
 		ahead_ms = 0;
@@ -221,11 +225,6 @@ rdp_audio_pump(struct rdp_audio *audio)
 		rdp_audio_send_block(audio, audio->block_frames);
 		ahead_ms += RDP_AUDIO_BLOCK_MS;
 	}
-	/* when a sound reaches the client after silence: the latency's server part */
-	if (restarted && queued > 0)
-		log_scope(audio->peer->server->scopes->audio,
-			  "rdpsnd %s: sound starts, %zu frames queued, %lld ms sent\n",
-			  audio->peer->client->hostname, queued, (long long)ahead_ms);
 	/* the tail of a sound: no more is coming to fill the block */
 	if (audio->queue_count > 0 && audio->queue_count < audio->block_frames &&
 	    now - audio->last_data_ms >= 2 * RDP_AUDIO_BLOCK_MS && ahead_ms < RDP_AUDIO_AHEAD_MS)
@@ -264,8 +263,14 @@ rdp_audio_handle_play(struct audio_player *player, const int16_t *frames, size_t
 {
 	struct rdp_audio *audio = wl_container_of(player, audio, player);
 	double step = (double)AUDIO_BRIDGE_RATE / audio->rate;
+	uint64_t now = monotonic_ms();
 
-	audio->last_data_ms = monotonic_ms();
+	/* sound after a pause (RDPSink suspended): the server's part of the latency ends here */
+	if (audio->last_data_ms == 0 || now - audio->last_data_ms >= RDP_AUDIO_PAUSE_MS)
+		log_scope(audio->peer->server->scopes->audio,
+			  "rdpsnd %s: sound starts, %zu frames from the tap\n",
+			  audio->peer->client->hostname, n_frames);
+	audio->last_data_ms = now;
 	if (audio->rate == AUDIO_BRIDGE_RATE) {
 		for (size_t i = 0; i < n_frames; i++)
 			rdp_audio_push_frame(audio, frames[2 * i], frames[2 * i + 1]);
