@@ -36,11 +36,10 @@ clipboard_source_accept(struct weston_data_source *base, uint32_t serial, const 
  * A source's send() owns the pipe it is given: a Wayland client's source
  * closes it once passed on, and libweston's data device and clipboard keeper
  * leave it to the source. libweston 10's X11 window manager alone closes it
- * again once send() returns; that caller is told by where the call comes from,
- * and gets a copy to close.
+ * again once send() returns; that caller is told by where the call comes from.
  */
-static bool
-clipboard_caller_closes_fd(void *return_address)
+bool
+pc_clipboard_caller_closes_fd(void *return_address)
 {
 	Dl_info info;
 	const char *base;
@@ -57,7 +56,8 @@ clipboard_source_send(struct weston_data_source *base, const char *mime_type, in
 	struct pc_clipboard_source *source = wl_container_of(base, source, base);
 	void *caller = __builtin_return_address(0);
 
-	if (clipboard_caller_closes_fd(caller)) {
+	/* that caller gets a copy to close */
+	if (pc_clipboard_caller_closes_fd(caller)) {
 		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		if (fd < 0)
 			return;

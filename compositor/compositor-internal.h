@@ -5,6 +5,8 @@
 #ifndef PORTHOLE_COMPOSITOR_INTERNAL_H
 #define PORTHOLE_COMPOSITOR_INTERNAL_H
 
+#include <stdbool.h>
+
 #include <wayland-server-core.h>
 
 #include "log.h"
@@ -33,6 +35,14 @@ struct pc_compositor {
 	struct background *background; /* GL renderer only */
 	struct pc_xwayland *xwayland;  /* NULL unless asked for */
 	struct primary_selection *primary_selection;
+	struct data_control *data_control;
 };
+
+/*
+ * Whether the caller of a weston_data_source's send(), given by its return
+ * address, closes the fd again once send() returns (libweston 10's X11 window
+ * manager does; every other caller leaves the fd to the source).
+ */
+bool pc_clipboard_caller_closes_fd(void *return_address);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "background.h"
 #include "compositor-internal.h"
+#include "data-control.h"
 #include "output.h"
 #include "primary-selection.h"
 #include "process.h"
@@ -93,6 +94,10 @@ pc_compositor_create(struct wl_display *display, struct weston_log_context *log,
 	if (!comp->primary_selection)
 		weston_log(
 			"no primary selection: middle-click paste between Wayland apps is off\n");
+	comp->data_control = data_control_create(comp);
+	if (!comp->data_control)
+		weston_log("no data-control protocol: clipboard tools (wl-copy, wl-paste) need a "
+			   "window of their own\n");
 	/* Before the shell: the shell asks the xwayland module which surfaces are X11. */
 	if (config->xwayland) {
 		comp->xwayland =
@@ -125,6 +130,7 @@ pc_compositor_destroy(struct pc_compositor *comp)
 	background_destroy(comp->background);
 	pc_xwayland_destroy(comp->xwayland);
 	shell_destroy(comp->shell);
+	data_control_destroy(comp->data_control);
 	primary_selection_destroy(comp->primary_selection);
 	pc_seat_destroy(comp->seat);
 	output_manager_destroy(comp->outputs);

@@ -15,7 +15,8 @@ from tap import TestFailure, wait_until
 
 
 class Compositor:
-    def __init__(self, procs, args=(), xwayland=False, name=None, env_extra=None, pass_fds=()):
+    def __init__(self, procs, args=(), xwayland=False, name=None, env_extra=None, pass_fds=(),
+                 full_stacks=False):
         self.procs = procs
         self.runtime_dir = tempfile.mkdtemp(prefix="porthole-rt-")
         os.chmod(self.runtime_dir, 0o700)
@@ -32,10 +33,12 @@ class Compositor:
             # allocations show as "<unknown module>" and cannot be suppressed by
             # name. Every other AddressSanitizer check stays on.
             env["ASAN_OPTIONS"] += ":detect_leaks=0"
-        if (any(a.startswith("--rdp-listen") for a in argv) or xwayland) and "ASAN_OPTIONS" in env:
-            # libcrypto and libxcb have no frame pointers: without the slow unwinder a
-            # leak's stack stops there, and FreeRDP's and libweston's Xwayland window
-            # manager's known leaks (tests/sanitizer/lsan.supp) cannot be told apart
+        if (any(a.startswith("--rdp-listen") for a in argv) or xwayland or full_stacks) \
+                and "ASAN_OPTIONS" in env:
+            # libcrypto, libxcb and libweston have no frame pointers: without the slow
+            # unwinder a leak's stack stops there, and the known leaks of FreeRDP, of
+            # libweston's Xwayland window manager and of its clipboard keeper
+            # (tests/sanitizer/lsan.supp) cannot be told apart
             env["ASAN_OPTIONS"] += ":fast_unwind_on_malloc=0"
         if xwayland and "ASAN_OPTIONS" in env:
             # libweston 10's X11 window manager strndup()s window properties, which X

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """What a local user or a careless config hands the compositor: control-socket
 requests that are not text, connections that never send a request, another user
-at the socket, a keyboard layout that does not exist. Each is answered or
+at the socket, a keyboard layout that does not exist, clipboard tools that break
+the data-control protocol's rules or leave mid-paste. Each is answered or
 refused, and the compositor keeps serving Wayland clients.
 """
 import os
+import select
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -15,9 +18,19 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from compositor_harness import Compositor  # noqa: E402
 from locations import COMPOSITOR, WAYLAND_CLIENT  # noqa: E402
 from processes import read_text  # noqa: E402
-from tap import check, run, wait_until  # noqa: E402
+from tap import TestFailure, check, run, wait_until  # noqa: E402
+from wayland_wire import Client, ProtocolError, string, uint  # noqa: E402
 
 REQUEST_TIMEOUT_S = 5  # frontend/control.c: CONTROL_REQUEST_TIMEOUT_MS
+MAX_CLIPBOARD_TYPES = 64  # compositor/data-control.c: DATA_CONTROL_MAX_TYPES
+
+# zwlr_data_control_*_v1 opcodes (protocol/wlr-data-control-unstable-v1.xml)
+CREATE_DATA_SOURCE, GET_DATA_DEVICE = 0, 1
+SET_SELECTION = 0
+OFFER = 0
+EVENT_DATA_OFFER = 0
+EVENT_SEND = 0
+PRIVATE_TYPE = "text/x-porthole-test"
 
 
 def control_path(comp):
@@ -121,6 +134,138 @@ def test_unknown_keyboard_layout_falls_back(procs):
     comp.stop()
 
 
+class ClipboardTool(Client):
+    """A clipboard tool on data-control, at the wire level."""
+
+    def __init__(self, comp):
+        super().__init__(comp.runtime_dir, comp.socket)
+        check("zwlr_data_control_manager_v1" in self.globals, "no data-control global: %s" % self.globals)
+        self.manager = self.bind("zwlr_data_control_manager_v1", 1)
+        self.seat = self.bind("wl_seat", 1)
+        self.device = self.new_id()
+        self.request(self.manager, GET_DATA_DEVICE, uint(self.device) + uint(self.seat))
+
+    def source(self, *types):
+        source = self.new_id()
+        self.request(self.manager, CREATE_DATA_SOURCE, uint(source))
+        for t in types:
+            self.request(source, OFFER, string(t))
+        return source
+
+    def select(self, source):
+        self.request(self.device, SET_SELECTION, uint(source))
+
+    def copy(self, kept):
+        """A copy of PRIVATE_TYPE. libweston's clipboard keeper reads the first type
+        of every copy at once, and offers what it read once the copy's source is
+        gone: it is given kept."""
+        source = self.source(PRIVATE_TYPE)
+        self.select(source)
+        self.serve(source, kept)
+        return source
+
+    def serve(self, source, data):
+        """Answers the next read of source with data (all fds this tool gets come
+        with its sources' send events, in order)."""
+        self.wait_for(source, EVENT_SEND)
+        fd = self.take_fd()
+        os.write(fd, data)
+        os.close(fd)
+
+    def offered_types(self):
+        """The types of the latest selection offered to this tool."""
+        self.roundtrip()
+        offers = self.take(self.device, EVENT_DATA_OFFER)
+        check(offers, "no selection was offered")
+        offer, = struct.unpack("<I", offers[-1][2])
+        return [self.read_string(payload, 0)[0] for _, _, payload, _ in self.take(offer)]
+
+
+def refused(tool, what):
+    try:
+        tool.roundtrip()
+    except ProtocolError as e:
+        return str(e)
+    raise TestFailure("%s was not refused" % what)
+
+
+def test_data_control_rules_are_enforced(procs):
+    """A type offered after the source became the selection, and a source set twice:
+    a protocol error for that client alone; everyone else keeps the clipboard."""
+    comp = Compositor(procs, full_stacks=True)  # a copy: the clipboard keeper's leak
+    late = ClipboardTool(comp)
+    source = late.source("text/plain")
+    late.select(source)
+    late.request(source, OFFER, string("image/png"))
+    error = refused(late, "an offer after set_selection")
+    check("after the source was set" in error, "the error: %s" % error)
+    late.close()
+    twice = ClipboardTool(comp)
+    source = twice.source("text/plain")
+    twice.select(source)
+    twice.select(source)
+    error = refused(twice, "a source set twice")
+    check("set as a selection before" in error, "the error: %s" % error)
+    twice.close()
+    # a third tool copies, and a Wayland app reads it
+    good = ClipboardTool(comp)
+    source = good.copy(b"kept")
+    paste = subprocess.Popen(["wl-paste", "--no-newline", "--type", PRIVATE_TYPE], env=comp.env,
+                             stdout=subprocess.PIPE)
+    good.serve(source, b"still serving")
+    out, _ = paste.communicate(timeout=10)
+    check(out == b"still serving", "the paste read %r" % out)
+    good.close()
+    check(comp.ping(), "the compositor stopped answering")
+    comp.stop()
+
+
+def test_a_source_of_many_types_is_capped(procs):
+    """A source offering 1000 types: the clipboard keeps the first 64."""
+    comp = Compositor(procs, full_stacks=True)  # a copy: the clipboard keeper's leak
+    tool = ClipboardTool(comp)
+    tool.select(tool.source(*("type/%d" % i for i in range(1000))))
+    tool.roundtrip()
+    reader = ClipboardTool(comp)
+    types = reader.offered_types()
+    check(types == ["type/%d" % i for i in range(MAX_CLIPBOARD_TYPES)],
+          "offered %d types: %s" % (len(types), types[:3] + ["..."] + types[-3:]))
+    tool.close()
+    reader.close()
+    check(comp.ping(), "the compositor stopped answering")
+    comp.stop()
+
+
+def test_a_tool_that_leaves_mid_paste(procs):
+    """The copying tool disconnects while an app reads its copy: the app's paste
+    ends with what it got, the clipboard keeper's copy takes over as after any
+    app that quits, and the compositor serves on."""
+    comp = Compositor(procs, full_stacks=True)  # a copy: the clipboard keeper's leak
+    tool = ClipboardTool(comp)
+    source = tool.copy(b"kept")
+    paste = subprocess.Popen(["wl-paste", "--no-newline", "--type", PRIVATE_TYPE], env=comp.env,
+                             stdout=subprocess.PIPE)
+    tool.wait_for(source, EVENT_SEND)
+    fd = tool.take_fd()
+    os.write(fd, b"half")
+    # a newer selection before wl-paste reads (the keeper's, once the tool left)
+    # would be the one it reads: once it passed half on, it reads this one
+    ready, _, _ = select.select([paste.stdout], [], [], 10)
+    check(ready, "wl-paste passed nothing on")
+    first = os.read(paste.stdout.fileno(), 100)
+    tool.close()
+    os.close(fd)
+    out, _ = paste.communicate(timeout=10)
+    check(first + out == b"half", "the paste read %r" % (first + out))
+    r = subprocess.run(["wl-paste", "--no-newline", "--type", PRIVATE_TYPE], env=comp.env,
+                       capture_output=True, timeout=10)
+    check(r.returncode == 0 and r.stdout == b"kept", "after the tool left: %r" % r.stdout)
+    check(comp.ping(), "the compositor stopped answering")
+    comp.stop()
+
+
 if __name__ == "__main__":
     run([test_a_request_with_a_nul_is_answered, test_idle_connections_cannot_fill_the_fd_table,
-         test_another_user_is_refused, test_unknown_keyboard_layout_falls_back])
+         test_another_user_is_refused, test_unknown_keyboard_layout_falls_back,
+         test_data_control_rules_are_enforced, test_a_source_of_many_types_is_capped,
+         test_a_tool_that_leaves_mid_paste])
