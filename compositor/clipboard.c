@@ -12,6 +12,7 @@
 
 #include "compositor-internal.h"
 #include "seat.h"
+#include "selection-common.h"
 
 struct pc_clipboard_source {
 	struct weston_data_source base;
@@ -98,11 +99,7 @@ pc_clipboard_offer(struct pc_compositor *compositor, const char *const *mime_typ
 	wl_signal_init(&source->base.destroy_signal);
 	wl_array_init(&source->base.mime_types);
 	for (int i = 0; i < n; i++) {
-		char **slot = wl_array_add(&source->base.mime_types, sizeof *slot);
-
-		if (!slot || !(*slot = strdup(mime_types[i]))) {
-			if (slot)
-				source->base.mime_types.size -= sizeof *slot;
+		if (!selection_add_type(&source->base.mime_types, mime_types[i])) {
 			pc_clipboard_source_destroy(source);
 			return NULL;
 		}
@@ -114,15 +111,12 @@ pc_clipboard_offer(struct pc_compositor *compositor, const char *const *mime_typ
 void
 pc_clipboard_source_destroy(struct pc_clipboard_source *source)
 {
-	char **type;
-
 	if (!source)
 		return;
 	/* the seat listens: it lets go of the selection (and tells the apps) */
 	source->replaced = true;
 	wl_signal_emit(&source->base.destroy_signal, &source->base);
-	wl_array_for_each(type, &source->base.mime_types) free(*type);
-	wl_array_release(&source->base.mime_types);
+	selection_release_types(&source->base.mime_types);
 	free(source);
 }
 

@@ -14,7 +14,6 @@
  * Xwayland's window manager and the RDP clipboard take it as they take any copy.
  */
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <libweston/libweston.h>
@@ -22,6 +21,7 @@
 #include "compositor-internal.h"
 #include "data-control.h"
 #include "seat.h"
+#include "selection-common.h"
 #include "wlr-data-control-unstable-v1-server-protocol.h"
 
 /* Types a source may offer: a copy offers a handful; more are dropped, not kept. */
@@ -56,12 +56,6 @@ control_seat(struct data_control *control)
 	return control && control->comp->seat ? pc_seat_get_weston_seat(control->comp->seat) : NULL;
 }
 
-static void
-resource_destroy(struct wl_client *client, struct wl_resource *resource)
-{
-	wl_resource_destroy(resource);
-}
-
 /* --- offers: a device's view of the current selection ---------------------------- */
 
 static void
@@ -83,7 +77,7 @@ offer_receive(struct wl_client *client, struct wl_resource *resource, const char
 
 static const struct zwlr_data_control_offer_v1_interface offer_interface = {
 	.receive = offer_receive,
-	.destroy = resource_destroy,
+	.destroy = selection_destroy_resource,
 };
 
 static void
@@ -170,7 +164,6 @@ static void
 source_offer(struct wl_client *client, struct wl_resource *resource, const char *mime_type)
 {
 	struct control_source *source = wl_resource_get_user_data(resource);
-	char **slot;
 
 	if (source->used) {
 		wl_resource_post_error(resource, ZWLR_DATA_CONTROL_SOURCE_V1_ERROR_INVALID_OFFER,
@@ -179,10 +172,7 @@ source_offer(struct wl_client *client, struct wl_resource *resource, const char 
 	}
 	if (source->types == DATA_CONTROL_MAX_TYPES)
 		return;
-	slot = wl_array_add(&source->base.mime_types, sizeof *slot);
-	if (!slot || !(*slot = strdup(mime_type))) {
-		if (slot)
-			source->base.mime_types.size -= sizeof *slot;
+	if (!selection_add_type(&source->base.mime_types, mime_type)) {
 		wl_resource_post_no_memory(resource);
 		return;
 	}
@@ -191,19 +181,17 @@ source_offer(struct wl_client *client, struct wl_resource *resource, const char 
 
 static const struct zwlr_data_control_source_v1_interface source_interface = {
 	.offer = source_offer,
-	.destroy = resource_destroy,
+	.destroy = selection_destroy_resource,
 };
 
 static void
 source_handle_destroy(struct wl_resource *resource)
 {
 	struct control_source *source = wl_resource_get_user_data(resource);
-	char **type;
 
 	/* the seat lets go of it if it is the selection; apps' offers of it go inert */
 	wl_signal_emit(&source->base.destroy_signal, &source->base);
-	wl_array_for_each(type, &source->base.mime_types) free(*type);
-	wl_array_release(&source->base.mime_types);
+	selection_release_types(&source->base.mime_types);
 	free(source);
 }
 
@@ -234,7 +222,7 @@ device_set_selection(struct wl_client *client, struct wl_resource *resource,
 
 static const struct zwlr_data_control_device_v1_interface device_interface = {
 	.set_selection = device_set_selection,
-	.destroy = resource_destroy,
+	.destroy = selection_destroy_resource,
 };
 
 static void
@@ -308,7 +296,7 @@ manager_get_data_device(struct wl_client *client, struct wl_resource *resource, 
 static const struct zwlr_data_control_manager_v1_interface manager_interface = {
 	.create_data_source = manager_create_source,
 	.get_data_device = manager_get_data_device,
-	.destroy = resource_destroy,
+	.destroy = selection_destroy_resource,
 };
 
 static void
@@ -362,18 +350,11 @@ void
 data_control_destroy(struct data_control *control)
 {
 	struct control_device *device, *next_device;
-	struct wl_resource *resource, *next;
 
 	if (!control)
 		return;
 	wl_list_remove(&control->selection_listener.link);
-	/* resources outlive the global until their clients go: they forget it */
-	wl_resource_for_each_safe(resource, next, &control->managers)
-	{
-		wl_list_remove(wl_resource_get_link(resource));
-		wl_list_init(wl_resource_get_link(resource));
-		wl_resource_set_user_data(resource, NULL);
-	}
+	selection_forget_resources(&control->managers);
 	wl_list_for_each_safe(device, next_device, &control->devices, link)
 	{
 		device->control = NULL;

@@ -7,13 +7,13 @@
  * which keep theirs among themselves in Xwayland.
  */
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "compositor-internal.h"
 #include "primary-selection-unstable-v1-server-protocol.h"
 #include "primary-selection.h"
 #include "seat.h"
+#include "selection-common.h"
 
 struct primary_source {
 	struct wl_resource *resource;
@@ -54,15 +54,9 @@ offer_receive(struct wl_client *client, struct wl_resource *resource, const char
 	close(fd);
 }
 
-static void
-resource_destroy(struct wl_client *client, struct wl_resource *resource)
-{
-	wl_resource_destroy(resource);
-}
-
 static const struct zwp_primary_selection_offer_v1_interface offer_interface = {
 	.receive = offer_receive,
-	.destroy = resource_destroy,
+	.destroy = selection_destroy_resource,
 };
 
 static void
@@ -151,18 +145,14 @@ static void
 source_offer(struct wl_client *client, struct wl_resource *resource, const char *mime_type)
 {
 	struct primary_source *source = wl_resource_get_user_data(resource);
-	char **slot = wl_array_add(&source->mime_types, sizeof *slot);
 
-	if (!slot || !(*slot = strdup(mime_type))) {
-		if (slot)
-			source->mime_types.size -= sizeof *slot;
+	if (!selection_add_type(&source->mime_types, mime_type))
 		wl_resource_post_no_memory(resource);
-	}
 }
 
 static const struct zwp_primary_selection_source_v1_interface source_interface = {
 	.offer = source_offer,
-	.destroy = resource_destroy,
+	.destroy = selection_destroy_resource,
 };
 
 static void
@@ -170,7 +160,6 @@ source_handle_destroy(struct wl_resource *resource)
 {
 	struct primary_source *source = wl_resource_get_user_data(resource);
 	struct primary_offer *offer, *next;
-	char **type;
 
 	wl_list_for_each_safe(offer, next, &source->offers, link)
 	{
@@ -182,8 +171,7 @@ source_handle_destroy(struct wl_resource *resource)
 		source->selection->current = NULL;
 		send_selection_to_focus(source->selection);
 	}
-	wl_array_for_each(type, &source->mime_types) free(*type);
-	wl_array_release(&source->mime_types);
+	selection_release_types(&source->mime_types);
 	free(source);
 }
 
@@ -213,7 +201,7 @@ device_set_selection(struct wl_client *client, struct wl_resource *resource,
 
 static const struct zwp_primary_selection_device_v1_interface device_interface = {
 	.set_selection = device_set_selection,
-	.destroy = resource_destroy,
+	.destroy = selection_destroy_resource,
 };
 
 static void
@@ -276,7 +264,7 @@ manager_get_device(struct wl_client *client, struct wl_resource *resource, uint3
 static const struct zwp_primary_selection_device_manager_v1_interface manager_interface = {
 	.create_source = manager_create_source,
 	.get_device = manager_get_device,
-	.destroy = resource_destroy,
+	.destroy = selection_destroy_resource,
 };
 
 static void
@@ -331,22 +319,13 @@ primary_selection_create(struct pc_compositor *comp)
 void
 primary_selection_destroy(struct primary_selection *selection)
 {
-	struct wl_list *lists[] = {&selection->devices, &selection->managers};
 	struct primary_source *source, *next_source;
-	struct wl_resource *resource, *next;
 
 	if (!selection)
 		return;
 	wl_list_remove(&selection->focus_listener.link);
-	/* resources outlive the global until their clients go: they forget it */
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-		wl_resource_for_each_safe(resource, next, lists[i])
-		{
-			wl_list_remove(wl_resource_get_link(resource));
-			wl_list_init(wl_resource_get_link(resource));
-			wl_resource_set_user_data(resource, NULL);
-		}
-	}
+	selection_forget_resources(&selection->devices);
+	selection_forget_resources(&selection->managers);
 	wl_list_for_each_safe(source, next_source, &selection->sources, link)
 	{
 		source->selection = NULL;
