@@ -24,7 +24,7 @@ struct pc_clipboard_source {
 static struct weston_seat *
 clipboard_seat(struct pc_compositor *compositor)
 {
-	return compositor->seat ? pc_seat_get_weston_seat(compositor->seat) : NULL;
+	return pc_seat_get_weston_seat(compositor->seat);
 }
 
 static void

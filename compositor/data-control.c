@@ -45,7 +45,6 @@ struct control_device {
 struct control_source {
 	struct weston_data_source base;
 	struct wl_resource *resource;
-	size_t types;
 	bool used;      /* set as a selection once: its types are fixed */
 	bool cancelled; /* told so */
 };
@@ -53,7 +52,7 @@ struct control_source {
 static struct weston_seat *
 control_seat(struct data_control *control)
 {
-	return control && control->comp->seat ? pc_seat_get_weston_seat(control->comp->seat) : NULL;
+	return control ? pc_seat_get_weston_seat(control->comp->seat) : NULL;
 }
 
 /* --- offers: a device's view of the current selection ---------------------------- */
@@ -170,13 +169,10 @@ source_offer(struct wl_client *client, struct wl_resource *resource, const char 
 				       "a type offered after the source was set as the selection");
 		return;
 	}
-	if (source->types == DATA_CONTROL_MAX_TYPES)
+	if (source->base.mime_types.size / sizeof(char *) == DATA_CONTROL_MAX_TYPES)
 		return;
-	if (!selection_add_type(&source->base.mime_types, mime_type)) {
+	if (!selection_add_type(&source->base.mime_types, mime_type))
 		wl_resource_post_no_memory(resource);
-		return;
-	}
-	source->types++;
 }
 
 static const struct zwlr_data_control_source_v1_interface source_interface = {
@@ -324,7 +320,7 @@ manager_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id
 struct data_control *
 data_control_create(struct pc_compositor *comp)
 {
-	struct weston_seat *seat = comp->seat ? pc_seat_get_weston_seat(comp->seat) : NULL;
+	struct weston_seat *seat = pc_seat_get_weston_seat(comp->seat);
 	struct data_control *control;
 
 	if (!seat)

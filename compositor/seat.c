@@ -138,7 +138,7 @@ pc_seat_destroy(struct pc_seat *seat)
 struct weston_seat *
 pc_seat_get_weston_seat(struct pc_seat *seat)
 {
-	return &seat->seat;
+	return seat ? &seat->seat : NULL;
 }
 
 static void

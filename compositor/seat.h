@@ -17,6 +17,7 @@ struct pc_seat *pc_seat_create(struct pc_compositor *comp);
 
 void pc_seat_destroy(struct pc_seat *seat);
 
+/** NULL for a NULL @seat (a compositor whose seat failed, or is going). */
 struct weston_seat *pc_seat_get_weston_seat(struct pc_seat *seat);
 
 #endif

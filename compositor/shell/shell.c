@@ -17,7 +17,7 @@
 struct weston_seat *
 shell_get_seat(struct shell *shell)
 {
-	return shell->comp->seat ? pc_seat_get_weston_seat(shell->comp->seat) : NULL;
+	return pc_seat_get_weston_seat(shell->comp->seat);
 }
 
 static void
