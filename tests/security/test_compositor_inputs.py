@@ -181,6 +181,14 @@ class ClipboardTool(Client):
         return [self.read_string(payload, 0)[0] for _, _, payload, _ in self.take(offer)]
 
 
+def app_paste(procs, comp):
+    """A Wayland app pasting PRIVATE_TYPE, stopped with the test's processes if it hangs."""
+    paste = subprocess.Popen(["wl-paste", "--no-newline", "--type", PRIVATE_TYPE], env=comp.env,
+                             stdout=subprocess.PIPE)
+    procs.procs.append(paste)
+    return paste
+
+
 def refused(tool, what):
     try:
         tool.roundtrip()
@@ -210,8 +218,7 @@ def test_data_control_rules_are_enforced(procs):
     # a third tool copies, and a Wayland app reads it
     good = ClipboardTool(comp)
     source = good.copy(b"kept")
-    paste = subprocess.Popen(["wl-paste", "--no-newline", "--type", PRIVATE_TYPE], env=comp.env,
-                             stdout=subprocess.PIPE)
+    paste = app_paste(procs, comp)
     good.serve(source, b"still serving")
     out, _ = paste.communicate(timeout=10)
     check(out == b"still serving", "the paste read %r" % out)
@@ -243,8 +250,7 @@ def test_a_tool_that_leaves_mid_paste(procs):
     comp = Compositor(procs, full_stacks=True)  # a copy: the clipboard keeper's leak
     tool = ClipboardTool(comp)
     source = tool.copy(b"kept")
-    paste = subprocess.Popen(["wl-paste", "--no-newline", "--type", PRIVATE_TYPE], env=comp.env,
-                             stdout=subprocess.PIPE)
+    paste = app_paste(procs, comp)
     tool.wait_for(source, EVENT_SEND)
     fd = tool.take_fd()
     os.write(fd, b"half")
