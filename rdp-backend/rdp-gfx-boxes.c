@@ -85,7 +85,7 @@ rdp_rfx_rect(const pixman_box32_t *box)
 }
 
 UINT
-rdp_gfx_surface_command(RdpgfxServerContext *context, uint16_t surface_id, UINT16 codec_id,
+rdp_gfx_surface_command(struct rdp_gfx_channel *channel, uint16_t surface_id, UINT16 codec_id,
 			const pixman_box32_t *box, const BYTE *data, UINT32 length, void *extra)
 {
 	RDPGFX_SURFACE_COMMAND cmd = {
@@ -103,11 +103,11 @@ rdp_gfx_surface_command(RdpgfxServerContext *context, uint16_t surface_id, UINT1
 		.extra = extra,
 	};
 
-	return context->SurfaceCommand(context, &cmd);
+	return rdp_gfx_channel_surface_command(channel, &cmd);
 }
 
 UINT
-rdp_gfx_surface_copy(RdpgfxServerContext *context, uint16_t src_id, uint16_t dst_id,
+rdp_gfx_surface_copy(struct rdp_gfx_channel *channel, uint16_t src_id, uint16_t dst_id,
 		     const pixman_box32_t *from, int to_x, int to_y)
 {
 	RDPGFX_POINT16 to = {.x = (INT16)to_x, .y = (INT16)to_y};
@@ -119,7 +119,7 @@ rdp_gfx_surface_copy(RdpgfxServerContext *context, uint16_t src_id, uint16_t dst
 		.destPts = &to,
 	};
 
-	return context->SurfaceToSurface(context, &copy);
+	return rdp_gfx_channel_surface_to_surface(channel, &copy);
 }
 
 struct rdp_gfx_boxes *
@@ -264,8 +264,9 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 
 /* Top-down rows, no padding: what the uncompressed codec takes. */
 static UINT
-rdp_gfx_send_uncompressed(RdpgfxServerContext *context, uint16_t surface_id, const uint8_t *pixels,
-			  int stride, const pixman_box32_t *box, struct rdp_gfx_box_counts *counts)
+rdp_gfx_send_uncompressed(struct rdp_gfx_channel *channel, uint16_t surface_id,
+			  const uint8_t *pixels, int stride, const pixman_box32_t *box,
+			  struct rdp_gfx_box_counts *counts)
 {
 	int width = box->x2 - box->x1, height = box->y2 - box->y1;
 	size_t row = (size_t)width * 4;
@@ -277,7 +278,7 @@ rdp_gfx_send_uncompressed(RdpgfxServerContext *context, uint16_t surface_id, con
 	for (int y = 0; y < height; y++)
 		memcpy(data + row * (size_t)y,
 		       pixels + (size_t)(box->y1 + y) * (size_t)stride + (size_t)box->x1 * 4, row);
-	rc = rdp_gfx_surface_command(context, surface_id, RDPGFX_CODECID_UNCOMPRESSED, box, data,
+	rc = rdp_gfx_surface_command(channel, surface_id, RDPGFX_CODECID_UNCOMPRESSED, box, data,
 				     (UINT32)(row * (size_t)height), NULL);
 	counts->bytes += row * (size_t)height;
 	free(data);
@@ -289,7 +290,7 @@ rdp_gfx_send_uncompressed(RdpgfxServerContext *context, uint16_t surface_id, con
  * window being opened) goes as a SolidFill: 24 bytes whatever its size.
  */
 static UINT
-rdp_gfx_send_solid(RdpgfxServerContext *context, uint16_t surface_id,
+rdp_gfx_send_solid(struct rdp_gfx_channel *channel, uint16_t surface_id,
 		   const struct rdp_gfx_stripe *stripe, struct rdp_gfx_box_counts *counts)
 {
 	RECTANGLE_16 rect = rdp_gfx_rect16(&stripe->box);
@@ -308,23 +309,23 @@ rdp_gfx_send_solid(RdpgfxServerContext *context, uint16_t surface_id,
 
 	counts->solid_fills++;
 	counts->bytes += RDP_GFX_SOLID_FILL_BYTES;
-	return context->SolidFill(context, &fill);
+	return rdp_gfx_channel_solid_fill(channel, &fill);
 }
 
 static UINT
-rdp_gfx_send_stripe(RdpgfxServerContext *context, uint16_t surface_id, const uint8_t *pixels,
+rdp_gfx_send_stripe(struct rdp_gfx_channel *channel, uint16_t surface_id, const uint8_t *pixels,
 		    int stride, const struct rdp_gfx_stripe *stripe,
 		    struct rdp_gfx_box_counts *counts)
 {
 	switch (stripe->kind) {
 	case RDP_GFX_STRIPE_SOLID:
-		return rdp_gfx_send_solid(context, surface_id, stripe, counts);
+		return rdp_gfx_send_solid(channel, surface_id, stripe, counts);
 	case RDP_GFX_STRIPE_PLANAR:
 		counts->bytes += stripe->size;
-		return rdp_gfx_surface_command(context, surface_id, RDPGFX_CODECID_PLANAR,
+		return rdp_gfx_surface_command(channel, surface_id, RDPGFX_CODECID_PLANAR,
 					       &stripe->box, stripe->data, stripe->size, NULL);
 	default:
-		return rdp_gfx_send_uncompressed(context, surface_id, pixels, stride, &stripe->box,
+		return rdp_gfx_send_uncompressed(channel, surface_id, pixels, stride, &stripe->box,
 						 counts);
 	}
 }
@@ -363,9 +364,9 @@ rdp_gfx_boxes_cut(struct rdp_gfx_boxes *boxes, pixman_region32_t *region)
 }
 
 UINT
-rdp_gfx_boxes_send(struct rdp_gfx_boxes *boxes, RdpgfxServerContext *context, uint16_t surface_id,
-		   const uint8_t *pixels, int stride, pixman_region32_t *region, bool planar,
-		   struct rdp_gfx_box_counts *counts)
+rdp_gfx_boxes_send(struct rdp_gfx_boxes *boxes, struct rdp_gfx_channel *channel,
+		   uint16_t surface_id, const uint8_t *pixels, int stride,
+		   pixman_region32_t *region, bool planar, struct rdp_gfx_box_counts *counts)
 {
 	struct rdp_gfx_batch batch = {boxes, pixels, stride, planar};
 	const pixman_box32_t *extents = pixman_region32_extents(region);
@@ -380,7 +381,7 @@ rdp_gfx_boxes_send(struct rdp_gfx_boxes *boxes, RdpgfxServerContext *context, ui
 		rdp_gfx_boxes_learn(boxes, &boxes->stripes[i], counts);
 		/* after a failure the channel is gone: what was encoded is only freed */
 		if (rc == CHANNEL_RC_OK)
-			rc = rdp_gfx_send_stripe(context, surface_id, pixels, stride,
+			rc = rdp_gfx_send_stripe(channel, surface_id, pixels, stride,
 						 &boxes->stripes[i], counts);
 		free(boxes->stripes[i].data);
 		boxes->stripes[i].data = NULL;

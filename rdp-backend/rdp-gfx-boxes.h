@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 #include <freerdp/codec/rfx.h>
-#include <freerdp/server/rdpgfx.h>
 #include <pixman.h>
 
+#include "rdp-gfx-channel.h"
 #include "work-pool.h"
 
 /* stripes are at most this many rows: what each worker's planar encoder is sized for */
@@ -37,17 +37,17 @@ void rdp_gfx_boxes_destroy(struct rdp_gfx_boxes *boxes);
  * surface @surface_id, as planar when @planar, else uncompressed; what was
  * sent added to @counts.
  */
-UINT rdp_gfx_boxes_send(struct rdp_gfx_boxes *boxes, RdpgfxServerContext *context,
+UINT rdp_gfx_boxes_send(struct rdp_gfx_boxes *boxes, struct rdp_gfx_channel *channel,
 			uint16_t surface_id, const uint8_t *pixels, int stride,
 			pixman_region32_t *region, bool planar, struct rdp_gfx_box_counts *counts);
 
 /** One SurfaceCommand of @codec_id for @box of surface @surface_id. */
-UINT rdp_gfx_surface_command(RdpgfxServerContext *context, uint16_t surface_id, UINT16 codec_id,
+UINT rdp_gfx_surface_command(struct rdp_gfx_channel *channel, uint16_t surface_id, UINT16 codec_id,
 			     const pixman_box32_t *box, const BYTE *data, UINT32 length,
 			     void *extra);
 
 /** SurfaceToSurface: @from of surface @src_id to @to_x, @to_y of surface @dst_id. */
-UINT rdp_gfx_surface_copy(RdpgfxServerContext *context, uint16_t src_id, uint16_t dst_id,
+UINT rdp_gfx_surface_copy(struct rdp_gfx_channel *channel, uint16_t src_id, uint16_t dst_id,
 			  const pixman_box32_t *from, int to_x, int to_y);
 
 RECTANGLE_16 rdp_gfx_rect16(const pixman_box32_t *box);

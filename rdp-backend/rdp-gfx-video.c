@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include <freerdp/codec/rfx.h>
-#include <freerdp/server/rdpgfx.h>
+#include "rdp-gfx-channel.h"
 
 #include "log.h"
 #include "rdp-gfx-boxes.h"
@@ -98,13 +98,12 @@ rdp_gfx_video_has_surface(const struct rdp_gfx_video *video)
 }
 
 bool
-rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *context)
+rdp_gfx_video_close(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel)
 {
-	RDPGFX_DELETE_SURFACE_PDU remove = {.surfaceId = video->surface_id};
 	bool had_encoder = video->h264 || video->rfx;
 
-	if (context && rdp_gfx_video_has_surface(video))
-		context->DeleteSurface(context, &remove);
+	if (channel && rdp_gfx_video_has_surface(video))
+		rdp_gfx_channel_delete_surface(channel, video->surface_id);
 	video->area = (pixman_box32_t){0};
 	rdp_h264_destroy(video->h264);
 	video->h264 = NULL;
@@ -165,7 +164,8 @@ rdp_gfx_video_area_for(const struct rdp_gfx_video *video, pixman_region32_t *los
 
 /* A new video surface for @area, and an encoder whose first picture is a key frame. */
 static bool
-rdp_gfx_video_open(struct rdp_gfx_video *video, RdpgfxServerContext *context, pixman_box32_t area)
+rdp_gfx_video_open(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel,
+		   pixman_box32_t area)
 {
 	int width = area.x2 - area.x1, height = area.y2 - area.y1;
 	int64_t bitrate = (int64_t)width * height * RDP_VIDEO_BITS_PER_PIXEL;
@@ -176,14 +176,14 @@ rdp_gfx_video_open(struct rdp_gfx_video *video, RdpgfxServerContext *context, pi
 		.pixelFormat = GFX_PIXEL_FORMAT_XRGB_8888,
 	};
 
-	rdp_gfx_video_close(video, context);
+	rdp_gfx_video_close(video, channel);
 	video->h264 = rdp_h264_create(width, height,
 				      bitrate < RDP_VIDEO_BITRATE_MIN   ? RDP_VIDEO_BITRATE_MIN
 				      : bitrate > RDP_VIDEO_BITRATE_MAX ? RDP_VIDEO_BITRATE_MAX
 									: bitrate);
 	if (!video->h264)
 		return false;
-	if (context->CreateSurface(context, &create) != CHANNEL_RC_OK)
+	if (rdp_gfx_channel_create_surface(channel, &create) != CHANNEL_RC_OK)
 		return false;
 	video->area = area;
 	return true;
@@ -203,7 +203,7 @@ rdp_gfx_video_local_box(const struct rdp_gfx_video *video, const pixman_box32_t 
 
 /* Copies each box of @lossy from the video surface to the same place on the desktop surface. */
 static UINT
-rdp_gfx_video_copy_out(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+rdp_gfx_video_copy_out(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel,
 		       uint16_t desktop_surface_id, pixman_region32_t *lossy)
 {
 	int n;
@@ -213,14 +213,14 @@ rdp_gfx_video_copy_out(struct rdp_gfx_video *video, RdpgfxServerContext *context
 	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++) {
 		pixman_box32_t from = rdp_gfx_video_local_box(video, &boxes[i]);
 
-		rc = rdp_gfx_surface_copy(context, video->surface_id, desktop_surface_id, &from,
+		rc = rdp_gfx_surface_copy(channel, video->surface_id, desktop_surface_id, &from,
 					  boxes[i].x1, boxes[i].y1);
 	}
 	return rc;
 }
 
 static int64_t
-rdp_gfx_video_send_avc420(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+rdp_gfx_video_send_avc420(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel,
 			  uint16_t desktop_surface_id, const uint8_t *pixels, int width, int height,
 			  int stride, pixman_region32_t *lossy)
 {
@@ -237,7 +237,7 @@ rdp_gfx_video_send_avc420(struct rdp_gfx_video *video, RdpgfxServerContext *cont
 	}
 	if ((area.x1 != video->area.x1 || area.y1 != video->area.y1 || area.x2 != video->area.x2 ||
 	     area.y2 != video->area.y2) &&
-	    !rdp_gfx_video_open(video, context, area))
+	    !rdp_gfx_video_open(video, channel, area))
 		goto fail;
 	/* what the area could not hold goes lossless, by the caller */
 	pixman_region32_intersect_rect(lossy, lossy, area.x1, area.y1,
@@ -262,9 +262,9 @@ rdp_gfx_video_send_avc420(struct rdp_gfx_video *video, RdpgfxServerContext *cont
 			    &stream.data, &stream.length) < 0)
 		goto fail;
 	whole = rdp_gfx_video_local_box(video, &area);
-	if (rdp_gfx_surface_command(context, video->surface_id, RDPGFX_CODECID_AVC420, &whole,
+	if (rdp_gfx_surface_command(channel, video->surface_id, RDPGFX_CODECID_AVC420, &whole,
 				    stream.data, stream.length, &stream) != CHANNEL_RC_OK ||
-	    rdp_gfx_video_copy_out(video, context, desktop_surface_id, lossy) != CHANNEL_RC_OK)
+	    rdp_gfx_video_copy_out(video, channel, desktop_surface_id, lossy) != CHANNEL_RC_OK)
 		goto fail;
 	sent = stream.length;
 fail:
@@ -274,7 +274,7 @@ fail:
 		pixman_region32_clear(lossy);
 		weston_log("rdp: the avc420 encoder failed on a %dx%d area\n", area.x2 - area.x1,
 			   area.y2 - area.y1);
-		rdp_gfx_video_close(video, context);
+		rdp_gfx_video_close(video, channel);
 	}
 	return sent;
 }
@@ -344,7 +344,7 @@ rdp_gfx_video_open_remotefx(struct rdp_gfx_video *video, int width, int height)
 }
 
 static int64_t
-rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel,
 			    uint16_t desktop_surface_id, const uint8_t *pixels, int width,
 			    int height, int stride, pixman_region32_t *lossy)
 {
@@ -370,7 +370,7 @@ rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, RdpgfxServerContext *co
 	Stream_SetPosition(video->rfx_stream, 0);
 	if (!message || !rfx_write_message(video->rfx, video->rfx_stream, message))
 		goto out;
-	if (rdp_gfx_surface_command(context, desktop_surface_id, RDPGFX_CODECID_CAVIDEO, &whole,
+	if (rdp_gfx_surface_command(channel, desktop_surface_id, RDPGFX_CODECID_CAVIDEO, &whole,
 				    Stream_Buffer(video->rfx_stream),
 				    (UINT32)Stream_GetPosition(video->rfx_stream),
 				    NULL) == CHANNEL_RC_OK)
@@ -384,19 +384,19 @@ out:
 	if (sent < 0) {
 		pixman_region32_clear(lossy);
 		weston_log("rdp: the remotefx encoder failed on a %dx%d desktop\n", width, height);
-		rdp_gfx_video_close(video, context);
+		rdp_gfx_video_close(video, channel);
 	}
 	return sent;
 }
 
 int64_t
-rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+rdp_gfx_video_send(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel,
 		   uint16_t desktop_surface_id, const uint8_t *pixels, int width, int height,
 		   int stride, pixman_region32_t *lossy)
 {
 	if (video->codec == RDP_GFX_VIDEO_REMOTEFX)
-		return rdp_gfx_video_send_remotefx(video, context, desktop_surface_id, pixels,
+		return rdp_gfx_video_send_remotefx(video, channel, desktop_surface_id, pixels,
 						   width, height, stride, lossy);
-	return rdp_gfx_video_send_avc420(video, context, desktop_surface_id, pixels, width, height,
+	return rdp_gfx_video_send_avc420(video, channel, desktop_surface_id, pixels, width, height,
 					 stride, lossy);
 }

@@ -5,8 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <freerdp/server/rdpgfx.h>
 #include <pixman.h>
+
+#include "rdp-gfx-channel.h"
 
 struct rdp_gfx_video;
 
@@ -31,10 +32,10 @@ int rdp_gfx_video_rfx_coarser(const struct rdp_gfx_video *video);
 void rdp_gfx_video_destroy(struct rdp_gfx_video *video);
 
 /**
- * Deletes the video surface (when @context is not NULL) and the encoder, until
+ * Deletes the video surface (when @channel is not NULL) and the encoder, until
  * the next send. Whether there was an encoder.
  */
-bool rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *context);
+bool rdp_gfx_video_close(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel);
 
 /**
  * Inside a frame: @lossy (a part of the @width x @height desktop @pixels)
@@ -43,7 +44,7 @@ bool rdp_gfx_video_close(struct rdp_gfx_video *video, RdpgfxServerContext *conte
  * losslessly). Returns the bytes sent, 0 when nothing went, -1 when the
  * encoder failed (nothing went; the caller should stop asking).
  */
-int64_t rdp_gfx_video_send(struct rdp_gfx_video *video, RdpgfxServerContext *context,
+int64_t rdp_gfx_video_send(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel,
 			   uint16_t desktop_surface_id, const uint8_t *pixels, int width,
 			   int height, int stride, pixman_region32_t *lossy);
 

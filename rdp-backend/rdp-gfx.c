@@ -18,11 +18,11 @@
 #include <freerdp/codec/planar.h>
 #include <freerdp/codec/progressive.h>
 #include <freerdp/codec/region.h>
-#include <freerdp/server/rdpgfx.h>
 #include <winpr/crt.h>
 
 #include "log.h"
 #include "rdp-client-checks.h"
+#include "rdp-gfx-channel.h"
 #include "rdp-gfx-boxes.h"
 #include "rdp-gfx-video.h"
 #include "rdp-internal.h"
@@ -32,7 +32,6 @@
 #define RDP_GFX_VIDEO_SURFACE_ID 2
 /* a client that offered the pipeline but has not used it by then gets SurfaceBits */
 #define RDP_GFX_OPEN_TIMEOUT_MS 5000
-#define RDP_GFX_MAX_CAPSETS 16
 /* frames sent but not acknowledged before the client counts as behind */
 #define RDP_GFX_FRAMES_IN_FLIGHT 2
 
@@ -40,7 +39,7 @@ struct rdp_gfx {
 	struct rdp_peer *peer;
 	const struct rdp_gfx_listener *listener;
 	uint32_t generation; /* tells this pipeline's tasks from an earlier one's */
-	RdpgfxServerContext *context;
+	struct rdp_gfx_channel *channel;
 	struct wl_event_source *open_timer;
 	bool ready; /* capabilities confirmed: surfaces and frames may go */
 	bool surface_created;
@@ -53,11 +52,14 @@ struct rdp_gfx {
 	struct rdp_gfx_video *video; /* for busy parts, by default (--rdp-codec unset) */
 };
 
-/* What the channel thread hands to the compositor's thread. */
+/*
+ * What the channel reads is handled as a task of the peer's, once the
+ * channel's reading is over: handling may end the pipeline, channel and all.
+ */
 struct rdp_gfx_caps {
 	uint32_t generation;
 	UINT16 count;
-	RDPGFX_CAPSET sets[RDP_GFX_MAX_CAPSETS];
+	RDPGFX_CAPSET sets[RDP_GFX_CHANNEL_MAX_CAPSETS];
 };
 
 struct rdp_gfx_ack {
@@ -109,9 +111,8 @@ rdp_gfx_destroy(struct rdp_gfx *gfx)
 		return;
 	if (gfx->open_timer)
 		wl_event_source_remove(gfx->open_timer);
-	/* closes the channel and stops its thread; what it posted meanwhile finds no gfx */
-	if (gfx->context)
-		rdpgfx_server_context_free(gfx->context);
+	/* what the channel's listener posted meanwhile finds no gfx */
+	rdp_gfx_channel_close(gfx->channel);
 	rdp_gfx_free_encoders(gfx);
 	rdp_gfx_video_destroy(gfx->video);
 	free(gfx);
@@ -168,7 +169,6 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	const struct rdp_gfx_caps *caps = payload;
 	const RDPGFX_CAPSET *picked;
 	RDPGFX_CAPSET confirmed;
-	RDPGFX_CAPS_CONFIRM_PDU confirm = {.capsSet = &confirmed};
 	bool avc420, adaptive = peer->server->codec == RDP_CODEC_AUTO;
 	char version[16];
 
@@ -204,7 +204,7 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 		confirmed.flags &= ~RDPGFX_CAPS_FLAG_AVC420_ENABLED;
 	else if (confirmed.version >= RDPGFX_CAPVERSION_10 && !avc420)
 		confirmed.flags |= RDPGFX_CAPS_FLAG_AVC_DISABLED;
-	if (gfx->context->CapsConfirm(gfx->context, &confirm) != CHANNEL_RC_OK) {
+	if (rdp_gfx_channel_caps_confirm(gfx->channel, &confirmed) != CHANNEL_RC_OK) {
 		rdp_gfx_fail(gfx, "the capability confirm could not be sent");
 		return;
 	}
@@ -221,17 +221,16 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 	gfx->listener->ready(peer);
 }
 
-static UINT
-rdp_gfx_on_caps_advertise(RdpgfxServerContext *context, const RDPGFX_CAPS_ADVERTISE_PDU *advertise)
+static void
+rdp_gfx_on_caps_advertised(void *data, const RDPGFX_CAPSET *sets, uint16_t count)
 {
-	struct rdp_gfx *gfx = context->custom;
-	struct rdp_gfx_caps caps = {.generation = gfx->generation};
+	struct rdp_gfx *gfx = data;
+	struct rdp_gfx_caps caps = {.generation = gfx->generation, .count = count};
 
-	for (UINT16 i = 0; i < advertise->capsSetCount && caps.count < RDP_GFX_MAX_CAPSETS; i++)
-		caps.sets[caps.count++] = advertise->capsSets[i];
-	return rdp_peer_post(gfx->peer, rdp_gfx_run_caps, &caps, sizeof caps)
-		       ? CHANNEL_RC_OK
-		       : CHANNEL_RC_NO_MEMORY;
+	memcpy(caps.sets, sets, count * sizeof *sets);
+	if (!rdp_peer_post(gfx->peer, rdp_gfx_run_caps, &caps, sizeof caps))
+		weston_log("rdp: %s: out of memory for its pipeline's capabilities\n",
+			   gfx->peer->client->hostname);
 }
 
 static void
@@ -246,20 +245,51 @@ rdp_gfx_run_ack(struct rdp_peer *peer, void *payload)
 	gfx->listener->acknowledged(peer, gfx->acks_suspended ? peer->frame_id : ack->frame_id);
 }
 
-static UINT
-rdp_gfx_on_frame_acknowledge(RdpgfxServerContext *context,
-			     const RDPGFX_FRAME_ACKNOWLEDGE_PDU *frame_acknowledge)
+static void
+rdp_gfx_on_frame_acknowledged(void *data, uint32_t frame_id, uint32_t queue_depth)
 {
-	struct rdp_gfx *gfx = context->custom;
+	struct rdp_gfx *gfx = data;
 	struct rdp_gfx_ack ack = {
 		.generation = gfx->generation,
-		.frame_id = frame_acknowledge->frameId,
-		.queue_depth = frame_acknowledge->queueDepth,
+		.frame_id = frame_id,
+		.queue_depth = queue_depth,
 	};
 
-	return rdp_peer_post(gfx->peer, rdp_gfx_run_ack, &ack, sizeof ack) ? CHANNEL_RC_OK
-									   : CHANNEL_RC_NO_MEMORY;
+	/* a lost acknowledgement is made up by the next one */
+	rdp_peer_post(gfx->peer, rdp_gfx_run_ack, &ack, sizeof ack);
 }
+
+struct rdp_gfx_broken {
+	uint32_t generation;
+	const char *why; /* a string of the channel's, never freed */
+};
+
+static void
+rdp_gfx_run_broken(struct rdp_peer *peer, void *payload)
+{
+	const struct rdp_gfx_broken *broken = payload;
+	struct rdp_gfx *gfx = peer->gfx;
+
+	if (gfx && gfx->generation == broken->generation)
+		rdp_gfx_fail(gfx, broken->why);
+}
+
+static void
+rdp_gfx_on_broken(void *data, const char *why)
+{
+	struct rdp_gfx *gfx = data;
+	struct rdp_gfx_broken broken = {.generation = gfx->generation, .why = why};
+
+	weston_log("rdp: %s broke the graphics pipeline's protocol: %s\n",
+		   gfx->peer->client->hostname, why);
+	rdp_peer_post(gfx->peer, rdp_gfx_run_broken, &broken, sizeof broken);
+}
+
+static const struct rdp_gfx_channel_listener rdp_gfx_channel_listener = {
+	.caps_advertised = rdp_gfx_on_caps_advertised,
+	.frame_acknowledged = rdp_gfx_on_frame_acknowledged,
+	.broken = rdp_gfx_on_broken,
+};
 
 struct rdp_gfx *
 rdp_gfx_create(struct rdp_peer *peer, const struct rdp_gfx_listener *listener, uint32_t generation)
@@ -283,18 +313,11 @@ rdp_gfx_dynamic_ready(struct rdp_peer *peer)
 {
 	struct rdp_gfx *gfx = peer->gfx;
 
-	if (!gfx || gfx->context)
+	if (!gfx || gfx->channel)
 		return;
-	gfx->context = rdpgfx_server_context_new(peer->vcm);
-	if (!gfx->context) {
-		rdp_gfx_fail(gfx, "out of memory");
-		return;
-	}
-	gfx->context->custom = gfx;
-	gfx->context->rdpcontext = peer->client->context;
-	gfx->context->CapsAdvertise = rdp_gfx_on_caps_advertise;
-	gfx->context->FrameAcknowledge = rdp_gfx_on_frame_acknowledge;
-	if (!gfx->context->Open(gfx->context))
+	gfx->channel =
+		rdp_gfx_channel_open(peer->vcm, peer->server->loop, &rdp_gfx_channel_listener, gfx);
+	if (!gfx->channel)
 		rdp_gfx_fail(gfx, "its channel did not open");
 }
 
@@ -308,7 +331,7 @@ void
 rdp_gfx_lossy_settled(struct rdp_peer *peer)
 {
 	/* an encoder for a 1080p area held 43 MB, and the heap kept most of it (bench_memory.py) */
-	if (rdp_gfx_takes_lossy(peer) && rdp_gfx_video_close(peer->gfx->video, peer->gfx->context))
+	if (rdp_gfx_takes_lossy(peer) && rdp_gfx_video_close(peer->gfx->video, peer->gfx->channel))
 		malloc_trim(0);
 }
 
@@ -331,6 +354,14 @@ rdp_gfx_lossy_coarser(struct rdp_peer *peer)
 	struct rdp_gfx *gfx = peer->gfx;
 
 	return gfx && gfx->video ? rdp_gfx_video_rfx_coarser(gfx->video) : 0;
+}
+
+void
+rdp_gfx_counts(struct rdp_peer *peer, uint64_t *pdu_bytes, uint64_t *packed_bytes)
+{
+	*pdu_bytes = *packed_bytes = 0;
+	if (peer->gfx && peer->gfx->channel)
+		rdp_gfx_channel_counts(peer->gfx->channel, pdu_bytes, packed_bytes);
 }
 
 bool
@@ -360,7 +391,7 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors,
 		      int height)
 {
 	struct rdp_gfx *gfx = peer->gfx;
-	RdpgfxServerContext *context = gfx->context;
+	struct rdp_gfx_channel *channel = gfx->channel;
 	MONITOR_DEF defs[OUTPUT_LAYOUT_MAX];
 	RDPGFX_RESET_GRAPHICS_PDU reset = {
 		.width = (UINT32)width,
@@ -374,8 +405,6 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors,
 		.height = (UINT16)height,
 		.pixelFormat = GFX_PIXEL_FORMAT_XRGB_8888,
 	};
-	RDPGFX_MAP_SURFACE_TO_OUTPUT_PDU map = {.surfaceId = RDP_GFX_SURFACE_ID};
-	RDPGFX_DELETE_SURFACE_PDU remove = {.surfaceId = RDP_GFX_SURFACE_ID};
 
 	if (n < 1 || n > OUTPUT_LAYOUT_MAX)
 		return -1;
@@ -388,8 +417,9 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors,
 			.flags = i == 0 ? MONITOR_PRIMARY : 0,
 		};
 	if (gfx->video)
-		rdp_gfx_video_close(gfx->video, context);
-	if (gfx->surface_created && context->DeleteSurface(context, &remove) != CHANNEL_RC_OK)
+		rdp_gfx_video_close(gfx->video, channel);
+	if (gfx->surface_created &&
+	    rdp_gfx_channel_delete_surface(channel, RDP_GFX_SURFACE_ID) != CHANNEL_RC_OK)
 		return -1;
 	gfx->surface_created = false;
 	if (!rdp_gfx_reset_encoder(gfx, width, height)) {
@@ -397,9 +427,9 @@ rdp_gfx_reset_surface(struct rdp_peer *peer, const struct output_rect *monitors,
 			   rdp_codec_name(peer->codec), width, height);
 		return -1;
 	}
-	if (context->ResetGraphics(context, &reset) != CHANNEL_RC_OK ||
-	    context->CreateSurface(context, &create) != CHANNEL_RC_OK ||
-	    context->MapSurfaceToOutput(context, &map) != CHANNEL_RC_OK)
+	if (rdp_gfx_channel_reset_graphics(channel, &reset) != CHANNEL_RC_OK ||
+	    rdp_gfx_channel_create_surface(channel, &create) != CHANNEL_RC_OK ||
+	    rdp_gfx_channel_map_surface(channel, RDP_GFX_SURFACE_ID) != CHANNEL_RC_OK)
 		return -1;
 	gfx->surface_created = true;
 	gfx->width = width;
@@ -412,7 +442,7 @@ rdp_gfx_send_command(struct rdp_peer *peer, UINT16 codec_id, const pixman_box32_
 		     const BYTE *data, UINT32 length, void *extra)
 {
 	peer->bytes_sent += length;
-	return rdp_gfx_surface_command(peer->gfx->context, RDP_GFX_SURFACE_ID, codec_id, box, data,
+	return rdp_gfx_surface_command(peer->gfx->channel, RDP_GFX_SURFACE_ID, codec_id, box, data,
 				       length, extra);
 }
 
@@ -516,7 +546,7 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 	pixman_region32_init(&lossless);
 	pixman_region32_copy(&lossless, damage);
 	if (gfx->video && lossy && pixman_region32_not_empty(lossy)) {
-		int64_t sent = rdp_gfx_video_send(gfx->video, gfx->context, RDP_GFX_SURFACE_ID,
+		int64_t sent = rdp_gfx_video_send(gfx->video, gfx->channel, RDP_GFX_SURFACE_ID,
 						  pixels, width, height, stride, lossy);
 
 		if (sent < 0) {
@@ -530,7 +560,7 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 			pixman_region32_subtract(&lossless, &lossless, lossy);
 		}
 	}
-	rc = rdp_gfx_boxes_send(gfx->boxes, gfx->context, RDP_GFX_SURFACE_ID, pixels, stride,
+	rc = rdp_gfx_boxes_send(gfx->boxes, gfx->channel, RDP_GFX_SURFACE_ID, pixels, stride,
 				&lossless, peer->codec == RDP_CODEC_PLANAR, &counts);
 	peer->bytes_sent += counts.bytes;
 	peer->solid_fills += counts.solid_fills;
@@ -546,7 +576,7 @@ rdp_gfx_send_copies(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
 	UINT rc = CHANNEL_RC_OK;
 
 	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++) {
-		rc = rdp_gfx_surface_copy(peer->gfx->context, RDP_GFX_SURFACE_ID,
+		rc = rdp_gfx_surface_copy(peer->gfx->channel, RDP_GFX_SURFACE_ID,
 					  RDP_GFX_SURFACE_ID, &copies[i].from, copies[i].to_x,
 					  copies[i].to_y);
 		peer->copies++;
@@ -562,14 +592,12 @@ rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pix
 		   const struct rdp_copy *copies, int n_copies)
 {
 	struct rdp_gfx *gfx = peer->gfx;
-	RDPGFX_START_FRAME_PDU start = {.frameId = frame_id};
-	RDPGFX_END_FRAME_PDU end = {.frameId = frame_id};
 	const BYTE *bytes = (const BYTE *)pixels;
 	UINT rc;
 
 	if (!gfx->surface_created)
 		return -1;
-	if (gfx->context->StartFrame(gfx->context, &start) != CHANNEL_RC_OK)
+	if (rdp_gfx_channel_start_frame(gfx->channel, frame_id) != CHANNEL_RC_OK)
 		return -1;
 	rc = rdp_gfx_send_copies(peer, copies, n_copies);
 	switch (rc != CHANNEL_RC_OK ? RDP_CODEC_AUTO : peer->codec) {
@@ -593,7 +621,8 @@ rdp_gfx_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t *pix
 		break;
 	}
 	/* the frame is closed either way: the client must not wait for its end */
-	if (gfx->context->EndFrame(gfx->context, &end) != CHANNEL_RC_OK || rc != CHANNEL_RC_OK)
+	if (rdp_gfx_channel_end_frame(gfx->channel, frame_id) != CHANNEL_RC_OK ||
+	    rc != CHANNEL_RC_OK)
 		return -1;
 	return 0;
 }

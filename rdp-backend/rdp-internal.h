@@ -327,6 +327,9 @@ bool rdp_gfx_takes_lossy(struct rdp_peer *peer);
 /** Steps coarser than usual that busy parts go in now (RemoteFX's rate control); 0 otherwise. */
 int rdp_gfx_lossy_coarser(struct rdp_peer *peer);
 
+/** Bytes of pipeline PDUs, and what they took on the channel packed; 0 without a pipeline. */
+void rdp_gfx_counts(struct rdp_peer *peer, uint64_t *pdu_bytes, uint64_t *packed_bytes);
+
 /** The pipeline is being set up: nothing may be drawn yet. */
 bool rdp_gfx_holds_graphics(struct rdp_peer *peer);
 

@@ -292,7 +292,9 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 	wl_list_for_each_reverse(peer, &server->peers, link)
 	{
 		rdpSettings *settings = peer->client->context->settings;
+		uint64_t pipeline_bytes, pipeline_packed_bytes;
 
+		rdp_gfx_counts(peer, &pipeline_bytes, &pipeline_packed_bytes);
 		strbuf_appendf(out, "{\"address\":");
 		strbuf_append_json_string(out, peer->client->hostname);
 		strbuf_appendf(
@@ -304,7 +306,8 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			"frames\":%llu,\"lossy_bytes\":%llu,\"lossy_coarser\":%d,"
 			"\"lossless_refreshes\":%llu,\"copies\":%llu,\"copied_pixels\":%llu,"
 			"\"pointer\":\"%s\",\"pointers_new\":%llu,"
-			"\"pointers_cached\":%llu,",
+			"\"pointers_cached\":%llu,\"pipeline_bytes\":%llu,\"pipeline_packed_"
+			"bytes\":%llu,",
 			peer->activated ? "true" : "false", peer->rail ? "rail" : "desktop",
 			rdp_codec_name(peer->codec),
 			freerdp_settings_get_uint32(settings, FreeRDP_KeyboardLayout),
@@ -319,7 +322,9 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			(unsigned long long)peer->lossless_refreshes,
 			(unsigned long long)peer->copies, (unsigned long long)peer->copied_pixels,
 			pointer, (unsigned long long)peer->pointers_new,
-			(unsigned long long)peer->pointers_cached);
+			(unsigned long long)peer->pointers_cached,
+			(unsigned long long)pipeline_bytes,
+			(unsigned long long)pipeline_packed_bytes);
 		rdp_clipboard_describe(peer->clipboard, out);
 		strbuf_appendf(out, "}\n");
 	}

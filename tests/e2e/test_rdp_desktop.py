@@ -145,8 +145,15 @@ def test_graphics_pipeline_codecs(procs):
         comp.cli("window", str(w["id"]), "move", "300", "200")
         host_matches(host, comp, "pipeline damage after a move (%s)" % codec, fuzz, allowed)
         peer = first_peer(comp)
-        print("# %s: %d frames, %d bytes" % (codec, peer["frames_sent"], peer["bytes_sent"]), flush=True)
+        print("# %s: %d frames, %d bytes, %d bytes of PDUs packed into %d" % (
+            codec, peer["frames_sent"], peer["bytes_sent"], peer["pipeline_bytes"],
+            peer["pipeline_packed_bytes"]), flush=True)
         check(peer["frame_acked"] >= peer["frame_id"] - 2, "pipeline frames are not acknowledged")
+        # lossless codecs' PDUs go compressed (the client's own decoder unpacks them)
+        if codec in ("planar", "uncompressed"):
+            check(0 < peer["pipeline_packed_bytes"] < peer["pipeline_bytes"] * 0.8,
+                  "%s PDUs were not compressed: %d bytes for %d" % (
+                      codec, peer["pipeline_packed_bytes"], peer["pipeline_bytes"]))
         procs.stop(host.client)
         comp.stop()
     # forced onto a client without the pipeline: the best SurfaceBits codec
