@@ -10,11 +10,10 @@
  */
 #include <stdlib.h>
 
-#include <freerdp/codec/color.h>
-#include <freerdp/codec/planar.h>
 #include <freerdp/settings.h>
 
 #include "rdp-internal.h"
+#include "rdp-planar.h"
 #include "rdp-untried.h"
 
 #define RDP_BITMAP_TILE 64
@@ -23,7 +22,6 @@
 #define RDP_BITMAP_DATA_HEADER 26
 
 struct rdp_bitmaps {
-	BITMAP_PLANAR_CONTEXT *planar;
 	BITMAP_DATA *tiles; /* one update's */
 	size_t n_tiles, tiles_size;
 	size_t update_bytes;
@@ -35,15 +33,6 @@ rdp_bitmaps_create(void)
 {
 	struct rdp_bitmaps *bitmaps = calloc(1, sizeof *bitmaps);
 
-	if (!bitmaps)
-		return NULL;
-	bitmaps->planar = freerdp_bitmap_planar_context_new(PLANAR_FORMAT_HEADER_RLE |
-								    PLANAR_FORMAT_HEADER_NA,
-							    RDP_BITMAP_TILE, RDP_BITMAP_TILE);
-	if (!bitmaps->planar) {
-		free(bitmaps);
-		return NULL;
-	}
 	return bitmaps;
 }
 
@@ -56,7 +45,6 @@ rdp_bitmaps_destroy(struct rdp_bitmaps *bitmaps)
 		free(bitmaps->tiles[i].bitmapDataStream);
 	free(bitmaps->tiles);
 	rdp_untried_cells_fini(&bitmaps->untried);
-	freerdp_bitmap_planar_context_free(bitmaps->planar);
 	free(bitmaps);
 }
 
@@ -87,7 +75,10 @@ rdp_bitmaps_add_tile(struct rdp_bitmaps *bitmaps, struct rdp_peer *peer, const u
 	pixman_box32_t tile = {x, y, x + width, y + height};
 	UINT32 max_update = freerdp_settings_get_uint32(peer->client->context->settings,
 							FreeRDP_MultifragMaxRequestSize);
-	UINT32 size = 0;
+	/* more than 3/4 of the raw size is not worth planar (rdp_untried_packed_poorly()) */
+	size_t capacity = (size_t)width * (size_t)height * 3;
+	uint8_t row[RDP_BITMAP_TILE];
+	UINT32 size;
 	BYTE *data;
 
 	if (bitmaps->n_tiles == bitmaps->tiles_size) {
@@ -103,14 +94,17 @@ rdp_bitmaps_add_tile(struct rdp_bitmaps *bitmaps, struct rdp_peer *peer, const u
 		rdp_untried_cells_count_down(&bitmaps->untried, &tile);
 		return false;
 	}
-	/* legacy bitmaps go bottom row first, which is how FreeRDP's encoder reads its source */
-	data = freerdp_bitmap_compress_planar(
-		bitmaps->planar, pixels + (size_t)y * (size_t)stride + (size_t)x * 4,
-		PIXEL_FORMAT_BGRX32, (UINT32)width, (UINT32)height, (UINT32)stride, NULL, &size);
-	if (!data || rdp_untried_packed_poorly(size, (uint64_t)width * (uint64_t)height * 4)) {
+	data = malloc(capacity);
+	if (!data)
+		return false;
+	/* legacy bitmaps go bottom row first */
+	size = (UINT32)rdp_planar_encode(pixels + (size_t)(y + height - 1) * (size_t)stride +
+						 (size_t)x * 4,
+					 -stride, width, height, data, capacity, row);
+	if (size == 0) {
 		rdp_untried_cells_mark(&bitmaps->untried, &tile);
-		if (!data)
-			return false;
+		free(data);
+		return false;
 	}
 	if (bitmaps->n_tiles > 0 &&
 	    bitmaps->update_bytes + size + RDP_BITMAP_DATA_HEADER >= max_update)

@@ -1,9 +1,8 @@
 /*
  * Lossless boxes, on every core: each damaged box is cut into stripes of at
  * most RDP_GFX_STRIPE_ROWS rows, the work pool encodes them in parallel (each
- * worker with its own planar encoder, sized for a stripe rather than the
- * desktop: FreeRDP's encoder keeps 18 bytes a pixel of its size, 37 MB for a
- * 1080p desktop), and the caller's thread sends them in order.
+ * worker appends what it makes to a buffer of its own, kept from frame to
+ * frame), and the caller's thread sends them in order.
  */
 #include "rdp-gfx-boxes.h"
 
@@ -11,8 +10,8 @@
 #include <string.h>
 
 #include <freerdp/codec/color.h>
-#include <freerdp/codec/planar.h>
 
+#include "rdp-planar.h"
 #include "rdp-untried.h"
 
 /* narrower boxes are not sent as planar (rdp_gfx_stripe_encode()) */
@@ -30,18 +29,20 @@ struct rdp_gfx_stripe {
 	pixman_box32_t box;
 	enum rdp_gfx_stripe_kind kind;
 	uint32_t color; /* SOLID */
-	BYTE *data;     /* PLANAR: FreeRDP's, freed once sent */
+	/* PLANAR: @size bytes at @offset in the output of worker @worker */
+	int worker;
+	size_t offset;
 	UINT32 size;
 	bool skipped;        /* uncompressed without trying planar */
 	bool incompressible; /* planar tried and packed it to 3/4 of raw or more */
 };
 
-/* What one worker encodes with. */
+/* What one worker encodes into: its stripes' planar data, one after the other. */
 struct rdp_gfx_box_worker {
-	BITMAP_PLANAR_CONTEXT *planar;
-	int planar_width; /* the widest stripe it was sized for */
-	BYTE *flip;       /* a stripe upside down, for the planar encoder */
-	size_t flip_size;
+	uint8_t *output;
+	size_t output_size, output_used; /* used: this batch's so far */
+	uint8_t *row;                    /* the planar encoder's scratch */
+	int row_width;
 };
 
 struct rdp_gfx_boxes {
@@ -145,9 +146,8 @@ rdp_gfx_boxes_destroy(struct rdp_gfx_boxes *boxes)
 	if (!boxes)
 		return;
 	for (int i = 0; i < boxes->n_workers; i++) {
-		if (boxes->workers[i].planar)
-			freerdp_bitmap_planar_context_free(boxes->workers[i].planar);
-		free(boxes->workers[i].flip);
+		free(boxes->workers[i].output);
+		free(boxes->workers[i].row);
 	}
 	free(boxes->workers);
 	free(boxes->stripes);
@@ -185,38 +185,30 @@ rdp_gfx_boxes_learn(struct rdp_gfx_boxes *boxes, const struct rdp_gfx_stripe *st
 		rdp_untried_cells_mark(&boxes->untried, &stripe->box);
 }
 
-/* The worker's planar encoder and flip buffer, big enough for a stripe @width wide. */
+/* Room in the worker's output for @capacity more bytes, and scratch for a row @width wide. */
 static bool
-rdp_gfx_box_worker_fit(struct rdp_gfx_box_worker *worker, int width)
+rdp_gfx_box_worker_fit(struct rdp_gfx_box_worker *worker, int width, size_t capacity)
 {
-	size_t needed = (size_t)width * 4 * RDP_GFX_STRIPE_ROWS;
-
-	if (!worker->planar || worker->planar_width < width) {
-		if (worker->planar)
-			freerdp_bitmap_planar_context_free(worker->planar);
-		worker->planar = freerdp_bitmap_planar_context_new(
-			PLANAR_FORMAT_HEADER_RLE | PLANAR_FORMAT_HEADER_NA, (UINT32)width,
-			RDP_GFX_STRIPE_ROWS);
-		worker->planar_width = worker->planar ? width : 0;
-		if (!worker->planar)
-			return false;
-	}
-	if (needed > worker->flip_size) {
-		BYTE *bigger = realloc(worker->flip, needed);
+	if (worker->output_used + capacity > worker->output_size) {
+		size_t size = worker->output_used + capacity;
+		uint8_t *bigger = realloc(worker->output, size);
 
 		if (!bigger)
 			return false;
-		worker->flip = bigger;
-		worker->flip_size = needed;
+		worker->output = bigger;
+		worker->output_size = size;
+	}
+	if (width > worker->row_width) {
+		uint8_t *bigger = realloc(worker->row, (size_t)width);
+
+		if (!bigger)
+			return false;
+		worker->row = bigger;
+		worker->row_width = width;
 	}
 	return true;
 }
 
-/*
- * FreeRDP's planar encoder reads its source bottom row first (the order of
- * legacy bitmap updates), while pipeline clients decode planar top row first:
- * it is handed the rows reversed.
- */
 static void
 rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 {
@@ -226,6 +218,8 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 	const pixman_box32_t *box = &stripe->box;
 	int width = box->x2 - box->x1, height = box->y2 - box->y1;
 	size_t row = (size_t)width * 4;
+	/* more than 3/4 of the raw size is not worth planar (rdp_untried_packed_poorly()) */
+	size_t capacity = (size_t)width * (size_t)height * 3;
 
 	if (rdp_box_is_solid(batch->pixels, batch->stride, box, &stripe->color)) {
 		stripe->kind = RDP_GFX_STRIPE_SOLID;
@@ -233,10 +227,8 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 	}
 	stripe->kind = RDP_GFX_STRIPE_UNCOMPRESSED;
 	/*
-	 * FreeRDP 2.11's planar decoder rejects what its encoder makes of boxes
-	 * under 3 px wide (every 1-px box; 2-px ones whose height is a multiple
-	 * of 3), and xfreerdp then closes the whole pipeline: a text cursor's
-	 * blink froze the picture. Such boxes are tiny; they go uncompressed.
+	 * Planar spends a control byte on each row of each plane: a box under 3
+	 * px wide (a text cursor) takes more as planar than as it is.
 	 */
 	if (!batch->planar || width < RDP_GFX_PLANAR_MIN_WIDTH)
 		return;
@@ -244,21 +236,20 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 		stripe->skipped = true;
 		return;
 	}
-	if (!rdp_gfx_box_worker_fit(worker, width))
+	if (!rdp_gfx_box_worker_fit(worker, width, capacity))
 		return;
-	for (int y = 0; y < height; y++)
-		memcpy(worker->flip + row * (size_t)(height - 1 - y),
-		       batch->pixels + (size_t)(box->y1 + y) * (size_t)batch->stride +
-			       (size_t)box->x1 * 4,
-		       row);
-	stripe->data = freerdp_bitmap_compress_planar(
-		worker->planar, worker->flip, PIXEL_FORMAT_BGRX32, (UINT32)width, (UINT32)height,
-		(UINT32)row, NULL, &stripe->size);
-	/* planar gives up where its run-length coding would outgrow the raw planes */
-	if (stripe->data)
+	stripe->size = (UINT32)rdp_planar_encode(
+		batch->pixels + (size_t)box->y1 * (size_t)batch->stride + (size_t)box->x1 * 4,
+		batch->stride, width, height, worker->output + worker->output_used, capacity,
+		worker->row);
+	if (stripe->size > 0) {
 		stripe->kind = RDP_GFX_STRIPE_PLANAR;
+		stripe->worker = worker_index;
+		stripe->offset = worker->output_used;
+		worker->output_used += stripe->size;
+	}
 	stripe->incompressible =
-		!stripe->data ||
+		stripe->size == 0 ||
 		rdp_untried_packed_poorly(stripe->size, (uint64_t)row * (uint64_t)height);
 }
 
@@ -313,17 +304,18 @@ rdp_gfx_send_solid(struct rdp_gfx_channel *channel, uint16_t surface_id,
 }
 
 static UINT
-rdp_gfx_send_stripe(struct rdp_gfx_channel *channel, uint16_t surface_id, const uint8_t *pixels,
-		    int stride, const struct rdp_gfx_stripe *stripe,
-		    struct rdp_gfx_box_counts *counts)
+rdp_gfx_send_stripe(const struct rdp_gfx_boxes *boxes, struct rdp_gfx_channel *channel,
+		    uint16_t surface_id, const uint8_t *pixels, int stride,
+		    const struct rdp_gfx_stripe *stripe, struct rdp_gfx_box_counts *counts)
 {
 	switch (stripe->kind) {
 	case RDP_GFX_STRIPE_SOLID:
 		return rdp_gfx_send_solid(channel, surface_id, stripe, counts);
 	case RDP_GFX_STRIPE_PLANAR:
 		counts->bytes += stripe->size;
-		return rdp_gfx_surface_command(channel, surface_id, RDPGFX_CODECID_PLANAR,
-					       &stripe->box, stripe->data, stripe->size, NULL);
+		return rdp_gfx_surface_command(
+			channel, surface_id, RDPGFX_CODECID_PLANAR, &stripe->box,
+			boxes->workers[stripe->worker].output + stripe->offset, stripe->size, NULL);
 	default:
 		return rdp_gfx_send_uncompressed(channel, surface_id, pixels, stride, &stripe->box,
 						 counts);
@@ -376,15 +368,15 @@ rdp_gfx_boxes_send(struct rdp_gfx_boxes *boxes, struct rdp_gfx_channel *channel,
 	if (n < 0)
 		return CHANNEL_RC_NO_MEMORY;
 	rdp_untried_cells_fit(&boxes->untried, extents->x2, extents->y2);
+	for (int i = 0; i < boxes->n_workers; i++)
+		boxes->workers[i].output_used = 0;
 	work_pool_run(boxes->pool, n, rdp_gfx_stripe_encode, &batch);
 	for (int i = 0; i < n; i++) {
 		rdp_gfx_boxes_learn(boxes, &boxes->stripes[i], counts);
-		/* after a failure the channel is gone: what was encoded is only freed */
+		/* after a failure the channel is gone: the rest is not sent */
 		if (rc == CHANNEL_RC_OK)
-			rc = rdp_gfx_send_stripe(channel, surface_id, pixels, stride,
+			rc = rdp_gfx_send_stripe(boxes, channel, surface_id, pixels, stride,
 						 &boxes->stripes[i], counts);
-		free(boxes->stripes[i].data);
-		boxes->stripes[i].data = NULL;
 	}
 	return rc;
 }
