@@ -8,8 +8,11 @@
  *
  * Each question connects, reads every top-level window and the client window
  * inside each of the window manager's frames, and disconnects: Xwayland runs
- * with -terminate and must see its last client go. The connection goes to the
- * abstract socket libweston's module bound, which nobody else can take.
+ * with -terminate and must see its last client go. The connection goes to a
+ * socket of the server's that only the compositor knows (xwayland.c), asked
+ * for when the question is: a question about a server that has died since
+ * finds nobody there, where one to the display's socket would start a new
+ * server for nobody.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include <xcb/xcb.h>
 
 #include "x11-classes.h"
+#include "xwayland.h"
 
 /* the most windows one question reads: a bound on a hostile X client's work */
 #define X11_CLASSES_MAX_WINDOWS 2048
@@ -39,6 +43,8 @@ struct x11_class_request {
 	struct wl_list link; /* x11_classes::queue or ::done */
 	enum x11_class_request_state state;
 	bool cancelled;
+	struct sockaddr_un address; /* the server's, when asked */
+	socklen_t address_length;
 	pid_t pid;
 	char *title;
 	char *class; /* the answer */
@@ -47,7 +53,7 @@ struct x11_class_request {
 };
 
 struct x11_classes {
-	char display[16];
+	struct pc_xwayland *xwayland;
 	int wake_fd; /* the thread's answers wake the loop */
 	struct wl_event_source *wake_source;
 	pthread_t thread;
@@ -227,11 +233,8 @@ x11_classes_disconnect(xcb_connection_t *connection)
 }
 
 static char *
-x11_classes_answer(struct x11_classes *classes, pid_t pid, const char *title)
+x11_classes_answer(struct x11_classes *classes, const struct x11_class_request *request)
 {
-	struct sockaddr_un address = {.sun_family = AF_UNIX};
-	int length = snprintf(address.sun_path + 1, sizeof address.sun_path - 1,
-			      "/tmp/.X11-unix/X%s", classes->display + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	xcb_connection_t *connection;
 	char *class = NULL;
@@ -239,8 +242,7 @@ x11_classes_answer(struct x11_classes *classes, pid_t pid, const char *title)
 
 	if (fd < 0)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&address,
-		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)length)) < 0) {
+	if (connect(fd, (const struct sockaddr *)&request->address, request->address_length) < 0) {
 		close(fd);
 		return NULL;
 	}
@@ -256,7 +258,7 @@ x11_classes_answer(struct x11_classes *classes, pid_t pid, const char *title)
 	/* the connection owns the fd from here */
 	connection = xcb_connect_to_fd(fd, NULL);
 	if (!xcb_connection_has_error(connection))
-		class = x11_classes_find(connection, pid, title);
+		class = x11_classes_find(connection, request->pid, request->title);
 	pthread_mutex_lock(&classes->lock);
 	classes->connection_fd = -1;
 	pthread_mutex_unlock(&classes->lock);
@@ -282,7 +284,7 @@ x11_classes_run(void *data)
 		request->state = X11_REQUEST_RUNNING;
 		pthread_mutex_unlock(&classes->lock);
 		/* the request's pid and title are not written while it runs */
-		request->class = x11_classes_answer(classes, request->pid, request->title);
+		request->class = x11_classes_answer(classes, request);
 		pthread_mutex_lock(&classes->lock);
 		request->state = X11_REQUEST_DONE;
 		wl_list_insert(classes->done.prev, &request->link);
@@ -328,13 +330,13 @@ x11_classes_handle_wake(int fd, uint32_t mask, void *data)
 }
 
 struct x11_classes *
-x11_classes_create(struct wl_event_loop *loop, const char *display)
+x11_classes_create(struct wl_event_loop *loop, struct pc_xwayland *xwayland)
 {
 	struct x11_classes *classes = calloc(1, sizeof *classes);
 
 	if (!classes)
 		return NULL;
-	snprintf(classes->display, sizeof classes->display, "%s", display);
+	classes->xwayland = xwayland;
 	pthread_mutex_init(&classes->lock, NULL);
 	pthread_cond_init(&classes->queued, NULL);
 	wl_list_init(&classes->queue);
@@ -385,11 +387,19 @@ struct x11_class_request *
 x11_classes_ask(struct x11_classes *classes, pid_t pid, const char *title,
 		void (*done)(void *data, const char *class), void *data)
 {
-	struct x11_class_request *request = calloc(1, sizeof *request);
+	struct x11_class_request *request;
+	struct sockaddr_un address;
+	socklen_t address_length = pc_xwayland_get_private_address(classes->xwayland, &address);
 
+	/* no server, no window to ask about */
+	if (address_length == 0)
+		return NULL;
+	request = calloc(1, sizeof *request);
 	if (!request)
 		return NULL;
 	request->classes = classes;
+	request->address = address;
+	request->address_length = address_length;
 	request->pid = pid;
 	request->title = title ? strdup(title) : NULL;
 	request->done = done;

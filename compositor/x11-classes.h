@@ -8,12 +8,13 @@
 
 #include <sys/types.h>
 
+struct pc_xwayland;
 struct wl_event_loop;
 struct x11_classes;
 struct x11_class_request;
 
-/** Answers come on @loop; Xwayland is display @display (":<n>"). */
-struct x11_classes *x11_classes_create(struct wl_event_loop *loop, const char *display);
+/** Answers come on @loop; the questions go to @xwayland's server while one runs. */
+struct x11_classes *x11_classes_create(struct wl_event_loop *loop, struct pc_xwayland *xwayland);
 
 /** Cancels every request still open. NULL-safe. */
 void x11_classes_destroy(struct x11_classes *classes);
@@ -22,7 +23,7 @@ void x11_classes_destroy(struct x11_classes *classes);
  * Asks, off the event loop, for the class of the X11 window of process @pid
  * titled @title (pid <= 0: any process): @done(@data, class) follows on the
  * loop, class NULL when no window matches, unless the request was cancelled.
- * NULL when the request could not be made.
+ * NULL when the request could not be made (or no server runs).
  */
 struct x11_class_request *x11_classes_ask(struct x11_classes *classes, pid_t pid, const char *title,
 					  void (*done)(void *data, const char *class), void *data);

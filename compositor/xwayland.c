@@ -42,6 +42,9 @@ struct pc_xwayland {
 	struct wl_client *client;
 	struct wl_listener client_destroy_listener;
 	int wm_fd;
+	/* the server's socket for the compositor's own connections; length 0: none */
+	struct sockaddr_un private_address;
+	socklen_t private_length;
 	int displayfd;
 	struct wl_event_source *displayfd_source;
 	struct xwayland_log *log; /* its stderr, from its start until the next one */
@@ -129,11 +132,11 @@ xwayland_wants_glx(const struct pc_xwayland *xw)
 
 static void __attribute__((noreturn))
 xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int unix_fd,
-	      int wayland_fd, int wm_fd, int display_fd, int stderr_fd)
+	      int private_fd, int wayland_fd, int wm_fd, int display_fd, int stderr_fd)
 {
-	char wayland_str[16], abstract_str[16], unix_str[16], dir_str[16], wm_str[16],
-		displayfd_str[16];
-	const char *argv[20];
+	char wayland_str[16], abstract_str[16], unix_str[16], dir_str[16], private_str[16],
+		wm_str[16], displayfd_str[16];
+	const char *argv[22];
 	int argc = 0;
 	sigset_t all;
 
@@ -147,6 +150,7 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 	if (xwayland_clear_cloexec(wayland_fd) < 0 || xwayland_clear_cloexec(wm_fd) < 0 ||
 	    xwayland_clear_cloexec(display_fd) < 0 || xwayland_clear_cloexec(unix_fd) < 0 ||
 	    (abstract_fd >= 0 && xwayland_clear_cloexec(abstract_fd) < 0) ||
+	    (private_fd >= 0 && xwayland_clear_cloexec(private_fd) < 0) ||
 	    (xw->dir_fd >= 0 && xwayland_clear_cloexec(xw->dir_fd) < 0))
 		_exit(127);
 
@@ -179,6 +183,11 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 		argv[argc++] = "-listenfd";
 		argv[argc++] = dir_str;
 	}
+	if (private_fd >= 0) {
+		snprintf(private_str, sizeof private_str, "%d", private_fd);
+		argv[argc++] = "-listenfd";
+		argv[argc++] = private_str;
+	}
 	argv[argc++] = "-wm";
 	argv[argc++] = wm_str;
 	argv[argc++] = "-displayfd";
@@ -191,16 +200,44 @@ xwayland_exec(struct pc_xwayland *xw, const char *display, int abstract_fd, int 
 	_exit(127);
 }
 
+/*
+ * A listening socket for the compositor's own connections (x11-classes.c),
+ * bound by the kernel to an abstract name of its choosing; -1 if none could
+ * be made (X11 windows then go without a class).
+ */
+static int
+xwayland_private_listen(struct pc_xwayland *xw)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	socklen_t length = sizeof xw->private_address;
+
+	xw->private_length = 0;
+	if (fd < 0)
+		return -1;
+	/* an address of the family alone: the kernel picks a free abstract name */
+	xw->private_address = (struct sockaddr_un){.sun_family = AF_UNIX};
+	if (bind(fd, (struct sockaddr *)&xw->private_address, sizeof(sa_family_t)) < 0 ||
+	    listen(fd, 8) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&xw->private_address, &length) < 0) {
+		weston_log("xwayland: no socket of the compositor's own: %s\n", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	xw->private_length = length;
+	return fd;
+}
+
 static pid_t
 xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_fd)
 {
 	struct pc_xwayland *xw = user_data;
 	struct wl_event_loop *loop = wl_display_get_event_loop(xw->comp->display);
-	int wayland_sv[2], wm_sv[2], ready[2], err[2] = {-1, -1};
+	int wayland_sv[2], wm_sv[2], ready[2], err[2] = {-1, -1}, private_fd;
 	pid_t pid;
 
 	if (xw->process.pid > 0)
 		return xw->process.pid;
+	private_fd = xwayland_private_listen(xw);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, wayland_sv) < 0)
 		goto err_wayland;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, wm_sv) < 0)
@@ -215,9 +252,12 @@ xwayland_spawn(void *user_data, const char *display, int abstract_fd, int unix_f
 	if (pid < 0)
 		goto err_fork;
 	if (pid == 0)
-		xwayland_exec(xw, display, abstract_fd, unix_fd, wayland_sv[1], wm_sv[1], ready[1],
-			      err[1]);
+		xwayland_exec(xw, display, abstract_fd, unix_fd, private_fd, wayland_sv[1],
+			      wm_sv[1], ready[1], err[1]);
 
+	/* only the server holds it: when it dies, connecting there fails */
+	if (private_fd >= 0)
+		close(private_fd);
 	close(wayland_sv[1]);
 	close(wm_sv[1]);
 	close(ready[1]);
@@ -267,6 +307,9 @@ err_wm:
 	close(wayland_sv[1]);
 err_wayland:
 	weston_log("xwayland: cannot start Xwayland: %s\n", strerror(errno));
+	if (private_fd >= 0)
+		close(private_fd);
+	xw->private_length = 0;
 	return -1;
 }
 
@@ -320,6 +363,7 @@ xwayland_handle_exit(struct pc_xwayland *xw, int status)
 		weston_log("xwayland: Xwayland exited with status %d\n", WEXITSTATUS(status));
 	xwayland_close_startup(xw);
 	xwayland_close_kick(xw);
+	xw->private_length = 0;
 	if (xw->wm_fd >= 0)
 		close(xw->wm_fd);
 	xw->wm_fd = -1;
@@ -457,4 +501,13 @@ pid_t
 pc_xwayland_get_pid(struct pc_xwayland *xw)
 {
 	return xw->process.pid;
+}
+
+socklen_t
+pc_xwayland_get_private_address(struct pc_xwayland *xw, struct sockaddr_un *address)
+{
+	if (xw->process.pid <= 0 || xw->private_length == 0)
+		return 0;
+	*address = xw->private_address;
+	return xw->private_length;
 }

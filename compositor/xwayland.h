@@ -8,7 +8,9 @@
 #ifndef PORTHOLE_XWAYLAND_H
 #define PORTHOLE_XWAYLAND_H
 
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 struct pc_compositor;
 struct pc_xwayland;
@@ -24,5 +26,13 @@ const char *pc_xwayland_get_display(struct pc_xwayland *xw);
 
 /** The running Xwayland's pid, or 0 when none runs. */
 pid_t pc_xwayland_get_pid(struct pc_xwayland *xw);
+
+/**
+ * Where the running server takes the compositor's own connections: an
+ * abstract socket only the server holds, gone with it, so that connecting
+ * there never starts a server as a connection to the display's socket does.
+ * Its length in *@address, 0 while no server runs.
+ */
+socklen_t pc_xwayland_get_private_address(struct pc_xwayland *xw, struct sockaddr_un *address);
 
 #endif

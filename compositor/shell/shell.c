@@ -545,7 +545,7 @@ shell_create(struct pc_compositor *comp)
 	/* without it X11 windows have no app id, and their program names find their icons */
 	if (comp->xwayland)
 		shell->x11_classes = x11_classes_create(wl_display_get_event_loop(ec->wl_display),
-							pc_xwayland_get_display(comp->xwayland));
+							comp->xwayland);
 	if (!shell->popup_constraints || !shell->popup_watch) {
 		x11_classes_destroy(shell->x11_classes);
 		popup_watch_destroy(shell->popup_watch);
