@@ -102,7 +102,7 @@ fi
 if [ "$fuzz" = 1 ]; then
 	# clang for libFuzzer; only the fuzz targets (and the libraries they link) are built
 	fuzz_targets=(tests/fuzz/fuzz-audio-formats tests/fuzz/fuzz-gfx tests/fuzz/fuzz-disp-layout
-		tests/fuzz/fuzz-rail-move tests/fuzz/fuzz-clipboard)
+		tests/fuzz/fuzz-rail-move tests/fuzz/fuzz-clipboard tests/fuzz/fuzz-gfx-channel)
 	if CC=clang configure build-test-fuzz -Dbuildtype=debug -Dfuzz=true \
 		-Db_sanitize=address,undefined -Db_lundef=false &&
 		ninja -C build-test-fuzz "${fuzz_targets[@]}"; then
