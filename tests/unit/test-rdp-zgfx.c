@@ -132,6 +132,19 @@ main(void)
 	TAP_CHECK(&t, through(&channel, noise, 70000, true), "what went raw is history too");
 	TAP_CHECK(&t, channel.packed * 50 < channel.raw,
 		  "so its repeat is a match: %zu to %zu bytes", channel.raw, channel.packed);
+	/* fresh noise (not in the history), then text, in one segment */
+	for (size_t i = 0; i < 2048; i++)
+		data[i] = (uint8_t)next_random(&state);
+	fill_text(data + 2048, 30000, &state);
+	channel.raw = channel.packed = 0;
+	TAP_CHECK(&t, through(&channel, data, 32048, true), "noise ahead of text");
+	TAP_CHECK(&t, channel.packed * 2 < channel.raw,
+		  "does not stop the text's coding: %zu to %zu bytes", channel.raw, channel.packed);
+	for (size_t i = 0; i < 65535; i++)
+		data[i] = (uint8_t)next_random(&state);
+	channel.raw = channel.packed = 0;
+	TAP_CHECK(&t, through(&channel, data, 65535, true) && channel.packed == 65535 + 2,
+		  "a segment of fresh noise goes raw whole, behind two bytes");
 
 	/* 40 packets of fresh text, 12 MB: the buffer slides, the client's history wraps */
 	for (int i = 0; i < 40 && all_same; i++) {
