@@ -75,8 +75,7 @@ rdp_bitmaps_add_tile(struct rdp_bitmaps *bitmaps, struct rdp_peer *peer, const u
 	pixman_box32_t tile = {x, y, x + width, y + height};
 	UINT32 max_update = freerdp_settings_get_uint32(peer->client->context->settings,
 							FreeRDP_MultifragMaxRequestSize);
-	/* more than 3/4 of the raw size is not worth planar (rdp_untried_packed_poorly()) */
-	size_t capacity = (size_t)width * (size_t)height * 3;
+	size_t capacity = rdp_untried_planar_budget(width, height);
 	uint8_t row[RDP_BITMAP_TILE];
 	UINT32 size;
 	BYTE *data;

@@ -217,9 +217,7 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 	struct rdp_gfx_box_worker *worker = &batch->boxes->workers[worker_index];
 	const pixman_box32_t *box = &stripe->box;
 	int width = box->x2 - box->x1, height = box->y2 - box->y1;
-	size_t row = (size_t)width * 4;
-	/* more than 3/4 of the raw size is not worth planar (rdp_untried_packed_poorly()) */
-	size_t capacity = (size_t)width * (size_t)height * 3;
+	size_t capacity = rdp_untried_planar_budget(width, height);
 
 	if (rdp_box_is_solid(batch->pixels, batch->stride, box, &stripe->color)) {
 		stripe->kind = RDP_GFX_STRIPE_SOLID;
@@ -248,9 +246,7 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 		stripe->offset = worker->output_used;
 		worker->output_used += stripe->size;
 	}
-	stripe->incompressible =
-		stripe->size == 0 ||
-		rdp_untried_packed_poorly(stripe->size, (uint64_t)row * (uint64_t)height);
+	stripe->incompressible = stripe->size == 0;
 }
 
 /* Top-down rows, no padding: what the uncompressed codec takes. */

@@ -37,10 +37,12 @@ rdp_untried_cells_fit(struct rdp_untried_cells *cells, int width, int height)
 	return true;
 }
 
-bool
-rdp_untried_packed_poorly(uint64_t size, uint64_t raw)
+size_t
+rdp_untried_planar_budget(int width, int height)
 {
-	return size * 4 >= raw * 3;
+	uint64_t raw = (uint64_t)width * (uint64_t)height * 4;
+
+	return width > 0 && height > 0 ? (size_t)(raw / 4 * 3 - 1) : 0;
 }
 
 /* The cells under @box as [x1, x2) x [y1, y2); false when they are not all known. */

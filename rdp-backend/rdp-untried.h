@@ -11,6 +11,7 @@
 #define PORTHOLE_RDP_UNTRIED_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <pixman.h>
@@ -29,8 +30,13 @@ void rdp_untried_cells_fini(struct rdp_untried_cells *cells);
  */
 bool rdp_untried_cells_fit(struct rdp_untried_cells *cells, int width, int height);
 
-/** Whether planar packed @size bytes so poorly, against @raw, that its cells should go untried. */
-bool rdp_untried_packed_poorly(uint64_t size, uint64_t raw);
+/**
+ * The most bytes planar may take for a @width x @height area and still be
+ * worth sending: under 3/4 of its raw size. Given only this much room, an
+ * encoder that does not fit has packed so poorly that the area's cells should
+ * go untried.
+ */
+size_t rdp_untried_planar_budget(int width, int height);
 
 /** Whether every cell under @box is to go raw untried. Only reads: safe from workers. */
 bool rdp_untried_cells_skip(const struct rdp_untried_cells *cells, const pixman_box32_t *box);

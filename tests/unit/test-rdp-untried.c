@@ -36,8 +36,13 @@ main(void)
 	TAP_CHECK(&t,
 		  rdp_untried_cells_fit(&cells, 640, 480) && cells.columns == 10 && cells.rows == 8,
 		  "640x480 is 10x8 cells");
-	TAP_CHECK(&t, rdp_untried_packed_poorly(300, 400) && !rdp_untried_packed_poorly(299, 400),
-		  "3/4 of raw or more is packed poorly");
+	TAP_CHECK(&t,
+		  rdp_untried_planar_budget(10, 10) == 299 &&
+			  rdp_untried_planar_budget(1, 1) == 2 &&
+			  rdp_untried_planar_budget(0, 10) == 0,
+		  "planar may take under 3/4 of the raw size");
+	TAP_CHECK(&t, rdp_untried_planar_budget(65536, 65536) == (size_t)12884901887ull,
+		  "counted in 64 bit");
 	TAP_CHECK(&t, !rdp_untried_cells_skip(&cells, &noise), "an unmarked area is tried");
 	rdp_untried_cells_mark(&cells, &noise);
 	TAP_CHECK(&t, rdp_untried_cells_skip(&cells, &inside),
