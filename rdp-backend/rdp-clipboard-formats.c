@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "png-writer.h"
+#include "rdp-le.h"
 
 /* Windows' standard clipboard formats (winuser.h) that the bridge reads */
 #define CF_TEXT 1
@@ -205,9 +206,7 @@ utf8_put(uint8_t *out, uint32_t c)
 static size_t
 utf16_put(uint8_t *out, uint32_t unit)
 {
-	out[0] = (uint8_t)(unit & 0xff);
-	out[1] = (uint8_t)(unit >> 8);
-	return 2;
+	return (size_t)(rdp_le_put_u16(out, unit) - out);
 }
 
 /* UTF-8 with LF line ends to Windows' text: UTF-16LE, CRLF, a NUL at the end. */
@@ -413,21 +412,6 @@ html_from_windows(const uint8_t *in, size_t size, size_t *out_size)
 
 /* --- images ----------------------------------------------------------------------------- */
 
-static uint32_t
-le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void
-put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
 static uint8_t *
@@ -461,12 +445,12 @@ dib_to_bmp(const uint8_t *in, size_t size, size_t *out_size)
 
 	if (size < 40)
 		return NULL;
-	info_size = le32(in);
+	info_size = rdp_le_get_u32(in);
 	if (info_size < 40 || info_size > size)
 		return NULL;
 	bits = in[14] | (unsigned)in[15] << 8;
-	compression = le32(in + 16);
-	colors = le32(in + 32);
+	compression = rdp_le_get_u32(in + 16);
+	colors = rdp_le_get_u32(in + 32);
 	if (colors == 0 && bits <= 8)
 		colors = 1u << bits;
 	/* BI_BITFIELDS, BI_ALPHABITFIELDS: masks after a plain BITMAPINFOHEADER */
@@ -483,9 +467,9 @@ dib_to_bmp(const uint8_t *in, size_t size, size_t *out_size)
 		return NULL;
 	out[0] = 'B';
 	out[1] = 'M';
-	put_le32(out + 2, (uint32_t)(BMP_FILE_HEADER + size));
-	put_le32(out + 6, 0);
-	put_le32(out + 10, (uint32_t)pixels_at);
+	rdp_le_put_u32(out + 2, (uint32_t)(BMP_FILE_HEADER + size));
+	rdp_le_put_u32(out + 6, 0);
+	rdp_le_put_u32(out + 10, (uint32_t)pixels_at);
 	memcpy(out + BMP_FILE_HEADER, in, size);
 	*out_size = BMP_FILE_HEADER + size;
 	return out;
@@ -501,12 +485,12 @@ rdp_clip_dib_to_png(const uint8_t *in, size_t size, size_t *out_size)
 	struct strbuf png;
 	bool bottom_up;
 
-	if (size < 40 || (info_size = le32(in)) < 40 || info_size > size)
+	if (size < 40 || (info_size = rdp_le_get_u32(in)) < 40 || info_size > size)
 		return NULL;
-	width = (int32_t)le32(in + 4);
-	height = (int32_t)le32(in + 8);
+	width = (int32_t)rdp_le_get_u32(in + 4);
+	height = (int32_t)rdp_le_get_u32(in + 8);
 	bits = in[14] | (unsigned)in[15] << 8;
-	compression = le32(in + 16);
+	compression = rdp_le_get_u32(in + 16);
 	if ((bits != 24 && bits != 32) || (compression != 0 && compression != 3))
 		return NULL;
 	if (compression == 3) {
@@ -515,8 +499,8 @@ rdp_clip_dib_to_png(const uint8_t *in, size_t size, size_t *out_size)
 
 		if (info_size == 40)
 			masks = 12;
-		if (bits != 32 || size < 52 || le32(m) != 0xff0000 || le32(m + 4) != 0xff00 ||
-		    le32(m + 8) != 0xff)
+		if (bits != 32 || size < 52 || rdp_le_get_u32(m) != 0xff0000 ||
+		    rdp_le_get_u32(m + 4) != 0xff00 || rdp_le_get_u32(m + 8) != 0xff)
 			return NULL;
 	}
 	bottom_up = height > 0;

@@ -19,6 +19,7 @@
 #include <winpr/synch.h>
 #include <winpr/wtsapi.h>
 
+#include "rdp-le.h"
 #include "rdp-zgfx.h"
 
 /* a pending packet this big goes before the frame ends */
@@ -47,45 +48,12 @@ struct rdp_gfx_channel {
 };
 
 static uint8_t *
-put_u8(uint8_t *p, uint32_t v)
-{
-	*p = (uint8_t)v;
-	return p + 1;
-}
-
-static uint8_t *
-put_u16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	return p + 2;
-}
-
-static uint8_t *
-put_u32(uint8_t *p, uint32_t v)
-{
-	return put_u16(put_u16(p, v & 0xffff), v >> 16);
-}
-
-static uint8_t *
 put_rect16(uint8_t *p, const RECTANGLE_16 *rect)
 {
-	p = put_u16(p, rect->left);
-	p = put_u16(p, rect->top);
-	p = put_u16(p, rect->right);
-	return put_u16(p, rect->bottom);
-}
-
-static uint32_t
-get_u16(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t
-get_u32(const uint8_t *p)
-{
-	return get_u16(p) | get_u16(p + 2) << 16;
+	p = rdp_le_put_u16(p, rect->left);
+	p = rdp_le_put_u16(p, rect->top);
+	p = rdp_le_put_u16(p, rect->right);
+	return rdp_le_put_u16(p, rect->bottom);
 }
 
 /* Sends what is pending as one packet. */
@@ -135,9 +103,9 @@ rdp_gfx_channel_begin(struct rdp_gfx_channel *channel, uint16_t cmd_id, uint64_t
 		channel->pending_capacity = capacity;
 	}
 	p = channel->pending + channel->pending_size;
-	p = put_u16(p, cmd_id);
-	p = put_u16(p, 0);
-	p = put_u32(p, (uint32_t)(RDPGFX_HEADER_SIZE + body));
+	p = rdp_le_put_u16(p, cmd_id);
+	p = rdp_le_put_u16(p, 0);
+	p = rdp_le_put_u32(p, (uint32_t)(RDPGFX_HEADER_SIZE + body));
 	return p;
 }
 
@@ -162,11 +130,11 @@ rdp_gfx_channel_caps_confirm(struct rdp_gfx_channel *channel, const RDPGFX_CAPSE
 	p = rdp_gfx_channel_begin(channel, RDPGFX_CMDID_CAPSCONFIRM, 8 + (uint64_t)length);
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
-	p = put_u32(p, set->version);
-	p = put_u32(p, length);
+	p = rdp_le_put_u32(p, set->version);
+	p = rdp_le_put_u32(p, length);
 	memset(p, 0, length);
 	if (length >= 4)
-		put_u32(p, set->flags);
+		rdp_le_put_u32(p, set->flags);
 	return rdp_gfx_channel_end(channel, p + length);
 }
 
@@ -183,17 +151,17 @@ rdp_gfx_channel_reset_graphics(struct rdp_gfx_channel *channel,
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
 	memset(p, 0, RDP_GFX_RESET_GRAPHICS_SIZE - RDPGFX_HEADER_SIZE);
-	p = put_u32(p, reset->width);
-	p = put_u32(p, reset->height);
-	p = put_u32(p, reset->monitorCount);
+	p = rdp_le_put_u32(p, reset->width);
+	p = rdp_le_put_u32(p, reset->height);
+	p = rdp_le_put_u32(p, reset->monitorCount);
 	for (UINT32 i = 0; i < reset->monitorCount; i++) {
 		const MONITOR_DEF *monitor = &reset->monitorDefArray[i];
 
-		p = put_u32(p, (uint32_t)monitor->left);
-		p = put_u32(p, (uint32_t)monitor->top);
-		p = put_u32(p, (uint32_t)monitor->right);
-		p = put_u32(p, (uint32_t)monitor->bottom);
-		p = put_u32(p, monitor->flags);
+		p = rdp_le_put_u32(p, (uint32_t)monitor->left);
+		p = rdp_le_put_u32(p, (uint32_t)monitor->top);
+		p = rdp_le_put_u32(p, (uint32_t)monitor->right);
+		p = rdp_le_put_u32(p, (uint32_t)monitor->bottom);
+		p = rdp_le_put_u32(p, monitor->flags);
 	}
 	/* the PDU has a fixed size, the monitors' room padded */
 	return rdp_gfx_channel_end(channel,
@@ -208,10 +176,10 @@ rdp_gfx_channel_create_surface(struct rdp_gfx_channel *channel,
 
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
-	p = put_u16(p, create->surfaceId);
-	p = put_u16(p, create->width);
-	p = put_u16(p, create->height);
-	p = put_u8(p, create->pixelFormat);
+	p = rdp_le_put_u16(p, create->surfaceId);
+	p = rdp_le_put_u16(p, create->width);
+	p = rdp_le_put_u16(p, create->height);
+	p = rdp_le_put_u8(p, create->pixelFormat);
 	return rdp_gfx_channel_end(channel, p);
 }
 
@@ -222,7 +190,7 @@ rdp_gfx_channel_delete_surface(struct rdp_gfx_channel *channel, uint16_t surface
 
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
-	return rdp_gfx_channel_end(channel, put_u16(p, surface_id));
+	return rdp_gfx_channel_end(channel, rdp_le_put_u16(p, surface_id));
 }
 
 UINT
@@ -232,10 +200,10 @@ rdp_gfx_channel_map_surface(struct rdp_gfx_channel *channel, uint16_t surface_id
 
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
-	p = put_u16(p, surface_id);
-	p = put_u16(p, 0);
-	p = put_u32(p, 0);
-	p = put_u32(p, 0);
+	p = rdp_le_put_u16(p, surface_id);
+	p = rdp_le_put_u16(p, 0);
+	p = rdp_le_put_u32(p, 0);
+	p = rdp_le_put_u32(p, 0);
 	return rdp_gfx_channel_end(channel, p);
 }
 
@@ -247,8 +215,8 @@ rdp_gfx_channel_start_frame(struct rdp_gfx_channel *channel, uint32_t frame_id)
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
 	channel->in_frame = true;
-	p = put_u32(p, 0); /* timestamp: the client does not use it */
-	p = put_u32(p, frame_id);
+	p = rdp_le_put_u32(p, 0); /* timestamp: the client does not use it */
+	p = rdp_le_put_u32(p, frame_id);
 	return rdp_gfx_channel_end(channel, p);
 }
 
@@ -263,7 +231,7 @@ rdp_gfx_channel_end_frame(struct rdp_gfx_channel *channel, uint32_t frame_id)
 		channel->pending_size = 0;
 		return CHANNEL_RC_NO_MEMORY;
 	}
-	return rdp_gfx_channel_end(channel, put_u32(p, frame_id));
+	return rdp_gfx_channel_end(channel, rdp_le_put_u32(p, frame_id));
 }
 
 static bool
@@ -287,14 +255,14 @@ rdp_gfx_channel_put_avc420(uint8_t *p, const RDPGFX_AVC420_BITMAP_STREAM *stream
 {
 	const RDPGFX_H264_METABLOCK *meta = &stream->meta;
 
-	p = put_u32(p, meta->numRegionRects);
+	p = rdp_le_put_u32(p, meta->numRegionRects);
 	for (UINT32 i = 0; i < meta->numRegionRects; i++)
 		p = put_rect16(p, &meta->regionRects[i]);
 	for (UINT32 i = 0; i < meta->numRegionRects; i++) {
 		const RDPGFX_H264_QUANT_QUALITY *quality = &meta->quantQualityVals[i];
 
-		p = put_u8(p, (uint32_t)(quality->qp | quality->r << 6 | quality->p << 7));
-		p = put_u8(p, quality->qualityVal);
+		p = rdp_le_put_u8(p, (uint32_t)(quality->qp | quality->r << 6 | quality->p << 7));
+		p = rdp_le_put_u8(p, quality->qualityVal);
 	}
 	memcpy(p, stream->data, stream->length);
 	return p + stream->length;
@@ -324,19 +292,19 @@ rdp_gfx_channel_surface_command(struct rdp_gfx_channel *channel, const RDPGFX_SU
 		(progressive ? 13 : 17) + length);
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
-	p = put_u16(p, cmd->surfaceId);
-	p = put_u16(p, cmd->codecId);
+	p = rdp_le_put_u16(p, cmd->surfaceId);
+	p = rdp_le_put_u16(p, cmd->codecId);
 	if (progressive) {
-		p = put_u32(p, cmd->contextId);
-		p = put_u8(p, format);
+		p = rdp_le_put_u32(p, cmd->contextId);
+		p = rdp_le_put_u8(p, format);
 	} else {
-		p = put_u8(p, format);
-		p = put_u16(p, cmd->left);
-		p = put_u16(p, cmd->top);
-		p = put_u16(p, cmd->right);
-		p = put_u16(p, cmd->bottom);
+		p = rdp_le_put_u8(p, format);
+		p = rdp_le_put_u16(p, cmd->left);
+		p = rdp_le_put_u16(p, cmd->top);
+		p = rdp_le_put_u16(p, cmd->right);
+		p = rdp_le_put_u16(p, cmd->bottom);
 	}
-	p = put_u32(p, (uint32_t)length);
+	p = rdp_le_put_u32(p, (uint32_t)length);
 	if (avc420) {
 		p = rdp_gfx_channel_put_avc420(p, avc420);
 	} else if (cmd->length > 0) {
@@ -357,12 +325,12 @@ rdp_gfx_channel_solid_fill(struct rdp_gfx_channel *channel, const RDPGFX_SOLID_F
 
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
-	p = put_u16(p, fill->surfaceId);
-	p = put_u8(p, fill->fillPixel.B);
-	p = put_u8(p, fill->fillPixel.G);
-	p = put_u8(p, fill->fillPixel.R);
-	p = put_u8(p, fill->fillPixel.XA);
-	p = put_u16(p, fill->fillRectCount);
+	p = rdp_le_put_u16(p, fill->surfaceId);
+	p = rdp_le_put_u8(p, fill->fillPixel.B);
+	p = rdp_le_put_u8(p, fill->fillPixel.G);
+	p = rdp_le_put_u8(p, fill->fillPixel.R);
+	p = rdp_le_put_u8(p, fill->fillPixel.XA);
+	p = rdp_le_put_u16(p, fill->fillRectCount);
 	for (UINT16 i = 0; i < fill->fillRectCount; i++)
 		p = put_rect16(p, &fill->fillRects[i]);
 	return rdp_gfx_channel_end(channel, p);
@@ -377,13 +345,13 @@ rdp_gfx_channel_surface_to_surface(struct rdp_gfx_channel *channel,
 
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
-	p = put_u16(p, copy->surfaceIdSrc);
-	p = put_u16(p, copy->surfaceIdDest);
+	p = rdp_le_put_u16(p, copy->surfaceIdSrc);
+	p = rdp_le_put_u16(p, copy->surfaceIdDest);
 	p = put_rect16(p, &copy->rectSrc);
-	p = put_u16(p, copy->destPtsCount);
+	p = rdp_le_put_u16(p, copy->destPtsCount);
 	for (UINT16 i = 0; i < copy->destPtsCount; i++) {
-		p = put_u16(p, (uint16_t)copy->destPts[i].x);
-		p = put_u16(p, (uint16_t)copy->destPts[i].y);
+		p = rdp_le_put_u16(p, (uint16_t)copy->destPts[i].x);
+		p = rdp_le_put_u16(p, (uint16_t)copy->destPts[i].y);
 	}
 	return rdp_gfx_channel_end(channel, p);
 }
@@ -407,14 +375,14 @@ rdp_gfx_parse_caps(const uint8_t *p, size_t size, const struct rdp_gfx_channel_l
 
 	if (size < 2)
 		return "a capability advertisement without its count";
-	count = get_u16(p);
+	count = rdp_le_get_u16(p);
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t version, length;
 
 		if (size - at < 8)
 			return "a capability advertisement shorter than its sets";
-		version = get_u32(p + at);
-		length = get_u32(p + at + 4);
+		version = rdp_le_get_u32(p + at);
+		length = rdp_le_get_u32(p + at + 4);
 		at += 8;
 		if (length > size - at)
 			return "a capability set longer than its PDU";
@@ -422,7 +390,7 @@ rdp_gfx_parse_caps(const uint8_t *p, size_t size, const struct rdp_gfx_channel_l
 			sets[kept++] = (RDPGFX_CAPSET){
 				.version = version,
 				.length = length,
-				.flags = length >= 4 ? get_u32(p + at) : 0,
+				.flags = length >= 4 ? rdp_le_get_u32(p + at) : 0,
 			};
 		at += length;
 	}
@@ -444,8 +412,8 @@ rdp_gfx_channel_parse(const uint8_t *data, size_t size,
 
 		if (size - at < RDPGFX_HEADER_SIZE)
 			return "a PDU shorter than its header";
-		cmd_id = get_u16(data + at);
-		length = get_u32(data + at + 4);
+		cmd_id = rdp_le_get_u16(data + at);
+		length = rdp_le_get_u32(data + at + 4);
 		if (length < RDPGFX_HEADER_SIZE || length > size - at)
 			return "a PDU whose length is not what the message holds";
 		body = data + at + RDPGFX_HEADER_SIZE;
@@ -457,8 +425,8 @@ rdp_gfx_channel_parse(const uint8_t *data, size_t size,
 		case RDPGFX_CMDID_FRAMEACKNOWLEDGE:
 			if (length - RDPGFX_HEADER_SIZE < 12)
 				return "a frame acknowledgement shorter than its fields";
-			listener->frame_acknowledged(listener_data, get_u32(body + 4),
-						     get_u32(body));
+			listener->frame_acknowledged(listener_data, rdp_le_get_u32(body + 4),
+						     rdp_le_get_u32(body));
 			break;
 		case RDPGFX_CMDID_CACHEIMPORTOFFER:
 			*import_offered = true;
@@ -482,7 +450,7 @@ rdp_gfx_channel_refuse_import(struct rdp_gfx_channel *channel)
 
 	if (!p)
 		return CHANNEL_RC_NO_MEMORY;
-	return rdp_gfx_channel_end(channel, put_u16(p, 0));
+	return rdp_gfx_channel_end(channel, rdp_le_put_u16(p, 0));
 }
 
 static void

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rdp-le.h"
+
 #define RDP_ZGFX_SINGLE 0xe0
 #define RDP_ZGFX_MULTIPART 0xe1
 #define RDP_ZGFX_TYPE_RDP8 0x04
@@ -285,20 +287,6 @@ rdp_zgfx_code_segment(struct rdp_zgfx *zgfx, size_t start, size_t n)
 	return zgfx->at - begin < n ? zgfx->at - begin : 0;
 }
 
-static void
-rdp_zgfx_put_u16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-rdp_zgfx_put_u32(uint8_t *p, uint32_t v)
-{
-	rdp_zgfx_put_u16(p, v & 0xffff);
-	rdp_zgfx_put_u16(p + 2, v >> 16);
-}
-
 int
 rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool compress,
 	      const uint8_t **out, size_t *out_size)
@@ -321,8 +309,8 @@ rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool comp
 	zgfx->at = 0;
 	zgfx->out[zgfx->at++] = multipart ? RDP_ZGFX_MULTIPART : RDP_ZGFX_SINGLE;
 	if (multipart) {
-		rdp_zgfx_put_u16(zgfx->out + zgfx->at, (uint32_t)segments);
-		rdp_zgfx_put_u32(zgfx->out + zgfx->at + 2, (uint32_t)size);
+		rdp_le_put_u16(zgfx->out + zgfx->at, (uint32_t)segments);
+		rdp_le_put_u32(zgfx->out + zgfx->at + 2, (uint32_t)size);
 		zgfx->at += 6;
 	}
 	for (size_t done = 0; done < size;) {
@@ -342,7 +330,7 @@ rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool comp
 			zgfx->at += n;
 		}
 		if (multipart)
-			rdp_zgfx_put_u32(zgfx->out + header, (uint32_t)(zgfx->at - header - 4));
+			rdp_le_put_u32(zgfx->out + header, (uint32_t)(zgfx->at - header - 4));
 		zgfx->out[header + (multipart ? 4 : 0)] =
 			RDP_ZGFX_TYPE_RDP8 | (coded ? RDP_ZGFX_COMPRESSED : 0);
 		done += n;
