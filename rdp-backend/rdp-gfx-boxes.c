@@ -85,11 +85,11 @@ rdp_rfx_rect(const pixman_box32_t *box)
 	};
 }
 
-UINT
-rdp_gfx_surface_command(struct rdp_gfx_channel *channel, uint16_t surface_id, UINT16 codec_id,
-			const pixman_box32_t *box, const BYTE *data, UINT32 length, void *extra)
+/* A surface command of @codec_id covering @box, its data still to be given. */
+static RDPGFX_SURFACE_COMMAND
+rdp_gfx_surface_command_for(uint16_t surface_id, UINT16 codec_id, const pixman_box32_t *box)
 {
-	RDPGFX_SURFACE_COMMAND cmd = {
+	return (RDPGFX_SURFACE_COMMAND){
 		.surfaceId = surface_id,
 		.codecId = codec_id,
 		.format = PIXEL_FORMAT_BGRX32,
@@ -99,11 +99,18 @@ rdp_gfx_surface_command(struct rdp_gfx_channel *channel, uint16_t surface_id, UI
 		.bottom = (UINT32)box->y2,
 		.width = (UINT32)(box->x2 - box->x1),
 		.height = (UINT32)(box->y2 - box->y1),
-		.length = length,
-		.data = (BYTE *)data,
-		.extra = extra,
 	};
+}
 
+UINT
+rdp_gfx_surface_command(struct rdp_gfx_channel *channel, uint16_t surface_id, UINT16 codec_id,
+			const pixman_box32_t *box, const BYTE *data, UINT32 length, void *extra)
+{
+	RDPGFX_SURFACE_COMMAND cmd = rdp_gfx_surface_command_for(surface_id, codec_id, box);
+
+	cmd.length = length;
+	cmd.data = (BYTE *)data;
+	cmd.extra = extra;
 	return rdp_gfx_channel_surface_command(channel, &cmd);
 }
 
@@ -257,19 +264,20 @@ rdp_gfx_send_uncompressed(struct rdp_gfx_channel *channel, uint16_t surface_id,
 {
 	int width = box->x2 - box->x1, height = box->y2 - box->y1;
 	size_t row = (size_t)width * 4;
-	BYTE *data = malloc(row * (size_t)height);
-	UINT rc;
+	RDPGFX_SURFACE_COMMAND cmd =
+		rdp_gfx_surface_command_for(surface_id, RDPGFX_CODECID_UNCOMPRESSED, box);
+	uint8_t *data;
 
+	/* a box is at most one 64-row stripe of the desktop: its rows fit in 32 bits */
+	cmd.length = (UINT32)(row * (size_t)height);
+	data = rdp_gfx_channel_surface_command_room(channel, &cmd);
 	if (!data)
 		return CHANNEL_RC_NO_MEMORY;
 	for (int y = 0; y < height; y++)
 		memcpy(data + row * (size_t)y,
 		       pixels + (size_t)(box->y1 + y) * (size_t)stride + (size_t)box->x1 * 4, row);
-	rc = rdp_gfx_surface_command(channel, surface_id, RDPGFX_CODECID_UNCOMPRESSED, box, data,
-				     (UINT32)(row * (size_t)height), NULL);
-	counts->bytes += row * (size_t)height;
-	free(data);
-	return rc;
+	counts->bytes += cmd.length;
+	return CHANNEL_RC_OK;
 }
 
 /*

@@ -268,30 +268,24 @@ rdp_gfx_channel_put_avc420(uint8_t *p, const RDPGFX_AVC420_BITMAP_STREAM *stream
 	return p + stream->length;
 }
 
-UINT
-rdp_gfx_channel_surface_command(struct rdp_gfx_channel *channel, const RDPGFX_SURFACE_COMMAND *cmd)
+/* A surface command's fields up to its data, which is @length bytes; where the data goes, or NULL. */
+static uint8_t *
+rdp_gfx_channel_begin_surface_command(struct rdp_gfx_channel *channel,
+				      const RDPGFX_SURFACE_COMMAND *cmd, uint64_t length)
 {
 	bool progressive = cmd->codecId == RDPGFX_CODECID_CAPROGRESSIVE ||
 			   cmd->codecId == RDPGFX_CODECID_CAPROGRESSIVE_V2;
-	const RDPGFX_AVC420_BITMAP_STREAM *avc420 =
-		cmd->codecId == RDPGFX_CODECID_AVC420 ? cmd->extra : NULL;
-	uint64_t length = avc420 ? 4 + (uint64_t)avc420->meta.numRegionRects * 10 + avc420->length
-				 : cmd->length;
 	uint8_t format = cmd->format == PIXEL_FORMAT_BGRA32 ? GFX_PIXEL_FORMAT_ARGB_8888
 							    : GFX_PIXEL_FORMAT_XRGB_8888;
-	bool entropy_coded = rdp_gfx_codec_is_entropy_coded(cmd->codecId);
 	uint8_t *p;
-	UINT rc;
 
-	if ((cmd->codecId == RDPGFX_CODECID_AVC420 && !avc420) || length > UINT32_MAX)
-		return ERROR_INVALID_DATA;
-	if (entropy_coded && (rc = rdp_gfx_channel_flush(channel, true)) != CHANNEL_RC_OK)
-		return rc;
+	if (length > UINT32_MAX)
+		return NULL;
 	p = rdp_gfx_channel_begin(
 		channel, progressive ? RDPGFX_CMDID_WIRETOSURFACE_2 : RDPGFX_CMDID_WIRETOSURFACE_1,
 		(progressive ? 13 : 17) + length);
 	if (!p)
-		return CHANNEL_RC_NO_MEMORY;
+		return NULL;
 	p = rdp_le_put_u16(p, cmd->surfaceId);
 	p = rdp_le_put_u16(p, cmd->codecId);
 	if (progressive) {
@@ -304,7 +298,27 @@ rdp_gfx_channel_surface_command(struct rdp_gfx_channel *channel, const RDPGFX_SU
 		p = rdp_le_put_u16(p, cmd->right);
 		p = rdp_le_put_u16(p, cmd->bottom);
 	}
-	p = rdp_le_put_u32(p, (uint32_t)length);
+	return rdp_le_put_u32(p, (uint32_t)length);
+}
+
+UINT
+rdp_gfx_channel_surface_command(struct rdp_gfx_channel *channel, const RDPGFX_SURFACE_COMMAND *cmd)
+{
+	const RDPGFX_AVC420_BITMAP_STREAM *avc420 =
+		cmd->codecId == RDPGFX_CODECID_AVC420 ? cmd->extra : NULL;
+	uint64_t length = avc420 ? 4 + (uint64_t)avc420->meta.numRegionRects * 10 + avc420->length
+				 : cmd->length;
+	bool entropy_coded = rdp_gfx_codec_is_entropy_coded(cmd->codecId);
+	uint8_t *p;
+	UINT rc;
+
+	if ((cmd->codecId == RDPGFX_CODECID_AVC420 && !avc420) || length > UINT32_MAX)
+		return ERROR_INVALID_DATA;
+	if (entropy_coded && (rc = rdp_gfx_channel_flush(channel, true)) != CHANNEL_RC_OK)
+		return rc;
+	p = rdp_gfx_channel_begin_surface_command(channel, cmd, length);
+	if (!p)
+		return CHANNEL_RC_NO_MEMORY;
 	if (avc420) {
 		p = rdp_gfx_channel_put_avc420(p, avc420);
 	} else if (cmd->length > 0) {
@@ -315,6 +329,21 @@ rdp_gfx_channel_surface_command(struct rdp_gfx_channel *channel, const RDPGFX_SU
 		return rdp_gfx_channel_end(channel, p);
 	channel->pending_size = (size_t)(p - channel->pending);
 	return rdp_gfx_channel_flush(channel, false);
+}
+
+uint8_t *
+rdp_gfx_channel_surface_command_room(struct rdp_gfx_channel *channel,
+				     const RDPGFX_SURFACE_COMMAND *cmd)
+{
+	uint8_t *data;
+
+	/* the packet is sent at the frame's end or with a later PDU, by then written */
+	if (!channel->in_frame || rdp_gfx_codec_is_entropy_coded(cmd->codecId))
+		return NULL;
+	data = rdp_gfx_channel_begin_surface_command(channel, cmd, cmd->length);
+	if (data)
+		channel->pending_size = (size_t)(data - channel->pending) + cmd->length;
+	return data;
 }
 
 UINT
