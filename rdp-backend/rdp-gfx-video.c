@@ -18,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <freerdp/codec/rfx.h>
 #include "rdp-gfx-channel.h"
 
 #include "log.h"
 #include "rdp-gfx-boxes.h"
 #include "rdp-gfx-video.h"
 #include "rdp-h264.h"
+#include "rdp-remotefx.h"
 
 /* H.264 codes 16x16 macroblocks: an area of whole ones wastes nothing */
 #define RDP_VIDEO_ALIGN 16
@@ -42,7 +42,7 @@
  * 30.8 dB PSNR where the defaults take 229 KB at 40.2 dB (and 20 ms of CPU
  * against 30): the text is soft while it scrolls, then exact.
  */
-static const UINT32 rdp_video_rfx_quants[2][10] = {
+static const uint8_t rdp_video_rfx_quants[2][RDP_REMOTEFX_BANDS] = {
 	{7, 7, 7, 7, 8, 8, 9, 10, 10, 11},
 	{8, 8, 8, 8, 9, 9, 10, 12, 12, 13},
 };
@@ -67,20 +67,22 @@ struct rdp_gfx_video {
 	enum rdp_gfx_video_codec codec;
 	uint16_t surface_id;
 	struct rdp_h264 *h264;
-	pixman_box32_t area; /* on the desktop surface; empty while there is no video surface */
-	RFX_CONTEXT *rfx;
-	wStream *rfx_stream;
-	int rfx_coarser; /* steps added to every band by the rate control */
+	pixman_box32_t area;    /* on the desktop surface; empty while there is no video surface */
+	struct work_pool *pool; /* where RemoteFX tiles are encoded */
+	struct rdp_remotefx *rfx;
+	int rfx_width, rfx_height; /* the desktop it was made for */
+	int rfx_coarser;           /* steps added to every band by the rate control */
 };
 
 struct rdp_gfx_video *
-rdp_gfx_video_create(enum rdp_gfx_video_codec codec, uint16_t surface_id)
+rdp_gfx_video_create(enum rdp_gfx_video_codec codec, uint16_t surface_id, struct work_pool *pool)
 {
 	struct rdp_gfx_video *video = calloc(1, sizeof *video);
 
 	if (!video)
 		return NULL;
 	video->codec = codec;
+	video->pool = pool;
 	video->surface_id = surface_id;
 	return video;
 }
@@ -108,12 +110,8 @@ rdp_gfx_video_close(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel
 	rdp_h264_destroy(video->h264);
 	video->h264 = NULL;
 	video->rfx_coarser = 0;
-	if (video->rfx)
-		rfx_context_free(video->rfx);
+	rdp_remotefx_destroy(video->rfx);
 	video->rfx = NULL;
-	if (video->rfx_stream)
-		Stream_Free(video->rfx_stream, TRUE);
-	video->rfx_stream = NULL;
 	return had_encoder;
 }
 
@@ -283,15 +281,17 @@ fail:
 static void
 rdp_gfx_video_set_rfx_quants(struct rdp_gfx_video *video, int coarser)
 {
-	UINT32 *quants = video->rfx->quants;
+	uint8_t quants[2][RDP_REMOTEFX_BANDS];
 
 	for (int set = 0; set < 2; set++)
-		for (int band = 0; band < 10; band++) {
-			UINT32 step = rdp_video_rfx_quants[set][band] + (UINT32)coarser;
+		for (int band = 0; band < RDP_REMOTEFX_BANDS; band++) {
+			int step = rdp_video_rfx_quants[set][band] + coarser;
 
-			quants[set * 10 + band] =
-				step < RDP_VIDEO_RFX_QUANT_MAX ? step : RDP_VIDEO_RFX_QUANT_MAX;
+			quants[set][band] =
+				(uint8_t)(step < RDP_VIDEO_RFX_QUANT_MAX ? step
+									 : RDP_VIDEO_RFX_QUANT_MAX);
 		}
+	rdp_remotefx_set_quants(video->rfx, quants[0], quants[1]);
 	video->rfx_coarser = coarser;
 }
 
@@ -322,24 +322,13 @@ rdp_gfx_video_rfx_coarser(const struct rdp_gfx_video *video)
 static bool
 rdp_gfx_video_open_remotefx(struct rdp_gfx_video *video, int width, int height)
 {
-	UINT32 *quants = malloc(sizeof rdp_video_rfx_quants);
-
-	video->rfx = rfx_context_new(TRUE);
-	video->rfx_stream = Stream_New(NULL, 65536);
-	if (!quants || !video->rfx || !video->rfx_stream ||
-	    !rfx_context_reset(video->rfx, (UINT32)width, (UINT32)height)) {
-		free(quants);
+	rdp_remotefx_destroy(video->rfx);
+	video->rfx = rdp_remotefx_create(video->pool, width, height);
+	if (!video->rfx)
 		return false;
-	}
-	rfx_context_set_pixel_format(video->rfx, PIXEL_FORMAT_BGRX32);
-	video->rfx->mode = RLGR3;
-	/* the context frees them; each message refers to them until it is freed */
-	video->rfx->quants = quants;
+	video->rfx_width = width;
+	video->rfx_height = height;
 	rdp_gfx_video_set_rfx_quants(video, 0);
-	video->rfx->numQuant = 2;
-	video->rfx->quantIdxY = 0;
-	video->rfx->quantIdxCb = 1;
-	video->rfx->quantIdxCr = 1;
 	return true;
 }
 
@@ -352,35 +341,24 @@ rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, struct rdp_gfx_channel 
 	pixman_box32_t *boxes = pixman_region32_rectangles(lossy, &n);
 	/* tiles are placed relative to the surface's top-left */
 	pixman_box32_t whole = {0, 0, width, height};
-	RFX_RECT *rects = calloc((size_t)n, sizeof *rects);
-	RFX_MESSAGE *message = NULL;
+	const uint8_t *message;
+	size_t size;
 	int64_t sent = -1, area = 0;
 
-	if (!rects || (!video->rfx && !rdp_gfx_video_open_remotefx(video, width, height)))
+	if ((!video->rfx || video->rfx_width != width || video->rfx_height != height) &&
+	    !rdp_gfx_video_open_remotefx(video, width, height))
 		goto out;
-	for (int i = 0; i < n; i++) {
-		rects[i] = rdp_rfx_rect(&boxes[i]);
-		area += (int64_t)rects[i].width * rects[i].height;
-	}
-	message = rfx_encode_message(video->rfx, rects, (size_t)n, pixels, (UINT32)width,
-				     (UINT32)height, (size_t)stride);
-	/* the message's own copy of the rectangles, which FreeRDP 2.11 leaves unowned */
-	if (message)
-		message->freeRects = TRUE;
-	Stream_SetPosition(video->rfx_stream, 0);
-	if (!message || !rfx_write_message(video->rfx, video->rfx_stream, message))
+	for (int i = 0; i < n; i++)
+		area += (int64_t)(boxes[i].x2 - boxes[i].x1) * (boxes[i].y2 - boxes[i].y1);
+	if (rdp_remotefx_encode(video->rfx, boxes, n, pixels, stride, &message, &size) < 0 ||
+	    size > UINT32_MAX)
 		goto out;
 	if (rdp_gfx_surface_command(channel, desktop_surface_id, RDPGFX_CODECID_CAVIDEO, &whole,
-				    Stream_Buffer(video->rfx_stream),
-				    (UINT32)Stream_GetPosition(video->rfx_stream),
-				    NULL) == CHANNEL_RC_OK)
-		sent = (int64_t)Stream_GetPosition(video->rfx_stream);
+				    message, (UINT32)size, NULL) == CHANNEL_RC_OK)
+		sent = (int64_t)size;
 	if (sent >= 0)
 		rdp_gfx_video_follow_rfx_rate(video, sent, area);
 out:
-	if (message)
-		rfx_message_free(video->rfx, message);
-	free(rects);
 	if (sent < 0) {
 		pixman_region32_clear(lossy);
 		weston_log("rdp: the remotefx encoder failed on a %dx%d desktop\n", width, height);

@@ -10,6 +10,7 @@
 #include "rdp-gfx-channel.h"
 
 struct rdp_gfx_video;
+struct work_pool;
 
 enum rdp_gfx_video_codec {
 	RDP_GFX_VIDEO_AVC420,   /* the client offers H.264 */
@@ -20,7 +21,8 @@ enum rdp_gfx_video_codec {
  * Video for a pipeline. AVC420 pictures go to surface @surface_id (not yet
  * made) and are copied from there; RemoteFX tiles go straight to the desktop.
  */
-struct rdp_gfx_video *rdp_gfx_video_create(enum rdp_gfx_video_codec codec, uint16_t surface_id);
+struct rdp_gfx_video *rdp_gfx_video_create(enum rdp_gfx_video_codec codec, uint16_t surface_id,
+					   struct work_pool *pool);
 
 /** "avc420" or "remotefx". */
 const char *rdp_gfx_video_codec_name(const struct rdp_gfx_video *video);

@@ -191,7 +191,7 @@ rdp_gfx_run_caps(struct rdp_peer *peer, void *payload)
 
 		gfx->video =
 			rdp_gfx_video_create(h264 ? RDP_GFX_VIDEO_AVC420 : RDP_GFX_VIDEO_REMOTEFX,
-					     RDP_GFX_VIDEO_SURFACE_ID);
+					     RDP_GFX_VIDEO_SURFACE_ID, peer->server->encode_pool);
 		avc420 = h264 && gfx->video != NULL;
 	}
 	if (!rdp_gfx_create_encoder(gfx, peer->codec)) {
