@@ -74,17 +74,6 @@ rdp_gfx_rect16(const pixman_box32_t *box)
 	};
 }
 
-RFX_RECT
-rdp_rfx_rect(const pixman_box32_t *box)
-{
-	return (RFX_RECT){
-		.x = (UINT16)box->x1,
-		.y = (UINT16)box->y1,
-		.width = (UINT16)(box->x2 - box->x1),
-		.height = (UINT16)(box->y2 - box->y1),
-	};
-}
-
 /* A surface command of @codec_id covering @box, its data still to be given. */
 static RDPGFX_SURFACE_COMMAND
 rdp_gfx_surface_command_for(uint16_t surface_id, UINT16 codec_id, const pixman_box32_t *box)

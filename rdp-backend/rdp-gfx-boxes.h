@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <freerdp/codec/rfx.h>
 #include <pixman.h>
 
 #include "rdp-gfx-channel.h"
@@ -55,8 +54,5 @@ RECTANGLE_16 rdp_gfx_rect16(const pixman_box32_t *box);
 /** Whether every pixel of @box is the same; *@color gets it. */
 bool rdp_box_is_solid(const uint8_t *pixels, int stride, const pixman_box32_t *box,
 		      uint32_t *color);
-
-/** @box as RemoteFX takes a rectangle: its corner and size. */
-RFX_RECT rdp_rfx_rect(const pixman_box32_t *box);
 
 #endif

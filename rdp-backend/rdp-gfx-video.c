@@ -332,6 +332,24 @@ rdp_gfx_video_open_remotefx(struct rdp_gfx_video *video, int width, int height)
 	return true;
 }
 
+/* Where a RemoteFX message goes: the desktop surface, tiles placed from its top-left. */
+struct rdp_gfx_video_target {
+	struct rdp_gfx_channel *channel;
+	uint16_t surface_id;
+	pixman_box32_t whole;
+};
+
+static bool
+rdp_gfx_video_send_rfx_message(void *data, const uint8_t *message, size_t size)
+{
+	const struct rdp_gfx_video_target *target = data;
+
+	return size <= UINT32_MAX &&
+	       rdp_gfx_surface_command(target->channel, target->surface_id, RDPGFX_CODECID_CAVIDEO,
+				       &target->whole, message, (UINT32)size,
+				       NULL) == CHANNEL_RC_OK;
+}
+
 static int64_t
 rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, struct rdp_gfx_channel *channel,
 			    uint16_t desktop_surface_id, const uint8_t *pixels, int width,
@@ -339,10 +357,7 @@ rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, struct rdp_gfx_channel 
 {
 	int n;
 	pixman_box32_t *boxes = pixman_region32_rectangles(lossy, &n);
-	/* tiles are placed relative to the surface's top-left */
-	pixman_box32_t whole = {0, 0, width, height};
-	const uint8_t *message;
-	size_t size;
+	struct rdp_gfx_video_target target = {channel, desktop_surface_id, {0, 0, width, height}};
 	int64_t sent = -1, area = 0;
 
 	if ((!video->rfx || video->rfx_width != width || video->rfx_height != height) &&
@@ -350,12 +365,9 @@ rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, struct rdp_gfx_channel 
 		goto out;
 	for (int i = 0; i < n; i++)
 		area += (int64_t)(boxes[i].x2 - boxes[i].x1) * (boxes[i].y2 - boxes[i].y1);
-	if (rdp_remotefx_encode(video->rfx, boxes, n, pixels, stride, &message, &size) < 0 ||
-	    size > UINT32_MAX)
-		goto out;
-	if (rdp_gfx_surface_command(channel, desktop_surface_id, RDPGFX_CODECID_CAVIDEO, &whole,
-				    message, (UINT32)size, NULL) == CHANNEL_RC_OK)
-		sent = (int64_t)size;
+	/* the pipeline takes a message of any size: one a frame */
+	sent = rdp_remotefx_encode(video->rfx, boxes, n, pixels, stride, SIZE_MAX,
+				   rdp_gfx_video_send_rfx_message, &target);
 	if (sent >= 0)
 		rdp_gfx_video_follow_rfx_rate(video, sent, area);
 out:

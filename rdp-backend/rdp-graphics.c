@@ -19,6 +19,7 @@
 
 #include "rdp-client-checks.h"
 #include "rdp-internal.h"
+#include "rdp-remotefx.h"
 
 /*
  * A client that acknowledges no frame for this long while some are in flight
@@ -340,8 +341,9 @@ rdp_graphics_start_capture(struct rdp_peer *peer)
 	    rdp_gfx_reset_surface(peer, monitors, n, desktop->width, desktop->height) < 0)
 		rdp_graphics_drop_gfx(peer, "its surface could not be made");
 	nsc_context_reset(peer->nsc, (UINT32)desktop->width, (UINT32)desktop->height);
-	/* a reset RemoteFX context sends its headers again with the next frame */
-	rfx_context_reset(peer->rfx, (UINT32)desktop->width, (UINT32)desktop->height);
+	/* a RemoteFX encoder is made for the new size, its headers sent with its first frame */
+	rdp_remotefx_destroy(peer->remotefx);
+	peer->remotefx = NULL;
 	/* the new desktop is sent whole: what was pending names the old one */
 	pixman_region32_clear(&peer->pending_damage);
 	rdp_moves_forget(peer->moves);
@@ -502,14 +504,10 @@ rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *p
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
-	peer->rfx = rfx_context_new(TRUE);
 	peer->encode_stream = Stream_New(NULL, 65536);
 	if (!peer->ack_timer || !peer->refresh_timer || !peer->moves || !peer->scrolls ||
-	    !peer->bitmaps || !peer->nsc || !peer->rfx || !peer->encode_stream)
+	    !peer->bitmaps || !peer->nsc || !peer->encode_stream)
 		return -1;
-	rfx_context_set_pixel_format(peer->rfx, PIXEL_FORMAT_BGRX32);
-	/* the encoder leaves the entropy coder unset; RLGR3 packs busy tiles tighter */
-	peer->rfx->mode = RLGR3;
 	/* Level 1 and no chroma subsampling make NSCodec lossless. */
 	nsc_context_set_parameters(peer->nsc, NSC_COLOR_LOSS_LEVEL, 1);
 	nsc_context_set_parameters(peer->nsc, NSC_ALLOW_SUBSAMPLING, 0);
@@ -541,9 +539,8 @@ rdp_graphics_release(struct rdp_peer *peer)
 	if (peer->nsc)
 		nsc_context_free(peer->nsc);
 	peer->nsc = NULL;
-	if (peer->rfx)
-		rfx_context_free(peer->rfx);
-	peer->rfx = NULL;
+	rdp_remotefx_destroy(peer->remotefx);
+	peer->remotefx = NULL;
 	if (peer->encode_stream)
 		Stream_Free(peer->encode_stream, TRUE);
 	peer->encode_stream = NULL;

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include <freerdp/codec/nsc.h>
-#include <freerdp/codec/rfx.h>
 #include <freerdp/freerdp.h>
 #include <freerdp/listener.h>
 #include <freerdp/peer.h>
@@ -45,6 +44,7 @@ struct audio_bridge;
 struct damage_capture;
 struct rdp_peer;
 struct rdp_rail;
+struct rdp_remotefx;
 struct rdp_audio;
 struct rdp_clipboard;
 struct rdp_pointer_watch;
@@ -137,7 +137,8 @@ struct rdp_peer {
 	struct rdp_gfx *gfx;              /* the graphics pipeline, when the codec is one of its */
 	uint32_t gfx_generation;          /* pipelines made for this peer so far */
 	NSC_CONTEXT *nsc;
-	RFX_CONTEXT *rfx;
+	struct rdp_remotefx
+		*remotefx; /* SurfaceBits RemoteFX, made at the first frame for the output's size */
 	wStream *encode_stream;
 	pixman_region32_t pending_damage;  /* changed since the last frame sent */
 	uint32_t frame_id;                 /* of the last frame sent */

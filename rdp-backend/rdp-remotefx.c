@@ -1,16 +1,9 @@
 /*
- * RemoteFX, the encoding side (MS-RDPRFX 3.1.8.1). A tile's pixels become
- * Y, Cb and Cr as 16-bit numbers with 5 fractional bits, each plane goes
- * through three levels of the codec's 5/3 lifting wavelet (the bands laid out
- * HL1 LH1 HH1 HL2 LH2 HH2 HL3 LH3 HH3 LL3, as the decoder reads them), is
- * divided by its band's step with rounding, has its LL3 band coded as
- * differences, and is entropy coded with RLGR3: runs of zeros and adaptive
- * Golomb-Rice codes, most significant bit first.
- *
- * The arithmetic is the decoder's inverse and FreeRDP's: the same colour
- * factors and lifting steps. The division is one rounding where FreeRDP
- * rounds twice (its step less 6, then its 5 fractional bits), which is nearer
- * the value and never more bytes.
+ * RemoteFX messages (MS-RDPRFX 2.2.2): the codec's headers once, then per
+ * message a frame with the region's rectangles and a tileset. The tiles under
+ * the region are coded on the work pool (rdp-remotefx-tile.c), each worker
+ * appending whole tile blocks to a buffer it keeps, and copied from there into
+ * messages in the tiles' order, as many to a message as its size allows.
  */
 #include "rdp-remotefx.h"
 
@@ -19,15 +12,16 @@
 #include <string.h>
 
 #include "rdp-le.h"
+#include "rdp-remotefx-tile.h"
 #include "work-pool.h"
 
-#define RDP_REMOTEFX_TILE 64
-#define RDP_REMOTEFX_COEFFICIENTS (RDP_REMOTEFX_TILE * RDP_REMOTEFX_TILE)
 #define RDP_REMOTEFX_SIDE_MAX 4096
 /* a component's coding is cut off past this: its length is 16 bits in the tile */
 #define RDP_REMOTEFX_COMPONENT_MAX 65535
 /* a tile block: its header, then its three components */
 #define RDP_REMOTEFX_TILE_HEADER 19
+/* sync, context, codec versions and channels blocks, before the first frame */
+#define RDP_REMOTEFX_HEADERS_SIZE (12 + 13 + 10 + 12)
 
 #define RDP_REMOTEFX_WBT_SYNC 0xccc0
 #define RDP_REMOTEFX_WBT_CODEC_VERSIONS 0xccc1
@@ -48,14 +42,6 @@
 #define RDP_REMOTEFX_RLGR3 4
 #define RDP_REMOTEFX_SCALAR 1
 
-/* RLGR's adaptation (MS-RDPRFX 3.1.8.1.7.3) */
-#define RDP_RLGR_KP_MAX 80
-#define RDP_RLGR_LSGR 3
-#define RDP_RLGR_UP_GR 4
-#define RDP_RLGR_DN_GR 6
-#define RDP_RLGR_UQ_GR 3
-#define RDP_RLGR_DQ_GR 3
-
 struct rdp_remotefx_tile {
 	uint16_t x_index, y_index;
 	int worker;
@@ -65,8 +51,7 @@ struct rdp_remotefx_tile {
 struct rdp_remotefx_worker {
 	uint8_t *output;
 	size_t used, capacity;
-	int16_t planes[3][RDP_REMOTEFX_COEFFICIENTS];
-	int16_t scratch[RDP_REMOTEFX_COEFFICIENTS];
+	struct rdp_remotefx_planes planes;
 };
 
 struct rdp_remotefx {
@@ -142,274 +127,6 @@ rdp_remotefx_set_quants(struct rdp_remotefx *remotefx, const uint8_t luma[RDP_RE
 	}
 }
 
-/* --- one tile's planes ------------------------------------------------------ */
-
-/*
- * The tile at @pixels, @width x @height of it on the surface, as Y, Cb and Cr
- * with 5 fractional bits; the part past the surface repeats its last column
- * and row, which codes to almost nothing. The factors have 15 fractional bits
- * and each row of them sums to 1 or 0, so no value leaves the 13 bits the
- * codec allows, and none needs clamping.
- */
-static void
-rdp_remotefx_load(int16_t planes[3][RDP_REMOTEFX_COEFFICIENTS], const uint8_t *pixels, int stride,
-		  int width, int height)
-{
-	for (int y = 0; y < height; y++) {
-		const uint8_t *p = pixels + (ptrdiff_t)y * stride;
-		int16_t *restrict luma = planes[0] + y * RDP_REMOTEFX_TILE;
-		int16_t *restrict blue = planes[1] + y * RDP_REMOTEFX_TILE;
-		int16_t *restrict red = planes[2] + y * RDP_REMOTEFX_TILE;
-
-		for (int x = 0; x < width; x++) {
-			uint32_t pixel;
-			int32_t b, g, r;
-
-			memcpy(&pixel, p + 4 * x, sizeof pixel);
-			b = (int32_t)(pixel & 0xff);
-			g = (int32_t)((pixel >> 8) & 0xff);
-			r = (int32_t)((pixel >> 16) & 0xff);
-			luma[x] = (int16_t)(((r * 9798 + g * 19235 + b * 3735) >> 10) - 4096);
-			blue[x] = (int16_t)((r * -5535 + g * -10868 + b * 16403) >> 10);
-			red[x] = (int16_t)((r * 16377 + g * -13714 + b * -2663) >> 10);
-		}
-		for (int x = width; x < RDP_REMOTEFX_TILE; x++) {
-			luma[x] = luma[width - 1];
-			blue[x] = blue[width - 1];
-			red[x] = red[width - 1];
-		}
-	}
-	for (int c = 0; c < 3; c++)
-		for (int y = height; y < RDP_REMOTEFX_TILE; y++)
-			memcpy(planes[c] + y * RDP_REMOTEFX_TILE,
-			       planes[c] + (height - 1) * RDP_REMOTEFX_TILE,
-			       RDP_REMOTEFX_TILE * sizeof(int16_t));
-}
-
-/*
- * One lifting step along a line of @half pairs: @high from the odd values
- * and their even neighbours, then @low from the even values and the high
- * ones either side (the first has only one, counted twice, as the last even
- * value's missing right neighbour is its left one).
- */
-static void
-rdp_remotefx_lift(const int16_t *restrict even, const int16_t *restrict even_next,
-		  const int16_t *restrict odd, int16_t *restrict low, int16_t *restrict high,
-		  int half)
-{
-	for (int n = 0; n < half; n++)
-		high[n] = (int16_t)((odd[n] - ((even[n] + even_next[n]) >> 1)) >> 1);
-	low[0] = (int16_t)(even[0] + high[0]);
-	for (int n = 1; n < half; n++)
-		low[n] = (int16_t)(even[n] + ((high[n - 1] + high[n]) >> 1));
-}
-
-/*
- * One level of the wavelet over the @half*2 square at @buffer: columns first
- * (into @scratch, low rows then high rows), then rows, leaving the bands HL,
- * LH, HH, LL one after the other in @buffer. Both are lifting steps over
- * whole lines, so that the compiler does eight values at once: the columns as
- * rows of them, each row split into its even and odd values first.
- */
-static void
-rdp_remotefx_wavelet_level(int16_t *buffer, int16_t *scratch, int half)
-{
-	int side = half * 2;
-	int16_t *low = scratch, *high = scratch + half * side;
-	int16_t split[3][RDP_REMOTEFX_TILE / 2 + 1];
-
-	for (int n = 0; n < half; n++) {
-		const int16_t *even = buffer + 2 * n * side, *odd = even + side;
-		const int16_t *next = n < half - 1 ? even + 2 * side : even;
-		int16_t *restrict h = high + n * side, *restrict l = low + n * side;
-		const int16_t *h_before = n > 0 ? h - side : h;
-
-		for (int x = 0; x < side; x++)
-			h[x] = (int16_t)((odd[x] - ((even[x] + next[x]) >> 1)) >> 1);
-		for (int x = 0; x < side; x++)
-			l[x] = (int16_t)(even[x] + ((h_before[x] + h[x]) >> 1));
-	}
-	for (int y = 0; y < 2 * half; y++) {
-		/* rows of low columns give HL and LL, rows of high ones HH and LH */
-		const int16_t *row = y < half ? low + y * side : high + (y - half) * side;
-		int r = y < half ? y : y - half;
-		int16_t *high_band = buffer + (y < half ? 0 : 2 * half * half) + r * half;
-		int16_t *low_band = buffer + (y < half ? 3 * half * half : half * half) + r * half;
-
-		for (int n = 0; n < half; n++) {
-			split[0][n] = row[2 * n];
-			split[1][n] = row[2 * n + 1];
-		}
-		memcpy(split[2], split[0] + 1, (size_t)(half - 1) * sizeof(int16_t));
-		split[2][half - 1] = split[0][half - 1];
-		rdp_remotefx_lift(split[0], split[2], split[1], low_band, high_band, half);
-	}
-}
-
-/* Divides @count values by 2^(@step - 1), rounding: the 5 fractional bits go too. */
-static void
-rdp_remotefx_quantise_band(int16_t *restrict band, int count, int step)
-{
-	int shift = step - 1;
-	int32_t half = 1 << (shift - 1);
-
-	for (int i = 0; i < count; i++)
-		band[i] = (int16_t)((band[i] + half) >> shift);
-}
-
-static void
-rdp_remotefx_quantise(int16_t *plane, const uint8_t quants[RDP_REMOTEFX_BANDS])
-{
-	/* where each band lies, in the order of the quantisation values */
-	static const struct {
-		int offset, count;
-	} bands[RDP_REMOTEFX_BANDS] = {
-		{4032, 64},   /* LL3 */
-		{3904, 64},   /* LH3 */
-		{3840, 64},   /* HL3 */
-		{3968, 64},   /* HH3 */
-		{3328, 256},  /* LH2 */
-		{3072, 256},  /* HL2 */
-		{3584, 256},  /* HH2 */
-		{1024, 1024}, /* LH1 */
-		{0, 1024},    /* HL1 */
-		{2048, 1024}, /* HH1 */
-	};
-
-	for (int band = 0; band < RDP_REMOTEFX_BANDS; band++)
-		rdp_remotefx_quantise_band(plane + bands[band].offset, bands[band].count,
-					   quants[band]);
-	/* LL3 as differences, each from the one before */
-	for (int i = RDP_REMOTEFX_COEFFICIENTS - 1; i > 4032; i--)
-		plane[i] = (int16_t)(plane[i] - plane[i - 1]);
-}
-
-/* --- RLGR3 ------------------------------------------------------------------ */
-
-struct rdp_rlgr_writer {
-	uint8_t *out, *end;
-	uint64_t bits;
-	unsigned count;
-	bool overflow;
-};
-
-static void
-rdp_rlgr_put(struct rdp_rlgr_writer *w, uint32_t bits, unsigned n)
-{
-	if (n == 0)
-		return;
-	w->bits = (w->bits << n) | (bits & (uint32_t)((1ull << n) - 1));
-	w->count += n;
-	while (w->count >= 8) {
-		w->count -= 8;
-		if (w->out == w->end) {
-			w->overflow = true;
-			return;
-		}
-		*w->out++ = (uint8_t)(w->bits >> w->count);
-	}
-}
-
-static void
-rdp_rlgr_put_ones(struct rdp_rlgr_writer *w, uint32_t n)
-{
-	for (; n > 24 && !w->overflow; n -= 24)
-		rdp_rlgr_put(w, 0xffffff, 24);
-	rdp_rlgr_put(w, 0xffffff, n);
-}
-
-static int
-rdp_rlgr_adapt(int *param, int delta)
-{
-	*param += delta;
-	*param = *param < 0 ? 0 : *param > RDP_RLGR_KP_MAX ? RDP_RLGR_KP_MAX : *param;
-	return *param >> RDP_RLGR_LSGR;
-}
-
-/* @value as a Golomb-Rice code with the parameter @krp holds, which it then adapts. */
-static void
-rdp_rlgr_code_gr(struct rdp_rlgr_writer *w, int *krp, uint32_t value)
-{
-	int kr = *krp >> RDP_RLGR_LSGR;
-	uint32_t quotient = value >> kr;
-
-	rdp_rlgr_put_ones(w, quotient);
-	rdp_rlgr_put(w, 0, 1);
-	rdp_rlgr_put(w, value, (unsigned)kr);
-	if (quotient == 0)
-		rdp_rlgr_adapt(krp, -2);
-	else if (quotient > 1)
-		rdp_rlgr_adapt(krp, (int)quotient);
-}
-
-static uint32_t
-rdp_rlgr_two_mag_sign(int32_t v)
-{
-	return v >= 0 ? 2u * (uint32_t)v : 2u * (uint32_t)-v - 1;
-}
-
-/*
- * Codes @count values into @out (@capacity bytes); its size, or 0 where it
- * would not fit. As the protocol's reference encoder does, a run reaching the
- * end is closed by a value of magnitude one that the decoder, its count
- * reached, never writes.
- */
-static size_t
-rdp_rlgr3_encode(const int16_t *data, int count, uint8_t *out, size_t capacity)
-{
-	struct rdp_rlgr_writer w = {.out = out, .end = out + capacity};
-	int k = 1, kp = 1 << RDP_RLGR_LSGR, krp = 1 << RDP_RLGR_LSGR;
-	int i = 0;
-
-	while (i < count && !w.overflow) {
-		if (k) {
-			uint32_t zeros = 0, run_max = 1u << k;
-			int32_t value;
-
-			/* most values are zero at the coarser steps: four at a time */
-			while (i + 4 < count) {
-				uint64_t four;
-
-				memcpy(&four, data + i, sizeof four);
-				if (four != 0)
-					break;
-				zeros += 4;
-				i += 4;
-			}
-			while (i < count - 1 && data[i] == 0) {
-				zeros++;
-				i++;
-			}
-			value = data[i++];
-			while (zeros >= run_max) {
-				rdp_rlgr_put(&w, 0, 1);
-				zeros -= run_max;
-				k = rdp_rlgr_adapt(&kp, RDP_RLGR_UP_GR);
-				run_max = 1u << k;
-			}
-			rdp_rlgr_put(&w, 1, 1);
-			rdp_rlgr_put(&w, zeros, (unsigned)k);
-			rdp_rlgr_put(&w, value < 0, 1);
-			rdp_rlgr_code_gr(&w, &krp, value == 0 ? 0 : (uint32_t)abs(value) - 1);
-			k = rdp_rlgr_adapt(&kp, -RDP_RLGR_DN_GR);
-		} else {
-			uint32_t first = rdp_rlgr_two_mag_sign(data[i++]);
-			uint32_t second = i < count ? rdp_rlgr_two_mag_sign(data[i++]) : 0;
-			uint32_t sum = first + second;
-
-			rdp_rlgr_code_gr(&w, &krp, sum);
-			rdp_rlgr_put(&w, first, sum ? 32u - (unsigned)__builtin_clz(sum) : 0);
-			if (first && second)
-				k = rdp_rlgr_adapt(&kp, -2 * RDP_RLGR_DQ_GR);
-			else if (!first && !second)
-				k = rdp_rlgr_adapt(&kp, 2 * RDP_RLGR_UQ_GR);
-		}
-	}
-	if (w.count > 0)
-		rdp_rlgr_put(&w, 0, 8 - w.count);
-	return w.overflow ? 0 : (size_t)(w.out - out);
-}
-
 /* --- tiles and the message --------------------------------------------------- */
 
 static bool
@@ -449,25 +166,14 @@ rdp_remotefx_tile_encode(int index, int worker_index, void *data)
 	if (!rdp_remotefx_worker_fit(worker,
 				     RDP_REMOTEFX_TILE_HEADER + 3 * RDP_REMOTEFX_COMPONENT_MAX))
 		return;
-	rdp_remotefx_load(worker->planes,
-			  remotefx->pixels + (size_t)top * (size_t)remotefx->stride +
-				  (size_t)left * 4,
-			  remotefx->stride, width, height);
 	block = worker->output + worker->used;
-	p = block + RDP_REMOTEFX_TILE_HEADER;
-	for (int c = 0; c < 3; c++) {
-		int16_t *plane = worker->planes[c];
-
-		rdp_remotefx_wavelet_level(plane, worker->scratch, 32);
-		rdp_remotefx_wavelet_level(plane + 3072, worker->scratch, 16);
-		rdp_remotefx_wavelet_level(plane + 3840, worker->scratch, 8);
-		rdp_remotefx_quantise(plane, remotefx->quants[c == 0 ? 0 : 1]);
-		lengths[c] = rdp_rlgr3_encode(plane, RDP_REMOTEFX_COEFFICIENTS, p,
-					      RDP_REMOTEFX_COMPONENT_MAX);
-		if (lengths[c] == 0)
-			return;
-		p += lengths[c];
-	}
+	if (!rdp_remotefx_tile_code(
+		    &worker->planes,
+		    remotefx->pixels + (size_t)top * (size_t)remotefx->stride + (size_t)left * 4,
+		    remotefx->stride, width, height, remotefx->quants[0], remotefx->quants[1],
+		    block + RDP_REMOTEFX_TILE_HEADER, RDP_REMOTEFX_COMPONENT_MAX, lengths))
+		return;
+	p = block + RDP_REMOTEFX_TILE_HEADER + lengths[0] + lengths[1] + lengths[2];
 	tile->size = (size_t)(p - block);
 	tile->worker = worker_index;
 	tile->offset = worker->used;
@@ -603,42 +309,28 @@ rdp_remotefx_put_tileset(const struct rdp_remotefx *remotefx, uint8_t *p, int n_
 	return p;
 }
 
-int
-rdp_remotefx_encode(struct rdp_remotefx *remotefx, const pixman_box32_t *boxes, int n,
-		    const uint8_t *pixels, int stride, const uint8_t **out, size_t *out_size)
+/* Bytes of a message around its tiles, with the codec's headers or without. */
+static uint64_t
+rdp_remotefx_message_overhead(bool headers, int n_rects)
 {
-	pixman_box32_t *clipped =
-		n > 0 && n <= UINT16_MAX ? malloc((size_t)n * sizeof *clipped) : NULL;
-	uint64_t tiles_size = 0, need;
-	int n_tiles;
+	return (headers ? RDP_REMOTEFX_HEADERS_SIZE : 0) + 14 + 15 + 8 * (uint64_t)n_rects + 32 + 8;
+}
+
+/* Writes the message of tiles [@first, @last), @tiles_size bytes of them; its size, or 0. */
+static size_t
+rdp_remotefx_write_message(struct rdp_remotefx *remotefx, const pixman_box32_t *rects, int n,
+			   int first, int last, uint64_t tiles_size)
+{
+	uint64_t need = rdp_remotefx_message_overhead(!remotefx->headers_sent, n) + tiles_size;
 	uint8_t *p;
 
-	if (!clipped || (n = rdp_remotefx_clip(remotefx, boxes, n, clipped)) == 0)
-		goto fail;
-	n_tiles = rdp_remotefx_take_tiles(remotefx, clipped, n);
-	remotefx->pixels = pixels;
-	remotefx->stride = stride;
-	for (int w = 0; w < remotefx->n_workers; w++)
-		remotefx->workers[w].used = 0;
-	if (remotefx->pool)
-		work_pool_run(remotefx->pool, n_tiles, rdp_remotefx_tile_encode, remotefx);
-	else
-		for (int i = 0; i < n_tiles; i++)
-			rdp_remotefx_tile_encode(i, 0, remotefx);
-	remotefx->pixels = NULL;
-	for (int i = 0; i < n_tiles; i++) {
-		if (remotefx->tiles[i].size == 0)
-			goto fail;
-		tiles_size += remotefx->tiles[i].size;
-	}
-	need = 49 + 14 + 15 + 8 * (uint64_t)n + 32 + tiles_size + 8;
 	if (need > UINT32_MAX)
-		goto fail;
+		return 0;
 	if (need > remotefx->message_capacity) {
 		uint8_t *grown = realloc(remotefx->message, (size_t)need);
 
 		if (!grown)
-			goto fail;
+			return 0;
 		remotefx->message = grown;
 		remotefx->message_capacity = (size_t)need;
 	}
@@ -651,9 +343,9 @@ rdp_remotefx_encode(struct rdp_remotefx *remotefx, const pixman_box32_t *boxes, 
 	p = rdp_le_put_u8(p, 0); /* channel */
 	p = rdp_le_put_u32(p, remotefx->frame_index);
 	p = rdp_le_put_u16(p, 1); /* regions */
-	p = rdp_remotefx_put_region(p, clipped, n);
-	p = rdp_remotefx_put_tileset(remotefx, p, n_tiles, tiles_size);
-	for (int i = 0; i < n_tiles; i++) {
+	p = rdp_remotefx_put_region(p, rects, n);
+	p = rdp_remotefx_put_tileset(remotefx, p, last - first, tiles_size);
+	for (int i = first; i < last; i++) {
 		const struct rdp_remotefx_tile *tile = &remotefx->tiles[i];
 
 		memcpy(p, remotefx->workers[tile->worker].output + tile->offset, tile->size);
@@ -665,11 +357,64 @@ rdp_remotefx_encode(struct rdp_remotefx *remotefx, const pixman_box32_t *boxes, 
 	p = rdp_le_put_u8(p, 0); /* channel */
 	remotefx->headers_sent = true;
 	remotefx->frame_index++;
-	free(clipped);
-	*out = remotefx->message;
-	*out_size = (size_t)(p - remotefx->message);
-	return 0;
-fail:
-	free(clipped);
-	return -1;
+	return (size_t)(p - remotefx->message);
+}
+
+/* Encodes the tiles under @rects on the pool; their number, or -1 where one failed. */
+static int
+rdp_remotefx_encode_tiles(struct rdp_remotefx *remotefx, const pixman_box32_t *rects, int n,
+			  const uint8_t *pixels, int stride)
+{
+	int n_tiles = rdp_remotefx_take_tiles(remotefx, rects, n);
+
+	remotefx->pixels = pixels;
+	remotefx->stride = stride;
+	for (int w = 0; w < remotefx->n_workers; w++)
+		remotefx->workers[w].used = 0;
+	if (remotefx->pool)
+		work_pool_run(remotefx->pool, n_tiles, rdp_remotefx_tile_encode, remotefx);
+	else
+		for (int i = 0; i < n_tiles; i++)
+			rdp_remotefx_tile_encode(i, 0, remotefx);
+	remotefx->pixels = NULL;
+	for (int i = 0; i < n_tiles; i++)
+		if (remotefx->tiles[i].size == 0)
+			return -1;
+	return n_tiles;
+}
+
+int64_t
+rdp_remotefx_encode(struct rdp_remotefx *remotefx, const pixman_box32_t *boxes, int n,
+		    const uint8_t *pixels, int stride, size_t max_message, rdp_remotefx_send_t send,
+		    void *data)
+{
+	pixman_box32_t *rects = n > 0 && n <= UINT16_MAX ? malloc((size_t)n * sizeof *rects) : NULL;
+	int64_t sent = 0;
+	int n_tiles;
+
+	if (!rects || (n = rdp_remotefx_clip(remotefx, boxes, n, rects)) == 0 ||
+	    (n_tiles = rdp_remotefx_encode_tiles(remotefx, rects, n, pixels, stride)) < 0) {
+		free(rects);
+		return -1;
+	}
+	for (int first = 0, last; first < n_tiles; first = last) {
+		uint64_t room = rdp_remotefx_message_overhead(!remotefx->headers_sent, n);
+		uint64_t tiles_size = remotefx->tiles[first].size;
+		size_t size;
+
+		/* each message takes a tile at least, and as many more as fit */
+		for (last = first + 1;
+		     last < n_tiles &&
+		     room + tiles_size + remotefx->tiles[last].size <= max_message;
+		     last++)
+			tiles_size += remotefx->tiles[last].size;
+		size = rdp_remotefx_write_message(remotefx, rects, n, first, last, tiles_size);
+		if (size == 0 || !send(data, remotefx->message, size)) {
+			sent = -1;
+			break;
+		}
+		sent += (int64_t)size;
+	}
+	free(rects);
+	return sent;
 }

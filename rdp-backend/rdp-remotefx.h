@@ -12,16 +12,16 @@
 #ifndef PORTHOLE_RDP_REMOTEFX_H
 #define PORTHOLE_RDP_REMOTEFX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <pixman.h>
 
+#include "rdp-remotefx-tile.h"
+
 struct rdp_remotefx;
 struct work_pool;
-
-/* Bands in the order of the protocol's quantisation values. */
-#define RDP_REMOTEFX_BANDS 10
 
 /**
  * An encoder for a @width x @height surface whose tiles are encoded on @pool
@@ -39,14 +39,20 @@ void rdp_remotefx_destroy(struct rdp_remotefx *remotefx);
 void rdp_remotefx_set_quants(struct rdp_remotefx *remotefx, const uint8_t luma[RDP_REMOTEFX_BANDS],
 			     const uint8_t chroma[RDP_REMOTEFX_BANDS]);
 
+/** Sends one message; false: the connection failed, and no more are made. */
+typedef bool (*rdp_remotefx_send_t)(void *data, const uint8_t *message, size_t size);
+
 /**
  * Encodes the tiles under @boxes (@n of them, clipped to the surface) of the
- * surface's pixels (BGRX, rows @stride bytes apart) as one RemoteFX message,
- * the codec's headers before the first. Returns 0 with *@out (@out_size bytes,
- * the encoder's until its next call), or -1: out of memory, no area, or a
- * tile whose coding would not fit the protocol's 16-bit lengths.
+ * surface's pixels (BGRX, rows @stride bytes apart) as RemoteFX messages of
+ * at most @max_message bytes (but a tile at least), each with the whole region
+ * and handed to @send in order, the codec's headers before the first message
+ * the encoder makes. Returns the bytes sent, or -1: out of memory, no area, a
+ * tile whose coding would not fit the protocol's 16-bit lengths, or @send
+ * failed.
  */
-int rdp_remotefx_encode(struct rdp_remotefx *remotefx, const pixman_box32_t *boxes, int n,
-			const uint8_t *pixels, int stride, const uint8_t **out, size_t *out_size);
+int64_t rdp_remotefx_encode(struct rdp_remotefx *remotefx, const pixman_box32_t *boxes, int n,
+			    const uint8_t *pixels, int stride, size_t max_message,
+			    rdp_remotefx_send_t send, void *data);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "rdp-gfx-boxes.h"
 #include "rdp-internal.h"
+#include "rdp-remotefx.h"
 
 /* Room kept in each PDU for headers, below the client's reassembly limit. */
 #define RDP_PDU_MARGIN 1024
@@ -29,10 +30,10 @@ rdp_surface_max_payload(struct rdp_peer *peer)
 	return max_pdu > 2 * RDP_PDU_MARGIN ? max_pdu - RDP_PDU_MARGIN : 16384;
 }
 
-/* Sends what the encode stream holds as one SurfaceBits command for that rectangle. */
-static void
+/* Sends @length bytes of @data as one SurfaceBits command for that rectangle; false: it failed. */
+static bool
 rdp_surface_send_bits_command(struct rdp_peer *peer, UINT16 codec_id, int left, int top, int width,
-			      int height)
+			      int height, const uint8_t *data, size_t length)
 {
 	rdpContext *context = peer->client->context;
 	SURFACE_BITS_COMMAND cmd = {0};
@@ -53,10 +54,12 @@ rdp_surface_send_bits_command(struct rdp_peer *peer, UINT16 codec_id, int left, 
 	cmd.bmp.codecID = codec_id;
 	cmd.bmp.width = (UINT16)width;
 	cmd.bmp.height = (UINT16)height;
-	cmd.bmp.bitmapDataLength = (UINT32)Stream_GetPosition(peer->encode_stream);
-	cmd.bmp.bitmapData = Stream_Buffer(peer->encode_stream);
-	context->update->SurfaceBits(context, &cmd);
-	peer->bytes_sent += cmd.bmp.bitmapDataLength;
+	if (length > UINT32_MAX)
+		return false;
+	cmd.bmp.bitmapDataLength = (UINT32)length;
+	cmd.bmp.bitmapData = (BYTE *)data;
+	peer->bytes_sent += length;
+	return context->update->SurfaceBits(context, &cmd);
 }
 
 static void
@@ -89,8 +92,27 @@ rdp_surface_send_bits(struct rdp_peer *peer, const uint32_t *pixels, int stride,
 				Stream_Write(peer->encode_stream, top + (size_t)row * stride,
 					     (size_t)width * 4);
 		}
-		rdp_surface_send_bits_command(peer, codec_id, box->x1, y, width, height);
+		rdp_surface_send_bits_command(peer, codec_id, box->x1, y, width, height,
+					      Stream_Buffer(peer->encode_stream),
+					      Stream_GetPosition(peer->encode_stream));
 	}
+}
+
+/* Where a RemoteFX message goes: SurfaceBits over the whole output. */
+struct rdp_surface_target {
+	struct rdp_peer *peer;
+	UINT16 codec_id;
+	int width, height;
+};
+
+static bool
+rdp_surface_send_remotefx_message(void *data, const uint8_t *message, size_t size)
+{
+	const struct rdp_surface_target *target = data;
+
+	/* tiles are placed relative to the whole output */
+	return rdp_surface_send_bits_command(target->peer, target->codec_id, 0, 0, target->width,
+					     target->height, message, size);
 }
 
 /*
@@ -101,36 +123,23 @@ static void
 rdp_surface_send_remotefx(struct rdp_peer *peer, const uint32_t *pixels, int width, int height,
 			  int stride, pixman_region32_t *region)
 {
-	UINT16 codec_id = (UINT16)freerdp_settings_get_uint32(peer->client->context->settings,
-							      FreeRDP_RemoteFxCodecId);
+	struct rdp_surface_target target = {
+		.peer = peer,
+		.codec_id = (UINT16)freerdp_settings_get_uint32(peer->client->context->settings,
+								FreeRDP_RemoteFxCodecId),
+		.width = width,
+		.height = height,
+	};
 	int n;
 	pixman_box32_t *boxes = pixman_region32_rectangles(region, &n);
-	RFX_RECT *rects = calloc((size_t)n, sizeof *rects);
-	RFX_MESSAGE *messages = NULL;
-	size_t n_messages = 0;
 
-	if (!rects)
+	/* made for the output's size, again after each reset (which sends the headers again) */
+	if (!peer->remotefx &&
+	    !(peer->remotefx = rdp_remotefx_create(peer->server->encode_pool, width, height)))
 		return;
-	for (int i = 0; i < n; i++)
-		rects[i] = rdp_rfx_rect(&boxes[i]);
-	messages = rfx_encode_messages_ex(peer->rfx, rects, (size_t)n, (const BYTE *)pixels,
-					  (UINT32)width, (UINT32)height, (UINT32)stride,
-					  &n_messages, rdp_surface_max_payload(peer));
-	free(rects);
-	for (size_t i = 0; i < n_messages; i++) {
-		Stream_SetPosition(peer->encode_stream, 0);
-		/* tiles are placed relative to the whole output */
-		if (rfx_write_message(peer->rfx, peer->encode_stream, &messages[i]))
-			rdp_surface_send_bits_command(peer, codec_id, 0, 0, width, height);
-		/*
-		 * The split messages share one array of rectangles that none of
-		 * them owns (as rfx_compose_message does, the caller frees it):
-		 * the last one takes it along.
-		 */
-		messages[i].freeRects = i + 1 == n_messages;
-		rfx_message_free(peer->rfx, &messages[i]);
-	}
-	free(messages);
+	rdp_remotefx_encode(peer->remotefx, boxes, n, (const uint8_t *)pixels, stride,
+			    rdp_surface_max_payload(peer), rdp_surface_send_remotefx_message,
+			    &target);
 }
 
 /*

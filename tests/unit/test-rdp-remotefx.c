@@ -6,6 +6,7 @@
  * source as FreeRDP's own encoder gets with the same steps, in no more bytes.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,16 +170,48 @@ freerdp_encode(const uint32_t *source, int width, int height, const pixman_box32
 }
 
 struct run {
-	size_t bytes;
+	size_t bytes, largest;
+	int messages;
 	double quality;
 	long outside;
 	bool decoded;
 };
 
-/* Encodes @frames frames of @content through one encoder and one decoder; the last frame's figures. */
+/* The messages of one frame, as the encoder hands them out. */
+struct received {
+	uint8_t *data[64];
+	size_t sizes[64];
+	int messages;
+};
+
+static bool
+receive(void *data, const uint8_t *message, size_t size)
+{
+	struct received *received = data;
+	uint8_t *copy;
+
+	if (received->messages == 64 || !(copy = malloc(size)))
+		return false;
+	memcpy(copy, message, size);
+	received->data[received->messages] = copy;
+	received->sizes[received->messages++] = size;
+	return true;
+}
+
+static bool
+refuse(void *data, const uint8_t *message, size_t size)
+{
+	return false;
+}
+
+/*
+ * Encodes @frames frames of @content through one encoder and one decoder, in
+ * messages of @max_message bytes at most; the last frame's figures.
+ */
 static struct run
 through(struct work_pool *pool, enum content content, int width, int height,
-	const pixman_box32_t *boxes, int n, const uint8_t *luma, const uint8_t *chroma, int frames)
+	const pixman_box32_t *boxes, int n, const uint8_t *luma, const uint8_t *chroma, int frames,
+	size_t max_message)
 {
 	struct rdp_remotefx *encoder = rdp_remotefx_create(pool, width, height);
 	RFX_CONTEXT *decoder = rfx_context_new(FALSE);
@@ -190,18 +223,27 @@ through(struct work_pool *pool, enum content content, int width, int height,
 		goto out;
 	rdp_remotefx_set_quants(encoder, luma, chroma);
 	for (int frame = 0; frame < frames; frame++) {
-		const uint8_t *data;
-		size_t size;
-
 		fill(source, width, height, content, frame);
 		for (int i = 0; i < width * height; i++)
 			image[i] = SENTINEL;
+		struct received received = {0};
+
 		run.decoded = rdp_remotefx_encode(encoder, boxes, n, (const uint8_t *)source,
-						  width * 4, &data, &size) == 0 &&
-			      decode(decoder, data, size, image, width, height);
+						  width * 4, max_message, receive, &received) > 0 &&
+			      received.messages > 0;
+		for (int i = 0; run.decoded && i < received.messages; i++)
+			run.decoded = decode(decoder, received.data[i], received.sizes[i], image,
+					     width, height);
+		run.messages = received.messages;
+		run.bytes = 0;
+		for (int i = 0; i < received.messages; i++) {
+			run.bytes += received.sizes[i];
+			run.largest =
+				received.sizes[i] > run.largest ? received.sizes[i] : run.largest;
+			free(received.data[i]);
+		}
 		if (!run.decoded)
 			break;
-		run.bytes = size;
 	}
 	if (run.decoded) {
 		pixman_box32_t clipped[8];
@@ -237,7 +279,7 @@ check_against_freerdp(struct tap *t, struct work_pool *pool)
 			const uint8_t *luma = steps ? coarse_luma : defaults;
 			const uint8_t *chroma = steps ? coarse_chroma : defaults;
 			struct run ours = through(pool, (enum content)c, 1024, 768, &whole, 1, luma,
-						  chroma, 2);
+						  chroma, 2, SIZE_MAX);
 			uint32_t *source = malloc(1024 * 768 * 4);
 			double theirs_quality = 0;
 			size_t theirs;
@@ -268,36 +310,57 @@ main(void)
 	/* two boxes, one reaching past the surface: edge tiles 36 and 6 px wide, 6 px high */
 	const pixman_box32_t odd_boxes[] = {{10, 5, 90, 60}, {30, 64, 200, 300}};
 	const pixman_box32_t outside = {300, 300, 400, 400};
+	const pixman_box32_t small = {0, 0, 200, 100};
 	struct run run;
-	const uint8_t *data;
-	size_t size;
 	struct rdp_remotefx *encoder;
 
 	TAP_CHECK(&t, pool != NULL, "a work pool of two helpers");
-	run = through(pool, MOVING, 1024, 768, &whole, 1, defaults, defaults, 1);
-	TAP_CHECK(&t, run.decoded && run.quality > 40, "a frame at the codec's steps: %.1f dB",
-		  run.quality);
-	run = through(NULL, MOVING, 1024, 768, &whole, 1, coarse_luma, coarse_chroma, 3);
+	run = through(pool, MOVING, 1024, 768, &whole, 1, defaults, defaults, 1, SIZE_MAX);
+	TAP_CHECK(&t, run.decoded && run.messages == 1 && run.quality > 40,
+		  "a frame at the codec's steps, one message: %.1f dB", run.quality);
+	run = through(NULL, MOVING, 1024, 768, &whole, 1, coarse_luma, coarse_chroma, 3, SIZE_MAX);
 	TAP_CHECK(&t, run.decoded && run.quality > 30,
 		  "three frames through one decoder, coarser, without a pool: %.1f dB, %zu bytes",
 		  run.quality, run.bytes);
-	run = through(pool, TEXT, 100, 70, odd_boxes, 2, defaults, defaults, 2);
+	run = through(pool, TEXT, 100, 70, odd_boxes, 2, defaults, defaults, 2, SIZE_MAX);
 	TAP_CHECK(&t, run.decoded && run.quality > 30,
 		  "a 100x70 surface, two boxes, edge tiles and one box clipped: %.1f dB",
 		  run.quality);
 	TAP_CHECK(&t, run.outside == 0, "nothing drawn outside the boxes (%ld pixels)",
 		  run.outside);
+	run = through(pool, TEXT, 1024, 768, &whole, 1, defaults, defaults, 2, 65536);
+	TAP_CHECK(&t,
+		  run.decoded && run.messages > 8 && run.largest <= 65536 && run.quality > 35 &&
+			  run.outside == 0,
+		  "split for a client's reassembly limit: %d messages of 64 KB at most (%zu), "
+		  "%.1f dB",
+		  run.messages, run.largest, run.quality);
+	run = through(pool, NOISE, 200, 100, &small, 1, defaults, defaults, 2, 100);
+	TAP_CHECK(&t, run.decoded && run.messages == 8,
+		  "a limit under one tile's size: a tile a message (%d messages)", run.messages);
 	check_against_freerdp(&t, pool);
 
 	encoder = rdp_remotefx_create(pool, 100, 70);
 	TAP_CHECK(&t,
 		  encoder && rdp_remotefx_encode(encoder, &outside, 1, (const uint8_t *)"", 400,
-						 &data, &size) < 0,
+						 SIZE_MAX, refuse, NULL) < 0,
 		  "a box wholly outside the surface is no message");
 	TAP_CHECK(&t,
 		  encoder && rdp_remotefx_encode(encoder, &whole, 0, (const uint8_t *)"", 400,
-						 &data, &size) < 0,
+						 SIZE_MAX, refuse, NULL) < 0,
 		  "nor are no boxes");
+	rdp_remotefx_destroy(encoder);
+	encoder = rdp_remotefx_create(pool, 200, 100);
+	{
+		uint32_t *pixels = calloc(200 * 100, 4);
+
+		TAP_CHECK(&t,
+			  encoder && pixels &&
+				  rdp_remotefx_encode(encoder, &small, 1, (const uint8_t *)pixels,
+						      800, 100, refuse, NULL) < 0,
+			  "a connection that fails stops the messages");
+		free(pixels);
+	}
 	rdp_remotefx_destroy(encoder);
 	TAP_CHECK(&t, !rdp_remotefx_create(NULL, 0, 10) && !rdp_remotefx_create(NULL, 4097, 10),
 		  "sizes RemoteFX cannot take are refused");
