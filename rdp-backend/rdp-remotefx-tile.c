@@ -42,14 +42,16 @@ rdp_remotefx_load(int16_t planes[3][RDP_REMOTEFX_COEFFICIENTS], const uint8_t *p
 		int16_t *restrict blue = planes[1] + y * RDP_REMOTEFX_TILE;
 		int16_t *restrict red = planes[2] + y * RDP_REMOTEFX_TILE;
 
-		for (int x = 0; x < width; x++) {
-			uint32_t pixel;
-			int32_t b, g, r;
+		int16_t r16[RDP_REMOTEFX_TILE], g16[RDP_REMOTEFX_TILE], b16[RDP_REMOTEFX_TILE];
 
-			memcpy(&pixel, p + 4 * x, sizeof pixel);
-			b = (int32_t)(pixel & 0xff);
-			g = (int32_t)((pixel >> 8) & 0xff);
-			r = (int32_t)((pixel >> 16) & 0xff);
+		for (int x = 0; x < width; x++) {
+			b16[x] = p[4 * x];
+			g16[x] = p[4 * x + 1];
+			r16[x] = p[4 * x + 2];
+		}
+		for (int x = 0; x < width; x++) {
+			int32_t r = r16[x], g = g16[x], b = b16[x];
+
 			luma[x] = (int16_t)(((r * 9798 + g * 19235 + b * 3735) >> 10) - 4096);
 			blue[x] = (int16_t)((r * -5535 + g * -10868 + b * 16403) >> 10);
 			red[x] = (int16_t)((r * 16377 + g * -13714 + b * -2663) >> 10);
@@ -68,47 +70,93 @@ rdp_remotefx_load(int16_t planes[3][RDP_REMOTEFX_COEFFICIENTS], const uint8_t *p
 }
 
 /*
- * One lifting step along a line of @half pairs: @high from the odd values
- * and their even neighbours, then @low from the even values and the high
- * ones either side (the first has only one, counted twice, as the last even
- * value's missing right neighbour is its left one).
+ * The lifting steps work on eight values at a time, each 16 bits as the
+ * decoder keeps them: the halved sums and differences below never leave 16
+ * bits on the way, so they equal what C's promotion to int would give.
+ */
+typedef int16_t rdp_lanes __attribute__((vector_size(16)));
+#define RDP_LANES 8
+
+static rdp_lanes
+rdp_lanes_load(const int16_t *p)
+{
+	rdp_lanes v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static void
+rdp_lanes_store(int16_t *p, rdp_lanes v)
+{
+	memcpy(p, &v, sizeof v);
+}
+
+/* (a + b) >> 1 */
+static rdp_lanes
+rdp_lanes_half_sum(rdp_lanes a, rdp_lanes b)
+{
+	return (a & b) + ((a ^ b) >> 1);
+}
+
+/* (a - b) >> 1: the halved sum of a and ~b, rounded up */
+static rdp_lanes
+rdp_lanes_half_difference(rdp_lanes a, rdp_lanes b)
+{
+	return (a | ~b) - ((a ^ ~b) >> 1);
+}
+
+/*
+ * One lifting step along lines of @count values (a multiple of 8): @high
+ * from the odd values and the even ones either side, then @low from the even
+ * values and the high ones either side (@high_before: each one's left
+ * neighbour, the first its own, as the last even value's missing right
+ * neighbour is its left one).
  */
 static void
-rdp_remotefx_lift(const int16_t *restrict even, const int16_t *restrict even_next,
-		  const int16_t *restrict odd, int16_t *restrict low, int16_t *restrict high,
-		  int half)
+rdp_remotefx_lift_high(const int16_t *even, const int16_t *even_next, const int16_t *odd,
+		       int16_t *high, int count)
 {
-	for (int n = 0; n < half; n++)
-		high[n] = (int16_t)((odd[n] - ((even[n] + even_next[n]) >> 1)) >> 1);
-	low[0] = (int16_t)(even[0] + high[0]);
-	for (int n = 1; n < half; n++)
-		low[n] = (int16_t)(even[n] + ((high[n - 1] + high[n]) >> 1));
+	for (int n = 0; n < count; n += RDP_LANES)
+		rdp_lanes_store(high + n,
+				rdp_lanes_half_difference(
+					rdp_lanes_load(odd + n),
+					rdp_lanes_half_sum(rdp_lanes_load(even + n),
+							   rdp_lanes_load(even_next + n))));
+}
+
+static void
+rdp_remotefx_lift_low(const int16_t *even, const int16_t *high_before, const int16_t *high,
+		      int16_t *low, int count)
+{
+	for (int n = 0; n < count; n += RDP_LANES)
+		rdp_lanes_store(low + n, rdp_lanes_load(even + n) +
+						 rdp_lanes_half_sum(rdp_lanes_load(high_before + n),
+								    rdp_lanes_load(high + n)));
 }
 
 /*
  * One level of the wavelet over the @half*2 square at @buffer: columns first
  * (into @scratch, low rows then high rows), then rows, leaving the bands HL,
- * LH, HH, LL one after the other in @buffer. Both are lifting steps over
- * whole lines, so that the compiler does eight values at once: the columns as
- * rows of them, each row split into its even and odd values first.
+ * LH, HH, LL one after the other in @buffer. The columns are lifted as rows
+ * of them; each row is split into its even and odd values first.
  */
 static void
 rdp_remotefx_wavelet_level(int16_t *buffer, int16_t *scratch, int half)
 {
 	int side = half * 2;
 	int16_t *low = scratch, *high = scratch + half * side;
-	int16_t split[3][RDP_REMOTEFX_TILE / 2 + 1];
+	/* one more at the end, and one before the highs: neighbours without copies */
+	int16_t even[RDP_REMOTEFX_TILE / 2 + 1], odd[RDP_REMOTEFX_TILE / 2];
+	int16_t highs[RDP_REMOTEFX_TILE / 2 + 1];
 
 	for (int n = 0; n < half; n++) {
-		const int16_t *even = buffer + 2 * n * side, *odd = even + side;
-		const int16_t *next = n < half - 1 ? even + 2 * side : even;
-		int16_t *restrict h = high + n * side, *restrict l = low + n * side;
-		const int16_t *h_before = n > 0 ? h - side : h;
+		const int16_t *even_row = buffer + 2 * n * side, *odd_row = even_row + side;
+		const int16_t *next_row = n < half - 1 ? even_row + 2 * side : even_row;
+		int16_t *h = high + n * side;
 
-		for (int x = 0; x < side; x++)
-			h[x] = (int16_t)((odd[x] - ((even[x] + next[x]) >> 1)) >> 1);
-		for (int x = 0; x < side; x++)
-			l[x] = (int16_t)(even[x] + ((h_before[x] + h[x]) >> 1));
+		rdp_remotefx_lift_high(even_row, next_row, odd_row, h, side);
+		rdp_remotefx_lift_low(even_row, n > 0 ? h - side : h, h, low + n * side, side);
 	}
 	for (int y = 0; y < 2 * half; y++) {
 		/* rows of low columns give HL and LL, rows of high ones HH and LH */
@@ -118,12 +166,15 @@ rdp_remotefx_wavelet_level(int16_t *buffer, int16_t *scratch, int half)
 		int16_t *low_band = buffer + (y < half ? 3 * half * half : half * half) + r * half;
 
 		for (int n = 0; n < half; n++) {
-			split[0][n] = row[2 * n];
-			split[1][n] = row[2 * n + 1];
+			even[n] = row[2 * n];
+			odd[n] = row[2 * n + 1];
 		}
-		memcpy(split[2], split[0] + 1, (size_t)(half - 1) * sizeof(int16_t));
-		split[2][half - 1] = split[0][half - 1];
-		rdp_remotefx_lift(split[0], split[2], split[1], low_band, high_band, half);
+		even[half] = even[half - 1];
+		rdp_remotefx_lift_high(even, even + 1, odd, highs + 1, half);
+		highs[0] = highs[1];
+		rdp_remotefx_lift_low(even, highs, highs + 1, low_band, half);
+		for (int n = 0; n < half; n += RDP_LANES)
+			rdp_lanes_store(high_band + n, rdp_lanes_load(highs + 1 + n));
 	}
 }
 
