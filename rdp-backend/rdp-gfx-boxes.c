@@ -11,6 +11,7 @@
 
 #include <freerdp/codec/color.h>
 
+#include "byte-buffer.h"
 #include "rdp-planar.h"
 #include "rdp-untried.h"
 
@@ -185,15 +186,9 @@ rdp_gfx_boxes_learn(struct rdp_gfx_boxes *boxes, const struct rdp_gfx_stripe *st
 static bool
 rdp_gfx_box_worker_fit(struct rdp_gfx_box_worker *worker, int width, size_t capacity)
 {
-	if (worker->output_used + capacity > worker->output_size) {
-		size_t size = worker->output_used + capacity;
-		uint8_t *bigger = realloc(worker->output, size);
-
-		if (!bigger)
-			return false;
-		worker->output = bigger;
-		worker->output_size = size;
-	}
+	if (!byte_buffer_reserve(&worker->output, &worker->output_size,
+				 worker->output_used + capacity))
+		return false;
 	if (width > worker->row_width) {
 		uint8_t *bigger = realloc(worker->row, (size_t)width);
 

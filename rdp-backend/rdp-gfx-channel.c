@@ -19,6 +19,7 @@
 #include <winpr/synch.h>
 #include <winpr/wtsapi.h>
 
+#include "byte-buffer.h"
 #include "rdp-le.h"
 #include "rdp-zgfx.h"
 
@@ -90,18 +91,8 @@ rdp_gfx_channel_begin(struct rdp_gfx_channel *channel, uint16_t cmd_id, uint64_t
 
 	if (body > UINT32_MAX - RDPGFX_HEADER_SIZE || need > SIZE_MAX / 2)
 		return NULL;
-	if (need > channel->pending_capacity) {
-		size_t capacity = channel->pending_capacity ? channel->pending_capacity : 4096;
-		uint8_t *grown;
-
-		while (capacity < need)
-			capacity *= 2;
-		grown = realloc(channel->pending, capacity);
-		if (!grown)
-			return NULL;
-		channel->pending = grown;
-		channel->pending_capacity = capacity;
-	}
+	if (!byte_buffer_reserve(&channel->pending, &channel->pending_capacity, (size_t)need))
+		return NULL;
 	p = channel->pending + channel->pending_size;
 	p = rdp_le_put_u16(p, cmd_id);
 	p = rdp_le_put_u16(p, 0);

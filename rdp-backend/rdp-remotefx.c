@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byte-buffer.h"
 #include "rdp-le.h"
 #include "rdp-remotefx-tile.h"
 #include "work-pool.h"
@@ -129,24 +130,6 @@ rdp_remotefx_set_quants(struct rdp_remotefx *remotefx, const uint8_t luma[RDP_RE
 
 /* --- tiles and the message --------------------------------------------------- */
 
-static bool
-rdp_remotefx_worker_fit(struct rdp_remotefx_worker *worker, size_t more)
-{
-	size_t capacity = worker->capacity ? worker->capacity : 65536;
-	uint8_t *grown;
-
-	if (worker->used + more <= worker->capacity)
-		return true;
-	while (capacity < worker->used + more)
-		capacity *= 2;
-	grown = realloc(worker->output, capacity);
-	if (!grown)
-		return false;
-	worker->output = grown;
-	worker->capacity = capacity;
-	return true;
-}
-
 /* Encodes tile @index as @worker_index: a whole tile block in the worker's output. */
 static void
 rdp_remotefx_tile_encode(int index, int worker_index, void *data)
@@ -163,8 +146,9 @@ rdp_remotefx_tile_encode(int index, int worker_index, void *data)
 	uint8_t *block, *p;
 
 	tile->size = 0;
-	if (!rdp_remotefx_worker_fit(worker,
-				     RDP_REMOTEFX_TILE_HEADER + 3 * RDP_REMOTEFX_COMPONENT_MAX))
+	if (!byte_buffer_reserve(&worker->output, &worker->capacity,
+				 worker->used + RDP_REMOTEFX_TILE_HEADER +
+					 3 * RDP_REMOTEFX_COMPONENT_MAX))
 		return;
 	block = worker->output + worker->used;
 	if (!rdp_remotefx_tile_code(
@@ -326,14 +310,8 @@ rdp_remotefx_write_message(struct rdp_remotefx *remotefx, const pixman_box32_t *
 
 	if (need > UINT32_MAX)
 		return 0;
-	if (need > remotefx->message_capacity) {
-		uint8_t *grown = realloc(remotefx->message, (size_t)need);
-
-		if (!grown)
-			return 0;
-		remotefx->message = grown;
-		remotefx->message_capacity = (size_t)need;
-	}
+	if (!byte_buffer_reserve(&remotefx->message, &remotefx->message_capacity, (size_t)need))
+		return 0;
 	p = remotefx->message;
 	if (!remotefx->headers_sent)
 		p = rdp_remotefx_put_headers(remotefx, p);

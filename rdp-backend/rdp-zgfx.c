@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byte-buffer.h"
 #include "rdp-le.h"
 
 #define RDP_ZGFX_SINGLE 0xe0
@@ -298,14 +299,8 @@ rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool comp
 	/* the client's decoder takes no empty segment */
 	if (size == 0 || segments > RDP_ZGFX_SEGMENTS_MAX || size > UINT32_MAX)
 		return -1;
-	if (zgfx->out_capacity < need) {
-		uint8_t *grown = realloc(zgfx->out, need);
-
-		if (!grown)
-			return -1;
-		zgfx->out = grown;
-		zgfx->out_capacity = need;
-	}
+	if (!byte_buffer_reserve(&zgfx->out, &zgfx->out_capacity, need))
+		return -1;
 	zgfx->at = 0;
 	zgfx->out[zgfx->at++] = multipart ? RDP_ZGFX_MULTIPART : RDP_ZGFX_SINGLE;
 	if (multipart) {
