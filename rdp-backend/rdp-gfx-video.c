@@ -46,8 +46,6 @@ static const uint8_t rdp_video_rfx_quants[2][RDP_REMOTEFX_BANDS] = {
 	{7, 7, 7, 7, 8, 8, 9, 10, 10, 11},
 	{8, 8, 8, 8, 9, 9, 10, 12, 12, 13},
 };
-/* the coarsest step RemoteFX has: a band quantised past it is gone */
-#define RDP_VIDEO_RFX_QUANT_MAX 15
 
 /*
  * Rate control for RemoteFX, which has none of its own: each busy frame may
@@ -70,8 +68,7 @@ struct rdp_gfx_video {
 	pixman_box32_t area;    /* on the desktop surface; empty while there is no video surface */
 	struct work_pool *pool; /* where RemoteFX tiles are encoded */
 	struct rdp_remotefx *rfx;
-	int rfx_width, rfx_height; /* the desktop it was made for */
-	int rfx_coarser;           /* steps added to every band by the rate control */
+	int rfx_coarser; /* steps added to every band by the rate control */
 };
 
 struct rdp_gfx_video *
@@ -285,11 +282,8 @@ rdp_gfx_video_set_rfx_quants(struct rdp_gfx_video *video, int coarser)
 
 	for (int set = 0; set < 2; set++)
 		for (int band = 0; band < RDP_REMOTEFX_BANDS; band++) {
-			int step = rdp_video_rfx_quants[set][band] + coarser;
-
-			quants[set][band] =
-				(uint8_t)(step < RDP_VIDEO_RFX_QUANT_MAX ? step
-									 : RDP_VIDEO_RFX_QUANT_MAX);
+			/* the encoder keeps each to the codec's coarsest step */
+			quants[set][band] = (uint8_t)(rdp_video_rfx_quants[set][band] + coarser);
 		}
 	rdp_remotefx_set_quants(video->rfx, quants[0], quants[1]);
 	video->rfx_coarser = coarser;
@@ -326,8 +320,6 @@ rdp_gfx_video_open_remotefx(struct rdp_gfx_video *video, int width, int height)
 	video->rfx = rdp_remotefx_create(video->pool, width, height);
 	if (!video->rfx)
 		return false;
-	video->rfx_width = width;
-	video->rfx_height = height;
 	rdp_gfx_video_set_rfx_quants(video, 0);
 	return true;
 }
@@ -360,7 +352,7 @@ rdp_gfx_video_send_remotefx(struct rdp_gfx_video *video, struct rdp_gfx_channel 
 	struct rdp_gfx_video_target target = {channel, desktop_surface_id, {0, 0, width, height}};
 	int64_t sent = -1, area = 0;
 
-	if ((!video->rfx || video->rfx_width != width || video->rfx_height != height) &&
+	if ((!video->rfx || !rdp_remotefx_is_for(video->rfx, width, height)) &&
 	    !rdp_gfx_video_open_remotefx(video, width, height))
 		goto out;
 	for (int i = 0; i < n; i++)

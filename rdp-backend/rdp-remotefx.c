@@ -116,15 +116,26 @@ rdp_remotefx_destroy(struct rdp_remotefx *remotefx)
 	free(remotefx);
 }
 
+bool
+rdp_remotefx_is_for(const struct rdp_remotefx *remotefx, int width, int height)
+{
+	return remotefx->width == width && remotefx->height == height;
+}
+
+/* @step within the codec's range: 6 (the finest) to 15 (a band quantised past it is gone) */
+static uint8_t
+rdp_remotefx_step(uint8_t step)
+{
+	return step < 6 ? 6 : step > 15 ? 15 : step;
+}
+
 void
 rdp_remotefx_set_quants(struct rdp_remotefx *remotefx, const uint8_t luma[RDP_REMOTEFX_BANDS],
 			const uint8_t chroma[RDP_REMOTEFX_BANDS])
 {
 	for (int band = 0; band < RDP_REMOTEFX_BANDS; band++) {
-		remotefx->quants[0][band] = luma[band] < 6 ? 6 : luma[band] > 15 ? 15 : luma[band];
-		remotefx->quants[1][band] = chroma[band] < 6    ? 6
-					    : chroma[band] > 15 ? 15
-								: chroma[band];
+		remotefx->quants[0][band] = rdp_remotefx_step(luma[band]);
+		remotefx->quants[1][band] = rdp_remotefx_step(chroma[band]);
 	}
 }
 

@@ -32,9 +32,13 @@ struct rdp_remotefx *rdp_remotefx_create(struct work_pool *pool, int width, int 
 
 void rdp_remotefx_destroy(struct rdp_remotefx *remotefx);
 
+/** Whether @remotefx was made for a @width x @height surface. */
+bool rdp_remotefx_is_for(const struct rdp_remotefx *remotefx, int width, int height);
+
 /**
  * Quantisation steps (6 to 15) for luma and for chroma, each in the order
- * LL3 LH3 HL3 HH3 LH2 HL2 HH2 LH1 HL1 HH1; coarser steps give fewer bytes.
+ * LL3 LH3 HL3 HH3 LH2 HL2 HH2 LH1 HL1 HH1; coarser steps give fewer bytes; steps outside that range are
+ * taken as the nearest one.
  */
 void rdp_remotefx_set_quants(struct rdp_remotefx *remotefx, const uint8_t luma[RDP_REMOTEFX_BANDS],
 			     const uint8_t chroma[RDP_REMOTEFX_BANDS]);
