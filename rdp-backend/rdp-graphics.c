@@ -17,6 +17,7 @@
 #include "porthole-compositor.h"
 #include <openssl/err.h>
 
+#include "rdp-cells.h"
 #include "rdp-client-checks.h"
 #include "rdp-internal.h"
 #include "rdp-remotefx.h"
@@ -501,12 +502,13 @@ rdp_graphics_init(struct rdp_peer *peer, void (*before_frame)(struct rdp_peer *p
 	peer->moves = rdp_moves_create();
 	peer->scrolls = rdp_scrolls_create();
 	peer->bitmaps = rdp_bitmaps_create();
+	peer->cells = rdp_cells_create();
 	peer->client->context->update->SurfaceFrameAcknowledge =
 		rdp_graphics_handle_frame_acknowledge;
 	peer->nsc = nsc_context_new();
 	peer->encode_stream = Stream_New(NULL, 65536);
 	if (!peer->ack_timer || !peer->refresh_timer || !peer->moves || !peer->scrolls ||
-	    !peer->bitmaps || !peer->nsc || !peer->encode_stream)
+	    !peer->bitmaps || !peer->cells || !peer->nsc || !peer->encode_stream)
 		return -1;
 	/* Level 1 and no chroma subsampling make NSCodec lossless. */
 	nsc_context_set_parameters(peer->nsc, NSC_COLOR_LOSS_LEVEL, 1);
@@ -534,6 +536,8 @@ rdp_graphics_release(struct rdp_peer *peer)
 	peer->scrolls = NULL;
 	rdp_bitmaps_destroy(peer->bitmaps);
 	peer->bitmaps = NULL;
+	rdp_cells_destroy(peer->cells);
+	peer->cells = NULL;
 	rdp_graphics_stop_capture(peer);
 	pixman_region32_fini(&peer->pending_damage);
 	if (peer->nsc)

@@ -50,6 +50,7 @@ struct rdp_clipboard;
 struct rdp_pointer_watch;
 struct rdp_gfx;
 struct rdp_bitmaps;
+struct rdp_cells;
 struct rdp_auth;
 struct rdp_task_queue;
 struct rdp_login;
@@ -156,7 +157,9 @@ struct rdp_peer {
 	struct rdp_moves *moves;     /* moved windows sent as copies (rdp-moves.h) */
 	struct rdp_scrolls *scrolls; /* scrolled areas sent as copies (rdp-scrolls.h) */
 	struct rdp_bitmaps *bitmaps; /* planar bitmap updates (rdp-bitmaps.c) */
+	struct rdp_cells *cells;     /* repeated text cells sent as copies (rdp-cells.h) */
 	uint64_t copies, copied_pixels;
+	uint64_t cell_copies; /* of them, copies of repeated cells */
 	uint64_t frames_sent;
 	uint64_t frames_held; /* repaints folded into a later frame while the client was behind */
 

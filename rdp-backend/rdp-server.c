@@ -314,6 +314,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			"\"solid_fills\":%llu,\"stripes_untried\":%llu,\"lossy\":%s,\"lossy_"
 			"frames\":%llu,\"lossy_bytes\":%llu,\"lossy_coarser\":%d,"
 			"\"lossless_refreshes\":%llu,\"copies\":%llu,\"copied_pixels\":%llu,"
+			"\"cell_copies\":%llu,"
 			"\"pointer\":\"%s\",\"pointers_new\":%llu,"
 			"\"pointers_cached\":%llu,\"pipeline_bytes\":%llu,\"pipeline_packed_"
 			"bytes\":%llu,",
@@ -330,7 +331,8 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			(unsigned long long)peer->lossy_bytes, rdp_gfx_lossy_coarser(peer),
 			(unsigned long long)peer->lossless_refreshes,
 			(unsigned long long)peer->copies, (unsigned long long)peer->copied_pixels,
-			pointer, (unsigned long long)peer->pointers_new,
+			(unsigned long long)peer->cell_copies, pointer,
+			(unsigned long long)peer->pointers_new,
 			(unsigned long long)peer->pointers_cached,
 			(unsigned long long)pipeline_bytes,
 			(unsigned long long)pipeline_packed_bytes);

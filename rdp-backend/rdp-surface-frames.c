@@ -3,12 +3,14 @@
  * markers (RemoteFX, NSCodec set up lossless, or raw bits; bitmap updates by
  * rdp-bitmaps.c), after the primary drawing orders that spare pixels: ScrBlt
  * for areas the client already shows elsewhere (moved windows, scrolling),
- * OpaqueRect for areas of one colour.
+ * OpaqueRect for areas of one colour; and after them, ScrBlt again for text
+ * cells that repeat one the frame drew (rdp-cells.h).
  */
 #include <stdlib.h>
 
 #include <freerdp/settings.h>
 
+#include "rdp-cells.h"
 #include "rdp-gfx-boxes.h"
 #include "rdp-internal.h"
 #include "rdp-remotefx.h"
@@ -160,7 +162,7 @@ rdp_surface_takes_copies(struct rdp_peer *peer)
 /*
  * Copies within the client's screen, in order (each reads what the ones
  * before left), as ScrBlt orders: FreeRDP holds them until the next surface
- * command, so they reach the client before the frame's pixels.
+ * command (a frame's pixels, or its end marker), and keeps their order.
  */
 static void
 rdp_surface_send_scrblts(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
@@ -249,21 +251,30 @@ rdp_surface_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t 
 		if (pixman_region32_not_empty(damage))
 			rdp_surface_send_remotefx(peer, pixels, width, height, stride, damage);
 	} else {
+		const uint32_t *source = pixels;
+		const struct rdp_copy *repeats = NULL;
+		int n_repeats = 0, n;
 		pixman_region32_t bits;
 		pixman_box32_t *boxes;
-		int n;
 
+		/* lossless codecs only: a copy takes the source cell's pixels as the client has them */
+		if (rdp_surface_takes_copies(peer))
+			source = rdp_cells_plan(peer->cells, pixels, width, height, stride, damage,
+						&repeats, &n_repeats);
 		pixman_region32_init(&bits);
 		/* what bitmaps cannot carry (the desktop's last odd columns and rows) goes as bits */
 		if (peer->codec == RDP_CODEC_BITMAP)
-			rdp_bitmaps_send(peer->bitmaps, peer, pixels, width, height, stride, damage,
+			rdp_bitmaps_send(peer->bitmaps, peer, source, width, height, stride, damage,
 					 &bits);
 		else
 			pixman_region32_copy(&bits, damage);
 		boxes = pixman_region32_rectangles(&bits, &n);
 		for (int i = 0; i < n; i++)
-			rdp_surface_send_bits(peer, pixels, stride, &boxes[i]);
+			rdp_surface_send_bits(peer, source, stride, &boxes[i]);
 		pixman_region32_fini(&bits);
+		/* after every pixel they copy from */
+		rdp_surface_send_scrblts(peer, repeats, n_repeats);
+		peer->cell_copies += (uint64_t)n_repeats;
 	}
 	marker.frameAction = SURFACECMD_FRAMEACTION_END;
 	context->update->SurfaceFrameMarker(context, &marker);

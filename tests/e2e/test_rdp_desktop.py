@@ -303,6 +303,11 @@ def test_noise_stops_being_tried_as_planar(procs):
     comp.stop()
 
 
+def moved_copies(peer):
+    """Copies of what moved (windows, scrolled rows), not of repeated text cells."""
+    return peer["copies"] - peer["cell_copies"]
+
+
 def test_scrolling_goes_as_copies(procs):
     """foot scrolling text up (lines printed at the bottom) and down (lines inserted at
     the top), through /gfx (SurfaceToSurface) and through xfreerdp's defaults (ScrBlt
@@ -328,10 +333,45 @@ def test_scrolling_goes_as_copies(procs):
             wait_until(lambda: os.path.exists(done + "." + way), 60, 0.2, "foot to scroll %s" % way)
             host_matches(host, comp, "the terminal after scrolling %s (%s)" % (way, what))
             after = first_peer(comp)
-            frames, copies = after["frames_sent"] - before["frames_sent"], after["copies"] - before["copies"]
+            frames = after["frames_sent"] - before["frames_sent"]
+            copies = moved_copies(after) - moved_copies(before)
             print("# %s, scrolling %s: %d frames, %d copies, %.1f KB a frame" % (
                 what, way, frames, copies, (after["bytes_sent"] - before["bytes_sent"]) / 1024 / max(frames, 1)))
             check(copies >= frames // 2, "%s, scrolling %s: %d copies in %d frames" % (what, way, copies, frames))
+        refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
+        check(not refused, "the client refused a command: %s" % refused[:3])
+        procs.stop(host.client)
+        comp.stop()
+
+
+def test_repeated_text_cells_go_as_copies(procs):
+    """foot showing page after page of text faster than frames go (each frame a screen of new
+    text, as `cat` of a large file gives), through xfreerdp's defaults (bitmap updates) and
+    NSCodec: each glyph the frame already drew goes as a ScrBlt from it, after the frame's
+    pixels; the host shows the terminal exactly, while it changes and once it stops."""
+    need("foot")
+    for flags in ((), ("/nsc",)):
+        what = " ".join(flags) or "bitmaps"
+        comp, port = start(procs)
+        host = Host(procs)
+        host.connect(port, extra=flags)
+        host_matches(host, comp, "the first frame (%s)" % what)
+        done = os.path.join(comp.runtime_dir, "paged")
+        text = os.path.join(comp.runtime_dir, "text")
+        with open(text, "w") as f:
+            for i in range(20000):
+                f.write("%07d %s\n" % (i, " ".join("w%x" % ((i * 7919 + k * 104729) % 65521) for k in range(9))))
+        script = 'cat "%s"; touch %s; sleep 600' % (text, done)
+        before = first_peer(comp)
+        comp.client(["foot", "--override=shell=/bin/sh", "sh", "-c", script])
+        wait_until(lambda: os.path.exists(done), 60, 0.2, "foot to show the text")
+        host_matches(host, comp, "the terminal after pages of text (%s)" % what)
+        after = first_peer(comp)
+        frames = after["frames_sent"] - before["frames_sent"]
+        cells = after["cell_copies"] - before["cell_copies"]
+        print("# %s: %d frames, %d cell copies, %.1f KB a frame" % (
+            what, frames, cells, (after["bytes_sent"] - before["bytes_sent"]) / 1024 / max(frames, 1)))
+        check(cells >= frames * 50, "%s: %d cell copies in %d frames" % (what, cells, frames))
         refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
         check(not refused, "the client refused a command: %s" % refused[:3])
         procs.stop(host.client)
@@ -362,7 +402,7 @@ def test_moved_windows_go_as_copies(procs):
                        "step %d shown (%s)" % (i, what))
         host_matches(host, comp, "the window after %d steps (%s)" % (steps, what))
         after = first_peer(comp)
-        copies = after["copies"] - before["copies"]
+        copies = moved_copies(after) - moved_copies(before)
         per_step = (after["bytes_sent"] - before["bytes_sent"]) / steps
         print("# %s (%s), %d steps: %d copies of %d pixels, %d fills, %.0f bytes a step"
               % (what, after["codec"], steps, copies, after["copied_pixels"] - before["copied_pixels"],
@@ -381,7 +421,7 @@ def test_moved_windows_go_as_copies(procs):
         for i in range(1, 6):
             comp.cli("window", str(w["id"]), "move", str(220 + 30 * i), str(160 + 20 * i))
             host_matches(host, comp, "moved under the other window, step %d (%s)" % (i, what))
-        check(first_peer(comp)["copies"] > after["copies"], "%s: no copies under the other window" % what)
+        check(moved_copies(first_peer(comp)) > moved_copies(after), "%s: no copies under the other window" % what)
         refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
         check(not refused, "the client refused a command: %s" % refused[:3])
         procs.stop(host.client)
@@ -747,7 +787,8 @@ if __name__ == "__main__":
          test_codecs_follow_the_client_and_the_config, test_graphics_pipeline_codecs,
          test_damage_of_every_size_in_every_codec, test_areas_of_one_colour_go_as_solid_fills,
          test_busy_areas_go_lossy_then_exact, test_noise_stops_being_tried_as_planar,
-         test_scrolling_goes_as_copies, test_moved_windows_go_as_copies,
+         test_scrolling_goes_as_copies, test_repeated_text_cells_go_as_copies,
+         test_moved_windows_go_as_copies,
          test_a_client_that_stops_acknowledging_is_caught_up,
          test_client_window_resize_resizes_the_desktop, test_client_monitors_become_outputs,
          test_wrong_password_is_refused, test_remmina_asks_for_the_password_again,

@@ -1,0 +1,401 @@
+/*
+ * Repeated cells. A screen of terminal text is a few dozen glyphs drawn
+ * thousands of times, each copy exact to the byte; the lossless codecs a
+ * client without the graphics pipeline decodes (planar bitmaps under MPPC)
+ * pay for every one again: 214 KB for a 1024x768 screen of text, where
+ * Weston's raw bits under RDP 6.1's compressor take 177 KB for 16 ms of CPU.
+ * Found here: the grid the text follows, from how its columns and rows are
+ * inked; each cell that equals one before it in the frame, by hash and then
+ * byte for byte. Those go as ScrBlt orders from the first one, after the
+ * frame's pixels, which carry them as background.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "byte-buffer.h"
+#include "rdp-cells.h"
+
+/* cell sizes looked for: text from 4 to 32 pixels wide, 6 to 64 high */
+#define RDP_CELL_MIN_WIDTH 4
+#define RDP_CELL_MAX_WIDTH 32
+#define RDP_CELL_MIN_HEIGHT 6
+#define RDP_CELL_MAX_HEIGHT 64
+/* a period is told from this many of it at least */
+#define RDP_CELL_MIN_PERIODS 3
+/* the background is voted for by every 5th pixel of every 3rd row */
+#define RDP_CELL_SAMPLE_STEP 5
+#define RDP_CELL_SAMPLE_ROWS 3
+
+struct rdp_cell_slot {
+	uint64_t hash; /* 0: free */
+	int x, y;
+};
+
+struct rdp_cells {
+	struct rdp_cell_slot *slots;
+	size_t n_slots;
+	struct rdp_copy *copies;
+	size_t n_copies, copies_size;
+	uint8_t *masked; /* the frame as encoded, repeated cells blanked */
+	size_t masked_size;
+};
+
+static const uint32_t *
+rdp_cells_row(const uint32_t *pixels, int stride, int y)
+{
+	return (const uint32_t *)((const uint8_t *)pixels + (size_t)y * (size_t)stride);
+}
+
+/* The colour most of @box has (a majority vote over a sample); false when none has half. */
+static bool
+rdp_cells_background(const uint32_t *pixels, int stride, const pixman_box32_t *box,
+		     uint32_t *background)
+{
+	uint32_t candidate = 0;
+	uint64_t votes = 0, samples = 0, agree = 0;
+
+	for (int y = box->y1; y < box->y2; y += RDP_CELL_SAMPLE_ROWS) {
+		const uint32_t *row = rdp_cells_row(pixels, stride, y);
+
+		for (int x = box->x1 + y % RDP_CELL_SAMPLE_STEP; x < box->x2;
+		     x += RDP_CELL_SAMPLE_STEP) {
+			if (votes == 0)
+				candidate = row[x];
+			votes = row[x] == candidate ? votes + 1 : votes - 1;
+		}
+	}
+	for (int y = box->y1; y < box->y2; y += RDP_CELL_SAMPLE_ROWS) {
+		const uint32_t *row = rdp_cells_row(pixels, stride, y);
+
+		for (int x = box->x1 + y % RDP_CELL_SAMPLE_STEP; x < box->x2;
+		     x += RDP_CELL_SAMPLE_STEP) {
+			samples++;
+			agree += row[x] == candidate;
+		}
+	}
+	*background = candidate;
+	return samples > 0 && agree * 2 >= samples;
+}
+
+/*
+ * The period of @ink (@length counts) between @min and @max, and the phase at
+ * which it is emptiest; 0 where none stands out. Folded at its period, a
+ * grid's profile keeps an all but empty phase (between glyphs); folded at any
+ * other, phases average out. Multiples of the period fold as well or better
+ * (two gaps to choose from: text 7 pixels wide scored 0.87 at 7, 0.95 at 14):
+ * the smallest that comes near the best is taken.
+ */
+static int
+rdp_cells_period(const uint32_t *ink, int length, int min, int max, int *phase)
+{
+	double scores[RDP_CELL_MAX_HEIGHT + 1] = {0};
+	int phases[RDP_CELL_MAX_HEIGHT + 1] = {0};
+	double best = 0;
+
+	for (int period = min; period <= max && period * RDP_CELL_MIN_PERIODS <= length; period++) {
+		uint64_t fold[RDP_CELL_MAX_HEIGHT] = {0}, sum = 0, least;
+		int n = length / period * period, emptiest = 0;
+
+		for (int i = 0; i < n; i += period) {
+			for (int o = 0; o < period; o++)
+				fold[o] += ink[i + o];
+		}
+		least = fold[0];
+		for (int o = 0; o < period; o++) {
+			sum += fold[o];
+			if (fold[o] < least) {
+				least = fold[o];
+				emptiest = o;
+			}
+		}
+		if (sum == 0)
+			continue;
+		/* how far below the average phase the emptiest lies: 1 when it is blank */
+		scores[period] = 1.0 - (double)least * period / (double)sum;
+		phases[period] = emptiest;
+		if (scores[period] > best)
+			best = scores[period];
+	}
+	/* the emptiest phase holds less than 0.4 of an average one's ink */
+	if (best < 0.6)
+		return 0;
+	for (int period = min; period <= max; period++) {
+		if (scores[period] >= best * 0.8) {
+			*phase = phases[period];
+			return period;
+		}
+	}
+	return 0;
+}
+
+bool
+rdp_cells_find_grid(const uint32_t *pixels, int stride, const pixman_box32_t *box,
+		    struct rdp_cell_grid *grid)
+{
+	int width = box->x2 - box->x1, height = box->y2 - box->y1;
+	uint32_t *columns, *rows, background;
+	uint64_t inked = 0;
+	int x_phase = 0, y_phase = 0;
+	bool found = false;
+
+	if (width < RDP_CELL_MIN_WIDTH * RDP_CELL_MIN_PERIODS ||
+	    height < RDP_CELL_MIN_HEIGHT * RDP_CELL_MIN_PERIODS ||
+	    !rdp_cells_background(pixels, stride, box, &background))
+		return false;
+	columns = calloc((size_t)width + (size_t)height, sizeof *columns);
+	if (!columns)
+		return false;
+	rows = columns + width;
+	for (int y = 0; y < height; y++) {
+		const uint32_t *restrict row = rdp_cells_row(pixels, stride, box->y1 + y) + box->x1;
+		uint32_t *restrict column = columns;
+		uint32_t count = 0;
+
+		/* two loops the compiler vectorises, where one that does both it leaves scalar */
+		for (int x = 0; x < width; x++)
+			column[x] += row[x] != background;
+		for (int x = 0; x < width; x++)
+			count += row[x] != background;
+		rows[y] = count;
+		inked += count;
+	}
+	if (inked * 2 <= (uint64_t)width * (uint64_t)height) {
+		grid->width = rdp_cells_period(columns, width, RDP_CELL_MIN_WIDTH,
+					       RDP_CELL_MAX_WIDTH, &x_phase);
+		grid->height = rdp_cells_period(rows, height, RDP_CELL_MIN_HEIGHT,
+						RDP_CELL_MAX_HEIGHT, &y_phase);
+		grid->x = box->x1 + x_phase;
+		grid->y = box->y1 + y_phase;
+		grid->background = background;
+		found = grid->width > 0 && grid->height > 0;
+	}
+	free(columns);
+	return found;
+}
+
+struct rdp_cells *
+rdp_cells_create(void)
+{
+	return calloc(1, sizeof(struct rdp_cells));
+}
+
+void
+rdp_cells_destroy(struct rdp_cells *cells)
+{
+	if (!cells)
+		return;
+	free(cells->slots);
+	free(cells->copies);
+	free(cells->masked);
+	free(cells);
+}
+
+/*
+ * A hash of the cell at @x,@y, never 0, or 0 where the cell is all
+ * background. Two chains, even and odd rows, whose multiplications overlap.
+ */
+static uint64_t
+rdp_cell_hash(const uint32_t *pixels, int stride, int x, int y, const struct rdp_cell_grid *grid)
+{
+	uint64_t lanes[2] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
+	uint32_t inked = 0;
+
+	for (int row = 0; row < grid->height; row++) {
+		const uint32_t *line = rdp_cells_row(pixels, stride, y + row) + x;
+		uint64_t *lane = &lanes[row & 1];
+
+		for (int i = 0; i < grid->width; i++) {
+			inked |= line[i] ^ grid->background;
+			*lane = rdp_hash_mix(*lane, line[i]);
+		}
+	}
+	return inked ? rdp_hash_mix(lanes[0], lanes[1]) | 1 : 0;
+}
+
+static bool
+rdp_cells_equal(const uint32_t *pixels, int stride, int ax, int ay, int bx, int by,
+		const struct rdp_cell_grid *grid)
+{
+	for (int row = 0; row < grid->height; row++) {
+		if (memcmp(rdp_cells_row(pixels, stride, ay + row) + ax,
+			   rdp_cells_row(pixels, stride, by + row) + bx,
+			   (size_t)grid->width * 4) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* A copy of the cell at @from_x,@from_y to @x,@y. */
+static bool
+rdp_cells_add_copy(struct rdp_cells *cells, int from_x, int from_y, int x, int y,
+		   const struct rdp_cell_grid *grid)
+{
+	if (cells->n_copies == cells->copies_size) {
+		size_t bigger_size = cells->copies_size ? cells->copies_size * 2 : 256;
+		struct rdp_copy *bigger = realloc(cells->copies, bigger_size * sizeof *bigger);
+
+		if (!bigger)
+			return false;
+		cells->copies = bigger;
+		cells->copies_size = bigger_size;
+	}
+	cells->copies[cells->n_copies++] = (struct rdp_copy){
+		.from = {from_x, from_y, from_x + grid->width, from_y + grid->height},
+		.to_x = x,
+		.to_y = y,
+	};
+	return true;
+}
+
+/*
+ * Whether @copy, which ends where the cell at @x,@y of @box begins, may take
+ * that cell too from the cell after its source: that cell must hold its final
+ * pixels before the copy runs (it lies before the copy's first target, in the
+ * order copies run) and lie in @box (whose cells no later copy targets).
+ */
+static bool
+rdp_cells_may_continue(const struct rdp_copy *copy, int x, int y, const pixman_box32_t *box,
+		       const struct rdp_cell_grid *grid)
+{
+	int next_x = copy->from.x2;
+
+	return copy->to_y == y && copy->to_x + (copy->from.x2 - copy->from.x1) == x &&
+	       next_x + grid->width <= box->x2 &&
+	       (copy->from.y1 < y || next_x + grid->width <= copy->to_x);
+}
+
+/* The whole cells of @box that repeat an earlier one, as copies. */
+static void
+rdp_cells_find_repeats(struct rdp_cells *cells, const uint32_t *pixels, int stride,
+		       const pixman_box32_t *box, const struct rdp_cell_grid *grid)
+{
+	int columns = (box->x2 - grid->x) / grid->width, rows = (box->y2 - grid->y) / grid->height;
+	size_t n_slots = 64, mask, first = cells->n_copies;
+
+	if (columns <= 0 || rows <= 0)
+		return;
+	while (n_slots < (size_t)columns * (size_t)rows * 2)
+		n_slots *= 2;
+	if (n_slots > cells->n_slots) {
+		struct rdp_cell_slot *slots = malloc(n_slots * sizeof *slots);
+
+		if (!slots)
+			return;
+		free(cells->slots);
+		cells->slots = slots;
+		cells->n_slots = n_slots;
+	}
+	mask = n_slots - 1;
+	memset(cells->slots, 0, n_slots * sizeof *cells->slots);
+	for (int row = 0; row < rows; row++) {
+		int y = grid->y + row * grid->height;
+
+		for (int column = 0; column < columns; column++) {
+			int x = grid->x + column * grid->width, from_x, from_y;
+			struct rdp_copy *last = cells->n_copies > first
+							? &cells->copies[cells->n_copies - 1]
+							: NULL;
+			uint64_t hash;
+			size_t i;
+
+			/*
+			 * A run of cells that repeats a run before it is one copy: each
+			 * copy costs the client a redraw of its own.
+			 */
+			if (last && rdp_cells_may_continue(last, x, y, box, grid) &&
+			    rdp_cells_equal(pixels, stride, last->from.x2, last->from.y1, x, y,
+					    grid)) {
+				last->from.x2 += grid->width;
+				continue;
+			}
+			hash = rdp_cell_hash(pixels, stride, x, y, grid);
+			/* blank cells are the encoders' cheapest pixels */
+			if (!hash)
+				continue;
+			for (i = hash & mask; cells->slots[i].hash; i = (i + 1) & mask) {
+				const struct rdp_cell_slot *slot = &cells->slots[i];
+
+				if (slot->hash == hash &&
+				    rdp_cells_equal(pixels, stride, slot->x, slot->y, x, y, grid))
+					break;
+			}
+			if (!cells->slots[i].hash) {
+				cells->slots[i] = (struct rdp_cell_slot){hash, x, y};
+				continue;
+			}
+			/*
+			 * From the line above where it is the same: lines that begin
+			 * alike (numbers, indents, prompts) then go as one copy.
+			 */
+			from_x = cells->slots[i].x;
+			from_y = cells->slots[i].y;
+			if (row > 0 &&
+			    rdp_cells_equal(pixels, stride, x, y - grid->height, x, y, grid)) {
+				from_x = x;
+				from_y = y - grid->height;
+			}
+			if (!rdp_cells_add_copy(cells, from_x, from_y, x, y, grid))
+				return;
+		}
+	}
+}
+
+/* @box of @pixels into the masked frame, widened to the 4-pixel tiles the encoder reads. */
+static void
+rdp_cells_copy_box(struct rdp_cells *cells, const uint32_t *pixels, int width, int height,
+		   int stride, const pixman_box32_t *box)
+{
+	int x1 = box->x1 & ~3, y1 = box->y1 & ~3;
+	int x2 = (box->x2 + 3) & ~3, y2 = (box->y2 + 3) & ~3;
+
+	x2 = x2 < width ? x2 : width;
+	y2 = y2 < height ? y2 : height;
+	for (int y = y1; y < y2; y++)
+		memcpy((uint32_t *)(cells->masked + (size_t)y * (size_t)stride) + x1,
+		       rdp_cells_row(pixels, stride, y) + x1, (size_t)(x2 - x1) * 4);
+}
+
+const uint32_t *
+rdp_cells_plan(struct rdp_cells *cells, const uint32_t *pixels, int width, int height, int stride,
+	       pixman_region32_t *damage, const struct rdp_copy **copies, int *n_copies)
+{
+	int n;
+	pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
+	bool masked = false;
+
+	cells->n_copies = 0;
+	for (int i = 0; i < n; i++) {
+		struct rdp_cell_grid grid;
+		size_t before = cells->n_copies;
+
+		if (!rdp_cells_find_grid(pixels, stride, &boxes[i], &grid))
+			continue;
+		rdp_cells_find_repeats(cells, pixels, stride, &boxes[i], &grid);
+		if (cells->n_copies == before)
+			continue;
+		if (!masked) {
+			if (!byte_buffer_reserve(&cells->masked, &cells->masked_size,
+						 (size_t)stride * (size_t)height)) {
+				cells->n_copies = 0;
+				break;
+			}
+			for (int j = 0; j < n; j++)
+				rdp_cells_copy_box(cells, pixels, width, height, stride, &boxes[j]);
+			masked = true;
+		}
+		for (size_t c = before; c < cells->n_copies; c++) {
+			pixman_box32_t target = rdp_copy_target(&cells->copies[c]);
+
+			for (int y = target.y1; y < target.y2; y++) {
+				uint32_t *row =
+					(uint32_t *)(cells->masked + (size_t)y * (size_t)stride);
+
+				for (int x = target.x1; x < target.x2; x++)
+					row[x] = grid.background;
+			}
+		}
+	}
+	*copies = cells->copies;
+	*n_copies = (int)cells->n_copies;
+	return masked ? (const uint32_t *)cells->masked : pixels;
+}
