@@ -21,6 +21,7 @@
 #include <winpr/crt.h>
 
 #include "log.h"
+#include "rdp-cells.h"
 #include "rdp-client-checks.h"
 #include "rdp-gfx-channel.h"
 #include "rdp-gfx-boxes.h"
@@ -530,9 +531,27 @@ rdp_gfx_fall_back_to_planar(struct rdp_peer *peer)
 	       rdp_gfx_reset_encoder(gfx, gfx->width, gfx->height);
 }
 
+/* Copies within the desktop surface, in order: each reads what the ones before left. */
+static UINT
+rdp_gfx_send_copies(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
+{
+	UINT rc = CHANNEL_RC_OK;
+
+	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++) {
+		rc = rdp_gfx_surface_copy(peer->gfx->channel, RDP_GFX_SURFACE_ID,
+					  RDP_GFX_SURFACE_ID, &copies[i].from, copies[i].to_x,
+					  copies[i].to_y);
+		peer->copies++;
+		peer->copied_pixels += (uint64_t)(copies[i].from.x2 - copies[i].from.x1) *
+				       (uint64_t)(copies[i].from.y2 - copies[i].from.y1);
+	}
+	return rc;
+}
+
 /*
  * @lossy (a part of @damage, may be NULL) through the video surface when there
- * is one, the rest box by box as planar (or uncompressed) and solid fills.
+ * is one, the rest box by box as planar (or uncompressed) and solid fills,
+ * and after them, copies of the text cells that repeat (rdp-cells.h).
  */
 static UINT
 rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int height, int stride,
@@ -541,6 +560,9 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 	struct rdp_gfx *gfx = peer->gfx;
 	pixman_region32_t lossless;
 	struct rdp_gfx_box_counts counts = {0};
+	const BYTE *source = pixels;
+	const struct rdp_copy *repeats = NULL;
+	int n_repeats = 0;
 	UINT rc;
 
 	pixman_region32_init(&lossless);
@@ -560,29 +582,21 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 			pixman_region32_subtract(&lossless, &lossless, lossy);
 		}
 	}
-	rc = rdp_gfx_boxes_send(gfx->boxes, gfx->channel, RDP_GFX_SURFACE_ID, pixels, stride,
+	/* repeated text cells of the lossless part: copies of cells the client then holds exactly */
+	if (rdp_gfx_takes_copies(peer))
+		source = (const BYTE *)rdp_cells_plan(peer->cells, (const uint32_t *)pixels, width,
+						      height, stride, &lossless, &repeats,
+						      &n_repeats);
+	rc = rdp_gfx_boxes_send(gfx->boxes, gfx->channel, RDP_GFX_SURFACE_ID, source, stride,
 				&lossless, peer->codec == RDP_CODEC_PLANAR, &counts);
 	peer->bytes_sent += counts.bytes;
 	peer->solid_fills += counts.solid_fills;
 	peer->stripes_untried += counts.untried;
-	pixman_region32_fini(&lossless);
-	return rc;
-}
-
-/* Copies within the desktop surface, in order: each reads what the ones before left. */
-static UINT
-rdp_gfx_send_copies(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
-{
-	UINT rc = CHANNEL_RC_OK;
-
-	for (int i = 0; i < n && rc == CHANNEL_RC_OK; i++) {
-		rc = rdp_gfx_surface_copy(peer->gfx->channel, RDP_GFX_SURFACE_ID,
-					  RDP_GFX_SURFACE_ID, &copies[i].from, copies[i].to_x,
-					  copies[i].to_y);
-		peer->copies++;
-		peer->copied_pixels += (uint64_t)(copies[i].from.x2 - copies[i].from.x1) *
-				       (uint64_t)(copies[i].from.y2 - copies[i].from.y1);
+	if (rc == CHANNEL_RC_OK) {
+		rc = rdp_gfx_send_copies(peer, repeats, n_repeats);
+		peer->cell_copies += (uint64_t)n_repeats;
 	}
+	pixman_region32_fini(&lossless);
 	return rc;
 }
 

@@ -346,11 +346,12 @@ def test_scrolling_goes_as_copies(procs):
 
 def test_repeated_text_cells_go_as_copies(procs):
     """foot showing page after page of text faster than frames go (each frame a screen of new
-    text, as `cat` of a large file gives), through xfreerdp's defaults (bitmap updates) and
-    NSCodec: each glyph the frame already drew goes as a ScrBlt from it, after the frame's
-    pixels; the host shows the terminal exactly, while it changes and once it stops."""
+    text, as `cat` of a large file gives), through xfreerdp's defaults (bitmap updates),
+    NSCodec and the graphics pipeline: each glyph the frame already drew goes as a copy of it
+    (ScrBlt, SurfaceToSurface), after the frame's pixels; the host shows the terminal
+    exactly once it stops."""
     need("foot")
-    for flags in ((), ("/nsc",)):
+    for flags in ((), ("/nsc",), ("/gfx",)):
         what = " ".join(flags) or "bitmaps"
         comp, port = start(procs)
         host = Host(procs)
