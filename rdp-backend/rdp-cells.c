@@ -395,6 +395,16 @@ rdp_cells_plan(struct rdp_cells *cells, const uint32_t *pixels, int width, int h
 			}
 		}
 	}
+	/*
+	 * The frame-sized copy is kept while text keeps repeating (its pages
+	 * faulted in again cost 8 ms a 1024x768 frame here), and given back at
+	 * the first frame that repeats nothing: a terminal that stopped paging.
+	 */
+	if (!masked) {
+		free(cells->masked);
+		cells->masked = NULL;
+		cells->masked_size = 0;
+	}
 	*copies = cells->copies;
 	*n_copies = (int)cells->n_copies;
 	return masked ? (const uint32_t *)cells->masked : pixels;
