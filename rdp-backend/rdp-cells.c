@@ -20,6 +20,8 @@
 #define RDP_CELL_MAX_WIDTH 32
 #define RDP_CELL_MIN_HEIGHT 6
 #define RDP_CELL_MAX_HEIGHT 64
+/* the period search keeps one score per period up to the larger bound */
+_Static_assert(RDP_CELL_MAX_WIDTH <= RDP_CELL_MAX_HEIGHT, "periods are scored up to the height");
 /* a period is told from this many of it at least */
 #define RDP_CELL_MIN_PERIODS 3
 /* the background is voted for by every 5th pixel of every 3rd row */

@@ -303,6 +303,16 @@ def test_noise_stops_being_tried_as_planar(procs):
     comp.stop()
 
 
+def connected_exact(procs, flags, what):
+    """A compositor and a host connected to it with flags, the host showing the first frame
+    exactly."""
+    comp, port = start(procs)
+    host = Host(procs)
+    host.connect(port, extra=flags)
+    host_matches(host, comp, "the first frame (%s)" % what)
+    return comp, host
+
+
 def moved_copies(peer):
     """Copies of what moved (windows, scrolled rows), not of repeated text cells."""
     return peer["copies"] - peer["cell_copies"]
@@ -316,10 +326,7 @@ def test_scrolling_goes_as_copies(procs):
     need("foot")
     for flags in (("/gfx",), ()):
         what = " ".join(flags) or "no flags"
-        comp, port = start(procs)
-        host = Host(procs)
-        host.connect(port, extra=flags)
-        host_matches(host, comp, "the first frame (%s)" % what)
+        comp, host = connected_exact(procs, flags, what)
         done = os.path.join(comp.runtime_dir, "scrolled")
         script = ("for i in $(seq 1 200); do echo \"line $i of a terminal that scrolls up, text text text $i\"; "
                   "sleep 0.01; done; touch %s.up; while [ ! -e %s.go ]; do sleep 0.1; done; "
@@ -353,10 +360,7 @@ def test_repeated_text_cells_go_as_copies(procs):
     need("foot")
     for flags in ((), ("/nsc",), ("/gfx",)):
         what = " ".join(flags) or "bitmaps"
-        comp, port = start(procs)
-        host = Host(procs)
-        host.connect(port, extra=flags)
-        host_matches(host, comp, "the first frame (%s)" % what)
+        comp, host = connected_exact(procs, flags, what)
         done = os.path.join(comp.runtime_dir, "paged")
         text = os.path.join(comp.runtime_dir, "text")
         with open(text, "w") as f:
