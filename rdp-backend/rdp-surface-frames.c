@@ -257,8 +257,11 @@ rdp_surface_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t 
 		pixman_region32_t bits;
 		pixman_box32_t *boxes;
 
-		/* lossless codecs only: a copy takes the source cell's pixels as the client has them */
-		if (rdp_surface_takes_copies(peer))
+		/*
+		 * Lossless codecs only (a copy takes the source cell's pixels as the
+		 * client has them), and not raw bits, which blanked cells do not shrink.
+		 */
+		if (rdp_surface_takes_copies(peer) && peer->codec != RDP_CODEC_RAW)
 			source = rdp_cells_plan(peer->cells, pixels, width, height, stride, damage,
 						&repeats, &n_repeats);
 		pixman_region32_init(&bits);
