@@ -1,13 +1,13 @@
 /*
  * Repeated cells. A screen of terminal text is a few dozen glyphs drawn
- * thousands of times, each copy exact to the byte; the lossless codecs a
- * client without the graphics pipeline decodes (planar bitmaps under MPPC)
- * pay for every one again: 214 KB for a 1024x768 screen of text, where
- * Weston's raw bits under RDP 6.1's compressor take 177 KB for 16 ms of CPU.
- * Found here: the grid the text follows, from how its columns and rows are
- * inked; each cell that equals one before it in the frame, by hash and then
- * byte for byte. Those go as ScrBlt orders from the first one, after the
- * frame's pixels, which carry them as background.
+ * thousands of times, each copy exact to the byte; lossless codecs pay for
+ * every one again (planar bitmaps under MPPC: 214 KB for a 1024x768 screen of
+ * text, where Weston's raw bits under RDP 6.1's compressor take 177 KB for
+ * 16 ms of CPU). Found here: the grid the text follows, from how its columns
+ * and rows are inked; each cell that equals one before it in the frame, by
+ * hash and then byte for byte. Those become copies of an earlier equal cell
+ * (the one after the last copy's source, the one above, or the first of its
+ * kind), sent after the frame's pixels, which carry them as background.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,8 @@
 /*
- * Repeated cells, for clients without the graphics pipeline (rdp-cells.c):
- * text in a fixed grid, a terminal's, repeats every glyph exactly, and a
- * glyph the client already shows costs a ScrBlt order instead of its pixels.
+ * Repeated cells (rdp-cells.c): text in a fixed grid, a terminal's, repeats
+ * every glyph exactly, and a glyph the frame already drew costs a copy (a
+ * ScrBlt order, or SurfaceToSurface through the graphics pipeline) instead of
+ * its pixels.
  */
 #ifndef PORTHOLE_RDP_CELLS_H
 #define PORTHOLE_RDP_CELLS_H
