@@ -240,11 +240,14 @@ rdp_gfx_stripe_encode(int index, int worker_index, void *data)
 	stripe->incompressible = stripe->size == 0;
 }
 
-/* Top-down rows, no padding: what the uncompressed codec takes. */
+/*
+ * Top-down rows, no padding: what the uncompressed codec takes. @doubtful: the
+ * rows are what planar could not pack.
+ */
 static UINT
 rdp_gfx_send_uncompressed(struct rdp_gfx_channel *channel, uint16_t surface_id,
 			  const uint8_t *pixels, int stride, const pixman_box32_t *box,
-			  struct rdp_gfx_box_counts *counts)
+			  bool doubtful, struct rdp_gfx_box_counts *counts)
 {
 	int width = box->x2 - box->x1, height = box->y2 - box->y1;
 	size_t row = (size_t)width * 4;
@@ -254,7 +257,7 @@ rdp_gfx_send_uncompressed(struct rdp_gfx_channel *channel, uint16_t surface_id,
 
 	/* a box is at most one 64-row stripe of the desktop: its rows fit in 32 bits */
 	cmd.length = (UINT32)(row * (size_t)height);
-	data = rdp_gfx_channel_surface_command_room(channel, &cmd);
+	data = rdp_gfx_channel_surface_command_room(channel, &cmd, doubtful);
 	if (!data)
 		return CHANNEL_RC_NO_MEMORY;
 	for (int y = 0; y < height; y++)
@@ -306,7 +309,7 @@ rdp_gfx_send_stripe(const struct rdp_gfx_boxes *boxes, struct rdp_gfx_channel *c
 			boxes->workers[stripe->worker].output + stripe->offset, stripe->size, NULL);
 	default:
 		return rdp_gfx_send_uncompressed(channel, surface_id, pixels, stride, &stripe->box,
-						 counts);
+						 stripe->incompressible || stripe->skipped, counts);
 	}
 }
 

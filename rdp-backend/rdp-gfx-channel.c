@@ -25,6 +25,8 @@
 
 /* a pending packet this big goes before the frame ends */
 #define RDP_GFX_CHANNEL_FLUSH_BYTES (1u << 20)
+/* doubtful spans this close (a surface command's header apart) are one */
+#define RDP_GFX_CHANNEL_DOUBT_GAP 32
 /* the client's messages are a few hundred bytes; bigger ones break the protocol */
 #define RDP_GFX_CHANNEL_MESSAGE_MAX 65536
 /* messages read at one wake-up, so that a flood cannot hold the event loop */
@@ -42,6 +44,9 @@ struct rdp_gfx_channel {
 	struct rdp_zgfx *zgfx;
 	uint8_t *pending;
 	size_t pending_size, pending_capacity;
+	/* spans of @pending that planar could not pack, in order */
+	struct rdp_zgfx_span *doubtful;
+	size_t n_doubtful, doubtful_capacity;
 	bool in_frame;
 	bool broken; /* nothing more is read */
 	uint8_t *message;
@@ -68,9 +73,12 @@ rdp_gfx_channel_flush(struct rdp_gfx_channel *channel, bool compress)
 	if (size == 0)
 		return CHANNEL_RC_OK;
 	channel->pending_size = 0;
-	if (rdp_zgfx_pack(channel->zgfx, channel->pending, size, compress, &packet, &packet_size) <
-	    0)
+	if (rdp_zgfx_pack(channel->zgfx, channel->pending, size, compress, channel->doubtful,
+			  channel->n_doubtful, &packet, &packet_size) < 0) {
+		channel->n_doubtful = 0;
 		return CHANNEL_RC_NO_MEMORY;
+	}
+	channel->n_doubtful = 0;
 	if (packet_size > UINT32_MAX ||
 	    !WTSVirtualChannelWrite(channel->handle, (PCHAR)packet, (ULONG)packet_size, &written))
 		return ERROR_INTERNAL_ERROR;
@@ -220,6 +228,7 @@ rdp_gfx_channel_end_frame(struct rdp_gfx_channel *channel, uint32_t frame_id)
 	if (!p) {
 		/* the frame's start must not stay behind for the next one */
 		channel->pending_size = 0;
+		channel->n_doubtful = 0;
 		return CHANNEL_RC_NO_MEMORY;
 	}
 	return rdp_gfx_channel_end(channel, rdp_le_put_u32(p, frame_id));
@@ -322,18 +331,52 @@ rdp_gfx_channel_surface_command(struct rdp_gfx_channel *channel, const RDPGFX_SU
 	return rdp_gfx_channel_flush(channel, false);
 }
 
+/*
+ * Notes [start, end) of the pending packet as doubtful, joined to the span
+ * before it across a command's header; false when out of memory (the bytes are
+ * then only coded as usual).
+ */
+static bool
+rdp_gfx_channel_doubt(struct rdp_gfx_channel *channel, size_t start, size_t end)
+{
+	struct rdp_zgfx_span *last =
+		channel->n_doubtful > 0 ? &channel->doubtful[channel->n_doubtful - 1] : NULL;
+
+	if (last && start - last->end <= RDP_GFX_CHANNEL_DOUBT_GAP) {
+		last->end = end;
+		return true;
+	}
+	if (channel->n_doubtful == channel->doubtful_capacity) {
+		size_t capacity = channel->doubtful_capacity ? 2 * channel->doubtful_capacity : 16;
+		struct rdp_zgfx_span *bigger =
+			realloc(channel->doubtful, capacity * sizeof *channel->doubtful);
+
+		if (!bigger)
+			return false;
+		channel->doubtful = bigger;
+		channel->doubtful_capacity = capacity;
+	}
+	channel->doubtful[channel->n_doubtful++] = (struct rdp_zgfx_span){start, end};
+	return true;
+}
+
 uint8_t *
 rdp_gfx_channel_surface_command_room(struct rdp_gfx_channel *channel,
-				     const RDPGFX_SURFACE_COMMAND *cmd)
+				     const RDPGFX_SURFACE_COMMAND *cmd, bool doubtful)
 {
 	uint8_t *data;
+	size_t start;
 
 	/* the packet is sent at the frame's end or with a later PDU, by then written */
 	if (!channel->in_frame || rdp_gfx_codec_is_entropy_coded(cmd->codecId))
 		return NULL;
 	data = rdp_gfx_channel_begin_surface_command(channel, cmd, cmd->length);
-	if (data)
-		channel->pending_size = (size_t)(data - channel->pending) + cmd->length;
+	if (!data)
+		return NULL;
+	start = (size_t)(data - channel->pending);
+	channel->pending_size = start + cmd->length;
+	if (doubtful)
+		rdp_gfx_channel_doubt(channel, start, channel->pending_size);
 	return data;
 }
 
@@ -581,6 +624,7 @@ rdp_gfx_channel_close(struct rdp_gfx_channel *channel)
 		WTSVirtualChannelClose(channel->handle);
 	rdp_zgfx_destroy(channel->zgfx);
 	free(channel->pending);
+	free(channel->doubtful);
 	free(channel->message);
 	free(channel);
 }

@@ -59,10 +59,12 @@ UINT rdp_gfx_channel_surface_command(struct rdp_gfx_channel *channel,
  * Queues a surface command, inside a frame, of a codec that is not entropy
  * coded, and returns where its @cmd->length bytes of data go (@cmd->data is
  * not read): the caller writes them there before its next call on @channel.
- * NULL: out of memory, outside a frame, or an entropy-coded codec.
+ * @doubtful: the bytes are unlikely to compress (planar could not pack them),
+ * so the bulk compressor tries them only briefly. NULL: out of memory, outside
+ * a frame, or an entropy-coded codec.
  */
 uint8_t *rdp_gfx_channel_surface_command_room(struct rdp_gfx_channel *channel,
-					      const RDPGFX_SURFACE_COMMAND *cmd);
+					      const RDPGFX_SURFACE_COMMAND *cmd, bool doubtful);
 UINT rdp_gfx_channel_solid_fill(struct rdp_gfx_channel *channel, const RDPGFX_SOLID_FILL_PDU *fill);
 UINT rdp_gfx_channel_surface_to_surface(struct rdp_gfx_channel *channel,
 					const RDPGFX_SURFACE_TO_SURFACE_PDU *copy);

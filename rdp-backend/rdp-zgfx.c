@@ -11,7 +11,8 @@
  * few rows, and a few frames, apart. A segment that does not shrink goes raw,
  * and one whose coded part is not shrinking is given up early: incompressible
  * content (noise, pictures planar could not pack) then costs a probe of each
- * segment, not a whole attempt.
+ * segment, not a whole attempt; bytes the caller already doubts go in
+ * segments of their own with a shorter probe.
  */
 #include "rdp-zgfx.h"
 
@@ -49,6 +50,15 @@
  * which codes to a quarter from its first rows on, is not stopped.
  */
 #define RDP_ZGFX_PROBE 4096
+/*
+ * Bytes the caller doubts (pixels planar could not pack) are given up after
+ * this many unless they shrink (as a frame sent again does, at once).
+ * A 1024x16 band of noise a frame spent 0.4 ms of its 1.1 in the full probe's
+ * hash and history lookups, each a cache miss. Spans shorter than
+ * RDP_ZGFX_DOUBT_MIN are not worth a segment of their own.
+ */
+#define RDP_ZGFX_DOUBT_PROBE 256
+#define RDP_ZGFX_DOUBT_MIN 1024
 
 struct rdp_zgfx_code {
 	uint16_t bits;
@@ -225,12 +235,15 @@ rdp_zgfx_make_room(struct rdp_zgfx *zgfx, size_t incoming)
 		}
 }
 
-/* Codes window[start, start + n) after the segment's flags byte; its size, or 0 if not smaller. */
+/*
+ * Codes window[start, start + n) after the segment's flags byte, checking that
+ * it shrinks first after @first_probe bytes; its size, or 0 if not smaller.
+ */
 static size_t
-rdp_zgfx_code_segment(struct rdp_zgfx *zgfx, size_t start, size_t n)
+rdp_zgfx_code_segment(struct rdp_zgfx *zgfx, size_t start, size_t n, size_t first_probe)
 {
 	const uint8_t *window = zgfx->window;
-	size_t end = start + n, i = start, begin = zgfx->at, probe = start + RDP_ZGFX_PROBE;
+	size_t end = start + n, i = start, begin = zgfx->at, probe = start + first_probe;
 
 	zgfx->bits = 0;
 	zgfx->bit_count = 0;
@@ -288,14 +301,44 @@ rdp_zgfx_code_segment(struct rdp_zgfx *zgfx, size_t start, size_t n)
 	return zgfx->at - begin < n ? zgfx->at - begin : 0;
 }
 
+/*
+ * Where the segment from @done ends (a segment's largest size, the packet's
+ * end, or the edge of a doubtful span) and whether it is doubtful; *@span is
+ * the first span not yet passed.
+ */
+static size_t
+rdp_zgfx_cut(size_t done, size_t size, const struct rdp_zgfx_span *doubtful, size_t n_doubtful,
+	     size_t *span, bool *doubted)
+{
+	size_t end = size - done < RDP_ZGFX_SEGMENT_MAX ? size : done + RDP_ZGFX_SEGMENT_MAX;
+
+	while (*span < n_doubtful &&
+	       (doubtful[*span].end <= done ||
+		doubtful[*span].end - doubtful[*span].start < RDP_ZGFX_DOUBT_MIN))
+		(*span)++;
+	*doubted = false;
+	if (*span == n_doubtful)
+		return end;
+	if (doubtful[*span].start <= done) {
+		*doubted = true;
+		return doubtful[*span].end < end ? doubtful[*span].end : end;
+	}
+	return doubtful[*span].start < end ? doubtful[*span].start : end;
+}
+
 int
 rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool compress,
-	      const uint8_t **out, size_t *out_size)
+	      const struct rdp_zgfx_span *doubtful, size_t n_doubtful, const uint8_t **out,
+	      size_t *out_size)
 {
-	size_t segments = (size + RDP_ZGFX_SEGMENT_MAX - 1) / RDP_ZGFX_SEGMENT_MAX;
-	bool multipart = segments > 1;
-	size_t need = 7 + segments * (RDP_ZGFX_SEGMENT_HEADER + RDP_ZGFX_SEGMENT_SLACK) + size;
+	size_t segments = 0, span = 0;
+	bool multipart, doubted;
+	size_t need;
 
+	for (size_t done = 0; done < size && segments <= RDP_ZGFX_SEGMENTS_MAX; segments++)
+		done = rdp_zgfx_cut(done, size, doubtful, n_doubtful, &span, &doubted);
+	multipart = segments > 1;
+	need = 7 + segments * (RDP_ZGFX_SEGMENT_HEADER + RDP_ZGFX_SEGMENT_SLACK) + size;
 	/* the client's decoder takes no empty segment */
 	if (size == 0 || segments > RDP_ZGFX_SEGMENTS_MAX || size > UINT32_MAX)
 		return -1;
@@ -308,9 +351,10 @@ rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool comp
 		rdp_le_put_u32(zgfx->out + zgfx->at + 2, (uint32_t)size);
 		zgfx->at += 6;
 	}
+	span = 0;
 	for (size_t done = 0; done < size;) {
-		size_t n = size - done < RDP_ZGFX_SEGMENT_MAX ? size - done : RDP_ZGFX_SEGMENT_MAX;
-		size_t header = zgfx->at, start, coded = 0;
+		size_t next = rdp_zgfx_cut(done, size, doubtful, n_doubtful, &span, &doubted);
+		size_t n = next - done, header = zgfx->at, start, coded = 0;
 
 		rdp_zgfx_make_room(zgfx, n);
 		start = zgfx->window_size;
@@ -318,7 +362,8 @@ rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool comp
 		zgfx->window_size += n;
 		zgfx->at += multipart ? RDP_ZGFX_SEGMENT_HEADER : 1;
 		if (compress)
-			coded = rdp_zgfx_code_segment(zgfx, start, n);
+			coded = rdp_zgfx_code_segment(
+				zgfx, start, n, doubted ? RDP_ZGFX_DOUBT_PROBE : RDP_ZGFX_PROBE);
 		if (coded == 0) {
 			zgfx->at = header + (multipart ? RDP_ZGFX_SEGMENT_HEADER : 1);
 			memcpy(zgfx->out + zgfx->at, data + done, n);
@@ -328,7 +373,7 @@ rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool comp
 			rdp_le_put_u32(zgfx->out + header, (uint32_t)(zgfx->at - header - 4));
 		zgfx->out[header + (multipart ? 4 : 0)] =
 			RDP_ZGFX_TYPE_RDP8 | (coded ? RDP_ZGFX_COMPRESSED : 0);
-		done += n;
+		done = next;
 	}
 	*out = zgfx->out;
 	*out_size = zgfx->at;

@@ -14,6 +14,15 @@
 
 struct rdp_zgfx;
 
+/**
+ * Bytes [start, end) of a packet that are likely not to shrink (pixels planar
+ * could not pack): they go in segments of their own, given up after a short
+ * probe unless the history holds them.
+ */
+struct rdp_zgfx_span {
+	size_t start, end;
+};
+
 struct rdp_zgfx *rdp_zgfx_create(void);
 
 void rdp_zgfx_destroy(struct rdp_zgfx *zgfx);
@@ -22,11 +31,14 @@ void rdp_zgfx_destroy(struct rdp_zgfx *zgfx);
  * Packs @size bytes of channel data (whole RDPGFX PDUs) as one segmented
  * packet into *@out (@out_size bytes, the compressor's until the next call).
  * With @compress false (codecs whose output is already entropy coded) the
- * bytes go as they are, but still into the history both sides keep. Returns
- * 0, or -1 (out of memory, or @size is 0 or more than one packet holds), the
- * history untouched then.
+ * bytes go as they are, but still into the history both sides keep.
+ * @doubtful (@n_doubtful spans, in order, not overlapping; may be NULL) are
+ * bytes that compress is likely to waste time on. Returns 0, or -1 (out of
+ * memory, or @size is 0 or more than one packet holds), the history untouched
+ * then.
  */
 int rdp_zgfx_pack(struct rdp_zgfx *zgfx, const uint8_t *data, size_t size, bool compress,
-		  const uint8_t **out, size_t *out_size);
+		  const struct rdp_zgfx_span *doubtful, size_t n_doubtful, const uint8_t **out,
+		  size_t *out_size);
 
 #endif

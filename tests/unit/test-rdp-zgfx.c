@@ -19,6 +19,30 @@ struct channel {
 	size_t raw, packed;
 };
 
+/* Sends @data, @doubtful spans of it, through both ends; whether it came back whole. */
+static bool
+through_doubting(struct channel *channel, const uint8_t *data, size_t size,
+		 const struct rdp_zgfx_span *doubtful, size_t n_doubtful)
+{
+	const uint8_t *packet;
+	size_t packet_size;
+	BYTE *back = NULL;
+	UINT32 back_size = 0;
+	bool same;
+
+	if (rdp_zgfx_pack(channel->encoder, data, size, true, doubtful, n_doubtful, &packet,
+			  &packet_size) != 0)
+		return false;
+	if (zgfx_decompress(channel->decoder, packet, (UINT32)packet_size, &back, &back_size, 0) <
+	    0)
+		return false;
+	same = back_size == size && (size == 0 || memcmp(back, data, size) == 0);
+	free(back);
+	channel->raw += size;
+	channel->packed += packet_size;
+	return same;
+}
+
 /* Sends @data through both ends; whether it came back whole. */
 static bool
 through(struct channel *channel, const uint8_t *data, size_t size, bool compress)
@@ -29,7 +53,8 @@ through(struct channel *channel, const uint8_t *data, size_t size, bool compress
 	UINT32 back_size = 0;
 	bool same;
 
-	if (rdp_zgfx_pack(channel->encoder, data, size, compress, &packet, &packet_size) != 0)
+	if (rdp_zgfx_pack(channel->encoder, data, size, compress, NULL, 0, &packet, &packet_size) !=
+	    0)
 		return false;
 	if (zgfx_decompress(channel->decoder, packet, (UINT32)packet_size, &back, &back_size, 0) <
 	    0)
@@ -84,6 +109,52 @@ fill_text(uint8_t *data, size_t size, uint32_t *state)
 		if (next_random(state) % 5 == 0 && at < size)
 			data[at++] = (uint8_t)next_random(state);
 	}
+}
+
+/*
+ * Doubtful spans (what planar could not pack) inside a packet: text, then
+ * 150 KB of fresh noise doubted (longer than a segment), text, a short
+ * doubted span that is not worth its own segment, text again.
+ */
+static void
+check_doubtful_spans(struct tap *t, struct channel *channel, uint8_t *data, uint32_t *state)
+{
+	size_t text = 20000, noisy = 150000, size = 3 * text + noisy + 500;
+	struct rdp_zgfx_span spans[] = {
+		{text, text + noisy},
+		{2 * text + noisy, 2 * text + noisy + 500},
+	};
+
+	fill_text(data, text, state);
+	for (size_t i = 0; i < noisy; i++)
+		data[text + i] = (uint8_t)next_random(state);
+	fill_text(data + text + noisy, text, state);
+	for (size_t i = 0; i < 500; i++)
+		data[2 * text + noisy + i] = (uint8_t)next_random(state);
+	fill_text(data + 2 * text + noisy + 500, text, state);
+	channel->raw = channel->packed = 0;
+	TAP_CHECK(t, through_doubting(channel, data, size, spans, 2),
+		  "text around doubted noise, cut at the spans' edges");
+	TAP_CHECK(t, channel->packed < noisy + 500 + 3 * text / 2,
+		  "the text still shrinks, the noise goes raw: %zu to %zu bytes", size,
+		  channel->packed);
+	channel->raw = channel->packed = 0;
+	TAP_CHECK(t, through_doubting(channel, data, size, spans, 2) && channel->packed * 50 < size,
+		  "the same packet again (a frame repeated) still shrinks: %zu to %zu bytes", size,
+		  channel->packed);
+	for (size_t i = 0; i < 70000; i++)
+		data[i] = (uint8_t)next_random(state);
+	spans[0] = (struct rdp_zgfx_span){0, 70000};
+	channel->raw = channel->packed = 0;
+	TAP_CHECK(t,
+		  through_doubting(channel, data, 70000, spans, 1) &&
+			  channel->packed <= 70000 + 7 + 2 * 5,
+		  "a packet doubted whole goes raw: %zu bytes", channel->packed);
+	spans[0] = (struct rdp_zgfx_span){65535 - 10, 65535 + 10};
+	spans[1] = (struct rdp_zgfx_span){65535 + 2000, 67000};
+	fill_text(data, 67000, state);
+	TAP_CHECK(t, through_doubting(channel, data, 67000, spans, 2),
+		  "a short span across a segment's end, a long one to the packet's end");
 }
 
 int
@@ -146,6 +217,8 @@ main(void)
 	TAP_CHECK(&t, through(&channel, data, 65535, true) && channel.packed == 65535 + 2,
 		  "a segment of fresh noise goes raw whole, behind two bytes");
 
+	check_doubtful_spans(&t, &channel, data, &state);
+
 	/* 40 packets of fresh text, 12 MB: the buffer slides, the client's history wraps */
 	for (int i = 0; i < 40 && all_same; i++) {
 		fill_text(data, big, &state);
@@ -161,7 +234,8 @@ main(void)
 		size_t packet_size;
 
 		TAP_CHECK(&t,
-			  rdp_zgfx_pack(channel.encoder, data, 0, true, &packet, &packet_size) < 0,
+			  rdp_zgfx_pack(channel.encoder, data, 0, true, NULL, 0, &packet,
+					&packet_size) < 0,
 			  "an empty packet is refused (the decoder takes none)");
 	}
 
