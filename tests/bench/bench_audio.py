@@ -98,7 +98,7 @@ def main():
         listener = Listener(host_pulse)
         time.sleep(1.0)
 
-        latencies, to_server = [], []
+        latencies, to_server, pairs = [], [], []
         for _ in range(args.trials):
             time.sleep(1.6)  # RDPSink suspends after 1 s of silence
             listener.arm()
@@ -110,6 +110,7 @@ def main():
             reached = sound_starts_after(comp.read_log(), wall0)
             if reached is not None:
                 to_server.append(1000 * (reached - wall0))
+                pairs.append((latencies[-1], to_server[-1]))
         listener.stop()
         print("playback latency, paplay start to the host (%d clicks): median %.1f ms, p99 %.1f ms,"
               " min %.1f ms, max %.1f ms" % (len(latencies), percentile(latencies, 50),
@@ -119,6 +120,8 @@ def main():
                   " tap): median %.1f ms, min %.1f ms; the rest (network, client, host PulseAudio): median"
                   " %.1f ms" % (percentile(to_server, 50), min(to_server),
                                 percentile(latencies, 50) - percentile(to_server, 50)))
+            worst = max(pairs)
+            print("  the slowest click: %.1f ms, %.1f ms of it to the compositor" % worst)
 
         long_tone = tone(os.path.join(work, "long.wav"), 1000, args.stream)
         rec = host_pulse.record("HostSpeaker.monitor")
