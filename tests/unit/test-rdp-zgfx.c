@@ -19,10 +19,13 @@ struct channel {
 	size_t raw, packed;
 };
 
-/* Sends @data, @doubtful spans of it, through both ends; whether it came back whole. */
+/*
+ * Sends @data, @doubtful spans of it, through both ends; whether it came back
+ * whole.
+ */
 static bool
-through_doubting(struct channel *channel, const uint8_t *data, size_t size,
-		 const struct rdp_zgfx_span *doubtful, size_t n_doubtful)
+through_spans(struct channel *channel, const uint8_t *data, size_t size, bool compress,
+	      const struct rdp_zgfx_span *doubtful, size_t n_doubtful)
 {
 	const uint8_t *packet;
 	size_t packet_size;
@@ -30,7 +33,7 @@ through_doubting(struct channel *channel, const uint8_t *data, size_t size,
 	UINT32 back_size = 0;
 	bool same;
 
-	if (rdp_zgfx_pack(channel->encoder, data, size, true, doubtful, n_doubtful, &packet,
+	if (rdp_zgfx_pack(channel->encoder, data, size, compress, doubtful, n_doubtful, &packet,
 			  &packet_size) != 0)
 		return false;
 	if (zgfx_decompress(channel->decoder, packet, (UINT32)packet_size, &back, &back_size, 0) <
@@ -43,27 +46,17 @@ through_doubting(struct channel *channel, const uint8_t *data, size_t size,
 	return same;
 }
 
-/* Sends @data through both ends; whether it came back whole. */
+static bool
+through_doubting(struct channel *channel, const uint8_t *data, size_t size,
+		 const struct rdp_zgfx_span *doubtful, size_t n_doubtful)
+{
+	return through_spans(channel, data, size, true, doubtful, n_doubtful);
+}
+
 static bool
 through(struct channel *channel, const uint8_t *data, size_t size, bool compress)
 {
-	const uint8_t *packet;
-	size_t packet_size;
-	BYTE *back = NULL;
-	UINT32 back_size = 0;
-	bool same;
-
-	if (rdp_zgfx_pack(channel->encoder, data, size, compress, NULL, 0, &packet, &packet_size) !=
-	    0)
-		return false;
-	if (zgfx_decompress(channel->decoder, packet, (UINT32)packet_size, &back, &back_size, 0) <
-	    0)
-		return false;
-	same = back_size == size && (size == 0 || memcmp(back, data, size) == 0);
-	free(back);
-	channel->raw += size;
-	channel->packed += packet_size;
-	return same;
+	return through_spans(channel, data, size, compress, NULL, 0);
 }
 
 static void
