@@ -162,6 +162,20 @@ screenshot_surface(struct weston_surface *surface, int x, int y, int width, int 
 	return ret;
 }
 
+/* Whether any subsurface hangs below @surface: the list holds the parent's own entry too. */
+static bool
+screenshot_surface_has_subsurfaces(struct weston_surface *surface)
+{
+	struct weston_subsurface *sub;
+
+	wl_list_for_each(sub, &surface->subsurface_list, parent_link)
+	{
+		if (sub->surface != surface)
+			return true;
+	}
+	return false;
+}
+
 /* --- for the compositor's users ------------------------------------------------------ */
 
 struct screenshot *
@@ -198,10 +212,12 @@ pc_screenshot_window(struct pc_compositor *comp, uint32_t id, screenshot_done_fu
 	surface = shell_window_get_content(window, &x, &y, &w, &h);
 	buffer_scale = surface->buffer_viewport.buffer.scale;
 	if (x >= 0 && y >= 0 && x + w <= surface->width && y + h <= surface->height &&
-	    buffer_scale == pc_outputs_get_scale(comp)) {
+	    buffer_scale == pc_outputs_get_scale(comp) &&
+	    !screenshot_surface_has_subsurfaces(surface)) {
 		/*
-		 * The geometry lies in the main surface, drawn at the outputs' scale:
-		 * its own pixels, unoccluded, as the host shows them.
+		 * The geometry lies in the main surface, drawn at the outputs' scale,
+		 * and nothing is drawn over it: its own pixels, unoccluded, as the
+		 * host shows them.
 		 */
 		strbuf_init(&png);
 		if (screenshot_surface(surface, x * buffer_scale, y * buffer_scale,
@@ -212,7 +228,11 @@ pc_screenshot_window(struct pc_compositor *comp, uint32_t id, screenshot_done_fu
 		strbuf_release(&png);
 		return NULL;
 	}
-	/* Decorations in subsurfaces, or scaled by the compositor: the window as composited. */
+	/*
+	 * Decorations or content in subsurfaces (firefox-esr draws its pages in
+	 * one, over a main surface left black), or scaled by the compositor: the
+	 * window as composited.
+	 */
 	output = shell_window_get_frame(window, &x, &y, &w, &h);
 	if (output)
 		shot = screenshot_output(output, x, y, w, h, done, data);

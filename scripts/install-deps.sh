@@ -30,7 +30,8 @@ packages=(
 	# runtime: Xwayland, software GL for the GL renderer, PulseAudio for sound
 	xwayland libegl1 libgl1-mesa-dri libegl-mesa0 xkb-data pulseaudio pulseaudio-utils
 	# real apps the tests and the main job run
-	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core chromium libreoffice-writer gimp
+	weston foot xterm x11-apps gtk-3-examples fonts-dejavu-core chromium firefox-esr
+	libreoffice-writer gimp
 	# test tooling; the host side of RDP tests: a real client on a virtual screen
 	# (Xephyr on it for a host with two monitors, openbox for a host with a window manager)
 	x11-utils python3 xvfb xserver-xephyr openbox freerdp2-x11 xdotool python3-xlib imagemagick sox

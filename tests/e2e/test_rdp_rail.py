@@ -938,6 +938,44 @@ def test_text_cursors_in_real_apps_keep_the_picture_alive(procs):
     comp.stop()
 
 
+def test_firefox_typed_into_from_the_host(procs):
+    """firefox-esr as Debian starts it (Wayland where the session has it), a page with a
+    focused <input>, typed into from the host through `porthole connect`'s client flags
+    (/app, /gfx): the keys reach the page (its title follows the text), the caret blinks on,
+    and the host shows the window as the compositor draws it."""
+    comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
+    page = os.path.join(comp.runtime_dir, "fox.html")
+    with open(page, "w") as f:
+        f.write('<html><head><title>fox</title></head><body style="margin:40px">'
+                '<input autofocus size=30 oninput="document.title=this.value"></body></html>')
+    profile = tempfile.mkdtemp(prefix="porthole-firefox-")
+    procs.dirs.append(profile)
+    # a fresh profile asks nothing at its first start, and reaches for no network
+    with open(os.path.join(profile, "user.js"), "w") as f:
+        for pref in ("browser.shell.checkDefaultBrowser", "browser.aboutwelcome.enabled",
+                     "datareporting.policy.dataSubmissionEnabled", "app.update.auto",
+                     "network.captive-portal-service.enabled", "network.connectivity-service.enabled"):
+            f.write('user_pref("%s", false);\n' % pref)
+    procs.start(["firefox-esr", "--no-remote", "--profile", profile, "file://" + page],
+                env=dict(comp.env, HOME=profile), log=os.path.join(comp.runtime_dir, "firefox.log"))
+    browser = comp.wait_window(lambda w: w["title"].startswith("fox"), 120, "firefox's window")
+    print("# firefox-esr's window: %s, %dx%d" % (browser["kind"], browser["width"], browser["height"]),
+          flush=True)
+    host, hw, _ = connect_app(procs, comp, port, extra=["/gfx"])
+    win = host_window(hw, browser["id"])
+    wait_geometry(hw, comp, browser["id"], "firefox in place on the host")
+    host.xdotool("windowfocus", "--sync", str(win.id))
+    wait_until(lambda: state_of(comp, browser["id"])["focused"], 10, what="firefox focused from the host")
+    host.xdotool("type", "--delay", "60", "hello fox")
+    wait_until(lambda: state_of(comp, browser["id"])["title"].startswith("hello fox"), 20, 0.2,
+               "the typed text in firefox's <input>")
+    time.sleep(2)  # the caret blinks on
+    wait_pixels(host, hw, comp, browser["id"], "firefox after typing", allowed=BLINK_PIXELS)
+    check(not client_decode_errors(host), "xfreerdp could not decode: %s" % client_decode_errors(host)[:3])
+    check("acknowledged no frame" not in comp.read_log(), "the frames stalled")
+    comp.stop()
+
+
 if __name__ == "__main__":
     only = sys.argv[1:]  # case names, to run a few while debugging
     cases = [test_each_window_is_its_own_host_window, test_typing_and_clicking_reach_the_apps,
@@ -953,6 +991,6 @@ if __name__ == "__main__":
          test_many_windows_at_once, test_reconnect_brings_every_window_back_through_the_pipeline,
          test_modes_refuse_the_other_kind_of_client,
          test_exec_starts_only_allowed_programs, test_pointer_image_follows_the_app,
-         test_text_cursors_in_real_apps_keep_the_picture_alive,
+         test_text_cursors_in_real_apps_keep_the_picture_alive, test_firefox_typed_into_from_the_host,
          test_libreoffice_menus_on_a_bare_host_and_under_a_window_manager]
     run([c for c in cases if not only or c.__name__ in only])
