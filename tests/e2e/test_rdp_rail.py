@@ -889,17 +889,24 @@ def client_decode_errors(host):
 BLINK_PIXELS = 60
 
 
+def typing_page(procs, comp, title, browser):
+    """A page titled @title whose focused <input> sets the title to what is typed, and an empty
+    profile directory for @browser: their paths."""
+    page = os.path.join(comp.runtime_dir, title + ".html")
+    with open(page, "w") as f:
+        f.write('<html><head><title>%s</title></head><body style="margin:40px">'
+                '<input autofocus size=30 oninput="document.title=this.value"></body></html>' % title)
+    profile = tempfile.mkdtemp(prefix="porthole-%s-" % browser)
+    procs.dirs.append(profile)
+    return page, profile
+
+
 def test_text_cursors_in_real_apps_keep_the_picture_alive(procs):
     """Chromium with a focused <input> and LibreOffice Writer, typed into through the same client
     flags as `porthole connect` (/app, /gfx): their blinking text cursors are 1-2 px wide damage,
     which once made xfreerdp drop the graphics pipeline and froze the host picture for good."""
     comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
-    page = os.path.join(comp.runtime_dir, "caret.html")
-    with open(page, "w") as f:
-        f.write('<html><head><title>caret</title></head><body style="margin:40px">'
-                '<input autofocus size=30 oninput="document.title=this.value"></body></html>')
-    profile = tempfile.mkdtemp(prefix="porthole-chromium-")
-    procs.dirs.append(profile)
+    page, profile = typing_page(procs, comp, "caret", "chromium")
     # root needs --no-sandbox; the rest keeps it off the (closed) network
     comp.client(["chromium", "--no-sandbox", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-gpu", "--user-data-dir=" + profile,
@@ -944,12 +951,7 @@ def test_firefox_typed_into_from_the_host(procs):
     (/app, /gfx): the keys reach the page (its title follows the text), the caret blinks on,
     and the host shows the window as the compositor draws it."""
     comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
-    page = os.path.join(comp.runtime_dir, "fox.html")
-    with open(page, "w") as f:
-        f.write('<html><head><title>fox</title></head><body style="margin:40px">'
-                '<input autofocus size=30 oninput="document.title=this.value"></body></html>')
-    profile = tempfile.mkdtemp(prefix="porthole-firefox-")
-    procs.dirs.append(profile)
+    page, profile = typing_page(procs, comp, "fox", "firefox")
     # a fresh profile asks nothing at its first start, and reaches for no network
     with open(os.path.join(profile, "user.js"), "w") as f:
         for pref in ("browser.shell.checkDefaultBrowser", "browser.aboutwelcome.enabled",
