@@ -67,18 +67,16 @@ static UINT
 rdp_gfx_channel_flush(struct rdp_gfx_channel *channel, bool compress)
 {
 	const uint8_t *packet;
-	size_t packet_size, size = channel->pending_size;
+	size_t packet_size, size = channel->pending_size, n_doubtful = channel->n_doubtful;
 	ULONG written = 0;
 
 	if (size == 0)
 		return CHANNEL_RC_OK;
 	channel->pending_size = 0;
-	if (rdp_zgfx_pack(channel->zgfx, channel->pending, size, compress, channel->doubtful,
-			  channel->n_doubtful, &packet, &packet_size) < 0) {
-		channel->n_doubtful = 0;
-		return CHANNEL_RC_NO_MEMORY;
-	}
 	channel->n_doubtful = 0;
+	if (rdp_zgfx_pack(channel->zgfx, channel->pending, size, compress, channel->doubtful,
+			  n_doubtful, &packet, &packet_size) < 0)
+		return CHANNEL_RC_NO_MEMORY;
 	if (packet_size > UINT32_MAX ||
 	    !WTSVirtualChannelWrite(channel->handle, (PCHAR)packet, (ULONG)packet_size, &written))
 		return ERROR_INTERNAL_ERROR;

@@ -17,7 +17,7 @@ struct rdp_zgfx;
 /**
  * Bytes [start, end) of a packet that are likely not to shrink (pixels planar
  * could not pack): they go in segments of their own, given up after a short
- * probe unless the history holds them.
+ * probe unless they shrink at once (as a frame sent again does).
  */
 struct rdp_zgfx_span {
 	size_t start, end;
