@@ -41,6 +41,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from locations import CLI, COMPOSITOR, WAYLAND_CLIENT  # noqa: E402
 from processes import free_port  # noqa: E402
+from firefox import quiet_profile  # noqa: E402
 from measure import busy_percent, cpu_seconds, machine_jiffies, percentile, ratio  # noqa: E402
 
 SIZE = (1920, 1080)  # the desktop and the animated window, unless --size
@@ -316,10 +317,7 @@ class Rig:
         failed"): no frames on that side."""
         profile = os.path.join(self.tmp, "firefox")
         os.mkdir(profile)
-        with open(os.path.join(profile, "user.js"), "w") as f:
-            for pref in ("browser.shell.checkDefaultBrowser", "browser.aboutwelcome.enabled",
-                         "datareporting.policy.dataSubmissionEnabled", "app.update.auto"):
-                f.write('user_pref("%s", false);\n' % pref)
+        quiet_profile(profile)
         browser = subprocess.Popen(
             ["firefox-esr", "--no-remote", "--profile", profile, "file://" + self.scroll_page()],
             env=dict(self.env, MOZ_ENABLE_WAYLAND="1", HOME=self.tmp),

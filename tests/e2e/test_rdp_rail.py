@@ -19,6 +19,7 @@ from locations import WAYLAND_CLIENT, X11_CLIENT  # noqa: E402
 from host_windows import HostWindows  # noqa: E402
 from tap import TestFailure, check, run, wait_until  # noqa: E402
 from rdp_host import Host, ScriptedRailClient, first_peer, output_rects, start  # noqa: E402
+from firefox import quiet_profile  # noqa: E402
 
 from Xlib import X  # noqa: E402
 
@@ -952,12 +953,7 @@ def test_firefox_typed_into_from_the_host(procs):
     and the host shows the window as the compositor draws it."""
     comp, port = start(procs, ["--width=1024", "--height=768"], xwayland=True)
     page, profile = typing_page(procs, comp, "fox", "firefox")
-    # a fresh profile asks nothing at its first start, and reaches for no network
-    with open(os.path.join(profile, "user.js"), "w") as f:
-        for pref in ("browser.shell.checkDefaultBrowser", "browser.aboutwelcome.enabled",
-                     "datareporting.policy.dataSubmissionEnabled", "app.update.auto",
-                     "network.captive-portal-service.enabled", "network.connectivity-service.enabled"):
-            f.write('user_pref("%s", false);\n' % pref)
+    quiet_profile(profile)
     procs.start(["firefox-esr", "--no-remote", "--profile", profile, "file://" + page],
                 env=dict(comp.env, HOME=profile), log=os.path.join(comp.runtime_dir, "firefox.log"))
     browser = comp.wait_window(lambda w: w["title"].startswith("fox"), 120, "firefox's window")
