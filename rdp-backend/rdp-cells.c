@@ -5,9 +5,9 @@
  * text, where Weston's raw bits under RDP 6.1's compressor take 177 KB for
  * 16 ms of CPU). Found here: the grid the text follows, from how its columns
  * and rows are inked; each cell that equals one before it in the frame, by
- * hash and then byte for byte. Those become copies of an earlier equal cell
- * (the one after the last copy's source, the one above, or the first of its
- * kind), sent after the frame's pixels, which carry them as background.
+ * hash and then byte for byte. Runs of those become copies of the longest
+ * earlier equal run (looked for as in LZ77, by the pairs of cells that begin
+ * them), sent after the frame's pixels, which carry them as background.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +28,29 @@ _Static_assert(RDP_CELL_MAX_WIDTH <= RDP_CELL_MAX_HEIGHT, "periods are scored up
 #define RDP_CELL_SAMPLE_STEP 5
 #define RDP_CELL_SAMPLE_ROWS 3
 
+/* the cells a copy's source is looked for among, most recent first: sources of a run of cells */
+#define RDP_CELL_CANDIDATES 32
+
 struct rdp_cell_slot {
 	uint64_t hash; /* 0: free */
 	int x, y;
+	uint32_t kind;
+};
+
+/* A box's cells, numbered in rows from 0, while it is planned. */
+struct rdp_cell_index {
+	struct rdp_cell_slot *slots; /* open addressing by hash: the kinds */
+	int32_t *latest;             /* by a pair of kinds' hash: the last cell that began it */
+	size_t mask;                 /* slots and latest, less one */
+	uint32_t *kinds;             /* each cell's kind: 0 blank, else equal cells' number */
+	int32_t *earlier;            /* each cell: the one before it that began its pair, or -1 */
+	int32_t *firsts;             /* each kind: its first cell */
+	int columns, rows;
 };
 
 struct rdp_cells {
-	struct rdp_cell_slot *slots;
-	size_t n_slots;
+	uint8_t *scratch; /* a rdp_cell_index's arrays */
+	size_t scratch_size;
 	struct rdp_copy *copies;
 	size_t n_copies, copies_size;
 	uint8_t *masked; /* the frame as encoded, repeated cells blanked */
@@ -186,7 +201,7 @@ rdp_cells_destroy(struct rdp_cells *cells)
 {
 	if (!cells)
 		return;
-	free(cells->slots);
+	free(cells->scratch);
 	free(cells->copies);
 	free(cells->masked);
 	free(cells);
@@ -248,9 +263,9 @@ rdp_cells_equal(const uint32_t *pixels, int stride, int ax, int ay, int bx, int 
 	return true;
 }
 
-/* A copy of the cell at @from_x,@from_y to @x,@y. */
+/* A copy of @n cells from @from_x,@from_y to @x,@y. */
 static bool
-rdp_cells_add_copy(struct rdp_cells *cells, int from_x, int from_y, int x, int y,
+rdp_cells_add_copy(struct rdp_cells *cells, int from_x, int from_y, int x, int y, int n,
 		   const struct rdp_cell_grid *grid)
 {
 	if (cells->n_copies == cells->copies_size) {
@@ -263,102 +278,189 @@ rdp_cells_add_copy(struct rdp_cells *cells, int from_x, int from_y, int x, int y
 		cells->copies_size = bigger_size;
 	}
 	cells->copies[cells->n_copies++] = (struct rdp_copy){
-		.from = {from_x, from_y, from_x + grid->width, from_y + grid->height},
+		.from = {from_x, from_y, from_x + n * grid->width, from_y + grid->height},
 		.to_x = x,
 		.to_y = y,
 	};
 	return true;
 }
 
-/*
- * Whether @copy, which ends where the cell at @x,@y of @box begins, may take
- * that cell too from the cell after its source: that cell must hold its final
- * pixels before the copy runs (it lies before the copy's first target, in the
- * order copies run) and lie in @box (whose cells no later copy targets).
- */
+/* Arrays for @columns x @rows cells, carved from one buffer kept between frames. */
 static bool
-rdp_cells_may_continue(const struct rdp_copy *copy, int x, int y, const pixman_box32_t *box,
-		       const struct rdp_cell_grid *grid)
+rdp_cells_index(struct rdp_cells *cells, int columns, int rows, struct rdp_cell_index *index)
 {
-	int next_x = copy->from.x2;
+	size_t n_cells = (size_t)columns * (size_t)rows, n_slots = 64;
+	size_t slots_bytes, size;
+	uint8_t *next;
 
-	return copy->to_y == y && copy->to_x + (copy->from.x2 - copy->from.x1) == x &&
-	       next_x + grid->width <= box->x2 &&
-	       (copy->from.y1 < y || next_x + grid->width <= copy->to_x);
+	while (n_slots < n_cells * 2)
+		n_slots *= 2;
+	slots_bytes = n_slots * sizeof *index->slots;
+	size = slots_bytes + n_slots * sizeof *index->latest +
+	       n_cells * (sizeof *index->kinds + sizeof *index->earlier) +
+	       (n_cells + 1) * sizeof *index->firsts;
+	if (!byte_buffer_reserve(&cells->scratch, &cells->scratch_size, size))
+		return false;
+	next = cells->scratch;
+	index->slots = (struct rdp_cell_slot *)next;
+	next += slots_bytes;
+	index->latest = (int32_t *)next;
+	next += n_slots * sizeof *index->latest;
+	index->kinds = (uint32_t *)next;
+	next += n_cells * sizeof *index->kinds;
+	index->earlier = (int32_t *)next;
+	next += n_cells * sizeof *index->earlier;
+	index->firsts = (int32_t *)next;
+	index->mask = n_slots - 1;
+	index->columns = columns;
+	index->rows = rows;
+	memset(index->slots, 0, slots_bytes);
+	/* every byte 0xff: -1, no cell yet */
+	memset(index->latest, 0xff, n_slots * sizeof *index->latest);
+	return true;
 }
 
-/* The whole cells of @box that repeat an earlier one, as copies. */
+/*
+ * Each cell's kind (0 for a blank one, else a number equal cells share, by
+ * hash and then byte for byte) and each kind's first cell.
+ */
 static void
-rdp_cells_find_repeats(struct rdp_cells *cells, const uint32_t *pixels, int stride,
-		       const pixman_box32_t *box, const struct rdp_cell_grid *grid)
+rdp_cells_sort(struct rdp_cell_index *index, const uint32_t *pixels, int stride,
+	       const struct rdp_cell_grid *grid)
 {
-	int columns = (box->x2 - grid->x) / grid->width, rows = (box->y2 - grid->y) / grid->height;
-	size_t n_slots = 64, mask, first = cells->n_copies;
+	uint32_t n_kinds = 0;
+	int32_t cell = 0;
 
-	if (columns <= 0 || rows <= 0)
-		return;
-	while (n_slots < (size_t)columns * (size_t)rows * 2)
-		n_slots *= 2;
-	if (n_slots > cells->n_slots) {
-		struct rdp_cell_slot *slots = malloc(n_slots * sizeof *slots);
-
-		if (!slots)
-			return;
-		free(cells->slots);
-		cells->slots = slots;
-		cells->n_slots = n_slots;
-	}
-	mask = n_slots - 1;
-	memset(cells->slots, 0, n_slots * sizeof *cells->slots);
-	for (int row = 0; row < rows; row++) {
+	for (int row = 0; row < index->rows; row++) {
 		int y = grid->y + row * grid->height;
 
-		for (int column = 0; column < columns; column++) {
-			int x = grid->x + column * grid->width, from_x, from_y;
-			struct rdp_copy *last = cells->n_copies > first
-							? &cells->copies[cells->n_copies - 1]
-							: NULL;
-			uint64_t hash;
+		for (int column = 0; column < index->columns; column++, cell++) {
+			int x = grid->x + column * grid->width;
+			uint64_t hash = rdp_cell_hash(pixels, stride, x, y, grid);
 			size_t i;
 
-			/*
-			 * A run of cells that repeats a run before it is one copy: each
-			 * copy costs the client a redraw of its own.
-			 */
-			if (last && rdp_cells_may_continue(last, x, y, box, grid) &&
-			    rdp_cells_equal(pixels, stride, last->from.x2, last->from.y1, x, y,
-					    grid)) {
-				last->from.x2 += grid->width;
-				continue;
-			}
-			hash = rdp_cell_hash(pixels, stride, x, y, grid);
-			/* blank cells are the encoders' cheapest pixels */
+			index->kinds[cell] = 0;
 			if (!hash)
 				continue;
-			for (i = hash & mask; cells->slots[i].hash; i = (i + 1) & mask) {
-				const struct rdp_cell_slot *slot = &cells->slots[i];
+			for (i = hash & index->mask; index->slots[i].hash;
+			     i = (i + 1) & index->mask) {
+				const struct rdp_cell_slot *slot = &index->slots[i];
 
 				if (slot->hash == hash &&
 				    rdp_cells_equal(pixels, stride, slot->x, slot->y, x, y, grid))
 					break;
 			}
-			if (!cells->slots[i].hash) {
-				cells->slots[i] = (struct rdp_cell_slot){hash, x, y};
-				continue;
+			if (!index->slots[i].hash) {
+				index->slots[i] = (struct rdp_cell_slot){hash, x, y, ++n_kinds};
+				index->firsts[n_kinds] = cell;
 			}
-			/*
-			 * From the line above where it is the same: lines that begin
-			 * alike (numbers, indents, prompts) then go as one copy.
-			 */
-			from_x = cells->slots[i].x;
-			from_y = cells->slots[i].y;
-			if (row > 0 &&
-			    rdp_cells_equal(pixels, stride, x, y - grid->height, x, y, grid)) {
-				from_x = x;
-				from_y = y - grid->height;
-			}
-			if (!rdp_cells_add_copy(cells, from_x, from_y, x, y, grid))
+			index->kinds[cell] = index->slots[i].kind;
+		}
+	}
+}
+
+/* Where the pair of kinds that @cell begins is remembered; -1 for a row's last cell. */
+static int64_t
+rdp_cells_pair(const struct rdp_cell_index *index, int32_t cell)
+{
+	if (cell % index->columns == index->columns - 1)
+		return -1;
+	return (int64_t)(rdp_hash_mix(index->kinds[cell], index->kinds[cell + 1]) & index->mask);
+}
+
+/*
+ * How many cells from @from on equal those from @to on, in their rows: a
+ * copy's source, which must hold its final pixels when the copy runs, ends
+ * before its target begins (copies run in the order of their targets).
+ */
+static int
+rdp_cells_match(const struct rdp_cell_index *index, int32_t from, int32_t to)
+{
+	int columns = index->columns, from_column = from % columns, to_column = to % columns;
+	int limit = columns - (from_column > to_column ? from_column : to_column), n = 0;
+
+	if (from / columns == to / columns && to - from < limit)
+		limit = to - from;
+	while (n < limit && index->kinds[from + n] == index->kinds[to + n])
+		n++;
+	/* blank cells at its end are background in the encoded frame already */
+	while (n > 0 && index->kinds[to + n - 1] == 0)
+		n--;
+	return n;
+}
+
+/*
+ * The longest run of cells from @cell on that repeats one before it, *@from
+ * its source: the first cell of @cell's kind, the cell above, or one of the
+ * last cells to begin the same pair of kinds. 0 where none repeats.
+ */
+static int
+rdp_cells_longest(const struct rdp_cell_index *index, int32_t cell, int32_t *from)
+{
+	uint32_t kind = index->kinds[cell];
+	int64_t pair = rdp_cells_pair(index, cell);
+	int best = 0;
+	int32_t candidate;
+
+	if (kind == 0 || index->firsts[kind] == cell)
+		return 0;
+	*from = index->firsts[kind];
+	best = rdp_cells_match(index, *from, cell);
+	if (cell >= index->columns) {
+		int n = rdp_cells_match(index, cell - index->columns, cell);
+
+		if (n > best) {
+			best = n;
+			*from = cell - index->columns;
+		}
+	}
+	candidate = pair >= 0 ? index->latest[pair] : -1;
+	for (int tried = 0; candidate >= 0 && tried < RDP_CELL_CANDIDATES; tried++) {
+		int n = rdp_cells_match(index, candidate, cell);
+
+		if (n > best) {
+			best = n;
+			*from = candidate;
+		}
+		candidate = index->earlier[candidate];
+	}
+	return best;
+}
+
+/*
+ * The runs of whole cells of @box that repeat a run before them, each as one
+ * copy: a copy costs the client a redraw of its own (an image put to its X
+ * server, for xfreerdp), so the longest is taken.
+ */
+static void
+rdp_cells_find_repeats(struct rdp_cells *cells, const uint32_t *pixels, int stride,
+		       const pixman_box32_t *box, const struct rdp_cell_grid *grid)
+{
+	int columns = (box->x2 - grid->x) / grid->width, rows = (box->y2 - grid->y) / grid->height;
+	struct rdp_cell_index index;
+	int32_t n_cells, copied_to = 0;
+
+	if (columns <= 0 || rows <= 0 || !rdp_cells_index(cells, columns, rows, &index))
+		return;
+	rdp_cells_sort(&index, pixels, stride, grid);
+	n_cells = columns * rows;
+	for (int32_t cell = 0; cell < n_cells; cell++) {
+		int64_t pair = rdp_cells_pair(&index, cell);
+		int32_t from = 0;
+		int n;
+
+		if (cell >= copied_to && (n = rdp_cells_longest(&index, cell, &from)) > 0) {
+			if (!rdp_cells_add_copy(cells, grid->x + from % columns * grid->width,
+						grid->y + from / columns * grid->height,
+						grid->x + cell % columns * grid->width,
+						grid->y + cell / columns * grid->height, n, grid))
 				return;
+			copied_to = cell + n;
+		}
+		/* a pair that begins blank begins no copy */
+		if (pair >= 0 && index.kinds[cell]) {
+			index.earlier[cell] = index.latest[pair];
+			index.latest[pair] = cell;
 		}
 	}
 }
