@@ -207,18 +207,32 @@ rdp_cells_destroy(struct rdp_cells *cells)
 	free(cells);
 }
 
+/* Whether the cell at @x,@y is all background: most rows of a glyph's cell say no at once. */
+static bool
+rdp_cell_blank(const uint32_t *pixels, int stride, int x, int y, const struct rdp_cell_grid *grid)
+{
+	for (int row = 0; row < grid->height; row++) {
+		const uint32_t *line = rdp_cells_row(pixels, stride, y + row) + x;
+		uint32_t inked = 0;
+
+		for (int i = 0; i < grid->width; i++)
+			inked |= line[i] ^ grid->background;
+		if (inked)
+			return false;
+	}
+	return true;
+}
+
 /*
- * A hash of the cell at @x,@y, never 0, or 0 where the cell is all
- * background. Pixels go in pairs, the pairs dealt to four chains in turn, so
- * that multiplications overlap: one chain a row (the hash before) left a 7x15
- * cell waiting on 52 multiplications in a row.
+ * A hash of the cell at @x,@y, never 0. Pixels go in pairs, the pairs dealt
+ * to four chains in turn, so that multiplications overlap: one chain a row
+ * (the hash before) left a 7x15 cell waiting on 52 multiplications in a row.
  */
 static uint64_t
 rdp_cell_hash(const uint32_t *pixels, int stride, int x, int y, const struct rdp_cell_grid *grid)
 {
 	uint64_t lanes[4] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull, 0xa4093822299f31d0ull,
 			     0x082efa98ec4e6c89ull};
-	uint64_t background = (uint64_t)grid->background << 32 | grid->background, inked = 0;
 	unsigned lane = 0;
 
 	for (int row = 0; row < grid->height; row++) {
@@ -229,20 +243,15 @@ rdp_cell_hash(const uint32_t *pixels, int stride, int x, int y, const struct rdp
 			uint64_t pair;
 
 			memcpy(&pair, line + i, sizeof pair);
-			inked |= pair ^ background;
 			lanes[lane] = rdp_hash_mix(lanes[lane], pair);
 			lane = (lane + 1) & 3;
 		}
 		if (i < grid->width) {
-			inked |= line[i] ^ grid->background;
 			lanes[lane] = rdp_hash_mix(lanes[lane], line[i]);
 			lane = (lane + 1) & 3;
 		}
 	}
-	return inked ? rdp_hash_mix(rdp_hash_mix(lanes[0], lanes[1]),
-				    rdp_hash_mix(lanes[2], lanes[3])) |
-			       1
-		     : 0;
+	return rdp_hash_mix(rdp_hash_mix(lanes[0], lanes[1]), rdp_hash_mix(lanes[2], lanes[3])) | 1;
 }
 
 /* Cells are 4 to 32 pixels wide: compared inline, where a call per row cost more than its row. */
@@ -336,12 +345,13 @@ rdp_cells_sort(struct rdp_cell_index *index, const uint32_t *pixels, int stride,
 
 		for (int column = 0; column < index->columns; column++, cell++) {
 			int x = grid->x + column * grid->width;
-			uint64_t hash = rdp_cell_hash(pixels, stride, x, y, grid);
+			uint64_t hash;
 			size_t i;
 
 			index->kinds[cell] = 0;
-			if (!hash)
+			if (rdp_cell_blank(pixels, stride, x, y, grid))
 				continue;
+			hash = rdp_cell_hash(pixels, stride, x, y, grid);
 			for (i = hash & index->mask; index->slots[i].hash;
 			     i = (i + 1) & index->mask) {
 				const struct rdp_cell_slot *slot = &index->slots[i];
