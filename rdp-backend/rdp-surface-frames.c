@@ -3,8 +3,9 @@
  * markers (RemoteFX, NSCodec set up lossless, or raw bits; bitmap updates by
  * rdp-bitmaps.c), after the primary drawing orders that spare pixels: ScrBlt
  * for areas the client already shows elsewhere (moved windows, scrolling),
- * OpaqueRect for areas of one colour; and after them, ScrBlt again for text
- * cells that repeat one the frame drew (rdp-cells.h).
+ * OpaqueRect for areas of one colour (and for the squares that text cells
+ * which repeat leave blank); and after them, ScrBlt again for those cells,
+ * copies of one the frame drew (rdp-cells.h).
  */
 #include <stdlib.h>
 
@@ -21,6 +22,8 @@
 #define RDP_ROP_SRCCOPY 0xcc
 /* a ScrBlt or OpaqueRect order with every field, headers included: what bytes_sent counts */
 #define RDP_PRIMARY_ORDER_BYTES 16
+/* a frame's blanked cells are looked for in squares of the bitmap tiles' size */
+#define RDP_BLANK_SQUARE 64
 
 /* The most encoded bytes one SurfaceBits PDU may carry for this client. */
 static UINT32
@@ -189,6 +192,35 @@ rdp_surface_send_scrblts(struct rdp_peer *peer, const struct rdp_copy *copies, i
 	}
 }
 
+/* @box filled with @color (0xXXRRGGBB) as an OpaqueRect order; false: it failed. */
+static bool
+rdp_surface_send_opaque_rect(struct rdp_peer *peer, const pixman_box32_t *box, uint32_t color)
+{
+	rdpContext *context = peer->client->context;
+	/* MS-RDPEGDI's colour is red, green, blue from the lowest byte up */
+	OPAQUE_RECT_ORDER order = {
+		.nLeftRect = box->x1,
+		.nTopRect = box->y1,
+		.nWidth = box->x2 - box->x1,
+		.nHeight = box->y2 - box->y1,
+		.color = ((color >> 16) & 0xff) | (color & 0xff00) | ((color & 0xff) << 16),
+	};
+
+	if (!context->update->primary->OpaqueRect(context, &order))
+		return false;
+	peer->solid_fills++;
+	peer->bytes_sent += RDP_PRIMARY_ORDER_BYTES;
+	return true;
+}
+
+static bool
+rdp_surface_takes_opaque_rects(struct rdp_peer *peer)
+{
+	const rdpSettings *settings = peer->client->context->settings;
+
+	return settings->OrderSupport && settings->OrderSupport[NEG_OPAQUE_RECT_INDEX];
+}
+
 /*
  * Boxes of @damage that are one colour (a background a moved window
  * uncovered, a cleared area) go as OpaqueRect orders, a dozen bytes whatever
@@ -198,39 +230,89 @@ static void
 rdp_surface_send_opaque_rects(struct rdp_peer *peer, const uint32_t *pixels, int stride,
 			      pixman_region32_t *damage)
 {
-	rdpContext *context = peer->client->context;
-	const rdpSettings *settings = context->settings;
 	pixman_region32_t filled;
 	pixman_box32_t *boxes;
 	int n;
 
-	if (!settings->OrderSupport || !settings->OrderSupport[NEG_OPAQUE_RECT_INDEX])
+	if (!rdp_surface_takes_opaque_rects(peer))
 		return;
 	pixman_region32_init(&filled);
 	boxes = pixman_region32_rectangles(damage, &n);
 	for (int i = 0; i < n; i++) {
 		uint32_t color;
-		OPAQUE_RECT_ORDER order;
 
 		if (!rdp_box_is_solid((const uint8_t *)pixels, stride, &boxes[i], &color))
 			continue;
-		/* MS-RDPEGDI's colour is red, green, blue from the lowest byte up */
-		order = (OPAQUE_RECT_ORDER){
-			.nLeftRect = boxes[i].x1,
-			.nTopRect = boxes[i].y1,
-			.nWidth = boxes[i].x2 - boxes[i].x1,
-			.nHeight = boxes[i].y2 - boxes[i].y1,
-			.color = ((color >> 16) & 0xff) | (color & 0xff00) | ((color & 0xff) << 16),
-		};
-		if (!context->update->primary->OpaqueRect(context, &order))
+		if (!rdp_surface_send_opaque_rect(peer, &boxes[i], color))
 			break;
-		peer->solid_fills++;
-		peer->bytes_sent += RDP_PRIMARY_ORDER_BYTES;
 		pixman_region32_union_rect(&filled, &filled, boxes[i].x1, boxes[i].y1,
-					   (unsigned)order.nWidth, (unsigned)order.nHeight);
+					   (unsigned)(boxes[i].x2 - boxes[i].x1),
+					   (unsigned)(boxes[i].y2 - boxes[i].y1));
 	}
 	pixman_region32_subtract(damage, damage, &filled);
 	pixman_region32_fini(&filled);
+}
+
+/*
+ * Squares of @damage that a frame with its repeated cells blanked (@pixels)
+ * shows in the colour of the first such square (the text's background: most
+ * of a page of text, whose glyphs the copies then paint) go as a few
+ * OpaqueRect orders, the squares merged, and leave @damage. As bitmaps they
+ * were a tile each for the client to decode and draw: 182 of a 1024x768
+ * page's 192.
+ */
+static void
+rdp_surface_send_blank_squares(struct rdp_peer *peer, const uint32_t *pixels, int stride,
+			       pixman_region32_t *damage)
+{
+	pixman_region32_t blank;
+	pixman_box32_t *boxes;
+	uint32_t background = 0;
+	bool found = false;
+	int n;
+
+	if (!rdp_surface_takes_opaque_rects(peer))
+		return;
+	pixman_region32_init(&blank);
+	boxes = pixman_region32_rectangles(damage, &n);
+	for (int i = 0; i < n; i++) {
+		const pixman_box32_t *box = &boxes[i];
+
+		for (int y = box->y1 & ~(RDP_BLANK_SQUARE - 1); y < box->y2;
+		     y += RDP_BLANK_SQUARE) {
+			for (int x = box->x1 & ~(RDP_BLANK_SQUARE - 1); x < box->x2;
+			     x += RDP_BLANK_SQUARE) {
+				pixman_box32_t square = {
+					x > box->x1 ? x : box->x1,
+					y > box->y1 ? y : box->y1,
+					x + RDP_BLANK_SQUARE < box->x2 ? x + RDP_BLANK_SQUARE
+								       : box->x2,
+					y + RDP_BLANK_SQUARE < box->y2 ? y + RDP_BLANK_SQUARE
+								       : box->y2,
+				};
+				uint32_t color;
+
+				if (!rdp_box_is_solid((const uint8_t *)pixels, stride, &square,
+						      &color) ||
+				    (found && color != background))
+					continue;
+				background = color;
+				found = true;
+				pixman_region32_union_rect(&blank, &blank, square.x1, square.y1,
+							   (unsigned)(square.x2 - square.x1),
+							   (unsigned)(square.y2 - square.y1));
+			}
+		}
+	}
+	boxes = pixman_region32_rectangles(&blank, &n);
+	for (int i = 0; i < n; i++) {
+		if (!rdp_surface_send_opaque_rect(peer, &boxes[i], background)) {
+			pixman_region32_clear(&blank);
+			break;
+		}
+	}
+	pixman_region32_subtract(damage, damage, &blank);
+	pixman_region32_fini(&blank);
 }
 
 void
@@ -264,6 +346,8 @@ rdp_surface_send_frame(struct rdp_peer *peer, uint32_t frame_id, const uint32_t 
 		if (rdp_surface_takes_copies(peer) && peer->codec != RDP_CODEC_RAW)
 			source = rdp_cells_plan(peer->cells, pixels, width, height, stride, damage,
 						&repeats, &n_repeats);
+		if (n_repeats > 0)
+			rdp_surface_send_blank_squares(peer, source, stride, damage);
 		pixman_region32_init(&bits);
 		/* what bitmaps cannot carry (the desktop's last odd columns and rows) goes as bits */
 		if (peer->codec == RDP_CODEC_BITMAP)

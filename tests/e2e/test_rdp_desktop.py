@@ -355,8 +355,9 @@ def test_repeated_text_cells_go_as_copies(procs):
     """foot showing page after page of text faster than frames go (each frame a screen of new
     text, as `cat` of a large file gives), through xfreerdp's defaults (bitmap updates),
     NSCodec and the graphics pipeline: each glyph the frame already drew goes as a copy of it
-    (ScrBlt, SurfaceToSurface), after the frame's pixels; the host shows the terminal
-    exactly once it stops."""
+    (ScrBlt, SurfaceToSurface), after the frame's pixels; without the pipeline, the squares
+    left blank under the copies go as OpaqueRect fills, not bitmaps; the host shows the
+    terminal exactly once it stops."""
     need("foot")
     for flags in ((), ("/nsc",), ("/gfx",)):
         what = " ".join(flags) or "bitmaps"
@@ -374,9 +375,12 @@ def test_repeated_text_cells_go_as_copies(procs):
         after = first_peer(comp)
         frames = after["frames_sent"] - before["frames_sent"]
         cells = after["cell_copies"] - before["cell_copies"]
-        print("# %s: %d frames, %d cell copies, %.1f KB a frame" % (
-            what, frames, cells, (after["bytes_sent"] - before["bytes_sent"]) / 1024 / max(frames, 1)))
+        fills = after["solid_fills"] - before["solid_fills"]
+        print("# %s: %d frames, %d cell copies, %d fills, %.1f KB a frame" % (
+            what, frames, cells, fills, (after["bytes_sent"] - before["bytes_sent"]) / 1024 / max(frames, 1)))
         check(cells >= frames * 50, "%s: %d cell copies in %d frames" % (what, cells, frames))
+        if "/gfx" not in flags:
+            check(fills >= frames, "%s: %d fills in %d frames" % (what, fills, frames))
         refused = [line for line in host.client_log().splitlines() if "failed with error" in line]
         check(not refused, "the client refused a command: %s" % refused[:3])
         procs.stop(host.client)
