@@ -402,13 +402,13 @@ rdp_cells_match(const struct rdp_cell_index *index, int32_t from, int32_t to)
 /*
  * The longest run of cells from @cell on that repeats one before it, *@from
  * its source: the first cell of @cell's kind, the cell above, or one of the
- * last cells to begin the same pair of kinds. 0 where none repeats.
+ * last cells to begin the same pair of kinds (@pair, rdp_cells_pair()). 0
+ * where none repeats.
  */
 static int
-rdp_cells_longest(const struct rdp_cell_index *index, int32_t cell, int32_t *from)
+rdp_cells_longest(const struct rdp_cell_index *index, int32_t cell, int64_t pair, int32_t *from)
 {
 	uint32_t kind = index->kinds[cell];
-	int64_t pair = rdp_cells_pair(index, cell);
 	int best = 0;
 	int32_t candidate;
 
@@ -459,7 +459,7 @@ rdp_cells_find_repeats(struct rdp_cells *cells, const uint32_t *pixels, int stri
 		int32_t from = 0;
 		int n;
 
-		if (cell >= copied_to && (n = rdp_cells_longest(&index, cell, &from)) > 0) {
+		if (cell >= copied_to && (n = rdp_cells_longest(&index, cell, pair, &from)) > 0) {
 			if (!rdp_cells_add_copy(cells, grid->x + from % columns * grid->width,
 						grid->y + from / columns * grid->height,
 						grid->x + cell % columns * grid->width,
