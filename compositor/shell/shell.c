@@ -143,9 +143,16 @@ shell_handle_click(struct weston_pointer *pointer, const struct timespec *time, 
 	struct shell *shell = data;
 	struct shell_window *window;
 
-	if (pointer->grab != &pointer->default_grab)
+	if (pointer->grab != &pointer->default_grab) {
+		log_scope(shell->comp->scopes->rail, "press of button %u taken by a grab\n",
+			  button);
 		return;
+	}
 	window = shell_window_from_view(pointer->focus);
+	if (!window)
+		log_scope(shell->comp->scopes->rail,
+			  "press of button %u at %.0f,%.0f over no window\n", button,
+			  wl_fixed_to_double(pointer->x), wl_fixed_to_double(pointer->y));
 	if (window && window->mapped && window != shell->focused)
 		shell_activate(shell, window);
 	if (window && window->mapped && button == BTN_LEFT &&

@@ -149,8 +149,13 @@ def test_gimp_toolbox_and_dock_are_windows(procs):
             comp.cli("input", "move", str(x + w["width"] // 2), str(w["height"] // 2))
             comp.cli("input", "button", str(BTN_LEFT), "press")
             comp.cli("input", "button", str(BTN_LEFT), "release")
-            wait_until(lambda: [v for v in comp.windows() if v["id"] == w["id"]][0]["focused"], 10, 0.1,
-                       "%s focused by a click" % w["title"])
+            try:
+                wait_until(lambda: [v for v in comp.windows() if v["id"] == w["id"]][0]["focused"], 10, 0.1,
+                           "%s focused by a click" % w["title"])
+            except TestFailure as e:
+                shell_log = [line for line in comp.read_log().splitlines() if "rail" in line]
+                raise TestFailure("%s\nwindows: %r\nthe shell's last log lines:\n%s"
+                                  % (e, comp.windows(), "\n".join(shell_log[-30:])))
         check(comp.alive(), "compositor died")
     finally:
         comp.stop()
