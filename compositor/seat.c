@@ -21,6 +21,8 @@ struct pc_seat {
 	uint32_t buttons_down; /* bit (button - PC_SEAT_BTN_FIRST) */
 	/* the client layout the keymap was last built from: "layout" or "layout(variant)" */
 	char *followed_layout;
+	/* never shown: its throw-away views bring libweston's view list up to date */
+	struct weston_surface *view_list_probe;
 };
 
 /*
@@ -122,6 +124,9 @@ pc_seat_create(struct pc_compositor *comp)
 		free(seat);
 		return NULL;
 	}
+	seat->view_list_probe = weston_surface_create(comp->compositor);
+	if (!seat->view_list_probe)
+		weston_log("no view list probe: a click right after a window moves may miss it\n");
 	return seat;
 }
 
@@ -130,6 +135,8 @@ pc_seat_destroy(struct pc_seat *seat)
 {
 	if (!seat)
 		return;
+	if (seat->view_list_probe)
+		weston_surface_destroy(seat->view_list_probe);
 	weston_seat_release(&seat->seat);
 	free(seat->followed_layout);
 	free(seat);
@@ -149,12 +156,48 @@ pc_seat_now(struct timespec *ts)
 
 /* --- input from the RDP peer and the control socket ---------------------------- */
 
+/*
+ * libweston looks for the view under the pointer in the list of views it
+ * builds at each repaint, each where that repaint left it. A window the shell
+ * has just moved, raised or mapped (a RemoteApp move from the host, a click
+ * that raises) is not in it for up to a frame, and a click sooner lands on
+ * what was there before, or on nothing: the app never sees it and the window
+ * does not take the focus. libweston 10 exports no way to rebuild that list
+ * but one: it does so whenever a mapped view is destroyed. A throw-away view
+ * of a surface that never shows does that before each pointer event.
+ */
+static void
+pc_seat_update_view_list(struct pc_seat *seat)
+{
+	struct weston_view *probe;
+
+	if (!seat->view_list_probe)
+		return;
+	probe = weston_view_create(seat->view_list_probe);
+	if (!probe)
+		return;
+	probe->is_mapped = true;
+	weston_view_destroy(probe);
+}
+
+/* Where the pointer did not move: what is under it now, as libweston looks after a repaint. */
+static void
+pc_seat_update_pointer_focus(struct pc_seat *seat)
+{
+	struct weston_pointer *pointer = weston_seat_get_pointer(&seat->seat);
+
+	pc_seat_update_view_list(seat);
+	if (pointer)
+		pointer->grab->interface->focus(pointer->grab);
+}
+
 void
 pc_input_pointer_move(struct pc_compositor *comp, double x, double y)
 {
 	struct pc_seat *seat = comp->seat;
 	struct timespec now;
 
+	pc_seat_update_view_list(seat);
 	pc_seat_now(&now);
 	notify_motion_absolute(&seat->seat, &now, x, y);
 	notify_pointer_frame(&seat->seat);
@@ -179,6 +222,7 @@ pc_input_pointer_button(struct pc_compositor *comp, uint32_t button, bool presse
 		return;
 	if (bit)
 		seat->buttons_down ^= bit;
+	pc_seat_update_pointer_focus(seat);
 	pc_seat_now(&now);
 	notify_button(&seat->seat, &now, (int32_t)button,
 		      pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED);
@@ -196,6 +240,7 @@ pc_input_pointer_axis(struct pc_compositor *comp, uint32_t axis, double value, i
 	};
 	struct timespec now;
 
+	pc_seat_update_pointer_focus(comp->seat);
 	pc_seat_now(&now);
 	notify_axis(&comp->seat->seat, &now, &event);
 	notify_pointer_frame(&comp->seat->seat);

@@ -22,8 +22,7 @@ def start(procs, *args, **kw):
 def open_window(comp, title, *extra):
     comp.client([WAYLAND_CLIENT, "--title", title] + list(extra))
     window = comp.wait_window(lambda w: w["title"] == title, what="window %r" % title)
-    # Input finds windows through the scene as last repainted; a host can only
-    # click what it was shown, so wait until the window has been drawn.
+    # a host can only click what it was shown: wait until the window has been drawn
     comp.screenshot()
     return window
 
@@ -403,6 +402,30 @@ def test_output_layout_keeps_windows_on_some_output(procs):
     comp.stop()
 
 
+def test_click_right_after_a_move_reaches_the_moved_window(procs):
+    """The host moves a window and clicks into it at once (a drag that ends, then a
+    click): the click reaches the window where it now is and focuses it, while
+    another app keeps every repaint a frame away (libweston's input used the scene
+    of the last repaint, where the window was not yet: the click went to nothing)."""
+    comp = start(procs)
+    busy = open_window(comp, "busy", "--animate")
+    presses = os.path.join(comp.runtime_dir, "presses")
+    moved = open_window(comp, "moved", "--pointer-log", presses)
+    # far apart, none over "busy" at 0,0 200x150: the window's last place never holds the click
+    spots = [(300, 50), (520, 380), (60, 420), (560, 40), (280, 300)] * 4
+    for n, (x, y) in enumerate(spots, 1):
+        comp.cli("window", str(busy["id"]), "activate")
+        comp.cli("window", str(moved["id"]), "move", str(x), str(y))
+        click(comp, x + 20, y + 30)
+        check(window(comp, moved["id"])["focused"],
+              "click %d, at %d,%d right after the move, did not focus the window" % (n, x + 20, y + 30))
+        wait_until(lambda: os.path.exists(presses) and len(open(presses).read().splitlines()) == n, 5,
+                   what="press %d to reach the app" % n)
+    check(set(open(presses).read().splitlines()) == {"20.00 30.00"},
+          "presses reached the app elsewhere: %r" % open(presses).read().splitlines())
+    comp.stop()
+
+
 if __name__ == "__main__":
     run([test_cascade_and_titles, test_click_to_focus_and_keyboard_follows,
          test_maximize_fullscreen_minimize_restore, test_client_requested_states,
@@ -412,4 +435,5 @@ if __name__ == "__main__":
          test_x11_transient_and_title, test_x11_utility_window_is_a_toplevel_with_a_parent,
          test_output_resize_keeps_windows,
          test_desktop_output_shrink_brings_windows_inside, test_shadowed_windows_resize_from_their_visible_edges,
-         test_output_layout_keeps_windows_on_some_output])
+         test_output_layout_keeps_windows_on_some_output,
+         test_click_right_after_a_move_reaches_the_moved_window])
