@@ -170,6 +170,44 @@ rdp_box_is_solid(const uint8_t *pixels, int stride, const pixman_box32_t *box, u
 	return true;
 }
 
+void
+rdp_blank_squares(const uint8_t *pixels, int stride, pixman_region32_t *damage,
+		  pixman_region32_t *blank, uint32_t *color)
+{
+	int n;
+	const pixman_box32_t *boxes = pixman_region32_rectangles(damage, &n);
+	bool found = false;
+
+	for (int i = 0; i < n; i++) {
+		const pixman_box32_t *box = &boxes[i];
+
+		for (int y = box->y1 & ~(RDP_BLANK_SQUARE - 1); y < box->y2;
+		     y += RDP_BLANK_SQUARE) {
+			for (int x = box->x1 & ~(RDP_BLANK_SQUARE - 1); x < box->x2;
+			     x += RDP_BLANK_SQUARE) {
+				pixman_box32_t square = {
+					x > box->x1 ? x : box->x1,
+					y > box->y1 ? y : box->y1,
+					x + RDP_BLANK_SQUARE < box->x2 ? x + RDP_BLANK_SQUARE
+								       : box->x2,
+					y + RDP_BLANK_SQUARE < box->y2 ? y + RDP_BLANK_SQUARE
+								       : box->y2,
+				};
+				uint32_t square_color;
+
+				if (!rdp_box_is_solid(pixels, stride, &square, &square_color) ||
+				    (found && square_color != *color))
+					continue;
+				*color = square_color;
+				found = true;
+				pixman_region32_union_rect(blank, blank, square.x1, square.y1,
+							   (unsigned)(square.x2 - square.x1),
+							   (unsigned)(square.y2 - square.y1));
+			}
+		}
+	}
+}
+
 /* On the caller's thread after a batch: what the stripes taught about their cells. */
 static void
 rdp_gfx_boxes_learn(struct rdp_gfx_boxes *boxes, const struct rdp_gfx_stripe *stripe,
@@ -290,6 +328,8 @@ rdp_gfx_send_solid(struct rdp_gfx_channel *channel, uint16_t surface_id,
 	};
 
 	counts->solid_fills++;
+	counts->filled_pixels += (uint64_t)(stripe->box.x2 - stripe->box.x1) *
+				 (uint64_t)(stripe->box.y2 - stripe->box.y1);
 	counts->bytes += RDP_GFX_SOLID_FILL_BYTES;
 	return rdp_gfx_channel_solid_fill(channel, &fill);
 }

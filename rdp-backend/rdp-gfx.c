@@ -35,6 +35,8 @@
 #define RDP_GFX_OPEN_TIMEOUT_MS 5000
 /* frames sent but not acknowledged before the client counts as behind */
 #define RDP_GFX_FRAMES_IN_FLIGHT 2
+/* the rectangles one SolidFill of blank squares carries: 2 KB of them on the stack */
+#define RDP_GFX_FILL_RECTS 256
 
 struct rdp_gfx {
 	struct rdp_peer *peer;
@@ -549,6 +551,55 @@ rdp_gfx_send_copies(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
 }
 
 /*
+ * The blank squares repeated cells leave (rdp_blank_squares()) go as SolidFills
+ * of many rectangles each, and leave @lossless: as planar stripes they were a
+ * third of a page of text's bytes, and the client decoded every one.
+ */
+static UINT
+rdp_gfx_send_blank_squares(struct rdp_peer *peer, const BYTE *pixels, int stride,
+			   pixman_region32_t *lossless)
+{
+	pixman_region32_t blank;
+	const pixman_box32_t *boxes;
+	RECTANGLE_16 rects[RDP_GFX_FILL_RECTS];
+	uint32_t background = 0;
+	UINT rc = CHANNEL_RC_OK;
+	int n;
+
+	pixman_region32_init(&blank);
+	rdp_blank_squares(pixels, stride, lossless, &blank, &background);
+	boxes = pixman_region32_rectangles(&blank, &n);
+	for (int first = 0; first < n && rc == CHANNEL_RC_OK; first += RDP_GFX_FILL_RECTS) {
+		int count = n - first < RDP_GFX_FILL_RECTS ? n - first : RDP_GFX_FILL_RECTS;
+		RDPGFX_SOLID_FILL_PDU fill = {
+			.surfaceId = RDP_GFX_SURFACE_ID,
+			.fillRectCount = (UINT16)count,
+			.fillRects = rects,
+			.fillPixel = {.B = (BYTE)background,
+				      .G = (BYTE)(background >> 8),
+				      .R = (BYTE)(background >> 16),
+				      .XA = 0xff},
+		};
+
+		for (int i = 0; i < count; i++) {
+			const pixman_box32_t *box = &boxes[first + i];
+
+			rects[i] = rdp_gfx_rect16(box);
+			peer->filled_pixels +=
+				(uint64_t)(box->x2 - box->x1) * (uint64_t)(box->y2 - box->y1);
+		}
+		rc = rdp_gfx_channel_solid_fill(peer->gfx->channel, &fill);
+		peer->solid_fills++;
+		/* the PDU's header, surface, colour and count, then 8 bytes a rectangle */
+		peer->bytes_sent += 16 + 8 * (uint64_t)count;
+	}
+	if (rc == CHANNEL_RC_OK)
+		pixman_region32_subtract(lossless, lossless, &blank);
+	pixman_region32_fini(&blank);
+	return rc;
+}
+
+/*
  * @lossy (a part of @damage, may be NULL) through the video surface when there
  * is one, the rest box by box as planar (or uncompressed) and solid fills,
  * and after them, copies of the text cells that repeat (rdp-cells.h).
@@ -587,10 +638,15 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 		source = (const BYTE *)rdp_cells_plan(peer->cells, (const uint32_t *)pixels, width,
 						      height, stride, &lossless, &repeats,
 						      &n_repeats);
-	rc = rdp_gfx_boxes_send(gfx->boxes, gfx->channel, RDP_GFX_SURFACE_ID, source, stride,
-				&lossless, peer->codec == RDP_CODEC_PLANAR, &counts);
+	rc = n_repeats > 0 ? rdp_gfx_send_blank_squares(peer, source, stride, &lossless)
+			   : CHANNEL_RC_OK;
+	if (rc == CHANNEL_RC_OK)
+		rc = rdp_gfx_boxes_send(gfx->boxes, gfx->channel, RDP_GFX_SURFACE_ID, source,
+					stride, &lossless, peer->codec == RDP_CODEC_PLANAR,
+					&counts);
 	peer->bytes_sent += counts.bytes;
 	peer->solid_fills += counts.solid_fills;
+	peer->filled_pixels += counts.filled_pixels;
 	peer->stripes_untried += counts.untried;
 	if (rc == CHANNEL_RC_OK) {
 		rc = rdp_gfx_send_copies(peer, repeats, n_repeats);

@@ -148,7 +148,8 @@ struct rdp_peer {
 	int ack_stalls;                    /* times the client acknowledged nothing in time */
 	bool acks_ignored;                 /* it stalled too often: frames go unpaced */
 	uint64_t bytes_sent;
-	uint64_t solid_fills;     /* boxes of one colour sent as SolidFill (graphics pipeline) */
+	/* boxes of one colour sent as fills (SolidFill, OpaqueRect), and their pixels */
+	uint64_t solid_fills, filled_pixels;
 	uint64_t stripes_untried; /* sent uncompressed without trying planar (pipeline) */
 	/* busy parts sent lossy (rdp-busy-tiles.h), and their lossless refreshes */
 	struct rdp_busy_tiles busy;

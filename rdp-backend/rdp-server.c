@@ -311,7 +311,8 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			",\"active\":%s,\"mode\":\"%s\",\"codec\":\"%s\",\"keyboard_layout\":%u,"
 			"\"frames_sent\":%llu,\"frames_held\":%llu,\"frame_id\":%u,"
 			"\"frame_acked\":%u,\"frames_in_flight_max\":%u,\"bytes_sent\":%llu,"
-			"\"solid_fills\":%llu,\"stripes_untried\":%llu,\"lossy\":%s,\"lossy_"
+			"\"solid_fills\":%llu,\"filled_pixels\":%llu,\"stripes_untried\":%llu,"
+			"\"lossy\":%s,\"lossy_"
 			"frames\":%llu,\"lossy_bytes\":%llu,\"lossy_coarser\":%d,"
 			"\"lossless_refreshes\":%llu,\"copies\":%llu,\"copied_pixels\":%llu,"
 			"\"cell_copies\":%llu,"
@@ -325,6 +326,7 @@ rdp_server_describe_peers(struct rdp_server *server, struct strbuf *out)
 			(unsigned long long)peer->frames_held, peer->frame_id, peer->frame_acked,
 			rdp_graphics_frames_in_flight_max(peer),
 			(unsigned long long)peer->bytes_sent, (unsigned long long)peer->solid_fills,
+			(unsigned long long)peer->filled_pixels,
 			(unsigned long long)peer->stripes_untried,
 			rdp_gfx_takes_lossy(peer) ? "true" : "false",
 			(unsigned long long)peer->lossy_frames,

@@ -22,8 +22,6 @@
 #define RDP_ROP_SRCCOPY 0xcc
 /* a ScrBlt or OpaqueRect order with every field, headers included: what bytes_sent counts */
 #define RDP_PRIMARY_ORDER_BYTES 16
-/* a frame's blanked cells are looked for in squares of the bitmap tiles' size */
-#define RDP_BLANK_SQUARE 64
 
 /* The most encoded bytes one SurfaceBits PDU may carry for this client. */
 static UINT32
@@ -209,6 +207,7 @@ rdp_surface_send_opaque_rect(struct rdp_peer *peer, const pixman_box32_t *box, u
 	if (!context->update->primary->OpaqueRect(context, &order))
 		return false;
 	peer->solid_fills++;
+	peer->filled_pixels += (uint64_t)order.nWidth * (uint64_t)order.nHeight;
 	peer->bytes_sent += RDP_PRIMARY_ORDER_BYTES;
 	return true;
 }
@@ -254,12 +253,10 @@ rdp_surface_send_opaque_rects(struct rdp_peer *peer, const uint32_t *pixels, int
 }
 
 /*
- * Squares of @damage that a frame with its repeated cells blanked (@pixels)
- * shows in the colour of the first such square (the text's background: most
- * of a page of text, whose glyphs the copies then paint) go as a few
- * OpaqueRect orders, the squares merged, and leave @damage. As bitmaps they
- * were a tile each for the client to decode and draw: 182 of a 1024x768
- * page's 192.
+ * The blank squares a frame with its repeated cells blanked (@pixels) leaves
+ * (rdp_blank_squares()) go as a few OpaqueRect orders, and leave @damage. As
+ * bitmaps they were a tile each for the client to decode and draw: 182 of a
+ * 1024x768 page's 192.
  */
 static void
 rdp_surface_send_blank_squares(struct rdp_peer *peer, const uint32_t *pixels, int stride,
@@ -268,42 +265,12 @@ rdp_surface_send_blank_squares(struct rdp_peer *peer, const uint32_t *pixels, in
 	pixman_region32_t blank;
 	pixman_box32_t *boxes;
 	uint32_t background = 0;
-	bool found = false;
 	int n;
 
 	if (!rdp_surface_takes_opaque_rects(peer))
 		return;
 	pixman_region32_init(&blank);
-	boxes = pixman_region32_rectangles(damage, &n);
-	for (int i = 0; i < n; i++) {
-		const pixman_box32_t *box = &boxes[i];
-
-		for (int y = box->y1 & ~(RDP_BLANK_SQUARE - 1); y < box->y2;
-		     y += RDP_BLANK_SQUARE) {
-			for (int x = box->x1 & ~(RDP_BLANK_SQUARE - 1); x < box->x2;
-			     x += RDP_BLANK_SQUARE) {
-				pixman_box32_t square = {
-					x > box->x1 ? x : box->x1,
-					y > box->y1 ? y : box->y1,
-					x + RDP_BLANK_SQUARE < box->x2 ? x + RDP_BLANK_SQUARE
-								       : box->x2,
-					y + RDP_BLANK_SQUARE < box->y2 ? y + RDP_BLANK_SQUARE
-								       : box->y2,
-				};
-				uint32_t color;
-
-				if (!rdp_box_is_solid((const uint8_t *)pixels, stride, &square,
-						      &color) ||
-				    (found && color != background))
-					continue;
-				background = color;
-				found = true;
-				pixman_region32_union_rect(&blank, &blank, square.x1, square.y1,
-							   (unsigned)(square.x2 - square.x1),
-							   (unsigned)(square.y2 - square.y1));
-			}
-		}
-	}
+	rdp_blank_squares((const uint8_t *)pixels, stride, damage, &blank, &background);
 	boxes = pixman_region32_rectangles(&blank, &n);
 	for (int i = 0; i < n; i++) {
 		if (!rdp_surface_send_opaque_rect(peer, &boxes[i], background)) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rdp-cells.h"
+#include "rdp-gfx-boxes.h"
 #include "tap.h"
 
 #define W 640
@@ -120,21 +121,43 @@ compare_box(const pixman_box32_t *box, void *data)
 }
 
 /*
- * Plans @damage of the frame, paints what would be encoded, then the copies
- * as ScrBlt does (sources and targets never overlap); the wrong pixels left,
- * and the copies' count and pixels.
+ * Plans @damage of the frame, paints what would be encoded (the blank squares
+ * the repeated cells leave as fills, the rest as pixels), then the copies as
+ * ScrBlt does (sources and targets never overlap); the wrong pixels left, and
+ * the copies' count and pixels, and the pixels filled.
  */
 static int
-send_frame(struct rdp_cells *cells, pixman_region32_t *damage, int *n_copies, long *copied)
+send_frame(struct rdp_cells *cells, pixman_region32_t *damage, int *n_copies, long *copied,
+	   long *filled)
 {
 	const struct rdp_copy *copies;
 	const uint32_t *source =
 		rdp_cells_plan(cells, frame, W, H, W * 4, damage, &copies, n_copies);
 	struct compare compare = {0};
+	pixman_region32_t blank, rest;
+	pixman_box32_t *boxes;
+	uint32_t color = 0;
+	int n_boxes;
 
 	for (int i = 0; i < W * H; i++)
 		client[i] = 0xdeadbeefu;
-	for_each_widened_box(damage, paint_box, (void *)source);
+	pixman_region32_init(&blank);
+	pixman_region32_init(&rest);
+	if (*n_copies > 0)
+		rdp_blank_squares((const uint8_t *)source, W * 4, damage, &blank, &color);
+	*filled = 0;
+	boxes = pixman_region32_rectangles(&blank, &n_boxes);
+	for (int i = 0; i < n_boxes; i++) {
+		for (int y = boxes[i].y1; y < boxes[i].y2; y++) {
+			for (int x = boxes[i].x1; x < boxes[i].x2; x++)
+				client[y * W + x] = color;
+		}
+		*filled += (long)(boxes[i].x2 - boxes[i].x1) * (boxes[i].y2 - boxes[i].y1);
+	}
+	pixman_region32_subtract(&rest, damage, &blank);
+	for_each_widened_box(&rest, paint_box, (void *)source);
+	pixman_region32_fini(&rest);
+	pixman_region32_fini(&blank);
 	*copied = 0;
 	for (int i = 0; i < *n_copies; i++) {
 		pixman_box32_t target = rdp_copy_target(&copies[i]);
@@ -151,7 +174,10 @@ send_frame(struct rdp_cells *cells, pixman_region32_t *damage, int *n_copies, lo
 			       (size_t)(target.x2 - target.x1) * 4);
 		*copied += (long)(target.x2 - target.x1) * (target.y2 - target.y1);
 	}
-	for_each_widened_box(damage, compare_box, &compare);
+	/* the widened margins outside @damage the client holds from before: not drawn here */
+	boxes = pixman_region32_rectangles(damage, &n_boxes);
+	for (int i = 0; i < n_boxes; i++)
+		compare_box(&boxes[i], &compare);
 	return compare.wrong;
 }
 
@@ -166,7 +192,7 @@ test_terminals(struct tap *t, struct rdp_cells *cells)
 		struct rdp_cell_grid grid;
 		pixman_region32_t damage;
 		int n_copies;
-		long copied;
+		long copied, filled;
 
 		draw_text(&box, 3 + (int)i, 5 + 2 * (int)i, cell_w, cell_h, 0, (uint32_t)i);
 		TAP_CHECK(t, rdp_cells_find_grid(frame, W * 4, &box, &grid),
@@ -178,11 +204,14 @@ test_terminals(struct tap *t, struct rdp_cells *cells)
 			  grid.background);
 		pixman_region32_init_rect(&damage, box.x1, box.y1, (unsigned)(box.x2 - box.x1),
 					  (unsigned)(box.y2 - box.y1));
-		TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied) == 0,
+		TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied, &filled) == 0,
 			  "%dx%d: the client shows the frame exactly", cell_w, cell_h);
 		/* all but the first of each glyph: most of the text's area */
 		TAP_CHECK(t, copied > (long)(box.x2 - box.x1) * (box.y2 - box.y1) / 2,
 			  "%dx%d: %ld pixels in %d copies", cell_w, cell_h, copied, n_copies);
+		/* under the copies, but where a square holds a first glyph or a cell cut by the box */
+		TAP_CHECK(t, filled > (long)(box.x2 - box.x1) * (box.y2 - box.y1) / 4,
+			  "%dx%d: %ld pixels filled as blank squares", cell_w, cell_h, filled);
 		pixman_region32_fini(&damage);
 	}
 }
@@ -195,7 +224,7 @@ test_no_grid(struct tap *t, struct rdp_cells *cells)
 	pixman_region32_t damage;
 	uint32_t seed = 99;
 	int n_copies;
-	long copied;
+	long copied, filled;
 
 	for (int i = 0; i < W * H; i++)
 		frame[i] = 0xff000000u | next_random(&seed);
@@ -217,7 +246,7 @@ test_no_grid(struct tap *t, struct rdp_cells *cells)
 		  "without a grid the frame is encoded as it is");
 	/* glyphs that do not keep to a grid: whatever is found, the client ends exact */
 	draw_text(&box, 0, 0, 7, 14, 3, 11);
-	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied) == 0,
+	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied, &filled) == 0,
 		  "proportional text: exact (%d copies)", n_copies);
 	pixman_region32_fini(&damage);
 	box = (pixman_box32_t){100, 100, 110, 300};
@@ -233,7 +262,7 @@ test_boxes(struct tap *t, struct rdp_cells *cells)
 	pixman_box32_t left = {10, 20, 300, 400}, right = {330, 21, 630, 460};
 	pixman_region32_t damage;
 	int n_copies;
-	long copied;
+	long copied, filled;
 
 	for (int i = 0; i < W * H; i++)
 		frame[i] = BACKGROUND;
@@ -242,7 +271,7 @@ test_boxes(struct tap *t, struct rdp_cells *cells)
 	pixman_region32_init_rect(&damage, left.x1, left.y1, 290, 380);
 	pixman_region32_union_rect(&damage, &damage, right.x1, right.y1, 300, 439);
 	pixman_region32_union_rect(&damage, &damage, 0, 200, W, 31);
-	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied) == 0,
+	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied, &filled) == 0,
 		  "several boxes, two grids: exact");
 	TAP_CHECK(t, n_copies > 0, "%d copies of %ld pixels", n_copies, copied);
 	pixman_region32_fini(&damage);
@@ -263,7 +292,7 @@ test_runs(struct tap *t, struct rdp_cells *cells)
 	pixman_region32_t damage;
 	uint32_t seed = 5;
 	int n_copies, repeated = 0, seen[GLYPHS] = {0}, n_words = 0;
-	long copied;
+	long copied, filled;
 
 	for (int g = 0; g < GLYPHS; g++)
 		make_glyph(glyphs[g], 7, 14, 31u * (uint32_t)g + 1u);
@@ -294,7 +323,7 @@ test_runs(struct tap *t, struct rdp_cells *cells)
 		}
 	}
 	pixman_region32_init_rect(&damage, 0, 0, W, H);
-	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied) == 0,
+	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied, &filled) == 0,
 		  "a log: exact, no copy over its own source");
 	TAP_CHECK(t, n_copies > 0 && n_copies <= n_words + H / 14,
 		  "a log: %d repeated cells in %d copies (%d words on %d lines)", repeated,
