@@ -30,6 +30,8 @@ _Static_assert(RDP_CELL_MAX_WIDTH <= RDP_CELL_MAX_HEIGHT, "periods are scored up
 
 /* the cells a copy's source is looked for among, most recent first: sources of a run of cells */
 #define RDP_CELL_CANDIDATES 32
+/* a box's grid is taken again for this many frames at most before it is looked for anew */
+#define RDP_CELL_GRID_REUSES 15
 
 struct rdp_cell_slot {
 	uint64_t hash; /* 0: free */
@@ -48,7 +50,21 @@ struct rdp_cell_index {
 	int columns, rows;
 };
 
+/*
+ * The grid last found, and the box it was found in. A terminal's text keeps
+ * its grid from frame to frame, and finding it reads every pixel of the box
+ * (a third of planning a page of text); a grid taken again that no longer
+ * fits costs only copies not found (each cell is still compared byte for
+ * byte), and is looked for anew at the next frame.
+ */
+struct rdp_cells_last_grid {
+	pixman_box32_t box;
+	struct rdp_cell_grid grid;
+	int reuses_left; /* 0: none kept */
+};
+
 struct rdp_cells {
+	struct rdp_cells_last_grid last;
 	uint8_t *scratch; /* a rdp_cell_index's arrays */
 	size_t scratch_size;
 	struct rdp_copy *copies;
@@ -63,10 +79,13 @@ rdp_cells_row(const uint32_t *pixels, int stride, int y)
 	return (const uint32_t *)((const uint8_t *)pixels + (size_t)y * (size_t)stride);
 }
 
-/* The colour most of @box has (a majority vote over a sample); false when none has half. */
+/*
+ * The colour most of @box has (a majority vote over a sample); false when none
+ * has half. *@ink: the share of the sample in other colours.
+ */
 static bool
 rdp_cells_background(const uint32_t *pixels, int stride, const pixman_box32_t *box,
-		     uint32_t *background)
+		     uint32_t *background, double *ink)
 {
 	uint32_t candidate = 0;
 	uint64_t votes = 0, samples = 0, agree = 0;
@@ -91,7 +110,40 @@ rdp_cells_background(const uint32_t *pixels, int stride, const pixman_box32_t *b
 		}
 	}
 	*background = candidate;
+	*ink = samples > 0 ? 1.0 - (double)agree / (double)samples : 0;
 	return samples > 0 && agree * 2 >= samples;
+}
+
+/*
+ * Whether the text of @box still keeps to @grid, found in an earlier frame:
+ * the lines between its cells, sampled, hold under 0.4 of the box's share of
+ * ink (what rdp_cells_period() asks of a grid it finds). Text of another size
+ * crosses those lines as often as anywhere else.
+ */
+static bool
+rdp_cells_grid_fits(const uint32_t *pixels, int stride, const pixman_box32_t *box,
+		    const struct rdp_cell_grid *grid, double ink)
+{
+	uint64_t columns = 0, column_ink = 0, rows = 0, row_ink = 0;
+
+	for (int y = box->y1; y < box->y2; y += RDP_CELL_SAMPLE_ROWS) {
+		const uint32_t *row = rdp_cells_row(pixels, stride, y);
+
+		for (int x = grid->x; x < box->x2; x += grid->width) {
+			columns++;
+			column_ink += row[x] != grid->background;
+		}
+	}
+	for (int y = grid->y; y < box->y2; y += grid->height) {
+		const uint32_t *row = rdp_cells_row(pixels, stride, y);
+
+		for (int x = box->x1; x < box->x2; x += RDP_CELL_SAMPLE_ROWS) {
+			rows++;
+			row_ink += row[x] != grid->background;
+		}
+	}
+	return columns > 0 && rows > 0 && (double)column_ink < 0.4 * ink * (double)columns &&
+	       (double)row_ink < 0.4 * ink * (double)rows;
 }
 
 /*
@@ -154,10 +206,11 @@ rdp_cells_find_grid(const uint32_t *pixels, int stride, const pixman_box32_t *bo
 	uint64_t inked = 0;
 	int x_phase = 0, y_phase = 0;
 	bool found = false;
+	double ink;
 
 	if (width < RDP_CELL_MIN_WIDTH * RDP_CELL_MIN_PERIODS ||
 	    height < RDP_CELL_MIN_HEIGHT * RDP_CELL_MIN_PERIODS ||
-	    !rdp_cells_background(pixels, stride, box, &background))
+	    !rdp_cells_background(pixels, stride, box, &background, &ink))
 		return false;
 	columns = calloc((size_t)width + (size_t)height, sizeof *columns);
 	if (!columns)
@@ -475,6 +528,34 @@ rdp_cells_find_repeats(struct rdp_cells *cells, const uint32_t *pixels, int stri
 	}
 }
 
+/*
+ * The grid of @box: the last one when it was found in the same box, which
+ * still has the same background and text that keeps to it, else looked for
+ * anew.
+ */
+static bool
+rdp_cells_grid(struct rdp_cells *cells, const uint32_t *pixels, int stride,
+	       const pixman_box32_t *box, struct rdp_cell_grid *grid)
+{
+	struct rdp_cells_last_grid *last = &cells->last;
+	uint32_t background;
+	double ink;
+
+	if (last->reuses_left > 0 && memcmp(&last->box, box, sizeof *box) == 0 &&
+	    rdp_cells_background(pixels, stride, box, &background, &ink) &&
+	    background == last->grid.background &&
+	    rdp_cells_grid_fits(pixels, stride, box, &last->grid, ink)) {
+		last->reuses_left--;
+		*grid = last->grid;
+		return true;
+	}
+	last->reuses_left = 0;
+	if (!rdp_cells_find_grid(pixels, stride, box, grid))
+		return false;
+	*last = (struct rdp_cells_last_grid){*box, *grid, RDP_CELL_GRID_REUSES};
+	return true;
+}
+
 /* @box of @pixels into the masked frame, widened to the 4-pixel tiles the encoder reads. */
 static void
 rdp_cells_copy_box(struct rdp_cells *cells, const uint32_t *pixels, int width, int height,
@@ -503,11 +584,13 @@ rdp_cells_plan(struct rdp_cells *cells, const uint32_t *pixels, int width, int h
 		struct rdp_cell_grid grid;
 		size_t before = cells->n_copies;
 
-		if (!rdp_cells_find_grid(pixels, stride, &boxes[i], &grid))
+		if (!rdp_cells_grid(cells, pixels, stride, &boxes[i], &grid))
 			continue;
 		rdp_cells_find_repeats(cells, pixels, stride, &boxes[i], &grid);
-		if (cells->n_copies == before)
+		if (cells->n_copies == before) {
+			cells->last.reuses_left = 0;
 			continue;
+		}
 		if (!masked) {
 			if (!byte_buffer_reserve(&cells->masked, &cells->masked_size,
 						 (size_t)stride * (size_t)height)) {

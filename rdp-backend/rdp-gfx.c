@@ -27,6 +27,7 @@
 #include "rdp-gfx-boxes.h"
 #include "rdp-gfx-video.h"
 #include "rdp-internal.h"
+#include "rdp-solid.h"
 
 #define RDP_GFX_SURFACE_ID 1
 /* the busy parts' H.264 pictures, copied from there onto the desktop surface */

@@ -15,6 +15,7 @@
 #include "rdp-gfx-boxes.h"
 #include "rdp-internal.h"
 #include "rdp-remotefx.h"
+#include "rdp-solid.h"
 
 /* Room kept in each PDU for headers, below the client's reassembly limit. */
 #define RDP_PDU_MARGIN 1024

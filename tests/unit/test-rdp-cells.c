@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "rdp-cells.h"
-#include "rdp-gfx-boxes.h"
+#include "rdp-solid.h"
 #include "tap.h"
 
 #define W 640
@@ -331,6 +331,36 @@ test_runs(struct tap *t, struct rdp_cells *cells)
 	pixman_region32_fini(&damage);
 }
 
+/*
+ * Page after page in one box: the grid found at the first is taken again for
+ * the next (the same copies as a planner that finds it anew), and text of
+ * another size in the same box and colours is not planned on the old grid
+ * (test_terminals(), whose sizes follow each other in one box).
+ */
+static void
+test_grid_taken_again(struct tap *t, struct rdp_cells *cells)
+{
+	pixman_box32_t box = {0, 0, W, H};
+	pixman_region32_t damage;
+	struct rdp_cells *fresh = rdp_cells_create();
+	int n_copies, n_fresh;
+	long copied, filled;
+
+	pixman_region32_init_rect(&damage, 0, 0, W, H);
+	draw_text(&box, 0, 0, 8, 16, 0, 41);
+	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied, &filled) == 0,
+		  "first page: exact");
+	draw_text(&box, 0, 0, 8, 16, 0, 42);
+	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied, &filled) == 0,
+		  "next page, its grid taken again: exact");
+	TAP_CHECK(t,
+		  fresh && send_frame(fresh, &damage, &n_fresh, &copied, &filled) == 0 &&
+			  n_fresh == n_copies,
+		  "next page: %d copies on the grid taken again, %d found anew", n_copies, n_fresh);
+	rdp_cells_destroy(fresh);
+	pixman_region32_fini(&damage);
+}
+
 int
 main(void)
 {
@@ -341,6 +371,7 @@ main(void)
 	test_no_grid(&t, cells);
 	test_boxes(&t, cells);
 	test_runs(&t, cells);
+	test_grid_taken_again(&t, cells);
 	rdp_cells_destroy(cells);
 	return tap_finish(&t);
 }
