@@ -18,8 +18,11 @@
 
 /* narrower boxes are not sent as planar (rdp_gfx_stripe_encode()) */
 #define RDP_GFX_PLANAR_MIN_WIDTH 3
-/* a SolidFill PDU of one rectangle, header included */
-#define RDP_GFX_SOLID_FILL_BYTES 24
+/* a SolidFill PDU: its header, surface, colour and count, then each rectangle */
+#define RDP_GFX_SOLID_FILL_BYTES 16
+#define RDP_GFX_SOLID_FILL_RECT_BYTES 8
+/* the rectangles one SolidFill carries at most: 2 KB of them on the stack */
+#define RDP_GFX_SOLID_FILL_RECTS 256
 
 enum rdp_gfx_stripe_kind {
 	RDP_GFX_STRIPE_SOLID,
@@ -250,33 +253,42 @@ rdp_gfx_send_uncompressed(struct rdp_gfx_channel *channel, uint16_t surface_id,
 	return CHANNEL_RC_OK;
 }
 
-/*
- * A stripe of one colour (a cleared background, a text cursor's line, a
- * window being opened) goes as a SolidFill: 24 bytes whatever its size.
- */
-static UINT
-rdp_gfx_send_solid(struct rdp_gfx_channel *channel, uint16_t surface_id,
-		   const struct rdp_gfx_stripe *stripe, struct rdp_gfx_box_counts *counts)
+UINT
+rdp_gfx_solid_fill(struct rdp_gfx_channel *channel, uint16_t surface_id, uint32_t color,
+		   const pixman_box32_t *boxes, int n, struct rdp_gfx_box_counts *counts)
 {
-	RECTANGLE_16 rect = rdp_gfx_rect16(&stripe->box);
-	RDPGFX_SOLID_FILL_PDU fill = {
-		.surfaceId = surface_id,
-		.fillRectCount = 1,
-		.fillRects = &rect,
-		.fillPixel =
-			{
-				.B = (BYTE)stripe->color,
-				.G = (BYTE)(stripe->color >> 8),
-				.R = (BYTE)(stripe->color >> 16),
-				.XA = 0xff,
-			},
-	};
+	RECTANGLE_16 rects[RDP_GFX_SOLID_FILL_RECTS];
+	UINT rc = CHANNEL_RC_OK;
 
-	counts->solid_fills++;
-	counts->filled_pixels += (uint64_t)(stripe->box.x2 - stripe->box.x1) *
-				 (uint64_t)(stripe->box.y2 - stripe->box.y1);
-	counts->bytes += RDP_GFX_SOLID_FILL_BYTES;
-	return rdp_gfx_channel_solid_fill(channel, &fill);
+	for (int first = 0; first < n && rc == CHANNEL_RC_OK; first += RDP_GFX_SOLID_FILL_RECTS) {
+		int count =
+			n - first < RDP_GFX_SOLID_FILL_RECTS ? n - first : RDP_GFX_SOLID_FILL_RECTS;
+		RDPGFX_SOLID_FILL_PDU fill = {
+			.surfaceId = surface_id,
+			.fillRectCount = (UINT16)count,
+			.fillRects = rects,
+			.fillPixel =
+				{
+					.B = (BYTE)color,
+					.G = (BYTE)(color >> 8),
+					.R = (BYTE)(color >> 16),
+					.XA = 0xff,
+				},
+		};
+
+		for (int i = 0; i < count; i++) {
+			const pixman_box32_t *box = &boxes[first + i];
+
+			rects[i] = rdp_gfx_rect16(box);
+			counts->filled_pixels +=
+				(uint64_t)(box->x2 - box->x1) * (uint64_t)(box->y2 - box->y1);
+		}
+		counts->solid_fills++;
+		counts->bytes +=
+			RDP_GFX_SOLID_FILL_BYTES + RDP_GFX_SOLID_FILL_RECT_BYTES * (uint64_t)count;
+		rc = rdp_gfx_channel_solid_fill(channel, &fill);
+	}
+	return rc;
 }
 
 static UINT
@@ -286,7 +298,9 @@ rdp_gfx_send_stripe(const struct rdp_gfx_boxes *boxes, struct rdp_gfx_channel *c
 {
 	switch (stripe->kind) {
 	case RDP_GFX_STRIPE_SOLID:
-		return rdp_gfx_send_solid(channel, surface_id, stripe, counts);
+		/* a cleared background, a text cursor's line, a window being opened: 24 bytes */
+		return rdp_gfx_solid_fill(channel, surface_id, stripe->color, &stripe->box, 1,
+					  counts);
 	case RDP_GFX_STRIPE_PLANAR:
 		counts->bytes += stripe->size;
 		return rdp_gfx_surface_command(

@@ -50,4 +50,12 @@ UINT rdp_gfx_surface_copy(struct rdp_gfx_channel *channel, uint16_t src_id, uint
 			  const pixman_box32_t *from, int to_x, int to_y);
 
 RECTANGLE_16 rdp_gfx_rect16(const pixman_box32_t *box);
+
+/**
+ * @boxes of surface @surface_id filled with @color (0xXXRRGGBB), as few
+ * SolidFill PDUs as they fit in; @counts counts them, their bytes and pixels.
+ */
+UINT rdp_gfx_solid_fill(struct rdp_gfx_channel *channel, uint16_t surface_id, uint32_t color,
+			const pixman_box32_t *boxes, int n, struct rdp_gfx_box_counts *counts);
+
 #endif

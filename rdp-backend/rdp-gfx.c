@@ -36,8 +36,6 @@
 #define RDP_GFX_OPEN_TIMEOUT_MS 5000
 /* frames sent but not acknowledged before the client counts as behind */
 #define RDP_GFX_FRAMES_IN_FLIGHT 2
-/* the rectangles one SolidFill of blank squares carries: 2 KB of them on the stack */
-#define RDP_GFX_FILL_RECTS 256
 
 struct rdp_gfx {
 	struct rdp_peer *peer;
@@ -558,42 +556,19 @@ rdp_gfx_send_copies(struct rdp_peer *peer, const struct rdp_copy *copies, int n)
  */
 static UINT
 rdp_gfx_send_blank_squares(struct rdp_peer *peer, const BYTE *pixels, int stride,
-			   pixman_region32_t *lossless)
+			   pixman_region32_t *lossless, struct rdp_gfx_box_counts *counts)
 {
 	pixman_region32_t blank;
 	const pixman_box32_t *boxes;
-	RECTANGLE_16 rects[RDP_GFX_FILL_RECTS];
 	uint32_t background = 0;
-	UINT rc = CHANNEL_RC_OK;
+	UINT rc;
 	int n;
 
 	pixman_region32_init(&blank);
 	rdp_blank_squares(pixels, stride, lossless, &blank, &background);
 	boxes = pixman_region32_rectangles(&blank, &n);
-	for (int first = 0; first < n && rc == CHANNEL_RC_OK; first += RDP_GFX_FILL_RECTS) {
-		int count = n - first < RDP_GFX_FILL_RECTS ? n - first : RDP_GFX_FILL_RECTS;
-		RDPGFX_SOLID_FILL_PDU fill = {
-			.surfaceId = RDP_GFX_SURFACE_ID,
-			.fillRectCount = (UINT16)count,
-			.fillRects = rects,
-			.fillPixel = {.B = (BYTE)background,
-				      .G = (BYTE)(background >> 8),
-				      .R = (BYTE)(background >> 16),
-				      .XA = 0xff},
-		};
-
-		for (int i = 0; i < count; i++) {
-			const pixman_box32_t *box = &boxes[first + i];
-
-			rects[i] = rdp_gfx_rect16(box);
-			peer->filled_pixels +=
-				(uint64_t)(box->x2 - box->x1) * (uint64_t)(box->y2 - box->y1);
-		}
-		rc = rdp_gfx_channel_solid_fill(peer->gfx->channel, &fill);
-		peer->solid_fills++;
-		/* the PDU's header, surface, colour and count, then 8 bytes a rectangle */
-		peer->bytes_sent += 16 + 8 * (uint64_t)count;
-	}
+	rc = rdp_gfx_solid_fill(peer->gfx->channel, RDP_GFX_SURFACE_ID, background, boxes, n,
+				counts);
 	if (rc == CHANNEL_RC_OK)
 		pixman_region32_subtract(lossless, lossless, &blank);
 	pixman_region32_fini(&blank);
@@ -639,7 +614,7 @@ rdp_gfx_send_boxes(struct rdp_peer *peer, const BYTE *pixels, int width, int hei
 		source = (const BYTE *)rdp_cells_plan(peer->cells, (const uint32_t *)pixels, width,
 						      height, stride, &lossless, &repeats,
 						      &n_repeats);
-	rc = n_repeats > 0 ? rdp_gfx_send_blank_squares(peer, source, stride, &lossless)
+	rc = n_repeats > 0 ? rdp_gfx_send_blank_squares(peer, source, stride, &lossless, &counts)
 			   : CHANNEL_RC_OK;
 	if (rc == CHANNEL_RC_OK)
 		rc = rdp_gfx_boxes_send(gfx->boxes, gfx->channel, RDP_GFX_SURFACE_ID, source,
