@@ -37,6 +37,7 @@ struct rdp_cell_slot {
 	uint64_t hash; /* 0: free */
 	int x, y;
 	uint32_t kind;
+	int first_ink; /* its first row with ink: the rows above are background */
 };
 
 /* A box's cells, numbered in rows from 0, while it is planned. */
@@ -79,6 +80,24 @@ rdp_cells_row(const uint32_t *pixels, int stride, int y)
 	return (const uint32_t *)((const uint8_t *)pixels + (size_t)y * (size_t)stride);
 }
 
+/* The share of a sample of @box (every 5th pixel of every 3rd row) that is @color. */
+static double
+rdp_cells_share(const uint32_t *pixels, int stride, const pixman_box32_t *box, uint32_t color)
+{
+	uint64_t samples = 0, agree = 0;
+
+	for (int y = box->y1; y < box->y2; y += RDP_CELL_SAMPLE_ROWS) {
+		const uint32_t *row = rdp_cells_row(pixels, stride, y);
+
+		for (int x = box->x1 + y % RDP_CELL_SAMPLE_STEP; x < box->x2;
+		     x += RDP_CELL_SAMPLE_STEP) {
+			samples++;
+			agree += row[x] == color;
+		}
+	}
+	return samples > 0 ? (double)agree / (double)samples : 0;
+}
+
 /*
  * The colour most of @box has (a majority vote over a sample); false when none
  * has half. *@ink: the share of the sample in other colours.
@@ -88,7 +107,8 @@ rdp_cells_background(const uint32_t *pixels, int stride, const pixman_box32_t *b
 		     uint32_t *background, double *ink)
 {
 	uint32_t candidate = 0;
-	uint64_t votes = 0, samples = 0, agree = 0;
+	uint64_t votes = 0;
+	double share;
 
 	for (int y = box->y1; y < box->y2; y += RDP_CELL_SAMPLE_ROWS) {
 		const uint32_t *row = rdp_cells_row(pixels, stride, y);
@@ -100,18 +120,10 @@ rdp_cells_background(const uint32_t *pixels, int stride, const pixman_box32_t *b
 			votes = row[x] == candidate ? votes + 1 : votes - 1;
 		}
 	}
-	for (int y = box->y1; y < box->y2; y += RDP_CELL_SAMPLE_ROWS) {
-		const uint32_t *row = rdp_cells_row(pixels, stride, y);
-
-		for (int x = box->x1 + y % RDP_CELL_SAMPLE_STEP; x < box->x2;
-		     x += RDP_CELL_SAMPLE_STEP) {
-			samples++;
-			agree += row[x] == candidate;
-		}
-	}
+	share = rdp_cells_share(pixels, stride, box, candidate);
 	*background = candidate;
-	*ink = samples > 0 ? 1.0 - (double)agree / (double)samples : 0;
-	return samples > 0 && agree * 2 >= samples;
+	*ink = 1.0 - share;
+	return share >= 0.5;
 }
 
 /*
@@ -260,9 +272,13 @@ rdp_cells_destroy(struct rdp_cells *cells)
 	free(cells);
 }
 
-/* Whether the cell at @x,@y is all background: most rows of a glyph's cell say no at once. */
-static bool
-rdp_cell_blank(const uint32_t *pixels, int stride, int x, int y, const struct rdp_cell_grid *grid)
+/*
+ * The first row of the cell at @x,@y with ink, @grid->height where it is all
+ * background: most rows of a glyph's cell say so at once.
+ */
+static int
+rdp_cell_first_ink(const uint32_t *pixels, int stride, int x, int y,
+		   const struct rdp_cell_grid *grid)
 {
 	for (int row = 0; row < grid->height; row++) {
 		const uint32_t *line = rdp_cells_row(pixels, stride, y + row) + x;
@@ -271,24 +287,27 @@ rdp_cell_blank(const uint32_t *pixels, int stride, int x, int y, const struct rd
 		for (int i = 0; i < grid->width; i++)
 			inked |= line[i] ^ grid->background;
 		if (inked)
-			return false;
+			return row;
 	}
-	return true;
+	return grid->height;
 }
 
 /*
- * A hash of the cell at @x,@y, never 0. Pixels go in pairs, the pairs dealt
- * to four chains in turn, so that multiplications overlap: one chain a row
- * (the hash before) left a 7x15 cell waiting on 52 multiplications in a row.
+ * A hash of the cell at @x,@y, never 0, from its first row with ink
+ * (@first_ink) on: the rows above are background, and equal cells have as
+ * many of them. Pixels go in pairs, the pairs dealt to four chains in turn,
+ * so that multiplications overlap: one chain a row (the hash before) left a
+ * 7x15 cell waiting on 52 multiplications in a row.
  */
 static uint64_t
-rdp_cell_hash(const uint32_t *pixels, int stride, int x, int y, const struct rdp_cell_grid *grid)
+rdp_cell_hash(const uint32_t *pixels, int stride, int x, int y, int first_ink,
+	      const struct rdp_cell_grid *grid)
 {
-	uint64_t lanes[4] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull, 0xa4093822299f31d0ull,
-			     0x082efa98ec4e6c89ull};
+	uint64_t lanes[4] = {0x243f6a8885a308d3ull ^ (uint64_t)first_ink, 0x13198a2e03707344ull,
+			     0xa4093822299f31d0ull, 0x082efa98ec4e6c89ull};
 	unsigned lane = 0;
 
-	for (int row = 0; row < grid->height; row++) {
+	for (int row = first_ink; row < grid->height; row++) {
 		const uint32_t *line = rdp_cells_row(pixels, stride, y + row) + x;
 		int i = 0;
 
@@ -307,12 +326,16 @@ rdp_cell_hash(const uint32_t *pixels, int stride, int x, int y, const struct rdp
 	return rdp_hash_mix(rdp_hash_mix(lanes[0], lanes[1]), rdp_hash_mix(lanes[2], lanes[3])) | 1;
 }
 
-/* Cells are 4 to 32 pixels wide: compared inline, where a call per row cost more than its row. */
+/*
+ * Whether two cells whose rows above @first_ink are background are equal.
+ * Cells are 4 to 32 pixels wide: compared inline, where a call per row cost
+ * more than its row.
+ */
 static bool
-rdp_cells_equal(const uint32_t *pixels, int stride, int ax, int ay, int bx, int by,
+rdp_cells_equal(const uint32_t *pixels, int stride, int ax, int ay, int bx, int by, int first_ink,
 		const struct rdp_cell_grid *grid)
 {
-	for (int row = 0; row < grid->height; row++) {
+	for (int row = first_ink; row < grid->height; row++) {
 		const uint32_t *a = rdp_cells_row(pixels, stride, ay + row) + ax;
 		const uint32_t *b = rdp_cells_row(pixels, stride, by + row) + bx;
 		uint32_t differ = 0;
@@ -398,23 +421,26 @@ rdp_cells_sort(struct rdp_cell_index *index, const uint32_t *pixels, int stride,
 
 		for (int column = 0; column < index->columns; column++, cell++) {
 			int x = grid->x + column * grid->width;
+			int first_ink = rdp_cell_first_ink(pixels, stride, x, y, grid);
 			uint64_t hash;
 			size_t i;
 
 			index->kinds[cell] = 0;
-			if (rdp_cell_blank(pixels, stride, x, y, grid))
+			if (first_ink == grid->height)
 				continue;
-			hash = rdp_cell_hash(pixels, stride, x, y, grid);
+			hash = rdp_cell_hash(pixels, stride, x, y, first_ink, grid);
 			for (i = hash & index->mask; index->slots[i].hash;
 			     i = (i + 1) & index->mask) {
 				const struct rdp_cell_slot *slot = &index->slots[i];
 
-				if (slot->hash == hash &&
-				    rdp_cells_equal(pixels, stride, slot->x, slot->y, x, y, grid))
+				if (slot->hash == hash && slot->first_ink == first_ink &&
+				    rdp_cells_equal(pixels, stride, slot->x, slot->y, x, y,
+						    first_ink, grid))
 					break;
 			}
 			if (!index->slots[i].hash) {
-				index->slots[i] = (struct rdp_cell_slot){hash, x, y, ++n_kinds};
+				index->slots[i] =
+					(struct rdp_cell_slot){hash, x, y, ++n_kinds, first_ink};
 				index->firsts[n_kinds] = cell;
 			}
 			index->kinds[cell] = index->slots[i].kind;
@@ -538,13 +564,12 @@ rdp_cells_grid(struct rdp_cells *cells, const uint32_t *pixels, int stride,
 	       const pixman_box32_t *box, struct rdp_cell_grid *grid)
 {
 	struct rdp_cells_last_grid *last = &cells->last;
-	uint32_t background;
-	double ink;
+	double share;
 
+	/* the last background still holding half the box is the majority a vote would find */
 	if (last->reuses_left > 0 && memcmp(&last->box, box, sizeof *box) == 0 &&
-	    rdp_cells_background(pixels, stride, box, &background, &ink) &&
-	    background == last->grid.background &&
-	    rdp_cells_grid_fits(pixels, stride, box, &last->grid, ink)) {
+	    (share = rdp_cells_share(pixels, stride, box, last->grid.background)) >= 0.5 &&
+	    rdp_cells_grid_fits(pixels, stride, box, &last->grid, 1.0 - share)) {
 		last->reuses_left--;
 		*grid = last->grid;
 		return true;

@@ -24,9 +24,11 @@ rdp_hash_pixels(const uint32_t *pixels, int count)
 		for (int i = 0; i < 8; i++)
 			lanes[i] = rdp_hash_mix(lanes[i], words[i]);
 	}
-	hash = rdp_hash_mix((uint64_t)count, lanes[0]);
-	for (int i = 1; i < 8; i++)
-		hash = rdp_hash_mix(hash, lanes[i]);
+	/* the lanes meet in pairs, three mixes deep, where a chain through them was eight */
+	hash = rdp_hash_mix(
+		rdp_hash_mix(rdp_hash_mix(lanes[0], lanes[1]), rdp_hash_mix(lanes[2], lanes[3])),
+		rdp_hash_mix(rdp_hash_mix(lanes[4], lanes[5]), rdp_hash_mix(lanes[6], lanes[7])));
+	hash = rdp_hash_mix(hash, (uint64_t)count);
 	for (; x < count; x++)
 		hash = rdp_hash_mix(hash, pixels[x]);
 	return hash | 1;

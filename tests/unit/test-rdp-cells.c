@@ -361,6 +361,52 @@ test_grid_taken_again(struct tap *t, struct rdp_cells *cells)
 	pixman_region32_fini(&damage);
 }
 
+/*
+ * Glyphs that differ only in their top rows (a letter, the same with an
+ * accent, the same with its top rows blank): cells are told apart from their
+ * first row with ink, and none is copied for another.
+ */
+static void
+test_accents(struct tap *t, struct rdp_cells *cells)
+{
+	enum { CELL_W = 8, CELL_H = 16, KINDS = 4 };
+	uint32_t glyphs[KINDS][CELL_W * CELL_H];
+	pixman_region32_t damage;
+	uint32_t seed = 5;
+	int n_copies;
+	long copied, filled;
+
+	make_glyph(glyphs[0], CELL_W, CELL_H, 41);
+	for (int y = 0; y < 6; y++) {
+		for (int x = 0; x < CELL_W; x++)
+			glyphs[0][y * CELL_W + x] = BACKGROUND;
+	}
+	glyphs[0][6 * CELL_W + 2] = 0xff808080u; /* its first row with ink: 6 */
+	memcpy(glyphs[1], glyphs[0], sizeof glyphs[0]);
+	glyphs[1][2 * CELL_W + 3] = 0xffe0e0e0u; /* an accent above it */
+	memcpy(glyphs[2], glyphs[0], sizeof glyphs[0]);
+	glyphs[2][6 * CELL_W + 2] = BACKGROUND;
+	for (int x = 0; x < CELL_W; x++)
+		glyphs[2][6 * CELL_W + x] = BACKGROUND; /* the same below row 6, blank down to it */
+	memcpy(glyphs[3], glyphs[1], sizeof glyphs[1]);
+	glyphs[3][2 * CELL_W + 3] = 0xff606060u; /* another accent */
+	for (int i = 0; i < W * H; i++)
+		frame[i] = BACKGROUND;
+	for (int y = 0; y + CELL_H <= H; y += CELL_H) {
+		for (int x = 0; x + CELL_W <= W; x += CELL_W) {
+			const uint32_t *glyph = glyphs[next_random(&seed) % KINDS];
+
+			for (int gy = 0; gy < CELL_H; gy++)
+				memcpy(&frame[(y + gy) * W + x], &glyph[gy * CELL_W], CELL_W * 4);
+		}
+	}
+	pixman_region32_init_rect(&damage, 0, 0, W, H);
+	TAP_CHECK(t, send_frame(cells, &damage, &n_copies, &copied, &filled) == 0,
+		  "glyphs that differ only above their first ink: exact (%d copies)", n_copies);
+	TAP_CHECK(t, copied > (long)W * H / 2, "and still copied: %ld pixels", copied);
+	pixman_region32_fini(&damage);
+}
+
 int
 main(void)
 {
@@ -372,6 +418,7 @@ main(void)
 	test_boxes(&t, cells);
 	test_runs(&t, cells);
 	test_grid_taken_again(&t, cells);
+	test_accents(&t, cells);
 	rdp_cells_destroy(cells);
 	return tap_finish(&t);
 }
