@@ -276,9 +276,12 @@ class Rig:
         return (seen / seconds, (c1 - c0) * 1000 / frames, (b1 - b0) / frames, seen / seconds, busy,
                 (k1 - k0) * 1000 / frames, self.acked_fps(a0, self.frames_acked(), seconds))
 
-    def terminal_scroll(self, lines, times=15):
+    def terminal_scroll(self, lines, times=60):
         """foot, full screen, running cat of a large text file (times over: foot takes 6 MB in a
-        third of a second) until it ends."""
+        third of a second) until it ends: about 8 s at 1024x768. Over the 2 s that 15 times took,
+        the host's count of one build moved from 15 to 33 frames a second between runs (its X
+        server stalls for 50 ms and more at times on a busy machine, and the frames it then
+        catches up on run together)."""
         path = os.path.join(self.tmp, "text")
         with open(path, "w") as f:
             for i in range(lines):
